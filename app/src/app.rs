@@ -1,0 +1,95 @@
+//! The document shell, the header and the routes of the board.
+
+use crate::board::OverviewPage;
+use crate::components::clock::{HeaderClock, provide_clock};
+use crate::holds::page::HoldsPage;
+use crate::inspections::page::InspectionsPage;
+use crate::ports::page::PortPage;
+use crate::shipments::page::ShipmentPage;
+use leptos::prelude::*;
+use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_router::{
+    components::{A, Route, Router, Routes},
+    path,
+};
+
+/// The HTML document the server renders around the application.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <meta name="color-scheme" content="dark light" />
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
+                <AutoReload options=options.clone() />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    provide_clock();
+    view! {
+        <Stylesheet id="leptos" href="/pkg/border-ops.css" />
+        <Title formatter=|page: String| {
+            if page.is_empty() {
+                "Border Operations Centre".to_string()
+            } else {
+                format!("{page} · Border Operations Centre")
+            }
+        } />
+        <Router>
+            <header class="topbar">
+                <a class="brand" href="/">
+                    <span class="brand-mark" aria-hidden="true">"BOC"</span>
+                    <span>"Border Operations Centre"</span>
+                </a>
+                <nav aria-label="Board">
+                    <A href="/" exact=true>
+                        "Overview"
+                    </A>
+                    <A href="/holds">"Holds"</A>
+                    <A href="/inspections">"Inspections"</A>
+                </nav>
+                <HeaderClock />
+            </header>
+            <main id="main">
+                <Routes fallback=|| view! { <NotFound /> }>
+                    <Route path=path!("/") view=OverviewPage />
+                    <Route path=path!("/holds") view=HoldsPage />
+                    <Route path=path!("/inspections") view=InspectionsPage />
+                    <Route path=path!("/ports/:code") view=PortPage />
+                    <Route path=path!("/shipments/:id") view=ShipmentPage />
+                </Routes>
+            </main>
+        </Router>
+    }
+}
+
+#[component]
+fn NotFound() -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    {
+        if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+            response.set_status(axum::http::StatusCode::NOT_FOUND);
+        }
+    }
+    view! {
+        <Title text="Not found" />
+        <section class="panel">
+            <h1>"Page not found"</h1>
+            <p>
+                "There is nothing at this address. " <a href="/">"Back to the overview"</a>
+            </p>
+        </section>
+    }
+}

@@ -1,0 +1,77 @@
+//! Small pieces used across pages: errors, pagination, badges and local times.
+
+use crate::domain::clock::{local_time, local_time_short};
+use crate::error::AppError;
+use chrono::{DateTime, Utc};
+use leptos::prelude::*;
+
+/// A failure, said plainly. Sets the HTTP status of a server-rendered page to match.
+#[component]
+pub fn ErrorNotice(error: AppError) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    {
+        if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+            response.set_status(error.status());
+        }
+    }
+    let title = match &error {
+        AppError::NotFound { .. } => "Not found",
+        AppError::Invalid { .. } => "Check the filter",
+        AppError::Unavailable | AppError::Transport { .. } => "Cannot reach the server",
+        _ => "Something went wrong",
+    };
+    view! {
+        <div class="notice error" role="alert">
+            <strong>{title}</strong>
+            " "
+            {error.to_string()}
+        </div>
+    }
+}
+
+/// An instant in the port's time zone, with UTC in the tooltip.
+#[component]
+pub fn LocalTime(at: DateTime<Utc>, zone: String, #[prop(optional)] short: bool) -> impl IntoView {
+    let text = if short {
+        local_time_short(at, &zone)
+    } else {
+        local_time(at, &zone)
+    };
+    view! {
+        <time datetime=at.to_rfc3339() title=format!("{} UTC", at.format("%Y-%m-%d %H:%M"))>
+            {text}
+        </time>
+    }
+}
+
+#[component]
+pub fn Badge(#[prop(into)] kind: String, #[prop(into)] text: String) -> impl IntoView {
+    view! { <span class=format!("badge badge-{kind}")>{text}</span> }
+}
+
+/// Previous / next links that keep the rest of the filter.
+#[component]
+pub fn Pager(
+    base: &'static str,
+    /// The filter's query string for a given page number.
+    query_for: Callback<i64, String>,
+    page: i64,
+    page_count: i64,
+    total: i64,
+) -> impl IntoView {
+    let link = move |p: i64| {
+        let q = query_for.run(p);
+        if q.is_empty() {
+            base.to_string()
+        } else {
+            format!("{base}?{q}")
+        }
+    };
+    view! {
+        <nav class="pager" aria-label="Pages">
+            <span class="count">{format!("{total} in all · page {page} of {page_count}")}</span>
+            {(page > 1).then(|| view! { <a href=link(page - 1) rel="prev">"← Previous"</a> })}
+            {(page < page_count).then(|| view! { <a href=link(page + 1) rel="next">"Next →"</a> })}
+        </nav>
+    }
+}

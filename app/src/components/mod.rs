@@ -1,0 +1,4 @@
+//! Components shared by the pages of the board.
+
+pub mod clock;
+pub mod common;

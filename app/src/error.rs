@@ -1,0 +1,105 @@
+//! The one error type of the application. The client learns only what it may know: what was
+//! not found, which field is wrong and why, what conflicts. Internal failures are logged with
+//! a reference and shown as that reference alone.
+
+use serde::{Deserialize, Serialize};
+use leptos::server_fn::{
+    codec::JsonEncoding,
+    error::{FromServerFnError, ServerFnErrorErr},
+};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[serde(tag = "code", rename_all = "snake_case")]
+pub enum AppError {
+    #[error("{what} was not found")]
+    NotFound { what: String },
+    #[error("{field}: {reason}")]
+    Invalid { field: String, reason: String },
+    #[error("{message}")]
+    Conflict { message: String },
+    #[error("the database cannot be reached; try again in a moment")]
+    Unavailable,
+    #[error("something went wrong on the server (reference {reference})")]
+    Internal { reference: String },
+    /// The request did not reach the server, or its answer could not be read.
+    #[error("the server could not be reached: {message}")]
+    Transport { message: String },
+}
+
+impl AppError {
+    pub fn not_found(what: impl Into<String>) -> Self {
+        AppError::NotFound { what: what.into() }
+    }
+
+    pub fn invalid(field: impl Into<String>, reason: impl Into<String>) -> Self {
+        AppError::Invalid {
+            field: field.into(),
+            reason: reason.into(),
+        }
+    }
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        AppError::Transport {
+            message: value.to_string(),
+        }
+    }
+}
+
+#[cfg(feature = "ssr")]
+mod server {
+    use super::AppError;
+    use axum::{
+        Json,
+        http::StatusCode,
+        response::{IntoResponse, Response},
+    };
+
+    impl AppError {
+        pub fn status(&self) -> StatusCode {
+            match self {
+                AppError::NotFound { .. } => StatusCode::NOT_FOUND,
+                AppError::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+                AppError::Conflict { .. } => StatusCode::CONFLICT,
+                AppError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+                AppError::Internal { .. } => StatusCode::INTERNAL_SERVER_ERROR,
+                AppError::Transport { .. } => StatusCode::BAD_REQUEST,
+            }
+        }
+    }
+
+    /// The body every failed API call returns: `{"error": {"code": …, "message": …, …}}`.
+    impl IntoResponse for AppError {
+        fn into_response(self) -> Response {
+            let mut detail = serde_json::to_value(&self).unwrap_or_default();
+            if let Some(map) = detail.as_object_mut() {
+                map.insert("message".into(), self.to_string().into());
+            }
+            (
+                self.status(),
+                Json(serde_json::json!({ "error": detail })),
+            )
+                .into_response()
+        }
+    }
+
+    impl From<sqlx::Error> for AppError {
+        fn from(err: sqlx::Error) -> Self {
+            match err {
+                sqlx::Error::RowNotFound => AppError::not_found("the record"),
+                sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => {
+                    tracing::error!(error = %err, "database unavailable");
+                    AppError::Unavailable
+                }
+                other => {
+                    let reference = uuid::Uuid::new_v4().simple().to_string()[..12].to_string();
+                    tracing::error!(%reference, error = %other, "database error");
+                    AppError::Internal { reference }
+                }
+            }
+        }
+    }
+}

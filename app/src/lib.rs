@@ -1,0 +1,35 @@
+//! border-ops: the Leptos application. Pages and components render on the server and hydrate
+//! in the browser; server functions reach the database through `AppState`; the domain types
+//! are shared by both sides.
+
+#![recursion_limit = "256"]
+
+pub mod app;
+pub mod board;
+pub mod components;
+pub mod domain;
+pub mod error;
+pub mod holds;
+pub mod inspections;
+pub mod journal;
+pub mod paging;
+pub mod ports;
+pub mod shipments;
+
+#[cfg(feature = "ssr")]
+pub mod db;
+#[cfg(feature = "ssr")]
+pub mod sql;
+#[cfg(feature = "ssr")]
+pub mod state;
+
+pub use app::{App, shell};
+pub use error::AppError;
+
+/// Entry point of the WASM bundle: hydrates the server-rendered page.
+#[cfg(feature = "hydrate")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    leptos::mount::hydrate_body(App);
+}

@@ -1,0 +1,140 @@
+//! Pages of results, and the parsing of query-string filters shared by the board pages and the
+//! JSON API, so both refuse the same bad input with the same words.
+
+use crate::error::AppError;
+use serde::{Deserialize, Serialize};
+
+pub const DEFAULT_PER_PAGE: i64 = 50;
+pub const MAX_PER_PAGE: i64 = 500;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    /// Rows matching the filter over all pages.
+    pub total: i64,
+    /// 1-based.
+    pub page: i64,
+    pub per_page: i64,
+}
+
+impl<T> Page<T> {
+    pub fn page_count(&self) -> i64 {
+        ((self.total + self.per_page - 1) / self.per_page).max(1)
+    }
+}
+
+/// Query-string pairs, as both axum and the router hand them over.
+pub struct QueryPairs<'a> {
+    pairs: Vec<(&'a str, &'a str)>,
+}
+
+impl<'a> QueryPairs<'a> {
+    /// Refuses parameters the endpoint does not know, so a typo is not silently ignored.
+    pub fn new(
+        pairs: impl IntoIterator<Item = (&'a str, &'a str)>,
+        known: &[&str],
+    ) -> Result<Self, AppError> {
+        let pairs: Vec<_> = pairs.into_iter().collect();
+        if let Some((unknown, _)) = pairs.iter().find(|(k, _)| !known.contains(k)) {
+            return Err(AppError::invalid(
+                *unknown,
+                format!("unknown filter; use one of: {}", known.join(", ")),
+            ));
+        }
+        Ok(Self { pairs })
+    }
+
+    /// The value of `key`; an empty value counts as absent (an unset form field).
+    pub fn get(&self, key: &str) -> Option<&'a str> {
+        self.pairs
+            .iter()
+            .rev()
+            .find(|(k, v)| *k == key && !v.trim().is_empty())
+            .map(|(_, v)| v.trim())
+    }
+
+    pub fn parse_with<T>(
+        &self,
+        key: &str,
+        parse: impl Fn(&str) -> Option<T>,
+        expected: impl Fn() -> String,
+    ) -> Result<Option<T>, AppError> {
+        match self.get(key) {
+            None => Ok(None),
+            Some(v) => parse(v)
+                .map(Some)
+                .ok_or_else(|| AppError::invalid(key, format!("\"{v}\" is not valid; expected {}", expected()))),
+        }
+    }
+
+    pub fn int_in(&self, key: &str, min: i64, max: i64) -> Result<Option<i64>, AppError> {
+        self.parse_with(
+            key,
+            |v| v.parse::<i64>().ok().filter(|n| (min..=max).contains(n)),
+            || format!("a whole number from {min} to {max}"),
+        )
+    }
+
+    /// `page` (from 1) and `per_page` (1 to 500).
+    pub fn paging(&self) -> Result<(i64, i64), AppError> {
+        let page = self.int_in("page", 1, 1_000_000)?.unwrap_or(1);
+        let per_page = self.int_in("per_page", 1, MAX_PER_PAGE)?.unwrap_or(DEFAULT_PER_PAGE);
+        Ok((page, per_page))
+    }
+
+    /// A port code: 2 to 8 capital letters or digits (validated against the database later).
+    pub fn port(&self) -> Result<Option<String>, AppError> {
+        self.parse_with(
+            "port",
+            |v| {
+                let v = v.to_ascii_uppercase();
+                let ok = (2..=8).contains(&v.len()) && v.bytes().all(|b| b.is_ascii_alphanumeric());
+                ok.then_some(v)
+            },
+            || "a port code such as YVR".into(),
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paging_has_defaults_and_bounds() {
+        let q = QueryPairs::new([], &["page", "per_page"]).unwrap();
+        assert_eq!(q.paging().unwrap(), (1, DEFAULT_PER_PAGE));
+        let q = QueryPairs::new([("per_page", "501")], &["page", "per_page"]).unwrap();
+        let err = q.paging().unwrap_err();
+        assert_eq!(
+            err,
+            AppError::invalid("per_page", "\"501\" is not valid; expected a whole number from 1 to 500")
+        );
+        let q = QueryPairs::new([("page", "zero")], &["page", "per_page"]).unwrap();
+        assert!(q.paging().is_err());
+    }
+
+    #[test]
+    fn unknown_parameters_are_named() {
+        let err = QueryPairs::new([("prot", "YVR")], &["port"]).err().unwrap();
+        assert!(matches!(err, AppError::Invalid { field, .. } if field == "prot"));
+    }
+
+    #[test]
+    fn empty_values_count_as_unset() {
+        let q = QueryPairs::new([("port", "")], &["port"]).unwrap();
+        assert_eq!(q.port().unwrap(), None);
+        let q = QueryPairs::new([("port", "yvr")], &["port"]).unwrap();
+        assert_eq!(q.port().unwrap(), Some("YVR".into()));
+        let q = QueryPairs::new([("port", "Y'; drop")], &["port"]).unwrap();
+        assert!(q.port().is_err());
+    }
+
+    #[test]
+    fn page_count_rounds_up() {
+        let p = Page::<()> { items: vec![], total: 101, page: 1, per_page: 50 };
+        assert_eq!(p.page_count(), 3);
+        let p = Page::<()> { items: vec![], total: 0, page: 1, per_page: 50 };
+        assert_eq!(p.page_count(), 1);
+    }
+}

@@ -1,0 +1,141 @@
+//! `/shipments/{id}`: the declaration, its holds and inspections, and its timeline from the
+//! journal.
+
+use super::{ShipmentDetail, get_shipment};
+use crate::components::common::{Badge, ErrorNotice, LocalTime};
+use crate::error::AppError;
+use crate::holds::page::HoldTable;
+use crate::inspections::page::InspectionTable;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+
+#[component]
+pub fn ShipmentPage() -> impl IntoView {
+    let params = use_params_map();
+    let id = Memo::new(move |_| params.with(|p| p.get("id").and_then(|v| v.parse::<i64>().ok())));
+    let detail = Resource::new(
+        move || id.get(),
+        |id| async move {
+            match id {
+                Some(id) if id > 0 => get_shipment(id).await,
+                _ => Err(AppError::invalid("id", "a shipment number is a positive whole number")),
+            }
+        },
+    );
+    view! {
+        <Suspense fallback=|| view! { <p class="loading">"Loading the shipment…"</p> }>
+            {move || Suspend::new(async move {
+                match detail.await {
+                    Ok(detail) => view! { <ShipmentView detail /> }.into_any(),
+                    Err(error) => view! { <ErrorNotice error /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn ShipmentView(detail: ShipmentDetail) -> impl IntoView {
+    let s = detail.shipment;
+    let tz = s.port_time_zone.clone();
+    let reference = s.reference_label();
+    view! {
+        <Title text=reference.clone() />
+        <div class="page-head">
+            <h1>{reference}</h1>
+            <Badge kind=format!("ship-{}", s.status.code()) text=s.status.label() />
+            <p class="lede">
+                {s.description.clone()} " · " <a href=format!("/ports/{}", s.port_code)>
+                    {format!("{} {}", s.port_code, s.port_name)}
+                </a>
+            </p>
+        </div>
+        <div class="columns">
+            <section class="panel">
+                <h2>"Declaration"</h2>
+                <dl class="facts">
+                    <dt>"Mode"</dt>
+                    <dd>{s.mode.label()}</dd>
+                    <dt>"Carrier / voyage"</dt>
+                    <dd>{format!("{} · {}", s.carrier, s.voyage)}</dd>
+                    {s
+                        .house_waybill
+                        .clone()
+                        .map(|h| view! {
+                            <dt>"House waybill"</dt>
+                            <dd>{h}</dd>
+                        })}
+                    <dt>"Origin"</dt>
+                    <dd>
+                        {format!("{} ({})", s.origin_location, s.origin_country)}
+                        {s.transit_location.clone().map(|t| format!(" via {t}"))}
+                    </dd>
+                    <dt>"Shipper"</dt>
+                    <dd>{format!("{}, {}", s.shipper_name, s.shipper_address)}</dd>
+                    <dt>"Consignee"</dt>
+                    <dd>{format!("{}, {}", s.consignee_name, s.consignee_address)}</dd>
+                    <dt>"Importer"</dt>
+                    <dd>
+                        {s.importer_name.clone()}
+                        {s
+                            .trusted_trader
+                            .clone()
+                            .map(|p| view! { " " <Badge kind="trusted" text=format!("trusted trader: {p}") /> })}
+                    </dd>
+                    <dt>"Goods"</dt>
+                    <dd>{format!("HS {} · {}", s.hs_code, s.description)}</dd>
+                    <dt>"Pieces · weight"</dt>
+                    <dd>{format!("{} pcs · {:.1} kg", s.pieces, s.weight_kg)}</dd>
+                    <dt>"Declared value"</dt>
+                    <dd>{s.declared_value()}</dd>
+                    <dt>"ETA"</dt>
+                    <dd>
+                        <LocalTime at=s.eta_at zone=tz.clone() />
+                    </dd>
+                    <dt>"Arrived"</dt>
+                    <dd>
+                        {match s.arrived_at {
+                            Some(at) => view! { <LocalTime at zone=tz.clone() /> }.into_any(),
+                            None => "not yet".into_any(),
+                        }}
+                    </dd>
+                    <dt>"Released"</dt>
+                    <dd>
+                        {match s.released_at {
+                            Some(at) => view! { <LocalTime at zone=tz.clone() /> }.into_any(),
+                            None => "—".into_any(),
+                        }}
+                    </dd>
+                </dl>
+            </section>
+            <section class="panel timeline-panel">
+                <h2>"Timeline"</h2>
+                <ol class="timeline" aria-label="Timeline">
+                    {detail
+                        .timeline
+                        .into_iter()
+                        .map(|e| {
+                            view! {
+                                <li data-seq=e.seq>
+                                    <LocalTime at=e.at zone=tz.clone() short=true />
+                                    <span class="what">{e.headline()}</span>
+                                    <span class="who">{format!("by {}", e.actor)}</span>
+                                    {e.reason.clone().map(|r| view! { <span class="why">{r}</span> })}
+                                </li>
+                            }
+                        })
+                        .collect_view()}
+                </ol>
+            </section>
+        </div>
+        <section class="panel">
+            <h2>"Holds"</h2>
+            <HoldTable rows=detail.holds show_port=false />
+        </section>
+        <section class="panel">
+            <h2>"Inspections"</h2>
+            <InspectionTable rows=detail.inspections show_port=false />
+        </section>
+    }
+}

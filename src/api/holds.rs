@@ -1,0 +1,34 @@
+//! `GET /api/v1/holds` (same filters as `/holds`), `GET /api/v1/holds/{id}`.
+
+use app::{
+    AppError,
+    holds::{self, HoldFilter, HoldRow},
+    paging::Page,
+    state::AppState,
+};
+use axum::{
+    Json, Router,
+    extract::{Path, RawQuery, State},
+    routing::get,
+};
+use chrono::Utc;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/holds", get(list))
+        .route("/holds/{id}", get(one))
+}
+
+async fn list(
+    State(state): State<AppState>,
+    RawQuery(raw): RawQuery,
+) -> Result<Json<Page<HoldRow>>, AppError> {
+    let pairs = super::query_pairs(raw);
+    let filter = HoldFilter::from_query(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))?;
+    Ok(Json(holds::db::list(&state.db.pool, &filter, Utc::now()).await?))
+}
+
+async fn one(State(state): State<AppState>, Path(id): Path<String>) -> Result<Json<HoldRow>, AppError> {
+    let id = super::parse_id(&id, "hold")?;
+    Ok(Json(holds::db::by_id(&state.db.pool, id).await?))
+}

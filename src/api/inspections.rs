@@ -1,0 +1,27 @@
+//! `GET /api/v1/inspections` (same filters as `/inspections`).
+
+use app::{
+    AppError,
+    inspections::{self, InspectionFilter, InspectionRow},
+    paging::Page,
+    state::AppState,
+};
+use axum::{
+    Json, Router,
+    extract::{RawQuery, State},
+    routing::get,
+};
+use chrono::Utc;
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/inspections", get(list))
+}
+
+async fn list(
+    State(state): State<AppState>,
+    RawQuery(raw): RawQuery,
+) -> Result<Json<Page<InspectionRow>>, AppError> {
+    let pairs = super::query_pairs(raw);
+    let filter = InspectionFilter::from_query(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))?;
+    Ok(Json(inspections::db::list(&state.db.pool, &filter, Utc::now()).await?))
+}

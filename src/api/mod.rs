@@ -1,0 +1,37 @@
+//! The JSON API under `/api/v1`, for other systems and for tests. Each area owns its routes;
+//! they share the filters and queries of the board pages, so the two cannot disagree.
+
+use app::{AppError, state::AppState};
+use axum::Router;
+
+mod holds;
+mod inspections;
+mod ports;
+mod shipments;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .merge(ports::router())
+        .merge(holds::router())
+        .merge(inspections::router())
+        .merge(shipments::router())
+        .fallback(|| async { AppError::not_found("this API endpoint") })
+}
+
+/// Decoded `key=value` pairs of a query string.
+pub fn query_pairs(raw: Option<String>) -> Vec<(String, String)> {
+    raw.map(|q| {
+        form_urlencoded::parse(q.as_bytes())
+            .map(|(k, v)| (k.into_owned(), v.into_owned()))
+            .collect()
+    })
+    .unwrap_or_default()
+}
+
+/// A path id: a positive whole number, or a 404 that says what was looked for.
+pub fn parse_id(raw: &str, what: &str) -> Result<i64, AppError> {
+    raw.parse::<i64>()
+        .ok()
+        .filter(|id| *id > 0)
+        .ok_or_else(|| AppError::not_found(format!("{what} {raw:?}")))
+}

@@ -1,0 +1,33 @@
+//! `GET /api/v1/ports`, `GET /api/v1/ports/{code}`.
+
+use app::{AppError, ports, state::AppState};
+use axum::{
+    Json, Router,
+    extract::{Path, RawQuery, State},
+    routing::get,
+};
+use chrono::Utc;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/ports", get(list))
+        .route("/ports/{code}", get(one))
+}
+
+async fn list(
+    State(state): State<AppState>,
+    RawQuery(raw): RawQuery,
+) -> Result<Json<ports::Overview>, AppError> {
+    let pairs = super::query_pairs(raw);
+    app::paging::QueryPairs::new(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())), &[])?;
+    Ok(Json(ports::db::overview(&state.db.pool, Utc::now()).await?))
+}
+
+async fn one(
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+) -> Result<Json<ports::PortDetail>, AppError> {
+    Ok(Json(
+        ports::db::detail(&state.db.pool, &code.to_ascii_uppercase(), Utc::now()).await?,
+    ))
+}

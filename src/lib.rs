@@ -1,0 +1,11 @@
+//! The server process of border-ops: configuration, start-up, the JSON API, the command line
+//! and the demo country. The application itself (pages, server functions, domain) is the
+//! `app` crate.
+
+pub mod api;
+pub mod cli;
+pub mod config;
+pub mod health;
+pub mod seed;
+pub mod startup;
+pub mod telemetry;

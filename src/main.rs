@@ -1,0 +1,10 @@
+//! The `border-ops` binary: reads the command line and configuration, then hands over.
+
+use border_ops::cli::{Cli, run};
+use clap::Parser;
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    border_ops::telemetry::init();
+    run(Cli::parse()).await
+}
