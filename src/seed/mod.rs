@@ -22,7 +22,7 @@ use sqlx::{Acquire, Row};
 use std::fmt;
 
 pub const DEFAULT_SEED: u64 = 2026;
-pub const DEFAULT_SHIPMENTS: usize = 6_000;
+pub const DEFAULT_SHIPMENTS: usize = 12_000;
 
 #[derive(Debug, Clone)]
 pub struct SeedOptions {
@@ -397,7 +397,7 @@ impl World {
         let kind = self.inspections[i].kind;
         let created = self.inspections[i].created_at;
         let service = kind.service_level().num_minutes();
-        let assigned_at = created + skewed_minutes(&mut self.rng, (service / 5).max(10));
+        let assigned_at = created + skewed_minutes(&mut self.rng, (service / 3).max(15));
         if assigned_at > end {
             return None;
         }
@@ -759,7 +759,13 @@ fn play(world: &mut World, s: usize) {
         }
     }
     // The decision on the hold follows the examination.
-    let decided = known_at + skewed_minutes(&mut world.rng, if reason == HoldReason::IntellectualProperty { 36 * 60 } else { 45 });
+    // Counterfeit goods wait on the rights holder; other departments take their time.
+    let typical_decision = match reason {
+        HoldReason::IntellectualProperty => 3 * 24 * 60,
+        HoldReason::OtherAgency => 36 * 60,
+        _ => 150,
+    };
+    let decided = known_at + skewed_minutes(&mut world.rng, typical_decision);
     if decided > end {
         return;
     }
