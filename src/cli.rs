@@ -73,7 +73,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             shipments,
             at,
         } => {
-            anyhow::ensure!(demo, "say --demo: the demo country is the only seed there is");
+            anyhow::ensure!(
+                demo,
+                "say --demo: the demo country is the only seed there is"
+            );
             let db = Db::connect(&config.database_url, 2).await?;
             db.migrate().await?;
             anyhow::ensure!(

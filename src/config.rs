@@ -29,7 +29,9 @@ impl Config {
             };
             LeptosOptions::builder()
                 .output_name("border-ops")
-                .site_root(std::env::var("LEPTOS_SITE_ROOT").unwrap_or_else(|_| "target/site".into()))
+                .site_root(
+                    std::env::var("LEPTOS_SITE_ROOT").unwrap_or_else(|_| "target/site".into()),
+                )
                 .site_pkg_dir("pkg")
                 .site_addr(site_addr)
                 .build()

@@ -2,11 +2,11 @@
 //! not found, which field is wrong and why, what conflicts. Internal failures are logged with
 //! a reference and shown as that reference alone.
 
-use serde::{Deserialize, Serialize};
 use leptos::server_fn::{
     codec::JsonEncoding,
     error::{FromServerFnError, ServerFnErrorErr},
 };
+use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 #[serde(tag = "code", rename_all = "snake_case")]
@@ -78,11 +78,7 @@ mod server {
             if let Some(map) = detail.as_object_mut() {
                 map.insert("message".into(), self.to_string().into());
             }
-            (
-                self.status(),
-                Json(serde_json::json!({ "error": detail })),
-            )
-                .into_response()
+            (self.status(), Json(serde_json::json!({ "error": detail }))).into_response()
         }
     }
 

@@ -32,4 +32,8 @@ pub use error::AppError;
 pub fn hydrate() {
     console_error_panic_hook::set_once();
     leptos::mount::hydrate_body(App);
+    // Lets end-to-end tests (and anyone curious) know the page is interactive.
+    if let Some(window) = web_sys::window() {
+        let _ = js_sys::Reflect::set(&window, &"__bocHydrated".into(), &true.into());
+    }
 }

@@ -61,9 +61,12 @@ impl<'a> QueryPairs<'a> {
     ) -> Result<Option<T>, AppError> {
         match self.get(key) {
             None => Ok(None),
-            Some(v) => parse(v)
-                .map(Some)
-                .ok_or_else(|| AppError::invalid(key, format!("\"{v}\" is not valid; expected {}", expected()))),
+            Some(v) => parse(v).map(Some).ok_or_else(|| {
+                AppError::invalid(
+                    key,
+                    format!("\"{v}\" is not valid; expected {}", expected()),
+                )
+            }),
         }
     }
 
@@ -78,7 +81,9 @@ impl<'a> QueryPairs<'a> {
     /// `page` (from 1) and `per_page` (1 to 500).
     pub fn paging(&self) -> Result<(i64, i64), AppError> {
         let page = self.int_in("page", 1, 1_000_000)?.unwrap_or(1);
-        let per_page = self.int_in("per_page", 1, MAX_PER_PAGE)?.unwrap_or(DEFAULT_PER_PAGE);
+        let per_page = self
+            .int_in("per_page", 1, MAX_PER_PAGE)?
+            .unwrap_or(DEFAULT_PER_PAGE);
         Ok((page, per_page))
     }
 
@@ -108,7 +113,10 @@ mod tests {
         let err = q.paging().unwrap_err();
         assert_eq!(
             err,
-            AppError::invalid("per_page", "\"501\" is not valid; expected a whole number from 1 to 500")
+            AppError::invalid(
+                "per_page",
+                "\"501\" is not valid; expected a whole number from 1 to 500"
+            )
         );
         let q = QueryPairs::new([("page", "zero")], &["page", "per_page"]).unwrap();
         assert!(q.paging().is_err());
@@ -132,9 +140,19 @@ mod tests {
 
     #[test]
     fn page_count_rounds_up() {
-        let p = Page::<()> { items: vec![], total: 101, page: 1, per_page: 50 };
+        let p = Page::<()> {
+            items: vec![],
+            total: 101,
+            page: 1,
+            per_page: 50,
+        };
         assert_eq!(p.page_count(), 3);
-        let p = Page::<()> { items: vec![], total: 0, page: 1, per_page: 50 };
+        let p = Page::<()> {
+            items: vec![],
+            total: 0,
+            page: 1,
+            per_page: 50,
+        };
         assert_eq!(p.page_count(), 1);
     }
 }

@@ -37,7 +37,10 @@ impl Where {
         }
     }
 
-    pub fn apply<'q>(&self, mut query: Query<'q, Any, AnyArguments<'q>>) -> Query<'q, Any, AnyArguments<'q>> {
+    pub fn apply<'q>(
+        &self,
+        mut query: Query<'q, Any, AnyArguments<'q>>,
+    ) -> Query<'q, Any, AnyArguments<'q>> {
         for b in &self.binds {
             query = match b {
                 Bind::Int(i) => query.bind(*i),

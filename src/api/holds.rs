@@ -25,10 +25,15 @@ async fn list(
 ) -> Result<Json<Page<HoldRow>>, AppError> {
     let pairs = super::query_pairs(raw);
     let filter = HoldFilter::from_query(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))?;
-    Ok(Json(holds::db::list(&state.db.pool, &filter, Utc::now()).await?))
+    Ok(Json(
+        holds::db::list(&state.db.pool, &filter, Utc::now()).await?,
+    ))
 }
 
-async fn one(State(state): State<AppState>, Path(id): Path<String>) -> Result<Json<HoldRow>, AppError> {
+async fn one(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Json<HoldRow>, AppError> {
     let id = super::parse_id(&id, "hold")?;
     Ok(Json(holds::db::by_id(&state.db.pool, id).await?))
 }

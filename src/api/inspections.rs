@@ -23,5 +23,7 @@ async fn list(
 ) -> Result<Json<Page<InspectionRow>>, AppError> {
     let pairs = super::query_pairs(raw);
     let filter = InspectionFilter::from_query(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))?;
-    Ok(Json(inspections::db::list(&state.db.pool, &filter, Utc::now()).await?))
+    Ok(Json(
+        inspections::db::list(&state.db.pool, &filter, Utc::now()).await?,
+    ))
 }

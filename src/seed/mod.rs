@@ -229,11 +229,22 @@ impl World {
             .filter(|(_, o)| o.port == port)
             .map(|(i, _)| i)
             .collect();
-        let pool = if candidates.is_empty() { fallback } else { candidates };
+        let pool = if candidates.is_empty() {
+            fallback
+        } else {
+            candidates
+        };
         pool[self.rng.gen_range(0..pool.len())]
     }
 
-    fn hold_step(&mut self, h: usize, action: HoldAction, at: DateTime<Utc>, actor: String, reason: Option<String>) {
+    fn hold_step(
+        &mut self,
+        h: usize,
+        action: HoldAction,
+        at: DateTime<Utc>,
+        actor: String,
+        reason: Option<String>,
+    ) {
         let hold = &mut self.holds[h];
         let before = hold.status;
         let after = before
@@ -273,7 +284,14 @@ impl World {
         });
     }
 
-    fn shipment_status(&mut self, s: usize, to: ShipmentStatus, at: DateTime<Utc>, actor: String, action: &'static str) {
+    fn shipment_status(
+        &mut self,
+        s: usize,
+        to: ShipmentStatus,
+        at: DateTime<Utc>,
+        actor: String,
+        action: &'static str,
+    ) {
         let ship = &mut self.shipments[s];
         let before = ship.status;
         ship.status = to;
@@ -354,7 +372,14 @@ impl World {
         });
     }
 
-    fn open_inspection(&mut self, h: usize, kind: InspectionKind, priority: Priority, at: DateTime<Utc>, actor: String) -> usize {
+    fn open_inspection(
+        &mut self,
+        h: usize,
+        kind: InspectionKind,
+        priority: Priority,
+        at: DateTime<Utc>,
+        actor: String,
+    ) -> usize {
         let hold = &self.holds[h];
         let id = self.inspections.len() as i64 + 1;
         let (hold_id, port, shipment_id) = (hold.id, hold.port, hold.shipment_id);
@@ -383,7 +408,9 @@ impl World {
             port: Some(port),
             action: "opened",
             before: None,
-            after: Some(json!({ "status": "queued", "kind": kind.code(), "priority": priority.code() })),
+            after: Some(
+                json!({ "status": "queued", "kind": kind.code(), "priority": priority.code() }),
+            ),
             reason: None,
         });
         self.inspections.len() - 1
@@ -391,7 +418,11 @@ impl World {
 
     /// Plays one inspection forward as far as the demo's "now": assigned, started, completed.
     /// Returns the outcome and when it was known, if it got that far.
-    fn work_inspection(&mut self, i: usize, finding_per_mille: u32) -> Option<(Outcome, DateTime<Utc>)> {
+    fn work_inspection(
+        &mut self,
+        i: usize,
+        finding_per_mille: u32,
+    ) -> Option<(Outcome, DateTime<Utc>)> {
         let end = self.end;
         let port = self.inspections[i].port;
         let kind = self.inspections[i].kind;
@@ -410,13 +441,29 @@ impl World {
             let s = self.officer_at(port, false);
             format!("Supervisor {}", self.officers[s].actor())
         };
-        self.inspection_step(i, InspectionAction::Assign, assigned_at, assigner, Some(officer_id), None, None);
+        self.inspection_step(
+            i,
+            InspectionAction::Assign,
+            assigned_at,
+            assigner,
+            Some(officer_id),
+            None,
+            None,
+        );
         let started_at = assigned_at + skewed_minutes(&mut self.rng, (service / 6).max(5));
         if started_at > end {
             self.officers[o].on_shift = true;
             return None;
         }
-        self.inspection_step(i, InspectionAction::Start, started_at, actor.clone(), None, None, None);
+        self.inspection_step(
+            i,
+            InspectionAction::Start,
+            started_at,
+            actor.clone(),
+            None,
+            None,
+            None,
+        );
         let completed_at = started_at + skewed_minutes(&mut self.rng, (service / 3).max(15));
         if completed_at > end {
             self.officers[o].on_shift = true;
@@ -426,14 +473,26 @@ impl World {
         let outcome = if roll < finding_per_mille {
             *weighted(
                 &mut self.rng,
-                &[(Outcome::Seizure, 55), (Outcome::Penalty, 25), (Outcome::AgencyReferral, 20)],
+                &[
+                    (Outcome::Seizure, 55),
+                    (Outcome::Penalty, 25),
+                    (Outcome::AgencyReferral, 20),
+                ],
             )
         } else if roll < finding_per_mille + 50 {
             Outcome::Inconclusive
         } else {
             Outcome::NoFinding
         };
-        self.inspection_step(i, InspectionAction::Complete, completed_at, actor, None, Some(outcome), None);
+        self.inspection_step(
+            i,
+            InspectionAction::Complete,
+            completed_at,
+            actor,
+            None,
+            Some(outcome),
+            None,
+        );
         Some((outcome, completed_at))
     }
 }
@@ -448,28 +507,53 @@ fn declare(world: &mut World, id: i64, days: i64) -> Shipment {
         .map(|p| (p, p.weight))
         .collect();
     let port = *weighted(rng, &ports);
-    let commodities: Vec<&'static Commodity> =
-        COMMODITIES.iter().filter(|c| c.modes.contains(&mode)).collect();
+    let commodities: Vec<&'static Commodity> = COMMODITIES
+        .iter()
+        .filter(|c| c.modes.contains(&mode))
+        .collect();
     let commodity = *commodities.choose(rng).expect("every mode has goods");
     let importer = IMPORTERS.choose(rng).expect("importers");
-    let consignee = if rng.gen_bool(0.8) { importer } else { IMPORTERS.choose(rng).expect("importers") };
+    let consignee = if rng.gen_bool(0.8) {
+        importer
+    } else {
+        IMPORTERS.choose(rng).expect("importers")
+    };
     let shipper = *SHIPPERS.choose(rng).expect("shippers");
     // Arrivals spread over the period, with a few still to come, busier in the daytime.
     let span = Duration::days(days) + Duration::hours(10);
-    let mut eta = end - Duration::days(days) + Duration::seconds(rng.gen_range(0..span.num_seconds()));
+    let mut eta =
+        end - Duration::days(days) + Duration::seconds(rng.gen_range(0..span.num_seconds()));
     if rng.gen_bool(0.35) {
-        eta = eta.duration_trunc(Duration::hours(1)).unwrap_or(eta) + Duration::minutes(rng.gen_range(0..60));
+        eta = eta.duration_trunc(Duration::hours(1)).unwrap_or(eta)
+            + Duration::minutes(rng.gen_range(0..60));
     }
-    let weight_kg = (rng.gen_range(commodity.weight_kg.0..commodity.weight_kg.1) * 10.0).round() / 10.0;
-    let value_cents = (weight_kg * rng.gen_range(commodity.value_per_kg.0..commodity.value_per_kg.1) as f64) as i64;
+    let weight_kg =
+        (rng.gen_range(commodity.weight_kg.0..commodity.weight_kg.1) * 10.0).round() / 10.0;
+    let value_cents = (weight_kg
+        * rng.gen_range(commodity.value_per_kg.0..commodity.value_per_kg.1) as f64)
+        as i64;
     let pieces = ((weight_kg / rng.gen_range(8.0..60.0)).ceil() as i64).max(1);
-    let (reference_kind, reference, carrier, voyage, origin_country, origin_location, transit, declared_before, house) = match mode {
+    let (
+        reference_kind,
+        reference,
+        carrier,
+        voyage,
+        origin_country,
+        origin_location,
+        transit,
+        declared_before,
+        house,
+    ) = match mode {
         Mode::Air => {
             let airline = AIRLINES.choose(rng).expect("airlines");
             let awb = AirWaybill::from_parts(airline.prefix, rng.gen_range(1_000_000..9_999_999));
             let (country, airport) = *AIR_ORIGINS.choose(rng).expect("origins");
-            let transit = rng.gen_bool(0.3).then(|| *AIR_TRANSITS.choose(rng).expect("transits"));
-            let house = rng.gen_bool(0.4).then(|| format!("HAWB{}", rng.gen_range(100_000..999_999)));
+            let transit = rng
+                .gen_bool(0.3)
+                .then(|| *AIR_TRANSITS.choose(rng).expect("transits"));
+            let house = rng
+                .gen_bool(0.4)
+                .then(|| format!("HAWB{}", rng.gen_range(100_000..999_999)));
             (
                 "air_waybill",
                 awb.to_string(),
@@ -489,7 +573,12 @@ fn declare(world: &mut World, id: i64, days: i64) -> Shipment {
                 "bill_of_lading",
                 format!("{scac}{}", rng.gen_range(100_000_000u64..999_999_999)),
                 line.to_string(),
-                format!("{} {}{}", line.to_uppercase(), ["Aurora", "Horizon", "Meridian", "Pacific", "Atlantic"][rng.gen_range(0..5)], ["", " II", " Star", " Express"][rng.gen_range(0..4)]),
+                format!(
+                    "{} {}{}",
+                    line.to_uppercase(),
+                    ["Aurora", "Horizon", "Meridian", "Pacific", "Atlantic"][rng.gen_range(0..5)],
+                    ["", " II", " Star", " Express"][rng.gen_range(0..4)]
+                ),
                 country,
                 seaport.to_string(),
                 None,
@@ -547,7 +636,11 @@ fn declare(world: &mut World, id: i64, days: i64) -> Shipment {
         pieces,
         weight_kg,
         value_cents,
-        currency: if origin_country == "US" { "USD" } else if rng.gen_bool(0.5) { "USD" } else { "CAD" },
+        currency: if origin_country == "US" || rng.gen_bool(0.5) {
+            "USD"
+        } else {
+            "CAD"
+        },
         eta,
         declared_at: eta - declared_before,
         arrived_at: None,
@@ -562,7 +655,15 @@ fn play(world: &mut World, s: usize) {
     let end = world.end;
     let (id, port, mode, eta, declared_at, carrier, reference) = {
         let ship = &world.shipments[s];
-        (ship.id, ship.port, ship.mode, ship.eta, ship.declared_at, ship.carrier.clone(), ship.reference.clone())
+        (
+            ship.id,
+            ship.port,
+            ship.mode,
+            ship.eta,
+            ship.declared_at,
+            ship.carrier.clone(),
+            ship.reference.clone(),
+        )
     };
     let edi = format!("{carrier} (EDI)");
     world.event(Event {
@@ -602,7 +703,13 @@ fn play(world: &mut World, s: usize) {
         };
         let released = arrived + skewed_minutes(&mut world.rng, typical);
         if released <= end {
-            world.shipment_status(s, ShipmentStatus::Released, released, "Release system".into(), "released");
+            world.shipment_status(
+                s,
+                ShipmentStatus::Released,
+                released,
+                "Release system".into(),
+                "released",
+            );
         }
         return;
     }
@@ -618,9 +725,13 @@ fn play(world: &mut World, s: usize) {
     let hold_id = world.holds.len() as i64 + 1;
     let notes = match reason {
         HoldReason::RiskTarget => "NTC referral: origin and commodity profile",
-        HoldReason::Documentation => "Invoice value does not match declaration; documents requested from broker",
+        HoldReason::Documentation => {
+            "Invoice value does not match declaration; documents requested from broker"
+        }
         HoldReason::Random => "Random compliance verification",
-        HoldReason::IntellectualProperty => "Suspected counterfeit branded goods; rights holder to be notified",
+        HoldReason::IntellectualProperty => {
+            "Suspected counterfeit branded goods; rights holder to be notified"
+        }
         HoldReason::OtherAgency => "Referred for other government department review",
         HoldReason::DoNotLoad => "Do-not-load referral from targeting centre",
         HoldReason::Intelligence => "Intelligence alert on consignee",
@@ -718,13 +829,21 @@ fn play(world: &mut World, s: usize) {
         HoldReason::Random => Priority::Routine,
         _ => Priority::Normal,
     };
-    let exam_opened = world.holds[h].placed_at.max(world.holds[h].paused_since.unwrap_or(placed_at))
+    let exam_opened = world.holds[h]
+        .placed_at
+        .max(world.holds[h].paused_since.unwrap_or(placed_at))
         + Duration::minutes(world.rng.gen_range(2..25))
         + Duration::milliseconds(world.holds[h].paused_ms);
     if exam_opened > end {
         return;
     }
-    world.hold_step(h, HoldAction::BeginExamination, exam_opened, placer.clone(), None);
+    world.hold_step(
+        h,
+        HoldAction::BeginExamination,
+        exam_opened,
+        placer.clone(),
+        None,
+    );
     let kind = first_inspection(reason, mode);
     let mut i = world.open_inspection(h, kind, priority, exam_opened, placer.clone());
     // A few inspections are cancelled and replaced (equipment down, wrong type).
@@ -733,14 +852,26 @@ fn play(world: &mut World, s: usize) {
         if at > end {
             return;
         }
-        world.inspection_step(i, InspectionAction::Cancel, at, placer.clone(), None, None, Some("Scanner out of service; moved to physical examination".into()));
+        world.inspection_step(
+            i,
+            InspectionAction::Cancel,
+            at,
+            placer.clone(),
+            None,
+            None,
+            Some("Scanner out of service; moved to physical examination".into()),
+        );
         i = world.open_inspection(h, InspectionKind::Physical, priority, at, placer.clone());
     }
     let Some((mut outcome, mut known_at)) = world.work_inspection(i, finding_per_mille) else {
         return;
     };
     if outcome == Outcome::Inconclusive {
-        let follow_kind = if kind == InspectionKind::Physical { InspectionKind::LabSample } else { InspectionKind::Physical };
+        let follow_kind = if kind == InspectionKind::Physical {
+            InspectionKind::LabSample
+        } else {
+            InspectionKind::Physical
+        };
         let at = known_at + Duration::minutes(world.rng.gen_range(5..30));
         if at > end {
             return;
@@ -774,29 +905,63 @@ fn play(world: &mut World, s: usize) {
     match outcome {
         Outcome::NoFinding | Outcome::Penalty | Outcome::Inconclusive => {
             if reason == HoldReason::DoNotLoad && world.rng.gen_bool(0.3) {
-                world.hold_step(h, HoldAction::ReturnToOrigin, decided, decider.clone(), Some("Carrier could not resolve the referral; returned to origin".into()));
+                world.hold_step(
+                    h,
+                    HoldAction::ReturnToOrigin,
+                    decided,
+                    decider.clone(),
+                    Some("Carrier could not resolve the referral; returned to origin".into()),
+                );
                 world.shipment_status(s, ShipmentStatus::Returned, decided, decider, "returned");
             } else {
-                let why = if outcome == Outcome::Penalty { "Penalty assessed; goods released" } else { "Examination found nothing" };
-                world.hold_step(h, HoldAction::Release, decided, decider.clone(), Some(why.into()));
+                let why = if outcome == Outcome::Penalty {
+                    "Penalty assessed; goods released"
+                } else {
+                    "Examination found nothing"
+                };
+                world.hold_step(
+                    h,
+                    HoldAction::Release,
+                    decided,
+                    decider.clone(),
+                    Some(why.into()),
+                );
                 world.shipment_status(s, ShipmentStatus::Released, decided, decider, "released");
             }
         }
         Outcome::AgencyReferral => {
             let agency = *AGENCIES.choose(&mut world.rng).expect("agencies");
             world.holds[h].agency = Some(agency);
-            world.hold_step(h, HoldAction::ReferToAgency, decided, decider.clone(), Some(format!("Referred to {agency}")));
+            world.hold_step(
+                h,
+                HoldAction::ReferToAgency,
+                decided,
+                decider.clone(),
+                Some(format!("Referred to {agency}")),
+            );
             world.shipment_status(s, ShipmentStatus::Referred, decided, decider, "referred");
         }
         Outcome::Seizure => {
-            world.hold_step(h, HoldAction::RequestSeizure, decided, decider.clone(), Some("Finding on examination".into()));
+            world.hold_step(
+                h,
+                HoldAction::RequestSeizure,
+                decided,
+                decider.clone(),
+                Some("Finding on examination".into()),
+            );
             let approved = decided + skewed_minutes(&mut world.rng, 120);
             if approved > end {
                 return;
             }
             let sup = world.officer_at(port, false);
             let supervisor = format!("Supervisor {}", world.officers[sup].actor());
-            world.hold_step(h, HoldAction::ApproveSeizure, approved, supervisor.clone(), Some("Seizure approved".into()));
+            world.hold_step(
+                h,
+                HoldAction::ApproveSeizure,
+                approved,
+                supervisor.clone(),
+                Some("Seizure approved".into()),
+            );
             world.shipment_status(s, ShipmentStatus::Seized, approved, supervisor, "seized");
         }
     }
@@ -871,7 +1036,11 @@ pub async fn demo(db: &Db, options: &SeedOptions) -> anyhow::Result<SeedReport> 
     let mut notice_rows = vec![];
     let mut port_events = vec![];
     for (spec, (_, status)) in PORTS.iter().zip(&world.port_status) {
-        let on_shift = world.officers.iter().filter(|o| o.port == spec.code && o.on_shift).count() as i64;
+        let on_shift = world
+            .officers
+            .iter()
+            .filter(|o| o.port == spec.code && o.on_shift)
+            .count() as i64;
         let lanes_open = match status {
             PortStatus::Open => spec.lanes - world.rng.gen_range(0..=spec.lanes / 3),
             PortStatus::Limited => (spec.lanes / 2).max(1),
@@ -879,12 +1048,17 @@ pub async fn demo(db: &Db, options: &SeedOptions) -> anyhow::Result<SeedReport> 
         };
         let (commercial, traveller) = match spec.kind {
             Mode::Land if *status != PortStatus::Closed => {
-                let c = if spec.code == "AMB" { 55 } else { world.rng.gen_range(0..40) };
+                let c = if spec.code == "AMB" {
+                    55
+                } else {
+                    world.rng.gen_range(0..40)
+                };
                 (Some(c), Some(world.rng.gen_range(0..25)))
             }
             _ => (None, None),
         };
-        let measured = (spec.kind == Mode::Land).then(|| to_millis(end - Duration::minutes(world.rng.gen_range(2..15))));
+        let measured = (spec.kind == Mode::Land)
+            .then(|| to_millis(end - Duration::minutes(world.rng.gen_range(2..15))));
         port_rows.push(vec![
             spec.code.into(),
             spec.name.into(),
@@ -916,7 +1090,13 @@ pub async fn demo(db: &Db, options: &SeedOptions) -> anyhow::Result<SeedReport> 
     }
     for (code, status, kind, message) in INCIDENTS {
         let since = end - Duration::minutes(world.rng.gen_range(20..600));
-        notice_rows.push(vec![(*code).into(), kind.code().into(), (*message).into(), to_millis(since).into(), Value::Int(None)]);
+        notice_rows.push(vec![
+            (*code).into(),
+            kind.code().into(),
+            (*message).into(),
+            to_millis(since).into(),
+            Value::Int(None),
+        ]);
         port_events.push(Event {
             at: since,
             order: 0,
@@ -934,18 +1114,52 @@ pub async fn demo(db: &Db, options: &SeedOptions) -> anyhow::Result<SeedReport> 
     insert_rows(
         &mut tx,
         "ports",
-        &["code", "name", "kind", "province", "time_zone", "status", "hours", "lanes_open", "lanes_available", "officers_on_shift", "commercial_wait_min", "traveller_wait_min", "waits_measured_at"],
+        &[
+            "code",
+            "name",
+            "kind",
+            "province",
+            "time_zone",
+            "status",
+            "hours",
+            "lanes_open",
+            "lanes_available",
+            "officers_on_shift",
+            "commercial_wait_min",
+            "traveller_wait_min",
+            "waits_measured_at",
+        ],
         &port_rows,
     )
     .await?;
-    insert_rows(&mut tx, "port_notices", &["port_code", "kind", "message", "starts_at", "ends_at"], &notice_rows).await?;
+    insert_rows(
+        &mut tx,
+        "port_notices",
+        &["port_code", "kind", "message", "starts_at", "ends_at"],
+        &notice_rows,
+    )
+    .await?;
 
     let officer_rows: Vec<Vec<Value>> = world
         .officers
         .iter()
-        .map(|o| vec![o.id.into(), o.name.clone().into(), o.badge.clone().into(), o.port.into(), (o.on_shift as i64).into()])
+        .map(|o| {
+            vec![
+                o.id.into(),
+                o.name.clone().into(),
+                o.badge.clone().into(),
+                o.port.into(),
+                (o.on_shift as i64).into(),
+            ]
+        })
         .collect();
-    insert_rows(&mut tx, "officers", &["id", "name", "badge", "home_port", "on_shift"], &officer_rows).await?;
+    insert_rows(
+        &mut tx,
+        "officers",
+        &["id", "name", "badge", "home_port", "on_shift"],
+        &officer_rows,
+    )
+    .await?;
 
     let shipment_rows: Vec<Vec<Value>> = world
         .shipments
@@ -987,7 +1201,37 @@ pub async fn demo(db: &Db, options: &SeedOptions) -> anyhow::Result<SeedReport> 
     insert_rows(
         &mut tx,
         "shipments",
-        &["id", "mode", "reference_kind", "reference", "house_waybill", "carrier", "voyage", "origin_country", "origin_location", "transit_location", "port_code", "shipper_name", "shipper_address", "consignee_name", "consignee_address", "importer_name", "trusted_trader", "hs_code", "description", "pieces", "weight_kg", "declared_value_cents", "currency", "eta_at", "arrived_at", "released_at", "status", "created_at", "version"],
+        &[
+            "id",
+            "mode",
+            "reference_kind",
+            "reference",
+            "house_waybill",
+            "carrier",
+            "voyage",
+            "origin_country",
+            "origin_location",
+            "transit_location",
+            "port_code",
+            "shipper_name",
+            "shipper_address",
+            "consignee_name",
+            "consignee_address",
+            "importer_name",
+            "trusted_trader",
+            "hs_code",
+            "description",
+            "pieces",
+            "weight_kg",
+            "declared_value_cents",
+            "currency",
+            "eta_at",
+            "arrived_at",
+            "released_at",
+            "status",
+            "created_at",
+            "version",
+        ],
         &shipment_rows,
     )
     .await?;
@@ -1018,7 +1262,23 @@ pub async fn demo(db: &Db, options: &SeedOptions) -> anyhow::Result<SeedReport> 
     insert_rows(
         &mut tx,
         "holds",
-        &["id", "shipment_id", "port_code", "reason", "status", "placed_at", "placed_by", "due_at", "paused_ms", "paused_since", "resolved_at", "resolved_by", "agency", "notes", "version"],
+        &[
+            "id",
+            "shipment_id",
+            "port_code",
+            "reason",
+            "status",
+            "placed_at",
+            "placed_by",
+            "due_at",
+            "paused_ms",
+            "paused_since",
+            "resolved_at",
+            "resolved_by",
+            "agency",
+            "notes",
+            "version",
+        ],
         &hold_rows,
     )
     .await?;
@@ -1047,7 +1307,21 @@ pub async fn demo(db: &Db, options: &SeedOptions) -> anyhow::Result<SeedReport> 
     insert_rows(
         &mut tx,
         "inspections",
-        &["id", "hold_id", "port_code", "kind", "priority_rank", "status", "created_at", "due_at", "assigned_officer_id", "started_at", "completed_at", "outcome", "version"],
+        &[
+            "id",
+            "hold_id",
+            "port_code",
+            "kind",
+            "priority_rank",
+            "status",
+            "created_at",
+            "due_at",
+            "assigned_officer_id",
+            "started_at",
+            "completed_at",
+            "outcome",
+            "version",
+        ],
         &inspection_rows,
     )
     .await?;
@@ -1059,7 +1333,11 @@ pub async fn demo(db: &Db, options: &SeedOptions) -> anyhow::Result<SeedReport> 
     let journal_rows: Vec<Vec<Value>> = events
         .iter()
         .map(|e| {
-            let entity_id = if e.entity == "port" { e.port.unwrap_or_default().to_string() } else { e.entity_id.to_string() };
+            let entity_id = if e.entity == "port" {
+                e.port.unwrap_or_default().to_string()
+            } else {
+                e.entity_id.to_string()
+            };
             vec![
                 to_millis(e.at).into(),
                 e.actor.clone().into(),
@@ -1077,7 +1355,18 @@ pub async fn demo(db: &Db, options: &SeedOptions) -> anyhow::Result<SeedReport> 
     insert_rows(
         &mut tx,
         "journal",
-        &["at", "actor", "entity", "entity_id", "shipment_id", "port_code", "action", "before_json", "after_json", "reason"],
+        &[
+            "at",
+            "actor",
+            "entity",
+            "entity_id",
+            "shipment_id",
+            "port_code",
+            "action",
+            "before_json",
+            "after_json",
+            "reason",
+        ],
         &journal_rows,
     )
     .await?;
@@ -1101,7 +1390,11 @@ pub async fn demo(db: &Db, options: &SeedOptions) -> anyhow::Result<SeedReport> 
         holds: world.holds.len(),
         active_holds: world.holds.iter().filter(|h| h.status.is_active()).count(),
         inspections: world.inspections.len(),
-        open_inspections: world.inspections.iter().filter(|i| i.status.is_open()).count(),
+        open_inspections: world
+            .inspections
+            .iter()
+            .filter(|i| i.status.is_open())
+            .count(),
         journal_entries: journal_rows.len(),
     })
 }
@@ -1121,23 +1414,53 @@ mod tests {
     fn the_demo_country_has_believable_shapes() {
         let world = build(&options());
         let n = world.shipments.len() as f64;
-        let air = world.shipments.iter().filter(|s| s.mode == Mode::Air).count() as f64;
+        let air = world
+            .shipments
+            .iter()
+            .filter(|s| s.mode == Mode::Air)
+            .count() as f64;
         assert!(air / n > 0.45, "air cargo dominates: {}", air / n);
         let held = world.holds.len() as f64 / n;
         assert!((0.01..0.08).contains(&held), "a few percent held: {held}");
-        let examined: std::collections::HashSet<i64> = world.inspections.iter().map(|i| i.hold_id).collect();
+        let examined: std::collections::HashSet<i64> =
+            world.inspections.iter().map(|i| i.hold_id).collect();
         let examined = examined.len() as f64 / n;
         assert!(examined < 0.10, "single-digit percent examined: {examined}");
         for status in HoldStatus::ALL {
-            assert!(world.holds.iter().any(|h| h.status == *status), "no hold is {status:?}");
+            assert!(
+                world.holds.iter().any(|h| h.status == *status),
+                "no hold is {status:?}"
+            );
         }
         for status in InspectionStatus::ALL {
-            assert!(world.inspections.iter().any(|i| i.status == *status), "no inspection is {status:?}");
+            assert!(
+                world.inspections.iter().any(|i| i.status == *status),
+                "no inspection is {status:?}"
+            );
         }
-        let overdue = world.holds.iter().filter(|h| h.status.is_active() && h.paused_since.is_none() && h.due_at + Duration::milliseconds(h.paused_ms) < world.end).count();
+        let overdue = world
+            .holds
+            .iter()
+            .filter(|h| {
+                h.status.is_active()
+                    && h.paused_since.is_none()
+                    && h.due_at + Duration::milliseconds(h.paused_ms) < world.end
+            })
+            .count();
         assert!(overdue > 0, "some holds are over their service level");
-        assert!(world.holds.iter().any(|h| h.paused_since.is_some() && h.status.is_active()), "some clocks are paused");
-        assert!(world.shipments.iter().any(|s| s.status == ShipmentStatus::AwaitingArrival));
+        assert!(
+            world
+                .holds
+                .iter()
+                .any(|h| h.paused_since.is_some() && h.status.is_active()),
+            "some clocks are paused"
+        );
+        assert!(
+            world
+                .shipments
+                .iter()
+                .any(|s| s.status == ShipmentStatus::AwaitingArrival)
+        );
     }
 
     #[test]
@@ -1145,7 +1468,11 @@ mod tests {
         let world = build(&options());
         let mut seen = std::collections::HashSet::new();
         for s in &world.shipments {
-            assert!(seen.insert((s.reference_kind, s.reference.clone())), "duplicate {}", s.reference);
+            assert!(
+                seen.insert((s.reference_kind, s.reference.clone())),
+                "duplicate {}",
+                s.reference
+            );
             if s.reference_kind == "air_waybill" {
                 AirWaybill::parse(&s.reference).unwrap();
             }
@@ -1157,7 +1484,15 @@ mod tests {
         let a = build(&options());
         let b = build(&options());
         let digest = |w: &World| -> Vec<String> {
-            w.events.iter().map(|e| format!("{} {} {} {} {:?}", e.at, e.actor, e.entity_id, e.action, e.after)).collect()
+            w.events
+                .iter()
+                .map(|e| {
+                    format!(
+                        "{} {} {} {} {:?}",
+                        e.at, e.actor, e.entity_id, e.action, e.after
+                    )
+                })
+                .collect()
         };
         assert_eq!(digest(&a), digest(&b));
         let mut other = options();

@@ -1,10 +1,10 @@
 //! `spawn_app`: the real server on a random port over a fresh database of either backend,
 //! filled with a small demo country, and a client with helpers.
 
+use app::db::Db;
 use border_ops::config::Config;
 use border_ops::seed::{self, SeedOptions};
 use border_ops::startup::Application;
-use app::db::Db;
 use chrono::Utc;
 use serde_json::Value;
 
@@ -55,7 +55,9 @@ pub async fn fresh_db(backend: Backend) -> Option<(Db, Option<TempDir>)> {
                 eprintln!("skipping: TEST_POSTGRES_URL is not set");
                 return None;
             };
-            let admin = Db::connect(&admin_url, 1).await.expect("postgres admin connects");
+            let admin = Db::connect(&admin_url, 1)
+                .await
+                .expect("postgres admin connects");
             let name = unique_name();
             sqlx::query(&format!("create database {name}"))
                 .execute(&admin.pool)
@@ -63,7 +65,9 @@ pub async fn fresh_db(backend: Backend) -> Option<(Db, Option<TempDir>)> {
                 .expect("create test database");
             admin.pool.close().await;
             let (base, _) = admin_url.rsplit_once('/').expect("URL names a database");
-            let db = Db::connect(&format!("{base}/{name}"), 8).await.expect("test database connects");
+            let db = Db::connect(&format!("{base}/{name}"), 8)
+                .await
+                .expect("test database connects");
             Some((db, None))
         }
     }
@@ -81,7 +85,9 @@ pub async fn spawn_app_with(backend: Backend, shipments: usize) -> Option<TestAp
         options.shipments = shipments;
         seed::demo(&db, &options).await.expect("demo country seeds");
     }
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
     let mut config = Config::from_env().expect("configuration");
     config.database_url = String::new();
     let app = Application::with_db(config, db.clone(), listener);

@@ -39,23 +39,40 @@ async fn app(backend: Backend) -> Option<TestApp> {
 }
 
 async fn health_and_readiness(backend: Backend) {
-    let Some(app) = app(backend).await else { return };
+    let Some(app) = app(backend).await else {
+        return;
+    };
     assert_eq!(app.get_json("/healthz", 200).await["status"], "ok");
     assert_eq!(app.get_json("/readyz", 200).await["status"], "ready");
 }
 
 async fn overview_shows_a_country_with_consistent_totals(backend: Backend) {
-    let Some(app) = app(backend).await else { return };
+    let Some(app) = app(backend).await else {
+        return;
+    };
     let overview = app.get_json("/api/v1/ports", 200).await;
     let ports = overview["ports"].as_array().unwrap();
     assert!(ports.len() >= 15, "{} ports", ports.len());
-    let zones: HashSet<&str> = ports.iter().map(|p| p["time_zone"].as_str().unwrap()).collect();
+    let zones: HashSet<&str> = ports
+        .iter()
+        .map(|p| p["time_zone"].as_str().unwrap())
+        .collect();
     assert!(zones.len() >= 4, "{zones:?}");
     let kinds: HashSet<&str> = ports.iter().map(|p| p["kind"].as_str().unwrap()).collect();
     assert_eq!(kinds.len(), 4, "{kinds:?}");
-    let sum = |field: &str| ports.iter().map(|p| p[field].as_i64().unwrap()).sum::<i64>();
+    let sum = |field: &str| {
+        ports
+            .iter()
+            .map(|p| p[field].as_i64().unwrap())
+            .sum::<i64>()
+    };
     let totals = &overview["totals"];
-    for field in ["active_holds", "holds_overdue", "queued_inspections", "inspections_overdue"] {
+    for field in [
+        "active_holds",
+        "holds_overdue",
+        "queued_inspections",
+        "inspections_overdue",
+    ] {
         assert_eq!(totals[field].as_i64().unwrap(), sum(field), "{field}");
     }
     // The tiles agree with the database and with the holds list.
@@ -76,38 +93,77 @@ async fn overview_shows_a_country_with_consistent_totals(backend: Backend) {
 }
 
 async fn holds_filter_sort_and_paginate(backend: Backend) {
-    let Some(app) = app(backend).await else { return };
-    let all = app.get_json("/api/v1/holds?status=all&per_page=500", 200).await;
+    let Some(app) = app(backend).await else {
+        return;
+    };
+    let all = app
+        .get_json("/api/v1/holds?status=all&per_page=500", 200)
+        .await;
     let items = all["items"].as_array().unwrap();
     assert!(items.len() > 10);
     let port = items[0]["port_code"].as_str().unwrap().to_string();
     let reason = items[0]["reason"].as_str().unwrap().to_string();
 
-    let by_port = app.get_json(&format!("/api/v1/holds?status=all&port={port}"), 200).await;
-    assert!(by_port["items"].as_array().unwrap().iter().all(|h| h["port_code"] == port.as_str()));
+    let by_port = app
+        .get_json(&format!("/api/v1/holds?status=all&port={port}"), 200)
+        .await;
+    assert!(
+        by_port["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|h| h["port_code"] == port.as_str())
+    );
     assert_eq!(
         by_port["total"].as_i64().unwrap(),
-        items.iter().filter(|h| h["port_code"] == port.as_str()).count() as i64
+        items
+            .iter()
+            .filter(|h| h["port_code"] == port.as_str())
+            .count() as i64
     );
 
-    let by_reason = app.get_json(&format!("/api/v1/holds?status=all&reason={reason}"), 200).await;
-    assert!(by_reason["items"].as_array().unwrap().iter().all(|h| h["reason"] == reason.as_str()));
+    let by_reason = app
+        .get_json(&format!("/api/v1/holds?status=all&reason={reason}"), 200)
+        .await;
+    assert!(
+        by_reason["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|h| h["reason"] == reason.as_str())
+    );
 
-    let released = app.get_json("/api/v1/holds?status=released&per_page=500", 200).await;
+    let released = app
+        .get_json("/api/v1/holds?status=released&per_page=500", 200)
+        .await;
     let released = released["items"].as_array().unwrap();
     assert!(!released.is_empty());
-    assert!(released.iter().all(|h| h["status"] == "released" && !h["resolved_at"].is_null()));
+    assert!(
+        released
+            .iter()
+            .all(|h| h["status"] == "released" && !h["resolved_at"].is_null())
+    );
 
     // Longest dwell first, by default, over active holds only.
     let active = app.get_json("/api/v1/holds?per_page=500", 200).await;
     let active = active["items"].as_array().unwrap();
-    assert!(active.iter().all(|h| ["placed", "examination", "seizure_requested"].contains(&h["status"].as_str().unwrap())));
-    let placed: Vec<&str> = active.iter().map(|h| h["placed_at"].as_str().unwrap()).collect();
+    assert!(active.iter().all(|h| {
+        ["placed", "examination", "seizure_requested"].contains(&h["status"].as_str().unwrap())
+    }));
+    let placed: Vec<&str> = active
+        .iter()
+        .map(|h| h["placed_at"].as_str().unwrap())
+        .collect();
     let mut sorted = placed.clone();
     sorted.sort();
     assert_eq!(placed, sorted, "oldest placement first");
 
-    let old = app.get_json("/api/v1/holds?status=all&min_age_hours=72&per_page=500", 200).await;
+    let old = app
+        .get_json(
+            "/api/v1/holds?status=all&min_age_hours=72&per_page=500",
+            200,
+        )
+        .await;
     let cutoff = chrono::Utc::now() - chrono::Duration::hours(72);
     for h in old["items"].as_array().unwrap() {
         let at: chrono::DateTime<chrono::Utc> = h["placed_at"].as_str().unwrap().parse().unwrap();
@@ -115,23 +171,48 @@ async fn holds_filter_sort_and_paginate(backend: Backend) {
     }
 
     // Pages do not overlap and the total stays the same.
-    let p1 = app.get_json("/api/v1/holds?status=all&per_page=5&page=1", 200).await;
-    let p2 = app.get_json("/api/v1/holds?status=all&per_page=5&page=2", 200).await;
+    let p1 = app
+        .get_json("/api/v1/holds?status=all&per_page=5&page=1", 200)
+        .await;
+    let p2 = app
+        .get_json("/api/v1/holds?status=all&per_page=5&page=2", 200)
+        .await;
     assert_eq!(p1["total"], p2["total"]);
-    let ids = |p: &Value| -> HashSet<i64> { p["items"].as_array().unwrap().iter().map(|h| h["id"].as_i64().unwrap()).collect() };
+    let ids = |p: &Value| -> HashSet<i64> {
+        p["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|h| h["id"].as_i64().unwrap())
+            .collect()
+    };
     assert_eq!(ids(&p1).len(), 5);
     assert!(ids(&p1).is_disjoint(&ids(&p2)));
 }
 
 async fn inspection_queue_is_ordered_by_priority_then_due(backend: Backend) {
-    let Some(app) = app(backend).await else { return };
-    let queue = app.get_json("/api/v1/inspections?status=all&per_page=500", 200).await;
+    let Some(app) = app(backend).await else {
+        return;
+    };
+    let queue = app
+        .get_json("/api/v1/inspections?status=all&per_page=500", 200)
+        .await;
     let items = queue["items"].as_array().unwrap();
     assert!(!items.is_empty());
-    let rank = |p: &str| ["urgent", "high", "normal", "routine"].iter().position(|x| *x == p).unwrap();
+    let rank = |p: &str| {
+        ["urgent", "high", "normal", "routine"]
+            .iter()
+            .position(|x| *x == p)
+            .unwrap()
+    };
     let keys: Vec<(usize, String)> = items
         .iter()
-        .map(|i| (rank(i["priority"].as_str().unwrap()), i["due_at"].as_str().unwrap().to_string()))
+        .map(|i| {
+            (
+                rank(i["priority"].as_str().unwrap()),
+                i["due_at"].as_str().unwrap().to_string(),
+            )
+        })
         .collect();
     let mut sorted = keys.clone();
     sorted.sort();
@@ -139,33 +220,63 @@ async fn inspection_queue_is_ordered_by_priority_then_due(backend: Backend) {
 
     let open = app.get_json("/api/v1/inspections?per_page=500", 200).await;
     assert!(open["items"].as_array().unwrap().iter().all(|i| ["queued", "assigned", "in_progress"].contains(&i["status"].as_str().unwrap())));
-    let overdue = app.get_json("/api/v1/inspections?overdue=true&per_page=500", 200).await;
+    let overdue = app
+        .get_json("/api/v1/inspections?overdue=true&per_page=500", 200)
+        .await;
     let now = chrono::Utc::now();
     for i in overdue["items"].as_array().unwrap() {
         let due: chrono::DateTime<chrono::Utc> = i["due_at"].as_str().unwrap().parse().unwrap();
         assert!(due < now);
     }
-    let xray = app.get_json("/api/v1/inspections?status=all&kind=xray", 200).await;
-    assert!(xray["items"].as_array().unwrap().iter().all(|i| i["kind"] == "xray"));
+    let xray = app
+        .get_json("/api/v1/inspections?status=all&kind=xray", 200)
+        .await;
+    assert!(
+        xray["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|i| i["kind"] == "xray")
+    );
 }
 
 async fn shipment_has_its_timeline_from_the_journal(backend: Backend) {
-    let Some(app) = app(backend).await else { return };
+    let Some(app) = app(backend).await else {
+        return;
+    };
     let seized = app
         .scalar("select min(shipment_id) from holds where status = 'seized'")
         .await;
-    let detail = app.get_json(&format!("/api/v1/shipments/{seized}"), 200).await;
+    let detail = app
+        .get_json(&format!("/api/v1/shipments/{seized}"), 200)
+        .await;
     assert_eq!(detail["shipment"]["status"], "seized");
     let timeline = detail["timeline"].as_array().unwrap();
-    let actions: Vec<&str> = timeline.iter().map(|e| e["action"].as_str().unwrap()).collect();
+    let actions: Vec<&str> = timeline
+        .iter()
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
     assert_eq!(actions.first(), Some(&"declared"));
-    for step in ["arrived", "placed", "opened", "completed", "seizure_requested", "seized"] {
+    for step in [
+        "arrived",
+        "placed",
+        "opened",
+        "completed",
+        "seizure_requested",
+        "seized",
+    ] {
         assert!(actions.contains(&step), "{step} missing from {actions:?}");
     }
-    let seqs: Vec<i64> = timeline.iter().map(|e| e["seq"].as_i64().unwrap()).collect();
+    let seqs: Vec<i64> = timeline
+        .iter()
+        .map(|e| e["seq"].as_i64().unwrap())
+        .collect();
     assert!(seqs.windows(2).all(|w| w[0] < w[1]));
     let times: Vec<&str> = timeline.iter().map(|e| e["at"].as_str().unwrap()).collect();
-    assert!(times.windows(2).all(|w| w[0] <= w[1]), "timeline in time order");
+    assert!(
+        times.windows(2).all(|w| w[0] <= w[1]),
+        "timeline in time order"
+    );
     assert!(!detail["holds"].as_array().unwrap().is_empty());
     assert!(!detail["inspections"].as_array().unwrap().is_empty());
     // Every hold and inspection row has its story in the journal.
@@ -176,22 +287,49 @@ async fn shipment_has_its_timeline_from_the_journal(backend: Backend) {
 }
 
 async fn bad_input_gets_a_clear_4xx_in_json(backend: Backend) {
-    let Some(app) = app(backend).await else { return };
+    let Some(app) = app(backend).await else {
+        return;
+    };
     let cases = [
         ("/api/v1/shipments/999999", 404, "not_found", None),
         ("/api/v1/shipments/abc", 404, "not_found", None),
         ("/api/v1/holds/0", 404, "not_found", None),
         ("/api/v1/holds?per_page=0", 422, "invalid", Some("per_page")),
-        ("/api/v1/holds?per_page=100000", 422, "invalid", Some("per_page")),
+        (
+            "/api/v1/holds?per_page=100000",
+            422,
+            "invalid",
+            Some("per_page"),
+        ),
         ("/api/v1/holds?page=-1", 422, "invalid", Some("page")),
-        ("/api/v1/holds?reason=smuggling", 422, "invalid", Some("reason")),
+        (
+            "/api/v1/holds?reason=smuggling",
+            422,
+            "invalid",
+            Some("reason"),
+        ),
         ("/api/v1/holds?status=lost", 422, "invalid", Some("status")),
         ("/api/v1/holds?sort=random", 422, "invalid", Some("sort")),
         ("/api/v1/holds?port=ZZZ", 422, "invalid", Some("port")),
-        ("/api/v1/holds?port=%27%3B%20drop", 422, "invalid", Some("port")),
+        (
+            "/api/v1/holds?port=%27%3B%20drop",
+            422,
+            "invalid",
+            Some("port"),
+        ),
         ("/api/v1/holds?colour=red", 422, "invalid", Some("colour")),
-        ("/api/v1/inspections?overdue=maybe", 422, "invalid", Some("overdue")),
-        ("/api/v1/inspections?kind=teleport", 422, "invalid", Some("kind")),
+        (
+            "/api/v1/inspections?overdue=maybe",
+            422,
+            "invalid",
+            Some("overdue"),
+        ),
+        (
+            "/api/v1/inspections?kind=teleport",
+            422,
+            "invalid",
+            Some("kind"),
+        ),
         ("/api/v1/ports/NOPE", 404, "not_found", None),
         ("/api/v1/nothing-here", 404, "not_found", None),
     ];
@@ -207,37 +345,71 @@ async fn bad_input_gets_a_clear_4xx_in_json(backend: Backend) {
 }
 
 async fn readiness_fails_when_the_database_is_gone(backend: Backend) {
-    let Some(app) = spawn_app_with(backend, 0).await else { return };
+    let Some(app) = spawn_app_with(backend, 0).await else {
+        return;
+    };
     assert_eq!(app.get("/readyz").await.status().as_u16(), 200);
     app.db.pool.close().await;
     let response = app.get("/readyz").await;
     assert_eq!(response.status().as_u16(), 503);
-    assert_eq!(app.get("/healthz").await.status().as_u16(), 200, "the process is still alive");
+    assert_eq!(
+        app.get("/healthz").await.status().as_u16(),
+        200,
+        "the process is still alive"
+    );
     let body: Value = app.get("/api/v1/holds").await.json().await.unwrap();
     assert_eq!(body["error"]["code"], "unavailable");
 }
 
 async fn the_journal_is_append_only(backend: Backend) {
-    let Some(app) = spawn_app_with(backend, 50).await else { return };
+    let Some(app) = spawn_app_with(backend, 50).await else {
+        return;
+    };
     let before = app.scalar("select count(*) from journal").await;
     assert!(before > 0);
-    assert!(sqlx::query("update journal set actor = 'someone else'").execute(&app.db.pool).await.is_err());
-    assert!(sqlx::query("delete from journal").execute(&app.db.pool).await.is_err());
+    assert!(
+        sqlx::query("update journal set actor = 'someone else'")
+            .execute(&app.db.pool)
+            .await
+            .is_err()
+    );
+    assert!(
+        sqlx::query("delete from journal")
+            .execute(&app.db.pool)
+            .await
+            .is_err()
+    );
     assert_eq!(app.scalar("select count(*) from journal").await, before);
 }
 
 async fn pages_render_on_the_server(backend: Backend) {
-    let Some(app) = app(backend).await else { return };
+    let Some(app) = app(backend).await else {
+        return;
+    };
     let home = app.get("/").await;
     assert_eq!(home.status().as_u16(), 200);
     let html = home.text().await.unwrap();
-    assert!(html.contains("data-port=\"YYZ\""), "tiles are rendered on the server");
+    assert!(
+        html.contains("data-port=\"YYZ\""),
+        "tiles are rendered on the server"
+    );
     assert!(html.contains("Active holds"));
-    let holds = app.get("/holds?reason=intellectual_property").await.text().await.unwrap();
+    let holds = app
+        .get("/holds?reason=intellectual_property")
+        .await
+        .text()
+        .await
+        .unwrap();
     assert!(holds.contains("Intellectual property"));
     let missing = app.get("/shipments/999999").await;
     assert_eq!(missing.status().as_u16(), 404);
-    assert!(missing.text().await.unwrap().contains("shipment #999999 was not found"));
+    assert!(
+        missing
+            .text()
+            .await
+            .unwrap()
+            .contains("shipment #999999 was not found")
+    );
     assert_eq!(app.get("/no/such/page").await.status().as_u16(), 404);
 }
 
@@ -245,13 +417,18 @@ async fn the_same_seed_gives_the_same_database(backend: Backend) {
     use border_ops::seed::{self, SeedOptions};
     use chrono::TimeZone;
     let options = {
-        let mut o = SeedOptions::new(42, chrono::Utc.with_ymd_and_hms(2026, 6, 1, 12, 0, 0).unwrap());
+        let mut o = SeedOptions::new(
+            42,
+            chrono::Utc.with_ymd_and_hms(2026, 6, 1, 12, 0, 0).unwrap(),
+        );
         o.shipments = 300;
         o
     };
     let mut dumps = vec![];
     for _ in 0..2 {
-        let Some((db, _dir)) = helpers::fresh_db(backend).await else { return };
+        let Some((db, _dir)) = helpers::fresh_db(backend).await else {
+            return;
+        };
         db.migrate().await.unwrap();
         seed::demo(&db, &options).await.unwrap();
         let rows: Vec<String> = sqlx::query(

@@ -1,8 +1,8 @@
 //! One clock for the whole page, ticking every second in the browser, so that every dwell and
 //! every "due in" on screen moves together without asking the server.
 
-use crate::domain::clock::{format_due, format_duration};
 use crate::domain::ServiceClock;
+use crate::domain::clock::{format_due, format_duration};
 use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 

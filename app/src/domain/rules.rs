@@ -122,7 +122,10 @@ impl InspectionStatus {
         InspectionStatus::InProgress,
     ];
 
-    pub fn next(self, action: InspectionAction) -> Result<InspectionStatus, InspectionTransitionError> {
+    pub fn next(
+        self,
+        action: InspectionAction,
+    ) -> Result<InspectionStatus, InspectionTransitionError> {
         use InspectionAction as A;
         use InspectionStatus as S;
         let to = match (self, action) {
@@ -188,12 +191,20 @@ mod tests {
     #[test]
     fn seizure_needs_a_request_first() {
         assert!(HoldStatus::Placed.next(HoldAction::ApproveSeizure).is_err());
-        assert!(HoldStatus::Examination.next(HoldAction::ApproveSeizure).is_err());
+        assert!(
+            HoldStatus::Examination
+                .next(HoldAction::ApproveSeizure)
+                .is_err()
+        );
     }
 
     #[test]
     fn an_inspection_must_be_assigned_before_it_starts() {
-        assert!(InspectionStatus::Queued.next(InspectionAction::Start).is_err());
+        assert!(
+            InspectionStatus::Queued
+                .next(InspectionAction::Start)
+                .is_err()
+        );
         assert_eq!(
             InspectionStatus::Queued.next(InspectionAction::Assign),
             Ok(InspectionStatus::Assigned)

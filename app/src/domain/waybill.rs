@@ -17,7 +17,9 @@ pub struct AirWaybill {
 /// Why a shipment reference was refused, in words an officer understands.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ReferenceError {
-    #[error("an air waybill has 11 digits (3-digit airline prefix and 8-digit serial), e.g. 176-12345675")]
+    #[error(
+        "an air waybill has 11 digits (3-digit airline prefix and 8-digit serial), e.g. 176-12345675"
+    )]
     WaybillShape,
     #[error("the air waybill check digit is wrong: the last digit should be {expected}")]
     WaybillCheckDigit { expected: u32 },
@@ -28,15 +30,16 @@ pub enum ReferenceError {
 impl AirWaybill {
     /// Parses `176-12345675`, `17612345675` or `176 1234 5675`.
     pub fn parse(input: &str) -> Result<Self, ReferenceError> {
-        let digits: String = input
-            .chars()
-            .filter(|c| !matches!(c, '-' | ' '))
-            .collect();
+        let digits: String = input.chars().filter(|c| !matches!(c, '-' | ' ')).collect();
         if digits.len() != 11 || !digits.bytes().all(|b| b.is_ascii_digit()) {
             return Err(ReferenceError::WaybillShape);
         }
-        let prefix: u16 = digits[..3].parse().map_err(|_| ReferenceError::WaybillShape)?;
-        let serial: u32 = digits[3..].parse().map_err(|_| ReferenceError::WaybillShape)?;
+        let prefix: u16 = digits[..3]
+            .parse()
+            .map_err(|_| ReferenceError::WaybillShape)?;
+        let serial: u32 = digits[3..]
+            .parse()
+            .map_err(|_| ReferenceError::WaybillShape)?;
         let expected = Self::check_digit(serial / 10);
         if serial % 10 != expected {
             return Err(ReferenceError::WaybillCheckDigit { expected });
@@ -97,7 +100,9 @@ impl ShipmentReference {
     pub fn parse(kind: &str, number: &str) -> Result<Self, ReferenceError> {
         match kind {
             "air_waybill" => AirWaybill::parse(number).map(Self::AirWaybill),
-            "bill_of_lading" => Self::free_form(number, "bill of lading", 35).map(Self::BillOfLading),
+            "bill_of_lading" => {
+                Self::free_form(number, "bill of lading", 35).map(Self::BillOfLading)
+            }
             "cargo_control" => {
                 Self::free_form(number, "cargo control number", 25).map(Self::CargoControl)
             }
@@ -111,7 +116,9 @@ impl ShipmentReference {
     fn free_form(number: &str, kind: &'static str, max: usize) -> Result<String, ReferenceError> {
         let number = number.trim().to_ascii_uppercase();
         let ok = (4..=max).contains(&number.len())
-            && number.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-');
+            && number
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-');
         if ok {
             Ok(number)
         } else {
@@ -174,8 +181,18 @@ mod tests {
 
     #[test]
     fn refuses_waybills_of_the_wrong_shape() {
-        for bad in ["", "176-1234567", "176-123456712", "17A-12345671", "176_12345671"] {
-            assert_eq!(AirWaybill::parse(bad), Err(ReferenceError::WaybillShape), "{bad}");
+        for bad in [
+            "",
+            "176-1234567",
+            "176-123456712",
+            "17A-12345671",
+            "176_12345671",
+        ] {
+            assert_eq!(
+                AirWaybill::parse(bad),
+                Err(ReferenceError::WaybillShape),
+                "{bad}"
+            );
         }
     }
 

@@ -6,8 +6,8 @@ use crate::domain::{HoldReason, HoldStatus, ShipmentReference};
 use crate::error::AppError;
 use crate::paging::Page;
 use crate::ports::db::{ACTIVE_HOLD, decode_error};
-use chrono::{DateTime, Duration, Utc};
 use crate::sql::{Bind, Where};
+use chrono::{DateTime, Duration, Utc};
 use sqlx::{AnyPool, Row, any::AnyRow};
 
 const SELECT: &str = "select h.id, h.shipment_id, s.reference_kind, s.reference, s.description, \
@@ -41,8 +41,12 @@ fn row_to_hold(row: &AnyRow) -> Result<HoldRow, sqlx::Error> {
         placed_by: row.try_get("placed_by")?,
         due_at: from_millis(row.try_get("due_at")?),
         paused_ms: row.try_get("paused_ms")?,
-        paused_since: row.try_get::<Option<i64>, _>("paused_since")?.map(from_millis),
-        resolved_at: row.try_get::<Option<i64>, _>("resolved_at")?.map(from_millis),
+        paused_since: row
+            .try_get::<Option<i64>, _>("paused_since")?
+            .map(from_millis),
+        resolved_at: row
+            .try_get::<Option<i64>, _>("resolved_at")?
+            .map(from_millis),
         resolved_by: row.try_get("resolved_by")?,
         agency: row.try_get("agency")?,
         notes: row.try_get("notes")?,
@@ -51,11 +55,18 @@ fn row_to_hold(row: &AnyRow) -> Result<HoldRow, sqlx::Error> {
 }
 
 #[tracing::instrument(skip(pool))]
-pub async fn list(pool: &AnyPool, filter: &HoldFilter, now: DateTime<Utc>) -> Result<Page<HoldRow>, AppError> {
+pub async fn list(
+    pool: &AnyPool,
+    filter: &HoldFilter,
+    now: DateTime<Utc>,
+) -> Result<Page<HoldRow>, AppError> {
     if let Some(port) = &filter.port
         && !crate::ports::db::exists(pool, port).await?
     {
-        return Err(AppError::invalid("port", format!("there is no port {port}")));
+        return Err(AppError::invalid(
+            "port",
+            format!("there is no port {port}"),
+        ));
     }
     let mut w = Where::default();
     match filter.status {
@@ -70,7 +81,10 @@ pub async fn list(pool: &AnyPool, filter: &HoldFilter, now: DateTime<Utc>) -> Re
         w.bind("h.reason = ?", Bind::Text(reason.code().into()));
     }
     if let Some(hours) = filter.min_age_hours {
-        w.bind("h.placed_at <= ?", Bind::Int(to_millis(now - Duration::hours(hours))));
+        w.bind(
+            "h.placed_at <= ?",
+            Bind::Int(to_millis(now - Duration::hours(hours))),
+        );
     }
     let where_clause = w.clause();
     let order = match filter.sort {
@@ -81,7 +95,11 @@ pub async fn list(pool: &AnyPool, filter: &HoldFilter, now: DateTime<Utc>) -> Re
     };
 
     let count_sql = format!("select count(*) as n from holds h{where_clause}");
-    let total: i64 = w.apply(sqlx::query(&count_sql)).fetch_one(pool).await?.try_get("n")?;
+    let total: i64 = w
+        .apply(sqlx::query(&count_sql))
+        .fetch_one(pool)
+        .await?
+        .try_get("n")?;
     let list_sql = format!(
         "{SELECT}{where_clause} order by {order} limit {} offset {}",
         filter.per_page,
@@ -104,13 +122,15 @@ pub async fn list(pool: &AnyPool, filter: &HoldFilter, now: DateTime<Utc>) -> Re
 
 #[tracing::instrument(skip(pool))]
 pub async fn for_shipment(pool: &AnyPool, shipment_id: i64) -> Result<Vec<HoldRow>, sqlx::Error> {
-    sqlx::query(&format!("{SELECT} where h.shipment_id = $1 order by h.placed_at"))
-        .bind(shipment_id)
-        .fetch_all(pool)
-        .await?
-        .iter()
-        .map(row_to_hold)
-        .collect()
+    sqlx::query(&format!(
+        "{SELECT} where h.shipment_id = $1 order by h.placed_at"
+    ))
+    .bind(shipment_id)
+    .fetch_all(pool)
+    .await?
+    .iter()
+    .map(row_to_hold)
+    .collect()
 }
 
 #[tracing::instrument(skip(pool))]

@@ -78,7 +78,11 @@ impl HoldSort {
     ];
 
     pub fn code(self) -> &'static str {
-        Self::ALL.iter().find(|(s, ..)| *s == self).map(|(_, c, _)| *c).unwrap_or("dwell_desc")
+        Self::ALL
+            .iter()
+            .find(|(s, ..)| *s == self)
+            .map(|(_, c, _)| *c)
+            .unwrap_or("dwell_desc")
     }
 }
 
@@ -109,10 +113,19 @@ impl Default for HoldFilter {
 }
 
 impl HoldFilter {
-    pub const PARAMS: [&'static str; 7] =
-        ["port", "reason", "status", "min_age_hours", "sort", "page", "per_page"];
+    pub const PARAMS: [&'static str; 7] = [
+        "port",
+        "reason",
+        "status",
+        "min_age_hours",
+        "sort",
+        "page",
+        "per_page",
+    ];
 
-    pub fn from_query<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Result<Self, AppError> {
+    pub fn from_query<'a>(
+        pairs: impl IntoIterator<Item = (&'a str, &'a str)>,
+    ) -> Result<Self, AppError> {
         let q = QueryPairs::new(pairs, &Self::PARAMS)?;
         let (page, per_page) = q.paging()?;
         let status = q
@@ -129,7 +142,12 @@ impl HoldFilter {
         let sort = q
             .parse_with(
                 "sort",
-                |v| HoldSort::ALL.iter().find(|(_, c, _)| *c == v).map(|(s, ..)| *s),
+                |v| {
+                    HoldSort::ALL
+                        .iter()
+                        .find(|(_, c, _)| *c == v)
+                        .map(|(s, ..)| *s)
+                },
                 || "dwell_desc, dwell_asc, due or port".into(),
             )?
             .unwrap_or(HoldSort::DwellDesc);
@@ -199,8 +217,15 @@ mod tests {
         assert_eq!(f.port.as_deref(), Some("YYZ"));
         assert_eq!(f.reason, Some(HoldReason::IntellectualProperty));
         assert_eq!(f.status, StatusFilter::One(HoldStatus::SeizureRequested));
-        assert_eq!((f.min_age_hours, f.sort, f.page, f.per_page), (Some(12), HoldSort::Due, 3, 20));
-        assert_eq!(HoldFilter::from_query(f.to_query().split('&').filter_map(|p| p.split_once('='))).unwrap(), f);
+        assert_eq!(
+            (f.min_age_hours, f.sort, f.page, f.per_page),
+            (Some(12), HoldSort::Due, 3, 20)
+        );
+        assert_eq!(
+            HoldFilter::from_query(f.to_query().split('&').filter_map(|p| p.split_once('=')))
+                .unwrap(),
+            f
+        );
     }
 
     #[test]

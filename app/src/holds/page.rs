@@ -1,7 +1,7 @@
 //! `/holds`: active holds with their live dwell, filterable, sortable and paginated.
 
 use super::{HoldFilter, HoldRow, HoldSort, StatusFilter, list_holds};
-use crate::components::clock::{Dwell, DueIn};
+use crate::components::clock::{DueIn, Dwell};
 use crate::components::common::{Badge, ErrorNotice, LocalTime, Pager};
 use crate::domain::{HoldReason, HoldStatus};
 use leptos::prelude::*;

@@ -44,13 +44,18 @@ fn row_to_inspection(row: &AnyRow) -> Result<InspectionRow, sqlx::Error> {
         port_code: row.try_get("port_code")?,
         port_time_zone: row.try_get("time_zone")?,
         kind: InspectionKind::parse(&kind).ok_or_else(|| decode_error("kind", &kind))?,
-        priority: Priority::from_rank(rank).ok_or_else(|| decode_error("priority", &rank.to_string()))?,
+        priority: Priority::from_rank(rank)
+            .ok_or_else(|| decode_error("priority", &rank.to_string()))?,
         status: InspectionStatus::parse(&status).ok_or_else(|| decode_error("status", &status))?,
         created_at: from_millis(row.try_get("created_at")?),
         due_at: from_millis(row.try_get("due_at")?),
         assigned_officer,
-        started_at: row.try_get::<Option<i64>, _>("started_at")?.map(from_millis),
-        completed_at: row.try_get::<Option<i64>, _>("completed_at")?.map(from_millis),
+        started_at: row
+            .try_get::<Option<i64>, _>("started_at")?
+            .map(from_millis),
+        completed_at: row
+            .try_get::<Option<i64>, _>("completed_at")?
+            .map(from_millis),
         outcome: match outcome {
             Some(o) => Some(Outcome::parse(&o).ok_or_else(|| decode_error("outcome", &o))?),
             None => None,
@@ -68,7 +73,10 @@ pub async fn list(
     if let Some(port) = &filter.port
         && !crate::ports::db::exists(pool, port).await?
     {
-        return Err(AppError::invalid("port", format!("there is no port {port}")));
+        return Err(AppError::invalid(
+            "port",
+            format!("there is no port {port}"),
+        ));
     }
     let mut w = Where::default();
     match filter.status {
@@ -91,7 +99,11 @@ pub async fn list(
     }
     let where_clause = w.clause();
     let count_sql = format!("select count(*) as n from inspections i{where_clause}");
-    let total: i64 = w.apply(sqlx::query(&count_sql)).fetch_one(pool).await?.try_get("n")?;
+    let total: i64 = w
+        .apply(sqlx::query(&count_sql))
+        .fetch_one(pool)
+        .await?
+        .try_get("n")?;
     let list_sql = format!(
         "{SELECT}{where_clause} order by i.priority_rank asc, i.due_at asc, i.id asc limit {} offset {}",
         filter.per_page,
@@ -113,12 +125,17 @@ pub async fn list(
 }
 
 #[tracing::instrument(skip(pool))]
-pub async fn for_shipment(pool: &AnyPool, shipment_id: i64) -> Result<Vec<InspectionRow>, sqlx::Error> {
-    sqlx::query(&format!("{SELECT} where h.shipment_id = $1 order by i.created_at"))
-        .bind(shipment_id)
-        .fetch_all(pool)
-        .await?
-        .iter()
-        .map(row_to_inspection)
-        .collect()
+pub async fn for_shipment(
+    pool: &AnyPool,
+    shipment_id: i64,
+) -> Result<Vec<InspectionRow>, sqlx::Error> {
+    sqlx::query(&format!(
+        "{SELECT} where h.shipment_id = $1 order by i.created_at"
+    ))
+    .bind(shipment_id)
+    .fetch_all(pool)
+    .await?
+    .iter()
+    .map(row_to_inspection)
+    .collect()
 }

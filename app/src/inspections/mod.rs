@@ -80,10 +80,13 @@ impl Default for InspectionFilter {
 }
 
 impl InspectionFilter {
-    pub const PARAMS: [&'static str; 7] =
-        ["port", "kind", "status", "priority", "overdue", "page", "per_page"];
+    pub const PARAMS: [&'static str; 7] = [
+        "port", "kind", "status", "priority", "overdue", "page", "per_page",
+    ];
 
-    pub fn from_query<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Result<Self, AppError> {
+    pub fn from_query<'a>(
+        pairs: impl IntoIterator<Item = (&'a str, &'a str)>,
+    ) -> Result<Self, AppError> {
         let q = QueryPairs::new(pairs, &Self::PARAMS)?;
         let (page, per_page) = q.paging()?;
         let status = q
@@ -172,13 +175,20 @@ mod tests {
         assert_eq!(f.kind, Some(InspectionKind::Xray));
         assert_eq!(f.status, QueueStatus::One(InspectionStatus::Queued));
         assert!(f.overdue);
-        let back = InspectionFilter::from_query(f.to_query().split('&').filter_map(|p| p.split_once('='))).unwrap();
+        let back =
+            InspectionFilter::from_query(f.to_query().split('&').filter_map(|p| p.split_once('=')))
+                .unwrap();
         assert_eq!(back, f);
     }
 
     #[test]
     fn bad_values_name_the_field() {
-        for (k, v) in [("kind", "sniff"), ("priority", "9"), ("overdue", "maybe"), ("per_page", "0")] {
+        for (k, v) in [
+            ("kind", "sniff"),
+            ("priority", "9"),
+            ("overdue", "maybe"),
+            ("per_page", "0"),
+        ] {
             match InspectionFilter::from_query([(k, v)]) {
                 Err(AppError::Invalid { field, .. }) => assert_eq!(field, k),
                 other => panic!("{k}={v}: {other:?}"),

@@ -69,7 +69,10 @@ fn entry_from_row(row: &AnyRow) -> Result<JournalEntry, sqlx::Error> {
 
 /// Everything that happened to one shipment, its holds and inspections, oldest first.
 #[tracing::instrument(skip(executor))]
-pub async fn timeline<'e, E>(executor: E, shipment_id: i64) -> Result<Vec<JournalEntry>, sqlx::Error>
+pub async fn timeline<'e, E>(
+    executor: E,
+    shipment_id: i64,
+) -> Result<Vec<JournalEntry>, sqlx::Error>
 where
     E: sqlx::Executor<'e, Database = Any>,
 {
@@ -85,7 +88,11 @@ where
 
 /// Entries after `seq`, oldest first, at most `limit`.
 #[tracing::instrument(skip(executor))]
-pub async fn after<'e, E>(executor: E, seq: i64, limit: i64) -> Result<Vec<JournalEntry>, sqlx::Error>
+pub async fn after<'e, E>(
+    executor: E,
+    seq: i64,
+    limit: i64,
+) -> Result<Vec<JournalEntry>, sqlx::Error>
 where
     E: sqlx::Executor<'e, Database = Any>,
 {

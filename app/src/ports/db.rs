@@ -73,7 +73,11 @@ async fn notices(
     let sql = format!(
         "select port_code, kind, message, starts_at from port_notices \
          where starts_at <= $1 and (ends_at is null or ends_at > $1) {} order by starts_at",
-        if port.is_some() { "and port_code = $2" } else { "" }
+        if port.is_some() {
+            "and port_code = $2"
+        } else {
+            ""
+        }
     );
     let mut query = sqlx::query(&sql).bind(to_millis(now));
     if let Some(code) = port {
@@ -95,7 +99,10 @@ async fn notices(
 }
 
 #[tracing::instrument(skip(pool))]
-pub async fn summaries(pool: &AnyPool, now: DateTime<Utc>) -> Result<Vec<PortSummary>, sqlx::Error> {
+pub async fn summaries(
+    pool: &AnyPool,
+    now: DateTime<Utc>,
+) -> Result<Vec<PortSummary>, sqlx::Error> {
     let mut notices = notices(pool, None, now).await?;
     sqlx::query(&summary_sql(false))
         .bind(to_millis(now))
@@ -119,7 +126,11 @@ pub async fn overview(pool: &AnyPool, now: DateTime<Utc>) -> Result<Overview, Ap
 }
 
 #[tracing::instrument(skip(pool))]
-pub async fn summary(pool: &AnyPool, code: &str, now: DateTime<Utc>) -> Result<PortSummary, AppError> {
+pub async fn summary(
+    pool: &AnyPool,
+    code: &str,
+    now: DateTime<Utc>,
+) -> Result<PortSummary, AppError> {
     let row = sqlx::query(&summary_sql(true))
         .bind(to_millis(now))
         .bind(code)
@@ -127,11 +138,18 @@ pub async fn summary(pool: &AnyPool, code: &str, now: DateTime<Utc>) -> Result<P
         .await?
         .ok_or_else(|| AppError::not_found(format!("port {code}")))?;
     let mut notices = notices(pool, Some(code), now).await?;
-    Ok(summary_from_row(&row, notices.remove(code).unwrap_or_default())?)
+    Ok(summary_from_row(
+        &row,
+        notices.remove(code).unwrap_or_default(),
+    )?)
 }
 
 #[tracing::instrument(skip(pool))]
-pub async fn detail(pool: &AnyPool, code: &str, now: DateTime<Utc>) -> Result<PortDetail, AppError> {
+pub async fn detail(
+    pool: &AnyPool,
+    code: &str,
+    now: DateTime<Utc>,
+) -> Result<PortDetail, AppError> {
     let summary = summary(pool, code, now).await?;
     let week_ago = to_millis(now - Duration::days(7));
     let minutes: Vec<i64> = sqlx::query(

@@ -154,7 +154,10 @@ mod tests {
     #[test]
     fn percentiles_use_nearest_rank() {
         let r = ReleaseTimes::from_minutes(7, (1..=10).rev().collect());
-        assert_eq!((r.released, r.median_min, r.p90_min), (10, Some(5), Some(9)));
+        assert_eq!(
+            (r.released, r.median_min, r.p90_min),
+            (10, Some(5), Some(9))
+        );
         let r = ReleaseTimes::from_minutes(7, vec![]);
         assert_eq!((r.median_min, r.p90_min), (None, None));
         let r = ReleaseTimes::from_minutes(7, vec![42]);

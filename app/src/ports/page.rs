@@ -13,9 +13,8 @@ use leptos_router::hooks::use_params_map;
 #[component]
 pub fn PortPage() -> impl IntoView {
     let params = use_params_map();
-    let code = Memo::new(move |_| {
-        params.with(|p| p.get("code").unwrap_or_default().to_ascii_uppercase())
-    });
+    let code =
+        Memo::new(move |_| params.with(|p| p.get("code").unwrap_or_default().to_ascii_uppercase()));
     let detail = Resource::new(move || code.get(), get_port);
     let holds = Resource::new(
         move || code.get(),

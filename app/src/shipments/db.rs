@@ -44,8 +44,12 @@ fn row_to_shipment(row: &AnyRow) -> Result<Shipment, sqlx::Error> {
         declared_value_cents: row.try_get("declared_value_cents")?,
         currency: row.try_get("currency")?,
         eta_at: from_millis(row.try_get("eta_at")?),
-        arrived_at: row.try_get::<Option<i64>, _>("arrived_at")?.map(from_millis),
-        released_at: row.try_get::<Option<i64>, _>("released_at")?.map(from_millis),
+        arrived_at: row
+            .try_get::<Option<i64>, _>("arrived_at")?
+            .map(from_millis),
+        released_at: row
+            .try_get::<Option<i64>, _>("released_at")?
+            .map(from_millis),
         status: ShipmentStatus::parse(&status).ok_or_else(|| decode_error("status", &status))?,
         version: row.try_get("version")?,
     })

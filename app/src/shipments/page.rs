@@ -19,7 +19,10 @@ pub fn ShipmentPage() -> impl IntoView {
         |id| async move {
             match id {
                 Some(id) if id > 0 => get_shipment(id).await,
-                _ => Err(AppError::invalid("id", "a shipment number is a positive whole number")),
+                _ => Err(AppError::invalid(
+                    "id",
+                    "a shipment number is a positive whole number",
+                )),
             }
         },
     );

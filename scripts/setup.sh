@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Installs what building and testing border-ops needs, skipping whatever is already there.
+#   scripts/setup.sh build   the Rust toolchain pieces (wasm target, cargo-leptos, wasm-bindgen)
+#   scripts/setup.sh test    the above, plus leptosfmt, Chromium, the end2end npm packages and
+#                            PostgreSQL (installed and started where this user may do so)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+what="${1:-build}"
+say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
+have() { command -v "$1" >/dev/null 2>&1; }
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; elif have sudo; then sudo "$@"; else return 1; fi; }
+apt_updated=0
+apt_install() {
+  have apt-get || return 1
+  if [ "$apt_updated" = 0 ]; then as_root apt-get update -qq || return 1; apt_updated=1; fi
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+}
+
+if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+  say "adding the wasm32-unknown-unknown target"
+  rustup target add wasm32-unknown-unknown
+fi
+
+if ! cargo leptos --version 2>/dev/null | grep -q '0\.3\.10'; then
+  say "installing cargo-leptos 0.3.10 (about ten minutes, once)"
+  cargo install cargo-leptos --locked --version 0.3.10 --features no_downloads
+fi
+
+# wasm-bindgen-cli must match the wasm-bindgen the lock file resolved, exactly.
+wbg_version="$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/[^0-9.]/, ""); print; exit }' Cargo.lock)"
+if ! wasm-bindgen --version 2>/dev/null | grep -q " ${wbg_version}\$"; then
+  say "installing wasm-bindgen-cli ${wbg_version}"
+  cargo install wasm-bindgen-cli --version "${wbg_version}"
+fi
+
+[ "$what" = test ] || exit 0
+
+if ! have leptosfmt; then
+  say "installing leptosfmt"
+  cargo install leptosfmt --locked --version 0.1.33
+fi
+
+if ! have chromium; then
+  say "installing Chromium"
+  apt_install chromium || { echo "Chromium is missing and cannot be installed here: install Debian's chromium" >&2; exit 1; }
+fi
+
+if [ ! -d end2end/node_modules ] || [ end2end/package-lock.json -nt end2end/node_modules/.package-lock.json ]; then
+  say "installing the end-to-end test packages"
+  (cd end2end && npm ci --no-audit --no-fund)
+fi
+
+if ! have pg_ctlcluster && [ -z "${TEST_POSTGRES_URL:-}" ]; then
+  say "installing PostgreSQL"
+  apt_install postgresql || echo "PostgreSQL cannot be installed here; its tests will be skipped" >&2
+fi

@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Every check and every test: formatting, lints for both features, unit and integration tests
+# on SQLite and PostgreSQL, then the end-to-end tests in Chromium. Ends with one summary line.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+step() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
+scripts/setup.sh test
+
+target="${CARGO_TARGET_DIR:-target}"
+logs="$(mktemp -d)"
+trap 'rm -rf "$logs"' EXIT
+
+if [ -z "${TEST_POSTGRES_URL:-}" ]; then
+  if url="$(scripts/postgres.sh)"; then
+    export TEST_POSTGRES_URL="$url"
+  elif [ "${CI:-}" = true ]; then
+    echo "PostgreSQL is required under CI=true and could not be started" >&2
+    exit 1
+  else
+    echo "PostgreSQL is not available: its half of the integration suite will be skipped" >&2
+  fi
+fi
+
+step "formatting (rustfmt, leptosfmt)"
+cargo fmt --all --check
+leptosfmt --check app/src src
+
+step "clippy, server build (ssr)"
+cargo clippy --workspace --all-targets -- -D warnings
+step "clippy, browser build (hydrate)"
+cargo clippy -p app --lib --target wasm32-unknown-unknown --features hydrate -- -D warnings
+
+step "unit and integration tests (SQLite${TEST_POSTGRES_URL:+ and PostgreSQL})"
+cargo test --workspace 2>&1 | tee "$logs/cargo.log"
+
+step "building the site (server and WASM)"
+cargo leptos build
+
+step "end-to-end tests in Chromium"
+export BORDER_OPS_BIN="$target/debug/border-ops"
+(cd end2end && npx playwright test) 2>&1 | tee "$logs/e2e.log"
+
+passed=$(( $(grep -ho '[0-9]\+ passed' "$logs/cargo.log" | awk '{s+=$1} END {print s+0}') \
+         + $(grep -o '^ *[0-9]\+ passed' "$logs/e2e.log" | awk '{s+=$1} END {print s+0}') ))
+failed=$(( $(grep -ho '[0-9]\+ failed' "$logs/cargo.log" | awk '{s+=$1} END {print s+0}') \
+         + $(grep -o '^ *[0-9]\+ failed' "$logs/e2e.log" | awk '{s+=$1} END {print s+0}') ))
+echo
+echo "summary: ${passed} passed, ${failed} failed"
+[ "$failed" = 0 ]
