@@ -6,7 +6,9 @@ import * as path from "node:path";
 
 const port = Number(process.env.E2E_PORT ?? 3210);
 const database = path.join(os.tmpdir(), `border-ops-e2e-${process.pid}.db`);
-const binary = process.env.BORDER_OPS_BIN ?? "../target/debug/border-ops";
+const root = path.resolve(__dirname, "..");
+// Relative to the repository root, like CARGO_TARGET_DIR.
+const binary = path.resolve(root, process.env.BORDER_OPS_BIN ?? "target/debug/border-ops");
 
 export default defineConfig({
   testDir: "./tests",
@@ -33,7 +35,7 @@ export default defineConfig({
   },
   webServer: {
     command: `rm -f ${database}* && ${binary} serve --demo`,
-    cwd: "..",
+    cwd: root,
     url: `http://127.0.0.1:${port}/readyz`,
     timeout: 120_000,
     reuseExistingServer: false,

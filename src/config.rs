@@ -18,24 +18,10 @@ pub struct Config {
 
 impl Config {
     pub fn from_env() -> anyhow::Result<Self> {
-        // cargo-leptos passes the site settings in the environment; a binary started another
-        // way (`make run`, the tests) uses the same values as Cargo.toml's metadata.
-        let leptos = if std::env::var_os("LEPTOS_OUTPUT_NAME").is_some() {
-            leptos::config::get_configuration(None)?.leptos_options
-        } else {
-            let site_addr: std::net::SocketAddr = match std::env::var("LEPTOS_SITE_ADDR") {
-                Ok(addr) => addr.parse()?,
-                Err(_) => ([127, 0, 0, 1], 3000u16).into(),
-            };
-            LeptosOptions::builder()
-                .output_name("border-ops")
-                .site_root(
-                    std::env::var("LEPTOS_SITE_ROOT").unwrap_or_else(|_| "target/site".into()),
-                )
-                .site_pkg_dir("pkg")
-                .site_addr(site_addr)
-                .build()
-        };
+        // The bundle name is compiled in (see .cargo/config.toml); the site folder, address
+        // and the rest come from LEPTOS_* variables or their defaults, the values of the
+        // workspace's Leptos metadata.
+        let leptos = leptos::config::get_configuration(None)?.leptos_options;
         Ok(Self {
             database_url: std::env::var("DATABASE_URL")
                 .unwrap_or_else(|_| DEFAULT_DATABASE_URL.to_string()),

@@ -34,7 +34,8 @@ impl<'a> QueryPairs<'a> {
         pairs: impl IntoIterator<Item = (&'a str, &'a str)>,
         known: &[&str],
     ) -> Result<Self, AppError> {
-        let pairs: Vec<_> = pairs.into_iter().collect();
+        // A stray `&` or `?` yields an empty key: nothing was asked, nothing to refuse.
+        let pairs: Vec<_> = pairs.into_iter().filter(|(k, _)| !k.is_empty()).collect();
         if let Some((unknown, _)) = pairs.iter().find(|(k, _)| !known.contains(k)) {
             return Err(AppError::invalid(
                 *unknown,
@@ -126,6 +127,12 @@ mod tests {
     fn unknown_parameters_are_named() {
         let err = QueryPairs::new([("prot", "YVR")], &["port"]).err().unwrap();
         assert!(matches!(err, AppError::Invalid { field, .. } if field == "prot"));
+    }
+
+    #[test]
+    fn stray_separators_are_ignored() {
+        let q = QueryPairs::new([("", ""), ("port", "YVR")], &["port"]).unwrap();
+        assert_eq!(q.port().unwrap(), Some("YVR".into()));
     }
 
     #[test]
