@@ -50,7 +50,9 @@ pub fn App() -> impl IntoView {
         <Router>
             <header class="topbar">
                 <a class="brand" href="/">
-                    <span class="brand-mark" aria-hidden="true">"BOC"</span>
+                    <span class="brand-mark" aria-hidden="true">
+                        "BOC"
+                    </span>
                     <span>"Border Operations Centre"</span>
                 </a>
                 <nav aria-label="Board">
@@ -87,9 +89,7 @@ fn NotFound() -> impl IntoView {
         <Title text="Not found" />
         <section class="panel">
             <h1>"Page not found"</h1>
-            <p>
-                "There is nothing at this address. " <a href="/">"Back to the overview"</a>
-            </p>
+            <p>"There is nothing at this address. " <a href="/">"Back to the overview"</a></p>
         </section>
     }
 }

@@ -518,7 +518,7 @@ fn declare(world: &mut World, id: i64, days: i64) -> Shipment {
     } else {
         IMPORTERS.choose(rng).expect("importers")
     };
-    let shipper = *SHIPPERS.choose(rng).expect("shippers");
+
     // Arrivals spread over the period, with a few still to come, busier in the daytime.
     let span = Duration::days(days) + Duration::hours(10);
     let mut eta =
@@ -616,6 +616,15 @@ fn declare(world: &mut World, id: i64, days: i64) -> Shipment {
                 None,
             )
         }
+    };
+    // A shipper from the origin country where the demo has one.
+    let local: Vec<_> = SHIPPERS
+        .iter()
+        .filter(|(_, address)| address.ends_with(&format!(", {origin_country}")))
+        .collect();
+    let shipper = match local.choose(rng) {
+        Some(s) => **s,
+        None => *SHIPPERS.choose(rng).expect("shippers"),
     };
     Shipment {
         id,

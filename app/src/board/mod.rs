@@ -13,7 +13,9 @@ pub fn OverviewPage() -> impl IntoView {
     view! {
         <Title text="" />
         <h1 class="visually-hidden">"Country overview"</h1>
-        <Suspense fallback=|| view! { <p class="loading">"Loading the board…"</p> }>
+        <Suspense fallback=|| {
+            view! { <p class="loading">"Loading the board…"</p> }
+        }>
             {move || Suspend::new(async move {
                 match overview.await {
                     Ok(overview) => view! { <OverviewBoard overview /> }.into_any(),
@@ -29,11 +31,7 @@ fn OverviewBoard(overview: Overview) -> impl IntoView {
     view! {
         <TotalsStrip totals=overview.totals />
         <section class="tiles" aria-label="Ports of entry">
-            {overview
-                .ports
-                .into_iter()
-                .map(|port| view! { <PortTile port /> })
-                .collect_view()}
+            {overview.ports.into_iter().map(|port| view! { <PortTile port /> }).collect_view()}
         </section>
     }
 }

@@ -70,8 +70,22 @@ pub fn Pager(
     view! {
         <nav class="pager" aria-label="Pages">
             <span class="count">{format!("{total} in all · page {page} of {page_count}")}</span>
-            {(page > 1).then(|| view! { <a href=link(page - 1) rel="prev">"← Previous"</a> })}
-            {(page < page_count).then(|| view! { <a href=link(page + 1) rel="next">"Next →"</a> })}
+            {(page > 1)
+                .then(|| {
+                    view! {
+                        <a href=link(page - 1) rel="prev">
+                            "← Previous"
+                        </a>
+                    }
+                })}
+            {(page < page_count)
+                .then(|| {
+                    view! {
+                        <a href=link(page + 1) rel="next">
+                            "Next →"
+                        </a>
+                    }
+                })}
         </nav>
     }
 }

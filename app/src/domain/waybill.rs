@@ -163,19 +163,20 @@ mod tests {
 
     #[test]
     fn accepts_a_waybill_with_its_check_digit() {
-        // 1234567 mod 7 = 1
-        let awb = AirWaybill::parse("176-12345671").unwrap();
-        assert_eq!(awb.to_string(), "176-12345671");
+        // 1234567 mod 7 = 5
+        let awb = AirWaybill::parse("176-12345675").unwrap();
+        assert_eq!(awb.to_string(), "176-12345675");
         assert_eq!(awb.airline_prefix(), 176);
-        assert_eq!(AirWaybill::parse("176 1234 5671").unwrap(), awb);
-        assert_eq!(AirWaybill::parse("17612345671").unwrap(), awb);
+        assert_eq!(AirWaybill::parse("176 1234 5675").unwrap(), awb);
+        assert_eq!(AirWaybill::parse("17612345675").unwrap(), awb);
+        assert_eq!(AirWaybill::from_parts(176, 1_234_567), awb);
     }
 
     #[test]
     fn refuses_a_wrong_check_digit_and_names_the_right_one() {
         assert_eq!(
-            AirWaybill::parse("176-12345675"),
-            Err(ReferenceError::WaybillCheckDigit { expected: 1 })
+            AirWaybill::parse("176-12345671"),
+            Err(ReferenceError::WaybillCheckDigit { expected: 5 })
         );
     }
 

@@ -16,7 +16,7 @@ pub mod page;
 pub struct HoldRow {
     pub id: i64,
     pub shipment_id: i64,
-    /// "AWB 176-12345671", for people.
+    /// "AWB 176-12345675", for people.
     pub shipment_reference: String,
     pub description: String,
     pub importer_name: String,

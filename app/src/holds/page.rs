@@ -33,7 +33,9 @@ pub fn HoldsPage() -> impl IntoView {
             let current = filter.get().unwrap_or_default();
             view! { <HoldFilterForm filter=current /> }
         }}
-        <Transition fallback=|| view! { <p class="loading">"Loading holds…"</p> }>
+        <Transition fallback=|| {
+            view! { <p class="loading">"Loading holds…"</p> }
+        }>
             {move || Suspend::new(async move {
                 match holds.await {
                     Ok(page) => {
@@ -43,7 +45,11 @@ pub fn HoldsPage() -> impl IntoView {
                             <Pager
                                 base="/holds"
                                 query_for=Callback::new(move |p| {
-                                    HoldFilter { page: p, ..current.clone() }.to_query()
+                                    HoldFilter {
+                                        page: p,
+                                        ..current.clone()
+                                    }
+                                        .to_query()
                                 })
                                 page=page.page
                                 page_count=page.page_count()
@@ -69,7 +75,13 @@ fn HoldFilterForm(filter: HoldFilter) -> impl IntoView {
     view! {
         <Form method="GET" action="/holds" attr:class="filters" attr:aria-label="Filter holds">
             <label>
-                "Port" <input name="port" value=filter.port.clone().unwrap_or_default() size="5" placeholder="all" />
+                "Port"
+                <input
+                    name="port"
+                    value=filter.port.clone().unwrap_or_default()
+                    size="5"
+                    placeholder="all"
+                />
             </label>
             <label>
                 "Reason" <select name="reason">
@@ -117,7 +129,8 @@ fn HoldFilterForm(filter: HoldFilter) -> impl IntoView {
                 />
             </label>
             <label>
-                "Sort" <select name="sort">
+                "Sort"
+                <select name="sort">
                     {HoldSort::ALL
                         .iter()
                         .map(|(s, code, label)| {
@@ -178,18 +191,26 @@ pub fn HoldTable(rows: Vec<HoldRow>, show_port: bool) -> impl IntoView {
                                     .then(|| {
                                         view! {
                                             <td>
-                                                <a href=format!("/ports/{}", h.port_code)>
-                                                    {h.port_code.clone()}
-                                                </a>
+                                                <a href=format!(
+                                                    "/ports/{}",
+                                                    h.port_code,
+                                                )>{h.port_code.clone()}</a>
                                             </td>
                                         }
                                     })}
                                 <td>{h.reason.label()}</td>
                                 <td>
-                                    <Badge kind=format!("hold-{}", h.status.code()) text=h.status.label() />
+                                    <Badge
+                                        kind=format!("hold-{}", h.status.code())
+                                        text=h.status.label()
+                                    />
                                 </td>
                                 <td>
-                                    <LocalTime at=h.placed_at zone=h.port_time_zone.clone() short=true />
+                                    <LocalTime
+                                        at=h.placed_at
+                                        zone=h.port_time_zone.clone()
+                                        short=true
+                                    />
                                 </td>
                                 <td>
                                     <Dwell clock />
@@ -198,7 +219,12 @@ pub fn HoldTable(rows: Vec<HoldRow>, show_port: bool) -> impl IntoView {
                                     {if clock.is_paused() {
                                         view! { <span class="paused">"paused"</span> }.into_any()
                                     } else {
-                                        view! { <DueIn due=clock.effective_due(chrono::Utc::now()) done=!active /> }
+                                        view! {
+                                            <DueIn
+                                                due=clock.effective_due(chrono::Utc::now())
+                                                done=!active
+                                            />
+                                        }
                                             .into_any()
                                     }}
                                 </td>

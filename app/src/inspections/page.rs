@@ -33,7 +33,9 @@ pub fn InspectionsPage() -> impl IntoView {
             let current = filter.get().unwrap_or_default();
             view! { <InspectionFilterForm filter=current /> }
         }}
-        <Transition fallback=|| view! { <p class="loading">"Loading the queue…"</p> }>
+        <Transition fallback=|| {
+            view! { <p class="loading">"Loading the queue…"</p> }
+        }>
             {move || Suspend::new(async move {
                 match queue.await {
                     Ok(page) => {
@@ -43,7 +45,11 @@ pub fn InspectionsPage() -> impl IntoView {
                             <Pager
                                 base="/inspections"
                                 query_for=Callback::new(move |p| {
-                                    InspectionFilter { page: p, ..current.clone() }.to_query()
+                                    InspectionFilter {
+                                        page: p,
+                                        ..current.clone()
+                                    }
+                                        .to_query()
                                 })
                                 page=page.page
                                 page_count=page.page_count()
@@ -67,9 +73,20 @@ fn InspectionFilterForm(filter: InspectionFilter) -> impl IntoView {
         QueueStatus::One(s) => s.code().to_string(),
     };
     view! {
-        <Form method="GET" action="/inspections" attr:class="filters" attr:aria-label="Filter the queue">
+        <Form
+            method="GET"
+            action="/inspections"
+            attr:class="filters"
+            attr:aria-label="Filter the queue"
+        >
             <label>
-                "Port" <input name="port" value=filter.port.clone().unwrap_or_default() size="5" placeholder="all" />
+                "Port"
+                <input
+                    name="port"
+                    value=filter.port.clone().unwrap_or_default()
+                    size="5"
+                    placeholder="all"
+                />
             </label>
             <label>
                 "Type" <select name="kind">
@@ -162,7 +179,10 @@ pub fn InspectionTable(rows: Vec<InspectionRow>, show_port: bool) -> impl IntoVi
                         view! {
                             <tr data-inspection=i.id class:overdue=overdue>
                                 <td>
-                                    <Badge kind=format!("priority-{}", i.priority.code()) text=i.priority.label() />
+                                    <Badge
+                                        kind=format!("priority-{}", i.priority.code())
+                                        text=i.priority.label()
+                                    />
                                 </td>
                                 <td>
                                     <span class="num">{format!("#{} ", i.id)}</span>
@@ -172,7 +192,10 @@ pub fn InspectionTable(rows: Vec<InspectionRow>, show_port: bool) -> impl IntoVi
                                         .map(|o| view! { <div class="sub">{o.label()}</div> })}
                                 </td>
                                 <td>
-                                    <a href=format!("/shipments/{}", i.shipment_id) class="shipment-link">
+                                    <a
+                                        href=format!("/shipments/{}", i.shipment_id)
+                                        class="shipment-link"
+                                    >
                                         {i.shipment_reference.clone()}
                                     </a>
                                     <div class="sub">{i.description.clone()}</div>
@@ -181,14 +204,18 @@ pub fn InspectionTable(rows: Vec<InspectionRow>, show_port: bool) -> impl IntoVi
                                     .then(|| {
                                         view! {
                                             <td>
-                                                <a href=format!("/ports/{}", i.port_code)>
-                                                    {i.port_code.clone()}
-                                                </a>
+                                                <a href=format!(
+                                                    "/ports/{}",
+                                                    i.port_code,
+                                                )>{i.port_code.clone()}</a>
                                             </td>
                                         }
                                     })}
                                 <td>
-                                    <Badge kind=format!("insp-{}", i.status.code()) text=i.status.label() />
+                                    <Badge
+                                        kind=format!("insp-{}", i.status.code())
+                                        text=i.status.label()
+                                    />
                                 </td>
                                 <td>
                                     {i
@@ -198,7 +225,11 @@ pub fn InspectionTable(rows: Vec<InspectionRow>, show_port: bool) -> impl IntoVi
                                         .unwrap_or_else(|| "—".into())}
                                 </td>
                                 <td>
-                                    <LocalTime at=i.created_at zone=i.port_time_zone.clone() short=true />
+                                    <LocalTime
+                                        at=i.created_at
+                                        zone=i.port_time_zone.clone()
+                                        short=true
+                                    />
                                 </td>
                                 <td>
                                     <DueIn due=i.due_at done=!open />

@@ -1,6 +1,7 @@
 //! The journal: an append-only record of every change — who, when, what, before and after,
 //! and why. Shipment timelines are read from it.
 
+use crate::domain::{HoldReason, InspectionKind, Outcome};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -33,7 +34,26 @@ impl JournalEntry {
             "shipment" => "Shipment".to_string(),
             other => format!("{} #{}", capitalise(other), self.entity_id),
         };
-        format!("{entity} {action}")
+        let detail = self.after.as_ref().and_then(|after| {
+            let code = |key: &str| after.get(key).and_then(|v| v.as_str());
+            code("outcome")
+                .and_then(Outcome::parse)
+                .map(|o| o.label().to_string())
+                .or_else(|| {
+                    code("kind")
+                        .and_then(InspectionKind::parse)
+                        .map(|k| k.label().to_string())
+                })
+                .or_else(|| {
+                    code("reason")
+                        .and_then(HoldReason::parse)
+                        .map(|r| r.label().to_string())
+                })
+        });
+        match detail {
+            Some(detail) => format!("{entity} {action}: {detail}"),
+            None => format!("{entity} {action}"),
+        }
     }
 }
 
@@ -42,5 +62,49 @@ fn capitalise(s: &str) -> String {
     match chars.next() {
         Some(first) => first.to_uppercase().chain(chars).collect(),
         None => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(entity: &str, action: &str, after: serde_json::Value) -> JournalEntry {
+        JournalEntry {
+            seq: 1,
+            at: Utc::now(),
+            actor: "someone".into(),
+            entity: entity.into(),
+            entity_id: "12".into(),
+            shipment_id: Some(3),
+            port_code: Some("YVR".into()),
+            action: action.into(),
+            before: None,
+            after: Some(after),
+            reason: None,
+        }
+    }
+
+    #[test]
+    fn headlines_read_as_sentences_with_what_matters() {
+        let e = entry(
+            "inspection",
+            "completed",
+            serde_json::json!({"outcome": "seizure"}),
+        );
+        assert_eq!(e.headline(), "Inspection #12 completed: Finding: seizure");
+        let e = entry("inspection", "opened", serde_json::json!({"kind": "xray"}));
+        assert_eq!(
+            e.headline(),
+            "Inspection #12 opened: Non-intrusive (X-ray / gamma)"
+        );
+        let e = entry(
+            "shipment",
+            "declared",
+            serde_json::json!({"status": "awaiting_arrival"}),
+        );
+        assert_eq!(e.headline(), "Shipment declared");
+        let e = entry("hold", "clock_paused", serde_json::json!({}));
+        assert_eq!(e.headline(), "Hold #12 clock paused");
     }
 }

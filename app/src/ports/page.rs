@@ -37,7 +37,9 @@ pub fn PortPage() -> impl IntoView {
         },
     );
     view! {
-        <Suspense fallback=|| view! { <p class="loading">"Loading the port…"</p> }>
+        <Suspense fallback=|| {
+            view! { <p class="loading">"Loading the port…"</p> }
+        }>
             {move || Suspend::new(async move {
                 match detail.await {
                     Ok(detail) => view! { <PortHeader detail /> }.into_any(),
@@ -51,10 +53,14 @@ pub fn PortPage() -> impl IntoView {
                     "all holds at this port →"
                 </a>
             </h2>
-            <Suspense fallback=|| view! { <p class="loading">"Loading holds…"</p> }>
+            <Suspense fallback=|| {
+                view! { <p class="loading">"Loading holds…"</p> }
+            }>
                 {move || Suspend::new(async move {
                     match holds.await {
-                        Ok(page) => view! { <HoldTable rows=page.items show_port=false /> }.into_any(),
+                        Ok(page) => {
+                            view! { <HoldTable rows=page.items show_port=false /> }.into_any()
+                        }
                         Err(_) => ().into_any(),
                     }
                 })}
@@ -66,10 +72,14 @@ pub fn PortPage() -> impl IntoView {
                     "whole queue →"
                 </a>
             </h2>
-            <Suspense fallback=|| view! { <p class="loading">"Loading the queue…"</p> }>
+            <Suspense fallback=|| {
+                view! { <p class="loading">"Loading the queue…"</p> }
+            }>
                 {move || Suspend::new(async move {
                     match queue.await {
-                        Ok(page) => view! { <InspectionTable rows=page.items show_port=false /> }.into_any(),
+                        Ok(page) => {
+                            view! { <InspectionTable rows=page.items show_port=false /> }.into_any()
+                        }
                         Err(_) => ().into_any(),
                     }
                 })}
@@ -111,8 +121,8 @@ fn PortHeader(detail: PortDetail) -> impl IntoView {
             </h1>
             <Badge kind=format!("status-{}", p.status.code()) text=p.status.label() />
             <p class="lede">
-                {p.kind.label()} " · " {p.province.clone()} " · " {p.time_zone.clone()} " · Hours: "
-                {p.hours.clone()}
+                {p.kind.label()} " · " {p.province.clone()} " · " {p.time_zone.clone()}
+                " · Hours: " {p.hours.clone()}
             </p>
         </div>
         {(!p.notices.is_empty())
@@ -142,17 +152,23 @@ fn PortHeader(detail: PortDetail) -> impl IntoView {
             <div class="figure">
                 <span class="figure-label">"Active holds"</span>
                 <span class="figure-value">{p.active_holds}</span>
-                <small class:alert=holds_late>{format!("{} over service level", p.holds_overdue)}</small>
+                <small class:alert=holds_late>
+                    {format!("{} over service level", p.holds_overdue)}
+                </small>
             </div>
             <div class="figure">
                 <span class="figure-label">"Queued inspections"</span>
                 <span class="figure-value">{p.queued_inspections}</span>
-                <small>{format!("{} open · {} overdue", p.open_inspections, p.inspections_overdue)}</small>
+                <small>
+                    {format!("{} open · {} overdue", p.open_inspections, p.inspections_overdue)}
+                </small>
             </div>
             <div class="figure">
                 <span class="figure-label">"Release time, 7 days"</span>
                 <span class="figure-value">{minutes(r.median_min)}</span>
-                <small>{format!("median · p90 {} · {} released", minutes(r.p90_min), r.released)}</small>
+                <small>
+                    {format!("median · p90 {} · {} released", minutes(r.p90_min), r.released)}
+                </small>
             </div>
             <div class="figure">
                 <span class="figure-label">"Examined, 7 days"</span>
@@ -173,7 +189,8 @@ fn PortHeader(detail: PortDetail) -> impl IntoView {
             <h2>"Border waits"</h2>
             <dl class="facts">
                 <dt>"Commercial"</dt>
-                <dd class:late=p.commercial_wait_over_standard()>
+                <dd class:late=p
+                    .commercial_wait_over_standard()>
                     {wait(p.commercial_wait_min, COMMERCIAL_WAIT_STANDARD_MIN)}
                 </dd>
                 <dt>"Travellers"</dt>

@@ -96,7 +96,7 @@ mod tests {
             id: 1,
             mode: crate::domain::Mode::Air,
             reference_kind: "air_waybill".into(),
-            reference: "176-12345671".into(),
+            reference: "176-12345675".into(),
             house_waybill: None,
             carrier: "AC".into(),
             voyage: "AC 871".into(),
@@ -127,6 +127,6 @@ mod tests {
         assert_eq!(s.declared_value(), "12,450.07 CAD");
         s.declared_value_cents = 99;
         assert_eq!(s.declared_value(), "0.99 CAD");
-        assert_eq!(s.reference_label(), "AWB 176-12345671");
+        assert_eq!(s.reference_label(), "AWB 176-12345675");
     }
 }

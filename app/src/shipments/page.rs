@@ -27,7 +27,9 @@ pub fn ShipmentPage() -> impl IntoView {
         },
     );
     view! {
-        <Suspense fallback=|| view! { <p class="loading">"Loading the shipment…"</p> }>
+        <Suspense fallback=|| {
+            view! { <p class="loading">"Loading the shipment…"</p> }
+        }>
             {move || Suspend::new(async move {
                 match detail.await {
                     Ok(detail) => view! { <ShipmentView detail /> }.into_any(),
@@ -49,9 +51,11 @@ fn ShipmentView(detail: ShipmentDetail) -> impl IntoView {
             <h1>{reference}</h1>
             <Badge kind=format!("ship-{}", s.status.code()) text=s.status.label() />
             <p class="lede">
-                {s.description.clone()} " · " <a href=format!("/ports/{}", s.port_code)>
-                    {format!("{} {}", s.port_code, s.port_name)}
-                </a>
+                {s.description.clone()} " · "
+                <a href=format!(
+                    "/ports/{}",
+                    s.port_code,
+                )>{format!("{} {}", s.port_code, s.port_name)}</a>
             </p>
         </div>
         <div class="columns">
@@ -65,9 +69,11 @@ fn ShipmentView(detail: ShipmentDetail) -> impl IntoView {
                     {s
                         .house_waybill
                         .clone()
-                        .map(|h| view! {
-                            <dt>"House waybill"</dt>
-                            <dd>{h}</dd>
+                        .map(|h| {
+                            view! {
+                                <dt>"House waybill"</dt>
+                                <dd>{h}</dd>
+                            }
                         })}
                     <dt>"Origin"</dt>
                     <dd>
@@ -84,7 +90,12 @@ fn ShipmentView(detail: ShipmentDetail) -> impl IntoView {
                         {s
                             .trusted_trader
                             .clone()
-                            .map(|p| view! { " " <Badge kind="trusted" text=format!("trusted trader: {p}") /> })}
+                            .map(|p| {
+                                view! {
+                                    " "
+                                    <Badge kind="trusted" text=format!("trusted trader: {p}") />
+                                }
+                            })}
                     </dd>
                     <dt>"Goods"</dt>
                     <dd>{format!("HS {} · {}", s.hs_code, s.description)}</dd>
@@ -124,7 +135,10 @@ fn ShipmentView(detail: ShipmentDetail) -> impl IntoView {
                                     <LocalTime at=e.at zone=tz.clone() short=true />
                                     <span class="what">{e.headline()}</span>
                                     <span class="who">{format!("by {}", e.actor)}</span>
-                                    {e.reason.clone().map(|r| view! { <span class="why">{r}</span> })}
+                                    {e
+                                        .reason
+                                        .clone()
+                                        .map(|r| view! { <span class="why">{r}</span> })}
                                 </li>
                             }
                         })
