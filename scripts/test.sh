@@ -24,7 +24,7 @@ fi
 
 step "formatting (rustfmt, leptosfmt)"
 cargo fmt --all --check
-leptosfmt --check app/src src
+leptosfmt --quiet --check app/src src
 
 step "clippy, server build (ssr)"
 cargo clippy --workspace --all-targets -- -D warnings
