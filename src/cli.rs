@@ -41,6 +41,25 @@ pub enum Command {
         #[arg(long)]
         at: Option<DateTime<Utc>>,
     },
+    /// Measure the product on this machine; prints figures and a key=value summary line.
+    Bench {
+        #[command(subcommand)]
+        what: BenchCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BenchCommand {
+    /// Time the board's queries over a demo country of the given size, on a fresh database:
+    /// a temporary SQLite file, or the empty database DATABASE_URL names.
+    Board {
+        #[arg(long, default_value_t = 200_000)]
+        shipments: usize,
+        #[arg(long, default_value_t = 200)]
+        iterations: usize,
+        #[arg(long, default_value_t = seed::DEFAULT_SEED)]
+        seed: u64,
+    },
 }
 
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
@@ -87,6 +106,30 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             options.shipments = shipments;
             let report = seed::demo(&db, &options).await?;
             println!("{report}");
+        }
+        Command::Bench {
+            what:
+                BenchCommand::Board {
+                    shipments,
+                    iterations,
+                    seed,
+                },
+        } => {
+            let scratch =
+                std::env::temp_dir().join(format!("border-ops-bench-{}", std::process::id()));
+            let url = std::env::var("DATABASE_URL")
+                .unwrap_or_else(|_| format!("sqlite://{}/bench.db", scratch.display()));
+            let db = Db::connect(&url, 4).await?;
+            db.migrate().await?;
+            let bench = crate::bench::BoardBench {
+                shipments,
+                iterations: iterations.max(1),
+                seed,
+            };
+            let outcome = crate::bench::run(&db, &bench).await;
+            db.pool.close().await;
+            let _ = std::fs::remove_dir_all(&scratch);
+            outcome?;
         }
     }
     Ok(())

@@ -9,6 +9,7 @@ use crate::shipments::page::ShipmentPage;
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::{
+    SsrMode,
     components::{A, Route, Router, Routes},
     path,
 };
@@ -65,12 +66,15 @@ pub fn App() -> impl IntoView {
                 <HeaderClock />
             </header>
             <main id="main">
+                // Async rendering waits for the data before the first byte, so a page's HTTP
+                // status (404 for an unknown shipment, 422 for a bad filter) is the real one
+                // and the wall screen never paints a half-loaded board.
                 <Routes fallback=|| view! { <NotFound /> }>
-                    <Route path=path!("/") view=OverviewPage />
-                    <Route path=path!("/holds") view=HoldsPage />
-                    <Route path=path!("/inspections") view=InspectionsPage />
-                    <Route path=path!("/ports/:code") view=PortPage />
-                    <Route path=path!("/shipments/:id") view=ShipmentPage />
+                    <Route path=path!("/") view=OverviewPage ssr=SsrMode::Async />
+                    <Route path=path!("/holds") view=HoldsPage ssr=SsrMode::Async />
+                    <Route path=path!("/inspections") view=InspectionsPage ssr=SsrMode::Async />
+                    <Route path=path!("/ports/:code") view=PortPage ssr=SsrMode::Async />
+                    <Route path=path!("/shipments/:id") view=ShipmentPage ssr=SsrMode::Async />
                 </Routes>
             </main>
         </Router>

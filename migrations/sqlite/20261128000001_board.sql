@@ -73,8 +73,8 @@ create table shipments (
     unique (reference_kind, reference)
 );
 create index shipments_port_status on shipments (port_code, status);
-create index shipments_eta on shipments (eta_at);
-create index shipments_released on shipments (port_code, released_at) where released_at is not null;
+create index shipments_port_eta on shipments (port_code, eta_at, arrived_at);
+create index shipments_released on shipments (port_code, released_at, arrived_at) where released_at is not null;
 
 create table holds (
     id integer primary key,
@@ -117,7 +117,7 @@ create index inspections_hold on inspections (hold_id);
 create index inspections_queue on inspections (port_code, priority_rank, due_at) where status in ('queued', 'assigned', 'in_progress');
 create index inspections_open_due on inspections (due_at) where status in ('queued', 'assigned', 'in_progress');
 create index inspections_officer on inspections (assigned_officer_id, status);
-create index inspections_completed on inspections (port_code, completed_at) where completed_at is not null;
+create index inspections_port_created on inspections (port_code, created_at);
 
 -- Append-only: rows are inserted in the same transaction as the change they describe and
 -- never updated or deleted.

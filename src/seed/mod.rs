@@ -428,7 +428,8 @@ impl World {
         let kind = self.inspections[i].kind;
         let created = self.inspections[i].created_at;
         let service = kind.service_level().num_minutes();
-        let assigned_at = created + skewed_minutes(&mut self.rng, (service / 3).max(15));
+        // Work waits in the queue for a free officer and scanner; the tail runs past due.
+        let assigned_at = created + skewed_minutes(&mut self.rng, (service / 2).max(15));
         if assigned_at > end {
             return None;
         }
@@ -696,7 +697,7 @@ fn play(world: &mut World, s: usize) {
     world.shipment_status(s, ShipmentStatus::Arrived, arrived, edi, "arrived");
 
     let (importer, commodity) = (world.shipments[s].importer, world.shipments[s].commodity);
-    let mut hold_per_mille = 22 + commodity.risk;
+    let mut hold_per_mille = 32 + commodity.risk;
     if importer.first_time {
         hold_per_mille += 40;
     }
@@ -958,7 +959,8 @@ fn play(world: &mut World, s: usize) {
                 decider.clone(),
                 Some("Finding on examination".into()),
             );
-            let approved = decided + skewed_minutes(&mut world.rng, 120);
+            // Seizures wait for a supervisor's approval, often from the next shift.
+            let approved = decided + skewed_minutes(&mut world.rng, 6 * 60);
             if approved > end {
                 return;
             }
@@ -1413,10 +1415,12 @@ mod tests {
     use super::*;
     use chrono::TimeZone;
 
+    /// The demo as `make run` builds it, at a fixed instant.
     fn options() -> SeedOptions {
-        let mut o = SeedOptions::new(7, Utc.with_ymd_and_hms(2026, 11, 28, 12, 0, 0).unwrap());
-        o.shipments = 6_000;
-        o
+        SeedOptions::new(
+            DEFAULT_SEED,
+            Utc.with_ymd_and_hms(2026, 11, 28, 12, 0, 0).unwrap(),
+        )
     }
 
     #[test]

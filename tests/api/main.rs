@@ -89,7 +89,13 @@ async fn overview_shows_a_country_with_consistent_totals(backend: Backend) {
     assert_eq!(rwi["notices"][0]["kind"], "equipment");
     let one = app.get_json("/api/v1/ports/yyz", 200).await;
     assert_eq!(one["summary"]["code"], "YYZ");
-    assert!(one["release_times"]["released"].as_i64().unwrap() > 0);
+    let release = &one["release_times"];
+    assert!(release["released"].as_i64().unwrap() > 0);
+    let (median, p90) = (
+        release["median_min"].as_i64().unwrap(),
+        release["p90_min"].as_i64().unwrap(),
+    );
+    assert!(0 <= median && median <= p90, "median {median} p90 {p90}");
 }
 
 async fn holds_filter_sort_and_paginate(backend: Backend) {
@@ -401,6 +407,9 @@ async fn pages_render_on_the_server(backend: Backend) {
         .await
         .unwrap();
     assert!(holds.contains("Intellectual property"));
+    let bad_filter = app.get("/holds?per_page=9999").await;
+    assert_eq!(bad_filter.status().as_u16(), 422);
+    assert!(bad_filter.text().await.unwrap().contains("per_page"));
     let missing = app.get("/shipments/999999").await;
     assert_eq!(missing.status().as_u16(), 404);
     assert!(

@@ -1,7 +1,7 @@
 //! Port queries. The workload counts read the partial indexes on active holds and open
 //! inspections, so the overview stays fast however many closed records pile up.
 
-use super::{Notice, Overview, PortDetail, PortSummary, ReleaseTimes, Totals};
+use super::{Notice, Overview, PortDetail, PortSummary, ReleaseTimes, Totals, nearest_rank};
 use crate::domain::clock::{from_millis, to_millis};
 use crate::domain::{Mode, NoticeKind, PortStatus};
 use crate::error::AppError;
@@ -152,18 +152,7 @@ pub async fn detail(
 ) -> Result<PortDetail, AppError> {
     let summary = summary(pool, code, now).await?;
     let week_ago = to_millis(now - Duration::days(7));
-    let minutes: Vec<i64> = sqlx::query(
-        "select (released_at - arrived_at) / 60000 as minutes from shipments \
-         where port_code = $1 and released_at is not null and released_at >= $2 \
-         and arrived_at is not null",
-    )
-    .bind(code)
-    .bind(week_ago)
-    .fetch_all(pool)
-    .await?
-    .iter()
-    .map(|r| r.try_get::<i64, _>("minutes"))
-    .collect::<Result<_, _>>()?;
+    let release_times = release_times(pool, code, now, 7).await?;
     let counts = sqlx::query(
         "select \
            (select count(*) from shipments where port_code = $1 and eta_at >= $2 and eta_at <= $4) as last_24h, \
@@ -180,7 +169,7 @@ pub async fn detail(
     .await?;
     Ok(PortDetail {
         summary,
-        release_times: ReleaseTimes::from_minutes(7, minutes),
+        release_times,
         shipments_last_24h: counts.try_get("last_24h")?,
         examined_last_7d: counts.try_get("examined_7d")?,
         arrived_last_7d: counts.try_get("arrived_7d")?,
@@ -195,4 +184,44 @@ pub async fn exists(pool: &AnyPool, code: &str) -> Result<bool, sqlx::Error> {
         .fetch_one(pool)
         .await?;
     Ok(row.try_get::<i64, _>("n")? > 0)
+}
+
+/// Median and 90th percentile of arrival → release over the last `days`, computed by the
+/// database (a count, then the value at each rank) so no rows cross the wire.
+async fn release_times(
+    pool: &AnyPool,
+    code: &str,
+    now: DateTime<Utc>,
+    days: i64,
+) -> Result<ReleaseTimes, sqlx::Error> {
+    const RELEASED: &str = "from shipments where port_code = $1 and released_at is not null \
+                            and released_at >= $2 and arrived_at is not null";
+    let since = to_millis(now - Duration::days(days));
+    let released: i64 = sqlx::query(&format!("select count(*) as n {RELEASED}"))
+        .bind(code)
+        .bind(since)
+        .fetch_one(pool)
+        .await?
+        .try_get("n")?;
+    let at_rank = |p: f64| async move {
+        let Some(rank) = nearest_rank(p, released) else {
+            return Ok::<_, sqlx::Error>(None);
+        };
+        let row = sqlx::query(&format!(
+            "select (released_at - arrived_at) / 60000 as minutes {RELEASED} \
+             order by released_at - arrived_at limit 1 offset $3"
+        ))
+        .bind(code)
+        .bind(since)
+        .bind(rank - 1)
+        .fetch_optional(pool)
+        .await?;
+        row.map(|r| r.try_get::<i64, _>("minutes")).transpose()
+    };
+    Ok(ReleaseTimes {
+        days,
+        released,
+        median_min: at_rank(0.5).await?,
+        p90_min: at_rank(0.9).await?,
+    })
 }

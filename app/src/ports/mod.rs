@@ -106,24 +106,9 @@ pub struct ReleaseTimes {
     pub p90_min: Option<i64>,
 }
 
-impl ReleaseTimes {
-    /// Nearest-rank percentiles of `minutes` (sorted here).
-    pub fn from_minutes(days: i64, mut minutes: Vec<i64>) -> Self {
-        minutes.sort_unstable();
-        let pick = |p: f64| -> Option<i64> {
-            if minutes.is_empty() {
-                return None;
-            }
-            let rank = ((p * minutes.len() as f64).ceil() as usize).clamp(1, minutes.len());
-            Some(minutes[rank - 1])
-        };
-        Self {
-            days,
-            released: minutes.len() as i64,
-            median_min: pick(0.5),
-            p90_min: pick(0.9),
-        }
-    }
+/// The 1-based nearest rank of the `p` quantile among `n` sorted values (`None` when empty).
+pub fn nearest_rank(p: f64, n: i64) -> Option<i64> {
+    (n > 0).then(|| ((p * n as f64).ceil() as i64).clamp(1, n))
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -153,14 +138,10 @@ mod tests {
 
     #[test]
     fn percentiles_use_nearest_rank() {
-        let r = ReleaseTimes::from_minutes(7, (1..=10).rev().collect());
-        assert_eq!(
-            (r.released, r.median_min, r.p90_min),
-            (10, Some(5), Some(9))
-        );
-        let r = ReleaseTimes::from_minutes(7, vec![]);
-        assert_eq!((r.median_min, r.p90_min), (None, None));
-        let r = ReleaseTimes::from_minutes(7, vec![42]);
-        assert_eq!((r.median_min, r.p90_min), (Some(42), Some(42)));
+        assert_eq!(nearest_rank(0.5, 10), Some(5));
+        assert_eq!(nearest_rank(0.9, 10), Some(9));
+        assert_eq!(nearest_rank(0.9, 1), Some(1));
+        assert_eq!(nearest_rank(0.5, 0), None);
+        assert_eq!(nearest_rank(0.99, 1000), Some(990));
     }
 }
