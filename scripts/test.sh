@@ -41,10 +41,10 @@ step "end-to-end tests in Chromium"
 export BORDER_OPS_BIN="$target/debug/border-ops"
 (cd end2end && npx playwright test) 2>&1 | tee "$logs/e2e.log"
 
-passed=$(( $(grep -ho '[0-9]\+ passed' "$logs/cargo.log" | awk '{s+=$1} END {print s+0}') \
-         + $(grep -o '^ *[0-9]\+ passed' "$logs/e2e.log" | awk '{s+=$1} END {print s+0}') ))
-failed=$(( $(grep -ho '[0-9]\+ failed' "$logs/cargo.log" | awk '{s+=$1} END {print s+0}') \
-         + $(grep -o '^ *[0-9]\+ failed' "$logs/e2e.log" | awk '{s+=$1} END {print s+0}') ))
+# Sum the "N passed" / "N failed" counts a runner printed (none printed counts as 0).
+count() { { grep -ho "$1" "$2" || true; } | awk '{ s += $1 } END { print s + 0 }'; }
+passed=$(( $(count '[0-9]\+ passed' "$logs/cargo.log") + $(count '^ *[0-9]\+ passed' "$logs/e2e.log") ))
+failed=$(( $(count '[0-9]\+ failed' "$logs/cargo.log") + $(count '^ *[0-9]\+ failed' "$logs/e2e.log") ))
 echo
 echo "summary: ${passed} passed, ${failed} failed"
 [ "$failed" = 0 ]
