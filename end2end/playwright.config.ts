@@ -38,7 +38,7 @@ export default defineConfig({
     cwd: root,
     url: `http://127.0.0.1:${port}/readyz`,
     timeout: 120_000,
-    reuseExistingServer: false,
+    reuseExistingServer: !process.env.CI,
     env: {
       DATABASE_URL: `sqlite://${database}`,
       LEPTOS_SITE_ADDR: `127.0.0.1:${port}`,

@@ -89,3 +89,13 @@ pub fn Pager(
         </nav>
     }
 }
+
+/// The port-code box of the filter forms; empty means every port.
+#[component]
+pub fn PortField(value: Option<String>) -> impl IntoView {
+    view! {
+        <label>
+            "Port" <input name="port" value=value.unwrap_or_default() size="5" placeholder="all" />
+        </label>
+    }
+}

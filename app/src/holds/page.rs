@@ -2,7 +2,7 @@
 
 use super::{HoldFilter, HoldRow, HoldSort, StatusFilter, list_holds};
 use crate::components::clock::{DueIn, Dwell};
-use crate::components::common::{Badge, ErrorNotice, LocalTime, Pager};
+use crate::components::common::{Badge, ErrorNotice, LocalTime, Pager, PortField};
 use crate::domain::{HoldReason, HoldStatus};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -74,15 +74,7 @@ fn HoldFilterForm(filter: HoldFilter) -> impl IntoView {
     };
     view! {
         <Form method="GET" action="/holds" attr:class="filters" attr:aria-label="Filter holds">
-            <label>
-                "Port"
-                <input
-                    name="port"
-                    value=filter.port.clone().unwrap_or_default()
-                    size="5"
-                    placeholder="all"
-                />
-            </label>
+            <PortField value=filter.port.clone() />
             <label>
                 "Reason" <select name="reason">
                     <option value="">"Any reason"</option>

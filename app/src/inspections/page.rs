@@ -2,7 +2,7 @@
 
 use super::{InspectionFilter, InspectionRow, QueueStatus, list_inspections};
 use crate::components::clock::DueIn;
-use crate::components::common::{Badge, ErrorNotice, LocalTime, Pager};
+use crate::components::common::{Badge, ErrorNotice, LocalTime, Pager, PortField};
 use crate::domain::{InspectionKind, InspectionStatus, Priority};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -79,15 +79,7 @@ fn InspectionFilterForm(filter: InspectionFilter) -> impl IntoView {
             attr:class="filters"
             attr:aria-label="Filter the queue"
         >
-            <label>
-                "Port"
-                <input
-                    name="port"
-                    value=filter.port.clone().unwrap_or_default()
-                    size="5"
-                    placeholder="all"
-                />
-            </label>
+            <PortField value=filter.port.clone() />
             <label>
                 "Type" <select name="kind">
                     <option value="">"Any type"</option>

@@ -1,0 +1,32 @@
+import AxeBuilder from "@axe-core/playwright";
+import { expect, test } from "@playwright/test";
+
+// The board is read from a wall and by keyboard and screen-reader users at desks: every page
+// must pass the WCAG 2.1 AA rules axe can check, contrast included, in light and dark schemes.
+const pages = ["/", "/holds", "/inspections?status=all", "/ports/YYZ", "seized shipment"];
+
+for (const scheme of ["light", "dark"] as const) {
+  test.describe(`${scheme} scheme`, () => {
+    test.use({ colorScheme: scheme });
+    test.describe.configure({ timeout: 60_000 });
+
+    for (const target of pages) {
+      test(`${target} passes the automated accessibility checks`, async ({ page, request }) => {
+        let path = target;
+        if (target === "seized shipment") {
+          const holds = await (await request.get("/api/v1/holds?status=seized&per_page=1")).json();
+          path = `/shipments/${holds.items[0].shipment_id}`;
+        }
+        await page.goto(path);
+        await page.waitForFunction(() => (window as any).__bocHydrated === true);
+        const results = await new AxeBuilder({ page })
+          .withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"])
+          .analyze();
+        const found = results.violations.map(
+          (v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(", ")}`,
+        );
+        expect(found).toEqual([]);
+      });
+    }
+  });
+}
