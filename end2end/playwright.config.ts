@@ -5,7 +5,8 @@ import * as os from "node:os";
 import * as path from "node:path";
 
 const port = Number(process.env.E2E_PORT ?? 3210);
-const database = path.join(os.tmpdir(), `border-ops-e2e-${process.pid}.db`);
+// One file per port, removed before each run: fresh data, and nothing piles up.
+const database = path.join(os.tmpdir(), `border-ops-e2e-${port}.db`);
 const root = path.resolve(__dirname, "..");
 // Relative to the repository root, like CARGO_TARGET_DIR.
 const binary = path.resolve(root, process.env.BORDER_OPS_BIN ?? "target/debug/border-ops");

@@ -41,10 +41,68 @@ pub enum Command {
         #[arg(long)]
         at: Option<DateTime<Utc>>,
     },
+    /// Manage accounts.
+    User {
+        #[command(subcommand)]
+        what: UserCommand,
+    },
+    /// Manage bearer tokens for machine clients.
+    Token {
+        #[command(subcommand)]
+        what: TokenCommand,
+    },
     /// Measure the product on this machine; prints figures and a key=value summary line.
     Bench {
         #[command(subcommand)]
         what: BenchCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Create an account. Without --password-stdin a password is generated and printed once.
+    Add {
+        #[arg(long)]
+        username: String,
+        /// viewer, officer, supervisor, analyst or admin.
+        #[arg(long)]
+        role: String,
+        /// Ports the account may act on: all, or codes such as YVR,YYZ.
+        #[arg(long, default_value = "all")]
+        ports: String,
+        #[arg(long)]
+        display_name: Option<String>,
+        #[arg(long)]
+        badge: Option<String>,
+        /// Read the password from the first line of standard input.
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// Disable an account: it can no longer sign in and its tokens stop working.
+    Disable { username: String },
+    /// Set a new password (generated and printed unless --password-stdin).
+    Passwd {
+        username: String,
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// List accounts.
+    List,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// Issue a bearer token; prints the token alone on standard output.
+    Issue {
+        #[arg(long)]
+        username: String,
+        #[arg(long, default_value = "api")]
+        label: String,
+    },
+    /// Revoke every token of an account.
+    Revoke {
+        #[arg(long)]
+        username: String,
     },
 }
 
@@ -107,6 +165,16 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let report = seed::demo(&db, &options).await?;
             println!("{report}");
         }
+        Command::User { what } => {
+            let db = Db::connect(&config.database_url, 2).await?;
+            db.migrate().await?;
+            user(&db, what).await?;
+        }
+        Command::Token { what } => {
+            let db = Db::connect(&config.database_url, 2).await?;
+            db.migrate().await?;
+            token(&db, what).await?;
+        }
         Command::Bench {
             what:
                 BenchCommand::Board {
@@ -130,6 +198,117 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             db.pool.close().await;
             let _ = std::fs::remove_dir_all(&scratch);
             outcome?;
+        }
+    }
+    Ok(())
+}
+
+/// Who is acting from the shell, for the journal.
+fn shell_actor() -> String {
+    format!(
+        "shell: {}",
+        std::env::var("USER").unwrap_or_else(|_| "unknown".into())
+    )
+}
+
+fn password_from_stdin() -> anyhow::Result<String> {
+    let mut line = String::new();
+    std::io::stdin().read_line(&mut line)?;
+    Ok(line.trim_end_matches(['\r', '\n']).to_string())
+}
+
+async fn user(db: &Db, what: UserCommand) -> anyhow::Result<()> {
+    use app::accounts::db as accounts;
+    use app::domain::{PortScope, Role};
+    let now = Utc::now();
+    let actor = shell_actor();
+    match what {
+        UserCommand::Add {
+            username,
+            role,
+            ports,
+            display_name,
+            badge,
+            password_stdin,
+        } => {
+            let role = Role::parse(&role)
+                .ok_or_else(|| anyhow::anyhow!("role: use one of {}", Role::codes()))?;
+            let ports = PortScope::parse(&ports).map_err(|e| anyhow::anyhow!("ports: {e}"))?;
+            let (password, generated) = if password_stdin {
+                (password_from_stdin()?, false)
+            } else {
+                (accounts::generate_password(), true)
+            };
+            let account = accounts::create(
+                &db.pool,
+                accounts::NewAccount {
+                    username: &username,
+                    display_name: display_name.as_deref().unwrap_or(&username),
+                    badge: badge.as_deref(),
+                    role,
+                    ports,
+                    password: &password,
+                },
+                &actor,
+                now,
+            )
+            .await?;
+            eprintln!(
+                "created {} ({}, {})",
+                account.username, account.role, account.ports
+            );
+            if generated {
+                println!("{password}");
+                eprintln!("that password is shown once; keep it or set another with `user passwd`");
+            }
+        }
+        UserCommand::Disable { username } => {
+            let account = accounts::disable(&db.pool, &username, &actor, now).await?;
+            eprintln!("disabled {}", account.username);
+        }
+        UserCommand::Passwd {
+            username,
+            password_stdin,
+        } => {
+            let (password, generated) = if password_stdin {
+                (password_from_stdin()?, false)
+            } else {
+                (accounts::generate_password(), true)
+            };
+            accounts::set_password(&db.pool, &username, &password, &actor, now).await?;
+            if generated {
+                println!("{password}");
+            }
+            eprintln!("password changed for {}", username.to_lowercase());
+        }
+        UserCommand::List => {
+            for a in accounts::list(&db.pool).await? {
+                println!(
+                    "{:<20} {:<12} {:<16} {:<8} {}",
+                    a.username,
+                    a.role.code(),
+                    a.ports.to_string(),
+                    if a.active { "active" } else { "disabled" },
+                    a.display_name
+                );
+            }
+        }
+    }
+    Ok(())
+}
+
+async fn token(db: &Db, what: TokenCommand) -> anyhow::Result<()> {
+    use app::accounts::db as accounts;
+    let now = Utc::now();
+    let actor = shell_actor();
+    match what {
+        TokenCommand::Issue { username, label } => {
+            let token = accounts::issue_token(&db.pool, &username, &label, &actor, now).await?;
+            println!("{token}");
+        }
+        TokenCommand::Revoke { username } => {
+            let n = accounts::revoke_tokens(&db.pool, &username, &actor, now).await?;
+            eprintln!("revoked {n} token(s) of {}", username.to_lowercase());
         }
     }
     Ok(())

@@ -4,6 +4,7 @@
 
 #![recursion_limit = "256"]
 
+pub mod accounts;
 pub mod app;
 pub mod board;
 pub mod components;

@@ -1,7 +1,12 @@
 //! The integration suite: the real server on a random port, over SQLite and over PostgreSQL.
 //! Every test runs on both backends (`sqlite::…` and `postgres::…`).
 
+mod accounts;
 mod helpers;
+
+use accounts::{
+    accounts_hash_passwords_and_check_credentials, tokens_are_stored_hashed_and_can_be_revoked,
+};
 
 use helpers::{Backend, TestApp, spawn_app, spawn_app_with};
 use serde_json::Value;
@@ -32,6 +37,8 @@ on_both_backends!(
     the_journal_is_append_only,
     pages_render_on_the_server,
     the_same_seed_gives_the_same_database,
+    accounts_hash_passwords_and_check_credentials,
+    tokens_are_stored_hashed_and_can_be_revoked,
 );
 
 async fn app(backend: Backend) -> Option<TestApp> {

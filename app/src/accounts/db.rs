@@ -1,0 +1,380 @@
+//! Account and token storage. Each change writes its journal entry in the same transaction.
+
+use super::{Account, check_password, check_username};
+use crate::domain::clock::{from_millis, to_millis};
+use crate::domain::{PortScope, Role};
+use crate::error::AppError;
+use crate::journal::db::{NewEntry, record};
+use argon2::{
+    Argon2,
+    password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng},
+};
+use base64::Engine;
+use chrono::{DateTime, Utc};
+use rand::RngCore;
+use serde_json::json;
+use sha2::{Digest, Sha256};
+use sqlx::{Acquire, AnyPool, Row, any::AnyRow};
+
+const SELECT: &str = "select id, username, display_name, badge, role, ports, active, created_at, \
+                      password_changed_at from accounts";
+
+fn row_to_account(row: &AnyRow) -> Result<Account, sqlx::Error> {
+    let role: String = row.try_get("role")?;
+    let ports: String = row.try_get("ports")?;
+    Ok(Account {
+        id: row.try_get("id")?,
+        username: row.try_get("username")?,
+        display_name: row.try_get("display_name")?,
+        badge: row.try_get("badge")?,
+        role: Role::parse(&role).ok_or_else(|| crate::ports::db::decode_error("role", &role))?,
+        ports: PortScope::parse(&ports).map_err(|e| sqlx::Error::Decode(e.into()))?,
+        active: row.try_get::<i64, _>("active")? == 1,
+        created_at: from_millis(row.try_get("created_at")?),
+        password_changed_at: from_millis(row.try_get("password_changed_at")?),
+    })
+}
+
+fn scope_text(scope: &PortScope) -> String {
+    match scope {
+        PortScope::All => "all".into(),
+        PortScope::Only(codes) => codes.join(","),
+    }
+}
+
+/// An Argon2id hash (PHC string) with a fresh random salt.
+pub fn hash_password(password: &str) -> Result<String, AppError> {
+    let salt = SaltString::generate(&mut OsRng);
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| {
+            tracing::error!(error = %e, "password hashing failed");
+            AppError::Internal {
+                reference: "password-hash".into(),
+            }
+        })
+}
+
+pub fn verify_password(password: &str, phc: &str) -> bool {
+    PasswordHash::new(phc)
+        .map(|parsed| {
+            Argon2::default()
+                .verify_password(password.as_bytes(), &parsed)
+                .is_ok()
+        })
+        .unwrap_or(false)
+}
+
+/// A password nobody chose: 18 random bytes, URL-safe base64 (24 characters).
+pub fn generate_password() -> String {
+    let mut bytes = [0u8; 18];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+}
+
+pub struct NewAccount<'a> {
+    pub username: &'a str,
+    pub display_name: &'a str,
+    pub badge: Option<&'a str>,
+    pub role: Role,
+    pub ports: PortScope,
+    pub password: &'a str,
+}
+
+#[tracing::instrument(skip_all, fields(username = new.username))]
+pub async fn create(
+    pool: &AnyPool,
+    new: NewAccount<'_>,
+    actor: &str,
+    now: DateTime<Utc>,
+) -> Result<Account, AppError> {
+    let username = check_username(new.username).map_err(|r| AppError::invalid("username", r))?;
+    check_password(new.password).map_err(|r| AppError::invalid("password", r))?;
+    let display_name = new.display_name.trim();
+    if display_name.is_empty() || display_name.chars().count() > 80 {
+        return Err(AppError::invalid(
+            "display_name",
+            "a display name is 1 to 80 characters",
+        ));
+    }
+    let hash = hash_password(new.password)?;
+    let mut conn = pool.acquire().await?;
+    let mut tx = conn.begin().await?;
+    let taken: i64 = sqlx::query("select count(*) as n from accounts where username = $1")
+        .bind(&username)
+        .fetch_one(&mut *tx)
+        .await?
+        .try_get("n")?;
+    if taken > 0 {
+        return Err(AppError::Conflict {
+            message: format!("the username {username} is taken"),
+        });
+    }
+    let id: i64 = sqlx::query(
+        "insert into accounts (username, display_name, badge, role, ports, password_hash, active, \
+         created_at, password_changed_at) values ($1, $2, $3, $4, $5, $6, 1, $7, $7) returning id",
+    )
+    .bind(&username)
+    .bind(display_name)
+    .bind(new.badge)
+    .bind(new.role.code())
+    .bind(scope_text(&new.ports))
+    .bind(hash)
+    .bind(to_millis(now))
+    .fetch_one(&mut *tx)
+    .await?
+    .try_get("id")?;
+    record(
+        &mut tx,
+        NewEntry {
+            at: now,
+            actor,
+            entity: "account",
+            entity_id: id.to_string(),
+            shipment_id: None,
+            port_code: None,
+            action: "created",
+            before: None,
+            after: Some(json!({ "username": username, "role": new.role.code(), "ports": scope_text(&new.ports) })),
+            reason: None,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    by_username(pool, &username).await
+}
+
+pub async fn by_username(pool: &AnyPool, username: &str) -> Result<Account, AppError> {
+    let row = sqlx::query(&format!("{SELECT} where username = $1"))
+        .bind(username.trim().to_lowercase())
+        .fetch_optional(pool)
+        .await?
+        .ok_or_else(|| AppError::not_found(format!("account {username}")))?;
+    Ok(row_to_account(&row)?)
+}
+
+pub async fn list(pool: &AnyPool) -> Result<Vec<Account>, AppError> {
+    Ok(sqlx::query(&format!("{SELECT} order by username"))
+        .fetch_all(pool)
+        .await?
+        .iter()
+        .map(row_to_account)
+        .collect::<Result<_, _>>()?)
+}
+
+/// Checks a username and password; `None` for a wrong password, an unknown username or a
+/// disabled account alike, so a caller cannot tell which.
+pub async fn check_credentials(
+    pool: &AnyPool,
+    username: &str,
+    password: &str,
+) -> Result<Option<Account>, AppError> {
+    let row = sqlx::query(
+        "select id, username, display_name, badge, role, ports, active, created_at, \
+         password_changed_at, password_hash from accounts where username = $1",
+    )
+    .bind(username.trim().to_lowercase())
+    .fetch_optional(pool)
+    .await?;
+    let Some(row) = row else {
+        // Spend the time a real check takes, so timing does not reveal unknown usernames.
+        let _ = verify_password(password, &DUMMY_HASH);
+        return Ok(None);
+    };
+    let hash: String = row.try_get("password_hash")?;
+    let account = row_to_account(&row)?;
+    Ok((verify_password(password, &hash) && account.active).then_some(account))
+}
+
+/// A hash of a random password, checked against when the username is unknown.
+static DUMMY_HASH: std::sync::LazyLock<String> =
+    std::sync::LazyLock::new(|| hash_password(&generate_password()).unwrap_or_default());
+
+/// Writes the journal entry of a change to an account.
+async fn journal_account(
+    tx: &mut sqlx::AnyConnection,
+    account: &Account,
+    action: &str,
+    after: serde_json::Value,
+    actor: &str,
+    now: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    record(
+        tx,
+        NewEntry {
+            at: now,
+            actor,
+            entity: "account",
+            entity_id: account.id.to_string(),
+            shipment_id: None,
+            port_code: None,
+            action,
+            before: Some(json!({ "active": account.active })),
+            after: Some(after),
+            reason: None,
+        },
+    )
+    .await
+    .map(|_| ())
+}
+
+/// Disables an account: it can no longer sign in, and its tokens stop working.
+pub async fn disable(
+    pool: &AnyPool,
+    username: &str,
+    actor: &str,
+    now: DateTime<Utc>,
+) -> Result<Account, AppError> {
+    let account = by_username(pool, username).await?;
+    let mut conn = pool.acquire().await?;
+    let mut tx = conn.begin().await?;
+    sqlx::query("update accounts set active = 0, version = version + 1 where id = $1")
+        .bind(account.id)
+        .execute(&mut *tx)
+        .await?;
+    journal_account(
+        &mut tx,
+        &account,
+        "disabled",
+        json!({ "active": false }),
+        actor,
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    by_username(pool, username).await
+}
+
+pub async fn set_password(
+    pool: &AnyPool,
+    username: &str,
+    password: &str,
+    actor: &str,
+    now: DateTime<Utc>,
+) -> Result<Account, AppError> {
+    check_password(password).map_err(|r| AppError::invalid("password", r))?;
+    let account = by_username(pool, username).await?;
+    let hash = hash_password(password)?;
+    let mut conn = pool.acquire().await?;
+    let mut tx = conn.begin().await?;
+    sqlx::query(
+        "update accounts set password_hash = $1, password_changed_at = $2, version = version + 1 \
+         where id = $3",
+    )
+    .bind(hash)
+    .bind(to_millis(now))
+    .bind(account.id)
+    .execute(&mut *tx)
+    .await?;
+    journal_account(&mut tx, &account, "password_changed", json!({}), actor, now).await?;
+    tx.commit().await?;
+    by_username(pool, username).await
+}
+
+fn token_digest(token: &str) -> String {
+    Sha256::digest(token.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// Issues a bearer token for an account and returns it; only its digest is stored.
+pub async fn issue_token(
+    pool: &AnyPool,
+    username: &str,
+    label: &str,
+    actor: &str,
+    now: DateTime<Utc>,
+) -> Result<String, AppError> {
+    let account = by_username(pool, username).await?;
+    if !account.active {
+        return Err(AppError::Conflict {
+            message: format!("the account {username} is disabled"),
+        });
+    }
+    let mut bytes = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    let token = format!(
+        "boc_{}",
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+    );
+    let mut conn = pool.acquire().await?;
+    let mut tx = conn.begin().await?;
+    let id: i64 = sqlx::query(
+        "insert into api_tokens (account_id, token_hash, label, created_at) values ($1, $2, $3, $4) returning id",
+    )
+    .bind(account.id)
+    .bind(token_digest(&token))
+    .bind(label)
+    .bind(to_millis(now))
+    .fetch_one(&mut *tx)
+    .await?
+    .try_get("id")?;
+    record(
+        &mut tx,
+        NewEntry {
+            at: now,
+            actor,
+            entity: "api_token",
+            entity_id: id.to_string(),
+            shipment_id: None,
+            port_code: None,
+            action: "issued",
+            before: None,
+            after: Some(json!({ "account": account.username, "label": label })),
+            reason: None,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(token)
+}
+
+/// The active account a live token belongs to, if any.
+pub async fn account_for_token(pool: &AnyPool, token: &str) -> Result<Option<Account>, AppError> {
+    let row = sqlx::query(
+        "select a.username from api_tokens t join accounts a on a.id = t.account_id \
+         where t.token_hash = $1 and t.revoked_at is null and a.active = 1",
+    )
+    .bind(token_digest(token))
+    .fetch_optional(pool)
+    .await?;
+    match row {
+        Some(row) => Ok(Some(
+            by_username(pool, &row.try_get::<String, _>("username")?).await?,
+        )),
+        None => Ok(None),
+    }
+}
+
+/// Revokes every live token of an account; returns how many.
+pub async fn revoke_tokens(
+    pool: &AnyPool,
+    username: &str,
+    actor: &str,
+    now: DateTime<Utc>,
+) -> Result<u64, AppError> {
+    let account = by_username(pool, username).await?;
+    let mut conn = pool.acquire().await?;
+    let mut tx = conn.begin().await?;
+    let revoked = sqlx::query(
+        "update api_tokens set revoked_at = $1 where account_id = $2 and revoked_at is null",
+    )
+    .bind(to_millis(now))
+    .bind(account.id)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    journal_account(
+        &mut tx,
+        &account,
+        "tokens_revoked",
+        json!({ "revoked": revoked }),
+        actor,
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(revoked)
+}

@@ -1,0 +1,336 @@
+//! Who may do what, where. One function, [`authorize`], decides whether an account may take an
+//! action on a port; every server function and API endpoint asks it, and the screens use it
+//! only to hide what would be refused anyway.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+vocabulary! {
+    /// What an account is for. Each role includes nothing implicitly: the table in
+    /// [`Role::may`] is the whole truth.
+    pub enum Role {
+        Viewer => "viewer", "Viewer";
+        Officer => "officer", "Duty officer";
+        Supervisor => "supervisor", "Supervisor";
+        Analyst => "analyst", "Targeting analyst";
+        Admin => "admin", "Administrator";
+    }
+}
+
+/// Everything the product lets a person do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    /// Read the board: ports, holds, inspections, shipments, the journal.
+    Read,
+    PlaceHold,
+    ReleaseHold,
+    RequestSeizure,
+    ApproveSeizure,
+    ReferHold,
+    PauseHoldClock,
+    AddNote,
+    OpenInspection,
+    ClaimInspection,
+    WorkInspection,
+    AssignInspection,
+    HandOverShift,
+    ChangePriority,
+    CancelInspection,
+    ManageRules,
+    IssueReferral,
+    ManageAccounts,
+    ControlSimulator,
+}
+
+impl Action {
+    pub const ALL: [Action; 19] = [
+        Action::Read,
+        Action::PlaceHold,
+        Action::ReleaseHold,
+        Action::RequestSeizure,
+        Action::ApproveSeizure,
+        Action::ReferHold,
+        Action::PauseHoldClock,
+        Action::AddNote,
+        Action::OpenInspection,
+        Action::ClaimInspection,
+        Action::WorkInspection,
+        Action::AssignInspection,
+        Action::HandOverShift,
+        Action::ChangePriority,
+        Action::CancelInspection,
+        Action::ManageRules,
+        Action::IssueReferral,
+        Action::ManageAccounts,
+        Action::ControlSimulator,
+    ];
+
+    /// Actions on goods at a port: refused at ports outside the account's list.
+    pub fn is_port_scoped(self) -> bool {
+        !matches!(
+            self,
+            Action::Read
+                | Action::ManageRules
+                | Action::IssueReferral
+                | Action::ManageAccounts
+                | Action::ControlSimulator
+        )
+    }
+
+    /// "place a hold", for refusals.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Action::Read => "read the board",
+            Action::PlaceHold => "place a hold",
+            Action::ReleaseHold => "release a hold",
+            Action::RequestSeizure => "request a seizure",
+            Action::ApproveSeizure => "approve a seizure",
+            Action::ReferHold => "refer a hold to another agency",
+            Action::PauseHoldClock => "pause or resume a hold's service clock",
+            Action::AddNote => "add a note",
+            Action::OpenInspection => "open an inspection",
+            Action::ClaimInspection => "claim an inspection",
+            Action::WorkInspection => "start or complete an inspection",
+            Action::AssignInspection => "assign or reassign an inspection",
+            Action::HandOverShift => "hand a shift over",
+            Action::ChangePriority => "change an inspection's priority",
+            Action::CancelInspection => "cancel an inspection",
+            Action::ManageRules => "manage risk rules",
+            Action::IssueReferral => "issue a referral",
+            Action::ManageAccounts => "manage accounts",
+            Action::ControlSimulator => "pause or resume the simulator",
+        }
+    }
+}
+
+impl Role {
+    /// The role table: may an account of this role take this action at all (ports aside)?
+    pub fn may(self, action: Action) -> bool {
+        use Action as A;
+        match self {
+            Role::Viewer => action == A::Read,
+            Role::Officer => matches!(
+                action,
+                A::Read
+                    | A::PlaceHold
+                    | A::ReleaseHold
+                    | A::RequestSeizure
+                    | A::ReferHold
+                    | A::PauseHoldClock
+                    | A::AddNote
+                    | A::OpenInspection
+                    | A::ClaimInspection
+                    | A::WorkInspection
+            ),
+            Role::Supervisor => {
+                Role::Officer.may(action)
+                    || matches!(
+                        action,
+                        A::ApproveSeizure
+                            | A::AssignInspection
+                            | A::HandOverShift
+                            | A::ChangePriority
+                            | A::CancelInspection
+                    )
+            }
+            Role::Analyst => matches!(action, A::Read | A::ManageRules | A::IssueReferral),
+            Role::Admin => matches!(action, A::Read | A::ManageAccounts | A::ControlSimulator),
+        }
+    }
+}
+
+/// The ports an account may act on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "scope", content = "codes")]
+pub enum PortScope {
+    All,
+    Only(Vec<String>),
+}
+
+impl PortScope {
+    pub fn covers(&self, port: &str) -> bool {
+        match self {
+            PortScope::All => true,
+            PortScope::Only(codes) => codes.iter().any(|c| c.eq_ignore_ascii_case(port)),
+        }
+    }
+
+    /// Parses `all` or a comma-separated list of port codes (`YVR,YYZ`).
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let text = text.trim();
+        if text.eq_ignore_ascii_case("all") || text == "*" {
+            return Ok(PortScope::All);
+        }
+        let mut codes: Vec<String> = vec![];
+        for code in text.split(',').map(str::trim).filter(|c| !c.is_empty()) {
+            let ok =
+                (2..=8).contains(&code.len()) && code.bytes().all(|b| b.is_ascii_alphanumeric());
+            if !ok {
+                return Err(format!(
+                    "\"{code}\" is not a port code (2 to 8 letters or digits)"
+                ));
+            }
+            let code = code.to_ascii_uppercase();
+            if !codes.contains(&code) {
+                codes.push(code);
+            }
+        }
+        if codes.is_empty() {
+            return Err("name at least one port, or all".into());
+        }
+        Ok(PortScope::Only(codes))
+    }
+}
+
+impl fmt::Display for PortScope {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            PortScope::All => f.write_str("all ports"),
+            PortScope::Only(codes) => f.write_str(&codes.join(",")),
+        }
+    }
+}
+
+/// The part of an account that authority depends on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Principal {
+    pub username: String,
+    pub role: Role,
+    pub ports: PortScope,
+    pub active: bool,
+}
+
+/// Why an action was refused, in a sentence for the person who tried.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+pub enum Refusal {
+    #[error("this account is disabled")]
+    Disabled,
+    #[error("a {role} may not {action}")]
+    Role { role: String, action: String },
+    #[error("this account may not {action} at {port}; it acts on {scope}")]
+    Port {
+        action: String,
+        port: String,
+        scope: String,
+    },
+    #[error("{action} needs a port")]
+    NoPort { action: String },
+}
+
+/// May `who` take `action` (at `port`, for actions on goods)?
+pub fn authorize(who: &Principal, action: Action, port: Option<&str>) -> Result<(), Refusal> {
+    if !who.active {
+        return Err(Refusal::Disabled);
+    }
+    if !who.role.may(action) {
+        return Err(Refusal::Role {
+            role: who.role.label().to_lowercase(),
+            action: action.describe().into(),
+        });
+    }
+    if action.is_port_scoped() {
+        let Some(port) = port else {
+            return Err(Refusal::NoPort {
+                action: action.describe().into(),
+            });
+        };
+        if !who.ports.covers(port) {
+            return Err(Refusal::Port {
+                action: action.describe().into(),
+                port: port.to_ascii_uppercase(),
+                scope: who.ports.to_string(),
+            });
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn who(role: Role, ports: PortScope) -> Principal {
+        Principal {
+            username: "t".into(),
+            role,
+            ports,
+            active: true,
+        }
+    }
+
+    #[test]
+    fn a_viewer_reads_everything_and_changes_nothing() {
+        let v = who(Role::Viewer, PortScope::All);
+        assert_eq!(authorize(&v, Action::Read, None), Ok(()));
+        for action in Action::ALL.into_iter().filter(|a| *a != Action::Read) {
+            assert!(authorize(&v, action, Some("YVR")).is_err(), "{action:?}");
+        }
+    }
+
+    #[test]
+    fn an_officer_acts_only_at_their_ports() {
+        let o = who(Role::Officer, PortScope::Only(vec!["YVR".into()]));
+        assert_eq!(authorize(&o, Action::ClaimInspection, Some("yvr")), Ok(()));
+        assert_eq!(
+            authorize(&o, Action::ClaimInspection, Some("YYZ"))
+                .unwrap_err()
+                .to_string(),
+            "this account may not claim an inspection at YYZ; it acts on YVR"
+        );
+        assert_eq!(
+            authorize(&o, Action::ApproveSeizure, Some("YVR"))
+                .unwrap_err()
+                .to_string(),
+            "a duty officer may not approve a seizure"
+        );
+        assert!(
+            authorize(&o, Action::PlaceHold, None).is_err(),
+            "no port, no action"
+        );
+    }
+
+    #[test]
+    fn a_supervisor_can_do_what_an_officer_can_and_more() {
+        for action in Action::ALL {
+            if Role::Officer.may(action) {
+                assert!(Role::Supervisor.may(action), "{action:?}");
+            }
+        }
+        assert!(Role::Supervisor.may(Action::HandOverShift));
+        assert!(!Role::Supervisor.may(Action::ManageAccounts));
+    }
+
+    #[test]
+    fn analysts_and_admins_do_not_touch_goods() {
+        for role in [Role::Analyst, Role::Admin] {
+            for action in Action::ALL.into_iter().filter(|a| a.is_port_scoped()) {
+                assert!(!role.may(action), "{role:?} {action:?}");
+            }
+        }
+        assert!(Role::Analyst.may(Action::ManageRules));
+        assert!(Role::Admin.may(Action::ManageAccounts));
+    }
+
+    #[test]
+    fn a_disabled_account_may_do_nothing() {
+        let mut a = who(Role::Admin, PortScope::All);
+        a.active = false;
+        for action in Action::ALL {
+            assert_eq!(authorize(&a, action, Some("YVR")), Err(Refusal::Disabled));
+        }
+    }
+
+    #[test]
+    fn port_lists_parse_and_are_checked() {
+        assert_eq!(PortScope::parse("all"), Ok(PortScope::All));
+        assert_eq!(
+            PortScope::parse(" yvr, YYZ,yvr "),
+            Ok(PortScope::Only(vec!["YVR".into(), "YYZ".into()]))
+        );
+        assert!(PortScope::parse("").is_err());
+        assert!(PortScope::parse("YVR;drop").is_err());
+        assert!(PortScope::Only(vec!["YVR".into()]).covers("yvr"));
+        assert!(!PortScope::Only(vec!["YVR".into()]).covers("YYZ"));
+    }
+}

@@ -1,0 +1,169 @@
+//! Accounts and tokens, on both backends: hashing, credentials, disabling, password changes,
+//! bearer tokens, and a journal entry for every change.
+
+use crate::helpers::{Backend, spawn_app_with};
+use app::AppError;
+use app::accounts::db::{self as accounts, NewAccount};
+use app::domain::{PortScope, Role};
+use chrono::Utc;
+
+fn officer(password: &str) -> NewAccount<'_> {
+    NewAccount {
+        username: "J.Tremblay",
+        display_name: "Julie Tremblay",
+        badge: Some("Y1042"),
+        role: Role::Officer,
+        ports: PortScope::Only(vec!["YVR".into()]),
+        password,
+    }
+}
+
+pub async fn accounts_hash_passwords_and_check_credentials(backend: Backend) {
+    let Some(app) = spawn_app_with(backend, 0).await else {
+        return;
+    };
+    let pool = &app.db.pool;
+    let now = Utc::now();
+    let created = accounts::create(pool, officer("correct horse battery"), "test", now)
+        .await
+        .unwrap();
+    assert_eq!(created.username, "j.tremblay");
+    assert_eq!(created.ports, PortScope::Only(vec!["YVR".into()]));
+
+    let stored: String = sqlx::Row::get(
+        &sqlx::query("select password_hash from accounts where username = 'j.tremblay'")
+            .fetch_one(pool)
+            .await
+            .unwrap(),
+        0,
+    );
+    assert!(stored.starts_with("$argon2id$"), "{stored}");
+    assert!(!stored.contains("correct horse"));
+
+    let ok = accounts::check_credentials(pool, "J.TREMBLAY", "correct horse battery")
+        .await
+        .unwrap();
+    assert_eq!(ok.map(|a| a.username), Some("j.tremblay".into()));
+    assert!(
+        accounts::check_credentials(pool, "j.tremblay", "wrong password!!")
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert!(
+        accounts::check_credentials(pool, "nobody", "correct horse battery")
+            .await
+            .unwrap()
+            .is_none()
+    );
+
+    // A taken username and a short password are refused, and nothing is written.
+    let before = app.scalar("select count(*) from journal").await;
+    assert!(matches!(
+        accounts::create(pool, officer("correct horse battery"), "test", now).await,
+        Err(AppError::Conflict { .. })
+    ));
+    let mut short = officer("short");
+    short.username = "someone.else";
+    assert!(matches!(
+        accounts::create(pool, short, "test", now).await,
+        Err(AppError::Invalid { field, .. }) if field == "password"
+    ));
+    assert_eq!(app.scalar("select count(*) from journal").await, before);
+    assert_eq!(app.scalar("select count(*) from accounts").await, 1);
+
+    // A new password replaces the old one.
+    accounts::set_password(pool, "j.tremblay", "another long passphrase", "test", now)
+        .await
+        .unwrap();
+    assert!(
+        accounts::check_credentials(pool, "j.tremblay", "correct horse battery")
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert!(
+        accounts::check_credentials(pool, "j.tremblay", "another long passphrase")
+            .await
+            .unwrap()
+            .is_some()
+    );
+
+    // A disabled account cannot sign in.
+    accounts::disable(pool, "j.tremblay", "test", now)
+        .await
+        .unwrap();
+    assert!(
+        accounts::check_credentials(pool, "j.tremblay", "another long passphrase")
+            .await
+            .unwrap()
+            .is_none()
+    );
+
+    let actions = app
+        .scalar("select count(*) from journal where entity = 'account' and action in ('created', 'password_changed', 'disabled')")
+        .await;
+    assert_eq!(actions, 3);
+}
+
+pub async fn tokens_are_stored_hashed_and_can_be_revoked(backend: Backend) {
+    let Some(app) = spawn_app_with(backend, 0).await else {
+        return;
+    };
+    let pool = &app.db.pool;
+    let now = Utc::now();
+    accounts::create(pool, officer("correct horse battery"), "test", now)
+        .await
+        .unwrap();
+    let token = accounts::issue_token(pool, "j.tremblay", "ci", "test", now)
+        .await
+        .unwrap();
+    assert!(token.starts_with("boc_") && token.len() > 40);
+    assert_eq!(
+        app.scalar(&format!(
+            "select count(*) from api_tokens where token_hash = '{token}'"
+        ))
+        .await,
+        0,
+        "the token itself is never stored"
+    );
+    let who = accounts::account_for_token(pool, &token).await.unwrap();
+    assert_eq!(who.map(|a| a.username), Some("j.tremblay".into()));
+    assert!(
+        accounts::account_for_token(pool, "boc_forged")
+            .await
+            .unwrap()
+            .is_none()
+    );
+
+    assert_eq!(
+        accounts::revoke_tokens(pool, "j.tremblay", "test", now)
+            .await
+            .unwrap(),
+        1
+    );
+    assert!(
+        accounts::account_for_token(pool, &token)
+            .await
+            .unwrap()
+            .is_none()
+    );
+
+    // Disabling an account stops its tokens too.
+    let second = accounts::issue_token(pool, "j.tremblay", "ci", "test", now)
+        .await
+        .unwrap();
+    accounts::disable(pool, "j.tremblay", "test", now)
+        .await
+        .unwrap();
+    assert!(
+        accounts::account_for_token(pool, &second)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert!(matches!(
+        accounts::issue_token(pool, "j.tremblay", "ci", "test", now).await,
+        Err(AppError::Conflict { .. })
+    ));
+}
