@@ -70,6 +70,7 @@ pub fn router(state: AppState) -> Router {
         let options = state.leptos_options.clone();
         move || shell(options.clone())
     };
+    let [headers_a, headers_b, headers_c, headers_d] = crate::security::header_layers();
     Router::new()
         .merge(crate::health::router())
         .nest("/api/v1", crate::api::router())
@@ -77,6 +78,13 @@ pub fn router(state: AppState) -> Router {
         .fallback(file_and_error_handler_with_context::<AppState, _>(
             context, shell,
         ))
+        .layer(axum::middleware::from_fn(
+            crate::security::refuse_cross_site,
+        ))
+        .layer(headers_a)
+        .layer(headers_b)
+        .layer(headers_c)
+        .layer(headers_d)
         .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http())
         .with_state(state)

@@ -17,6 +17,8 @@ pub enum AppError {
     Invalid { field: String, reason: String },
     #[error("{message}")]
     Conflict { message: String },
+    #[error("{message}")]
+    Forbidden { message: String },
     #[error("the database cannot be reached; try again in a moment")]
     Unavailable,
     #[error("something went wrong on the server (reference {reference})")]
@@ -64,6 +66,7 @@ mod server {
                 AppError::NotFound { .. } => StatusCode::NOT_FOUND,
                 AppError::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
                 AppError::Conflict { .. } => StatusCode::CONFLICT,
+                AppError::Forbidden { .. } => StatusCode::FORBIDDEN,
                 AppError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
                 AppError::Internal { .. } => StatusCode::INTERNAL_SERVER_ERROR,
                 AppError::Transport { .. } => StatusCode::BAD_REQUEST,

@@ -62,3 +62,17 @@ test("the inspection queue marks overdue work and opens a port", async ({ page }
   await expect(page).toHaveURL(/\/ports\/[A-Z]+$/);
   await expect(page.getByLabel("Port figures")).toContainText("Release time");
 });
+
+test("pages hydrate under the Content-Security-Policy without console errors", async ({ page }) => {
+  const problems: string[] = [];
+  page.on("console", (m) => {
+    if (m.type() === "error") problems.push(m.text());
+  });
+  page.on("pageerror", (e) => problems.push(e.message));
+  for (const path of ["/", "/holds", "/inspections", "/ports/YVR"]) {
+    const response = await page.goto(path);
+    expect(response?.headers()["content-security-policy"]).toContain("'nonce-");
+    await hydrated(page);
+  }
+  expect(problems).toEqual([]);
+});

@@ -39,6 +39,8 @@ on_both_backends!(
     the_same_seed_gives_the_same_database,
     accounts_hash_passwords_and_check_credentials,
     tokens_are_stored_hashed_and_can_be_revoked,
+    responses_carry_security_headers,
+    cross_site_requests_that_change_state_are_refused,
 );
 
 async fn app(backend: Backend) -> Option<TestApp> {
@@ -460,4 +462,85 @@ async fn the_same_seed_gives_the_same_database(backend: Backend) {
         dumps.push(rows);
     }
     assert_eq!(dumps[0], dumps[1]);
+}
+
+async fn responses_carry_security_headers(backend: Backend) {
+    let Some(app) = spawn_app_with(backend, 50).await else {
+        return;
+    };
+    let page = app.get("/").await;
+    let header = |r: &reqwest::Response, name: &str| {
+        r.headers()
+            .get(name)
+            .map(|v| v.to_str().unwrap().to_string())
+            .unwrap_or_default()
+    };
+    assert_eq!(header(&page, "x-content-type-options"), "nosniff");
+    assert_eq!(header(&page, "x-frame-options"), "DENY");
+    assert_eq!(header(&page, "referrer-policy"), "same-origin");
+    let csp = header(&page, "content-security-policy");
+    assert!(csp.contains("frame-ancestors 'none'"), "{csp}");
+    assert!(!csp.contains("unsafe-inline"), "{csp}");
+    // The nonce in the policy is the one on the page's inline bootstrap script.
+    let nonce = csp
+        .split("'nonce-")
+        .nth(1)
+        .and_then(|rest| rest.split('\'').next())
+        .expect("a nonce in the page's policy")
+        .to_string();
+    let html = page.text().await.unwrap();
+    assert!(
+        html.contains(&format!("nonce=\"{nonce}\"")),
+        "the script carries the policy's nonce"
+    );
+    // A second page gets a different nonce.
+    let again = header(&app.get("/holds").await, "content-security-policy");
+    assert!(!again.contains(&nonce));
+    // JSON gets the strict default.
+    let api = app.get("/api/v1/ports").await;
+    assert_eq!(
+        header(&api, "content-security-policy"),
+        "default-src 'none'; frame-ancestors 'none'"
+    );
+    assert_eq!(header(&api, "x-content-type-options"), "nosniff");
+}
+
+async fn cross_site_requests_that_change_state_are_refused(backend: Backend) {
+    let Some(app) = spawn_app_with(backend, 50).await else {
+        return;
+    };
+    let call = |origin: Option<&'static str>, site: Option<&'static str>| {
+        let mut request = app
+            .client
+            .post(format!("{}/rpc/overview", app.address))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body("");
+        if let Some(origin) = origin {
+            request = request.header("origin", origin);
+        }
+        if let Some(site) = site {
+            request = request.header("sec-fetch-site", site);
+        }
+        request.send()
+    };
+    let refused = call(Some("https://evil.example"), Some("cross-site"))
+        .await
+        .unwrap();
+    assert_eq!(refused.status().as_u16(), 403);
+    let body: Value = refused.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "forbidden");
+    let refused = call(Some("https://evil.example"), None).await.unwrap();
+    assert_eq!(refused.status().as_u16(), 403);
+    let same_origin = call(None, Some("same-origin")).await.unwrap();
+    assert_eq!(same_origin.status().as_u16(), 200);
+    let own_origin = app.address.clone();
+    let own = app
+        .client
+        .post(format!("{}/rpc/overview", app.address))
+        .header("origin", own_origin)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(own.status().as_u16(), 200);
 }

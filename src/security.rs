@@ -1,0 +1,123 @@
+//! Protections every response and request gets: security headers, and the refusal of
+//! state-changing requests sent from another site (a page elsewhere cannot make a signed-in
+//! officer's browser act on the board).
+
+use axum::{
+    extract::Request,
+    http::{HeaderMap, HeaderValue, Method, header},
+    middleware::Next,
+    response::{IntoResponse, Response},
+};
+use tower_http::set_header::SetResponseHeaderLayer;
+
+/// Headers set on every response that does not set its own (pages set a CSP with a nonce).
+pub fn header_layers() -> [SetResponseHeaderLayer<HeaderValue>; 4] {
+    [
+        SetResponseHeaderLayer::overriding(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ),
+        SetResponseHeaderLayer::overriding(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("same-origin"),
+        ),
+        SetResponseHeaderLayer::overriding(
+            header::X_FRAME_OPTIONS,
+            HeaderValue::from_static("DENY"),
+        ),
+        SetResponseHeaderLayer::if_not_present(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'"),
+        ),
+    ]
+}
+
+/// True when a request that changes state comes from another site, judged by the browser's
+/// `Sec-Fetch-Site`, or failing that by `Origin` against `Host`. Requests without either
+/// (command-line clients, other systems) are not browser-driven and pass.
+pub fn is_cross_site(method: &Method, headers: &HeaderMap) -> bool {
+    if matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS) {
+        return false;
+    }
+    if let Some(site) = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
+        return !matches!(site, "same-origin" | "none");
+    }
+    match (
+        headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()),
+        headers.get(header::HOST).and_then(|v| v.to_str().ok()),
+    ) {
+        (Some(origin), Some(host)) => {
+            let origin_host = origin
+                .split_once("://")
+                .map(|(_, rest)| rest)
+                .unwrap_or(origin);
+            !origin_host.eq_ignore_ascii_case(host)
+        }
+        (Some(_), None) => true,
+        _ => false,
+    }
+}
+
+pub async fn refuse_cross_site(request: Request, next: Next) -> Response {
+    if is_cross_site(request.method(), request.headers()) {
+        tracing::warn!(method = %request.method(), uri = %request.uri(), "cross-site request refused");
+        return app::AppError::Forbidden {
+            message: "requests that change something must come from the board itself".into(),
+        }
+        .into_response();
+    }
+    next.run(request).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headers(pairs: &[(&'static str, &'static str)]) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        for (k, v) in pairs {
+            h.insert(*k, HeaderValue::from_static(v));
+        }
+        h
+    }
+
+    #[test]
+    fn reads_are_never_refused() {
+        let h = headers(&[("sec-fetch-site", "cross-site")]);
+        assert!(!is_cross_site(&Method::GET, &h));
+    }
+
+    #[test]
+    fn browsers_say_where_a_request_comes_from() {
+        assert!(is_cross_site(
+            &Method::POST,
+            &headers(&[("sec-fetch-site", "cross-site")])
+        ));
+        assert!(is_cross_site(
+            &Method::POST,
+            &headers(&[("sec-fetch-site", "same-site")])
+        ));
+        assert!(!is_cross_site(
+            &Method::POST,
+            &headers(&[("sec-fetch-site", "same-origin")])
+        ));
+    }
+
+    #[test]
+    fn without_fetch_metadata_the_origin_must_match_the_host() {
+        let evil = headers(&[
+            ("origin", "https://evil.example"),
+            ("host", "boc.local:3000"),
+        ]);
+        assert!(is_cross_site(&Method::POST, &evil));
+        let same = headers(&[
+            ("origin", "http://boc.local:3000"),
+            ("host", "boc.local:3000"),
+        ]);
+        assert!(!is_cross_site(&Method::POST, &same));
+        assert!(!is_cross_site(
+            &Method::POST,
+            &headers(&[("host", "boc.local:3000")])
+        ));
+    }
+}
