@@ -7,6 +7,7 @@ pub mod bench;
 pub mod cli;
 pub mod config;
 pub mod health;
+pub mod rpc;
 pub mod security;
 pub mod seed;
 pub mod startup;

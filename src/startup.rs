@@ -78,6 +78,7 @@ pub fn router(state: AppState) -> Router {
         .fallback(file_and_error_handler_with_context::<AppState, _>(
             context, shell,
         ))
+        .layer(axum::middleware::from_fn(crate::rpc::error_status))
         .layer(axum::middleware::from_fn(
             crate::security::refuse_cross_site,
         ))

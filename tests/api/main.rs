@@ -41,6 +41,7 @@ on_both_backends!(
     tokens_are_stored_hashed_and_can_be_revoked,
     responses_carry_security_headers,
     cross_site_requests_that_change_state_are_refused,
+    server_functions_answer_bad_input_with_4xx,
 );
 
 async fn app(backend: Backend) -> Option<TestApp> {
@@ -543,4 +544,31 @@ async fn cross_site_requests_that_change_state_are_refused(backend: Backend) {
         .await
         .unwrap();
     assert_eq!(own.status().as_u16(), 200);
+}
+
+async fn server_functions_answer_bad_input_with_4xx(backend: Backend) {
+    let Some(app) = spawn_app_with(backend, 50).await else {
+        return;
+    };
+    let call = |path: &'static str, body: &'static str| {
+        app.client
+            .post(format!("{}{path}", app.address))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(body)
+            .send()
+    };
+    let cases = [
+        ("/rpc/shipment", "id=99999", 404, "not_found"),
+        ("/rpc/shipment", "id=abc", 400, "transport"),
+        ("/rpc/port", "code=NOPE", 404, "not_found"),
+        ("/rpc/holds", "filter=zzz", 400, "transport"),
+    ];
+    for (path, body, status, code) in cases {
+        let response = call(path, body).await.unwrap();
+        assert_eq!(response.status().as_u16(), status, "{path} {body}");
+        let error: Value = response.json().await.unwrap();
+        assert_eq!(error["code"], code, "{path} {body}");
+    }
+    let ok = call("/rpc/overview", "").await.unwrap();
+    assert_eq!(ok.status().as_u16(), 200);
 }
