@@ -66,11 +66,16 @@ pub fn verify_password(password: &str, phc: &str) -> bool {
         .unwrap_or(false)
 }
 
-/// A password nobody chose: 18 random bytes, URL-safe base64 (24 characters).
-pub fn generate_password() -> String {
-    let mut bytes = [0u8; 18];
+/// `N` bytes from the operating system's generator, as URL-safe base64.
+fn random_text<const N: usize>() -> String {
+    let mut bytes = [0u8; N];
     rand::rngs::OsRng.fill_bytes(&mut bytes);
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+}
+
+/// A password nobody chose: 18 random bytes (24 characters).
+pub fn generate_password() -> String {
+    random_text::<18>()
 }
 
 pub struct NewAccount<'a> {
@@ -125,22 +130,9 @@ pub async fn create(
     .fetch_one(&mut *tx)
     .await?
     .try_get("id")?;
-    record(
-        &mut tx,
-        NewEntry {
-            at: now,
-            actor,
-            entity: "account",
-            entity_id: id.to_string(),
-            shipment_id: None,
-            port_code: None,
-            action: "created",
-            before: None,
-            after: Some(json!({ "username": username, "role": new.role.code(), "ports": scope_text(&new.ports) })),
-            reason: None,
-        },
-    )
-    .await?;
+    let after =
+        json!({ "username": username, "role": new.role.code(), "ports": scope_text(&new.ports) });
+    journal(&mut tx, "account", id, "created", None, after, actor, now).await?;
     tx.commit().await?;
     by_username(pool, &username).await
 }
@@ -191,11 +183,14 @@ pub async fn check_credentials(
 static DUMMY_HASH: std::sync::LazyLock<String> =
     std::sync::LazyLock::new(|| hash_password(&generate_password()).unwrap_or_default());
 
-/// Writes the journal entry of a change to an account.
-async fn journal_account(
+/// Writes the journal entry of a change to an account or token, in the caller's transaction.
+#[allow(clippy::too_many_arguments)]
+async fn journal(
     tx: &mut sqlx::AnyConnection,
-    account: &Account,
+    entity: &str,
+    entity_id: i64,
     action: &str,
+    before: Option<serde_json::Value>,
     after: serde_json::Value,
     actor: &str,
     now: DateTime<Utc>,
@@ -205,12 +200,12 @@ async fn journal_account(
         NewEntry {
             at: now,
             actor,
-            entity: "account",
-            entity_id: account.id.to_string(),
+            entity,
+            entity_id: entity_id.to_string(),
             shipment_id: None,
             port_code: None,
             action,
-            before: Some(json!({ "active": account.active })),
+            before,
             after: Some(after),
             reason: None,
         },
@@ -233,10 +228,12 @@ pub async fn disable(
         .bind(account.id)
         .execute(&mut *tx)
         .await?;
-    journal_account(
+    journal(
         &mut tx,
-        &account,
+        "account",
+        account.id,
         "disabled",
+        Some(json!({ "active": account.active })),
         json!({ "active": false }),
         actor,
         now,
@@ -267,7 +264,17 @@ pub async fn set_password(
     .bind(account.id)
     .execute(&mut *tx)
     .await?;
-    journal_account(&mut tx, &account, "password_changed", json!({}), actor, now).await?;
+    journal(
+        &mut tx,
+        "account",
+        account.id,
+        "password_changed",
+        Some(json!({ "active": account.active })),
+        json!({}),
+        actor,
+        now,
+    )
+    .await?;
     tx.commit().await?;
     by_username(pool, username).await
 }
@@ -293,12 +300,7 @@ pub async fn issue_token(
             message: format!("the account {username} is disabled"),
         });
     }
-    let mut bytes = [0u8; 32];
-    rand::rngs::OsRng.fill_bytes(&mut bytes);
-    let token = format!(
-        "boc_{}",
-        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
-    );
+    let token = format!("boc_{}", random_text::<32>());
     let mut conn = pool.acquire().await?;
     let mut tx = conn.begin().await?;
     let id: i64 = sqlx::query(
@@ -311,22 +313,8 @@ pub async fn issue_token(
     .fetch_one(&mut *tx)
     .await?
     .try_get("id")?;
-    record(
-        &mut tx,
-        NewEntry {
-            at: now,
-            actor,
-            entity: "api_token",
-            entity_id: id.to_string(),
-            shipment_id: None,
-            port_code: None,
-            action: "issued",
-            before: None,
-            after: Some(json!({ "account": account.username, "label": label })),
-            reason: None,
-        },
-    )
-    .await?;
+    let after = json!({ "account": account.username, "label": label });
+    journal(&mut tx, "api_token", id, "issued", None, after, actor, now).await?;
     tx.commit().await?;
     Ok(token)
 }
@@ -366,10 +354,12 @@ pub async fn revoke_tokens(
     .execute(&mut *tx)
     .await?
     .rows_affected();
-    journal_account(
+    journal(
         &mut tx,
-        &account,
+        "account",
+        account.id,
         "tokens_revoked",
+        Some(json!({ "active": account.active })),
         json!({ "revoked": revoked }),
         actor,
         now,
