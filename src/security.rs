@@ -3,6 +3,7 @@
 //! officer's browser act on the board).
 
 use axum::{
+    Router,
     extract::Request,
     http::{HeaderMap, HeaderValue, Method, header},
     middleware::Next,
@@ -10,26 +11,26 @@ use axum::{
 };
 use tower_http::set_header::SetResponseHeaderLayer;
 
-/// Headers set on every response that does not set its own (pages set a CSP with a nonce).
-pub fn header_layers() -> [SetResponseHeaderLayer<HeaderValue>; 4] {
-    [
-        SetResponseHeaderLayer::overriding(
+/// Sets the headers every response carries, unless it sets its own policy (pages set a CSP
+/// with a nonce).
+pub fn with_headers(router: Router) -> Router {
+    router
+        .layer(SetResponseHeaderLayer::overriding(
             header::X_CONTENT_TYPE_OPTIONS,
             HeaderValue::from_static("nosniff"),
-        ),
-        SetResponseHeaderLayer::overriding(
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
             header::REFERRER_POLICY,
             HeaderValue::from_static("same-origin"),
-        ),
-        SetResponseHeaderLayer::overriding(
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
             header::X_FRAME_OPTIONS,
             HeaderValue::from_static("DENY"),
-        ),
-        SetResponseHeaderLayer::if_not_present(
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'"),
-        ),
-    ]
+        ))
 }
 
 /// True when a request that changes state comes from another site, judged by the browser's

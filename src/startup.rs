@@ -70,11 +70,10 @@ pub fn router(state: AppState) -> Router {
         let options = state.leptos_options.clone();
         move || shell(options.clone())
     };
-    let [headers_a, headers_b, headers_c, headers_d] = crate::security::header_layers();
-    Router::new()
+    let router = Router::new()
         .merge(crate::health::router())
         .nest("/api/v1", crate::api::router())
-        .leptos_routes_with_context(&state, routes, context.clone(), page_shell.clone())
+        .leptos_routes_with_context(&state, routes, context.clone(), page_shell)
         .fallback(file_and_error_handler_with_context::<AppState, _>(
             context, shell,
         ))
@@ -82,13 +81,10 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::middleware::from_fn(
             crate::security::refuse_cross_site,
         ))
-        .layer(headers_a)
-        .layer(headers_b)
-        .layer(headers_c)
-        .layer(headers_d)
         .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http())
-        .with_state(state)
+        .with_state(state);
+    crate::security::with_headers(router)
 }
 
 /// Resolves on Ctrl-C or SIGTERM.

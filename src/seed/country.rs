@@ -298,6 +298,15 @@ pub const INCIDENTS: &[(&str, PortStatus, NoticeKind, &str)] = &[
     ),
 ];
 
+/// How a port is running when the demo starts: its incident's status, or open.
+pub fn opening_status(code: &str) -> PortStatus {
+    INCIDENTS
+        .iter()
+        .find(|(port, ..)| *port == code)
+        .map(|(_, status, ..)| *status)
+        .unwrap_or(PortStatus::Open)
+}
+
 /// Share of shipments per mode, in percent: air cargo dominates.
 pub const MODE_SHARE: &[(Mode, u32)] = &[
     (Mode::Air, 58),

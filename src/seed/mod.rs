@@ -183,7 +183,6 @@ struct World {
     holds: Vec<Hold>,
     inspections: Vec<Inspection>,
     events: Vec<Event>,
-    port_status: Vec<(&'static str, PortStatus)>,
 }
 
 /// Picks by weight.
@@ -987,7 +986,6 @@ fn build(options: &SeedOptions) -> World {
         holds: vec![],
         inspections: vec![],
         events: vec![],
-        port_status: vec![],
     };
     for port in PORTS {
         for _ in 0..port.officers {
@@ -1021,17 +1019,6 @@ fn build(options: &SeedOptions) -> World {
     for s in order {
         play(&mut world, s);
     }
-    world.port_status = PORTS
-        .iter()
-        .map(|p| {
-            let status = INCIDENTS
-                .iter()
-                .find(|(code, ..)| *code == p.code)
-                .map(|(_, s, ..)| *s)
-                .unwrap_or(PortStatus::Open);
-            (p.code, status)
-        })
-        .collect();
     world.events.sort_by_key(|e| (e.at, e.order));
     world
 }
@@ -1046,7 +1033,8 @@ pub async fn demo(db: &Db, options: &SeedOptions) -> anyhow::Result<SeedReport> 
     let mut port_rows = vec![];
     let mut notice_rows = vec![];
     let mut port_events = vec![];
-    for (spec, (_, status)) in PORTS.iter().zip(&world.port_status) {
+    for spec in PORTS {
+        let status = &opening_status(spec.code);
         let on_shift = world
             .officers
             .iter()
@@ -1337,7 +1325,6 @@ pub async fn demo(db: &Db, options: &SeedOptions) -> anyhow::Result<SeedReport> 
     )
     .await?;
 
-    port_events.sort_by_key(|e| e.at);
     let mut events = port_events;
     events.append(&mut world.events);
     events.sort_by_key(|e| e.at);

@@ -42,6 +42,7 @@ on_both_backends!(
     responses_carry_security_headers,
     cross_site_requests_that_change_state_are_refused,
     server_functions_answer_bad_input_with_4xx,
+    the_board_benchmark_runs_on_a_fresh_database,
 );
 
 async fn app(backend: Backend) -> Option<TestApp> {
@@ -571,4 +572,25 @@ async fn server_functions_answer_bad_input_with_4xx(backend: Backend) {
     }
     let ok = call("/rpc/overview", "").await.unwrap();
     assert_eq!(ok.status().as_u16(), 200);
+}
+
+async fn the_board_benchmark_runs_on_a_fresh_database(backend: Backend) {
+    use border_ops::bench::{BoardBench, run};
+    let Some((db, _dir)) = helpers::fresh_db(backend).await else {
+        return;
+    };
+    db.migrate().await.unwrap();
+    let bench = BoardBench {
+        shipments: 200,
+        iterations: 2,
+        seed: 3,
+    };
+    run(&db, &bench).await.expect("the benchmark completes");
+    assert_eq!(app_count(&db, "select count(*) from shipments").await, 200);
+    // It refuses a database that already holds a country, rather than measuring a mixture.
+    assert!(run(&db, &bench).await.is_err());
+}
+
+async fn app_count(db: &app::db::Db, sql: &str) -> i64 {
+    sqlx::Row::get(&sqlx::query(sql).fetch_one(&db.pool).await.unwrap(), 0)
 }

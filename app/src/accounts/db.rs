@@ -214,6 +214,19 @@ async fn journal(
     .map(|_| ())
 }
 
+/// Journals a change to an existing account, recording whether it was active before.
+async fn journal_account(
+    tx: &mut sqlx::AnyConnection,
+    account: &Account,
+    action: &str,
+    after: serde_json::Value,
+    actor: &str,
+    now: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    let before = Some(json!({ "active": account.active }));
+    journal(tx, "account", account.id, action, before, after, actor, now).await
+}
+
 /// Disables an account: it can no longer sign in, and its tokens stop working.
 pub async fn disable(
     pool: &AnyPool,
@@ -228,12 +241,10 @@ pub async fn disable(
         .bind(account.id)
         .execute(&mut *tx)
         .await?;
-    journal(
+    journal_account(
         &mut tx,
-        "account",
-        account.id,
+        &account,
         "disabled",
-        Some(json!({ "active": account.active })),
         json!({ "active": false }),
         actor,
         now,
@@ -264,17 +275,7 @@ pub async fn set_password(
     .bind(account.id)
     .execute(&mut *tx)
     .await?;
-    journal(
-        &mut tx,
-        "account",
-        account.id,
-        "password_changed",
-        Some(json!({ "active": account.active })),
-        json!({}),
-        actor,
-        now,
-    )
-    .await?;
+    journal_account(&mut tx, &account, "password_changed", json!({}), actor, now).await?;
     tx.commit().await?;
     by_username(pool, username).await
 }
@@ -354,12 +355,10 @@ pub async fn revoke_tokens(
     .execute(&mut *tx)
     .await?
     .rows_affected();
-    journal(
+    journal_account(
         &mut tx,
-        "account",
-        account.id,
+        &account,
         "tokens_revoked",
-        Some(json!({ "active": account.active })),
         json!({ "revoked": revoked }),
         actor,
         now,
