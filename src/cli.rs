@@ -120,6 +120,50 @@ pub enum BenchCommand {
     },
 }
 
+/// A database without an active administrator gets one, named `admin`, whose generated
+/// password is printed this once: there is no default password to leave unchanged.
+async fn first_administrator(db: &Db) -> anyhow::Result<()> {
+    use app::accounts::db as accounts;
+    use app::domain::{PortScope, Role};
+    use sqlx::Row;
+    let admins: i64 =
+        sqlx::query("select count(*) as n from accounts where role = 'admin' and active = 1")
+            .fetch_one(&db.pool)
+            .await?
+            .try_get("n")?;
+    if admins > 0 {
+        return Ok(());
+    }
+    let password = accounts::generate_password();
+    let account = accounts::create(
+        &db.pool,
+        accounts::NewAccount {
+            username: "admin",
+            display_name: "Administrator",
+            badge: None,
+            role: Role::Admin,
+            ports: PortScope::All,
+            password: &password,
+            demo: false,
+        },
+        "first start",
+        Utc::now(),
+    )
+    .await;
+    match account {
+        Ok(_) => println!(
+            "No administrator existed, so one was made.\n  username: admin\n  password: {password}\n\
+             This password is shown once. Sign in and add accounts, or change it with \
+             `border-ops user passwd admin`."
+        ),
+        Err(e) => eprintln!(
+            "no active administrator, and one could not be made ({e}); \
+             add one with `border-ops user add --username NAME --role admin`"
+        ),
+    }
+    Ok(())
+}
+
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
     let config = Config::from_env()?;
     match cli.command.unwrap_or(Command::Serve {
@@ -134,8 +178,11 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 let report = seed::demo(&db, &SeedOptions::new(seed, Utc::now())).await?;
                 tracing::info!(%report, "demo country ready");
             }
+            first_administrator(&db).await?;
+            let mut config = config;
+            config.auth.demo = demo;
             let listener = tokio::net::TcpListener::bind(config.leptos.site_addr).await?;
-            let app = Application::with_db(config, db, listener);
+            let app = Application::with_db(config, db, listener).await?;
             println!("border-ops listening on http://{}", app.local_addr()?);
             app.run_until_stopped(shutdown_signal()).await?;
         }
@@ -248,6 +295,7 @@ async fn user(db: &Db, what: UserCommand) -> anyhow::Result<()> {
                     role,
                     ports,
                     password: &password,
+                    demo: false,
                 },
                 &actor,
                 now,

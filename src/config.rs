@@ -4,8 +4,14 @@
 //!   `postgres://user:password@host/db`.
 //! - `DATABASE_MAX_CONNECTIONS`: pool size (default 16).
 //! - `LEPTOS_SITE_ADDR`: listen address (default `127.0.0.1:3000`).
+//! - `SESSION_IDLE_MINUTES`: a session unused this long ends (default 60).
+//! - `SESSION_MAX_HOURS`: a session ends this long after sign-in (default 12, a long shift).
+//! - `SECURE_COOKIES`: `true` when the product is served over TLS (a proxy in front of it);
+//!   the session cookie then carries `Secure`.
 
+use app::auth::server::AuthSettings;
 use leptos::config::LeptosOptions;
+use std::time::Duration;
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/border-ops.db";
 
@@ -14,6 +20,18 @@ pub struct Config {
     pub database_url: String,
     pub max_connections: u32,
     pub leptos: LeptosOptions,
+    pub auth: AuthSettings,
+}
+
+fn env_number(name: &str) -> anyhow::Result<Option<u64>> {
+    match std::env::var(name) {
+        Ok(v) => v
+            .trim()
+            .parse()
+            .map(Some)
+            .map_err(|_| anyhow::anyhow!("{name} must be a whole number, not {v:?}")),
+        Err(_) => Ok(None),
+    }
 }
 
 impl Config {
@@ -22,6 +40,7 @@ impl Config {
         // and the rest come from LEPTOS_* variables or their defaults, the values of the
         // workspace's Leptos metadata.
         let leptos = leptos::config::get_configuration(None)?.leptos_options;
+        let defaults = AuthSettings::default();
         Ok(Self {
             database_url: std::env::var("DATABASE_URL")
                 .unwrap_or_else(|_| DEFAULT_DATABASE_URL.to_string()),
@@ -30,6 +49,16 @@ impl Config {
                 .and_then(|v| v.parse().ok())
                 .unwrap_or(16),
             leptos,
+            auth: AuthSettings {
+                idle: env_number("SESSION_IDLE_MINUTES")?
+                    .map(|m| Duration::from_secs(m * 60))
+                    .unwrap_or(defaults.idle),
+                absolute: env_number("SESSION_MAX_HOURS")?
+                    .map(|h| Duration::from_secs(h * 3600))
+                    .unwrap_or(defaults.absolute),
+                secure_cookies: std::env::var("SECURE_COOKIES").as_deref() == Ok("true"),
+                ..defaults
+            },
         })
     }
 }

@@ -3,6 +3,7 @@
 //! `app` crate.
 
 pub mod api;
+pub mod auth;
 pub mod bench;
 pub mod cli;
 pub mod config;

@@ -28,6 +28,15 @@ pub async fn error_status(request: Request, next: Next) -> Response {
     };
     if let Ok(error) = serde_json::from_slice::<AppError>(&bytes) {
         parts.status = error.status();
+        if let AppError::TooManyAttempts {
+            retry_after_secs, ..
+        } = error
+        {
+            parts.headers.insert(
+                axum::http::header::RETRY_AFTER,
+                axum::http::HeaderValue::from(retry_after_secs),
+            );
+        }
     }
     Response::from_parts(parts, Body::from(bytes))
 }

@@ -21,20 +21,22 @@ impl Application {
     pub async fn build(config: Config, listener: TcpListener) -> anyhow::Result<Self> {
         let db = Db::connect(&config.database_url, config.max_connections).await?;
         db.migrate().await?;
-        Ok(Self::with_db(config, db, listener))
+        Self::with_db(config, db, listener).await
     }
 
-    pub fn with_db(config: Config, db: Db, listener: TcpListener) -> Self {
+    /// Assembles the routes over an already migrated database.
+    pub async fn with_db(config: Config, db: Db, listener: TcpListener) -> anyhow::Result<Self> {
         let state = AppState {
             db,
             leptos_options: config.leptos.clone(),
+            auth: config.auth.clone(),
         };
-        let router = router(state.clone());
-        Self {
+        let router = router(state.clone()).await?;
+        Ok(Self {
             listener,
             router,
             state,
-        }
+        })
     }
 
     pub fn local_addr(&self) -> std::io::Result<SocketAddr> {
@@ -51,7 +53,10 @@ impl Application {
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
         tracing::info!(addr = %self.listener.local_addr()?, "serving");
-        axum::serve(self.listener, self.router)
+        let service = self
+            .router
+            .into_make_service_with_connect_info::<SocketAddr>();
+        axum::serve(self.listener, service)
             .with_graceful_shutdown(shutdown)
             .await?;
         self.state.db.pool.close().await;
@@ -59,8 +64,9 @@ impl Application {
     }
 }
 
-/// Every route of the product: health, the JSON API, server functions, pages and files.
-pub fn router(state: AppState) -> Router {
+/// Every route of the product: health, the JSON API, server functions, pages and files, behind
+/// the session layer and authentication.
+pub async fn router(state: AppState) -> anyhow::Result<Router> {
     let routes = generate_route_list(App);
     let context = {
         let state = state.clone();
@@ -78,13 +84,19 @@ pub fn router(state: AppState) -> Router {
             context, shell,
         ))
         .layer(axum::middleware::from_fn(crate::rpc::error_status))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            crate::auth::authenticate,
+        ))
+        .with_state(state.clone());
+    let router = crate::auth::with_sessions(router, &state.db, &state.auth)
+        .await?
         .layer(axum::middleware::from_fn(
             crate::security::refuse_cross_site,
         ))
         .layer(CompressionLayer::new())
-        .layer(TraceLayer::new_for_http())
-        .with_state(state);
-    crate::security::with_headers(router)
+        .layer(TraceLayer::new_for_http());
+    Ok(crate::security::with_headers(router))
 }
 
 /// Resolves on Ctrl-C or SIGTERM.

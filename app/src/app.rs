@@ -1,5 +1,7 @@
 //! The document shell, the header and the routes of the board.
 
+use crate::accounts::page::AccountsPage;
+use crate::auth::page::{AccountNav, SessionsPage, SignInPage, UserBox, use_me};
 use crate::board::OverviewPage;
 use crate::components::clock::{HeaderClock, provide_clock};
 use crate::holds::page::HoldsPage;
@@ -41,6 +43,7 @@ pub fn App() -> impl IntoView {
     #[cfg(feature = "ssr")]
     set_content_security_policy();
     provide_clock();
+    let me = use_me();
     view! {
         <Stylesheet id="leptos" href="/pkg/border-ops.css" />
         <Title formatter=|page: String| {
@@ -58,13 +61,26 @@ pub fn App() -> impl IntoView {
                     </span>
                     <span>"Border Operations Centre"</span>
                 </a>
-                <nav aria-label="Board">
-                    <A href="/" exact=true>
-                        "Overview"
-                    </A>
-                    <A href="/holds">"Holds"</A>
-                    <A href="/inspections">"Inspections"</A>
-                </nav>
+                <Suspense>
+                    {move || Suspend::new(async move {
+                        me.await
+                            .ok()
+                            .flatten()
+                            .map(|me| {
+                                view! {
+                                    <nav aria-label="Board">
+                                        <A href="/" exact=true>
+                                            "Overview"
+                                        </A>
+                                        <A href="/holds">"Holds"</A>
+                                        <A href="/inspections">"Inspections"</A>
+                                        <AccountNav me=me.clone() />
+                                    </nav>
+                                    <UserBox me />
+                                }
+                            })
+                    })}
+                </Suspense>
                 <HeaderClock />
             </header>
             <main id="main">
@@ -77,6 +93,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/inspections") view=InspectionsPage ssr=SsrMode::Async />
                     <Route path=path!("/ports/:code") view=PortPage ssr=SsrMode::Async />
                     <Route path=path!("/shipments/:id") view=ShipmentPage ssr=SsrMode::Async />
+                    <Route path=path!("/signin") view=SignInPage ssr=SsrMode::Async />
+                    <Route path=path!("/account/sessions") view=SessionsPage ssr=SsrMode::Async />
+                    <Route path=path!("/admin/accounts") view=AccountsPage ssr=SsrMode::Async />
                 </Routes>
             </main>
         </Router>

@@ -23,6 +23,15 @@ pub enum Backend {
 pub struct Db {
     pub pool: AnyPool,
     pub backend: Backend,
+    /// The URL connected to, for the native pool of the session store.
+    url: String,
+}
+
+/// A pool of the backend's own driver, for libraries that need one (the session store).
+#[derive(Debug, Clone)]
+pub enum NativePool {
+    Sqlite(sqlx::SqlitePool),
+    Postgres(sqlx::PgPool),
 }
 
 impl Backend {
@@ -70,7 +79,34 @@ impl Db {
             url.to_string()
         };
         let pool = options.connect(&url).await?;
-        Ok(Self { pool, backend })
+        Ok(Self { pool, backend, url })
+    }
+
+    /// A small second pool on the same database, with the backend's own driver.
+    pub async fn native_pool(&self, max_connections: u32) -> Result<NativePool, sqlx::Error> {
+        use std::str::FromStr;
+        match self.backend {
+            Backend::Sqlite => {
+                let options = sqlx::sqlite::SqliteConnectOptions::from_str(&self.url)?
+                    .journal_mode(sqlx::sqlite::SqliteJournalMode::Wal)
+                    .synchronous(sqlx::sqlite::SqliteSynchronous::Normal)
+                    .busy_timeout(Duration::from_secs(10));
+                let pool = sqlx::sqlite::SqlitePoolOptions::new()
+                    .max_connections(max_connections)
+                    .acquire_timeout(Duration::from_secs(5))
+                    .connect_with(options)
+                    .await?;
+                Ok(NativePool::Sqlite(pool))
+            }
+            Backend::Postgres => {
+                let pool = sqlx::postgres::PgPoolOptions::new()
+                    .max_connections(max_connections)
+                    .acquire_timeout(Duration::from_secs(5))
+                    .connect(&self.url)
+                    .await?;
+                Ok(NativePool::Postgres(pool))
+            }
+        }
     }
 
     pub async fn migrate(&self) -> Result<(), sqlx::migrate::MigrateError> {

@@ -17,8 +17,17 @@ pub enum AppError {
     Invalid { field: String, reason: String },
     #[error("{message}")]
     Conflict { message: String },
+    /// Nobody is signed in (or the token is not valid): sign in first.
+    #[error("{message}")]
+    Unauthenticated { message: String },
     #[error("{message}")]
     Forbidden { message: String },
+    /// Too many attempts: wait `retry_after_secs` before trying again.
+    #[error("{message}")]
+    TooManyAttempts {
+        message: String,
+        retry_after_secs: u64,
+    },
     #[error("the database cannot be reached; try again in a moment")]
     Unavailable,
     #[error("something went wrong on the server (reference {reference})")]
@@ -31,6 +40,12 @@ pub enum AppError {
 impl AppError {
     pub fn not_found(what: impl Into<String>) -> Self {
         AppError::NotFound { what: what.into() }
+    }
+
+    pub fn unauthenticated() -> Self {
+        AppError::Unauthenticated {
+            message: "sign in to use the board".into(),
+        }
     }
 
     pub fn invalid(field: impl Into<String>, reason: impl Into<String>) -> Self {
@@ -66,7 +81,9 @@ mod server {
                 AppError::NotFound { .. } => StatusCode::NOT_FOUND,
                 AppError::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
                 AppError::Conflict { .. } => StatusCode::CONFLICT,
+                AppError::Unauthenticated { .. } => StatusCode::UNAUTHORIZED,
                 AppError::Forbidden { .. } => StatusCode::FORBIDDEN,
+                AppError::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
                 AppError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
                 AppError::Internal { .. } => StatusCode::INTERNAL_SERVER_ERROR,
                 AppError::Transport { .. } => StatusCode::BAD_REQUEST,
@@ -81,7 +98,18 @@ mod server {
             if let Some(map) = detail.as_object_mut() {
                 map.insert("message".into(), self.to_string().into());
             }
-            (self.status(), Json(serde_json::json!({ "error": detail }))).into_response()
+            let mut response =
+                (self.status(), Json(serde_json::json!({ "error": detail }))).into_response();
+            if let AppError::TooManyAttempts {
+                retry_after_secs, ..
+            } = &self
+            {
+                response.headers_mut().insert(
+                    axum::http::header::RETRY_AFTER,
+                    axum::http::HeaderValue::from(*retry_after_secs),
+                );
+            }
+            response
         }
     }
 

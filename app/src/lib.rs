@@ -6,6 +6,7 @@
 
 pub mod accounts;
 pub mod app;
+pub mod auth;
 pub mod board;
 pub mod components;
 pub mod domain;

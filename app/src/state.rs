@@ -9,6 +9,7 @@ use leptos::prelude::LeptosOptions;
 pub struct AppState {
     pub db: Db,
     pub leptos_options: LeptosOptions,
+    pub auth: crate::auth::server::AuthSettings,
 }
 
 /// The state inside a server function or a component rendered on the server.

@@ -1,5 +1,7 @@
 //! `GET /api/v1/holds` (same filters as `/holds`), `GET /api/v1/holds/{id}`.
 
+use crate::auth::Authenticated;
+use app::domain::Action;
 use app::{
     AppError,
     holds::{self, HoldFilter, HoldRow},
@@ -21,8 +23,10 @@ pub fn router() -> Router<AppState> {
 
 async fn list(
     State(state): State<AppState>,
+    Authenticated(caller): Authenticated,
     RawQuery(raw): RawQuery,
 ) -> Result<Json<Page<HoldRow>>, AppError> {
+    caller.authorize(&state.db.pool, Action::Read, None).await?;
     let pairs = super::query_pairs(raw);
     let filter = HoldFilter::from_query(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))?;
     Ok(Json(
@@ -32,8 +36,10 @@ async fn list(
 
 async fn one(
     State(state): State<AppState>,
+    Authenticated(caller): Authenticated,
     Path(id): Path<String>,
 ) -> Result<Json<HoldRow>, AppError> {
+    caller.authorize(&state.db.pool, Action::Read, None).await?;
     let id = super::parse_id(&id, "hold")?;
     Ok(Json(holds::db::by_id(&state.db.pool, id).await?))
 }

@@ -1,5 +1,7 @@
 //! `GET /api/v1/inspections` (same filters as `/inspections`).
 
+use crate::auth::Authenticated;
+use app::domain::Action;
 use app::{
     AppError,
     inspections::{self, InspectionFilter, InspectionRow},
@@ -19,8 +21,10 @@ pub fn router() -> Router<AppState> {
 
 async fn list(
     State(state): State<AppState>,
+    Authenticated(caller): Authenticated,
     RawQuery(raw): RawQuery,
 ) -> Result<Json<Page<InspectionRow>>, AppError> {
+    caller.authorize(&state.db.pool, Action::Read, None).await?;
     let pairs = super::query_pairs(raw);
     let filter = InspectionFilter::from_query(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))?;
     Ok(Json(

@@ -1380,6 +1380,7 @@ pub async fn demo(db: &Db, options: &SeedOptions) -> anyhow::Result<SeedReport> 
         }
     }
     tx.commit().await?;
+    create_personas(db, &world.officers, end).await?;
 
     Ok(SeedReport {
         ports: PORTS.len(),
@@ -1395,6 +1396,78 @@ pub async fn demo(db: &Db, options: &SeedOptions) -> anyhow::Result<SeedReport> 
             .count(),
         journal_entries: journal_rows.len(),
     })
+}
+
+/// The demo personas, one per role, offered for one-click sign-in by `serve --demo`. The
+/// duty officer and the supervisor are officers of the demo country; their passwords are
+/// random and never shown (in demo mode nobody types one).
+async fn create_personas(db: &Db, officers: &[Officer], now: DateTime<Utc>) -> anyhow::Result<()> {
+    use app::accounts::db::{NewAccount, create, generate_password};
+    use app::domain::{PortScope, Role};
+    let at = |port: &str| {
+        officers
+            .iter()
+            .find(|o| o.port == port && o.on_shift)
+            .or_else(|| officers.iter().find(|o| o.port == port))
+    };
+    let officer = at("YVR").map(|o| (o.name.clone(), o.badge.clone()));
+    let supervisor = at("YYZ").map(|o| (o.name.clone(), o.badge.clone()));
+    let personas = [
+        ("duty.yvr", officer, Role::Officer, "YVR"),
+        ("supervisor.yyz", supervisor, Role::Supervisor, "YYZ"),
+        (
+            "analyst.ntc",
+            Some((
+                "Targeting analyst, National Targeting Centre".into(),
+                "NTC0042".into(),
+            )),
+            Role::Analyst,
+            "all",
+        ),
+        (
+            "viewer",
+            Some(("Operations centre wall screen".into(), String::new())),
+            Role::Viewer,
+            "all",
+        ),
+        (
+            "admin",
+            Some(("System administrator".into(), String::new())),
+            Role::Admin,
+            "all",
+        ),
+    ];
+    for (username, who, role, ports) in personas {
+        if app::accounts::db::by_username(&db.pool, username)
+            .await
+            .is_ok()
+        {
+            continue;
+        }
+        let (name, badge) = who.unwrap_or_else(|| (username.to_string(), String::new()));
+        let display_name = match role {
+            Role::Officer => format!("{name}, duty officer"),
+            Role::Supervisor => format!("{name}, supervisor"),
+            _ => name,
+        };
+        let password = generate_password();
+        create(
+            &db.pool,
+            NewAccount {
+                username,
+                display_name: &display_name,
+                badge: (!badge.is_empty()).then_some(badge.as_str()),
+                role,
+                ports: PortScope::parse(ports).map_err(anyhow::Error::msg)?,
+                password: &password,
+                demo: true,
+            },
+            "demo seed",
+            now,
+        )
+        .await?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]

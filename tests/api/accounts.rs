@@ -15,6 +15,7 @@ fn officer(password: &str) -> NewAccount<'_> {
         role: Role::Officer,
         ports: PortScope::Only(vec!["YVR".into()]),
         password,
+        demo: false,
     }
 }
 

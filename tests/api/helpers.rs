@@ -1,7 +1,9 @@
 //! `spawn_app`: the real server on a random port over a fresh database of either backend,
 //! filled with a small demo country, and a client with helpers.
 
+use app::accounts::db as accounts;
 use app::db::Db;
+use app::domain::{PortScope, Role};
 use border_ops::config::Config;
 use border_ops::seed::{self, SeedOptions};
 use border_ops::startup::Application;
@@ -17,6 +19,7 @@ pub enum Backend {
 pub struct TestApp {
     pub address: String,
     pub db: Db,
+    /// Sends the bearer token of a viewer account (`test.reader`) with every request.
     pub client: reqwest::Client,
     _dir: Option<TempDir>,
 }
@@ -78,6 +81,15 @@ pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
 }
 
 pub async fn spawn_app_with(backend: Backend, shipments: usize) -> Option<TestApp> {
+    spawn_app_configured(backend, shipments, |_| {}).await
+}
+
+/// The server over a fresh database, its configuration adjusted by `configure` first.
+pub async fn spawn_app_configured(
+    backend: Backend,
+    shipments: usize,
+    configure: impl FnOnce(&mut Config),
+) -> Option<TestApp> {
     let (db, dir) = fresh_db(backend).await?;
     db.migrate().await.expect("migrations apply");
     if shipments > 0 {
@@ -90,18 +102,90 @@ pub async fn spawn_app_with(backend: Backend, shipments: usize) -> Option<TestAp
         .expect("bind");
     let mut config = Config::from_env().expect("configuration");
     config.database_url = String::new();
-    let app = Application::with_db(config, db.clone(), listener);
+    configure(&mut config);
+    let app = Application::with_db(config, db.clone(), listener)
+        .await
+        .expect("the application assembles");
     let address = format!("http://{}", app.local_addr().expect("address"));
     tokio::spawn(app.run_until_stopped(std::future::pending()));
-    Some(TestApp {
+    let mut app = TestApp {
         address,
         db,
         client: reqwest::Client::new(),
         _dir: dir,
-    })
+    };
+    app.account("test.reader", Role::Viewer, "all").await;
+    let token = app.token_for("test.reader").await;
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert(
+        reqwest::header::AUTHORIZATION,
+        format!("Bearer {token}").parse().expect("header value"),
+    );
+    app.client = reqwest::Client::builder()
+        .default_headers(headers)
+        .build()
+        .expect("client");
+    Some(app)
+}
+
+/// A client that follows no redirects, optionally keeping cookies like a browser.
+pub fn client(cookies: bool) -> reqwest::Client {
+    reqwest::Client::builder()
+        .cookie_store(cookies)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client")
 }
 
 impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.address)
+    }
+
+    /// Creates an account and returns its password.
+    pub async fn account(&self, username: &str, role: Role, ports: &str) -> String {
+        let password = format!("pw-{}", uuid::Uuid::new_v4().simple());
+        accounts::create(
+            &self.db.pool,
+            accounts::NewAccount {
+                username,
+                display_name: username,
+                badge: None,
+                role,
+                ports: PortScope::parse(ports).expect("ports"),
+                password: &password,
+                demo: false,
+            },
+            "test",
+            Utc::now(),
+        )
+        .await
+        .expect("account is created");
+        password
+    }
+
+    pub async fn token_for(&self, username: &str) -> String {
+        accounts::issue_token(&self.db.pool, username, "test", "test", Utc::now())
+            .await
+            .expect("token is issued")
+    }
+
+    /// Signs `browser` in through the sign-in server function, as the page does.
+    pub async fn sign_in(
+        &self,
+        browser: &reqwest::Client,
+        username: &str,
+        password: &str,
+    ) -> reqwest::Response {
+        browser
+            .post(self.url("/rpc/sign_in"))
+            .header("accept", "application/json")
+            .form(&[("username", username), ("password", password)])
+            .send()
+            .await
+            .expect("request is sent")
+    }
+
     pub async fn get(&self, path: &str) -> reqwest::Response {
         self.client
             .get(format!("{}{path}", self.address))

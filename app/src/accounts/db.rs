@@ -1,6 +1,7 @@
 //! Account and token storage. Each change writes its journal entry in the same transaction.
 
 use super::{Account, check_password, check_username};
+use crate::auth::db::end_sessions_of;
 use crate::domain::clock::{from_millis, to_millis};
 use crate::domain::{PortScope, Role};
 use crate::error::AppError;
@@ -85,6 +86,8 @@ pub struct NewAccount<'a> {
     pub role: Role,
     pub ports: PortScope,
     pub password: &'a str,
+    /// A demo persona, offered for one-click sign-in in demo mode.
+    pub demo: bool,
 }
 
 #[tracing::instrument(skip_all, fields(username = new.username))]
@@ -118,7 +121,8 @@ pub async fn create(
     }
     let id: i64 = sqlx::query(
         "insert into accounts (username, display_name, badge, role, ports, password_hash, active, \
-         created_at, password_changed_at) values ($1, $2, $3, $4, $5, $6, 1, $7, $7) returning id",
+         created_at, password_changed_at, demo) values ($1, $2, $3, $4, $5, $6, 1, $7, $7, $8) \
+         returning id",
     )
     .bind(&username)
     .bind(display_name)
@@ -127,6 +131,7 @@ pub async fn create(
     .bind(scope_text(&new.ports))
     .bind(hash)
     .bind(to_millis(now))
+    .bind(i64::from(new.demo))
     .fetch_one(&mut *tx)
     .await?
     .try_get("id")?;
@@ -135,6 +140,15 @@ pub async fn create(
     journal(&mut tx, "account", id, "created", None, after, actor, now).await?;
     tx.commit().await?;
     by_username(pool, &username).await
+}
+
+pub async fn by_id(pool: &AnyPool, id: i64) -> Result<Account, AppError> {
+    let row = sqlx::query(&format!("{SELECT} where id = $1"))
+        .bind(id)
+        .fetch_optional(pool)
+        .await?
+        .ok_or_else(|| AppError::not_found(format!("account #{id}")))?;
+    Ok(row_to_account(&row)?)
 }
 
 pub async fn by_username(pool: &AnyPool, username: &str) -> Result<Account, AppError> {
@@ -241,11 +255,12 @@ pub async fn disable(
         .bind(account.id)
         .execute(&mut *tx)
         .await?;
+    let ended = end_sessions_of(&mut tx, account.id, "account_disabled", now).await?;
     journal_account(
         &mut tx,
         &account,
         "disabled",
-        json!({ "active": false }),
+        json!({ "active": false, "sessions_ended": ended }),
         actor,
         now,
     )
@@ -275,7 +290,9 @@ pub async fn set_password(
     .bind(account.id)
     .execute(&mut *tx)
     .await?;
-    journal_account(&mut tx, &account, "password_changed", json!({}), actor, now).await?;
+    let ended = end_sessions_of(&mut tx, account.id, "password_changed", now).await?;
+    let after = json!({ "sessions_ended": ended });
+    journal_account(&mut tx, &account, "password_changed", after, actor, now).await?;
     tx.commit().await?;
     by_username(pool, username).await
 }

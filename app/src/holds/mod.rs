@@ -194,6 +194,7 @@ impl HoldFilter {
 
 #[server(prefix = "/rpc", endpoint = "holds")]
 pub async fn list_holds(filter: HoldFilter) -> Result<Page<HoldRow>, AppError> {
+    crate::auth::server::require(crate::domain::Action::Read, None).await?;
     let state = crate::state::app_state()?;
     db::list(&state.db.pool, &filter, Utc::now()).await
 }

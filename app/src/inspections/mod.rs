@@ -153,6 +153,7 @@ impl InspectionFilter {
 
 #[server(prefix = "/rpc", endpoint = "inspections")]
 pub async fn list_inspections(filter: InspectionFilter) -> Result<Page<InspectionRow>, AppError> {
+    crate::auth::server::require(crate::domain::Action::Read, None).await?;
     let state = crate::state::app_state()?;
     db::list(&state.db.pool, &filter, Utc::now()).await
 }

@@ -122,12 +122,14 @@ pub struct PortDetail {
 
 #[server(prefix = "/rpc", endpoint = "overview")]
 pub async fn get_overview() -> Result<Overview, AppError> {
+    crate::auth::server::require(crate::domain::Action::Read, None).await?;
     let state = crate::state::app_state()?;
     db::overview(&state.db.pool, Utc::now()).await
 }
 
 #[server(prefix = "/rpc", endpoint = "port")]
 pub async fn get_port(code: String) -> Result<PortDetail, AppError> {
+    crate::auth::server::require(crate::domain::Action::Read, None).await?;
     let state = crate::state::app_state()?;
     db::detail(&state.db.pool, &code.to_ascii_uppercase(), Utc::now()).await
 }

@@ -84,6 +84,7 @@ pub struct ShipmentDetail {
 
 #[server(prefix = "/rpc", endpoint = "shipment")]
 pub async fn get_shipment(id: i64) -> Result<ShipmentDetail, AppError> {
+    crate::auth::server::require(crate::domain::Action::Read, None).await?;
     let state = crate::state::app_state()?;
     db::detail(&state.db.pool, id).await
 }

@@ -1,0 +1,244 @@
+//! `/signin`, the signed-in account in the header, and `/account/sessions`.
+
+use super::{
+    DemoSignIn, EndSession, Me, SignIn, SignOut, demo_personas, my_sessions, safe_next, whoami,
+};
+use crate::components::common::{ErrorNotice, LocalTime};
+use crate::domain::Action;
+use crate::error::AppError;
+use leptos::form::ActionForm;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+/// Loads `path` in full, so that every part of the screen starts again as the new account.
+fn load_page(path: &str) {
+    #[cfg(feature = "hydrate")]
+    {
+        let _ = window().location().assign(path);
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = path;
+}
+
+/// The failure of a form, under it, or nothing.
+fn failure<T, S>(value: S) -> impl IntoView
+where
+    T: Clone + Send + Sync + 'static,
+    S: Get<Value = Option<Result<T, AppError>>> + Send + Sync + 'static,
+{
+    move || match value.get() {
+        Some(Err(error)) => Some(view! { <ErrorNotice error /> }),
+        _ => None,
+    }
+}
+
+#[component]
+pub fn SignInPage() -> impl IntoView {
+    let query = use_query_map();
+    let next = move || safe_next(&query.read().get("next").unwrap_or_default());
+    let sign_in = ServerAction::<SignIn>::new();
+    let demo = ServerAction::<DemoSignIn>::new();
+    let personas = Resource::new(|| (), |_| demo_personas());
+    Effect::new(move |_| {
+        if matches!(sign_in.value().get(), Some(Ok(())))
+            || matches!(demo.value().get(), Some(Ok(())))
+        {
+            load_page(&next());
+        }
+    });
+    let busy = move || sign_in.pending().get() || demo.pending().get();
+    view! {
+        <Title text="Sign in" />
+        <div class="signin">
+            <section class="panel signin-panel" aria-labelledby="signin-title">
+                <h1 id="signin-title">"Sign in"</h1>
+                <p class="lede">"Use the account your supervisor or administrator gave you."</p>
+                <ActionForm action=sign_in attr:class="signin-form">
+                    <label>
+                        "Username"
+                        <input
+                            name="username"
+                            autocomplete="username"
+                            autocapitalize="none"
+                            spellcheck="false"
+                            required
+                        />
+                    </label>
+                    <label>
+                        "Password"
+                        <input
+                            type="password"
+                            name="password"
+                            autocomplete="current-password"
+                            required
+                        />
+                    </label>
+                    <button type="submit" class="primary" disabled=busy>
+                        {move || if sign_in.pending().get() { "Signing in…" } else { "Sign in" }}
+                    </button>
+                </ActionForm>
+                {failure(sign_in.value())}
+            </section>
+            <Suspense>
+                {move || Suspend::new(async move {
+                    let personas = personas.await.unwrap_or_default();
+                    (!personas.is_empty())
+                        .then(|| {
+                            view! {
+                                <section class="panel demo-personas" aria-labelledby="demo-title">
+                                    <p class="demo-banner" role="note">
+                                        <strong>"Demo"</strong>
+                                        " This is a demonstration with invented data. Choose a person to see the board as they do."
+                                    </p>
+                                    <h2 id="demo-title">"Sign in as"</h2>
+                                    <ul class="personas">
+                                        {personas
+                                            .into_iter()
+                                            .map(|p| {
+                                                view! {
+                                                    <li>
+                                                        <ActionForm action=demo>
+                                                            <input
+                                                                type="hidden"
+                                                                name="username"
+                                                                value=p.username.clone()
+                                                            />
+                                                            <button type="submit" class="persona" disabled=busy>
+                                                                <strong>{p.display_name}</strong>
+                                                                <span>{format!("{} · {}", p.role.label(), p.ports)}</span>
+                                                            </button>
+                                                        </ActionForm>
+                                                    </li>
+                                                }
+                                            })
+                                            .collect_view()}
+                                    </ul>
+                                    {failure(demo.value())}
+                                </section>
+                            }
+                        })
+                })}
+            </Suspense>
+        </div>
+    }
+}
+
+/// The signed-in account in the header, with its sessions and a sign-out button.
+#[component]
+pub fn UserBox(me: Me) -> impl IntoView {
+    let sign_out = ServerAction::<SignOut>::new();
+    Effect::new(move |_| {
+        if sign_out.value().get().is_some() {
+            load_page("/signin");
+        }
+    });
+    let scope = me.ports.to_string();
+    view! {
+        <div class="userbox">
+            <span class="who">
+                <strong>{me.display_name.clone()}</strong>
+                <span class="role">{format!("{} · {scope}", me.role.label())}</span>
+            </span>
+            <a href="/account/sessions">"Sessions"</a>
+            <ActionForm action=sign_out>
+                <button type="submit" class="link">
+                    "Sign out"
+                </button>
+            </ActionForm>
+        </div>
+    }
+}
+
+/// The links of the header that this account may follow.
+#[component]
+pub fn AccountNav(me: Me) -> impl IntoView {
+    me.may(Action::ManageAccounts, None)
+        .then(|| view! { <a href="/admin/accounts">"Accounts"</a> })
+}
+
+/// The account signed in, loaded once per page load.
+pub fn use_me() -> Resource<Result<Option<Me>, AppError>> {
+    Resource::new(|| (), |_| whoami())
+}
+
+#[component]
+pub fn SessionsPage() -> impl IntoView {
+    let end = ServerAction::<EndSession>::new();
+    let sessions = Resource::new(move || end.version().get(), |_| my_sessions());
+    Effect::new(move |_| {
+        // Ending the session in use is signing out.
+        if matches!(end.value().get(), Some(Ok(true))) {
+            load_page("/signin");
+        }
+    });
+    view! {
+        <Title text="Your sessions" />
+        <div class="page-head">
+            <h1>"Your sessions"</h1>
+            <p class="lede">
+                "Every browser signed in as you. End any you do not recognise, then ask an administrator to reset your password."
+            </p>
+        </div>
+        {failure(end.value())}
+        <Transition fallback=|| {
+            view! { <p class="loading">"Loading sessions…"</p> }
+        }>
+            {move || Suspend::new(async move {
+                match sessions.await {
+                    Ok(list) => {
+                        view! {
+                            <table class="grid sessions">
+                                <thead>
+                                    <tr>
+                                        <th scope="col">"Signed in"</th>
+                                        <th scope="col">"Last seen"</th>
+                                        <th scope="col">"From"</th>
+                                        <th scope="col">"Browser"</th>
+                                        <th scope="col">
+                                            <span class="visually-hidden">"Action"</span>
+                                        </th>
+                                    </tr>
+                                </thead>
+                                <tbody>
+                                    {list
+                                        .into_iter()
+                                        .map(|s| {
+                                            view! {
+                                                <tr class:current=s.current>
+                                                    <td>
+                                                        <LocalTime at=s.signed_in_at zone="UTC".into() />
+                                                    </td>
+                                                    <td>
+                                                        <LocalTime at=s.last_seen_at zone="UTC".into() />
+                                                    </td>
+                                                    <td>{s.address.clone()}</td>
+                                                    <td class="agent">{s.user_agent.clone()}</td>
+                                                    <td>
+                                                        <ActionForm action=end>
+                                                            <input type="hidden" name="key" value=s.key.clone() />
+                                                            <button type="submit">
+                                                                {if s.current { "End (sign out)" } else { "End" }}
+                                                            </button>
+                                                        </ActionForm>
+                                                        {s
+                                                            .current
+                                                            .then(|| {
+                                                                view! { <span class="this">"this browser"</span> }
+                                                            })}
+                                                    </td>
+                                                </tr>
+                                            }
+                                        })
+                                        .collect_view()}
+                                </tbody>
+                            </table>
+                        }
+                            .into_any()
+                    }
+                    Err(error) => view! { <ErrorNotice error /> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}

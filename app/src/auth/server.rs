@@ -1,0 +1,427 @@
+//! The server side of identity: who is calling (from the session or a bearer token, resolved
+//! once per request by the authentication layer), the one place actions are authorized and
+//! refusals journaled, and signing in and out.
+
+use super::{Me, WRONG_CREDENTIALS, db};
+use crate::accounts::{Account, db as accounts};
+use crate::domain::{Action, authorize};
+use crate::error::AppError;
+use crate::state::app_state;
+use axum::http::request::Parts;
+use chrono::{DateTime, Utc};
+use leptos::prelude::use_context;
+use serde::{Deserialize, Serialize};
+use std::time::Duration;
+use tower_sessions::Session;
+
+/// How sessions and sign-ins behave; the defaults suit a shift-long operations screen.
+#[derive(Debug, Clone)]
+pub struct AuthSettings {
+    /// `serve --demo`: the sign-in page offers the demo personas.
+    pub demo: bool,
+    /// A session unused this long ends.
+    pub idle: Duration,
+    /// A session ends this long after sign-in, used or not.
+    pub absolute: Duration,
+    /// Cookies carry `Secure` (set when the product is served over TLS).
+    pub secure_cookies: bool,
+    pub limits: SignInLimits,
+}
+
+/// When failed sign-ins are slowed and then refused.
+#[derive(Debug, Clone)]
+pub struct SignInLimits {
+    /// Failures for one username within `window` before sign-ins for it are refused.
+    pub per_account: i64,
+    /// Failures from one address within `window` before its sign-ins are refused.
+    pub per_address: i64,
+    pub window: Duration,
+    /// Each failure beyond the first for a username adds this much delay (up to 5 s).
+    pub slow_step: Duration,
+}
+
+impl Default for AuthSettings {
+    fn default() -> Self {
+        Self {
+            demo: false,
+            idle: Duration::from_secs(60 * 60),
+            absolute: Duration::from_secs(12 * 60 * 60),
+            secure_cookies: false,
+            limits: SignInLimits::default(),
+        }
+    }
+}
+
+impl Default for SignInLimits {
+    fn default() -> Self {
+        Self {
+            per_account: 5,
+            per_address: 30,
+            window: Duration::from_secs(15 * 60),
+            slow_step: Duration::from_millis(500),
+        }
+    }
+}
+
+impl AuthSettings {
+    /// How often a session in use records that it was seen (and its expiry moves on): often
+    /// enough for the idle timeout to be exact to a minute, rarely enough not to write on
+    /// every request.
+    pub fn touch_every(&self) -> Duration {
+        (self.idle / 4).min(Duration::from_secs(60))
+    }
+}
+
+/// Where a request came from (the peer address), for the journal and for throttling.
+#[derive(Debug, Clone)]
+pub struct ClientAddress(pub String);
+
+/// Who is calling: set on the request by the authentication layer.
+#[derive(Debug, Clone)]
+pub struct Caller {
+    pub account: Account,
+    pub address: String,
+    /// The key of the session the call came through; `None` for a bearer token.
+    pub session: Option<String>,
+}
+
+/// What the session layer stores for a signed-in session.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SessionAuth {
+    pub key: String,
+    pub seen_at: i64,
+}
+
+pub const SESSION_AUTH: &str = "auth";
+
+impl Caller {
+    pub fn me(&self) -> Me {
+        Me {
+            username: self.account.username.clone(),
+            display_name: self.account.display_name.clone(),
+            badge: self.account.badge.clone(),
+            role: self.account.role,
+            ports: self.account.ports.clone(),
+        }
+    }
+
+    /// May this caller take `action` (at `port`)? A refusal is journaled and returned as a
+    /// 403 that says why.
+    pub async fn authorize(
+        &self,
+        pool: &sqlx::AnyPool,
+        action: Action,
+        port: Option<&str>,
+    ) -> Result<(), AppError> {
+        match authorize(&self.account.principal(), action, port) {
+            Ok(()) => Ok(()),
+            Err(refusal) => {
+                let message = refusal.to_string();
+                db::journal_refusal(pool, self, action, port, &message, Utc::now()).await?;
+                Err(AppError::Forbidden { message })
+            }
+        }
+    }
+}
+
+fn parts() -> Option<Parts> {
+    use_context::<Parts>()
+}
+
+/// The caller of the current server function or page.
+pub fn current() -> Result<Caller, AppError> {
+    parts()
+        .and_then(|p| p.extensions.get::<Caller>().cloned())
+        .ok_or_else(AppError::unauthenticated)
+}
+
+/// The caller, if they may take `action` (at `port`); otherwise 401 or a journaled 403.
+pub async fn require(action: Action, port: Option<&str>) -> Result<Caller, AppError> {
+    let caller = current()?;
+    let state = app_state()?;
+    caller.authorize(&state.db.pool, action, port).await?;
+    Ok(caller)
+}
+
+fn session() -> Result<Session, AppError> {
+    parts()
+        .and_then(|p| p.extensions.get::<Session>().cloned())
+        .ok_or_else(|| AppError::Internal {
+            reference: "no-session-layer".into(),
+        })
+}
+
+fn request_details() -> (String, String) {
+    let parts = parts();
+    let address = parts
+        .as_ref()
+        .and_then(|p| p.extensions.get::<ClientAddress>())
+        .map(|a| a.0.clone())
+        .unwrap_or_else(|| "unknown".into());
+    let user_agent = parts
+        .as_ref()
+        .and_then(|p| p.headers.get(axum::http::header::USER_AGENT))
+        .and_then(|v| v.to_str().ok())
+        .map(|ua| ua.chars().take(200).collect())
+        .unwrap_or_default();
+    (address, user_agent)
+}
+
+fn session_error(err: tower_sessions::session::Error) -> AppError {
+    tracing::error!(error = %err, "session store");
+    AppError::Unavailable
+}
+
+/// Starts a session for `account`: a fresh session id (whatever id the browser came with is
+/// discarded), a row in `sessions`, and the journal entry, then the cookie on the response.
+async fn start_session(account: &Account, how: &str) -> Result<(), AppError> {
+    let state = app_state()?;
+    let session = session()?;
+    let (address, user_agent) = request_details();
+    let now = Utc::now();
+    // Whoever was signed in through this browser before is signed out first.
+    if let Some(previous) = session
+        .get::<SessionAuth>(SESSION_AUTH)
+        .await
+        .map_err(session_error)?
+    {
+        db::end_session(
+            &state.db.pool,
+            &previous.key,
+            "replaced",
+            &account.username,
+            now,
+        )
+        .await?;
+    }
+    session.cycle_id().await.map_err(session_error)?;
+    let key = db::open_session(&state.db.pool, account, &address, &user_agent, how, now).await?;
+    session
+        .insert(
+            SESSION_AUTH,
+            SessionAuth {
+                key,
+                seen_at: now.timestamp_millis(),
+            },
+        )
+        .await
+        .map_err(session_error)?;
+    Ok(())
+}
+
+pub async fn sign_in(username: &str, password: &str) -> Result<(), AppError> {
+    let state = app_state()?;
+    let username = username.trim().to_lowercase();
+    if username.is_empty() {
+        return Err(AppError::invalid("username", "enter your username"));
+    }
+    if password.is_empty() {
+        return Err(AppError::invalid("password", "enter your password"));
+    }
+    let (address, _) = request_details();
+    let limits = &state.auth.limits;
+    let now = Utc::now();
+    let recent = db::recent_failures(&state.db.pool, &username, &address, now, limits).await?;
+    if let Some(wait) = recent.refusal(now, limits) {
+        db::journal_sign_in(&state.db.pool, &username, "sign_in_refused", &address, now).await?;
+        let minutes = wait.as_secs().div_ceil(60).max(1);
+        return Err(AppError::TooManyAttempts {
+            message: format!(
+                "too many failed sign-ins: wait {minutes} min and try again, or ask an \
+                 administrator to reset the password"
+            ),
+            retry_after_secs: wait.as_secs().max(1),
+        });
+    }
+    let delay = recent.delay(limits);
+    if !delay.is_zero() {
+        tokio::time::sleep(delay).await;
+    }
+    match accounts::check_credentials(&state.db.pool, &username, password).await? {
+        Some(account) => {
+            db::clear_failures(&state.db.pool, &username).await?;
+            start_session(&account, "password").await
+        }
+        None => {
+            db::record_failure(&state.db.pool, &username, &address, Utc::now(), limits).await?;
+            Err(AppError::Unauthenticated {
+                message: WRONG_CREDENTIALS.into(),
+            })
+        }
+    }
+}
+
+/// One-click sign-in as a demo persona: only in demo mode, only for demo accounts.
+pub async fn demo_sign_in(username: &str) -> Result<(), AppError> {
+    let state = app_state()?;
+    if !state.auth.demo {
+        return Err(AppError::not_found(
+            "one-click sign-in (this is not a demo)",
+        ));
+    }
+    let account = accounts::by_username(&state.db.pool, username).await?;
+    if !db::is_demo_persona(&state.db.pool, account.id).await? || !account.active {
+        return Err(AppError::not_found(format!("demo persona {username}")));
+    }
+    start_session(&account, "demo").await
+}
+
+pub async fn sign_out() -> Result<(), AppError> {
+    let state = app_state()?;
+    let session = session()?;
+    if let Some(auth) = session
+        .get::<SessionAuth>(SESSION_AUTH)
+        .await
+        .map_err(session_error)?
+    {
+        let actor = current()
+            .map(|c| c.account.username)
+            .unwrap_or_else(|_| "unknown".into());
+        db::end_session(&state.db.pool, &auth.key, "signed_out", &actor, Utc::now()).await?;
+    }
+    session.flush().await.map_err(session_error)?;
+    Ok(())
+}
+
+/// Drops the browser's session cookie and the session layer's record.
+pub async fn forget_session() {
+    if let Ok(session) = session() {
+        let _ = session.flush().await;
+    }
+}
+
+/// The account signed in through `session`, if any. A session that has been idle or open too
+/// long, was ended elsewhere, or whose account was disabled is ended and forgotten here.
+/// Called once per request by the authentication layer.
+pub async fn resolve_session(
+    state: &crate::state::AppState,
+    session: &Session,
+    address: &str,
+) -> Result<Option<Caller>, AppError> {
+    let Some(auth) = session
+        .get::<SessionAuth>(SESSION_AUTH)
+        .await
+        .map_err(session_error)?
+    else {
+        return Ok(None);
+    };
+    let pool = &state.db.pool;
+    let settings = &state.auth;
+    let now = Utc::now();
+    let Some(open) = db::find_open(pool, &auth.key).await? else {
+        // Ended by sign-out elsewhere, revocation, a password change or disabling.
+        session.flush().await.map_err(session_error)?;
+        return Ok(None);
+    };
+    let since = |t: DateTime<Utc>| (now - t).to_std().unwrap_or_default();
+    let last_seen = open
+        .last_seen_at
+        .max(crate::domain::clock::from_millis(auth.seen_at));
+    let account = accounts::by_id(pool, open.account_id).await?;
+    let ending = if since(open.signed_in_at) > settings.absolute {
+        Some("expired")
+    } else if since(last_seen) > settings.idle {
+        Some("idle")
+    } else if !account.active {
+        Some("account_disabled")
+    } else {
+        None
+    };
+    if let Some(reason) = ending {
+        db::end_session(pool, &auth.key, reason, "system", now).await?;
+        session.flush().await.map_err(session_error)?;
+        return Ok(None);
+    }
+    if since(last_seen) >= settings.touch_every() {
+        db::touch(pool, &auth.key, now).await?;
+        // Changing the session makes the session layer save it, moving its expiry on.
+        session
+            .insert(
+                SESSION_AUTH,
+                SessionAuth {
+                    key: auth.key.clone(),
+                    seen_at: now.timestamp_millis(),
+                },
+            )
+            .await
+            .map_err(session_error)?;
+    }
+    Ok(Some(Caller {
+        account,
+        address: address.to_string(),
+        session: Some(auth.key),
+    }))
+}
+
+/// The failed sign-ins that count now, for one username and one address.
+#[derive(Debug, Clone, Default)]
+pub struct RecentFailures {
+    pub for_account: i64,
+    pub for_address: i64,
+    /// The oldest failure that still counts against the limit reached.
+    pub oldest_account: Option<DateTime<Utc>>,
+    pub oldest_address: Option<DateTime<Utc>>,
+}
+
+impl RecentFailures {
+    /// How long to wait, when a limit is reached.
+    pub fn refusal(&self, now: DateTime<Utc>, limits: &SignInLimits) -> Option<Duration> {
+        let window = chrono::Duration::from_std(limits.window).unwrap_or_default();
+        let wait = |oldest: Option<DateTime<Utc>>| {
+            oldest
+                .map(|o| {
+                    (o + window - now)
+                        .to_std()
+                        .unwrap_or(Duration::from_secs(1))
+                })
+                .unwrap_or(limits.window)
+        };
+        if self.for_account >= limits.per_account {
+            Some(wait(self.oldest_account))
+        } else if self.for_address >= limits.per_address {
+            Some(wait(self.oldest_address))
+        } else {
+            None
+        }
+    }
+
+    /// Guessing gets slower with each failure for the same username.
+    pub fn delay(&self, limits: &SignInLimits) -> Duration {
+        let steps = (self.for_account - 1).clamp(0, 10) as u32;
+        (limits.slow_step * steps).min(Duration::from_secs(5))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(minute: i64) -> DateTime<Utc> {
+        DateTime::from_timestamp(1_800_000_000 + minute * 60, 0).unwrap()
+    }
+
+    #[test]
+    fn failures_slow_and_then_refuse() {
+        let limits = SignInLimits::default();
+        let mut recent = RecentFailures::default();
+        assert_eq!(recent.delay(&limits), Duration::ZERO);
+        assert_eq!(recent.refusal(at(0), &limits), None);
+        recent.for_account = 3;
+        assert_eq!(recent.delay(&limits), Duration::from_millis(1000));
+        recent.for_account = 5;
+        recent.oldest_account = Some(at(0));
+        assert_eq!(
+            recent.refusal(at(5), &limits),
+            Some(Duration::from_secs(10 * 60)),
+            "refused until the oldest failure leaves the window"
+        );
+        let by_address = RecentFailures {
+            for_address: 30,
+            oldest_address: Some(at(0)),
+            ..Default::default()
+        };
+        assert!(by_address.refusal(at(1), &limits).is_some());
+        recent.for_account = 100;
+        assert_eq!(recent.delay(&limits), Duration::from_secs(5));
+    }
+}

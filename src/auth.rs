@@ -1,0 +1,229 @@
+//! Authentication, once per request: the session cookie (through the session layer) or an
+//! `Authorization: Bearer` token names the caller, who is put on the request for every
+//! handler and server function to authorize against. Nothing is served to nobody but the
+//! sign-in page, its assets and the health checks.
+
+use app::AppError;
+use app::accounts::db as accounts;
+use app::auth::server::{AuthSettings, Caller, ClientAddress, resolve_session};
+use app::db::{Db, NativePool};
+use app::state::AppState;
+use axum::{
+    Router,
+    extract::{ConnectInfo, FromRequestParts, Request, State},
+    http::{HeaderMap, Method, header, request::Parts},
+    middleware::Next,
+    response::{IntoResponse, Redirect, Response},
+};
+use std::net::SocketAddr;
+use tower_sessions::{
+    Expiry, Session, SessionManagerLayer, SessionStore,
+    cookie::{SameSite, time},
+    session_store::ExpiredDeletion,
+};
+use tower_sessions_sqlx_store::{PostgresStore, SqliteStore};
+
+pub const SESSION_COOKIE: &str = "boc_session";
+
+/// Paths served without signing in.
+pub fn is_public(path: &str) -> bool {
+    matches!(
+        path,
+        "/signin"
+            | "/healthz"
+            | "/readyz"
+            | "/favicon.svg"
+            | "/rpc/sign_in"
+            | "/rpc/demo_sign_in"
+            | "/rpc/demo_personas"
+    ) || path.starts_with("/pkg/")
+}
+
+/// What the `Authorization` header says: nothing, a bearer token, or something unusable.
+fn bearer(headers: &HeaderMap) -> Option<Result<&str, ()>> {
+    let value = headers.get(header::AUTHORIZATION)?;
+    let token = value
+        .to_str()
+        .ok()
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim)
+        .filter(|t| !t.is_empty());
+    Some(token.ok_or(()))
+}
+
+pub async fn authenticate(
+    State(state): State<AppState>,
+    mut request: Request,
+    next: Next,
+) -> Response {
+    let address = request
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip().to_string())
+        .unwrap_or_else(|| "unknown".into());
+    request
+        .extensions_mut()
+        .insert(ClientAddress(address.clone()));
+    let caller = match bearer(request.headers()) {
+        Some(Ok(token)) => match accounts::account_for_token(&state.db.pool, token).await {
+            Ok(Some(account)) => Some(Caller {
+                account,
+                address,
+                session: None,
+            }),
+            Ok(None) => {
+                return AppError::Unauthenticated {
+                    message: "this token is not valid: it was revoked, its account was \
+                              disabled, or it was never issued"
+                        .into(),
+                }
+                .into_response();
+            }
+            Err(error) => return error.into_response(),
+        },
+        Some(Err(())) => {
+            return AppError::Unauthenticated {
+                message: "the Authorization header must be `Bearer <token>`".into(),
+            }
+            .into_response();
+        }
+        None => match request.extensions().get::<Session>().cloned() {
+            Some(session) => match resolve_session(&state, &session, &address).await {
+                Ok(caller) => caller,
+                Err(error) => return error.into_response(),
+            },
+            None => None,
+        },
+    };
+    let path = request.uri().path();
+    let is_page = matches!(*request.method(), Method::GET | Method::HEAD)
+        && !path.starts_with("/api/")
+        && !path.starts_with("/rpc/");
+    match caller {
+        Some(caller) => {
+            if is_page && path == "/signin" {
+                return Redirect::to("/").into_response();
+            }
+            request.extensions_mut().insert(caller);
+        }
+        None if is_public(path) => {}
+        None if is_page => {
+            let wanted = request
+                .uri()
+                .path_and_query()
+                .map(|p| p.as_str())
+                .unwrap_or("/");
+            let next_param: String = form_urlencoded::byte_serialize(wanted.as_bytes()).collect();
+            let target = if wanted == "/" {
+                "/signin".to_string()
+            } else {
+                format!("/signin?next={next_param}")
+            };
+            return Redirect::to(&target).into_response();
+        }
+        None => return AppError::unauthenticated().into_response(),
+    }
+    next.run(request).await
+}
+
+/// The caller of an API handler (401 when nobody is signed in).
+pub struct Authenticated(pub Caller);
+
+impl<S: Send + Sync> FromRequestParts<S> for Authenticated {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        parts
+            .extensions
+            .get::<Caller>()
+            .cloned()
+            .map(Authenticated)
+            .ok_or_else(AppError::unauthenticated)
+    }
+}
+
+fn session_layer<S: SessionStore + Clone>(
+    store: S,
+    settings: &AuthSettings,
+) -> SessionManagerLayer<S> {
+    let idle = i64::try_from(settings.idle.as_secs()).unwrap_or(i64::MAX);
+    SessionManagerLayer::new(store)
+        .with_name(SESSION_COOKIE)
+        .with_http_only(true)
+        .with_same_site(SameSite::Strict)
+        .with_secure(settings.secure_cookies)
+        .with_path("/")
+        .with_expiry(Expiry::OnInactivity(time::Duration::seconds(idle)))
+}
+
+/// Puts the session layer, kept in the product's own database, around `router`, and starts
+/// the task that clears expired sessions from it.
+pub async fn with_sessions(
+    router: Router,
+    db: &Db,
+    settings: &AuthSettings,
+) -> anyhow::Result<Router> {
+    let every = std::time::Duration::from_secs(15 * 60);
+    Ok(match db.native_pool(4).await? {
+        NativePool::Sqlite(pool) => {
+            let store = SqliteStore::new(pool)
+                .with_table_name("web_sessions")
+                .map_err(anyhow::Error::msg)?;
+            store.migrate().await?;
+            tokio::spawn(store.clone().continuously_delete_expired(every));
+            router.layer(session_layer(store, settings))
+        }
+        NativePool::Postgres(pool) => {
+            let store = PostgresStore::new(pool)
+                .with_table_name("web_sessions")
+                .map_err(anyhow::Error::msg)?;
+            store.migrate().await?;
+            tokio::spawn(store.clone().continuously_delete_expired(every));
+            router.layer(session_layer(store, settings))
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::http::HeaderValue;
+
+    #[test]
+    fn only_the_sign_in_page_its_assets_and_health_are_public() {
+        for path in [
+            "/signin",
+            "/pkg/border-ops.wasm",
+            "/healthz",
+            "/rpc/sign_in",
+        ] {
+            assert!(is_public(path), "{path}");
+        }
+        for path in [
+            "/",
+            "/holds",
+            "/api/v1/ports",
+            "/rpc/holds",
+            "/rpc/whoami",
+            "/signin/x",
+        ] {
+            assert!(!is_public(path), "{path}");
+        }
+    }
+
+    #[test]
+    fn bearer_tokens_are_read_from_the_authorization_header() {
+        let mut headers = HeaderMap::new();
+        assert_eq!(bearer(&headers), None);
+        headers.insert(
+            header::AUTHORIZATION,
+            HeaderValue::from_static("Bearer boc_abc"),
+        );
+        assert_eq!(bearer(&headers), Some(Ok("boc_abc")));
+        headers.insert(
+            header::AUTHORIZATION,
+            HeaderValue::from_static("Basic dXNlcg=="),
+        );
+        assert_eq!(bearer(&headers), Some(Err(())));
+    }
+}
