@@ -39,6 +39,11 @@ pub fn is_public(path: &str) -> bool {
     ) || path.starts_with("/pkg/")
 }
 
+/// Public paths that need no identity at all.
+fn is_asset_or_probe(path: &str) -> bool {
+    matches!(path, "/healthz" | "/readyz" | "/favicon.svg") || path.starts_with("/pkg/")
+}
+
 /// What the `Authorization` header says: nothing, a bearer token, or something unusable.
 fn bearer(headers: &HeaderMap) -> Option<Result<&str, ()>> {
     let value = headers.get(header::AUTHORIZATION)?;
@@ -64,6 +69,11 @@ pub async fn authenticate(
     request
         .extensions_mut()
         .insert(ClientAddress(address.clone()));
+    if is_asset_or_probe(request.uri().path()) {
+        // No identity needed and none looked up: files and health checks never touch the
+        // session store, and answer while the database is away.
+        return next.run(request).await;
+    }
     let caller = match bearer(request.headers()) {
         Some(Ok(token)) => match accounts::account_for_token(&state.db.pool, token).await {
             Ok(Some(account)) => Some(Caller {
@@ -146,14 +156,19 @@ fn session_layer<S: SessionStore + Clone>(
     store: S,
     settings: &AuthSettings,
 ) -> SessionManagerLayer<S> {
-    let idle = i64::try_from(settings.idle.as_secs()).unwrap_or(i64::MAX);
+    // A little longer than a session may last, so that the server, not the cookie's expiry,
+    // ends it (and journals why).
+    let longest = (settings.absolute + settings.idle).as_secs();
+    let longest = i64::try_from(longest).unwrap_or(i64::MAX);
     SessionManagerLayer::new(store)
         .with_name(SESSION_COOKIE)
         .with_http_only(true)
         .with_same_site(SameSite::Strict)
         .with_secure(settings.secure_cookies)
         .with_path("/")
-        .with_expiry(Expiry::OnInactivity(time::Duration::seconds(idle)))
+        // The cookie lasts as long as a session may; the idle timeout is enforced (and
+        // journaled) by the server, which sees every request.
+        .with_expiry(Expiry::OnInactivity(time::Duration::seconds(longest)))
 }
 
 /// Puts the session layer, kept in the product's own database, around `router`, and starts

@@ -1,9 +1,16 @@
 //! The integration suite: the real server on a random port, over SQLite and over PostgreSQL.
 //! Every test runs on both backends (`sqlite::…` and `postgres::…`).
 
+mod access;
 mod accounts;
 mod helpers;
 
+use access::{
+    bearer_tokens_stop_when_revoked, demo_mode_offers_personas_and_only_in_demo_mode,
+    every_role_meets_the_same_authority_on_every_endpoint, failed_sign_ins_are_slowed_then_refused,
+    sessions_are_server_side_and_end_when_they_should,
+    sessions_time_out_and_cookies_are_secure_over_tls,
+};
 use accounts::{
     accounts_hash_passwords_and_check_credentials, tokens_are_stored_hashed_and_can_be_revoked,
 };
@@ -43,6 +50,12 @@ on_both_backends!(
     cross_site_requests_that_change_state_are_refused,
     server_functions_answer_bad_input_with_4xx,
     the_board_benchmark_runs_on_a_fresh_database,
+    every_role_meets_the_same_authority_on_every_endpoint,
+    sessions_are_server_side_and_end_when_they_should,
+    sessions_time_out_and_cookies_are_secure_over_tls,
+    failed_sign_ins_are_slowed_then_refused,
+    demo_mode_offers_personas_and_only_in_demo_mode,
+    bearer_tokens_stop_when_revoked,
 );
 
 async fn app(backend: Backend) -> Option<TestApp> {

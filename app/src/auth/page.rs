@@ -157,9 +157,14 @@ pub fn AccountNav(me: Me) -> impl IntoView {
         .then(|| view! { <a href="/admin/accounts">"Accounts"</a> })
 }
 
-/// The account signed in, loaded once per page load.
+/// The account signed in, loaded once per page load and shared with every page.
+#[derive(Clone, Copy)]
+pub struct MeResource(pub Resource<Result<Option<Me>, AppError>>);
+
 pub fn use_me() -> Resource<Result<Option<Me>, AppError>> {
-    Resource::new(|| (), |_| whoami())
+    let me = Resource::new(|| (), |_| whoami());
+    provide_context(MeResource(me));
+    me
 }
 
 #[component]

@@ -64,9 +64,8 @@ impl Default for SignInLimits {
 }
 
 impl AuthSettings {
-    /// How often a session in use records that it was seen (and its expiry moves on): often
-    /// enough for the idle timeout to be exact to a minute, rarely enough not to write on
-    /// every request.
+    /// How often a session in use records that it was seen: often enough for the idle
+    /// timeout to be exact to a minute, rarely enough not to write on every request.
     pub fn touch_every(&self) -> Duration {
         (self.idle / 4).min(Duration::from_secs(60))
     }
@@ -85,11 +84,11 @@ pub struct Caller {
     pub session: Option<String>,
 }
 
-/// What the session layer stores for a signed-in session.
+/// What the session layer stores for a signed-in session: the key of its `sessions` row,
+/// where everything else about it is kept.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct SessionAuth {
     pub key: String,
-    pub seen_at: i64,
 }
 
 pub const SESSION_AUTH: &str = "auth";
@@ -197,13 +196,7 @@ async fn start_session(account: &Account, how: &str) -> Result<(), AppError> {
     session.cycle_id().await.map_err(session_error)?;
     let key = db::open_session(&state.db.pool, account, &address, &user_agent, how, now).await?;
     session
-        .insert(
-            SESSION_AUTH,
-            SessionAuth {
-                key,
-                seen_at: now.timestamp_millis(),
-            },
-        )
+        .insert(SESSION_AUTH, SessionAuth { key })
         .await
         .map_err(session_error)?;
     Ok(())
@@ -314,9 +307,7 @@ pub async fn resolve_session(
         return Ok(None);
     };
     let since = |t: DateTime<Utc>| (now - t).to_std().unwrap_or_default();
-    let last_seen = open
-        .last_seen_at
-        .max(crate::domain::clock::from_millis(auth.seen_at));
+    let last_seen = open.last_seen_at;
     let account = accounts::by_id(pool, open.account_id).await?;
     let ending = if since(open.signed_in_at) > settings.absolute {
         Some("expired")
@@ -334,17 +325,6 @@ pub async fn resolve_session(
     }
     if since(last_seen) >= settings.touch_every() {
         db::touch(pool, &auth.key, now).await?;
-        // Changing the session makes the session layer save it, moving its expiry on.
-        session
-            .insert(
-                SESSION_AUTH,
-                SessionAuth {
-                    key: auth.key.clone(),
-                    seen_at: now.timestamp_millis(),
-                },
-            )
-            .await
-            .map_err(session_error)?;
     }
     Ok(Some(Caller {
         account,

@@ -74,3 +74,43 @@ pub async fn detail(pool: &AnyPool, id: i64) -> Result<ShipmentDetail, AppError>
         timeline: crate::journal::db::timeline(pool, id).await?,
     })
 }
+
+/// Adds a note to a shipment, if the caller may at its port; returns the journal sequence.
+pub async fn add_note(
+    pool: &AnyPool,
+    caller: &crate::auth::server::Caller,
+    id: i64,
+    text: &str,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<i64, AppError> {
+    use sqlx::Acquire;
+    let text = super::check_note(text)?;
+    let shipment = by_id(pool, id).await?;
+    caller
+        .authorize(
+            pool,
+            crate::domain::Action::AddNote,
+            Some(&shipment.port_code),
+        )
+        .await?;
+    let mut conn = pool.acquire().await?;
+    let mut tx = conn.begin().await?;
+    let seq = crate::journal::db::record(
+        &mut tx,
+        crate::journal::db::NewEntry {
+            at: now,
+            actor: &caller.account.username,
+            entity: "shipment",
+            entity_id: id.to_string(),
+            shipment_id: Some(id),
+            port_code: Some(&shipment.port_code),
+            action: "note_added",
+            before: None,
+            after: None,
+            reason: Some(&text),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(seq)
+}

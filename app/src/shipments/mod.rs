@@ -89,8 +89,46 @@ pub async fn get_shipment(id: i64) -> Result<ShipmentDetail, AppError> {
     db::detail(&state.db.pool, id).await
 }
 
+/// The longest note, in characters.
+pub const MAX_NOTE_CHARS: usize = 1000;
+
+/// A note as it will be kept: trimmed, not empty, not too long.
+pub fn check_note(text: &str) -> Result<String, AppError> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Err(AppError::invalid("text", "write the note first"));
+    }
+    if text.chars().count() > MAX_NOTE_CHARS {
+        return Err(AppError::invalid(
+            "text",
+            format!("a note is at most {MAX_NOTE_CHARS} characters"),
+        ));
+    }
+    Ok(text.to_string())
+}
+
+/// Adds a note to a shipment's timeline: by officers and supervisors of its port.
+#[server(prefix = "/rpc", endpoint = "add_note")]
+pub async fn add_note(shipment_id: i64, text: String) -> Result<(), AppError> {
+    let caller = crate::auth::server::current()?;
+    let state = crate::state::app_state()?;
+    db::add_note(&state.db.pool, &caller, shipment_id, &text, Utc::now())
+        .await
+        .map(|_| ())
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn notes_are_trimmed_and_bounded() {
+        assert_eq!(
+            super::check_note("  seal intact \n").unwrap(),
+            "seal intact"
+        );
+        assert!(super::check_note("   ").is_err());
+        assert!(super::check_note(&"x".repeat(1001)).is_err());
+    }
+
     #[test]
     fn declared_value_groups_thousands() {
         let mut s = super::Shipment {

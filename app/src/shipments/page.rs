@@ -1,11 +1,14 @@
 //! `/shipments/{id}`: the declaration, its holds and inspections, and its timeline from the
 //! journal.
 
-use super::{ShipmentDetail, get_shipment};
+use super::{AddNote, MAX_NOTE_CHARS, ShipmentDetail, get_shipment};
+use crate::auth::page::MeResource;
 use crate::components::common::{Badge, ErrorNotice, LocalTime};
+use crate::domain::Action;
 use crate::error::AppError;
 use crate::holds::page::HoldTable;
 use crate::inspections::page::InspectionTable;
+use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -14,9 +17,10 @@ use leptos_router::hooks::use_params_map;
 pub fn ShipmentPage() -> impl IntoView {
     let params = use_params_map();
     let id = Memo::new(move |_| params.with(|p| p.get("id").and_then(|v| v.parse::<i64>().ok())));
+    let add = ServerAction::<AddNote>::new();
     let detail = Resource::new(
-        move || id.get(),
-        |id| async move {
+        move || (id.get(), add.version().get()),
+        |(id, _)| async move {
             match id {
                 Some(id) if id > 0 => get_shipment(id).await,
                 _ => Err(AppError::invalid(
@@ -32,7 +36,7 @@ pub fn ShipmentPage() -> impl IntoView {
         }>
             {move || Suspend::new(async move {
                 match detail.await {
-                    Ok(detail) => view! { <ShipmentView detail /> }.into_any(),
+                    Ok(detail) => view! { <ShipmentView detail add /> }.into_any(),
                     Err(error) => view! { <ErrorNotice error /> }.into_any(),
                 }
             })}
@@ -41,8 +45,9 @@ pub fn ShipmentPage() -> impl IntoView {
 }
 
 #[component]
-fn ShipmentView(detail: ShipmentDetail) -> impl IntoView {
+fn ShipmentView(detail: ShipmentDetail, add: ServerAction<AddNote>) -> impl IntoView {
     let s = detail.shipment;
+    let (shipment_id, port) = (s.id, s.port_code.clone());
     let tz = s.port_time_zone.clone();
     let reference = s.reference_label();
     view! {
@@ -125,6 +130,7 @@ fn ShipmentView(detail: ShipmentDetail) -> impl IntoView {
             </section>
             <section class="panel timeline-panel">
                 <h2>"Timeline"</h2>
+                <NoteForm shipment_id port add />
                 <ol class="timeline" aria-label="Timeline">
                     {detail
                         .timeline
@@ -154,5 +160,49 @@ fn ShipmentView(detail: ShipmentDetail) -> impl IntoView {
             <h2>"Inspections"</h2>
             <InspectionTable rows=detail.inspections show_port=false />
         </section>
+    }
+}
+
+/// "Add a note", offered to those who may add one at the shipment's port.
+#[component]
+fn NoteForm(shipment_id: i64, port: String, add: ServerAction<AddNote>) -> impl IntoView {
+    let me = use_context::<MeResource>();
+    view! {
+        <Suspense>
+            {move || {
+                let port = port.clone();
+                Suspend::new(async move {
+                    let me = me?.0.await.ok().flatten()?;
+                    me.may(Action::AddNote, Some(&port))
+                        .then(|| {
+                            view! {
+                                <ActionForm action=add attr:class="note-form">
+                                    <input
+                                        type="hidden"
+                                        name="shipment_id"
+                                        value=shipment_id.to_string()
+                                    />
+                                    <label>
+                                        "Add a note"
+                                        <textarea
+                                            name="text"
+                                            rows="2"
+                                            maxlength=MAX_NOTE_CHARS.to_string()
+                                            required
+                                        ></textarea>
+                                    </label>
+                                    <button type="submit" disabled=move || add.pending().get()>
+                                        "Add note"
+                                    </button>
+                                </ActionForm>
+                                {move || match add.value().get() {
+                                    Some(Err(error)) => Some(view! { <ErrorNotice error /> }),
+                                    _ => None,
+                                }}
+                            }
+                        })
+                })
+            }}
+        </Suspense>
     }
 }
