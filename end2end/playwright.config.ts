@@ -11,8 +11,19 @@ const root = path.resolve(__dirname, "..");
 // Relative to the repository root, like CARGO_TARGET_DIR.
 const binary = path.resolve(root, process.env.BORDER_OPS_BIN ?? "target/debug/border-ops");
 
+import { viewerState } from "./support";
+
 export default defineConfig({
   testDir: "./tests",
+  projects: [
+    { name: "setup", testMatch: /.*\.setup\.ts/ },
+    // Signed in once as the demo wall-screen viewer; tests about signing in start empty.
+    {
+      name: "chromium",
+      dependencies: ["setup"],
+      use: { storageState: viewerState },
+    },
+  ],
   timeout: 30_000,
   expect: { timeout: 5_000 },
   fullyParallel: true,

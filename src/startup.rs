@@ -2,9 +2,10 @@
 //! (port 0 in tests), so a test starts the whole product in one line.
 
 use crate::config::Config;
+use crate::security::PageNonce;
 use app::{App, db::Db, shell, state::AppState};
 use axum::Router;
-use leptos::prelude::provide_context;
+use leptos::prelude::{provide_context, use_context};
 use leptos_axum::{LeptosRoutes, file_and_error_handler_with_context, generate_route_list};
 use std::{future::Future, net::SocketAddr};
 use tokio::net::TcpListener;
@@ -70,7 +71,15 @@ pub async fn router(state: AppState) -> anyhow::Result<Router> {
     let routes = generate_route_list(App);
     let context = {
         let state = state.clone();
-        move || provide_context(state.clone())
+        move || {
+            provide_context(state.clone());
+            // The page's scripts carry the nonce its Content-Security-Policy names.
+            let nonce = use_context::<axum::http::request::Parts>()
+                .and_then(|parts| parts.extensions.get::<PageNonce>().cloned());
+            if let Some(PageNonce(nonce)) = nonce {
+                provide_context(leptos::nonce::Nonce::from_value(nonce));
+            }
+        }
     };
     let page_shell = {
         let options = state.leptos_options.clone();
@@ -94,6 +103,7 @@ pub async fn router(state: AppState) -> anyhow::Result<Router> {
         .layer(axum::middleware::from_fn(
             crate::security::refuse_cross_site,
         ))
+        .layer(axum::middleware::from_fn(crate::security::with_page_policy))
         .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http());
     Ok(crate::security::with_headers(router))

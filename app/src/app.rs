@@ -40,8 +40,6 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
-    #[cfg(feature = "ssr")]
-    set_content_security_policy();
     provide_clock();
     let me = use_me();
     view! {
@@ -74,14 +72,18 @@ pub fn App() -> impl IntoView {
                                         </A>
                                         <A href="/holds">"Holds"</A>
                                         <A href="/inspections">"Inspections"</A>
-                                        <AccountNav me=me.clone() />
+                                        <AccountNav me />
                                     </nav>
-                                    <UserBox me />
                                 }
                             })
                     })}
                 </Suspense>
                 <HeaderClock />
+                <Suspense>
+                    {move || Suspend::new(async move {
+                        me.await.ok().flatten().map(|me| view! { <UserBox me /> })
+                    })}
+                </Suspense>
             </header>
             <main id="main">
                 // Async rendering waits for the data before the first byte, so a page's HTTP
@@ -116,27 +118,5 @@ fn NotFound() -> impl IntoView {
             <h1>"Page not found"</h1>
             <p>"There is nothing at this address. " <a href="/">"Back to the overview"</a></p>
         </section>
-    }
-}
-
-/// The page's Content-Security-Policy: scripts only from this origin or carrying this
-/// response's nonce (the hydration bootstrap and the serialized data), WebAssembly allowed to
-/// compile, nothing framed, no plug-ins, no other origin contacted.
-#[cfg(feature = "ssr")]
-fn set_content_security_policy() {
-    use axum::http::{HeaderValue, header::CONTENT_SECURITY_POLICY};
-    let (Some(nonce), Some(response)) = (
-        leptos::nonce::use_nonce(),
-        use_context::<leptos_axum::ResponseOptions>(),
-    ) else {
-        return;
-    };
-    let policy = format!(
-        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
-         style-src 'self'; img-src 'self' data:; connect-src 'self'; font-src 'self'; \
-         object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
-    );
-    if let Ok(value) = HeaderValue::from_str(&policy) {
-        response.insert_header(CONTENT_SECURITY_POLICY, value);
     }
 }

@@ -1,14 +1,34 @@
 import AxeBuilder from "@axe-core/playwright";
 import { expect, test } from "@playwright/test";
+import { hydrated } from "../support";
 
 // The board is read from a wall and by keyboard and screen-reader users at desks: every page
 // must pass the WCAG 2.1 AA rules axe can check, contrast included, in light and dark schemes.
-const pages = ["/", "/holds", "/inspections?status=all", "/ports/YYZ", "seized shipment"];
+const pages = [
+  "/",
+  "/holds",
+  "/inspections?status=all",
+  "/ports/YYZ",
+  "seized shipment",
+  "/account/sessions",
+];
 
 for (const scheme of ["light", "dark"] as const) {
   test.describe(`${scheme} scheme`, () => {
     test.use({ colorScheme: scheme });
     test.describe.configure({ timeout: 60_000 });
+
+    test.describe("signed out", () => {
+      test.use({ storageState: { cookies: [], origins: [] } });
+      test("/signin passes the automated accessibility checks", async ({ page }) => {
+        await page.goto("/signin");
+        await hydrated(page);
+        const results = await new AxeBuilder({ page })
+          .withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"])
+          .analyze();
+        expect(results.violations.map((v) => `${v.id}: ${v.nodes[0]?.target}`)).toEqual([]);
+      });
+    });
 
     for (const target of pages) {
       test(`${target} passes the automated accessibility checks`, async ({ page, request }) => {
@@ -18,7 +38,7 @@ for (const scheme of ["light", "dark"] as const) {
           path = `/shipments/${holds.items[0].shipment_id}`;
         }
         await page.goto(path);
-        await page.waitForFunction(() => (window as any).__bocHydrated === true);
+        await hydrated(page);
         const results = await new AxeBuilder({ page })
           .withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"])
           .analyze();

@@ -1,9 +1,5 @@
-import { expect, test, type Page } from "@playwright/test";
-
-/** Resolves once the WASM bundle has hydrated the page (client-side navigation works). */
-async function hydrated(page: Page) {
-  await page.waitForFunction(() => (window as any).__bocHydrated === true);
-}
+import { expect, test } from "@playwright/test";
+import { hydrated } from "../support";
 
 test("the overview shows a tile per port with the country's totals", async ({ page }) => {
   await page.goto("/");

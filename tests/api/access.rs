@@ -12,6 +12,9 @@ use std::time::{Duration, Instant};
 
 const WRONG: &str = app::auth::WRONG_CREDENTIALS;
 
+/// A request of the matrix: method, path and form body.
+type Call = (Method, String, Option<String>);
+
 async fn journal_count(app: &TestApp, entity: &str, action: &str) -> i64 {
     app.scalar(&format!(
         "select count(*) from journal where entity = '{entity}' and action = '{action}'"
@@ -75,7 +78,7 @@ pub async fn every_role_meets_the_same_authority_on_every_endpoint(backend: Back
     let get = |path: String| (Method::GET, path, None::<String>);
     let form = |path: &str, body: String| (Method::POST, path.to_string(), Some(body));
     // (request, the accounts allowed; everyone else gets 403)
-    let matrix: Vec<((Method, String, Option<String>), &[&str])> = vec![
+    let matrix: Vec<(Call, &[&str])> = vec![
         (get("/api/v1/ports".into()), ALL),
         (get("/api/v1/ports/YVR".into()), ALL),
         (get("/api/v1/holds".into()), ALL),
