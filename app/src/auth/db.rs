@@ -121,12 +121,14 @@ pub async fn touch(pool: &AnyPool, key: &str, now: DateTime<Utc>) -> Result<(), 
     Ok(())
 }
 
-/// Ends one session (sign-out, timeout, replaced); `false` when it had already ended.
+/// Ends one session (sign-out, timeout, replaced) and journals who ended it, from where and
+/// why; `false` when it had already ended.
 pub async fn end_session(
     pool: &AnyPool,
     key: &str,
     reason: &str,
     actor: &str,
+    address: &str,
     now: DateTime<Utc>,
 ) -> Result<bool, AppError> {
     let mut conn = pool.acquire().await?;
@@ -147,7 +149,7 @@ pub async fn end_session(
         } else {
             "ended"
         };
-        let after = json!({ "reason": reason });
+        let after = json!({ "reason": reason, "address": address });
         journal(
             &mut tx,
             "session",
@@ -185,7 +187,15 @@ pub async fn end_own_session(
     } else {
         "revoked_by_owner"
     };
-    end_session(pool, key, reason, &caller.account.username, now).await
+    end_session(
+        pool,
+        key,
+        reason,
+        &caller.account.username,
+        &caller.address,
+        now,
+    )
+    .await
 }
 
 /// Ends every open session of an account, inside the caller's transaction (which journals

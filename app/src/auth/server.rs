@@ -189,6 +189,7 @@ async fn start_session(account: &Account, how: &str) -> Result<(), AppError> {
             &previous.key,
             "replaced",
             &account.username,
+            &address,
             now,
         )
         .await?;
@@ -270,7 +271,16 @@ pub async fn sign_out() -> Result<(), AppError> {
         let actor = current()
             .map(|c| c.account.username)
             .unwrap_or_else(|_| "unknown".into());
-        db::end_session(&state.db.pool, &auth.key, "signed_out", &actor, Utc::now()).await?;
+        let (address, _) = request_details();
+        db::end_session(
+            &state.db.pool,
+            &auth.key,
+            "signed_out",
+            &actor,
+            &address,
+            Utc::now(),
+        )
+        .await?;
     }
     session.flush().await.map_err(session_error)?;
     Ok(())
@@ -319,7 +329,7 @@ pub async fn resolve_session(
         None
     };
     if let Some(reason) = ending {
-        db::end_session(pool, &auth.key, reason, "system", now).await?;
+        db::end_session(pool, &auth.key, reason, "system", address, now).await?;
         session.flush().await.map_err(session_error)?;
         return Ok(None);
     }
