@@ -178,6 +178,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 let report = seed::demo(&db, &SeedOptions::new(seed, Utc::now())).await?;
                 tracing::info!(%report, "demo country ready");
             }
+            if demo {
+                seed::personas(&db, Utc::now()).await?;
+            }
             first_administrator(&db).await?;
             let mut config = config;
             config.auth.demo = demo;

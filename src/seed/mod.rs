@@ -1380,7 +1380,7 @@ pub async fn demo(db: &Db, options: &SeedOptions) -> anyhow::Result<SeedReport> 
         }
     }
     tx.commit().await?;
-    create_personas(db, &world.officers, end).await?;
+    personas(db, end).await?;
 
     Ok(SeedReport {
         ports: PORTS.len(),
@@ -1400,21 +1400,32 @@ pub async fn demo(db: &Db, options: &SeedOptions) -> anyhow::Result<SeedReport> 
 
 /// The demo personas, one per role, offered for one-click sign-in by `serve --demo`. The
 /// duty officer and the supervisor are officers of the demo country; their passwords are
-/// random and never shown (in demo mode nobody types one).
-async fn create_personas(db: &Db, officers: &[Officer], now: DateTime<Utc>) -> anyhow::Result<()> {
-    use app::accounts::db::{NewAccount, create, generate_password};
+/// random and never shown (in demo mode nobody types one). Those that exist are left alone,
+/// so a demo database seeded before the personas existed gets them on its next start.
+pub async fn personas(db: &Db, now: DateTime<Utc>) -> anyhow::Result<()> {
+    use app::accounts::db::{NewAccount, by_username, create, generate_password};
     use app::domain::{PortScope, Role};
-    let at = |port: &str| {
-        officers
-            .iter()
-            .find(|o| o.port == port && o.on_shift)
-            .or_else(|| officers.iter().find(|o| o.port == port))
+    let officer_at = |port: &'static str| async move {
+        let row = sqlx::query(
+            "select name, badge from officers where home_port = $1 \
+             order by on_shift desc, id limit 1",
+        )
+        .bind(port)
+        .fetch_optional(&db.pool)
+        .await?;
+        anyhow::Ok(match row {
+            Some(row) => Some((row.try_get::<String, _>("name")?, row.try_get("badge")?)),
+            None => None,
+        })
     };
-    let officer = at("YVR").map(|o| (o.name.clone(), o.badge.clone()));
-    let supervisor = at("YYZ").map(|o| (o.name.clone(), o.badge.clone()));
     let personas = [
-        ("duty.yvr", officer, Role::Officer, "YVR"),
-        ("supervisor.yyz", supervisor, Role::Supervisor, "YYZ"),
+        ("duty.yvr", officer_at("YVR").await?, Role::Officer, "YVR"),
+        (
+            "supervisor.yyz",
+            officer_at("YYZ").await?,
+            Role::Supervisor,
+            "YYZ",
+        ),
         (
             "analyst.ntc",
             Some((
@@ -1438,10 +1449,7 @@ async fn create_personas(db: &Db, officers: &[Officer], now: DateTime<Utc>) -> a
         ),
     ];
     for (username, who, role, ports) in personas {
-        if app::accounts::db::by_username(&db.pool, username)
-            .await
-            .is_ok()
-        {
+        if by_username(&db.pool, username).await.is_ok() {
             continue;
         }
         let (name, badge) = who.unwrap_or_else(|| (username.to_string(), String::new()));
