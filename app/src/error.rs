@@ -17,6 +17,13 @@ pub enum AppError {
     Invalid { field: String, reason: String },
     #[error("{message}")]
     Conflict { message: String },
+    /// The caller acted on a version of the record that has since changed: nothing was
+    /// written, and `current` is the record as it is now.
+    #[error("{message}")]
+    Stale {
+        message: String,
+        current: serde_json::Value,
+    },
     /// Nobody is signed in (or the token is not valid): sign in first.
     #[error("{message}")]
     Unauthenticated { message: String },
@@ -80,7 +87,7 @@ mod server {
             match self {
                 AppError::NotFound { .. } => StatusCode::NOT_FOUND,
                 AppError::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
-                AppError::Conflict { .. } => StatusCode::CONFLICT,
+                AppError::Conflict { .. } | AppError::Stale { .. } => StatusCode::CONFLICT,
                 AppError::Unauthenticated { .. } => StatusCode::UNAUTHORIZED,
                 AppError::Forbidden { .. } => StatusCode::FORBIDDEN,
                 AppError::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,

@@ -11,14 +11,24 @@ use app::{
 use axum::{
     Json, Router,
     extract::{Path, RawQuery, State},
-    routing::get,
+    routing::{get, post},
 };
 use chrono::Utc;
 
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/holds", get(list))
+        .route("/holds", get(list).post(super::actions::place_hold))
         .route("/holds/{id}", get(one))
+        .route("/holds/{id}/release", post(super::actions::release))
+        .route("/holds/{id}/seizure", post(super::actions::request_seizure))
+        .route(
+            "/holds/{id}/seizure/approve",
+            post(super::actions::approve_seizure),
+        )
+        .route("/holds/{id}/referral", post(super::actions::refer))
+        .route("/holds/{id}/notes", post(super::actions::hold_note))
+        .route("/holds/{id}/pause", post(super::actions::pause))
+        .route("/holds/{id}/resume", post(super::actions::resume))
 }
 
 async fn list(

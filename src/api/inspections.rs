@@ -11,12 +11,20 @@ use app::{
 use axum::{
     Json, Router,
     extract::{RawQuery, State},
-    routing::get,
+    routing::{get, post},
 };
 use chrono::Utc;
 
 pub fn router() -> Router<AppState> {
-    Router::new().route("/inspections", get(list))
+    use super::actions as a;
+    Router::new()
+        .route("/inspections", get(list).post(a::open_inspection))
+        .route("/inspections/{id}/claim", post(a::claim))
+        .route("/inspections/{id}/assign", post(a::assign))
+        .route("/inspections/{id}/start", post(a::start))
+        .route("/inspections/{id}/complete", post(a::complete))
+        .route("/inspections/{id}/cancel", post(a::cancel))
+        .route("/inspections/{id}/priority", post(a::priority))
 }
 
 async fn list(

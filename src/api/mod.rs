@@ -2,8 +2,9 @@
 //! they share the filters and queries of the board pages, so the two cannot disagree.
 
 use app::{AppError, state::AppState};
-use axum::Router;
+use axum::{Router, routing::post};
 
+mod actions;
 mod holds;
 mod inspections;
 mod ports;
@@ -15,6 +16,7 @@ pub fn router() -> Router<AppState> {
         .merge(holds::router())
         .merge(inspections::router())
         .merge(shipments::router())
+        .route("/handover", post(actions::handover))
         .fallback(|| async { AppError::not_found("this API endpoint") })
 }
 

@@ -14,6 +14,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/ports", get(list))
         .route("/ports/{code}", get(one))
+        .route("/ports/{code}/workload", get(super::actions::workload))
 }
 
 async fn list(

@@ -139,3 +139,13 @@ pub async fn for_shipment(
     .map(row_to_inspection)
     .collect()
 }
+
+#[tracing::instrument(skip(pool))]
+pub async fn by_id(pool: &AnyPool, id: i64) -> Result<InspectionRow, AppError> {
+    let row = sqlx::query(&format!("{SELECT} where i.id = $1"))
+        .bind(id)
+        .fetch_optional(pool)
+        .await?
+        .ok_or_else(|| AppError::not_found(format!("inspection #{id}")))?;
+    Ok(row_to_inspection(&row)?)
+}
