@@ -198,7 +198,10 @@ pub async fn claim(
     Path(raw): Path<String>,
     body: Bytes,
 ) -> Result<Json<InspectionRow>, AppError> {
-    on_inspection(&state, &caller, &raw, &body, |_| Ok(InspectionCommand::Claim)).await
+    on_inspection(&state, &caller, &raw, &body, |_| {
+        Ok(InspectionCommand::Claim)
+    })
+    .await
 }
 
 pub async fn assign(
@@ -221,7 +224,10 @@ pub async fn start(
     Path(raw): Path<String>,
     body: Bytes,
 ) -> Result<Json<InspectionRow>, AppError> {
-    on_inspection(&state, &caller, &raw, &body, |_| Ok(InspectionCommand::Start)).await
+    on_inspection(&state, &caller, &raw, &body, |_| {
+        Ok(InspectionCommand::Start)
+    })
+    .await
 }
 
 pub async fn complete(
@@ -266,10 +272,7 @@ pub async fn priority(
 ) -> Result<Json<InspectionRow>, AppError> {
     on_inspection(&state, &caller, &raw, &body, |b| {
         let priority = b.priority.ok_or_else(|| {
-            AppError::invalid(
-                "priority",
-                format!("choose one of {}", Priority::codes()),
-            )
+            AppError::invalid("priority", format!("choose one of {}", Priority::codes()))
         })?;
         Ok(InspectionCommand::Priority {
             priority,
@@ -298,7 +301,5 @@ pub async fn workload(
     Path(code): Path<String>,
 ) -> Result<Json<Vec<OfficerLoad>>, AppError> {
     caller.authorize(&state.db.pool, Action::Read, None).await?;
-    Ok(Json(
-        db::workload(&state.db.pool, &code, Utc::now()).await?,
-    ))
+    Ok(Json(db::workload(&state.db.pool, &code, Utc::now()).await?))
 }

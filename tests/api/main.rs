@@ -3,6 +3,7 @@
 
 mod access;
 mod accounts;
+mod actions;
 mod helpers;
 
 use access::{
@@ -13,6 +14,10 @@ use access::{
 };
 use accounts::{
     accounts_hash_passwords_and_check_credentials, tokens_are_stored_hashed_and_can_be_revoked,
+};
+use actions::{
+    fifty_officers_claim_one_inspection_and_one_wins, holds_move_only_as_the_rules_allow,
+    inspections_are_claimed_worked_and_completed, random_actions_never_break_the_rules,
 };
 
 use helpers::{Backend, TestApp, spawn_app, spawn_app_with};
@@ -56,6 +61,10 @@ on_both_backends!(
     failed_sign_ins_are_slowed_then_refused,
     demo_mode_offers_personas_and_only_in_demo_mode,
     bearer_tokens_stop_when_revoked,
+    holds_move_only_as_the_rules_allow,
+    inspections_are_claimed_worked_and_completed,
+    fifty_officers_claim_one_inspection_and_one_wins,
+    random_actions_never_break_the_rules,
 );
 
 async fn app(backend: Backend) -> Option<TestApp> {

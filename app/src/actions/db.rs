@@ -10,7 +10,7 @@
 //!    written and the caller is told who.
 
 use super::{
-    HoldCommand, HandoverRequest, HandoverReport, InspectionCommand, NewInspection, NewHold,
+    HandoverReport, HandoverRequest, HoldCommand, InspectionCommand, NewHold, NewInspection,
     OfficerLoad, check_text,
 };
 use crate::auth::server::Caller;
@@ -35,7 +35,9 @@ fn signature(caller: &Caller) -> String {
 
 fn stale<T: serde::Serialize>(what: &str, current: &T, changed_by: Option<&str>) -> AppError {
     let message = match changed_by {
-        Some(who) => format!("{what} was changed by {who} while you were looking at it; check it again"),
+        Some(who) => {
+            format!("{what} was changed by {who} while you were looking at it; check it again")
+        }
         None => format!("{what} has changed since you looked at it; check it again"),
     };
     AppError::Stale {
@@ -287,7 +289,9 @@ pub async fn hold_action(
         ),
         HoldCommand::Resume => (Action::PauseHoldClock, None, String::new()),
     };
-    caller.authorize(pool, action, Some(&hold.port_code)).await?;
+    caller
+        .authorize(pool, action, Some(&hold.port_code))
+        .await?;
     check_version(&what, &hold, hold.version, seen)?;
 
     // The rules, and what changes.
@@ -326,24 +330,27 @@ pub async fn hold_action(
             _ => "clock_resumed",
         };
     }
-    match &command {
-        HoldCommand::Release { .. } => {
-            let open: i64 = sqlx::query(
-                "select count(*) as n from inspections where hold_id = $1 \
-                 and status in ('queued', 'assigned', 'in_progress')",
-            )
-            .bind(id)
-            .fetch_one(pool)
-            .await?
-            .try_get("n")?;
-            if open > 0 {
-                return Err(AppError::Conflict {
-                    message: format!(
-                        "this hold has {open} open inspection(s); complete or cancel them before releasing the goods"
-                    ),
-                });
-            }
+    let closes = !status.is_active() && hold.status.is_active();
+    if closes {
+        let open: i64 = sqlx::query(
+            "select count(*) as n from inspections where hold_id = $1 \
+             and status in ('queued', 'assigned', 'in_progress')",
+        )
+        .bind(id)
+        .fetch_one(pool)
+        .await?
+        .try_get("n")?;
+        if open > 0 {
+            return Err(AppError::Conflict {
+                message: format!(
+                    "this hold has {open} open inspection(s); complete or cancel them before the goods are {}",
+                    past_tense(status)
+                ),
+            });
         }
+    }
+    match &command {
+        HoldCommand::Release { .. } => {}
         HoldCommand::RequestSeizure { .. } => requested_by = Some(caller.account.username.clone()),
         HoldCommand::ApproveSeizure { .. } => {
             let asked: Option<String> =
@@ -354,7 +361,8 @@ pub async fn hold_action(
                     .try_get("seizure_requested_by")?;
             if asked.as_deref() == Some(caller.account.username.as_str()) {
                 return Err(AppError::Conflict {
-                    message: "you asked for this seizure; another supervisor must approve it".into(),
+                    message: "you asked for this seizure; another supervisor must approve it"
+                        .into(),
                 });
             }
         }
@@ -387,7 +395,6 @@ pub async fn hold_action(
         }
         HoldCommand::Note { .. } => {}
     }
-    let closes = !status.is_active() && hold.status.is_active();
     if closes && let Some(since) = paused_since.take() {
         paused_ms += (to_millis(now) - since).max(0);
     }
@@ -415,7 +422,9 @@ pub async fn hold_action(
     .await?
     .rows_affected();
     if updated == 0 {
+        // Roll back and give the connection back before reading what won.
         drop(tx);
+        drop(conn);
         let current = holds::by_id(pool, id).await?;
         let who = last_actor(pool, "hold", id).await;
         return Err(stale(&what, &current, who.as_deref()));
@@ -583,18 +592,16 @@ pub async fn inspection_action(
     let what = format!("inspection #{id}");
     let (action, transition) = match &command {
         InspectionCommand::Claim => (Action::ClaimInspection, InspectionAction::Assign),
-        InspectionCommand::Assign { officer_id: Some(_) } => {
-            (Action::AssignInspection, InspectionAction::Assign)
-        }
+        InspectionCommand::Assign {
+            officer_id: Some(_),
+        } => (Action::AssignInspection, InspectionAction::Assign),
         InspectionCommand::Assign { officer_id: None } => {
             (Action::AssignInspection, InspectionAction::Unassign)
         }
         InspectionCommand::Start => (Action::WorkInspection, InspectionAction::Start),
         InspectionCommand::Complete { .. } => (Action::WorkInspection, InspectionAction::Complete),
         InspectionCommand::Cancel { .. } => (Action::CancelInspection, InspectionAction::Cancel),
-        InspectionCommand::Priority { .. } => {
-            (Action::ChangePriority, InspectionAction::Assign)
-        }
+        InspectionCommand::Priority { .. } => (Action::ChangePriority, InspectionAction::Assign),
     };
     caller
         .authorize(pool, action, Some(&inspection.port_code))
@@ -609,9 +616,10 @@ pub async fn inspection_action(
     };
     let refuse = |attempted: InspectionAction| -> AppError {
         let message = match (inspection.status, attempted) {
-            (InspectionStatus::Assigned | InspectionStatus::InProgress, InspectionAction::Assign)
-                if matches!(command, InspectionCommand::Claim) =>
-            {
+            (
+                InspectionStatus::Assigned | InspectionStatus::InProgress,
+                InspectionAction::Assign,
+            ) if matches!(command, InspectionCommand::Claim) => {
                 format!("{what} is already claimed by {}", holder(&inspection))
             }
             _ => inspection
@@ -647,11 +655,14 @@ pub async fn inspection_action(
             journal_action = "claimed";
         }
         InspectionCommand::Assign { officer_id } => {
-            status = inspection.status.next(transition).map_err(|_| refuse(transition))?;
+            status = inspection
+                .status
+                .next(transition)
+                .map_err(|_| refuse(transition))?;
             if let Some(target) = officer_id {
                 let row = sqlx::query("select home_port, name from officers where id = $1")
                     .bind(target)
-                    .fetch_optional(pool)
+                    .fetch_optional(&mut *tx)
                     .await?
                     .ok_or_else(|| AppError::not_found(format!("officer #{target}")))?;
                 let home: String = row.try_get("home_port")?;
@@ -666,10 +677,17 @@ pub async fn inspection_action(
                 }
             }
             officer = *officer_id;
-            journal_action = if officer_id.is_some() { "assigned" } else { "returned_to_queue" };
+            journal_action = if officer_id.is_some() {
+                "assigned"
+            } else {
+                "returned_to_queue"
+            };
         }
         InspectionCommand::Start => {
-            status = inspection.status.next(transition).map_err(|_| refuse(transition))?;
+            status = inspection
+                .status
+                .next(transition)
+                .map_err(|_| refuse(transition))?;
             sqlx::query("update inspections set version = version where id = $1")
                 .bind(id)
                 .execute(&mut *tx)
@@ -687,7 +705,10 @@ pub async fn inspection_action(
             follow_up,
             ..
         } => {
-            status = inspection.status.next(transition).map_err(|_| refuse(transition))?;
+            status = inspection
+                .status
+                .next(transition)
+                .map_err(|_| refuse(transition))?;
             if *result == Outcome::Inconclusive {
                 match follow_up {
                     None => {
@@ -709,7 +730,10 @@ pub async fn inspection_action(
             journal_action = "completed";
         }
         InspectionCommand::Cancel { .. } => {
-            status = inspection.status.next(transition).map_err(|_| refuse(transition))?;
+            status = inspection
+                .status
+                .next(transition)
+                .map_err(|_| refuse(transition))?;
             journal_action = "cancelled";
         }
         InspectionCommand::Priority { priority: p, .. } => {
@@ -752,7 +776,9 @@ pub async fn inspection_action(
     .await?
     .rows_affected();
     if updated == 0 {
+        // Roll back and give the connection back before reading what won.
         drop(tx);
+        drop(conn);
         let current = inspections::by_id(pool, id).await?;
         if matches!(command, InspectionCommand::Claim) && current.assigned_officer.is_some() {
             return Err(AppError::Conflict {
@@ -762,7 +788,7 @@ pub async fn inspection_action(
         let who = last_actor(pool, "inspection", id).await;
         return Err(stale(&what, &current, who.as_deref()));
     }
-    let hold = holds::by_id(pool, inspection.hold_id).await?;
+    let hold = holds::by_id(&mut *tx, inspection.hold_id).await?;
     let mut after = json!({
         "status": status.code(),
         "officer_id": officer,
@@ -774,8 +800,7 @@ pub async fn inspection_action(
     }
     // What the work means for the hold, in the same transaction.
     if started && hold.status == HoldStatus::Placed {
-        hold_follows(&mut tx, caller, &hold, HoldStatus::Examination, "examination_begun", now)
-            .await?;
+        after["hold"] = hold_follows(&mut tx, &hold, HoldStatus::Examination, None).await?;
     }
     if let InspectionCommand::Complete {
         outcome: result,
@@ -785,42 +810,19 @@ pub async fn inspection_action(
     {
         match result {
             Outcome::Seizure if hold.status.next(HoldAction::RequestSeizure).is_ok() => {
-                hold_follows(
+                after["hold"] = hold_follows(
                     &mut tx,
-                    caller,
                     &hold,
                     HoldStatus::SeizureRequested,
-                    "seizure_requested",
-                    now,
+                    Some(&caller.account.username),
                 )
                 .await?;
-                sqlx::query("update holds set seizure_requested_by = $1 where id = $2")
-                    .bind(&caller.account.username)
-                    .bind(hold.id)
-                    .execute(&mut *tx)
-                    .await?;
             }
             Outcome::Inconclusive => {
                 if let Some(kind) = follow_up {
                     let next =
                         insert_inspection(&mut tx, &hold, *kind, priority, Some(id), now).await?;
-                    after["follow_up"] = json!(next);
-                    journal(
-                        &mut tx,
-                        caller,
-                        Entry {
-                            entity: "inspection",
-                            id: next,
-                            shipment_id: hold.shipment_id,
-                            port: &hold.port_code,
-                            action: "opened",
-                            before: Value::Null,
-                            after: json!({ "status": "queued", "kind": kind.code(), "follows": id, "version": 1 }),
-                            reason: Some("follow-up of an inconclusive inspection"),
-                        },
-                        now,
-                    )
-                    .await?;
+                    after["follow_up"] = json!({ "id": next, "kind": kind.code() });
                 }
             }
             _ => {}
@@ -852,19 +854,20 @@ pub async fn inspection_action(
     inspections::by_id(pool, id).await
 }
 
-/// A change to a hold caused by work on its inspection, journaled as its own entry.
+/// A change to a hold caused by work on its inspection. It is recorded in the inspection's
+/// journal entry (`after.hold`), so that one action leaves one entry.
 async fn hold_follows(
     conn: &mut AnyConnection,
-    caller: &Caller,
     hold: &HoldRow,
     status: HoldStatus,
-    action: &str,
-    now: DateTime<Utc>,
-) -> Result<(), AppError> {
+    requested_by: Option<&str>,
+) -> Result<Value, AppError> {
     let updated = sqlx::query(
-        "update holds set status = $1, version = version + 1 where id = $2 and version = $3",
+        "update holds set status = $1, seizure_requested_by = coalesce($2, seizure_requested_by), \
+         version = version + 1 where id = $3 and version = $4",
     )
     .bind(status.code())
+    .bind(requested_by)
     .bind(hold.id)
     .bind(hold.version)
     .execute(&mut *conn)
@@ -878,23 +881,7 @@ async fn hold_follows(
             ),
         });
     }
-    journal(
-        conn,
-        caller,
-        Entry {
-            entity: "hold",
-            id: hold.id,
-            shipment_id: hold.shipment_id,
-            port: &hold.port_code,
-            action,
-            before: json!({ "status": hold.status.code(), "version": hold.version }),
-            after: json!({ "status": status.code(), "version": hold.version + 1 }),
-            reason: None,
-        },
-        now,
-    )
-    .await?;
-    Ok(())
+    Ok(json!({ "id": hold.id, "status": status.code(), "version": hold.version + 1 }))
 }
 
 /// Moves every open item of one officer to another (or to the queue), in one transaction
@@ -997,14 +984,14 @@ pub async fn workload(
     now: DateTime<Utc>,
 ) -> Result<Vec<OfficerLoad>, AppError> {
     let rows = sqlx::query(
-        "select o.id, o.name, o.badge, o.on_shift, \
+        "select * from (select o.id, o.name, o.badge, o.on_shift, \
          cast(sum(case when i.status = 'assigned' then 1 else 0 end) as bigint) as assigned, \
          cast(sum(case when i.status = 'in_progress' then 1 else 0 end) as bigint) as in_progress, \
          cast(sum(case when i.id is not null and i.due_at < $2 then 1 else 0 end) as bigint) as overdue \
          from officers o left join inspections i on i.assigned_officer_id = o.id \
          and i.status in ('assigned', 'in_progress') \
-         where o.home_port = $1 group by o.id, o.name, o.badge, o.on_shift \
-         order by assigned + in_progress desc, o.on_shift desc, o.name",
+         where o.home_port = $1 group by o.id, o.name, o.badge, o.on_shift) w \
+         order by assigned + in_progress desc, on_shift desc, name",
     )
     .bind(port.trim().to_ascii_uppercase())
     .bind(to_millis(now))

@@ -21,7 +21,10 @@ pub const MAX_TEXT_CHARS: usize = 1000;
 pub fn check_text(field: &str, text: &str, required: bool) -> Result<String, AppError> {
     let text = text.trim();
     if required && text.is_empty() {
-        return Err(AppError::invalid(field, "say why: this is kept in the record"));
+        return Err(AppError::invalid(
+            field,
+            "say why: this is kept in the record",
+        ));
     }
     if text.chars().count() > MAX_TEXT_CHARS {
         return Err(AppError::invalid(
@@ -74,7 +77,9 @@ pub enum InspectionCommand {
     /// The signed-in officer takes it.
     Claim,
     /// A supervisor gives it to an officer of its port, or (`None`) back to the queue.
-    Assign { officer_id: Option<i64> },
+    Assign {
+        officer_id: Option<i64>,
+    },
     Start,
     /// `follow_up` names the next kind of inspection when the outcome is inconclusive.
     Complete {
@@ -84,8 +89,13 @@ pub enum InspectionCommand {
         #[serde(default)]
         follow_up: Option<InspectionKind>,
     },
-    Cancel { reason: String },
-    Priority { priority: Priority, reason: String },
+    Cancel {
+        reason: String,
+    },
+    Priority {
+        priority: Priority,
+        reason: String,
+    },
 }
 
 /// Move every open item of one officer at a port to another officer, or back to the queue.
@@ -190,7 +200,10 @@ mod tests {
 
     #[test]
     fn reasons_are_trimmed_required_and_bounded() {
-        assert_eq!(check_text("reason", "  docs received ", true).unwrap(), "docs received");
+        assert_eq!(
+            check_text("reason", "  docs received ", true).unwrap(),
+            "docs received"
+        );
         assert!(check_text("reason", "   ", true).is_err());
         assert_eq!(check_text("notes", "", false).unwrap(), "");
         let long = "x".repeat(MAX_TEXT_CHARS + 1);

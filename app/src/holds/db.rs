@@ -133,11 +133,14 @@ pub async fn for_shipment(pool: &AnyPool, shipment_id: i64) -> Result<Vec<HoldRo
     .collect()
 }
 
-#[tracing::instrument(skip(pool))]
-pub async fn by_id(pool: &AnyPool, id: i64) -> Result<HoldRow, AppError> {
+/// One hold, read through a pool or inside the caller's transaction.
+pub async fn by_id<'e, E>(executor: E, id: i64) -> Result<HoldRow, AppError>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
     let row = sqlx::query(&format!("{SELECT} where h.id = $1"))
         .bind(id)
-        .fetch_optional(pool)
+        .fetch_optional(executor)
         .await?
         .ok_or_else(|| AppError::not_found(format!("hold #{id}")))?;
     Ok(row_to_hold(&row)?)

@@ -140,11 +140,14 @@ pub async fn for_shipment(
     .collect()
 }
 
-#[tracing::instrument(skip(pool))]
-pub async fn by_id(pool: &AnyPool, id: i64) -> Result<InspectionRow, AppError> {
+/// One inspection, read through a pool or inside the caller's transaction.
+pub async fn by_id<'e, E>(executor: E, id: i64) -> Result<InspectionRow, AppError>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
     let row = sqlx::query(&format!("{SELECT} where i.id = $1"))
         .bind(id)
-        .fetch_optional(pool)
+        .fetch_optional(executor)
         .await?
         .ok_or_else(|| AppError::not_found(format!("inspection #{id}")))?;
     Ok(row_to_inspection(&row)?)
