@@ -118,6 +118,16 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = seed::DEFAULT_SEED)]
         seed: u64,
     },
+    /// Officers claiming, starting and completing inspections concurrently, on a fresh
+    /// database: actions per second and latency.
+    Actions {
+        #[arg(long, default_value_t = 16)]
+        tasks: usize,
+        #[arg(long, default_value_t = 200)]
+        cycles: usize,
+        #[arg(long, default_value_t = seed::DEFAULT_SEED)]
+        seed: u64,
+    },
 }
 
 /// A database without an active administrator gets one, named `admin`, whose generated
@@ -225,27 +235,46 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             db.migrate().await?;
             token(&db, what).await?;
         }
-        Command::Bench {
-            what:
-                BenchCommand::Board {
-                    shipments,
-                    iterations,
-                    seed,
-                },
-        } => {
+        Command::Bench { what } => {
             let scratch =
                 std::env::temp_dir().join(format!("border-ops-bench-{}", std::process::id()));
             let url = std::env::var("DATABASE_URL")
                 .unwrap_or_else(|_| format!("sqlite://{}/bench.db", scratch.display()));
-            let db = Db::connect(&url, 4).await?;
-            db.migrate().await?;
-            let bench = crate::bench::BoardBench {
-                shipments,
-                iterations: iterations.max(1),
-                seed,
+            let outcome = match what {
+                BenchCommand::Board {
+                    shipments,
+                    iterations,
+                    seed,
+                } => {
+                    let db = Db::connect(&url, 4).await?;
+                    db.migrate().await?;
+                    let bench = crate::bench::BoardBench {
+                        shipments,
+                        iterations: iterations.max(1),
+                        seed,
+                    };
+                    let outcome = crate::bench::run(&db, &bench).await;
+                    db.pool.close().await;
+                    outcome
+                }
+                BenchCommand::Actions {
+                    tasks,
+                    cycles,
+                    seed,
+                } => {
+                    let tasks = tasks.clamp(1, 256);
+                    let db = Db::connect(&url, tasks as u32 + 4).await?;
+                    db.migrate().await?;
+                    let bench = crate::bench::ActionsBench {
+                        tasks,
+                        cycles: cycles.max(1),
+                        seed,
+                    };
+                    let outcome = crate::bench::actions(&db, &bench).await;
+                    db.pool.close().await;
+                    outcome
+                }
             };
-            let outcome = crate::bench::run(&db, &bench).await;
-            db.pool.close().await;
             let _ = std::fs::remove_dir_all(&scratch);
             outcome?;
         }

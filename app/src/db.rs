@@ -122,6 +122,28 @@ impl Db {
     }
 }
 
+/// SQLite lets one transaction write at a time and makes the others poll with growing sleeps;
+/// under load that polling, not the work, sets the tail latency. Writers to one SQLite
+/// database therefore queue here first (in arrival order), so each finds the database free.
+/// PostgreSQL locks rows itself: no queue.
+pub async fn writer_turn(pool: &AnyPool) -> Option<tokio::sync::OwnedMutexGuard<()>> {
+    use std::collections::HashMap;
+    use std::sync::{Arc, LazyLock, Mutex};
+    static QUEUES: LazyLock<Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>> =
+        LazyLock::new(Default::default);
+    let url = pool.connect_options().database_url.to_string();
+    if !url.starts_with("sqlite:") {
+        return None;
+    }
+    let queue = QUEUES
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .entry(url)
+        .or_default()
+        .clone();
+    Some(queue.lock_owned().await)
+}
+
 /// The folder of a `sqlite://path/to/file.db` URL, if it names one.
 fn sqlite_folder(url: &str) -> Option<std::path::PathBuf> {
     let path = url

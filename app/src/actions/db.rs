@@ -212,6 +212,7 @@ pub async fn place_hold(
             ),
         });
     }
+    let _turn = crate::db::writer_turn(pool).await;
     let mut conn = pool.acquire().await?;
     let mut tx = conn.begin().await?;
     let id: i64 = sqlx::query(
@@ -399,6 +400,7 @@ pub async fn hold_action(
         paused_ms += (to_millis(now) - since).max(0);
     }
 
+    let _turn = crate::db::writer_turn(pool).await;
     let mut conn = pool.acquire().await?;
     let mut tx = conn.begin().await?;
     let updated = sqlx::query(
@@ -470,6 +472,7 @@ pub async fn open_inspection(
     if !hold.status.is_active() {
         return Err(hold_refusal(&hold, HoldAction::BeginExamination));
     }
+    let _turn = crate::db::writer_turn(pool).await;
     let mut conn = pool.acquire().await?;
     let mut tx = conn.begin().await?;
     let id = insert_inspection(&mut tx, &hold, request.kind, request.priority, None, now).await?;
@@ -638,6 +641,7 @@ pub async fn inspection_action(
     let mut outcome = inspection.outcome;
     let journal_action;
 
+    let _turn = crate::db::writer_turn(pool).await;
     let mut conn = pool.acquire().await?;
     let mut tx = conn.begin().await?;
     match &command {
@@ -920,6 +924,7 @@ pub async fn handover(
             Some(_) => {}
         }
     }
+    let _turn = crate::db::writer_turn(pool).await;
     let mut conn = pool.acquire().await?;
     let mut tx = conn.begin().await?;
     let items = sqlx::query(
