@@ -1,6 +1,7 @@
 //! The document shell, the header and the routes of the board.
 
 use crate::accounts::page::AccountsPage;
+use crate::actions::page::HandoverPage;
 use crate::auth::page::{AccountNav, SessionsPage, SignInPage, UserBox, use_me};
 use crate::board::OverviewPage;
 use crate::components::clock::{HeaderClock, provide_clock};
@@ -98,6 +99,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/signin") view=SignInPage ssr=SsrMode::Async />
                     <Route path=path!("/account/sessions") view=SessionsPage ssr=SsrMode::Async />
                     <Route path=path!("/admin/accounts") view=AccountsPage ssr=SsrMode::Async />
+                    <Route path=path!("/handover") view=HandoverPage ssr=SsrMode::Async />
                 </Routes>
             </main>
         </Router>

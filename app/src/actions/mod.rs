@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "ssr")]
 pub mod db;
+pub mod page;
 
 /// The longest reason or note, in characters.
 pub const MAX_TEXT_CHARS: usize = 1000;

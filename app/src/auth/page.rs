@@ -153,8 +153,23 @@ pub fn UserBox(me: Me) -> impl IntoView {
 /// The links of the header that this account may follow.
 #[component]
 pub fn AccountNav(me: Me) -> impl IntoView {
-    me.may(Action::ManageAccounts, None)
-        .then(|| view! { <a href="/admin/accounts">"Accounts"</a> })
+    view! {
+        {me
+            .role
+            .may(Action::HandOverShift)
+            .then(|| {
+                let port = match &me.ports {
+                    crate::domain::PortScope::Only(codes) => {
+                        codes.first().cloned().unwrap_or_default()
+                    }
+                    crate::domain::PortScope::All => String::new(),
+                };
+                view! { <a href=format!("/handover?port={port}")>"Handover"</a> }
+            })}
+        {me
+            .may(Action::ManageAccounts, None)
+            .then(|| view! { <a href="/admin/accounts">"Accounts"</a> })}
+    }
 }
 
 /// The account signed in, loaded once per page load and shared with every page.

@@ -14,9 +14,20 @@ pub fn InspectionsPage() -> impl IntoView {
     let filter = Memo::new(move |_| {
         query.with(|q| InspectionFilter::from_query(q.into_iter().map(|(k, v)| (k.as_ref(), v))))
     });
+    let claim_run = Action::new(|(id, version): &(i64, i64)| {
+        let (id, version) = (*id, *version);
+        async move {
+            crate::actions::inspection_action(
+                id,
+                crate::actions::InspectionCommand::Claim,
+                Some(version),
+            )
+            .await
+        }
+    });
     let queue = Resource::new(
-        move || filter.get(),
-        |filter| async move {
+        move || (filter.get(), claim_run.version().get()),
+        |(filter, _)| async move {
             match filter {
                 Ok(filter) => list_inspections(filter).await,
                 Err(e) => Err(e),
@@ -33,6 +44,25 @@ pub fn InspectionsPage() -> impl IntoView {
             let current = filter.get().unwrap_or_default();
             view! { <InspectionFilterForm filter=current /> }
         }}
+        <p class="keys">
+            "Keys: " <kbd>"j"</kbd> " / " <kbd>"k"</kbd> " move, " <kbd>"c"</kbd> " claim, "
+            <kbd>"o"</kbd> " open the shipment."
+        </p>
+        {move || {
+            claim_run
+                .value()
+                .get()
+                .and_then(Result::err)
+                .map(|error| view! { <ErrorNotice error /> })
+        }}
+        <QueueKeys />
+        {move || {
+            filter
+                .get()
+                .ok()
+                .and_then(|f| f.port)
+                .map(|port| view! { <PortWorkload port changed=claim_run.version() /> })
+        }}
         <Transition fallback=|| {
             view! { <p class="loading">"Loading the queue…"</p> }
         }>
@@ -41,7 +71,7 @@ pub fn InspectionsPage() -> impl IntoView {
                     Ok(page) => {
                         let current = filter.get_untracked().unwrap_or_default();
                         view! {
-                            <InspectionTable rows=page.items.clone() show_port=true />
+                            {with_claim(claim_run, page.items.clone())}
                             <Pager
                                 base="/inspections"
                                 query_for=Callback::new(move |p| {
@@ -62,6 +92,131 @@ pub fn InspectionsPage() -> impl IntoView {
                 }
             })}
         </Transition>
+    }
+}
+
+/// The queue's table with claim buttons for an account that may claim somewhere.
+fn with_claim(
+    run: Action<(i64, i64), Result<InspectionRow, crate::error::AppError>>,
+    rows: Vec<InspectionRow>,
+) -> impl IntoView {
+    let me = use_context::<crate::auth::page::MeResource>();
+    view! {
+        <Suspense>
+            {move || {
+                let rows = rows.clone();
+                Suspend::new(async move {
+                    let me = match me {
+                        Some(me) => me.0.await.ok().flatten(),
+                        None => None,
+                    };
+                    let claim = me
+                        .filter(|me| me.role.may(crate::domain::Action::ClaimInspection))
+                        .map(|me| Claim { me, run });
+                    match claim {
+                        Some(claim) => {
+                            view! { <InspectionTable rows show_port=true claim /> }.into_any()
+                        }
+                        None => view! { <InspectionTable rows show_port=true /> }.into_any(),
+                    }
+                })
+            }}
+        </Suspense>
+    }
+}
+
+/// Who at the port holds how much work, so nobody is given more than they can carry.
+#[component]
+fn PortWorkload(port: String, changed: RwSignal<usize>) -> impl IntoView {
+    let loads = Resource::new(
+        move || (port.clone(), changed.get()),
+        |(port, _)| crate::actions::workload(port),
+    );
+    view! {
+        <details class="panel workload-panel">
+            <summary>"Officers and their open work"</summary>
+            <Suspense>
+                {move || Suspend::new(async move {
+                    loads
+                        .await
+                        .ok()
+                        .map(|loads| view! { <crate::actions::page::WorkloadTable loads /> })
+                })}
+            </Suspense>
+        </details>
+    }
+}
+
+/// Working the queue from the keyboard: `j`/`k` (or the arrows) move between rows, `c`
+/// claims the selected one, `o` (or Enter) opens its shipment.
+#[component]
+fn QueueKeys() -> impl IntoView {
+    #[cfg(feature = "hydrate")]
+    {
+        use wasm_bindgen::JsCast;
+        let selected = RwSignal::new(None::<u32>);
+        let handle = window_event_listener(leptos::ev::keydown, move |ev| {
+            let typing = ev
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+                .map(|e| matches!(e.tag_name().as_str(), "INPUT" | "SELECT" | "TEXTAREA"))
+                .unwrap_or(false);
+            if typing || ev.ctrl_key() || ev.meta_key() || ev.alt_key() {
+                return;
+            }
+            let Ok(rows) = document().query_selector_all("table.inspections tbody tr") else {
+                return;
+            };
+            let count = rows.length();
+            if count == 0 {
+                return;
+            }
+            let row = |i: u32| {
+                rows.get(i)
+                    .and_then(|n| n.dyn_into::<web_sys::HtmlElement>().ok())
+            };
+            let current = selected.get_untracked();
+            let next = match ev.key().as_str() {
+                "j" | "ArrowDown" => Some(current.map_or(0, |i| (i + 1).min(count - 1))),
+                "k" | "ArrowUp" => Some(current.map_or(0, |i| i.saturating_sub(1))),
+                "c" => {
+                    if let Some(button) = current
+                        .and_then(row)
+                        .and_then(|r| r.query_selector("button.claim").ok().flatten())
+                        .and_then(|b| b.dyn_into::<web_sys::HtmlElement>().ok())
+                    {
+                        button.click();
+                    }
+                    None
+                }
+                "o" | "Enter" => {
+                    if let Some(link) = current
+                        .and_then(row)
+                        .and_then(|r| r.query_selector("a.shipment-link").ok().flatten())
+                        .and_then(|a| a.dyn_into::<web_sys::HtmlElement>().ok())
+                    {
+                        link.click();
+                    }
+                    None
+                }
+                _ => None,
+            };
+            if let Some(next) = next {
+                ev.prevent_default();
+                if let Some(old) = current.and_then(row) {
+                    let _ = old.class_list().remove_1("selected");
+                    let _ = old.remove_attribute("aria-selected");
+                }
+                if let Some(new) = row(next) {
+                    let _ = new.class_list().add_1("selected");
+                    let _ = new.set_attribute("aria-selected", "true");
+                    let _ = new.set_attribute("tabindex", "-1");
+                    let _ = new.focus();
+                }
+                selected.set(Some(next));
+            }
+        });
+        on_cleanup(move || handle.remove());
     }
 }
 
@@ -143,8 +298,21 @@ fn InspectionFilterForm(filter: InspectionFilter) -> impl IntoView {
 }
 
 /// The queue table, shared by the queue page, the port page and the shipment page.
+/// What the queue needs to offer "Claim": who is looking, and the action that claims.
+#[derive(Clone)]
+pub struct Claim {
+    pub me: crate::auth::Me,
+    pub run: Action<(i64, i64), Result<InspectionRow, crate::error::AppError>>,
+}
+
 #[component]
-pub fn InspectionTable(rows: Vec<InspectionRow>, show_port: bool) -> impl IntoView {
+pub fn InspectionTable(
+    rows: Vec<InspectionRow>,
+    show_port: bool,
+    /// The queue's claim buttons, for an account that may claim.
+    #[prop(optional)]
+    claim: Option<Claim>,
+) -> impl IntoView {
     if rows.is_empty() {
         return view! { <p class="empty">"No inspections match."</p> }.into_any();
     }
@@ -160,6 +328,15 @@ pub fn InspectionTable(rows: Vec<InspectionRow>, show_port: bool) -> impl IntoVi
                     <th scope="col">"Officer"</th>
                     <th scope="col">"Opened"</th>
                     <th scope="col">"Due"</th>
+                    {claim
+                        .is_some()
+                        .then(|| {
+                            view! {
+                                <th scope="col">
+                                    <span class="visually-hidden">"Action"</span>
+                                </th>
+                            }
+                        })}
                 </tr>
             </thead>
             <tbody>
@@ -226,6 +403,37 @@ pub fn InspectionTable(rows: Vec<InspectionRow>, show_port: bool) -> impl IntoVi
                                 <td>
                                     <DueIn due=i.due_at done=!open />
                                 </td>
+                                {claim
+                                    .clone()
+                                    .map(|c| {
+                                        let can = i.status == InspectionStatus::Queued
+                                            && c
+                                                .me
+                                                .may(
+                                                    crate::domain::Action::ClaimInspection,
+                                                    Some(&i.port_code),
+                                                );
+                                        let (id, version) = (i.id, i.version);
+                                        view! {
+                                            <td>
+                                                {can
+                                                    .then(|| {
+                                                        view! {
+                                                            <button
+                                                                type="button"
+                                                                class="claim"
+                                                                disabled=move || c.run.pending().get()
+                                                                on:click=move |_| {
+                                                                    c.run.dispatch((id, version));
+                                                                }
+                                                            >
+                                                                "Claim"
+                                                            </button>
+                                                        }
+                                                    })}
+                                            </td>
+                                        }
+                                    })}
                             </tr>
                         }
                     })

@@ -2,6 +2,7 @@
 //! journal.
 
 use super::{AddNote, MAX_NOTE_CHARS, ShipmentDetail, get_shipment};
+use crate::actions::page::WorkPanel;
 use crate::auth::page::MeResource;
 use crate::components::common::{Badge, ErrorNotice, LocalTime};
 use crate::domain::Action;
@@ -18,9 +19,10 @@ pub fn ShipmentPage() -> impl IntoView {
     let params = use_params_map();
     let id = Memo::new(move |_| params.with(|p| p.get("id").and_then(|v| v.parse::<i64>().ok())));
     let add = ServerAction::<AddNote>::new();
+    let changed = RwSignal::new(0u64);
     let detail = Resource::new(
-        move || (id.get(), add.version().get()),
-        |(id, _)| async move {
+        move || (id.get(), add.version().get(), changed.get()),
+        |(id, _, _)| async move {
             match id {
                 Some(id) if id > 0 => get_shipment(id).await,
                 _ => Err(AppError::invalid(
@@ -36,7 +38,7 @@ pub fn ShipmentPage() -> impl IntoView {
         }>
             {move || Suspend::new(async move {
                 match detail.await {
-                    Ok(detail) => view! { <ShipmentView detail add /> }.into_any(),
+                    Ok(detail) => view! { <ShipmentView detail add changed /> }.into_any(),
                     Err(error) => view! { <ErrorNotice error /> }.into_any(),
                 }
             })}
@@ -45,7 +47,11 @@ pub fn ShipmentPage() -> impl IntoView {
 }
 
 #[component]
-fn ShipmentView(detail: ShipmentDetail, add: ServerAction<AddNote>) -> impl IntoView {
+fn ShipmentView(
+    detail: ShipmentDetail,
+    add: ServerAction<AddNote>,
+    changed: RwSignal<u64>,
+) -> impl IntoView {
     let s = detail.shipment;
     let (shipment_id, port) = (s.id, s.port_code.clone());
     let tz = s.port_time_zone.clone();
@@ -152,6 +158,7 @@ fn ShipmentView(detail: ShipmentDetail, add: ServerAction<AddNote>) -> impl Into
                 </ol>
             </section>
         </div>
+        <WorkPanel holds=detail.holds.clone() inspections=detail.inspections.clone() changed />
         <section class="panel">
             <h2>"Holds"</h2>
             <HoldTable rows=detail.holds show_port=false />
