@@ -1,0 +1,104 @@
+import { expect, test, type APIRequestContext, type Browser, type Page } from "@playwright/test";
+import AxeBuilder from "@axe-core/playwright";
+import { hydrated } from "../support";
+
+test.use({ storageState: { cookies: [], origins: [] } });
+
+async function personaPage(browser: Browser, username: string): Promise<Page> {
+  const context = await browser.newContext({ baseURL: test.info().project.use.baseURL });
+  const page = await context.newPage();
+  const signed = await page.request.post("/rpc/demo_sign_in", { form: { username } });
+  expect(signed.status()).toBe(200);
+  return page;
+}
+
+/** An active YVR hold with no open inspection: its shipment's id and the hold's. */
+async function quietHold(request: APIRequestContext): Promise<{ shipment: number; hold: number }> {
+  const holds = (await (await request.get("/api/v1/holds?port=YVR&per_page=100")).json()).items;
+  for (const h of holds) {
+    const detail = await (await request.get(`/api/v1/shipments/${h.shipment_id}`)).json();
+    const open = detail.inspections.filter(
+      (i: any) => i.hold_id === h.id && ["queued", "assigned", "in_progress"].includes(i.status),
+    );
+    if (open.length === 0 && h.status !== "seizure_requested") {
+      return { shipment: h.shipment_id, hold: h.id };
+    }
+  }
+  throw new Error("no active hold at YVR without open inspections");
+}
+
+test("an officer finds contraband and a supervisor approves the seizure, in two browsers", async ({
+  browser,
+}) => {
+  // An administrator adds a supervisor at YVR, who signs in with the password handed over.
+  const admin = await personaPage(browser, "admin");
+  const created = await admin.request.post("/rpc/create_account", {
+    form: { username: `sup.${Date.now().toString(36)}`, display_name: "Dana Whitfield", badge: "Y7001", role: "supervisor", ports: "YVR" },
+  });
+  expect(created.status()).toBe(200);
+  const issued = await created.json();
+  const supContext = await browser.newContext({ baseURL: test.info().project.use.baseURL });
+  const supervisor = await supContext.newPage();
+  const signed = await supervisor.request.post("/rpc/sign_in", {
+    form: { username: issued.account.username, password: issued.password },
+  });
+  expect(signed.status()).toBe(200);
+
+  const officer = await personaPage(browser, "duty.yvr");
+  const { shipment, hold } = await quietHold(officer.request);
+  await officer.goto(`/shipments/${shipment}`);
+  await hydrated(officer);
+  const holdWork = officer.locator(`.work-item[data-hold="${hold}"]`);
+  await holdWork.getByLabel("Inspection").selectOption("physical");
+  await holdWork.getByRole("button", { name: "Open inspection" }).click();
+  const item = officer.locator(".work-item[data-inspection]");
+  await expect(item).toHaveCount(1);
+  // The work panel, with its forms, passes the automated accessibility checks too.
+  const axe = await new AxeBuilder({ page: officer })
+    .withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"])
+    .analyze();
+  expect(axe.violations.map((v) => `${v.id}: ${v.nodes[0]?.target}`)).toEqual([]);
+  await item.getByRole("button", { name: "Claim" }).click();
+  await item.getByRole("button", { name: "Start" }).click();
+  const working = item;
+  await working.getByLabel("Outcome").selectOption("seizure");
+  await working.getByLabel("Notes").fill("Undeclared tobacco behind the false panel.");
+  await working.getByRole("button", { name: "Complete" }).click();
+  await expect(officer.locator(`.work-item[data-hold="${hold}"] h3`)).toContainText("Seizure requested");
+  // The officer may not approve it: the button is not offered.
+  await expect(officer.getByRole("button", { name: "Approve seizure…" })).toHaveCount(0);
+
+  await supervisor.goto(`/shipments/${shipment}`);
+  await hydrated(supervisor);
+  const toApprove = supervisor.locator(`.work-item[data-hold="${hold}"]`);
+  await toApprove.getByRole("button", { name: "Approve seizure…" }).click();
+  await expect(supervisor.getByRole("alertdialog")).toContainText("cannot be undone");
+  await supervisor.getByRole("button", { name: "Seize the goods" }).click();
+  await expect(supervisor.locator(`.work-item[data-hold="${hold}"]`)).toHaveCount(0);
+
+  // Both see the whole story on the shipment's timeline.
+  for (const page of [officer, supervisor]) {
+    await page.goto(`/shipments/${shipment}`);
+    const timeline = page.getByRole("list", { name: "Timeline" });
+    await expect(timeline).toContainText("completed: Finding: seizure");
+    await expect(timeline).toContainText(`Hold #${hold} seized`);
+    await expect(timeline).toContainText("Undeclared tobacco behind the false panel.");
+  }
+});
+
+test("the queue works from the keyboard and shows who carries what", async ({ browser }) => {
+  const officer = await personaPage(browser, "duty.yvr");
+  await officer.goto("/inspections?port=YVR&status=queued");
+  await hydrated(officer);
+  const rows = officer.locator("table.inspections tbody tr");
+  await expect(rows.first()).toBeVisible();
+  const id = await rows.first().getAttribute("data-inspection");
+  await officer.keyboard.press("j");
+  await expect(rows.first()).toHaveClass(/selected/);
+  await officer.keyboard.press("c");
+  await expect(officer.locator(`tr[data-inspection="${id}"]`)).toHaveCount(0);
+  const mine = await (await officer.request.get(`/api/v1/inspections?port=YVR&status=assigned&per_page=100`)).json();
+  expect(mine.items.some((i: any) => String(i.id) === id)).toBe(true);
+  await officer.locator(".workload-panel summary").click();
+  await expect(officer.getByRole("table", { name: "Officers and their open work" })).toBeVisible();
+});
