@@ -3,6 +3,8 @@ import AxeBuilder from "@axe-core/playwright";
 import { hydrated } from "../support";
 
 test.use({ storageState: { cookies: [], origins: [] } });
+// Both tests change the same port's holds and queue: one after the other.
+test.describe.configure({ mode: "serial" });
 
 async function personaPage(browser: Browser, username: string): Promise<Page> {
   const context = await browser.newContext({ baseURL: test.info().project.use.baseURL });
@@ -88,6 +90,12 @@ test("an officer finds contraband and a supervisor approves the seizure, in two 
 
 test("the queue works from the keyboard and shows who carries what", async ({ browser }) => {
   const officer = await personaPage(browser, "duty.yvr");
+  // Work for the queue: a new inspection on an active YVR hold, opened through the API.
+  const holds = (await (await officer.request.get("/api/v1/holds?port=YVR&per_page=1")).json()).items;
+  const opened = await officer.request.post("/api/v1/inspections", {
+    data: { hold_id: holds[0].id, kind: "detector_dog", priority: "urgent" },
+  });
+  expect(opened.status()).toBe(201);
   await officer.goto("/inspections?port=YVR&status=queued");
   await hydrated(officer);
   const rows = officer.locator("table.inspections tbody tr");
