@@ -110,3 +110,32 @@ test("the queue works from the keyboard and shows who carries what", async ({ br
   await officer.locator(".workload-panel summary").click();
   await expect(officer.getByRole("table", { name: "Officers and their open work" })).toBeVisible();
 });
+
+test("a supervisor assigns from the queue by keyboard, seeing who carries what", async ({
+  browser,
+}) => {
+  const supervisor = await personaPage(browser, "supervisor.yyz");
+  const holds = (await (await supervisor.request.get("/api/v1/holds?port=YYZ&per_page=1")).json()).items;
+  const opened = await supervisor.request.post("/api/v1/inspections", {
+    data: { hold_id: holds[0].id, kind: "radiation", priority: "urgent" },
+  });
+  expect(opened.status()).toBe(201);
+  const id = (await opened.json()).id;
+  await supervisor.goto("/inspections?port=YYZ&status=open");
+  await hydrated(supervisor);
+  const rows = supervisor.locator("table.inspections tbody tr");
+  const index = await rows.evaluateAll(
+    (trs, wanted) => trs.findIndex((tr) => tr.getAttribute("data-inspection") === String(wanted)),
+    id,
+  );
+  expect(index).toBeGreaterThanOrEqual(0);
+  for (let n = 0; n <= index; n++) await supervisor.keyboard.press("j");
+  await supervisor.keyboard.press("a");
+  const select = supervisor.locator(`tr[data-inspection="${id}"] select.assign`);
+  await expect(select).toBeFocused();
+  const choice = await select.locator("option").nth(1).getAttribute("value");
+  await select.selectOption(choice ?? "");
+  await expect(supervisor.locator(`tr[data-inspection="${id}"]`)).toContainText("Assigned");
+  const row = (await (await supervisor.request.get(`/api/v1/inspections?port=YYZ&status=assigned&per_page=100`)).json()).items.find((i: any) => i.id === id);
+  expect(String(row.assigned_officer.id)).toBe(choice);
+});

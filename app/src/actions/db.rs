@@ -526,7 +526,7 @@ async fn officer_of(
     conn: &mut AnyConnection,
     caller: &Caller,
     port: &str,
-) -> Result<(i64, String), AppError> {
+) -> Result<i64, AppError> {
     let linked: Option<i64> = sqlx::query("select officer_id from accounts where id = $1")
         .bind(caller.account.id)
         .fetch_one(&mut *conn)
@@ -567,12 +567,7 @@ async fn officer_of(
             id
         }
     };
-    let name: String = sqlx::query("select name from officers where id = $1")
-        .bind(id)
-        .fetch_one(&mut *conn)
-        .await?
-        .try_get("name")?;
-    Ok((id, name))
+    Ok(id)
 }
 
 fn holder(inspection: &InspectionRow) -> String {
@@ -650,12 +645,7 @@ pub async fn inspection_action(
                 return Err(refuse(transition));
             }
             status = InspectionStatus::Assigned;
-            // First statement of the transaction is a write on SQLite: take the lock now.
-            sqlx::query("update inspections set version = version where id = $1")
-                .bind(id)
-                .execute(&mut *tx)
-                .await?;
-            officer = Some(officer_of(&mut tx, caller, &inspection.port_code).await?.0);
+            officer = Some(officer_of(&mut tx, caller, &inspection.port_code).await?);
             journal_action = "claimed";
         }
         InspectionCommand::Assign { officer_id } => {
@@ -692,11 +682,7 @@ pub async fn inspection_action(
                 .status
                 .next(transition)
                 .map_err(|_| refuse(transition))?;
-            sqlx::query("update inspections set version = version where id = $1")
-                .bind(id)
-                .execute(&mut *tx)
-                .await?;
-            let (mine, _) = officer_of(&mut tx, caller, &inspection.port_code).await?;
+            let mine = officer_of(&mut tx, caller, &inspection.port_code).await?;
             if officer != Some(mine) {
                 return Err(AppError::Conflict {
                     message: format!("{what} is assigned to {}, not to you", holder(&inspection)),
@@ -792,7 +778,12 @@ pub async fn inspection_action(
         let who = last_actor(pool, "inspection", id).await;
         return Err(stale(&what, &current, who.as_deref()));
     }
-    let hold = holds::by_id(&mut *tx, inspection.hold_id).await?;
+    // The hold is read only when the work changes it.
+    let hold = if started || matches!(command, InspectionCommand::Complete { .. }) {
+        Some(holds::by_id(&mut *tx, inspection.hold_id).await?)
+    } else {
+        None
+    };
     let mut after = json!({
         "status": status.code(),
         "officer_id": officer,
@@ -803,20 +794,26 @@ pub async fn inspection_action(
         after["outcome"] = json!(o.code());
     }
     // What the work means for the hold, in the same transaction.
-    if started && hold.status == HoldStatus::Placed {
-        after["hold"] = hold_follows(&mut tx, &hold, HoldStatus::Examination, None).await?;
+    if let Some(hold) = hold
+        .as_ref()
+        .filter(|h| started && h.status == HoldStatus::Placed)
+    {
+        after["hold"] = hold_follows(&mut tx, hold, HoldStatus::Examination, None).await?;
     }
-    if let InspectionCommand::Complete {
-        outcome: result,
-        follow_up,
-        ..
-    } = &command
+    if let (
+        InspectionCommand::Complete {
+            outcome: result,
+            follow_up,
+            ..
+        },
+        Some(hold),
+    ) = (&command, hold.as_ref())
     {
         match result {
             Outcome::Seizure if hold.status.next(HoldAction::RequestSeizure).is_ok() => {
                 after["hold"] = hold_follows(
                     &mut tx,
-                    &hold,
+                    hold,
                     HoldStatus::SeizureRequested,
                     Some(&caller.account.username),
                 )
@@ -825,7 +822,7 @@ pub async fn inspection_action(
             Outcome::Inconclusive => {
                 if let Some(kind) = follow_up {
                     let next =
-                        insert_inspection(&mut tx, &hold, *kind, priority, Some(id), now).await?;
+                        insert_inspection(&mut tx, hold, *kind, priority, Some(id), now).await?;
                     after["follow_up"] = json!({ "id": next, "kind": kind.code() });
                 }
             }
@@ -844,7 +841,7 @@ pub async fn inspection_action(
         Entry {
             entity: "inspection",
             id,
-            shipment_id: hold.shipment_id,
+            shipment_id: inspection.shipment_id,
             port: &inspection.port_code,
             action: journal_action,
             before,

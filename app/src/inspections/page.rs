@@ -25,9 +25,28 @@ pub fn InspectionsPage() -> impl IntoView {
             .await
         }
     });
+    let assign_run = Action::new(|(id, officer, version): &(i64, i64, i64)| {
+        let (id, officer, version) = (*id, *officer, *version);
+        async move {
+            crate::actions::inspection_action(
+                id,
+                crate::actions::InspectionCommand::Assign {
+                    officer_id: Some(officer),
+                },
+                Some(version),
+            )
+            .await
+        }
+    });
     let queue = Resource::new(
-        move || (filter.get(), claim_run.version().get()),
-        |(filter, _)| async move {
+        move || {
+            (
+                filter.get(),
+                claim_run.version().get(),
+                assign_run.version().get(),
+            )
+        },
+        |(filter, _, _)| async move {
             match filter {
                 Ok(filter) => list_inspections(filter).await,
                 Err(e) => Err(e),
@@ -46,7 +65,7 @@ pub fn InspectionsPage() -> impl IntoView {
         }}
         <p class="keys">
             "Keys: " <kbd>"j"</kbd> " / " <kbd>"k"</kbd> " move, " <kbd>"c"</kbd> " claim, "
-            <kbd>"o"</kbd> " open the shipment."
+            <kbd>"o"</kbd> " open the shipment, " <kbd>"a"</kbd> " assign (supervisors, one port)."
         </p>
         {move || {
             claim_run
@@ -71,7 +90,12 @@ pub fn InspectionsPage() -> impl IntoView {
                     Ok(page) => {
                         let current = filter.get_untracked().unwrap_or_default();
                         view! {
-                            {with_claim(claim_run, page.items.clone())}
+                            {with_claim(
+                                claim_run,
+                                assign_run,
+                                filter.get_untracked().ok().and_then(|f| f.port),
+                                page.items.clone(),
+                            )}
                             <Pager
                                 base="/inspections"
                                 query_for=Callback::new(move |p| {
@@ -98,6 +122,8 @@ pub fn InspectionsPage() -> impl IntoView {
 /// The queue's table with claim buttons for an account that may claim somewhere.
 fn with_claim(
     run: Action<(i64, i64), Result<InspectionRow, crate::error::AppError>>,
+    assign: Action<(i64, i64, i64), Result<InspectionRow, crate::error::AppError>>,
+    port: Option<String>,
     rows: Vec<InspectionRow>,
 ) -> impl IntoView {
     let me = use_context::<crate::auth::page::MeResource>();
@@ -105,14 +131,21 @@ fn with_claim(
         <Suspense>
             {move || {
                 let rows = rows.clone();
+                let port = port.clone();
                 Suspend::new(async move {
                     let me = match me {
                         Some(me) => me.0.await.ok().flatten(),
                         None => None,
                     };
-                    let claim = me
+                    let mut claim = me
                         .filter(|me| me.role.may(crate::domain::Action::ClaimInspection))
-                        .map(|me| Claim { me, run });
+                        .map(|me| Claim { me, run, assign: None });
+                    if let (Some(c), Some(port)) = (claim.as_mut(), port)
+                        && c.me.may(crate::domain::Action::AssignInspection, Some(&port))
+                        && let Ok(officers) = crate::actions::workload(port).await
+                    {
+                        c.assign = Some(Assign { officers, run: assign });
+                    }
                     match claim {
                         Some(claim) => {
                             view! { <InspectionTable rows show_port=true claim /> }.into_any()
@@ -186,6 +219,17 @@ fn QueueKeys() -> impl IntoView {
                         .and_then(|b| b.dyn_into::<web_sys::HtmlElement>().ok())
                     {
                         button.click();
+                    }
+                    None
+                }
+                "a" => {
+                    if let Some(select) = current
+                        .and_then(row)
+                        .and_then(|r| r.query_selector("select.assign").ok().flatten())
+                        .and_then(|s| s.dyn_into::<web_sys::HtmlElement>().ok())
+                    {
+                        ev.prevent_default();
+                        let _ = select.focus();
                     }
                     None
                 }
@@ -303,6 +347,14 @@ fn InspectionFilterForm(filter: InspectionFilter) -> impl IntoView {
 pub struct Claim {
     pub me: crate::auth::Me,
     pub run: Action<(i64, i64), Result<InspectionRow, crate::error::AppError>>,
+    /// For a supervisor looking at one port: its officers, and the action that assigns.
+    pub assign: Option<Assign>,
+}
+
+#[derive(Clone)]
+pub struct Assign {
+    pub officers: Vec<crate::actions::OfficerLoad>,
+    pub run: Action<(i64, i64, i64), Result<InspectionRow, crate::error::AppError>>,
 }
 
 #[component]
