@@ -212,7 +212,7 @@ pub async fn place_hold(
             ),
         });
     }
-    let _turn = crate::db::writer_turn(pool).await;
+    let turn = crate::db::writer_turn(pool).await;
     let mut conn = pool.acquire().await?;
     let mut tx = conn.begin().await?;
     let id: i64 = sqlx::query(
@@ -248,6 +248,9 @@ pub async fn place_hold(
     )
     .await?;
     tx.commit().await?;
+    // Let the next writer in before reading back what was written.
+    drop(conn);
+    drop(turn);
     holds::by_id(pool, id).await
 }
 
@@ -400,7 +403,7 @@ pub async fn hold_action(
         paused_ms += (to_millis(now) - since).max(0);
     }
 
-    let _turn = crate::db::writer_turn(pool).await;
+    let turn = crate::db::writer_turn(pool).await;
     let mut conn = pool.acquire().await?;
     let mut tx = conn.begin().await?;
     let updated = sqlx::query(
@@ -427,6 +430,7 @@ pub async fn hold_action(
         // Roll back and give the connection back before reading what won.
         drop(tx);
         drop(conn);
+        drop(turn);
         let current = holds::by_id(pool, id).await?;
         let who = last_actor(pool, "hold", id).await;
         return Err(stale(&what, &current, who.as_deref()));
@@ -456,6 +460,9 @@ pub async fn hold_action(
     )
     .await?;
     tx.commit().await?;
+    // Let the next writer in before reading back what was written.
+    drop(conn);
+    drop(turn);
     holds::by_id(pool, id).await
 }
 
@@ -472,7 +479,7 @@ pub async fn open_inspection(
     if !hold.status.is_active() {
         return Err(hold_refusal(&hold, HoldAction::BeginExamination));
     }
-    let _turn = crate::db::writer_turn(pool).await;
+    let turn = crate::db::writer_turn(pool).await;
     let mut conn = pool.acquire().await?;
     let mut tx = conn.begin().await?;
     let id = insert_inspection(&mut tx, &hold, request.kind, request.priority, None, now).await?;
@@ -493,6 +500,9 @@ pub async fn open_inspection(
     )
     .await?;
     tx.commit().await?;
+    // Let the next writer in before reading back what was written.
+    drop(conn);
+    drop(turn);
     inspections::by_id(pool, id).await
 }
 
@@ -636,7 +646,7 @@ pub async fn inspection_action(
     let mut outcome = inspection.outcome;
     let journal_action;
 
-    let _turn = crate::db::writer_turn(pool).await;
+    let turn = crate::db::writer_turn(pool).await;
     let mut conn = pool.acquire().await?;
     let mut tx = conn.begin().await?;
     match &command {
@@ -769,6 +779,7 @@ pub async fn inspection_action(
         // Roll back and give the connection back before reading what won.
         drop(tx);
         drop(conn);
+        drop(turn);
         let current = inspections::by_id(pool, id).await?;
         if matches!(command, InspectionCommand::Claim) && current.assigned_officer.is_some() {
             return Err(AppError::Conflict {
@@ -852,6 +863,9 @@ pub async fn inspection_action(
     )
     .await?;
     tx.commit().await?;
+    // Let the next writer in before reading back what was written.
+    drop(conn);
+    drop(turn);
     inspections::by_id(pool, id).await
 }
 
@@ -921,7 +935,7 @@ pub async fn handover(
             Some(_) => {}
         }
     }
-    let _turn = crate::db::writer_turn(pool).await;
+    let turn = crate::db::writer_turn(pool).await;
     let mut conn = pool.acquire().await?;
     let mut tx = conn.begin().await?;
     let items = sqlx::query(
@@ -976,6 +990,9 @@ pub async fn handover(
         moved.push(id);
     }
     tx.commit().await?;
+    // Let the next writer in before reading back what was written.
+    drop(conn);
+    drop(turn);
     Ok(HandoverReport { moved })
 }
 
