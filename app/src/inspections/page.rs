@@ -38,6 +38,22 @@ pub fn InspectionsPage() -> impl IntoView {
             .await
         }
     });
+    // Who at the filtered port carries what: for the workload panel and the assign lists.
+    let loads = Resource::new(
+        move || {
+            (
+                filter.get().ok().and_then(|f| f.port),
+                claim_run.version().get(),
+                assign_run.version().get(),
+            )
+        },
+        |(port, _, _)| async move {
+            match port {
+                Some(port) => crate::actions::workload(port).await,
+                None => Ok(vec![]),
+            }
+        },
+    );
     let queue = Resource::new(
         move || {
             (
@@ -76,11 +92,7 @@ pub fn InspectionsPage() -> impl IntoView {
         }}
         <QueueKeys />
         {move || {
-            filter
-                .get()
-                .ok()
-                .and_then(|f| f.port)
-                .map(|port| view! { <PortWorkload port changed=claim_run.version() /> })
+            filter.get().ok().and_then(|f| f.port).map(|_| view! { <PortWorkload loads /> })
         }}
         <Transition fallback=|| {
             view! { <p class="loading">"Loading the queue…"</p> }
@@ -94,6 +106,7 @@ pub fn InspectionsPage() -> impl IntoView {
                                 claim_run,
                                 assign_run,
                                 filter.get_untracked().ok().and_then(|f| f.port),
+                                loads,
                                 page.items.clone(),
                             )}
                             <Pager
@@ -124,6 +137,7 @@ fn with_claim(
     run: Action<(i64, i64), Result<InspectionRow, crate::error::AppError>>,
     assign: Action<(i64, i64, i64), Result<InspectionRow, crate::error::AppError>>,
     port: Option<String>,
+    loads: Resource<Result<Vec<crate::actions::OfficerLoad>, crate::error::AppError>>,
     rows: Vec<InspectionRow>,
 ) -> impl IntoView {
     let me = use_context::<crate::auth::page::MeResource>();
@@ -142,7 +156,7 @@ fn with_claim(
                         .map(|me| Claim { me, run, assign: None });
                     if let (Some(c), Some(port)) = (claim.as_mut(), port)
                         && c.me.may(crate::domain::Action::AssignInspection, Some(&port))
-                        && let Ok(officers) = crate::actions::workload(port).await
+                        && let Ok(officers) = loads.await
                     {
                         c.assign = Some(Assign { officers, run: assign });
                     }
@@ -160,11 +174,9 @@ fn with_claim(
 
 /// Who at the port holds how much work, so nobody is given more than they can carry.
 #[component]
-fn PortWorkload(port: String, changed: RwSignal<usize>) -> impl IntoView {
-    let loads = Resource::new(
-        move || (port.clone(), changed.get()),
-        |(port, _)| crate::actions::workload(port),
-    );
+fn PortWorkload(
+    loads: Resource<Result<Vec<crate::actions::OfficerLoad>, crate::error::AppError>>,
+) -> impl IntoView {
     view! {
         <details class="panel workload-panel">
             <summary>"Officers and their open work"</summary>
@@ -466,8 +478,59 @@ pub fn InspectionTable(
                                                     Some(&i.port_code),
                                                 );
                                         let (id, version) = (i.id, i.version);
+                                        let assign = c
+                                            .assign
+                                            .clone()
+                                            .filter(|_| {
+                                                open
+                                                    && c
+                                                        .me
+                                                        .may(
+                                                            crate::domain::Action::AssignInspection,
+                                                            Some(&i.port_code),
+                                                        )
+                                            });
+                                        let current = i.assigned_officer.as_ref().map(|o| o.id);
+                                        let assign_view = assign
+                                            .map(|a| {
+                                                let choices = a
+                                                    .officers
+                                                    .iter()
+                                                    .filter(|o| Some(o.officer_id) != current)
+                                                    .map(|o| {
+                                                        view! {
+                                                            <option value=o
+                                                                .officer_id
+                                                                .to_string()>
+                                                                {format!(
+                                                                    "{} ({}) · {} open",
+                                                                    o.name,
+                                                                    o.badge,
+                                                                    o.assigned + o.in_progress,
+                                                                )}
+                                                            </option>
+                                                        }
+                                                    })
+                                                    .collect_view();
+                                                view! {
+                                                    <select
+                                                        class="assign"
+                                                        aria-label=format!("Assign inspection #{id}")
+                                                        on:change=move |ev| {
+                                                            if let Ok(officer) = event_target_value(&ev).parse::<i64>()
+                                                            {
+                                                                a.run.dispatch((id, officer, version));
+                                                            }
+                                                        }
+                                                    >
+                                                        <option value="">"Assign to…"</option>
+                                                        {choices}
+                                                    </select>
+                                                }
+                                            });
                                         view! {
-                                            <td>
+                                            <td class="row-actions">
+                                                {assign_view}
                                                 {can
                                                     .then(|| {
                                                         view! {
