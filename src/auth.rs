@@ -27,16 +27,11 @@ pub const SESSION_COOKIE: &str = "boc_session";
 
 /// Paths served without signing in.
 pub fn is_public(path: &str) -> bool {
-    matches!(
-        path,
-        "/signin"
-            | "/healthz"
-            | "/readyz"
-            | "/favicon.svg"
-            | "/rpc/sign_in"
-            | "/rpc/demo_sign_in"
-            | "/rpc/demo_personas"
-    ) || path.starts_with("/pkg/")
+    is_asset_or_probe(path)
+        || matches!(
+            path,
+            "/signin" | "/rpc/sign_in" | "/rpc/demo_sign_in" | "/rpc/demo_personas"
+        )
 }
 
 /// Public paths that need no identity at all.

@@ -130,9 +130,10 @@ pub enum BenchCommand {
     },
 }
 
-/// A database without an active administrator gets one, named `admin`, whose generated
-/// password is printed this once: there is no default password to leave unchanged.
-async fn first_administrator(db: &Db) -> anyhow::Result<()> {
+/// A database without an active administrator gets one, named `admin`, with a generated
+/// password that is returned (to be printed once): there is no default password to leave
+/// unchanged. `None` when an active administrator exists.
+pub async fn first_administrator(db: &Db) -> anyhow::Result<Option<String>> {
     use app::accounts::db as accounts;
     use app::domain::{PortScope, Role};
     use sqlx::Row;
@@ -142,10 +143,10 @@ async fn first_administrator(db: &Db) -> anyhow::Result<()> {
             .await?
             .try_get("n")?;
     if admins > 0 {
-        return Ok(());
+        return Ok(None);
     }
     let password = accounts::generate_password();
-    let account = accounts::create(
+    accounts::create(
         &db.pool,
         accounts::NewAccount {
             username: "admin",
@@ -159,19 +160,8 @@ async fn first_administrator(db: &Db) -> anyhow::Result<()> {
         "first start",
         Utc::now(),
     )
-    .await;
-    match account {
-        Ok(_) => println!(
-            "No administrator existed, so one was made.\n  username: admin\n  password: {password}\n\
-             This password is shown once. Sign in and add accounts, or change it with \
-             `border-ops user passwd admin`."
-        ),
-        Err(e) => eprintln!(
-            "no active administrator, and one could not be made ({e}); \
-             add one with `border-ops user add --username NAME --role admin`"
-        ),
-    }
-    Ok(())
+    .await?;
+    Ok(Some(password))
 }
 
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
@@ -191,7 +181,18 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             if demo {
                 seed::personas(&db, Utc::now()).await?;
             }
-            first_administrator(&db).await?;
+            match first_administrator(&db).await {
+                Ok(Some(password)) => println!(
+                    "No administrator existed, so one was made.\n  username: admin\n  \
+                     password: {password}\nThis password is shown once. Sign in and add \
+                     accounts, or change it with `border-ops user passwd admin`."
+                ),
+                Ok(None) => {}
+                Err(e) => eprintln!(
+                    "no active administrator, and one could not be made ({e}); \
+                     add one with `border-ops user add --username NAME --role admin`"
+                ),
+            }
             let mut config = config;
             config.auth.demo = demo;
             let listener = tokio::net::TcpListener::bind(config.leptos.site_addr).await?;

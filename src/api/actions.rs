@@ -16,6 +16,7 @@ use axum::{
     body::Bytes,
     extract::{Path, State},
     http::StatusCode,
+    routing::{MethodRouter, post},
 };
 use chrono::Utc;
 use serde::{Deserialize, de::DeserializeOwned};
@@ -50,40 +51,117 @@ fn parse_required<T: DeserializeOwned>(bytes: &Bytes) -> Result<T, AppError> {
     serde_json::from_slice(bytes).map_err(|e| AppError::invalid("body", e.to_string()))
 }
 
-fn id(raw: &str, what: &str) -> Result<i64, AppError> {
-    super::parse_id(raw, what)
+/// The route of one action on a hold: `POST …/holds/{id}/<action>`, its body read into
+/// `command`.
+pub fn on_hold(command: fn(Body) -> Result<HoldCommand, AppError>) -> MethodRouter<AppState> {
+    post(
+        move |State(state): State<AppState>,
+              Authenticated(caller): Authenticated,
+              Path(raw): Path<String>,
+              body: Bytes| async move {
+            let id = super::parse_id(&raw, "hold")?;
+            let body: Body = parse(&body)?;
+            let version = body.version;
+            let command = command(body)?;
+            let hold =
+                db::hold_action(&state.db.pool, &caller, id, command, version, Utc::now()).await?;
+            Ok::<_, AppError>(Json(hold))
+        },
+    )
 }
 
-async fn on_hold(
-    state: &AppState,
-    caller: &app::auth::server::Caller,
-    raw: &str,
-    body: &Bytes,
-    command: impl FnOnce(Body) -> Result<HoldCommand, AppError>,
-) -> Result<Json<HoldRow>, AppError> {
-    let id = id(raw, "hold")?;
-    let body: Body = parse(body)?;
-    let version = body.version;
-    let command = command(body)?;
-    Ok(Json(
-        db::hold_action(&state.db.pool, caller, id, command, version, Utc::now()).await?,
-    ))
+/// The route of one action on an inspection: `POST …/inspections/{id}/<action>`.
+pub fn on_inspection(
+    command: fn(Body) -> Result<InspectionCommand, AppError>,
+) -> MethodRouter<AppState> {
+    post(
+        move |State(state): State<AppState>,
+              Authenticated(caller): Authenticated,
+              Path(raw): Path<String>,
+              body: Bytes| async move {
+            let id = super::parse_id(&raw, "inspection")?;
+            let body: Body = parse(&body)?;
+            let version = body.version;
+            let command = command(body)?;
+            let item =
+                db::inspection_action(&state.db.pool, &caller, id, command, version, Utc::now())
+                    .await?;
+            Ok::<_, AppError>(Json(item))
+        },
+    )
 }
 
-async fn on_inspection(
-    state: &AppState,
-    caller: &app::auth::server::Caller,
-    raw: &str,
-    body: &Bytes,
-    command: impl FnOnce(Body) -> Result<InspectionCommand, AppError>,
-) -> Result<Json<InspectionRow>, AppError> {
-    let id = id(raw, "inspection")?;
-    let body: Body = parse(body)?;
-    let version = body.version;
-    let command = command(body)?;
-    Ok(Json(
-        db::inspection_action(&state.db.pool, caller, id, command, version, Utc::now()).await?,
-    ))
+pub fn release(b: Body) -> Result<HoldCommand, AppError> {
+    Ok(HoldCommand::Release { reason: b.reason })
+}
+
+pub fn request_seizure(b: Body) -> Result<HoldCommand, AppError> {
+    Ok(HoldCommand::RequestSeizure { reason: b.reason })
+}
+
+pub fn approve_seizure(b: Body) -> Result<HoldCommand, AppError> {
+    Ok(HoldCommand::ApproveSeizure { reason: b.reason })
+}
+
+pub fn refer(b: Body) -> Result<HoldCommand, AppError> {
+    Ok(HoldCommand::Refer {
+        agency: b.agency.unwrap_or_default(),
+        reason: b.reason,
+    })
+}
+
+pub fn note(b: Body) -> Result<HoldCommand, AppError> {
+    Ok(HoldCommand::Note { text: b.text })
+}
+
+pub fn pause(b: Body) -> Result<HoldCommand, AppError> {
+    Ok(HoldCommand::Pause { reason: b.reason })
+}
+
+pub fn resume(_: Body) -> Result<HoldCommand, AppError> {
+    Ok(HoldCommand::Resume)
+}
+
+pub fn claim(_: Body) -> Result<InspectionCommand, AppError> {
+    Ok(InspectionCommand::Claim)
+}
+
+pub fn assign(b: Body) -> Result<InspectionCommand, AppError> {
+    Ok(InspectionCommand::Assign {
+        officer_id: b.officer_id,
+    })
+}
+
+pub fn start(_: Body) -> Result<InspectionCommand, AppError> {
+    Ok(InspectionCommand::Start)
+}
+
+pub fn complete(b: Body) -> Result<InspectionCommand, AppError> {
+    let outcome = b.outcome.ok_or_else(|| {
+        AppError::invalid(
+            "outcome",
+            format!("say what was found: one of {}", Outcome::codes()),
+        )
+    })?;
+    Ok(InspectionCommand::Complete {
+        outcome,
+        notes: b.notes,
+        follow_up: b.follow_up,
+    })
+}
+
+pub fn cancel(b: Body) -> Result<InspectionCommand, AppError> {
+    Ok(InspectionCommand::Cancel { reason: b.reason })
+}
+
+pub fn priority(b: Body) -> Result<InspectionCommand, AppError> {
+    let priority = b.priority.ok_or_else(|| {
+        AppError::invalid("priority", format!("choose one of {}", Priority::codes()))
+    })?;
+    Ok(InspectionCommand::Priority {
+        priority,
+        reason: b.reason,
+    })
 }
 
 /// `POST /api/v1/holds` `{"shipment_id", "reason", "notes"}`: 201 with the new hold.
@@ -97,90 +175,6 @@ pub async fn place_hold(
     Ok((StatusCode::CREATED, Json(hold)))
 }
 
-pub async fn release(
-    State(state): State<AppState>,
-    Authenticated(caller): Authenticated,
-    Path(raw): Path<String>,
-    body: Bytes,
-) -> Result<Json<HoldRow>, AppError> {
-    on_hold(&state, &caller, &raw, &body, |b| {
-        Ok(HoldCommand::Release { reason: b.reason })
-    })
-    .await
-}
-
-pub async fn request_seizure(
-    State(state): State<AppState>,
-    Authenticated(caller): Authenticated,
-    Path(raw): Path<String>,
-    body: Bytes,
-) -> Result<Json<HoldRow>, AppError> {
-    on_hold(&state, &caller, &raw, &body, |b| {
-        Ok(HoldCommand::RequestSeizure { reason: b.reason })
-    })
-    .await
-}
-
-pub async fn approve_seizure(
-    State(state): State<AppState>,
-    Authenticated(caller): Authenticated,
-    Path(raw): Path<String>,
-    body: Bytes,
-) -> Result<Json<HoldRow>, AppError> {
-    on_hold(&state, &caller, &raw, &body, |b| {
-        Ok(HoldCommand::ApproveSeizure { reason: b.reason })
-    })
-    .await
-}
-
-pub async fn refer(
-    State(state): State<AppState>,
-    Authenticated(caller): Authenticated,
-    Path(raw): Path<String>,
-    body: Bytes,
-) -> Result<Json<HoldRow>, AppError> {
-    on_hold(&state, &caller, &raw, &body, |b| {
-        Ok(HoldCommand::Refer {
-            agency: b.agency.unwrap_or_default(),
-            reason: b.reason,
-        })
-    })
-    .await
-}
-
-pub async fn hold_note(
-    State(state): State<AppState>,
-    Authenticated(caller): Authenticated,
-    Path(raw): Path<String>,
-    body: Bytes,
-) -> Result<Json<HoldRow>, AppError> {
-    on_hold(&state, &caller, &raw, &body, |b| {
-        Ok(HoldCommand::Note { text: b.text })
-    })
-    .await
-}
-
-pub async fn pause(
-    State(state): State<AppState>,
-    Authenticated(caller): Authenticated,
-    Path(raw): Path<String>,
-    body: Bytes,
-) -> Result<Json<HoldRow>, AppError> {
-    on_hold(&state, &caller, &raw, &body, |b| {
-        Ok(HoldCommand::Pause { reason: b.reason })
-    })
-    .await
-}
-
-pub async fn resume(
-    State(state): State<AppState>,
-    Authenticated(caller): Authenticated,
-    Path(raw): Path<String>,
-    body: Bytes,
-) -> Result<Json<HoldRow>, AppError> {
-    on_hold(&state, &caller, &raw, &body, |_| Ok(HoldCommand::Resume)).await
-}
-
 /// `POST /api/v1/inspections` `{"hold_id", "kind", "priority"}`: 201 with the new inspection.
 pub async fn open_inspection(
     State(state): State<AppState>,
@@ -190,96 +184,6 @@ pub async fn open_inspection(
     let request: NewInspection = parse_required(&body)?;
     let row = db::open_inspection(&state.db.pool, &caller, &request, Utc::now()).await?;
     Ok((StatusCode::CREATED, Json(row)))
-}
-
-pub async fn claim(
-    State(state): State<AppState>,
-    Authenticated(caller): Authenticated,
-    Path(raw): Path<String>,
-    body: Bytes,
-) -> Result<Json<InspectionRow>, AppError> {
-    on_inspection(&state, &caller, &raw, &body, |_| {
-        Ok(InspectionCommand::Claim)
-    })
-    .await
-}
-
-pub async fn assign(
-    State(state): State<AppState>,
-    Authenticated(caller): Authenticated,
-    Path(raw): Path<String>,
-    body: Bytes,
-) -> Result<Json<InspectionRow>, AppError> {
-    on_inspection(&state, &caller, &raw, &body, |b| {
-        Ok(InspectionCommand::Assign {
-            officer_id: b.officer_id,
-        })
-    })
-    .await
-}
-
-pub async fn start(
-    State(state): State<AppState>,
-    Authenticated(caller): Authenticated,
-    Path(raw): Path<String>,
-    body: Bytes,
-) -> Result<Json<InspectionRow>, AppError> {
-    on_inspection(&state, &caller, &raw, &body, |_| {
-        Ok(InspectionCommand::Start)
-    })
-    .await
-}
-
-pub async fn complete(
-    State(state): State<AppState>,
-    Authenticated(caller): Authenticated,
-    Path(raw): Path<String>,
-    body: Bytes,
-) -> Result<Json<InspectionRow>, AppError> {
-    on_inspection(&state, &caller, &raw, &body, |b| {
-        let outcome = b.outcome.ok_or_else(|| {
-            AppError::invalid(
-                "outcome",
-                format!("say what was found: one of {}", Outcome::codes()),
-            )
-        })?;
-        Ok(InspectionCommand::Complete {
-            outcome,
-            notes: b.notes,
-            follow_up: b.follow_up,
-        })
-    })
-    .await
-}
-
-pub async fn cancel(
-    State(state): State<AppState>,
-    Authenticated(caller): Authenticated,
-    Path(raw): Path<String>,
-    body: Bytes,
-) -> Result<Json<InspectionRow>, AppError> {
-    on_inspection(&state, &caller, &raw, &body, |b| {
-        Ok(InspectionCommand::Cancel { reason: b.reason })
-    })
-    .await
-}
-
-pub async fn priority(
-    State(state): State<AppState>,
-    Authenticated(caller): Authenticated,
-    Path(raw): Path<String>,
-    body: Bytes,
-) -> Result<Json<InspectionRow>, AppError> {
-    on_inspection(&state, &caller, &raw, &body, |b| {
-        let priority = b.priority.ok_or_else(|| {
-            AppError::invalid("priority", format!("choose one of {}", Priority::codes()))
-        })?;
-        Ok(InspectionCommand::Priority {
-            priority,
-            reason: b.reason,
-        })
-    })
-    .await
 }
 
 /// `POST /api/v1/handover` `{"port", "from_officer_id", "to_officer_id" (or null), "reason"}`.

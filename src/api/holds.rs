@@ -11,24 +11,25 @@ use app::{
 use axum::{
     Json, Router,
     extract::{Path, RawQuery, State},
-    routing::{get, post},
+    routing::get,
 };
 use chrono::Utc;
 
 pub fn router() -> Router<AppState> {
+    use super::actions as a;
     Router::new()
-        .route("/holds", get(list).post(super::actions::place_hold))
+        .route("/holds", get(list).post(a::place_hold))
         .route("/holds/{id}", get(one))
-        .route("/holds/{id}/release", post(super::actions::release))
-        .route("/holds/{id}/seizure", post(super::actions::request_seizure))
+        .route("/holds/{id}/release", a::on_hold(a::release))
+        .route("/holds/{id}/seizure", a::on_hold(a::request_seizure))
         .route(
             "/holds/{id}/seizure/approve",
-            post(super::actions::approve_seizure),
+            a::on_hold(a::approve_seizure),
         )
-        .route("/holds/{id}/referral", post(super::actions::refer))
-        .route("/holds/{id}/notes", post(super::actions::hold_note))
-        .route("/holds/{id}/pause", post(super::actions::pause))
-        .route("/holds/{id}/resume", post(super::actions::resume))
+        .route("/holds/{id}/referral", a::on_hold(a::refer))
+        .route("/holds/{id}/notes", a::on_hold(a::note))
+        .route("/holds/{id}/pause", a::on_hold(a::pause))
+        .route("/holds/{id}/resume", a::on_hold(a::resume))
 }
 
 async fn list(

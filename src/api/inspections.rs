@@ -11,7 +11,7 @@ use app::{
 use axum::{
     Json, Router,
     extract::{RawQuery, State},
-    routing::{get, post},
+    routing::get,
 };
 use chrono::Utc;
 
@@ -19,12 +19,12 @@ pub fn router() -> Router<AppState> {
     use super::actions as a;
     Router::new()
         .route("/inspections", get(list).post(a::open_inspection))
-        .route("/inspections/{id}/claim", post(a::claim))
-        .route("/inspections/{id}/assign", post(a::assign))
-        .route("/inspections/{id}/start", post(a::start))
-        .route("/inspections/{id}/complete", post(a::complete))
-        .route("/inspections/{id}/cancel", post(a::cancel))
-        .route("/inspections/{id}/priority", post(a::priority))
+        .route("/inspections/{id}/claim", a::on_inspection(a::claim))
+        .route("/inspections/{id}/assign", a::on_inspection(a::assign))
+        .route("/inspections/{id}/start", a::on_inspection(a::start))
+        .route("/inspections/{id}/complete", a::on_inspection(a::complete))
+        .route("/inspections/{id}/cancel", a::on_inspection(a::cancel))
+        .route("/inspections/{id}/priority", a::on_inspection(a::priority))
 }
 
 async fn list(

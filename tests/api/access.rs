@@ -40,6 +40,18 @@ fn cookie_of(response: &reqwest::Response) -> Option<String> {
         .map(str::to_string)
 }
 
+/// A server function without arguments, called as `browser`, answering JSON.
+async fn call(browser: &reqwest::Client, url: String) -> Value {
+    browser
+        .post(url)
+        .send()
+        .await
+        .expect("request is sent")
+        .json()
+        .await
+        .expect("JSON body")
+}
+
 /// `boc_session=…` alone, to send back by hand.
 fn cookie_pair(set_cookie: &str) -> String {
     set_cookie.split(';').next().unwrap_or_default().to_string()
@@ -365,14 +377,7 @@ pub async fn sessions_are_server_side_and_end_when_they_should(backend: Backend)
     assert!(!set_cookie.contains("Secure"), "plain HTTP: {set_cookie}");
     assert!(!set_cookie.contains("officer"), "opaque: {set_cookie}");
     let first = cookie_pair(&set_cookie);
-    let me: Value = browser
-        .post(app.url("/rpc/whoami"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let me: Value = call(&browser, app.url("/rpc/whoami")).await;
     assert_eq!(me["username"], "s.officer");
     assert_eq!(
         browser.get(app.url("/")).send().await.unwrap().status(),
@@ -469,14 +474,7 @@ pub async fn sessions_are_server_side_and_end_when_they_should(backend: Backend)
     let (desk, stolen) = (client(true), client(true));
     app.sign_in(&desk, "s.two", &password).await;
     app.sign_in(&stolen, "s.two", &password).await;
-    let sessions: Value = desk
-        .post(app.url("/rpc/my_sessions"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let sessions: Value = call(&desk, app.url("/rpc/my_sessions")).await;
     let sessions = sessions.as_array().unwrap();
     assert_eq!(sessions.len(), 2);
     let other = sessions.iter().find(|s| s["current"] == false).unwrap();
@@ -652,14 +650,7 @@ pub async fn demo_mode_offers_personas_and_only_in_demo_mode(backend: Backend) {
     else {
         return;
     };
-    let personas: Value = client(false)
-        .post(demo.url("/rpc/demo_personas"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let personas: Value = call(&client(false), demo.url("/rpc/demo_personas")).await;
     let roles: Vec<&str> = personas
         .as_array()
         .unwrap()
@@ -678,14 +669,7 @@ pub async fn demo_mode_offers_personas_and_only_in_demo_mode(backend: Backend) {
         .await
         .unwrap();
     assert_eq!(ok.status(), StatusCode::OK);
-    let me: Value = browser
-        .post(demo.url("/rpc/whoami"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let me: Value = call(&browser, demo.url("/rpc/whoami")).await;
     assert_eq!(me["role"], "officer");
     // Only demo personas: not an account someone made.
     let refused = client(true)
@@ -700,14 +684,7 @@ pub async fn demo_mode_offers_personas_and_only_in_demo_mode(backend: Backend) {
     let Some(plain) = spawn_app_with(backend, 30).await else {
         return;
     };
-    let none: Value = client(false)
-        .post(plain.url("/rpc/demo_personas"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let none: Value = call(&client(false), plain.url("/rpc/demo_personas")).await;
     assert_eq!(none, serde_json::json!([]));
     let refused = client(true)
         .post(plain.url("/rpc/demo_sign_in"))
@@ -746,4 +723,39 @@ pub async fn bearer_tokens_stop_when_revoked(backend: Backend) {
     assert_eq!(revoked.status(), StatusCode::UNAUTHORIZED);
     let body: Value = revoked.json().await.unwrap();
     assert_eq!(body["error"]["code"], "unauthenticated");
+}
+
+pub async fn a_database_without_an_administrator_gets_one_once(backend: Backend) {
+    let Some(app) = spawn_app_with(backend, 0).await else {
+        return;
+    };
+    let password = border_ops::cli::first_administrator(&app.db)
+        .await
+        .unwrap()
+        .expect("an administrator is made");
+    assert!(password.len() >= 20, "generated, not a default");
+    let admin = accounts::check_credentials(&app.db.pool, "admin", &password)
+        .await
+        .unwrap()
+        .expect("the printed password signs in");
+    assert_eq!(admin.role, Role::Admin);
+    assert_eq!(
+        border_ops::cli::first_administrator(&app.db).await.unwrap(),
+        None,
+        "made once only"
+    );
+
+    // Demo personas are added to a database that lacks them, and only once.
+    border_ops::seed::personas(&app.db, Utc::now())
+        .await
+        .unwrap();
+    border_ops::seed::personas(&app.db, Utc::now())
+        .await
+        .unwrap();
+    assert_eq!(
+        app.scalar("select count(*) from accounts where demo = 1")
+            .await,
+        4,
+        "an admin already existed, so four personas are added"
+    );
 }

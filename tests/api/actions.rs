@@ -656,99 +656,59 @@ pub async fn random_actions_never_break_the_rules(backend: Backend) {
         let before = app
             .scalar("select count(*) from journal where entity <> 'access'")
             .await;
-        let result = match rng.gen_range(0..10) {
-            0 => engine::hold_action(
-                pool,
-                caller,
-                hold,
-                HoldCommand::Release {
-                    reason: "cleared".into(),
-                },
-                None,
-                Utc::now(),
-            )
-            .await
-            .map(|_| ()),
-            1 => engine::hold_action(
-                pool,
-                caller,
-                hold,
-                HoldCommand::RequestSeizure {
-                    reason: "found".into(),
-                },
-                None,
-                Utc::now(),
-            )
-            .await
-            .map(|_| ()),
-            2 => engine::hold_action(
-                pool,
-                caller,
-                hold,
-                HoldCommand::ApproveSeizure {
-                    reason: String::new(),
-                },
-                None,
-                Utc::now(),
-            )
-            .await
-            .map(|_| ()),
-            3 => engine::open_inspection(
-                pool,
-                caller,
-                &app::actions::NewInspection {
-                    hold_id: hold,
-                    kind: InspectionKind::Xray,
-                    priority: app::domain::Priority::Normal,
-                },
-                Utc::now(),
-            )
-            .await
-            .map(|i| {
-                inspection = Some(i.id);
+        let step = rng.gen_range(0..10);
+        let hold_command = match step {
+            0 => Some(HoldCommand::Release {
+                reason: "cleared".into(),
             }),
-            4..=8 if inspection.is_some() => {
-                let command = match rng.gen_range(0..6) {
-                    0 => InspectionCommand::Claim,
-                    1 => InspectionCommand::Start,
-                    2 => InspectionCommand::Complete {
-                        outcome: Outcome::NoFinding,
-                        notes: String::new(),
-                        follow_up: None,
-                    },
-                    3 => InspectionCommand::Cancel {
-                        reason: "duplicate".into(),
-                    },
-                    4 => InspectionCommand::Assign { officer_id: None },
-                    _ => InspectionCommand::Complete {
-                        outcome: Outcome::Seizure,
-                        notes: String::new(),
-                        follow_up: None,
-                    },
-                };
-                engine::inspection_action(
-                    pool,
-                    caller,
-                    inspection.unwrap(),
-                    command,
-                    None,
-                    Utc::now(),
-                )
+            1 => Some(HoldCommand::RequestSeizure {
+                reason: "found".into(),
+            }),
+            2 => Some(HoldCommand::ApproveSeizure {
+                reason: String::new(),
+            }),
+            4..=8 if inspection.is_some() => None,
+            3 => None,
+            _ => Some(HoldCommand::Note {
+                text: "looked again".into(),
+            }),
+        };
+        let result = if let Some(command) = hold_command {
+            engine::hold_action(pool, caller, hold, command, None, Utc::now())
                 .await
                 .map(|_| ())
-            }
-            _ => engine::hold_action(
-                pool,
-                caller,
-                hold,
-                HoldCommand::Note {
-                    text: "looked again".into(),
+        } else if step == 3 {
+            let request = app::actions::NewInspection {
+                hold_id: hold,
+                kind: InspectionKind::Xray,
+                priority: app::domain::Priority::Normal,
+            };
+            engine::open_inspection(pool, caller, &request, Utc::now())
+                .await
+                .map(|i| inspection = Some(i.id))
+        } else {
+            let command = match rng.gen_range(0..6) {
+                0 => InspectionCommand::Claim,
+                1 => InspectionCommand::Start,
+                2 => InspectionCommand::Complete {
+                    outcome: Outcome::NoFinding,
+                    notes: String::new(),
+                    follow_up: None,
                 },
-                None,
-                Utc::now(),
-            )
-            .await
-            .map(|_| ()),
+                3 => InspectionCommand::Cancel {
+                    reason: "duplicate".into(),
+                },
+                4 => InspectionCommand::Assign { officer_id: None },
+                _ => InspectionCommand::Complete {
+                    outcome: Outcome::Seizure,
+                    notes: String::new(),
+                    follow_up: None,
+                },
+            };
+            let id = inspection.expect("an inspection is open");
+            engine::inspection_action(pool, caller, id, command, None, Utc::now())
+                .await
+                .map(|_| ())
         };
         let after = app
             .scalar("select count(*) from journal where entity <> 'access'")

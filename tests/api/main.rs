@@ -7,7 +7,8 @@ mod actions;
 mod helpers;
 
 use access::{
-    bearer_tokens_stop_when_revoked, demo_mode_offers_personas_and_only_in_demo_mode,
+    a_database_without_an_administrator_gets_one_once, bearer_tokens_stop_when_revoked,
+    demo_mode_offers_personas_and_only_in_demo_mode,
     every_role_meets_the_same_authority_on_every_endpoint, failed_sign_ins_are_slowed_then_refused,
     sessions_are_server_side_and_end_when_they_should,
     sessions_time_out_and_cookies_are_secure_over_tls,
@@ -61,6 +62,7 @@ on_both_backends!(
     failed_sign_ins_are_slowed_then_refused,
     demo_mode_offers_personas_and_only_in_demo_mode,
     bearer_tokens_stop_when_revoked,
+    a_database_without_an_administrator_gets_one_once,
     holds_move_only_as_the_rules_allow,
     inspections_are_claimed_worked_and_completed,
     fifty_officers_claim_one_inspection_and_one_wins,

@@ -137,7 +137,11 @@ pub async fn create(
     .try_get("id")?;
     let after =
         json!({ "username": username, "role": new.role.code(), "ports": scope_text(&new.ports) });
-    journal(&mut tx, "account", id, "created", None, after, actor, now).await?;
+    record(
+        &mut tx,
+        NewEntry::administrative(now, actor, "account", id, "created", after),
+    )
+    .await?;
     tx.commit().await?;
     by_username(pool, &username).await
 }
@@ -197,37 +201,6 @@ pub async fn check_credentials(
 static DUMMY_HASH: std::sync::LazyLock<String> =
     std::sync::LazyLock::new(|| hash_password(&generate_password()).unwrap_or_default());
 
-/// Writes the journal entry of a change to an account or token, in the caller's transaction.
-#[allow(clippy::too_many_arguments)]
-async fn journal(
-    tx: &mut sqlx::AnyConnection,
-    entity: &str,
-    entity_id: i64,
-    action: &str,
-    before: Option<serde_json::Value>,
-    after: serde_json::Value,
-    actor: &str,
-    now: DateTime<Utc>,
-) -> Result<(), sqlx::Error> {
-    record(
-        tx,
-        NewEntry {
-            at: now,
-            actor,
-            entity,
-            entity_id: entity_id.to_string(),
-            shipment_id: None,
-            port_code: None,
-            action,
-            before,
-            after: Some(after),
-            reason: None,
-        },
-    )
-    .await
-    .map(|_| ())
-}
-
 /// Journals a change to an existing account, recording whether it was active before.
 async fn journal_account(
     tx: &mut sqlx::AnyConnection,
@@ -238,7 +211,8 @@ async fn journal_account(
     now: DateTime<Utc>,
 ) -> Result<(), sqlx::Error> {
     let before = Some(json!({ "active": account.active }));
-    journal(tx, "account", account.id, action, before, after, actor, now).await
+    let entry = NewEntry::administrative(now, actor, "account", account.id, action, after);
+    record(tx, entry.before(before)).await.map(|_| ())
 }
 
 /// Disables an account: it can no longer sign in, and its tokens stop working.
@@ -332,7 +306,11 @@ pub async fn issue_token(
     .await?
     .try_get("id")?;
     let after = json!({ "account": account.username, "label": label });
-    journal(&mut tx, "api_token", id, "issued", None, after, actor, now).await?;
+    record(
+        &mut tx,
+        NewEntry::administrative(now, actor, "api_token", id, "issued", after),
+    )
+    .await?;
     tx.commit().await?;
     Ok(token)
 }

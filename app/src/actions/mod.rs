@@ -128,6 +128,13 @@ pub struct OfficerLoad {
     pub overdue: i64,
 }
 
+impl OfficerLoad {
+    /// Items assigned or under way.
+    pub fn open(&self) -> i64 {
+        self.assigned + self.in_progress
+    }
+}
+
 #[server(prefix = "/rpc", endpoint = "place_hold", input = Json)]
 pub async fn place_hold(request: NewHold) -> Result<HoldRow, AppError> {
     let caller = crate::auth::server::current()?;

@@ -77,6 +77,21 @@ fn ReasonField(
     }
 }
 
+/// One action's button: enabled while `enabled` holds, doing `press` when pressed.
+#[component]
+fn ActButton(
+    label: &'static str,
+    #[prop(optional)] class: Option<&'static str>,
+    enabled: Signal<bool>,
+    press: impl Fn() + Send + Sync + 'static,
+) -> impl IntoView {
+    view! {
+        <button type="button" class=class disabled=move || !enabled.get() on:click=move |_| press()>
+            {label}
+        </button>
+    }
+}
+
 type HoldRun = (i64, HoldCommand, i64);
 type InspectionRun = (i64, InspectionCommand, i64);
 
@@ -163,6 +178,7 @@ fn HoldWork(
     let kind = RwSignal::new(InspectionKind::DocumentReview);
     let priority = RwSignal::new(Priority::Normal);
     let busy = move || run.pending().get() || open.pending().get();
+    let idle = move || !busy();
     let ok = move || reason_problem(&reason.get(), true).is_none() && !busy();
     let send = move |command: HoldCommand| {
         run.dispatch((id, command, version));
@@ -192,79 +208,67 @@ fn HoldWork(
                 {may(Act::ReleaseHold)
                     .then(|| {
                         view! {
-                            <button
-                                type="button"
-                                disabled=move || !ok()
-                                on:click=move |_| send(HoldCommand::Release {
+                            <ActButton
+                                label="Release"
+                                enabled=Signal::derive(ok)
+                                press=move || send(HoldCommand::Release {
                                     reason: text(),
                                 })
-                            >
-                                "Release"
-                            </button>
+                            />
                         }
                     })}
                 {(may(Act::RequestSeizure) && status != HoldStatus::SeizureRequested)
                     .then(|| {
                         view! {
-                            <button
-                                type="button"
+                            <ActButton
+                                label="Request seizure…"
                                 class="danger"
-                                disabled=move || !ok()
-                                on:click=move |_| confirm_seizure.set(true)
-                            >
-                                "Request seizure…"
-                            </button>
+                                enabled=Signal::derive(ok)
+                                press=move || confirm_seizure.set(true)
+                            />
                         }
                     })}
                 {(may(Act::ApproveSeizure) && status == HoldStatus::SeizureRequested)
                     .then(|| {
                         view! {
-                            <button
-                                type="button"
+                            <ActButton
+                                label="Approve seizure…"
                                 class="danger"
-                                disabled=busy
-                                on:click=move |_| confirm_seizure.set(true)
-                            >
-                                "Approve seizure…"
-                            </button>
+                                enabled=Signal::derive(idle)
+                                press=move || confirm_seizure.set(true)
+                            />
                         }
                     })}
                 {(may(Act::PauseHoldClock) && !paused)
                     .then(|| {
                         view! {
-                            <button
-                                type="button"
-                                disabled=move || !ok()
-                                on:click=move |_| send(HoldCommand::Pause {
+                            <ActButton
+                                label="Pause clock (waiting on trader)"
+                                enabled=Signal::derive(ok)
+                                press=move || send(HoldCommand::Pause {
                                     reason: text(),
                                 })
-                            >
-                                "Pause clock (waiting on trader)"
-                            </button>
+                            />
                         }
                     })}
                 {(may(Act::PauseHoldClock) && paused)
                     .then(|| {
                         view! {
-                            <button
-                                type="button"
-                                disabled=busy
-                                on:click=move |_| send(HoldCommand::Resume)
-                            >
-                                "Resume clock"
-                            </button>
+                            <ActButton
+                                label="Resume clock"
+                                enabled=Signal::derive(idle)
+                                press=move || send(HoldCommand::Resume)
+                            />
                         }
                     })}
                 {may(Act::AddNote)
                     .then(|| {
                         view! {
-                            <button
-                                type="button"
-                                disabled=move || !ok()
-                                on:click=move |_| send(HoldCommand::Note { text: text() })
-                            >
-                                "Add note"
-                            </button>
+                            <ActButton
+                                label="Add note"
+                                enabled=Signal::derive(ok)
+                                press=move || send(HoldCommand::Note { text: text() })
+                            />
                         }
                     })}
             </div>
@@ -439,27 +443,23 @@ fn InspectionWork(
                 {(may(Act::ClaimInspection) && status == InspectionStatus::Queued)
                     .then(|| {
                         view! {
-                            <button
-                                type="button"
+                            <ActButton
+                                label="Claim"
                                 class="primary"
-                                disabled=busy
-                                on:click=move |_| send(InspectionCommand::Claim)
-                            >
-                                "Claim"
-                            </button>
+                                enabled=Signal::derive(move || !busy())
+                                press=move || send(InspectionCommand::Claim)
+                            />
                         }
                     })}
                 {(may(Act::WorkInspection) && status == InspectionStatus::Assigned)
                     .then(|| {
                         view! {
-                            <button
-                                type="button"
+                            <ActButton
+                                label="Start"
                                 class="primary"
-                                disabled=busy
-                                on:click=move |_| send(InspectionCommand::Start)
-                            >
-                                "Start"
-                            </button>
+                                enabled=Signal::derive(move || !busy())
+                                press=move || send(InspectionCommand::Start)
+                            />
                         }
                     })}
             </div>
@@ -627,21 +627,8 @@ pub fn HandoverPage() -> impl IntoView {
                                         <option value="">"Choose an officer…"</option>
                                         {choices
                                             .iter()
-                                            .filter(|o| o.assigned + o.in_progress > 0)
-                                            .map(|o| {
-                                                view! {
-                                                    <option value=o
-                                                        .officer_id
-                                                        .to_string()>
-                                                        {format!(
-                                                            "{} ({}) · {} open",
-                                                            o.name,
-                                                            o.badge,
-                                                            o.assigned + o.in_progress,
-                                                        )}
-                                                    </option>
-                                                }
-                                            })
+                                            .filter(|o| o.open() > 0)
+                                            .map(crate::actions::page::officer_option)
                                             .collect_view()}
                                     </select>
                                 </label>
@@ -654,20 +641,7 @@ pub fn HandoverPage() -> impl IntoView {
                                         {choices
                                             .iter()
                                             .filter(|o| o.on_shift)
-                                            .map(|o| {
-                                                view! {
-                                                    <option value=o
-                                                        .officer_id
-                                                        .to_string()>
-                                                        {format!(
-                                                            "{} ({}) · {} open",
-                                                            o.name,
-                                                            o.badge,
-                                                            o.assigned + o.in_progress,
-                                                        )}
-                                                    </option>
-                                                }
-                                            })
+                                            .map(crate::actions::page::officer_option)
                                             .collect_view()}
                                     </select>
                                 </label>
@@ -709,6 +683,15 @@ pub fn HandoverPage() -> impl IntoView {
     }
 }
 
+/// One officer in a list to choose from: "Yasmin Roy (Y1025) · 3 open".
+pub fn officer_option(o: &OfficerLoad) -> impl IntoView + use<> {
+    view! {
+        <option value=o
+            .officer_id
+            .to_string()>{format!("{} ({}) · {} open", o.name, o.badge, o.open())}</option>
+    }
+}
+
 /// Officers of a port and their open work, so nobody is given more than they can carry.
 #[component]
 pub fn WorkloadTable(loads: Vec<OfficerLoad>) -> impl IntoView {
@@ -727,7 +710,7 @@ pub fn WorkloadTable(loads: Vec<OfficerLoad>) -> impl IntoView {
                 {loads
                     .into_iter()
                     .map(|o| {
-                        let heavy = o.assigned + o.in_progress >= 5;
+                        let heavy = o.open() >= 5;
                         let late = o.overdue > 0;
                         view! {
                             <tr class:heavy=heavy data-officer=o.officer_id>

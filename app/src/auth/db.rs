@@ -9,38 +9,8 @@ use crate::domain::{Action, PortScope, Role};
 use crate::error::AppError;
 use crate::journal::db::{NewEntry, record};
 use chrono::{DateTime, Utc};
-use serde_json::{Value, json};
+use serde_json::json;
 use sqlx::{Acquire, AnyConnection, AnyPool, Row};
-
-#[allow(clippy::too_many_arguments)]
-async fn journal(
-    conn: &mut AnyConnection,
-    entity: &str,
-    entity_id: &str,
-    action: &str,
-    after: Value,
-    actor: &str,
-    reason: Option<&str>,
-    now: DateTime<Utc>,
-) -> Result<(), sqlx::Error> {
-    record(
-        conn,
-        NewEntry {
-            at: now,
-            actor,
-            entity,
-            entity_id: entity_id.to_string(),
-            shipment_id: None,
-            port_code: None,
-            action,
-            before: None,
-            after: Some(after),
-            reason,
-        },
-    )
-    .await
-    .map(|_| ())
-}
 
 fn new_key() -> String {
     uuid::Uuid::new_v4().simple().to_string()
@@ -70,17 +40,9 @@ pub async fn open_session(
     .execute(&mut *tx)
     .await?;
     let after = json!({ "address": address, "user_agent": user_agent, "method": how });
-    journal(
-        &mut tx,
-        "session",
-        &key,
-        "signed_in",
-        after,
-        &account.username,
-        None,
-        now,
-    )
-    .await?;
+    let entry =
+        NewEntry::administrative(now, &account.username, "session", &key, "signed_in", after);
+    record(&mut tx, entry).await?;
     tx.commit().await?;
     Ok(key)
 }
@@ -150,17 +112,8 @@ pub async fn end_session(
             "ended"
         };
         let after = json!({ "reason": reason, "address": address });
-        journal(
-            &mut tx,
-            "session",
-            key,
-            action,
-            after,
-            actor,
-            Some(reason),
-            now,
-        )
-        .await?;
+        let entry = NewEntry::administrative(now, actor, "session", key, action, after);
+        record(&mut tx, entry.reason(Some(reason))).await?;
     }
     tx.commit().await?;
     Ok(ended)
@@ -265,17 +218,9 @@ pub async fn journal_refusal(
 ) -> Result<(), AppError> {
     let mut conn = pool.acquire().await?;
     let after = json!({ "action": action, "port": port, "address": caller.address });
-    journal(
-        &mut conn,
-        "access",
-        &caller.account.username,
-        "refused",
-        after,
-        &caller.account.username,
-        Some(reason),
-        now,
-    )
-    .await?;
+    let who = &caller.account.username;
+    let entry = NewEntry::administrative(now, who, "access", who, "refused", after);
+    record(&mut conn, entry.reason(Some(reason))).await?;
     Ok(())
 }
 
@@ -289,10 +234,8 @@ pub async fn journal_sign_in(
 ) -> Result<(), AppError> {
     let mut conn = pool.acquire().await?;
     let after = json!({ "address": address });
-    journal(
-        &mut conn, "sign_in", username, action, after, username, None, now,
-    )
-    .await?;
+    let entry = NewEntry::administrative(now, username, "sign_in", username, action, after);
+    record(&mut conn, entry).await?;
     Ok(())
 }
 
@@ -349,10 +292,8 @@ pub async fn record_failure(
         .execute(&mut *tx)
         .await?;
     let after = json!({ "address": address });
-    journal(
-        &mut tx, "sign_in", username, "failed", after, username, None, now,
-    )
-    .await?;
+    let entry = NewEntry::administrative(now, username, "sign_in", username, "failed", after);
+    record(&mut tx, entry).await?;
     tx.commit().await?;
     Ok(())
 }

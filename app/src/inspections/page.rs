@@ -497,20 +497,7 @@ pub fn InspectionTable(
                                                     .officers
                                                     .iter()
                                                     .filter(|o| Some(o.officer_id) != current)
-                                                    .map(|o| {
-                                                        view! {
-                                                            <option value=o
-                                                                .officer_id
-                                                                .to_string()>
-                                                                {format!(
-                                                                    "{} ({}) · {} open",
-                                                                    o.name,
-                                                                    o.badge,
-                                                                    o.assigned + o.in_progress,
-                                                                )}
-                                                            </option>
-                                                        }
-                                                    })
+                                                    .map(crate::actions::page::officer_option)
                                                     .collect_view();
                                                 view! {
                                                     <select

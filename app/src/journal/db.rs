@@ -21,6 +21,40 @@ pub struct NewEntry<'a> {
     pub reason: Option<&'a str>,
 }
 
+impl<'a> NewEntry<'a> {
+    /// An entry about the product's own records (an account, a token, a session, an access
+    /// decision): no goods and no port involved.
+    pub fn administrative(
+        at: DateTime<Utc>,
+        actor: &'a str,
+        entity: &'a str,
+        entity_id: impl ToString,
+        action: &'a str,
+        after: serde_json::Value,
+    ) -> Self {
+        Self {
+            at,
+            actor,
+            entity,
+            entity_id: entity_id.to_string(),
+            shipment_id: None,
+            port_code: None,
+            action,
+            before: None,
+            after: Some(after),
+            reason: None,
+        }
+    }
+
+    pub fn before(self, before: Option<serde_json::Value>) -> Self {
+        Self { before, ..self }
+    }
+
+    pub fn reason(self, reason: Option<&'a str>) -> Self {
+        Self { reason, ..self }
+    }
+}
+
 /// Appends one entry and returns its sequence number.
 #[tracing::instrument(skip_all, fields(entity = entry.entity, action = entry.action))]
 pub async fn record(conn: &mut AnyConnection, entry: NewEntry<'_>) -> Result<i64, sqlx::Error> {
