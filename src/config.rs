@@ -21,6 +21,29 @@ pub struct Config {
     pub max_connections: u32,
     pub leptos: LeptosOptions,
     pub auth: AuthSettings,
+    pub live: LiveSettings,
+}
+
+/// The live stream: how far a stream may fall behind the broadcast before it catches up from
+/// the database (`LIVE_BUFFER` events), and how far back a reconnecting browser is replayed
+/// before it is told to reload instead (`LIVE_REPLAY_LIMIT` journal entries).
+#[derive(Debug, Clone)]
+pub struct LiveSettings {
+    pub buffer: usize,
+    pub replay_limit: i64,
+    /// How often the journal is read without being told of a commit (`LIVE_POLL_MS`); by
+    /// default 100 ms on SQLite, 500 ms on PostgreSQL (where notifications do the work).
+    pub poll: Option<Duration>,
+}
+
+impl Default for LiveSettings {
+    fn default() -> Self {
+        Self {
+            buffer: 1024,
+            replay_limit: app::live::hub::DEFAULT_REPLAY_LIMIT,
+            poll: None,
+        }
+    }
 }
 
 fn env_number(name: &str) -> anyhow::Result<Option<u64>> {
@@ -58,6 +81,15 @@ impl Config {
                     .unwrap_or(defaults.absolute),
                 secure_cookies: std::env::var("SECURE_COOKIES").as_deref() == Ok("true"),
                 ..defaults
+            },
+            live: LiveSettings {
+                buffer: env_number("LIVE_BUFFER")?
+                    .map(|n| n.max(1) as usize)
+                    .unwrap_or(LiveSettings::default().buffer),
+                replay_limit: env_number("LIVE_REPLAY_LIMIT")?
+                    .map(|n| n as i64)
+                    .unwrap_or(LiveSettings::default().replay_limit),
+                poll: env_number("LIVE_POLL_MS")?.map(|ms| Duration::from_millis(ms.max(10))),
             },
         })
     }

@@ -3,7 +3,7 @@
 
 use crate::config::Config;
 use crate::security::PageNonce;
-use app::{App, db::Db, shell, state::AppState};
+use app::{App, db::Db, live::hub::LiveHub, shell, state::AppState};
 use axum::Router;
 use leptos::prelude::{provide_context, use_context};
 use leptos_axum::{LeptosRoutes, file_and_error_handler_with_context, generate_route_list};
@@ -27,10 +27,18 @@ impl Application {
 
     /// Assembles the routes over an already migrated database.
     pub async fn with_db(config: Config, db: Db, listener: TcpListener) -> anyhow::Result<Self> {
+        let live = LiveHub::start(
+            &db,
+            config.live.buffer,
+            config.live.replay_limit,
+            config.live.poll,
+        )
+        .await?;
         let state = AppState {
             db,
             leptos_options: config.leptos.clone(),
             auth: config.auth.clone(),
+            live,
         };
         let router = router(state.clone()).await?;
         Ok(Self {
@@ -57,6 +65,13 @@ impl Application {
         let service = self
             .router
             .into_make_service_with_connect_info::<SocketAddr>();
+        // Open live streams never end by themselves: close them first, so that the graceful
+        // shutdown finishes in-flight requests and exits (browsers reconnect elsewhere).
+        let live = self.state.live.clone();
+        let shutdown = async move {
+            shutdown.await;
+            live.close();
+        };
         axum::serve(self.listener, service)
             .with_graceful_shutdown(shutdown)
             .await?;

@@ -7,6 +7,7 @@ use crate::board::OverviewPage;
 use crate::components::clock::{HeaderClock, provide_clock};
 use crate::holds::page::HoldsPage;
 use crate::inspections::page::InspectionsPage;
+use crate::live::client::{LiveIndicator, StaleNotice, provide_live, use_live};
 use crate::ports::page::PortPage;
 use crate::shipments::page::ShipmentPage;
 use leptos::prelude::*;
@@ -42,6 +43,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 pub fn App() -> impl IntoView {
     provide_meta_context();
     provide_clock();
+    provide_live();
+    let live = use_live();
     let me = use_me();
     view! {
         <Stylesheet id="leptos" href="/pkg/border-ops.css" />
@@ -79,6 +82,7 @@ pub fn App() -> impl IntoView {
                             })
                     })}
                 </Suspense>
+                <LiveIndicator />
                 <HeaderClock />
                 <Suspense>
                     {move || Suspend::new(async move {
@@ -86,7 +90,8 @@ pub fn App() -> impl IntoView {
                     })}
                 </Suspense>
             </header>
-            <main id="main">
+            <main id="main" class:stale=move || live.connection.get().is_stale()>
+                <StaleNotice />
                 // Async rendering waits for the data before the first byte, so a page's HTTP
                 // status (404 for an unknown shipment, 422 for a bad filter) is the real one
                 // and the wall screen never paints a half-loaded board.

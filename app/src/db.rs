@@ -62,16 +62,20 @@ impl Db {
             }
             // WAL lets the board read while a writer commits; NORMAL sync is durable across a
             // process crash, which is what an embedded single-node store needs.
-            options = options.after_connect(|conn, _meta| {
-                Box::pin(async move {
-                    conn.execute(
-                        "pragma journal_mode = wal; pragma synchronous = normal; \
+            // A file does not drop connections: no ping before each use (a round trip to the
+            // connection's thread that every query would otherwise pay).
+            options = options
+                .test_before_acquire(false)
+                .after_connect(|conn, _meta| {
+                    Box::pin(async move {
+                        conn.execute(
+                            "pragma journal_mode = wal; pragma synchronous = normal; \
                          pragma foreign_keys = on; pragma busy_timeout = 10000;",
-                    )
-                    .await?;
-                    Ok(())
-                })
-            });
+                        )
+                        .await?;
+                        Ok(())
+                    })
+                });
         }
         let url = if backend == Backend::Sqlite && !url.contains("mode=") {
             format!("{url}{}mode=rwc", if url.contains('?') { '&' } else { '?' })
@@ -109,6 +113,11 @@ impl Db {
         }
     }
 
+    /// The URL connected to.
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
     pub async fn migrate(&self) -> Result<(), sqlx::migrate::MigrateError> {
         match self.backend {
             Backend::Sqlite => SQLITE_MIGRATIONS.run(&self.pool).await,
@@ -126,6 +135,14 @@ impl Db {
 /// under load that polling, not the work, sets the tail latency. Writers to one SQLite
 /// database therefore queue here first (in arrival order), so each finds the database free.
 /// PostgreSQL locks rows itself: no queue.
+/// Whether the pool is on SQLite.
+pub fn is_sqlite(pool: &AnyPool) -> bool {
+    pool.connect_options()
+        .database_url
+        .as_str()
+        .starts_with("sqlite:")
+}
+
 pub async fn writer_turn(pool: &AnyPool) -> Option<tokio::sync::OwnedMutexGuard<()>> {
     use std::collections::HashMap;
     use std::sync::{Arc, LazyLock, Mutex};

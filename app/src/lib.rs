@@ -15,6 +15,7 @@ pub mod error;
 pub mod holds;
 pub mod inspections;
 pub mod journal;
+pub mod live;
 pub mod paging;
 pub mod ports;
 pub mod shipments;

@@ -10,6 +10,7 @@ pub struct AppState {
     pub db: Db,
     pub leptos_options: LeptosOptions,
     pub auth: crate::auth::server::AuthSettings,
+    pub live: crate::live::hub::LiveHub,
 }
 
 /// The state inside a server function or a component rendered on the server.

@@ -2,11 +2,15 @@
 //! they share the filters and queries of the board pages, so the two cannot disagree.
 
 use app::{AppError, state::AppState};
-use axum::{Router, routing::post};
+use axum::{
+    Router,
+    routing::{get, post},
+};
 
 mod actions;
 mod holds;
 mod inspections;
+mod live;
 mod ports;
 mod shipments;
 
@@ -17,6 +21,7 @@ pub fn router() -> Router<AppState> {
         .merge(inspections::router())
         .merge(shipments::router())
         .route("/handover", post(actions::handover))
+        .route("/live", get(live::live))
         .fallback(|| async { AppError::not_found("this API endpoint") })
 }
 

@@ -21,6 +21,8 @@ pub struct TestApp {
     pub db: Db,
     /// Sends the bearer token of a viewer account (`test.reader`) with every request.
     pub client: reqwest::Client,
+    /// The live pump of the server, for its counters.
+    pub live: app::live::hub::LiveHub,
     _dir: Option<TempDir>,
 }
 
@@ -107,11 +109,13 @@ pub async fn spawn_app_configured(
         .await
         .expect("the application assembles");
     let address = format!("http://{}", app.local_addr().expect("address"));
+    let live = app.state().live.clone();
     tokio::spawn(app.run_until_stopped(std::future::pending()));
     let mut app = TestApp {
         address,
         db,
         client: reqwest::Client::new(),
+        live,
         _dir: dir,
     };
     app.account("test.reader", Role::Viewer, "all").await;

@@ -5,6 +5,7 @@ mod access;
 mod accounts;
 mod actions;
 mod helpers;
+mod live;
 
 use access::{
     a_database_without_an_administrator_gets_one_once, bearer_tokens_stop_when_revoked,
@@ -22,6 +23,11 @@ use actions::{
 };
 
 use helpers::{Backend, TestApp, spawn_app, spawn_app_with};
+use live::{
+    a_client_too_far_behind_is_told_to_reload, a_lagging_stream_catches_up_from_the_database,
+    a_reconnecting_client_gets_every_change_once_in_order, each_account_sees_only_what_it_may_read,
+    shutdown_ends_open_streams,
+};
 use serde_json::Value;
 use std::collections::HashSet;
 
@@ -67,7 +73,17 @@ on_both_backends!(
     inspections_are_claimed_worked_and_completed,
     fifty_officers_claim_one_inspection_and_one_wins,
     random_actions_never_break_the_rules,
+    a_reconnecting_client_gets_every_change_once_in_order,
+    a_lagging_stream_catches_up_from_the_database,
+    a_client_too_far_behind_is_told_to_reload,
+    each_account_sees_only_what_it_may_read,
+    shutdown_ends_open_streams,
 );
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_processes_share_one_stream_on_postgres() {
+    live::two_processes_share_one_stream_on_postgres().await
+}
 
 async fn app(backend: Backend) -> Option<TestApp> {
     spawn_app(backend).await

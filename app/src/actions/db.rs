@@ -16,7 +16,7 @@ use super::{
 use crate::auth::server::Caller;
 use crate::domain::clock::{local_time_short, to_millis};
 use crate::domain::rules::{HoldAction, InspectionAction};
-use crate::domain::{Action, HoldStatus, InspectionKind, InspectionStatus, Outcome};
+use crate::domain::{Action, HoldStatus, InspectionKind, InspectionStatus, Outcome, Priority};
 use crate::error::AppError;
 use crate::holds::{HoldRow, db as holds};
 use crate::inspections::{InspectionRow, db as inspections};
@@ -24,6 +24,7 @@ use crate::journal::db::{NewEntry, record};
 use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
 use sqlx::{Acquire, AnyConnection, AnyPool, Row};
+use sqlx::{Arguments, any::AnyArguments};
 
 /// How an account signs its changes in holds and inspections: "Yasmin Roy (Y1025)".
 fn signature(caller: &Caller) -> String {
@@ -89,22 +90,71 @@ async fn journal(
     entry: Entry<'_>,
     now: DateTime<Utc>,
 ) -> Result<i64, sqlx::Error> {
-    record(
-        conn,
-        NewEntry {
-            at: now,
-            actor: &caller.account.username,
-            entity: entry.entity,
-            entity_id: entry.id.to_string(),
-            shipment_id: Some(entry.shipment_id),
-            port_code: Some(entry.port),
-            action: entry.action,
-            before: Some(entry.before),
-            after: Some(entry.after),
-            reason: entry.reason.filter(|r| !r.is_empty()),
-        },
-    )
-    .await
+    record(conn, new_entry(caller, entry, now)).await
+}
+
+fn new_entry<'a>(caller: &'a Caller, entry: Entry<'a>, now: DateTime<Utc>) -> NewEntry<'a> {
+    NewEntry {
+        at: now,
+        actor: &caller.account.username,
+        entity: entry.entity,
+        entity_id: entry.id.to_string(),
+        shipment_id: Some(entry.shipment_id),
+        port_code: Some(entry.port),
+        action: entry.action,
+        before: Some(entry.before),
+        after: Some(entry.after),
+        reason: entry.reason.filter(|r| !r.is_empty()),
+    }
+}
+
+/// Applies a conditional update (its parameters `$1…$n` in `args`) together with its journal
+/// entry, in one round trip to the database: on SQLite one batch, `begin immediate; update;
+/// insert … where changes() = 1; commit`, inside the writer's turn; on PostgreSQL one
+/// statement, the update as a data-modifying CTE feeding the insert. The batch runs as its own
+/// task, so that a caller who goes away (a closed tab) cannot cut it off halfway.
+/// Returns whether the update matched a row; when it did not, nothing was written.
+async fn update_with_entry(
+    pool: &AnyPool,
+    update: &'static str,
+    mut args: AnyArguments<'static>,
+    entry: NewEntry<'_>,
+) -> Result<bool, AppError> {
+    use crate::journal::db::{INSERT_COLUMNS, add_arguments, placeholders};
+    let values = placeholders(args.len() + 1);
+    add_arguments(&mut args, &entry)?;
+    let sqlite = crate::db::is_sqlite(pool);
+    let sql = if sqlite {
+        format!(
+            "begin immediate; {update}; insert into journal ({INSERT_COLUMNS}) \
+             select {values} where changes() = 1; commit"
+        )
+    } else {
+        format!(
+            "with changed as ({update} returning 1) \
+             insert into journal ({INSERT_COLUMNS}) select {values} from changed"
+        )
+    };
+    let pool = pool.clone();
+    let batch = tokio::spawn(async move {
+        let turn = crate::db::writer_turn(&pool).await;
+        let mut conn = pool.acquire().await?;
+        let result = sqlx::query_with(&sql, args).execute(&mut *conn).await;
+        if result.is_err() && sqlite {
+            // A statement of the batch failed: end its transaction before the connection
+            // goes back to the pool.
+            let _ = sqlx::query("rollback").execute(&mut *conn).await;
+        }
+        drop(conn);
+        drop(turn);
+        Ok::<_, AppError>(result?.rows_affected() > 0)
+    });
+    batch.await.map_err(|e| {
+        tracing::error!(error = %e, "an action's write task failed");
+        AppError::Internal {
+            reference: "write-task".into(),
+        }
+    })?
 }
 
 /// The sentence for a hold action the rules refuse, naming who closed the hold and when.
@@ -530,53 +580,57 @@ async fn insert_inspection(
     .try_get("id")
 }
 
-/// The caller's officer on the roster, linking (or adding) one on first use: by badge when
-/// the roster has it, otherwise a new officer of `port`.
+/// The officer on the roster already linked to the caller's account, if any. Read before a
+/// write transaction begins: the link, once made, never changes.
+async fn linked_officer(pool: &AnyPool, caller: &Caller) -> Result<Option<i64>, AppError> {
+    Ok(sqlx::query("select officer_id from accounts where id = $1")
+        .bind(caller.account.id)
+        .fetch_one(pool)
+        .await?
+        .try_get("officer_id")?)
+}
+
+/// The caller's officer on the roster: `linked` when the account has one, otherwise linked
+/// (or added) now, inside the action's transaction: by badge when the roster has it,
+/// otherwise a new officer of `port`.
 async fn officer_of(
     conn: &mut AnyConnection,
     caller: &Caller,
+    linked: Option<i64>,
     port: &str,
 ) -> Result<i64, AppError> {
-    let linked: Option<i64> = sqlx::query("select officer_id from accounts where id = $1")
-        .bind(caller.account.id)
-        .fetch_one(&mut *conn)
-        .await?
-        .try_get("officer_id")?;
+    if let Some(id) = linked {
+        return Ok(id);
+    }
     let badge = caller
         .account
         .badge
         .clone()
         .unwrap_or_else(|| caller.account.username.to_uppercase());
-    let id = match linked {
+    let known: Option<i64> = sqlx::query("select id from officers where badge = $1")
+        .bind(&badge)
+        .fetch_optional(&mut *conn)
+        .await?
+        .map(|r| r.try_get("id"))
+        .transpose()?;
+    let id = match known {
         Some(id) => id,
-        None => {
-            let known: Option<i64> = sqlx::query("select id from officers where badge = $1")
-                .bind(&badge)
-                .fetch_optional(&mut *conn)
-                .await?
-                .map(|r| r.try_get("id"))
-                .transpose()?;
-            let id = match known {
-                Some(id) => id,
-                None => sqlx::query(
-                    "insert into officers (name, badge, home_port, on_shift) \
-                     values ($1, $2, $3, 1) returning id",
-                )
-                .bind(&caller.account.display_name)
-                .bind(&badge)
-                .bind(port)
-                .fetch_one(&mut *conn)
-                .await?
-                .try_get("id")?,
-            };
-            sqlx::query("update accounts set officer_id = $1 where id = $2")
-                .bind(id)
-                .bind(caller.account.id)
-                .execute(&mut *conn)
-                .await?;
-            id
-        }
+        None => sqlx::query(
+            "insert into officers (name, badge, home_port, on_shift) \
+             values ($1, $2, $3, 1) returning id",
+        )
+        .bind(&caller.account.display_name)
+        .bind(&badge)
+        .bind(port)
+        .fetch_one(&mut *conn)
+        .await?
+        .try_get("id")?,
     };
+    sqlx::query("update accounts set officer_id = $1 where id = $2 and officer_id is null")
+        .bind(id)
+        .bind(caller.account.id)
+        .execute(&mut *conn)
+        .await?;
     Ok(id)
 }
 
@@ -639,23 +693,42 @@ pub async fn inspection_action(
         };
         AppError::Conflict { message }
     };
+    let not_yours = || AppError::Conflict {
+        message: format!("{what} is assigned to {}, not to you", holder(&inspection)),
+    };
     let mut status = inspection.status;
     let mut officer = inspection.assigned_officer.as_ref().map(|o| o.id);
     let mut priority = inspection.priority;
     let mut due = inspection.due_at;
     let mut outcome = inspection.outcome;
     let journal_action;
+    let started = matches!(command, InspectionCommand::Start);
+    let finished = matches!(
+        command,
+        InspectionCommand::Complete { .. } | InspectionCommand::Cancel { .. }
+    );
+    // What can be read before the write begins is read here, so that the writer's turn holds
+    // only the writes: the caller's officer (a link that never changes once made) and the
+    // hold when the work changes it (its update is conditional on the version read).
+    let linked = match command {
+        InspectionCommand::Claim | InspectionCommand::Start => linked_officer(pool, caller).await?,
+        _ => None,
+    };
+    let hold = if started || matches!(command, InspectionCommand::Complete { .. }) {
+        Some(holds::by_id(pool, inspection.hold_id).await?)
+    } else {
+        None
+    };
 
-    let turn = crate::db::writer_turn(pool).await;
-    let mut conn = pool.acquire().await?;
-    let mut tx = conn.begin().await?;
+    // The rules first, from what was read: nothing is written when they refuse.
     match &command {
         InspectionCommand::Claim => {
             if inspection.status != InspectionStatus::Queued {
                 return Err(refuse(transition));
             }
             status = InspectionStatus::Assigned;
-            officer = Some(officer_of(&mut tx, caller, &inspection.port_code).await?);
+            // An account not yet on the roster is linked inside the transaction below.
+            officer = linked;
             journal_action = "claimed";
         }
         InspectionCommand::Assign { officer_id } => {
@@ -666,7 +739,7 @@ pub async fn inspection_action(
             if let Some(target) = officer_id {
                 let row = sqlx::query("select home_port, name from officers where id = $1")
                     .bind(target)
-                    .fetch_optional(&mut *tx)
+                    .fetch_optional(pool)
                     .await?
                     .ok_or_else(|| AppError::not_found(format!("officer #{target}")))?;
                 let home: String = row.try_get("home_port")?;
@@ -692,11 +765,8 @@ pub async fn inspection_action(
                 .status
                 .next(transition)
                 .map_err(|_| refuse(transition))?;
-            let mine = officer_of(&mut tx, caller, &inspection.port_code).await?;
-            if officer != Some(mine) {
-                return Err(AppError::Conflict {
-                    message: format!("{what} is assigned to {}, not to you", holder(&inspection)),
-                });
+            if linked.is_some() && officer != linked {
+                return Err(not_yours());
             }
             journal_action = "started";
         }
@@ -750,123 +820,188 @@ pub async fn inspection_action(
             journal_action = "priority_changed";
         }
     }
-    let started = matches!(command, InspectionCommand::Start);
-    let finished = matches!(
-        command,
-        InspectionCommand::Complete { .. } | InspectionCommand::Cancel { .. }
-    );
-    let updated = sqlx::query(
-        "update inspections set status = $1, assigned_officer_id = $2, priority_rank = $3, \
-         due_at = $4, outcome = $5, \
-         started_at = case when $6 = 1 then $7 else started_at end, \
-         completed_at = case when $8 = 1 then $7 else completed_at end, \
-         version = version + 1 where id = $9 and version = $10",
-    )
-    .bind(status.code())
-    .bind(officer)
-    .bind(priority.rank())
-    .bind(to_millis(due))
-    .bind(outcome.map(|o| o.code()))
-    .bind(i64::from(started))
-    .bind(to_millis(now))
-    .bind(i64::from(finished))
-    .bind(id)
-    .bind(inspection.version)
-    .execute(&mut *tx)
-    .await?
-    .rows_affected();
-    if updated == 0 {
-        // Roll back and give the connection back before reading what won.
-        drop(tx);
-        drop(conn);
-        drop(turn);
-        let current = inspections::by_id(pool, id).await?;
-        if matches!(command, InspectionCommand::Claim) && current.assigned_officer.is_some() {
-            return Err(AppError::Conflict {
-                message: format!("{what} is already claimed by {}", holder(&current)),
-            });
+    // What the work means for the hold (decided on the hold as read; its update is
+    // conditional on that version).
+    let hold_change = match (&command, hold.as_ref()) {
+        (InspectionCommand::Start, Some(hold)) if hold.status == HoldStatus::Placed => {
+            Some((hold, HoldStatus::Examination, None))
         }
-        let who = last_actor(pool, "inspection", id).await;
-        return Err(stale(&what, &current, who.as_deref()));
-    }
-    // The hold is read only when the work changes it.
-    let hold = if started || matches!(command, InspectionCommand::Complete { .. }) {
-        Some(holds::by_id(&mut *tx, inspection.hold_id).await?)
-    } else {
-        None
+        (
+            InspectionCommand::Complete {
+                outcome: Outcome::Seizure,
+                ..
+            },
+            Some(hold),
+        ) if hold.status.next(HoldAction::RequestSeizure).is_ok() => Some((
+            hold,
+            HoldStatus::SeizureRequested,
+            Some(caller.account.username.as_str()),
+        )),
+        _ => None,
     };
-    let mut after = json!({
-        "status": status.code(),
-        "officer_id": officer,
-        "priority": priority.code(),
-        "version": inspection.version + 1,
-    });
-    if let Some(o) = outcome {
-        after["outcome"] = json!(o.code());
-    }
-    // What the work means for the hold, in the same transaction.
-    if let Some(hold) = hold
-        .as_ref()
-        .filter(|h| started && h.status == HoldStatus::Placed)
-    {
-        after["hold"] = hold_follows(&mut tx, hold, HoldStatus::Examination, None).await?;
-    }
-    if let (
-        InspectionCommand::Complete {
-            outcome: result,
-            follow_up,
-            ..
-        },
-        Some(hold),
-    ) = (&command, hold.as_ref())
-    {
-        match result {
-            Outcome::Seizure if hold.status.next(HoldAction::RequestSeizure).is_ok() => {
-                after["hold"] = hold_follows(
-                    &mut tx,
-                    hold,
-                    HoldStatus::SeizureRequested,
-                    Some(&caller.account.username),
-                )
-                .await?;
-            }
-            Outcome::Inconclusive => {
-                if let Some(kind) = follow_up {
-                    let next =
-                        insert_inspection(&mut tx, hold, *kind, priority, Some(id), now).await?;
-                    after["follow_up"] = json!({ "id": next, "kind": kind.code() });
-                }
-            }
-            _ => {}
-        }
-    }
+    let follow_up = match (&command, hold.as_ref()) {
+        (
+            InspectionCommand::Complete {
+                outcome: Outcome::Inconclusive,
+                follow_up: Some(kind),
+                ..
+            },
+            Some(hold),
+        ) => Some((hold, *kind)),
+        _ => None,
+    };
+    let needs_link =
+        linked.is_none() && matches!(command, InspectionCommand::Claim | InspectionCommand::Start);
     let before = json!({
         "status": inspection.status.code(),
         "officer_id": inspection.assigned_officer.as_ref().map(|o| o.id),
         "priority": inspection.priority.code(),
         "version": inspection.version,
     });
-    journal(
-        &mut tx,
-        caller,
-        Entry {
-            entity: "inspection",
-            id,
-            shipment_id: inspection.shipment_id,
-            port: &inspection.port_code,
-            action: journal_action,
-            before,
-            after,
-            reason: Some(&reason),
-        },
+    let after_of = |officer: Option<i64>| {
+        let mut after = json!({
+            "status": status.code(),
+            "officer_id": officer,
+            "priority": priority.code(),
+            "version": inspection.version + 1,
+        });
+        if let Some(o) = outcome {
+            after["outcome"] = json!(o.code());
+        }
+        after
+    };
+    let update = InspectionUpdate {
+        id,
+        seen: inspection.version,
+        status,
+        priority,
+        due,
+        outcome,
+        started,
+        finished,
         now,
-    )
-    .await?;
+    };
+    let entry = |after: Value| {
+        new_entry(
+            caller,
+            Entry {
+                entity: "inspection",
+                id,
+                shipment_id: inspection.shipment_id,
+                port: &inspection.port_code,
+                action: journal_action,
+                before: before.clone(),
+                after,
+                reason: Some(&reason),
+            },
+            now,
+        )
+    };
+
+    if !needs_link && hold_change.is_none() && follow_up.is_none() {
+        // The common case: the update and its journal entry alone, in one batch.
+        let changed = update_with_entry(
+            pool,
+            INSPECTION_UPDATE,
+            update.arguments(officer)?,
+            entry(after_of(officer)),
+        )
+        .await?;
+        if !changed {
+            return Err(lost_race(pool, &what, id, &command).await);
+        }
+        return inspections::by_id(pool, id).await;
+    }
+
+    let turn = crate::db::writer_turn(pool).await;
+    let mut conn = pool.acquire().await?;
+    let mut tx = conn.begin().await?;
+    if needs_link {
+        let mine = officer_of(&mut tx, caller, None, &inspection.port_code).await?;
+        match command {
+            InspectionCommand::Start if officer != Some(mine) => return Err(not_yours()),
+            InspectionCommand::Start => {}
+            _ => officer = Some(mine),
+        }
+    }
+    let updated = sqlx::query_with(INSPECTION_UPDATE, update.arguments(officer)?)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+    if updated == 0 {
+        // Roll back and give the connection back before reading what won.
+        drop(tx);
+        drop(conn);
+        drop(turn);
+        return Err(lost_race(pool, &what, id, &command).await);
+    }
+    let mut after = after_of(officer);
+    if let Some((hold, next, requested_by)) = hold_change {
+        after["hold"] = hold_follows(&mut tx, hold, next, requested_by).await?;
+    }
+    if let Some((hold, kind)) = follow_up {
+        let next = insert_inspection(&mut tx, hold, kind, priority, Some(id), now).await?;
+        after["follow_up"] = json!({ "id": next, "kind": kind.code() });
+    }
+    record(&mut tx, entry(after)).await?;
     tx.commit().await?;
     // Let the next writer in before reading back what was written.
     drop(conn);
     drop(turn);
     inspections::by_id(pool, id).await
+}
+
+/// The one update of an inspection's state, conditional on the version its actor saw.
+const INSPECTION_UPDATE: &str = "update inspections set status = $1, assigned_officer_id = $2, \
+     priority_rank = $3, due_at = $4, outcome = $5, \
+     started_at = case when $6 = 1 then $7 else started_at end, \
+     completed_at = case when $8 = 1 then $7 else completed_at end, \
+     version = version + 1 where id = $9 and version = $10";
+
+struct InspectionUpdate {
+    id: i64,
+    seen: i64,
+    status: InspectionStatus,
+    priority: Priority,
+    due: DateTime<Utc>,
+    outcome: Option<Outcome>,
+    started: bool,
+    finished: bool,
+    now: DateTime<Utc>,
+}
+
+impl InspectionUpdate {
+    fn arguments(&self, officer: Option<i64>) -> Result<AnyArguments<'static>, AppError> {
+        let mut args = AnyArguments::default();
+        let failed = |e: sqlx::error::BoxDynError| AppError::from(sqlx::Error::Encode(e));
+        args.add(self.status.code()).map_err(failed)?;
+        args.add(officer).map_err(failed)?;
+        args.add(self.priority.rank()).map_err(failed)?;
+        args.add(to_millis(self.due)).map_err(failed)?;
+        args.add(self.outcome.map(|o| o.code())).map_err(failed)?;
+        args.add(i64::from(self.started)).map_err(failed)?;
+        args.add(to_millis(self.now)).map_err(failed)?;
+        args.add(i64::from(self.finished)).map_err(failed)?;
+        args.add(self.id).map_err(failed)?;
+        args.add(self.seen).map_err(failed)?;
+        Ok(args)
+    }
+}
+
+/// Why a conditional update matched nothing: someone else acted first. Says who holds a
+/// claimed inspection, or returns the current record as stale.
+async fn lost_race(pool: &AnyPool, what: &str, id: i64, command: &InspectionCommand) -> AppError {
+    let current = match inspections::by_id(pool, id).await {
+        Ok(current) => current,
+        Err(e) => return e,
+    };
+    if matches!(command, InspectionCommand::Claim) && current.assigned_officer.is_some() {
+        return AppError::Conflict {
+            message: format!("{what} is already claimed by {}", holder(&current)),
+        };
+    }
+    let who = last_actor(pool, "inspection", id).await;
+    stale(what, &current, who.as_deref())
 }
 
 /// A change to a hold caused by work on its inspection. It is recorded in the inspection's

@@ -3,17 +3,18 @@
 use crate::components::clock::use_now;
 use crate::components::common::{Badge, ErrorNotice};
 use crate::domain::clock::zone;
+use crate::live::client::live_tick;
 use crate::ports::{Overview, PortSummary, TRAVELLER_WAIT_STANDARD_MIN, Totals, get_overview};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
 #[component]
 pub fn OverviewPage() -> impl IntoView {
-    let overview = Resource::new(|| (), |_| get_overview());
+    let overview = Resource::new(live_tick, |_| get_overview());
     view! {
         <Title text="" />
         <h1 class="visually-hidden">"Country overview"</h1>
-        <Suspense fallback=|| {
+        <Transition fallback=|| {
             view! { <p class="loading">"Loading the board…"</p> }
         }>
             {move || Suspend::new(async move {
@@ -22,7 +23,7 @@ pub fn OverviewPage() -> impl IntoView {
                     Err(error) => view! { <ErrorNotice error /> }.into_any(),
                 }
             })}
-        </Suspense>
+        </Transition>
     }
 }
 

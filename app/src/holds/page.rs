@@ -4,6 +4,7 @@ use super::{HoldFilter, HoldRow, HoldSort, StatusFilter, list_holds};
 use crate::components::clock::{DueIn, Dwell};
 use crate::components::common::{Badge, ErrorNotice, LocalTime, Pager, PortField};
 use crate::domain::{HoldReason, HoldStatus};
+use crate::live::client::{live_tick, use_live};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::{components::Form, hooks::use_query_map};
@@ -15,8 +16,8 @@ pub fn HoldsPage() -> impl IntoView {
         query.with(|q| HoldFilter::from_query(q.into_iter().map(|(k, v)| (k.as_ref(), v))))
     });
     let holds = Resource::new(
-        move || filter.get(),
-        |filter| async move {
+        move || (filter.get(), live_tick()),
+        |(filter, _)| async move {
             match filter {
                 Ok(filter) => list_holds(filter).await,
                 Err(e) => Err(e),
@@ -149,6 +150,7 @@ pub fn HoldTable(rows: Vec<HoldRow>, show_port: bool) -> impl IntoView {
     if rows.is_empty() {
         return view! { <p class="empty">"No holds match."</p> }.into_any();
     }
+    let live = use_live();
     view! {
         <table class="grid holds">
             <thead>
@@ -166,12 +168,13 @@ pub fn HoldTable(rows: Vec<HoldRow>, show_port: bool) -> impl IntoView {
             <tbody>
                 {rows
                     .into_iter()
-                    .map(|h| {
+                    .map(move |h| {
                         let clock = h.clock();
                         let active = h.status.is_active();
                         let shipment_href = format!("/shipments/{}", h.shipment_id);
+                        let id = h.id;
                         view! {
-                            <tr data-hold=h.id>
+                            <tr data-hold=h.id class:changed=move || live.changed("hold", id)>
                                 <td class="num">{format!("#{}", h.id)}</td>
                                 <td>
                                     <a href=shipment_href class="shipment-link">

@@ -4,6 +4,7 @@ use super::{InspectionFilter, InspectionRow, QueueStatus, list_inspections};
 use crate::components::clock::DueIn;
 use crate::components::common::{Badge, ErrorNotice, LocalTime, Pager, PortField};
 use crate::domain::{InspectionKind, InspectionStatus, Priority};
+use crate::live::client::{live_tick, use_live};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::{components::Form, hooks::use_query_map};
@@ -45,9 +46,10 @@ pub fn InspectionsPage() -> impl IntoView {
                 filter.get().ok().and_then(|f| f.port),
                 claim_run.version().get(),
                 assign_run.version().get(),
+                live_tick(),
             )
         },
-        |(port, _, _)| async move {
+        |(port, _, _, _)| async move {
             match port {
                 Some(port) => crate::actions::workload(port).await,
                 None => Ok(vec![]),
@@ -60,9 +62,10 @@ pub fn InspectionsPage() -> impl IntoView {
                 filter.get(),
                 claim_run.version().get(),
                 assign_run.version().get(),
+                live_tick(),
             )
         },
-        |(filter, _, _)| async move {
+        |(filter, _, _, _)| async move {
             match filter {
                 Ok(filter) => list_inspections(filter).await,
                 Err(e) => Err(e),
@@ -380,6 +383,7 @@ pub fn InspectionTable(
     if rows.is_empty() {
         return view! { <p class="empty">"No inspections match."</p> }.into_any();
     }
+    let live = use_live();
     view! {
         <table class="grid inspections">
             <thead>
@@ -409,8 +413,13 @@ pub fn InspectionTable(
                     .map(|i| {
                         let open = i.status.is_open();
                         let overdue = i.is_overdue(chrono::Utc::now());
+                        let id = i.id;
                         view! {
-                            <tr data-inspection=i.id class:overdue=overdue>
+                            <tr
+                                data-inspection=i.id
+                                class:overdue=overdue
+                                class:changed=move || live.changed("inspection", id)
+                            >
                                 <td>
                                     <Badge
                                         kind=format!("priority-{}", i.priority.code())

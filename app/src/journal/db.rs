@@ -4,7 +4,7 @@
 use super::JournalEntry;
 use crate::domain::clock::{from_millis, to_millis};
 use chrono::{DateTime, Utc};
-use sqlx::{Any, AnyConnection, Row, any::AnyRow};
+use sqlx::{Any, AnyConnection, Arguments, Row, any::AnyArguments, any::AnyRow};
 
 /// A change about to be recorded.
 #[derive(Debug, Clone)]
@@ -55,24 +55,49 @@ impl<'a> NewEntry<'a> {
     }
 }
 
+/// The columns an entry writes, in the order of [`add_arguments`].
+pub const INSERT_COLUMNS: &str =
+    "at, actor, entity, entity_id, shipment_id, port_code, action, before_json, after_json, reason";
+
+/// `$first, …, $first+9`: the placeholders of an entry's values.
+pub fn placeholders(first: usize) -> String {
+    (first..first + 10)
+        .map(|n| format!("${n}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Appends an entry's values to `args`, in the order of [`INSERT_COLUMNS`].
+pub fn add_arguments(
+    args: &mut AnyArguments<'static>,
+    entry: &NewEntry<'_>,
+) -> Result<(), sqlx::Error> {
+    let add = |result: Result<(), sqlx::error::BoxDynError>| result.map_err(sqlx::Error::Encode);
+    add(args.add(to_millis(entry.at)))?;
+    add(args.add(entry.actor.to_string()))?;
+    add(args.add(entry.entity.to_string()))?;
+    add(args.add(entry.entity_id.clone()))?;
+    add(args.add(entry.shipment_id))?;
+    add(args.add(entry.port_code.map(str::to_string)))?;
+    add(args.add(entry.action.to_string()))?;
+    add(args.add(entry.before.as_ref().map(|v| v.to_string())))?;
+    add(args.add(entry.after.as_ref().map(|v| v.to_string())))?;
+    add(args.add(entry.reason.map(str::to_string)))?;
+    Ok(())
+}
+
 /// Appends one entry and returns its sequence number.
 #[tracing::instrument(skip_all, fields(entity = entry.entity, action = entry.action))]
 pub async fn record(conn: &mut AnyConnection, entry: NewEntry<'_>) -> Result<i64, sqlx::Error> {
-    let row = sqlx::query(
-        "insert into journal (at, actor, entity, entity_id, shipment_id, port_code, action, \
-         before_json, after_json, reason) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) \
-         returning seq",
+    let mut args = AnyArguments::default();
+    add_arguments(&mut args, &entry)?;
+    let row = sqlx::query_with(
+        &format!(
+            "insert into journal ({INSERT_COLUMNS}) values ({}) returning seq",
+            placeholders(1)
+        ),
+        args,
     )
-    .bind(to_millis(entry.at))
-    .bind(entry.actor)
-    .bind(entry.entity)
-    .bind(entry.entity_id)
-    .bind(entry.shipment_id)
-    .bind(entry.port_code)
-    .bind(entry.action)
-    .bind(entry.before.map(|v| v.to_string()))
-    .bind(entry.after.map(|v| v.to_string()))
-    .bind(entry.reason)
     .fetch_one(conn)
     .await?;
     row.try_get(0)

@@ -6,6 +6,7 @@ use crate::components::common::{Badge, ErrorNotice, LocalTime};
 use crate::domain::clock::format_duration;
 use crate::holds::{HoldFilter, list_holds, page::HoldTable};
 use crate::inspections::{InspectionFilter, list_inspections, page::InspectionTable};
+use crate::live::client::live_tick;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -15,10 +16,13 @@ pub fn PortPage() -> impl IntoView {
     let params = use_params_map();
     let code =
         Memo::new(move |_| params.with(|p| p.get("code").unwrap_or_default().to_ascii_uppercase()));
-    let detail = Resource::new(move || code.get(), get_port);
+    let detail = Resource::new(
+        move || (code.get(), live_tick()),
+        |(code, _)| get_port(code),
+    );
     let holds = Resource::new(
-        move || code.get(),
-        |code| {
+        move || (code.get(), live_tick()),
+        |(code, _)| {
             list_holds(HoldFilter {
                 port: Some(code),
                 per_page: 10,
@@ -27,8 +31,8 @@ pub fn PortPage() -> impl IntoView {
         },
     );
     let queue = Resource::new(
-        move || code.get(),
-        |code| {
+        move || (code.get(), live_tick()),
+        |(code, _)| {
             list_inspections(InspectionFilter {
                 port: Some(code),
                 per_page: 10,
@@ -37,7 +41,7 @@ pub fn PortPage() -> impl IntoView {
         },
     );
     view! {
-        <Suspense fallback=|| {
+        <Transition fallback=|| {
             view! { <p class="loading">"Loading the port…"</p> }
         }>
             {move || Suspend::new(async move {
@@ -46,14 +50,14 @@ pub fn PortPage() -> impl IntoView {
                     Err(error) => view! { <ErrorNotice error /> }.into_any(),
                 }
             })}
-        </Suspense>
+        </Transition>
         <section class="panel">
             <h2>
                 "Longest holds " <a class="more" href=move || format!("/holds?port={}", code.get())>
                     "all holds at this port →"
                 </a>
             </h2>
-            <Suspense fallback=|| {
+            <Transition fallback=|| {
                 view! { <p class="loading">"Loading holds…"</p> }
             }>
                 {move || Suspend::new(async move {
@@ -64,7 +68,7 @@ pub fn PortPage() -> impl IntoView {
                         Err(_) => ().into_any(),
                     }
                 })}
-            </Suspense>
+            </Transition>
         </section>
         <section class="panel">
             <h2>
@@ -72,7 +76,7 @@ pub fn PortPage() -> impl IntoView {
                     "whole queue →"
                 </a>
             </h2>
-            <Suspense fallback=|| {
+            <Transition fallback=|| {
                 view! { <p class="loading">"Loading the queue…"</p> }
             }>
                 {move || Suspend::new(async move {
@@ -83,7 +87,7 @@ pub fn PortPage() -> impl IntoView {
                         Err(_) => ().into_any(),
                     }
                 })}
-            </Suspense>
+            </Transition>
         </section>
     }
 }

@@ -9,6 +9,7 @@ use crate::domain::Action;
 use crate::error::AppError;
 use crate::holds::page::HoldTable;
 use crate::inspections::page::InspectionTable;
+use crate::live::client::use_live;
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -20,9 +21,12 @@ pub fn ShipmentPage() -> impl IntoView {
     let id = Memo::new(move |_| params.with(|p| p.get("id").and_then(|v| v.parse::<i64>().ok())));
     let add = ServerAction::<AddNote>::new();
     let changed = RwSignal::new(0u64);
+    // Fetched again when this shipment (or its holds and inspections) changes anywhere.
+    let live = use_live();
+    let touched = Memo::new(move |_| id.get().and_then(|id| live.touched("shipment", id)));
     let detail = Resource::new(
-        move || (id.get(), add.version().get(), changed.get()),
-        |(id, _, _)| async move {
+        move || (id.get(), add.version().get(), changed.get(), touched.get()),
+        |(id, _, _, _)| async move {
             match id {
                 Some(id) if id > 0 => get_shipment(id).await,
                 _ => Err(AppError::invalid(
@@ -33,7 +37,7 @@ pub fn ShipmentPage() -> impl IntoView {
         },
     );
     view! {
-        <Suspense fallback=|| {
+        <Transition fallback=|| {
             view! { <p class="loading">"Loading the shipment…"</p> }
         }>
             {move || Suspend::new(async move {
@@ -42,7 +46,7 @@ pub fn ShipmentPage() -> impl IntoView {
                     Err(error) => view! { <ErrorNotice error /> }.into_any(),
                 }
             })}
-        </Suspense>
+        </Transition>
     }
 }
 

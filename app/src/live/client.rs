@@ -1,0 +1,318 @@
+//! The browser side of the live board: one `EventSource` per page follows `/api/v1/live`.
+//! Each change bumps [`Live::tick`] (at most every [`SETTLE_MS`]), and every resource of the
+//! board reads it, so what is on screen is fetched again in place; the changed records are
+//! remembered for a few seconds so their rows can be highlighted. The connection's state is
+//! shown in the header, and while it is not live the figures are marked stale. After a
+//! reconnection the stream replays what was missed and the page fetches again, so it ends
+//! exactly as current as a fresh load.
+
+use crate::components::clock::use_now;
+use chrono::{DateTime, Utc};
+use leptos::prelude::*;
+
+/// How long changes are gathered before the page fetches again.
+pub const SETTLE_MS: u64 = 150;
+/// How long a changed row stays highlighted.
+pub const HIGHLIGHT_SECONDS: i64 = 3;
+/// After this long without a connection, "reconnecting" becomes "offline".
+pub const OFFLINE_AFTER_SECONDS: i64 = 10;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Connection {
+    /// The page has just loaded: its figures are the server's, fresh.
+    Connecting,
+    Live,
+    /// Lost at `since`; the browser is trying again.
+    Reconnecting {
+        since: DateTime<Utc>,
+    },
+    /// Lost at `since` and not back after [`OFFLINE_AFTER_SECONDS`].
+    Offline {
+        since: DateTime<Utc>,
+    },
+}
+
+impl Connection {
+    /// Whether figures on screen may be out of date.
+    pub fn is_stale(self) -> bool {
+        matches!(
+            self,
+            Connection::Reconnecting { .. } | Connection::Offline { .. }
+        )
+    }
+}
+
+/// The live state of the page, in context.
+#[derive(Clone, Copy)]
+pub struct Live {
+    pub connection: RwSignal<Connection>,
+    /// Bumped after changes arrive (and after a reconnection): resources that read it fetch
+    /// again.
+    pub tick: RwSignal<u64>,
+    /// Recently changed records: (entity, id, when).
+    recent: RwSignal<Vec<(String, String, DateTime<Utc>)>>,
+    /// The last journal number that touched each record ("shipment:12" → 4410), so that a page
+    /// about one record fetches again only when that record changes.
+    touched: RwSignal<std::collections::HashMap<String, i64>>,
+    now: ReadSignal<DateTime<Utc>>,
+}
+
+impl Live {
+    /// Whether `entity` #`id` changed in the last few seconds (reactive, with the page clock).
+    pub fn changed(&self, entity: &str, id: impl ToString) -> bool {
+        let id = id.to_string();
+        let now = self.now.get();
+        self.recent.with(|recent| {
+            recent.iter().any(|(e, i, at)| {
+                e == entity && *i == id && (now - *at).num_seconds() < HIGHLIGHT_SECONDS
+            })
+        })
+    }
+
+    /// The last journal number that touched `entity` #`id` since the page loaded (reactive).
+    pub fn touched(&self, entity: &str, id: impl ToString) -> Option<i64> {
+        let key = format!("{entity}:{}", id.to_string());
+        self.touched.with(|touched| touched.get(&key).copied())
+    }
+
+    #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+    fn remember(&self, entity: String, id: String, seq: i64) {
+        self.touched.update(|touched| {
+            // A page open all shift: forget the oldest marks now and then (at worst, one
+            // extra fetch of a page whose record changed long ago).
+            if touched.len() > 5_000 {
+                touched.clear();
+            }
+            touched.insert(format!("{entity}:{id}"), seq);
+        });
+        let now = Utc::now();
+        self.recent.update(|recent| {
+            recent.retain(|(_, _, at)| (now - *at).num_seconds() < HIGHLIGHT_SECONDS);
+            recent.push((entity, id, now));
+        });
+    }
+}
+
+/// The page's live state; a still one outside the application (in isolated components).
+pub fn use_live() -> Live {
+    use_context::<Live>().unwrap_or_else(still)
+}
+
+fn still() -> Live {
+    Live {
+        connection: RwSignal::new(Connection::Connecting),
+        tick: RwSignal::new(0),
+        recent: RwSignal::new(vec![]),
+        touched: RwSignal::new(Default::default()),
+        now: use_now(),
+    }
+}
+
+/// What every board resource reads, so that a change anywhere fetches it again.
+pub fn live_tick() -> u64 {
+    use_live().tick.get()
+}
+
+/// Provides the live state and, in the browser, follows the stream.
+pub fn provide_live() {
+    let live = still();
+    provide_context(live);
+    // Effects run only in the browser.
+    Effect::new(move |_| {
+        #[cfg(feature = "hydrate")]
+        browser::follow(live);
+    });
+    // "Reconnecting" becomes "offline" when it lasts.
+    Effect::new(move |_| {
+        let now = live.now.get();
+        if let Connection::Reconnecting { since } = live.connection.get_untracked()
+            && (now - since).num_seconds() >= OFFLINE_AFTER_SECONDS
+        {
+            live.connection.set(Connection::Offline { since });
+        }
+    });
+}
+
+/// The connection indicator of the header.
+#[component]
+pub fn LiveIndicator() -> impl IntoView {
+    let live = use_live();
+    let state = move || match live.connection.get() {
+        Connection::Connecting => ("connecting", "Connecting…".to_string()),
+        Connection::Live => ("live", "Live".to_string()),
+        Connection::Reconnecting { since } => (
+            "reconnecting",
+            format!("Reconnecting… (lost {} UTC)", since.format("%H:%M:%S")),
+        ),
+        Connection::Offline { since } => (
+            "offline",
+            format!("Offline since {} UTC", since.format("%H:%M")),
+        ),
+    };
+    view! {
+        <div
+            class=move || format!("live-indicator {}", state().0)
+            role="status"
+            aria-live="polite"
+            data-connection=move || state().0
+        >
+            <span class="live-dot" aria-hidden="true"></span>
+            <span>{move || state().1}</span>
+        </div>
+    }
+}
+
+/// Shown above the page while the connection is down: the figures are not current.
+#[component]
+pub fn StaleNotice() -> impl IntoView {
+    let live = use_live();
+    move || {
+        let since = match live.connection.get() {
+            Connection::Reconnecting { since } | Connection::Offline { since } => since,
+            _ => return None,
+        };
+        Some(view! {
+            <p class="stale-notice" role="alert">
+                "Not live since "
+                {since.format("%H:%M:%S").to_string()}
+                " UTC: the figures below may be out of date. They will catch up when the connection returns."
+            </p>
+        })
+    }
+}
+
+#[cfg(feature = "hydrate")]
+mod browser {
+    use super::{Connection, Live, SETTLE_MS};
+    use crate::live::{EVENT_NAMES, LiveEvent, RELOAD};
+    use chrono::Utc;
+    use leptos::prelude::*;
+    use std::cell::Cell;
+    use std::rc::Rc;
+    use std::time::Duration;
+    use wasm_bindgen::{JsCast, closure::Closure};
+    use web_sys::{EventSource, MessageEvent};
+
+    struct Follower {
+        live: Live,
+        /// The last journal number received, to resume from after a reconnection.
+        last: Cell<Option<i64>>,
+        /// A fetch is already scheduled.
+        settling: Cell<bool>,
+        /// Delay before opening a new stream after the browser gave up on one.
+        backoff_ms: Cell<u64>,
+    }
+
+    pub fn follow(live: Live) {
+        // Nothing to follow before signing in.
+        let path = window().location().pathname().unwrap_or_default();
+        if path.starts_with("/signin") {
+            return;
+        }
+        let follower = Rc::new(Follower {
+            live,
+            last: Cell::new(None),
+            settling: Cell::new(false),
+            backoff_ms: Cell::new(1_000),
+        });
+        open(follower);
+    }
+
+    fn refresh_soon(follower: &Rc<Follower>) {
+        if follower.settling.replace(true) {
+            return;
+        }
+        let follower = follower.clone();
+        set_timeout(
+            move || {
+                follower.settling.set(false);
+                follower.live.tick.update(|t| *t += 1);
+            },
+            Duration::from_millis(SETTLE_MS),
+        );
+    }
+
+    fn lost(follower: &Follower) {
+        if !follower.live.connection.get_untracked().is_stale() {
+            follower
+                .live
+                .connection
+                .set(Connection::Reconnecting { since: Utc::now() });
+        }
+    }
+
+    fn open(follower: Rc<Follower>) {
+        let url = match follower.last.get() {
+            Some(seq) => format!("/api/v1/live?after={seq}"),
+            None => "/api/v1/live".to_string(),
+        };
+        let Ok(source) = EventSource::new(&url) else {
+            lost(&follower);
+            return;
+        };
+
+        let on_open = {
+            let follower = follower.clone();
+            Closure::<dyn FnMut(web_sys::Event)>::new(move |_| {
+                let was_stale = follower.live.connection.get_untracked().is_stale();
+                follower.live.connection.set(Connection::Live);
+                follower.backoff_ms.set(1_000);
+                if was_stale {
+                    // What changed meanwhile arrives as events too; fetching once more makes
+                    // the page exactly what a fresh load would show.
+                    refresh_soon(&follower);
+                }
+            })
+        };
+        source.set_onopen(Some(on_open.as_ref().unchecked_ref()));
+        on_open.forget();
+
+        let on_event = {
+            let follower = follower.clone();
+            Closure::<dyn FnMut(MessageEvent)>::new(move |message: MessageEvent| {
+                if let Ok(seq) = message.last_event_id().parse::<i64>() {
+                    follower.last.set(Some(seq));
+                }
+                if message.type_() == RELOAD {
+                    follower.live.tick.update(|t| *t += 1);
+                    return;
+                }
+                if let Some(event) = message
+                    .data()
+                    .as_string()
+                    .and_then(|data| serde_json::from_str::<LiveEvent>(&data).ok())
+                {
+                    let live = follower.live;
+                    live.remember(event.entity.clone(), event.entity_id.clone(), event.seq);
+                    if let Some(shipment) = event.shipment_id {
+                        live.remember("shipment".into(), shipment.to_string(), event.seq);
+                    }
+                    refresh_soon(&follower);
+                }
+            })
+        };
+        for name in EVENT_NAMES.iter().copied().chain(["change"]) {
+            let _ =
+                source.add_event_listener_with_callback(name, on_event.as_ref().unchecked_ref());
+        }
+        on_event.forget();
+
+        let on_error = {
+            let follower = follower.clone();
+            let source = source.clone();
+            Closure::<dyn FnMut(web_sys::Event)>::new(move |_| {
+                lost(&follower);
+                // The browser retries by itself unless the server refused the stream (a
+                // restart answering 502, an ended session): then open a new one, slowly.
+                if source.ready_state() == EventSource::CLOSED {
+                    let delay = follower.backoff_ms.get();
+                    follower.backoff_ms.set((delay * 2).min(30_000));
+                    let follower = follower.clone();
+                    set_timeout(move || open(follower), Duration::from_millis(delay));
+                }
+            })
+        };
+        source.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+        on_error.forget();
+    }
+}

@@ -1,0 +1,311 @@
+//! The server side of the live board: one pump per process reads the journal in sequence
+//! order (the database is the source of truth) and broadcasts each new entry to the streams
+//! of the connected browsers. The pump wakes when this process commits (it polls SQLite every
+//! [`SQLITE_POLL`]) and, on PostgreSQL, when any process sharing the database commits
+//! (LISTEN on channel `journal`, which every journal entry notifies at commit).
+
+use super::LiveEvent;
+use crate::db::{Backend, Db};
+use crate::domain::Principal;
+use sqlx::{AnyPool, Row};
+use std::collections::VecDeque;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
+use std::time::Duration;
+use tokio::sync::{Notify, broadcast, watch};
+
+/// How often the pump looks at an SQLite journal (cheap: one indexed read).
+pub const SQLITE_POLL: Duration = Duration::from_millis(100);
+/// How often the pump looks at a PostgreSQL journal even without a notification (a listener
+/// that lost its connection misses notifications while it reconnects).
+pub const POSTGRES_POLL: Duration = Duration::from_millis(500);
+/// Entries read per query, by the pump and by a stream catching up.
+const PAGE: i64 = 500;
+/// A reconnecting stream replays at most this many entries; further behind, it is told to
+/// reload its snapshot instead.
+pub const DEFAULT_REPLAY_LIMIT: i64 = 10_000;
+
+/// Handle to the process's live pump. Cheap to clone.
+#[derive(Clone)]
+pub struct LiveHub {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    sender: broadcast::Sender<Arc<LiveEvent>>,
+    /// The last sequence number broadcast.
+    latest: AtomicI64,
+    wake: Notify,
+    closing: watch::Sender<bool>,
+    replay_limit: i64,
+    /// How many times a stream fell behind the broadcast and caught up from the database.
+    catch_ups: AtomicU64,
+}
+
+impl std::fmt::Debug for LiveHub {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LiveHub")
+            .field("latest", &self.latest())
+            .finish()
+    }
+}
+
+const COLUMNS: &str = "seq, at, actor, entity, entity_id, shipment_id, port_code, action";
+
+fn event_of(row: &sqlx::any::AnyRow) -> Result<LiveEvent, sqlx::Error> {
+    Ok(LiveEvent {
+        seq: row.try_get("seq")?,
+        at: row.try_get("at")?,
+        actor: row.try_get("actor")?,
+        entity: row.try_get("entity")?,
+        entity_id: row.try_get("entity_id")?,
+        shipment_id: row.try_get("shipment_id")?,
+        port_code: row.try_get("port_code")?,
+        action: row.try_get("action")?,
+    })
+}
+
+/// Up to [`PAGE`] journal entries after `after`, in order.
+pub async fn entries_after(pool: &AnyPool, after: i64) -> Result<Vec<LiveEvent>, sqlx::Error> {
+    sqlx::query(&format!(
+        "select {COLUMNS} from journal where seq > $1 order by seq limit {PAGE}"
+    ))
+    .bind(after)
+    .fetch_all(pool)
+    .await?
+    .iter()
+    .map(event_of)
+    .collect()
+}
+
+async fn last_seq(pool: &AnyPool) -> Result<i64, sqlx::Error> {
+    sqlx::query("select coalesce(max(seq), 0) as seq from journal")
+        .fetch_one(pool)
+        .await?
+        .try_get("seq")
+}
+
+impl LiveHub {
+    /// Starts the pump of this process over `db`. `capacity` is how many events a slow stream
+    /// may fall behind before it catches up from the database instead.
+    /// `poll` replaces the backend's polling interval ([`SQLITE_POLL`], [`POSTGRES_POLL`]).
+    pub async fn start(
+        db: &Db,
+        capacity: usize,
+        replay_limit: i64,
+        poll: Option<Duration>,
+    ) -> Result<Self, sqlx::Error> {
+        let (sender, _) = broadcast::channel(capacity.max(1));
+        let (closing, _) = watch::channel(false);
+        let hub = LiveHub {
+            inner: Arc::new(Inner {
+                sender,
+                latest: AtomicI64::new(last_seq(&db.pool).await?),
+                wake: Notify::new(),
+                closing,
+                replay_limit,
+                catch_ups: AtomicU64::new(0),
+            }),
+        };
+        let poll = match db.backend {
+            Backend::Sqlite => poll.unwrap_or(SQLITE_POLL),
+            Backend::Postgres => {
+                hub.listen(db).await?;
+                poll.unwrap_or(POSTGRES_POLL)
+            }
+        };
+        tokio::spawn(hub.clone().pump(db.pool.clone(), poll));
+        Ok(hub)
+    }
+
+    /// Wakes the pump whenever another process (or this one) commits a journal entry.
+    async fn listen(&self, db: &Db) -> Result<(), sqlx::Error> {
+        let crate::db::NativePool::Postgres(pool) = db.native_pool(1).await? else {
+            return Ok(());
+        };
+        let mut listener = sqlx::postgres::PgListener::connect_with(&pool).await?;
+        listener.listen("journal").await?;
+        let hub = self.clone();
+        let mut closing = self.inner.closing.subscribe();
+        tokio::spawn(async move {
+            loop {
+                tokio::select! {
+                    _ = closing.changed() => break,
+                    note = listener.recv() => match note {
+                        Ok(note) => {
+                            let seq: i64 = note.payload().parse().unwrap_or(i64::MAX);
+                            if seq > hub.latest() {
+                                hub.inner.wake.notify_one();
+                            }
+                        }
+                        Err(error) => {
+                            // The listener reconnects by itself; the pump's poll covers the gap.
+                            tracing::warn!(%error, "journal listener interrupted");
+                            tokio::time::sleep(Duration::from_millis(200)).await;
+                        }
+                    },
+                }
+            }
+        });
+        Ok(())
+    }
+
+    async fn pump(self, pool: AnyPool, poll: Duration) {
+        let mut closing = self.inner.closing.subscribe();
+        loop {
+            let mut after = self.latest();
+            loop {
+                match entries_after(&pool, after).await {
+                    Ok(events) => {
+                        let full = events.len() as i64 == PAGE;
+                        for event in events {
+                            after = event.seq;
+                            self.inner.latest.store(after, Ordering::Release);
+                            // No receiver is not an error: nobody is watching yet.
+                            let _ = self.inner.sender.send(Arc::new(event));
+                        }
+                        if !full {
+                            break;
+                        }
+                    }
+                    Err(error) => {
+                        tracing::warn!(%error, "reading the journal for the live stream");
+                        break;
+                    }
+                }
+            }
+            tokio::select! {
+                _ = closing.changed() => return,
+                _ = self.inner.wake.notified() => {},
+                _ = tokio::time::sleep(poll) => {},
+            }
+        }
+    }
+
+    /// Asks the pump to look now (after a commit in this process).
+    pub fn poke(&self) {
+        self.inner.wake.notify_one();
+    }
+
+    /// The last sequence number broadcast.
+    pub fn latest(&self) -> i64 {
+        self.inner.latest.load(Ordering::Acquire)
+    }
+
+    /// How many streams are open.
+    pub fn subscribers(&self) -> usize {
+        self.inner.sender.receiver_count()
+    }
+
+    /// How many times a stream fell behind the broadcast and caught up from the database.
+    pub fn catch_ups(&self) -> u64 {
+        self.inner.catch_ups.load(Ordering::Relaxed)
+    }
+
+    /// Ends every open stream and the pump (at shutdown).
+    pub fn close(&self) {
+        let _ = self.inner.closing.send(true);
+    }
+
+    /// A stream of what `reader` may see, starting after `after` (or now, when `None`).
+    pub fn follow(&self, pool: AnyPool, reader: Principal, after: Option<i64>) -> Follow {
+        // Subscribe before reading anything, so nothing committed meanwhile is missed.
+        let receiver = self.inner.sender.subscribe();
+        let latest = self.latest();
+        let (start, reload) = match after {
+            None => (latest, false),
+            Some(after) if after > latest || latest - after > self.inner.replay_limit => {
+                (latest, true)
+            }
+            Some(after) => (after, false),
+        };
+        Follow {
+            hub: self.clone(),
+            receiver,
+            pool,
+            reader,
+            last: start,
+            backlog: VecDeque::new(),
+            catching_up: after.is_some() && !reload,
+            reload: reload.then_some(latest),
+            closing: self.inner.closing.subscribe(),
+        }
+    }
+}
+
+/// One subscriber's position in the journal. Events come out in sequence order, each once.
+pub struct Follow {
+    hub: LiveHub,
+    receiver: broadcast::Receiver<Arc<LiveEvent>>,
+    pool: AnyPool,
+    reader: Principal,
+    /// The last sequence number passed on (or skipped as not visible).
+    last: i64,
+    backlog: VecDeque<Arc<LiveEvent>>,
+    /// Reading the database until it has nothing newer than `last`.
+    catching_up: bool,
+    /// Too far behind: tell the client to reload, as of this sequence number.
+    reload: Option<i64>,
+    closing: watch::Receiver<bool>,
+}
+
+/// What a stream passes on.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Delivery {
+    Event(Arc<LiveEvent>),
+    /// Reload everything; the stream continues after this sequence number.
+    Reload(i64),
+}
+
+impl Follow {
+    /// The next delivery, or `None` when the server is shutting down.
+    pub async fn next(&mut self) -> Option<Delivery> {
+        if let Some(seq) = self.reload.take() {
+            return Some(Delivery::Reload(seq));
+        }
+        loop {
+            while let Some(event) = self.backlog.pop_front() {
+                if event.seq <= self.last {
+                    continue; // already passed on: replay and broadcast overlap
+                }
+                self.last = event.seq;
+                if event.visible_to(&self.reader) {
+                    return Some(Delivery::Event(event));
+                }
+            }
+            if *self.closing.borrow() {
+                return None;
+            }
+            if self.catching_up {
+                match entries_after(&self.pool, self.last).await {
+                    Ok(events) => {
+                        self.catching_up = events.len() as i64 == PAGE;
+                        self.backlog.extend(events.into_iter().map(Arc::new));
+                    }
+                    Err(error) => {
+                        tracing::warn!(%error, "catching a live stream up");
+                        tokio::time::sleep(Duration::from_millis(200)).await;
+                    }
+                }
+                continue;
+            }
+            tokio::select! {
+                _ = self.closing.changed() => return None,
+                received = self.receiver.recv() => match received {
+                    Ok(event) => self.backlog.push_back(event),
+                    Err(broadcast::error::RecvError::Lagged(_)) => {
+                        // Fell behind the broadcast: the journal has what was skipped.
+                        self.hub.inner.catch_ups.fetch_add(1, Ordering::Relaxed);
+                        self.catching_up = true;
+                    }
+                    Err(broadcast::error::RecvError::Closed) => return None,
+                },
+            }
+        }
+    }
+
+    /// The last sequence number this stream has passed.
+    pub fn position(&self) -> i64 {
+        self.last
+    }
+}

@@ -1,0 +1,127 @@
+//! The live board. Every journal entry becomes an event on `GET /api/v1/live`, a stream of
+//! Server-Sent Events: its `id` is the journal sequence number, its `event` the kind of record
+//! that changed, its data a [`LiveEvent`]. Browsers follow it (see [`client`]) and refresh what
+//! they show; a browser that reconnects names the last number it saw and receives everything
+//! it missed first.
+
+use crate::domain::{Action, Principal, authorize};
+use serde::{Deserialize, Serialize};
+
+#[cfg(feature = "ssr")]
+pub mod hub;
+
+pub mod client;
+
+/// One change, as the stream carries it: enough for a client to know what to refresh.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LiveEvent {
+    /// The journal sequence number (also the SSE `id`).
+    pub seq: i64,
+    /// When the change was made, in milliseconds since the epoch.
+    pub at: i64,
+    pub actor: String,
+    /// `port`, `shipment`, `hold`, `inspection`, … (also the SSE `event`).
+    pub entity: String,
+    pub entity_id: String,
+    pub shipment_id: Option<i64>,
+    pub port_code: Option<String>,
+    /// What happened: `claimed`, `released`, …
+    pub action: String,
+}
+
+/// The kinds of record the board shows; anyone who may read the board sees their changes.
+/// Every other entry (accounts, tokens, sessions, sign-ins, refusals) is administrative.
+pub const BOARD_ENTITIES: [&str; 6] = ["port", "shipment", "hold", "inspection", "rule", "sim"];
+
+/// The SSE event names a client listens for: the board's kinds, the administrative ones, and
+/// `reload` (what was missed is too old to replay: fetch everything again).
+pub const EVENT_NAMES: [&str; 12] = [
+    "port",
+    "shipment",
+    "hold",
+    "inspection",
+    "rule",
+    "sim",
+    "account",
+    "api_token",
+    "session",
+    "sign_in",
+    "access",
+    RELOAD,
+];
+
+pub const RELOAD: &str = "reload";
+
+impl LiveEvent {
+    /// Whether `who` may see this change: board changes for anyone who may read the port,
+    /// administrative ones for administrators only.
+    pub fn visible_to(&self, who: &Principal) -> bool {
+        if BOARD_ENTITIES.contains(&self.entity.as_str()) {
+            authorize(who, Action::Read, self.port_code.as_deref()).is_ok()
+        } else {
+            authorize(who, Action::ManageAccounts, None).is_ok()
+        }
+    }
+
+    /// The SSE event name: the entity, when it is one the client knows, else `change`.
+    pub fn event_name(&self) -> &str {
+        EVENT_NAMES
+            .iter()
+            .find(|name| **name == self.entity && **name != RELOAD)
+            .copied()
+            .unwrap_or("change")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{PortScope, Role};
+
+    fn event(entity: &str, port: Option<&str>) -> LiveEvent {
+        LiveEvent {
+            seq: 1,
+            at: 0,
+            actor: "someone".into(),
+            entity: entity.into(),
+            entity_id: "1".into(),
+            shipment_id: None,
+            port_code: port.map(Into::into),
+            action: "changed".into(),
+        }
+    }
+
+    fn who(role: Role, active: bool) -> Principal {
+        Principal {
+            username: "x".into(),
+            role,
+            ports: PortScope::Only(vec!["YVR".into()]),
+            active,
+        }
+    }
+
+    #[test]
+    fn board_changes_reach_every_reader_and_administrative_ones_only_admins() {
+        let hold = event("hold", Some("YYZ"));
+        let session = event("session", None);
+        for role in [Role::Viewer, Role::Officer, Role::Supervisor, Role::Analyst] {
+            assert!(
+                hold.visible_to(&who(role, true)),
+                "{role:?} reads the board"
+            );
+            assert!(
+                !session.visible_to(&who(role, true)),
+                "{role:?} is no admin"
+            );
+        }
+        assert!(session.visible_to(&who(Role::Admin, true)));
+        assert!(!hold.visible_to(&who(Role::Viewer, false)), "disabled");
+    }
+
+    #[test]
+    fn unknown_kinds_travel_as_change_and_never_as_reload() {
+        assert_eq!(event("hold", None).event_name(), "hold");
+        assert_eq!(event("rocket", None).event_name(), "change");
+        assert_eq!(event("reload", None).event_name(), "change");
+    }
+}

@@ -1,0 +1,513 @@
+//! `GET /api/v1/live`: the journal as Server-Sent Events, resumed without loss or duplicates,
+//! caught up after lagging, shared across server processes on PostgreSQL, ended at shutdown.
+
+use crate::helpers::{Backend, TestApp, client, spawn_app, spawn_app_configured};
+use app::domain::Role;
+use border_ops::startup::Application;
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+use std::time::{Duration, Instant};
+
+/// One Server-Sent Event.
+#[derive(Debug, Clone)]
+pub struct Sse {
+    pub id: Option<i64>,
+    pub event: String,
+    pub data: Value,
+}
+
+/// Reads events from a streaming response.
+pub struct SseReader {
+    response: reqwest::Response,
+    buffer: String,
+}
+
+impl SseReader {
+    pub async fn open(http: &reqwest::Client, url: &str, last_event_id: Option<i64>) -> Self {
+        let mut request = http.get(url).header("accept", "text/event-stream");
+        if let Some(id) = last_event_id {
+            request = request.header("last-event-id", id.to_string());
+        }
+        let response = request.send().await.expect("stream opens");
+        assert_eq!(response.status(), StatusCode::OK, "GET {url}");
+        assert_eq!(
+            response.headers()["content-type"],
+            "text/event-stream",
+            "an event stream"
+        );
+        Self {
+            response,
+            buffer: String::new(),
+        }
+    }
+
+    /// The next event (comments and keep-alives skipped), or `None` when the stream ends or
+    /// nothing arrives within `wait`.
+    pub async fn next(&mut self, wait: Duration) -> Option<Sse> {
+        let deadline = Instant::now() + wait;
+        loop {
+            if let Some(end) = self.buffer.find("\n\n") {
+                let block: String = self.buffer.drain(..end + 2).collect();
+                let (mut id, mut event, mut data) = (None, "message".to_string(), String::new());
+                for line in block.lines() {
+                    if let Some(v) = line.strip_prefix("id:") {
+                        id = v.trim().parse().ok();
+                    } else if let Some(v) = line.strip_prefix("event:") {
+                        event = v.trim().to_string();
+                    } else if let Some(v) = line.strip_prefix("data:") {
+                        data.push_str(v.trim_start());
+                    }
+                }
+                if data.is_empty() {
+                    continue; // a comment (keep-alive) or a bare retry hint
+                }
+                let data = serde_json::from_str(&data).expect("event data is JSON");
+                return Some(Sse { id, event, data });
+            }
+            let left = deadline.checked_duration_since(Instant::now())?;
+            match tokio::time::timeout(left, self.response.chunk()).await {
+                Ok(Ok(Some(chunk))) => self.buffer.push_str(&String::from_utf8_lossy(&chunk)),
+                Ok(_) | Err(_) => return None,
+            }
+        }
+    }
+
+    /// Events with an id until one with `last` arrives (or `wait` passes with nothing new).
+    pub async fn until(&mut self, last: i64, wait: Duration) -> Vec<Sse> {
+        let mut seen = vec![];
+        while let Some(event) = self.next(wait).await {
+            let done = event.id.is_some_and(|id| id >= last);
+            if event.id.is_some() {
+                seen.push(event);
+            }
+            if done {
+                break;
+            }
+        }
+        seen
+    }
+}
+
+/// A supervisor of every port and their token.
+async fn writer(app: &TestApp, name: &str) -> String {
+    app.account(name, Role::Supervisor, "all").await;
+    app.token_for(name).await
+}
+
+/// Adds a note to a shipment through the API (one journal entry).
+async fn note(app: &TestApp, token: &str, shipment: i64, text: &str) {
+    let response = app
+        .client
+        .post(app.url(&format!("/api/v1/shipments/{shipment}/notes")))
+        .bearer_auth(token)
+        .json(&json!({ "text": text }))
+        .send()
+        .await
+        .expect("note is sent");
+    assert_eq!(response.status(), StatusCode::CREATED, "note {text}");
+}
+
+async fn some_shipment(app: &TestApp) -> i64 {
+    app.scalar("select min(id) from shipments").await
+}
+
+async fn journal_after(app: &TestApp, after: i64, visible_to_viewer: bool) -> Vec<i64> {
+    use sqlx::Row;
+    let filter = if visible_to_viewer {
+        " and entity in ('port', 'shipment', 'hold', 'inspection', 'rule', 'sim')"
+    } else {
+        ""
+    };
+    sqlx::query(&format!(
+        "select seq from journal where seq > $1{filter} order by seq"
+    ))
+    .bind(after)
+    .fetch_all(&app.db.pool)
+    .await
+    .unwrap()
+    .iter()
+    .map(|r| r.get::<i64, _>("seq"))
+    .collect()
+}
+
+fn ids(events: &[Sse]) -> Vec<i64> {
+    events.iter().filter_map(|e| e.id).collect()
+}
+
+pub async fn a_reconnecting_client_gets_every_change_once_in_order(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
+    let token = writer(&app, "live.writer").await;
+    let shipment = some_shipment(&app).await;
+    let url = app.url("/api/v1/live");
+    let mut stream = SseReader::open(&app.client, &url, None).await;
+    let hello = stream.next(Duration::from_secs(5)).await.expect("hello");
+    assert_eq!(hello.event, "hello");
+    let start = hello.data["seq"]
+        .as_i64()
+        .expect("hello names the position");
+
+    // A burst of 40 changes; the client leaves after the 10th event and comes back later.
+    let burst = {
+        let (app_client, url, token) = (app.client.clone(), app.url(""), token.clone());
+        tokio::spawn(async move {
+            for n in 0..40 {
+                let response = app_client
+                    .post(format!("{url}/api/v1/shipments/{shipment}/notes"))
+                    .bearer_auth(&token)
+                    .json(&json!({ "text": format!("burst {n}") }))
+                    .send()
+                    .await
+                    .unwrap();
+                assert_eq!(response.status(), StatusCode::CREATED);
+            }
+        })
+    };
+    let mut first = vec![];
+    while first.len() < 10 {
+        let event = stream
+            .next(Duration::from_secs(5))
+            .await
+            .expect("events flow");
+        assert_eq!(event.event, "shipment");
+        assert_eq!(event.data["action"], "note_added");
+        first.push(event);
+    }
+    drop(stream);
+    burst.await.unwrap();
+    let resume = first.last().and_then(|e| e.id).unwrap();
+    let expected = journal_after(&app, start, true).await;
+    assert_eq!(expected.len(), 40, "one journal entry per note");
+
+    let mut again = SseReader::open(&app.client, &url, Some(resume)).await;
+    let rest = again
+        .until(*expected.last().unwrap(), Duration::from_secs(5))
+        .await;
+    let mut received = ids(&first);
+    received.extend(ids(&rest));
+    assert_eq!(received, expected, "every change once, in order");
+
+    // `?after=` does the same as the header.
+    let mut by_query =
+        SseReader::open(&app.client, &format!("{url}?after={}", expected[29]), None).await;
+    let tail = by_query
+        .until(*expected.last().unwrap(), Duration::from_secs(5))
+        .await;
+    assert_eq!(ids(&tail), expected[30..].to_vec());
+}
+
+pub async fn a_lagging_stream_catches_up_from_the_database(backend: Backend) {
+    // A broadcast of one slot: any burst overruns it.
+    let Some(app) = spawn_app_configured(backend, 300, |config| {
+        config.live.buffer = 1;
+    })
+    .await
+    else {
+        return;
+    };
+    let token = writer(&app, "live.burst").await;
+    let shipment = some_shipment(&app).await;
+    let url = app.url("/api/v1/live");
+    let mut stream = SseReader::open(&app.client, &url, None).await;
+    let start = stream.next(Duration::from_secs(5)).await.unwrap().data["seq"]
+        .as_i64()
+        .unwrap();
+    // Writers commit faster than one poll of the journal, so the pump broadcasts several
+    // entries at once into a channel of one.
+    let writes: Vec<_> = (0..4)
+        .map(|w| {
+            let (http, base, token) = (app.client.clone(), app.url(""), token.clone());
+            tokio::spawn(async move {
+                for n in 0..15 {
+                    let status = http
+                        .post(format!("{base}/api/v1/shipments/{shipment}/notes"))
+                        .bearer_auth(&token)
+                        .json(&json!({ "text": format!("writer {w} note {n}") }))
+                        .send()
+                        .await
+                        .unwrap()
+                        .status();
+                    assert_eq!(status, StatusCode::CREATED);
+                }
+            })
+        })
+        .collect();
+    for w in writes {
+        w.await.unwrap();
+    }
+    let expected = journal_after(&app, start, true).await;
+    assert_eq!(expected.len(), 60);
+    let received = stream
+        .until(*expected.last().unwrap(), Duration::from_secs(5))
+        .await;
+    assert_eq!(ids(&received), expected, "nothing lost, nothing twice");
+    let catch_ups = app.live.catch_ups();
+    assert!(
+        catch_ups > 0,
+        "the stream must have fallen behind the one-slot broadcast at least once"
+    );
+}
+
+pub async fn a_client_too_far_behind_is_told_to_reload(backend: Backend) {
+    let Some(app) = spawn_app_configured(backend, 200, |config| {
+        config.live.replay_limit = 5;
+    })
+    .await
+    else {
+        return;
+    };
+    let token = writer(&app, "live.reload").await;
+    let shipment = some_shipment(&app).await;
+    let latest = app.scalar("select max(seq) from journal").await;
+    assert!(
+        latest > 5,
+        "the seeded journal is longer than the replay limit"
+    );
+    let url = app.url("/api/v1/live");
+    let mut stream = SseReader::open(&app.client, &url, Some(1)).await;
+    let hello = stream.next(Duration::from_secs(5)).await.unwrap();
+    assert_eq!(hello.event, "hello");
+    let reload = stream.next(Duration::from_secs(5)).await.unwrap();
+    assert_eq!(reload.event, "reload");
+    let resume = reload.id.expect("a reload names where the stream resumes");
+    assert!(resume > 5 && resume <= latest, "{resume} of {latest}");
+    // Then it follows from there: the next change it may see is the note.
+    note(&app, &token, shipment, "after the reload").await;
+    let next = stream.next(Duration::from_secs(5)).await.unwrap();
+    assert_eq!(next.event, "shipment");
+    assert_eq!(next.id, Some(latest + 1));
+    // A position from another database (ahead of this journal) also reloads.
+    let mut ahead = SseReader::open(&app.client, &url, Some(latest + 1_000)).await;
+    ahead.next(Duration::from_secs(5)).await.unwrap();
+    assert_eq!(
+        ahead.next(Duration::from_secs(5)).await.unwrap().event,
+        "reload"
+    );
+    // A garbled position is refused, naming the field; nobody is not served.
+    let bad = app.get("/api/v1/live?after=yesterday").await;
+    assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body: Value = bad.json().await.unwrap();
+    assert_eq!(body["error"]["field"], "after", "{body}");
+    let anonymous = client(false).get(&url).send().await.unwrap();
+    assert_eq!(anonymous.status(), StatusCode::UNAUTHORIZED);
+}
+
+pub async fn each_account_sees_only_what_it_may_read(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
+    let admin_token = {
+        app.account("live.admin", Role::Admin, "all").await;
+        app.token_for("live.admin").await
+    };
+    let officer_token = writer(&app, "live.officer").await;
+    let shipment = some_shipment(&app).await;
+    let url = app.url("/api/v1/live");
+    let mut viewer = SseReader::open(&app.client, &url, None).await;
+    let admin_http = reqwest::Client::builder()
+        .default_headers(
+            [(
+                reqwest::header::AUTHORIZATION,
+                format!("Bearer {admin_token}").parse().unwrap(),
+            )]
+            .into_iter()
+            .collect(),
+        )
+        .build()
+        .unwrap();
+    let mut admin = SseReader::open(&admin_http, &url, None).await;
+    viewer.next(Duration::from_secs(5)).await.unwrap();
+    admin.next(Duration::from_secs(5)).await.unwrap();
+    // An administrative change (an account created), then a change on the board.
+    app.account("live.newcomer", Role::Viewer, "all").await;
+    note(&app, &officer_token, shipment, "seen by all").await;
+    let viewer_saw = viewer.next(Duration::from_secs(5)).await.unwrap();
+    assert_eq!(viewer_saw.event, "shipment", "the viewer skips the account");
+    let note_seq = viewer_saw.id.unwrap();
+    let admin_saw = admin.until(note_seq, Duration::from_secs(5)).await;
+    assert_eq!(admin_saw.last().and_then(|e| e.id), Some(note_seq));
+    assert!(
+        admin_saw.iter().any(|e| e.event == "account"
+            && e.data["action"] == "created"
+            && e.data["entity_id"].as_str().is_some()),
+        "the administrator sees the account created: {admin_saw:?}"
+    );
+}
+
+pub async fn shutdown_ends_open_streams(backend: Backend) {
+    let Some((db, _dir)) = crate::helpers::fresh_db(backend).await else {
+        return;
+    };
+    db.migrate().await.unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = format!("http://{}", listener.local_addr().unwrap());
+    let mut config = border_ops::config::Config::from_env().unwrap();
+    config.database_url = String::new();
+    let application = Application::with_db(config, db.clone(), listener)
+        .await
+        .unwrap();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(application.run_until_stopped(async move {
+        let _ = stopped.await;
+    }));
+    app_account_with_token(&db, "live.watcher").await;
+    let token = app::accounts::db::issue_token(
+        &db.pool,
+        "live.watcher",
+        "test",
+        "test",
+        chrono::Utc::now(),
+    )
+    .await
+    .unwrap();
+    let http = reqwest::Client::new();
+    let mut streams = vec![];
+    for _ in 0..3 {
+        let request = http
+            .get(format!("{address}/api/v1/live"))
+            .bearer_auth(&token);
+        let response = request.send().await.unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
+        let mut reader = SseReader {
+            response,
+            buffer: String::new(),
+        };
+        reader.next(Duration::from_secs(5)).await.expect("hello");
+        streams.push(reader);
+    }
+    let asked = Instant::now();
+    stop.send(()).unwrap();
+    for mut stream in streams {
+        assert!(
+            stream.next(Duration::from_secs(5)).await.is_none(),
+            "the stream ends"
+        );
+    }
+    tokio::time::timeout(Duration::from_secs(5), server)
+        .await
+        .expect("the server exits within seconds of being asked")
+        .unwrap()
+        .unwrap();
+    assert!(asked.elapsed() < Duration::from_secs(5));
+}
+
+async fn app_account_with_token(db: &app::db::Db, username: &str) {
+    app::accounts::db::create(
+        &db.pool,
+        app::accounts::db::NewAccount {
+            username,
+            display_name: username,
+            badge: None,
+            role: Role::Viewer,
+            ports: app::domain::PortScope::All,
+            password: "a long enough password",
+            demo: false,
+        },
+        "test",
+        chrono::Utc::now(),
+    )
+    .await
+    .unwrap();
+}
+
+/// Two server processes on one PostgreSQL database: a change written through either reaches
+/// the clients of the other, within a second, including when both commit at once. The second
+/// process is the real binary; both are told not to poll, so only notifications can carry it.
+pub async fn two_processes_share_one_stream_on_postgres() {
+    let Some(app) = spawn_app_configured(Backend::Postgres, 200, |config| {
+        config.live.poll = Some(Duration::from_secs(600));
+    })
+    .await
+    else {
+        return;
+    };
+    let port = {
+        let probe = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        probe.local_addr().unwrap().port()
+    };
+    let other = format!("http://127.0.0.1:{port}");
+    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_border-ops"))
+        .arg("serve")
+        .env("DATABASE_URL", app.db.url())
+        .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
+        .env("LIVE_POLL_MS", "600000")
+        .env("RUST_LOG", "warn")
+        .kill_on_drop(true)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("the second server starts");
+    let ready = Instant::now();
+    loop {
+        if let Ok(r) = reqwest::get(format!("{other}/healthz")).await
+            && r.status().is_success()
+        {
+            break;
+        }
+        assert!(
+            ready.elapsed() < Duration::from_secs(30),
+            "second server never answered"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let token = writer(&app, "live.both").await;
+    let shipment = some_shipment(&app).await;
+
+    // A client of the second process hears a write through the first, within a second.
+    let mut there = SseReader::open(&app.client, &format!("{other}/api/v1/live"), None).await;
+    let mut here = SseReader::open(&app.client, &app.url("/api/v1/live"), None).await;
+    there.next(Duration::from_secs(5)).await.unwrap();
+    here.next(Duration::from_secs(5)).await.unwrap();
+    let written = Instant::now();
+    note(&app, &token, shipment, "written through the first").await;
+    let heard = there.next(Duration::from_secs(3)).await.expect("heard");
+    let latency = written.elapsed();
+    assert_eq!(heard.data["action"], "note_added");
+    assert!(latency < Duration::from_secs(1), "took {latency:?}");
+    assert_eq!(
+        here.next(Duration::from_secs(3)).await.unwrap().id,
+        heard.id
+    );
+
+    // Both processes take writes at once; each client sees the same complete, ordered list.
+    let start = heard.id.unwrap();
+    let writers: Vec<_> = (0..6)
+        .map(|w| {
+            let base = if w % 2 == 0 {
+                app.url("")
+            } else {
+                other.clone()
+            };
+            let (http, token) = (app.client.clone(), token.clone());
+            tokio::spawn(async move {
+                for n in 0..10 {
+                    let status = http
+                        .post(format!("{base}/api/v1/shipments/{shipment}/notes"))
+                        .bearer_auth(&token)
+                        .json(&json!({ "text": format!("writer {w} note {n}") }))
+                        .send()
+                        .await
+                        .unwrap()
+                        .status();
+                    assert_eq!(status, StatusCode::CREATED);
+                }
+            })
+        })
+        .collect();
+    for w in writers {
+        w.await.unwrap();
+    }
+    let expected = journal_after(&app, start, true).await;
+    assert_eq!(expected.len(), 60);
+    let last = *expected.last().unwrap();
+    assert_eq!(
+        ids(&there.until(last, Duration::from_secs(3)).await),
+        expected
+    );
+    assert_eq!(
+        ids(&here.until(last, Duration::from_secs(3)).await),
+        expected
+    );
+    child.kill().await.ok();
+}
