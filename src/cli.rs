@@ -128,6 +128,19 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = seed::DEFAULT_SEED)]
         seed: u64,
     },
+    /// The live stream under load: a server process of its own, `clients` subscribers,
+    /// `rate` changes per second for `seconds`; latency to the slowest subscriber, events
+    /// lost or duplicated, and server memory per subscriber.
+    Live {
+        #[arg(long, default_value_t = 1_000)]
+        clients: usize,
+        #[arg(long, default_value_t = 100)]
+        rate: u32,
+        #[arg(long, default_value_t = 10)]
+        seconds: u64,
+        #[arg(long, default_value_t = seed::DEFAULT_SEED)]
+        seed: u64,
+    },
 }
 
 /// A database without an active administrator gets one, named `admin`, with a generated
@@ -274,6 +287,20 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                     let outcome = crate::bench::actions(&db, &bench).await;
                     db.pool.close().await;
                     outcome
+                }
+                BenchCommand::Live {
+                    clients,
+                    rate,
+                    seconds,
+                    seed,
+                } => {
+                    let bench = crate::live_bench::LiveBench {
+                        clients: clients.max(1),
+                        rate: rate.max(1),
+                        seconds: seconds.max(1),
+                        seed,
+                    };
+                    crate::live_bench::live(&url, &bench).await
                 }
             };
             let _ = std::fs::remove_dir_all(&scratch);

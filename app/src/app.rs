@@ -20,6 +20,14 @@ use leptos_router::{
 
 /// The HTML document the server renders around the application.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    // Where the journal stood before this page read its data: the browser follows the live
+    // stream from here, so that nothing committed while the page loads is missed.
+    #[cfg(feature = "ssr")]
+    let position = crate::state::app_state()
+        .ok()
+        .map(|state| state.live.latest().to_string());
+    #[cfg(not(feature = "ssr"))]
+    let position: Option<String> = None;
     view! {
         <!DOCTYPE html>
         <html lang="en">
@@ -27,6 +35,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <meta name="color-scheme" content="dark light" />
+                <meta name="journal-position" content=position />
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
                 <AutoReload options=options.clone() />
                 <HydrationScripts options />

@@ -62,11 +62,10 @@ pub async fn live(
     let first = futures_util::stream::once(async move { Ok(hello) });
     let rest = futures_util::stream::unfold(follow, |mut follow| async move {
         let event = match follow.next().await? {
-            Delivery::Event(event) => Event::default()
-                .id(event.seq.to_string())
-                .event(event.event_name())
-                .json_data(&*event)
-                .unwrap_or_else(|_| Event::default().comment("unencodable event")),
+            Delivery::Event(published) => Event::default()
+                .id(published.event.seq.to_string())
+                .event(published.event.event_name())
+                .data(&published.json),
             Delivery::Reload(seq) => Event::default()
                 .id(seq.to_string())
                 .event(app::live::RELOAD)

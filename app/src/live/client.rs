@@ -209,9 +209,16 @@ mod browser {
         if path.starts_with("/signin") {
             return;
         }
+        // The journal position the server rendered this page at.
+        let rendered_at = document()
+            .query_selector("meta[name=journal-position]")
+            .ok()
+            .flatten()
+            .and_then(|meta| meta.get_attribute("content"))
+            .and_then(|position| position.parse::<i64>().ok());
         let follower = Rc::new(Follower {
             live,
-            last: Cell::new(None),
+            last: Cell::new(rendered_at),
             settling: Cell::new(false),
             backoff_ms: Cell::new(1_000),
         });

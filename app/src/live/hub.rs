@@ -25,6 +25,20 @@ const PAGE: i64 = 500;
 /// reload its snapshot instead.
 pub const DEFAULT_REPLAY_LIMIT: i64 = 10_000;
 
+/// A change as broadcast: the event and its JSON, encoded once for every stream.
+#[derive(Debug, PartialEq)]
+pub struct Published {
+    pub event: LiveEvent,
+    pub json: String,
+}
+
+impl From<LiveEvent> for Published {
+    fn from(event: LiveEvent) -> Self {
+        let json = serde_json::to_string(&event).unwrap_or_default();
+        Published { event, json }
+    }
+}
+
 /// Handle to the process's live pump. Cheap to clone.
 #[derive(Clone)]
 pub struct LiveHub {
@@ -32,7 +46,7 @@ pub struct LiveHub {
 }
 
 struct Inner {
-    sender: broadcast::Sender<Arc<LiveEvent>>,
+    sender: broadcast::Sender<Arc<Published>>,
     /// The last sequence number broadcast.
     latest: AtomicI64,
     wake: Notify,
@@ -162,7 +176,7 @@ impl LiveHub {
                             after = event.seq;
                             self.inner.latest.store(after, Ordering::Release);
                             // No receiver is not an error: nobody is watching yet.
-                            let _ = self.inner.sender.send(Arc::new(event));
+                            let _ = self.inner.sender.send(Arc::new(event.into()));
                         }
                         if !full {
                             break;
@@ -236,12 +250,12 @@ impl LiveHub {
 /// One subscriber's position in the journal. Events come out in sequence order, each once.
 pub struct Follow {
     hub: LiveHub,
-    receiver: broadcast::Receiver<Arc<LiveEvent>>,
+    receiver: broadcast::Receiver<Arc<Published>>,
     pool: AnyPool,
     reader: Principal,
     /// The last sequence number passed on (or skipped as not visible).
     last: i64,
-    backlog: VecDeque<Arc<LiveEvent>>,
+    backlog: VecDeque<Arc<Published>>,
     /// Reading the database until it has nothing newer than `last`.
     catching_up: bool,
     /// Too far behind: tell the client to reload, as of this sequence number.
@@ -252,7 +266,7 @@ pub struct Follow {
 /// What a stream passes on.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Delivery {
-    Event(Arc<LiveEvent>),
+    Event(Arc<Published>),
     /// Reload everything; the stream continues after this sequence number.
     Reload(i64),
 }
@@ -264,13 +278,14 @@ impl Follow {
             return Some(Delivery::Reload(seq));
         }
         loop {
-            while let Some(event) = self.backlog.pop_front() {
+            while let Some(published) = self.backlog.pop_front() {
+                let event = &published.event;
                 if event.seq <= self.last {
                     continue; // already passed on: replay and broadcast overlap
                 }
                 self.last = event.seq;
                 if event.visible_to(&self.reader) {
-                    return Some(Delivery::Event(event));
+                    return Some(Delivery::Event(published));
                 }
             }
             if *self.closing.borrow() {
@@ -280,7 +295,8 @@ impl Follow {
                 match entries_after(&self.pool, self.last).await {
                     Ok(events) => {
                         self.catching_up = events.len() as i64 == PAGE;
-                        self.backlog.extend(events.into_iter().map(Arc::new));
+                        self.backlog
+                            .extend(events.into_iter().map(|e| Arc::new(e.into())));
                     }
                     Err(error) => {
                         tracing::warn!(%error, "catching a live stream up");

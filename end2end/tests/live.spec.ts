@@ -1,0 +1,151 @@
+import { expect, test, type Browser, type Page } from "@playwright/test";
+import { spawn, execFileSync, type ChildProcess } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { hydrated } from "../support";
+
+const root = path.resolve(__dirname, "..", "..");
+const binary = path.resolve(root, process.env.BORDER_OPS_BIN ?? "target/debug/border-ops");
+
+async function personaPage(browser: Browser, username: string, baseURL?: string): Promise<Page> {
+  const context = await browser.newContext({
+    baseURL: baseURL ?? test.info().project.use.baseURL,
+    storageState: { cookies: [], origins: [] },
+  });
+  const page = await context.newPage();
+  const signed = await page.request.post("/rpc/demo_sign_in", { form: { username } });
+  expect(signed.status()).toBe(200);
+  return page;
+}
+
+async function live(page: Page) {
+  await hydrated(page);
+  await expect(page.locator(".live-indicator")).toHaveAttribute("data-connection", "live", {
+    timeout: 10_000,
+  });
+}
+
+test("a supervisor's reassignment reaches another browser's queue within a second, without reload", async ({
+  browser,
+  page,
+}) => {
+  const supervisor = await personaPage(browser, "supervisor.yyz");
+  const holds = (await (await supervisor.request.get("/api/v1/holds?port=YYZ&per_page=1")).json()).items;
+  const opened = await supervisor.request.post("/api/v1/inspections", {
+    data: { hold_id: holds[0].id, kind: "document_review", priority: "urgent" },
+  });
+  expect(opened.status()).toBe(201);
+  const id = (await opened.json()).id;
+
+  // The wall screen (the viewer of this project) watches the same queue.
+  await page.goto("/inspections?port=YYZ&status=open");
+  await live(page);
+  const watched = page.locator(`tr[data-inspection="${id}"]`);
+  await expect(watched).toContainText("Queued");
+  await page.evaluate(() => ((window as any).__sameDocument = true));
+
+  await supervisor.goto("/inspections?port=YYZ&status=open");
+  await live(supervisor);
+  const select = supervisor.locator(`tr[data-inspection="${id}"] select.assign`);
+  const choice = await select.locator("option").nth(1).getAttribute("value");
+  await select.selectOption(choice ?? "");
+  await expect(supervisor.locator(`tr[data-inspection="${id}"]`)).toContainText("Assigned");
+
+  // Within a second of the supervisor's screen confirming it, without a reload, highlighted.
+  await expect(watched).toContainText("Assigned", { timeout: 1_000 });
+  await expect(watched).toHaveClass(/changed/);
+  expect(await page.evaluate(() => (window as any).__sameDocument)).toBe(true);
+});
+
+/** A server of its own, on `port`, over `database`; resolves when it answers. */
+async function startServer(port: number, database: string, demo: boolean): Promise<ChildProcess> {
+  const child = spawn(binary, demo ? ["serve", "--demo"] : ["serve"], {
+    cwd: root,
+    env: {
+      ...process.env,
+      DATABASE_URL: `sqlite://${database}`,
+      LEPTOS_SITE_ADDR: `127.0.0.1:${port}`,
+      RUST_LOG: "warn",
+    },
+    stdio: "ignore",
+  });
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    try {
+      const r = await fetch(`http://127.0.0.1:${port}/readyz`);
+      if (r.ok) return child;
+    } catch {
+      // not yet listening
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  child.kill("SIGKILL");
+  throw new Error(`the server on ${port} did not start`);
+}
+
+async function stop(child: ChildProcess) {
+  const exited = new Promise((resolve) => child.once("exit", resolve));
+  child.kill("SIGTERM");
+  await exited;
+}
+
+test("a board that loses its server says so, marks its figures stale, and catches up on return", async ({
+  browser,
+}) => {
+  test.setTimeout(120_000);
+  const base = Number(process.env.E2E_PORT ?? 3210) + 40 + test.info().workerIndex * 2;
+  const folder = fs.mkdtempSync(path.join(os.tmpdir(), "border-ops-live-"));
+  const database = path.join(folder, "board.db");
+  let board = await startServer(base, database, true);
+  // A second server on the same database takes the change while the first is away.
+  const other = await startServer(base + 1, database, false);
+  try {
+    const token = execFileSync(binary, ["token", "issue", "--username", "duty.yvr"], {
+      cwd: root,
+      env: { ...process.env, DATABASE_URL: `sqlite://${database}`, RUST_LOG: "warn" },
+    })
+      .toString()
+      .trim();
+    const holds = await (
+      await fetch(`http://127.0.0.1:${base + 1}/api/v1/holds?port=YVR&per_page=1`, {
+        headers: { authorization: `Bearer ${token}` },
+      })
+    ).json();
+    const shipment = holds.items[0].shipment_id;
+
+    const page = await personaPage(browser, "viewer", `http://127.0.0.1:${base}`);
+    await page.goto(`/shipments/${shipment}`);
+    await live(page);
+    await expect(page.locator("main")).not.toHaveClass(/stale/);
+
+    await stop(board);
+    await expect(page.locator(".live-indicator")).toHaveAttribute(
+      "data-connection",
+      /reconnecting|offline/,
+      { timeout: 5_000 },
+    );
+    await expect(page.locator("main")).toHaveClass(/stale/);
+    await expect(page.locator(".stale-notice")).toContainText("Not live since");
+
+    const text = `Seen while the board was away ${Date.now()}`;
+    const noted = await fetch(`http://127.0.0.1:${base + 1}/api/v1/shipments/${shipment}/notes`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+      body: JSON.stringify({ text }),
+    });
+    expect(noted.status).toBe(201);
+    await expect(page.getByText(text)).toHaveCount(0);
+
+    board = await startServer(base, database, true);
+    await expect(page.locator(".live-indicator")).toHaveAttribute("data-connection", "live", {
+      timeout: 20_000,
+    });
+    await expect(page.getByText(text)).toBeVisible();
+    await expect(page.locator("main")).not.toHaveClass(/stale/);
+  } finally {
+    board.kill("SIGKILL");
+    other.kill("SIGKILL");
+    fs.rmSync(folder, { recursive: true, force: true });
+  }
+});

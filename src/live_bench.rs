@@ -1,0 +1,479 @@
+//! `border-ops bench live`: a load harness for the live stream, in its own process. It starts
+//! the server as a child process over a fresh database, opens `clients` real SSE subscribers
+//! (plain HTTP/1.1 over TCP, as a browser's `EventSource` does), drives `rate` changes per
+//! second through the API for `seconds`, and prints:
+//! - commit-to-delivery latency (p50/p99/max), each change timed to the slowest subscriber;
+//! - events lost or duplicated across all subscribers (both must be 0);
+//! - the server's resident memory per connected, idle subscriber.
+//!
+//! It ends with one summary line: `clients=… rate=… p50_ms=… p99_ms=… max_ms=… lost=…
+//! duplicated=… kib_per_client=…`.
+
+use anyhow::{Context, bail};
+use app::accounts::db as accounts;
+use app::db::Db;
+use app::domain::{PortScope, Role};
+use app::live::LiveEvent;
+use chrono::Utc;
+use sqlx::Row;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+
+use crate::seed::{self, SeedOptions};
+
+pub struct LiveBench {
+    pub clients: usize,
+    pub rate: u32,
+    pub seconds: u64,
+    pub seed: u64,
+}
+
+/// What all subscribers record together.
+struct Tally {
+    /// Worst delivery latency per change (µs), indexed by sequence number − `base`.
+    worst_us: Vec<AtomicU64>,
+    base: i64,
+    received: AtomicU64,
+    duplicated: AtomicU64,
+    connected: AtomicU64,
+    failed: AtomicU64,
+    stop: AtomicBool,
+}
+
+fn now_ms() -> f64 {
+    Utc::now().timestamp_micros() as f64 / 1000.0
+}
+
+/// Resident memory of a process, in KiB.
+fn rss_kib(pid: u32) -> anyhow::Result<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status"))?;
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.split_whitespace().next())
+        .and_then(|v| v.parse().ok())
+        .context("VmRSS not found")
+}
+
+fn free_port() -> anyhow::Result<u16> {
+    Ok(std::net::TcpListener::bind("127.0.0.1:0")?
+        .local_addr()?
+        .port())
+}
+
+/// The status code and body of one request on a kept-alive connection.
+async fn request(
+    stream: &mut TcpStream,
+    host: &str,
+    method: &str,
+    path: &str,
+    token: &str,
+    body: &str,
+) -> anyhow::Result<(u16, String)> {
+    let authorization = if token.is_empty() {
+        String::new()
+    } else {
+        format!("Authorization: Bearer {token}\r\n")
+    };
+    let head = format!(
+        "{method} {path} HTTP/1.1\r\nHost: {host}\r\n{authorization}\
+         Content-Type: application/json\r\nContent-Length: {}\r\n\r\n",
+        body.len()
+    );
+    stream.write_all(head.as_bytes()).await?;
+    stream.write_all(body.as_bytes()).await?;
+    let mut buffer = Vec::with_capacity(1024);
+    let mut chunk = [0u8; 4096];
+    loop {
+        let n = stream.read(&mut chunk).await?;
+        if n == 0 {
+            bail!("connection closed");
+        }
+        buffer.extend_from_slice(&chunk[..n]);
+        let Some(end) = find(&buffer, b"\r\n\r\n") else {
+            continue;
+        };
+        let head = String::from_utf8_lossy(&buffer[..end]).to_string();
+        let status: u16 = head
+            .split_whitespace()
+            .nth(1)
+            .and_then(|s| s.parse().ok())
+            .context("status line")?;
+        let length: usize = head
+            .lines()
+            .find_map(|l| {
+                let (k, v) = l.split_once(':')?;
+                k.eq_ignore_ascii_case("content-length")
+                    .then(|| v.trim().parse().ok())?
+            })
+            .unwrap_or(0);
+        while buffer.len() < end + 4 + length {
+            let n = stream.read(&mut chunk).await?;
+            if n == 0 {
+                bail!("connection closed");
+            }
+            buffer.extend_from_slice(&chunk[..n]);
+        }
+        let body = String::from_utf8_lossy(&buffer[end + 4..end + 4 + length]).to_string();
+        return Ok((status, body));
+    }
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
+}
+
+/// One subscriber: follows the stream, decoding HTTP chunks and SSE events, and records each
+/// change's latency, duplicates and count. Returns the first sequence number (from `hello`).
+async fn subscribe(
+    address: std::net::SocketAddr,
+    token: Arc<String>,
+    tally: Arc<Tally>,
+    ready: tokio::sync::mpsc::Sender<()>,
+) -> anyhow::Result<()> {
+    let mut stream = TcpStream::connect(address).await?;
+    let head = format!(
+        "GET /api/v1/live HTTP/1.1\r\nHost: {address}\r\nAuthorization: Bearer {token}\r\n\
+         Accept: text/event-stream\r\n\r\n"
+    );
+    stream.write_all(head.as_bytes()).await?;
+    let mut raw: Vec<u8> = Vec::with_capacity(2048);
+    let mut text = String::new();
+    let mut chunk = [0u8; 2048];
+    let mut headers_done = false;
+    let mut last: i64 = -1;
+    let mut announced = false;
+    loop {
+        let n = stream.read(&mut chunk).await?;
+        if n == 0 {
+            return Ok(());
+        }
+        raw.extend_from_slice(&chunk[..n]);
+        if !headers_done {
+            let Some(end) = find(&raw, b"\r\n\r\n") else {
+                continue;
+            };
+            let status_line = String::from_utf8_lossy(&raw[..end]).to_string();
+            if !status_line.starts_with("HTTP/1.1 200") {
+                bail!(
+                    "stream refused: {}",
+                    status_line.lines().next().unwrap_or("")
+                );
+            }
+            raw.drain(..end + 4);
+            headers_done = true;
+        }
+        // Chunked transfer encoding: size line, data, CRLF.
+        loop {
+            let Some(line_end) = find(&raw, b"\r\n") else {
+                break;
+            };
+            let size = usize::from_str_radix(
+                String::from_utf8_lossy(&raw[..line_end])
+                    .split(';')
+                    .next()
+                    .unwrap_or("")
+                    .trim(),
+                16,
+            )
+            .context("chunk size")?;
+            if raw.len() < line_end + 2 + size + 2 {
+                break;
+            }
+            if size == 0 {
+                return Ok(());
+            }
+            text.push_str(&String::from_utf8_lossy(
+                &raw[line_end + 2..line_end + 2 + size],
+            ));
+            raw.drain(..line_end + 2 + size + 2);
+        }
+        while let Some(end) = text.find("\n\n") {
+            let block: String = text.drain(..end + 2).collect();
+            let (mut event, mut data) = ("", "");
+            for line in block.lines() {
+                if let Some(v) = line.strip_prefix("event:") {
+                    event = v.trim();
+                } else if let Some(v) = line.strip_prefix("data:") {
+                    data = v.trim();
+                }
+            }
+            match event {
+                "hello" => {
+                    if !announced {
+                        announced = true;
+                        tally.connected.fetch_add(1, Ordering::Relaxed);
+                        let _ = ready.send(()).await;
+                    }
+                }
+                "" => {}
+                _ => {
+                    let Ok(change) = serde_json::from_str::<LiveEvent>(data) else {
+                        continue;
+                    };
+                    if change.seq <= last {
+                        tally.duplicated.fetch_add(1, Ordering::Relaxed);
+                        continue;
+                    }
+                    last = change.seq;
+                    tally.received.fetch_add(1, Ordering::Relaxed);
+                    let slot = change.seq - tally.base;
+                    if slot >= 0
+                        && let Some(worst) = tally.worst_us.get(slot as usize)
+                    {
+                        let latency = ((now_ms() - change.at as f64).max(0.0) * 1000.0) as u64;
+                        worst.fetch_max(latency, Ordering::Relaxed);
+                    }
+                }
+            }
+        }
+        if tally.stop.load(Ordering::Relaxed) {
+            return Ok(());
+        }
+    }
+}
+
+pub async fn live(url: &str, bench: &LiveBench) -> anyhow::Result<()> {
+    let db = Db::connect(url, 4).await?;
+    db.migrate().await?;
+    anyhow::ensure!(
+        seed::is_empty(&db).await?,
+        "the benchmark needs an empty database: it seeds its own country"
+    );
+    let mut options = SeedOptions::new(bench.seed, Utc::now());
+    options.shipments = 500;
+    seed::demo(&db, &options).await?;
+    let now = Utc::now();
+    for (username, role) in [
+        ("bench.writer", Role::Supervisor),
+        ("bench.watcher", Role::Viewer),
+    ] {
+        accounts::create(
+            &db.pool,
+            accounts::NewAccount {
+                username,
+                display_name: username,
+                badge: None,
+                role,
+                ports: PortScope::All,
+                password: &accounts::generate_password(),
+                demo: false,
+            },
+            "bench",
+            now,
+        )
+        .await?;
+    }
+    let writer_token =
+        accounts::issue_token(&db.pool, "bench.writer", "bench", "bench", now).await?;
+    let watcher_token =
+        Arc::new(accounts::issue_token(&db.pool, "bench.watcher", "bench", "bench", now).await?);
+    let shipments: Vec<i64> = sqlx::query("select id from shipments order by id limit 50")
+        .fetch_all(&db.pool)
+        .await?
+        .iter()
+        .map(|r| r.try_get("id"))
+        .collect::<Result<_, _>>()?;
+
+    // The server, in a process of its own.
+    let port = free_port()?;
+    let address: std::net::SocketAddr = format!("127.0.0.1:{port}").parse()?;
+    let mut server = tokio::process::Command::new(std::env::current_exe()?)
+        .arg("serve")
+        .env("DATABASE_URL", url)
+        .env("LEPTOS_SITE_ADDR", address.to_string())
+        .env("RUST_LOG", "warn")
+        .kill_on_drop(true)
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .context("starting the server")?;
+    let pid = server.id().context("server pid")?;
+    let started = Instant::now();
+    loop {
+        if let Ok(mut s) = TcpStream::connect(address).await
+            && let Ok((200, _)) =
+                request(&mut s, &address.to_string(), "GET", "/readyz", "", "").await
+        {
+            break;
+        }
+        anyhow::ensure!(
+            started.elapsed() < Duration::from_secs(60),
+            "the server did not start"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let before_kib = rss_kib(pid)?;
+
+    let base: i64 = sqlx::query("select coalesce(max(seq), 0) as seq from journal")
+        .fetch_one(&db.pool)
+        .await?
+        .try_get("seq")?;
+    let planned = bench.rate as usize * bench.seconds as usize;
+    let tally = Arc::new(Tally {
+        worst_us: (0..planned * 2 + 1_000)
+            .map(|_| AtomicU64::new(0))
+            .collect(),
+        base,
+        received: AtomicU64::new(0),
+        duplicated: AtomicU64::new(0),
+        connected: AtomicU64::new(0),
+        failed: AtomicU64::new(0),
+        stop: AtomicBool::new(false),
+    });
+    eprintln!("opening {} subscribers…", bench.clients);
+    let (ready_tx, mut ready_rx) = tokio::sync::mpsc::channel(bench.clients.max(1));
+    let opening = Instant::now();
+    let mut subscribers = Vec::with_capacity(bench.clients);
+    for n in 0..bench.clients {
+        let (token, tally, ready) = (watcher_token.clone(), tally.clone(), ready_tx.clone());
+        subscribers.push(tokio::spawn(async move {
+            if let Err(error) = subscribe(address, token, tally.clone(), ready).await {
+                if tally.failed.fetch_add(1, Ordering::Relaxed) < 3 {
+                    eprintln!("subscriber failed: {error:#}");
+                }
+            }
+        }));
+        // Do not flood the listen queue.
+        if n % 200 == 199 {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+    drop(ready_tx);
+    let mut ready = 0;
+    while ready < bench.clients {
+        match tokio::time::timeout(Duration::from_secs(30), ready_rx.recv()).await {
+            Ok(Some(())) => ready += 1,
+            _ => break,
+        }
+    }
+    let connected = tally.connected.load(Ordering::Relaxed);
+    eprintln!(
+        "{connected} subscribers connected in {:.1} s",
+        opening.elapsed().as_secs_f64()
+    );
+    // Idle: let the server settle, then weigh it.
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let idle_kib = rss_kib(pid)?;
+    let kib_per_client = if connected > 0 {
+        idle_kib.saturating_sub(before_kib) as f64 / connected as f64
+    } else {
+        0.0
+    };
+
+    // Changes at the asked rate, from a few kept-alive connections.
+    eprintln!(
+        "driving {} changes per second for {} s…",
+        bench.rate, bench.seconds
+    );
+    let writers = 4.min(bench.rate.max(1)) as usize;
+    let made = Arc::new(AtomicU64::new(0));
+    let last_seq = Arc::new(AtomicI64::new(base));
+    let mut driving = vec![];
+    for w in 0..writers {
+        let (token, made, shipments) = (writer_token.clone(), made.clone(), shipments.clone());
+        let period = Duration::from_secs_f64(writers as f64 / bench.rate.max(1) as f64);
+        let count = planned / writers;
+        driving.push(tokio::spawn(async move {
+            let mut stream = TcpStream::connect(address).await?;
+            let host = address.to_string();
+            let mut tick = tokio::time::interval(period);
+            tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            for n in 0..count {
+                tick.tick().await;
+                let shipment = shipments[(w + n * writers) % shipments.len()];
+                let body = format!("{{\"text\":\"bench change {w}-{n}\"}}");
+                let path = format!("/api/v1/shipments/{shipment}/notes");
+                let (status, answer) =
+                    request(&mut stream, &host, "POST", &path, &token, &body).await?;
+                if status != 201 {
+                    bail!("a change was refused ({status}): {answer}");
+                }
+                made.fetch_add(1, Ordering::Relaxed);
+            }
+            anyhow::Ok(())
+        }));
+    }
+    let driving_started = Instant::now();
+    for task in driving {
+        task.await??;
+    }
+    let drive_seconds = driving_started.elapsed().as_secs_f64();
+    let made = made.load(Ordering::Relaxed);
+    let final_seq: i64 = sqlx::query("select coalesce(max(seq), 0) as seq from journal")
+        .fetch_one(&db.pool)
+        .await?
+        .try_get("seq")?;
+    last_seq.store(final_seq, Ordering::Relaxed);
+    let expected_changes: i64 = sqlx::query(
+        "select count(*) as n from journal where seq > $1 and seq <= $2 \
+         and entity in ('port', 'shipment', 'hold', 'inspection', 'rule', 'sim')",
+    )
+    .bind(base)
+    .bind(final_seq)
+    .fetch_one(&db.pool)
+    .await?
+    .try_get("n")?;
+    // Wait for the stragglers (at most 10 s).
+    let expected_total = expected_changes as u64 * connected;
+    let waiting = Instant::now();
+    while tally.received.load(Ordering::Relaxed) < expected_total
+        && waiting.elapsed() < Duration::from_secs(10)
+    {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let received = tally.received.load(Ordering::Relaxed);
+    let duplicated = tally.duplicated.load(Ordering::Relaxed);
+    let lost = expected_total.saturating_sub(received);
+    tally.stop.store(true, Ordering::Relaxed);
+    let busy_kib = rss_kib(pid)?;
+    server.kill().await.ok();
+    for s in subscribers {
+        s.abort();
+    }
+
+    let mut worst: Vec<f64> = tally
+        .worst_us
+        .iter()
+        .take((final_seq - base).max(0) as usize)
+        .map(|w| w.load(Ordering::Relaxed) as f64 / 1000.0)
+        .filter(|ms| *ms > 0.0)
+        .collect();
+    worst.sort_by(f64::total_cmp);
+    let pick = |q: f64| -> f64 {
+        if worst.is_empty() {
+            return f64::NAN;
+        }
+        worst[((worst.len() as f64 * q).ceil() as usize).clamp(1, worst.len()) - 1]
+    };
+    println!(
+        "subscribers connected: {connected} of {} ({} failed)",
+        bench.clients,
+        tally.failed.load(Ordering::Relaxed)
+    );
+    println!(
+        "changes made: {made} in {drive_seconds:.1} s ({:.0}/s); deliveries {received} of {expected_total}",
+        made as f64 / drive_seconds
+    );
+    println!(
+        "server memory: {before_kib} KiB before subscribers, {idle_kib} KiB with them idle, \
+         {busy_kib} KiB after the run"
+    );
+    println!(
+        "clients={connected} rate={} changes={made} p50_ms={:.1} p99_ms={:.1} max_ms={:.1} \
+         lost={lost} duplicated={duplicated} kib_per_client={kib_per_client:.1}",
+        bench.rate,
+        pick(0.50),
+        pick(0.99),
+        pick(1.0),
+    );
+    db.pool.close().await;
+    anyhow::ensure!(
+        connected as usize == bench.clients,
+        "not every subscriber connected"
+    );
+    Ok(())
+}
