@@ -167,10 +167,7 @@ async fn subscribe(
             headers_done = true;
         }
         // Chunked transfer encoding: size line, data, CRLF.
-        loop {
-            let Some(line_end) = find(&raw, b"\r\n") else {
-                break;
-            };
+        while let Some(line_end) = find(&raw, b"\r\n") {
             let size = usize::from_str_radix(
                 String::from_utf8_lossy(&raw[..line_end])
                     .split(';')
@@ -331,10 +328,10 @@ pub async fn live(url: &str, bench: &LiveBench) -> anyhow::Result<()> {
     for n in 0..bench.clients {
         let (token, tally, ready) = (watcher_token.clone(), tally.clone(), ready_tx.clone());
         subscribers.push(tokio::spawn(async move {
-            if let Err(error) = subscribe(address, token, tally.clone(), ready).await {
-                if tally.failed.fetch_add(1, Ordering::Relaxed) < 3 {
-                    eprintln!("subscriber failed: {error:#}");
-                }
+            if let Err(error) = subscribe(address, token, tally.clone(), ready).await
+                && tally.failed.fetch_add(1, Ordering::Relaxed) < 3
+            {
+                eprintln!("subscriber failed: {error:#}");
             }
         }));
         // Do not flood the listen queue.

@@ -511,3 +511,47 @@ pub async fn two_processes_share_one_stream_on_postgres() {
     );
     child.kill().await.ok();
 }
+
+/// `border-ops bench live` runs end to end on a small scale: every subscriber connects, every
+/// change reaches every subscriber once, and the summary line carries the figures.
+pub async fn the_live_benchmark_runs_in_its_own_processes() {
+    let output = tokio::process::Command::new(env!("CARGO_BIN_EXE_border-ops"))
+        .args([
+            "bench",
+            "live",
+            "--clients",
+            "25",
+            "--rate",
+            "20",
+            "--seconds",
+            "2",
+        ])
+        .env_remove("DATABASE_URL")
+        .env("RUST_LOG", "warn")
+        .output()
+        .await
+        .expect("the benchmark runs");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let summary = stdout.lines().last().expect("a summary line");
+    let figure = |key: &str| -> f64 {
+        summary
+            .split_whitespace()
+            .find_map(|pair| pair.strip_prefix(&format!("{key}=")))
+            .and_then(|v| v.parse().ok())
+            .unwrap_or_else(|| panic!("{key} in {summary}"))
+    };
+    assert_eq!(figure("clients"), 25.0);
+    assert_eq!(figure("changes"), 40.0);
+    assert_eq!(figure("lost"), 0.0, "{stdout}");
+    assert_eq!(figure("duplicated"), 0.0, "{stdout}");
+    assert!(
+        figure("p99_ms") > 0.0 && figure("p99_ms") < 5_000.0,
+        "{summary}"
+    );
+    assert!(figure("kib_per_client") >= 0.0);
+}

@@ -85,6 +85,11 @@ async fn two_processes_share_one_stream_on_postgres() {
     live::two_processes_share_one_stream_on_postgres().await
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_live_benchmark_runs_in_its_own_processes() {
+    live::the_live_benchmark_runs_in_its_own_processes().await
+}
+
 async fn app(backend: Backend) -> Option<TestApp> {
     spawn_app(backend).await
 }

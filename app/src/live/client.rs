@@ -46,9 +46,11 @@ impl Connection {
 #[derive(Clone, Copy)]
 pub struct Live {
     pub connection: RwSignal<Connection>,
-    /// Bumped after changes arrive (and after a reconnection): resources that read it fetch
-    /// again.
+    /// Bumped after changes arrive: the board's lists and tiles fetch again.
     pub tick: RwSignal<u64>,
+    /// Bumped when everything must be fetched again (after a reconnection, or when told to
+    /// reload): every page, including those about one record, fetches again.
+    pub epoch: RwSignal<u64>,
     /// Recently changed records: (entity, id, when).
     recent: RwSignal<Vec<(String, String, DateTime<Utc>)>>,
     /// The last journal number that touched each record ("shipment:12" → 4410), so that a page
@@ -102,6 +104,7 @@ fn still() -> Live {
     Live {
         connection: RwSignal::new(Connection::Connecting),
         tick: RwSignal::new(0),
+        epoch: RwSignal::new(0),
         recent: RwSignal::new(vec![]),
         touched: RwSignal::new(Default::default()),
         now: use_now(),
@@ -109,8 +112,9 @@ fn still() -> Live {
 }
 
 /// What every board resource reads, so that a change anywhere fetches it again.
-pub fn live_tick() -> u64 {
-    use_live().tick.get()
+pub fn live_tick() -> (u64, u64) {
+    let live = use_live();
+    (live.tick.get(), live.epoch.get())
 }
 
 /// Provides the live state and, in the browser, follows the stream.
@@ -133,10 +137,12 @@ pub fn provide_live() {
     });
 }
 
-/// The connection indicator of the header.
+/// The connection indicator of the header (not on the sign-in page, which follows nothing).
 #[component]
 pub fn LiveIndicator() -> impl IntoView {
     let live = use_live();
+    let location = leptos_router::hooks::use_location();
+    let shown = move || !location.pathname.get().starts_with("/signin");
     let state = move || match live.connection.get() {
         Connection::Connecting => ("connecting", "Connecting…".to_string()),
         Connection::Live => ("live", "Live".to_string()),
@@ -149,16 +155,20 @@ pub fn LiveIndicator() -> impl IntoView {
             format!("Offline since {} UTC", since.format("%H:%M")),
         ),
     };
-    view! {
-        <div
-            class=move || format!("live-indicator {}", state().0)
-            role="status"
-            aria-live="polite"
-            data-connection=move || state().0
-        >
-            <span class="live-dot" aria-hidden="true"></span>
-            <span>{move || state().1}</span>
-        </div>
+    move || {
+        shown().then(|| {
+            view! {
+                <div
+                    class=move || format!("live-indicator {}", state().0)
+                    role="status"
+                    aria-live="polite"
+                    data-connection=move || state().0
+                >
+                    <span class="live-dot" aria-hidden="true"></span>
+                    <span>{move || state().1}</span>
+                </div>
+            }
+        })
     }
 }
 
@@ -265,9 +275,9 @@ mod browser {
                 follower.live.connection.set(Connection::Live);
                 follower.backoff_ms.set(1_000);
                 if was_stale {
-                    // What changed meanwhile arrives as events too; fetching once more makes
-                    // the page exactly what a fresh load would show.
-                    refresh_soon(&follower);
+                    // What changed meanwhile arrives as events too; fetching everything once
+                    // more makes the page exactly what a fresh load would show.
+                    follower.live.epoch.update(|e| *e += 1);
                 }
             })
         };
@@ -281,7 +291,7 @@ mod browser {
                     follower.last.set(Some(seq));
                 }
                 if message.type_() == RELOAD {
-                    follower.live.tick.update(|t| *t += 1);
+                    follower.live.epoch.update(|e| *e += 1);
                     return;
                 }
                 if let Some(event) = message

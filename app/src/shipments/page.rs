@@ -25,8 +25,16 @@ pub fn ShipmentPage() -> impl IntoView {
     let live = use_live();
     let touched = Memo::new(move |_| id.get().and_then(|id| live.touched("shipment", id)));
     let detail = Resource::new(
-        move || (id.get(), add.version().get(), changed.get(), touched.get()),
-        |(id, _, _, _)| async move {
+        move || {
+            (
+                id.get(),
+                add.version().get(),
+                changed.get(),
+                touched.get(),
+                live.epoch.get(),
+            )
+        },
+        |(id, _, _, _, _)| async move {
             match id {
                 Some(id) if id > 0 => get_shipment(id).await,
                 _ => Err(AppError::invalid(
