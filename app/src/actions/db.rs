@@ -714,7 +714,15 @@ pub async fn inspection_action(
         InspectionCommand::Claim | InspectionCommand::Start => linked_officer(pool, caller).await?,
         _ => None,
     };
-    let hold = if started || matches!(command, InspectionCommand::Complete { .. }) {
+    let hold_moves = started
+        || matches!(
+            command,
+            InspectionCommand::Complete {
+                outcome: Outcome::Seizure | Outcome::Inconclusive,
+                ..
+            }
+        );
+    let hold = if hold_moves {
         Some(holds::by_id(pool, inspection.hold_id).await?)
     } else {
         None
