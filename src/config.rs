@@ -10,6 +10,7 @@
 //!   the session cookie then carries `Secure`.
 
 use app::auth::server::AuthSettings;
+use chrono::{DateTime, Utc};
 use leptos::config::LeptosOptions;
 use std::time::Duration;
 
@@ -21,6 +22,17 @@ pub struct Config {
     pub max_connections: u32,
     pub leptos: LeptosOptions,
     pub auth: AuthSettings,
+    /// The demo's simulator, when one runs (`serve --demo` without `--no-sim`).
+    pub simulation: Option<SimulationConfig>,
+}
+
+/// How the demo's simulator starts: its seed, the simulated instant it starts at, and how
+/// many times faster than the wall clock its clock runs.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SimulationConfig {
+    pub seed: u64,
+    pub start: DateTime<Utc>,
+    pub speed: f64,
 }
 
 fn env_number(name: &str) -> anyhow::Result<Option<u64>> {
@@ -59,6 +71,7 @@ impl Config {
                 secure_cookies: std::env::var("SECURE_COOKIES").as_deref() == Ok("true"),
                 ..defaults
             },
+            simulation: None,
         })
     }
 }

@@ -9,6 +9,7 @@ use crate::holds::page::HoldsPage;
 use crate::inspections::page::InspectionsPage;
 use crate::ports::page::PortPage;
 use crate::shipments::page::ShipmentPage;
+use crate::sim::SimBadge;
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::{
@@ -80,6 +81,7 @@ pub fn App() -> impl IntoView {
                     })}
                 </Suspense>
                 <HeaderClock />
+                <SimBadge />
                 <Suspense>
                     {move || Suspend::new(async move {
                         me.await.ok().flatten().map(|me| view! { <UserBox me /> })

@@ -18,9 +18,12 @@ pub mod journal;
 pub mod paging;
 pub mod ports;
 pub mod shipments;
+pub mod sim;
 
 #[cfg(feature = "ssr")]
 pub mod db;
+#[cfg(feature = "ssr")]
+pub mod demo;
 #[cfg(feature = "ssr")]
 pub mod sql;
 #[cfg(feature = "ssr")]

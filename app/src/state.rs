@@ -10,6 +10,8 @@ pub struct AppState {
     pub db: Db,
     pub leptos_options: LeptosOptions,
     pub auth: crate::auth::server::AuthSettings,
+    /// The demo's simulated clock, when a simulator runs (`serve --demo` without `--no-sim`).
+    pub sim: Option<crate::sim::SimControl>,
 }
 
 /// The state inside a server function or a component rendered on the server.

@@ -5,6 +5,7 @@ mod access;
 mod accounts;
 mod actions;
 mod helpers;
+mod sim;
 
 use access::{
     a_database_without_an_administrator_gets_one_once, bearer_tokens_stop_when_revoked,
@@ -19,6 +20,11 @@ use accounts::{
 use actions::{
     fifty_officers_claim_one_inspection_and_one_wins, holds_move_only_as_the_rules_allow,
     inspections_are_claimed_worked_and_completed, random_actions_never_break_the_rules,
+};
+
+use sim::{
+    an_administrator_pauses_and_resumes_the_simulation,
+    the_same_seed_and_start_give_the_same_journal,
 };
 
 use helpers::{Backend, TestApp, spawn_app, spawn_app_with};
@@ -67,6 +73,8 @@ on_both_backends!(
     inspections_are_claimed_worked_and_completed,
     fifty_officers_claim_one_inspection_and_one_wins,
     random_actions_never_break_the_rules,
+    the_same_seed_and_start_give_the_same_journal,
+    an_administrator_pauses_and_resumes_the_simulation,
 );
 
 async fn app(backend: Backend) -> Option<TestApp> {
