@@ -34,7 +34,7 @@ use std::collections::BinaryHeap;
 
 /// Declarations per hour across the country at the busiest hour of every port: at speed 1,
 /// a change every few seconds in the daytime.
-pub const PEAK_DECLARATIONS_PER_HOUR: f64 = 240.0;
+pub const PEAK_DECLARATIONS_PER_HOUR: f64 = 300.0;
 
 /// Share of each hour's peak traffic, from local midnight to 23:00, per mode. Trucks keep
 /// office hours; air cargo runs late into the evening; ships and trains work around the clock
