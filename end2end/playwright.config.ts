@@ -1,5 +1,6 @@
 // End-to-end tests drive Debian's Chromium (Playwright cannot download browsers here) against
-// a border-ops server started on a fresh SQLite file with the demo country.
+// a border-ops server started on a fresh SQLite file with the demo country, standing still (no
+// simulator: the tests make their own changes and must not meet the simulated officers').
 import { defineConfig } from "@playwright/test";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -46,7 +47,7 @@ export default defineConfig({
     },
   },
   webServer: {
-    command: `rm -f ${database}* && ${binary} serve --demo`,
+    command: `rm -f ${database}* && ${binary} serve --demo --no-sim`,
     cwd: root,
     url: `http://127.0.0.1:${port}/readyz`,
     timeout: 120_000,

@@ -1,10 +1,10 @@
 //! The command line: `serve` (the default), `migrate`, and `seed --demo`.
 
-use crate::config::Config;
+use crate::config::{Config, SimulationConfig};
 use crate::seed::{self, SeedOptions};
 use crate::startup::{Application, shutdown_signal};
 use app::db::Db;
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Duration, DurationRound, Utc};
 use clap::{Parser, Subcommand};
 
 #[derive(Debug, Parser)]
@@ -21,9 +21,15 @@ pub enum Command {
         /// Demo mode: fill an empty database with the demo country first.
         #[arg(long)]
         demo: bool,
-        /// Seed of the demo country.
+        /// Seed of the demo country and of its simulation.
         #[arg(long, default_value_t = seed::DEFAULT_SEED)]
         seed: u64,
+        /// With --demo: how many times faster than the wall clock the simulation runs.
+        #[arg(long, default_value_t = 1.0, value_parser = sim_speed)]
+        sim_speed: f64,
+        /// With --demo: serve the demo country standing still, without the simulation.
+        #[arg(long)]
+        no_sim: bool,
     },
     /// Apply the database migrations and exit.
     Migrate,
@@ -182,8 +188,15 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command.unwrap_or(Command::Serve {
         demo: false,
         seed: seed::DEFAULT_SEED,
+        sim_speed: 1.0,
+        no_sim: false,
     }) {
-        Command::Serve { demo, seed } => {
+        Command::Serve {
+            demo,
+            seed,
+            sim_speed,
+            no_sim,
+        } => {
             let db = Db::connect(&config.database_url, config.max_connections).await?;
             db.migrate().await?;
             if demo && seed::is_empty(&db).await? {
@@ -208,6 +221,16 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             }
             let mut config = config;
             config.auth.demo = demo;
+            if demo && !no_sim {
+                // The demo country moves on from now, deterministically for this seed.
+                let start = Utc::now();
+                let start = start.duration_trunc(Duration::seconds(1)).unwrap_or(start);
+                config.simulation = Some(SimulationConfig {
+                    seed,
+                    start,
+                    speed: sim_speed,
+                });
+            }
             let listener = tokio::net::TcpListener::bind(config.leptos.site_addr).await?;
             let app = Application::with_db(config, db, listener).await?;
             println!("border-ops listening on http://{}", app.local_addr()?);
@@ -308,6 +331,16 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         }
     }
     Ok(())
+}
+
+/// A simulation speed: a positive number of simulated seconds per second.
+fn sim_speed(text: &str) -> Result<f64, String> {
+    match text.trim().parse::<f64>() {
+        Ok(speed) if speed.is_finite() && speed > 0.0 && speed <= 100_000.0 => Ok(speed),
+        _ => Err(format!(
+            "{text:?} is not a speed: give a number above 0 (1 is real time, 60 an hour a minute)"
+        )),
+    }
 }
 
 /// Who is acting from the shell, for the journal.
@@ -438,6 +471,15 @@ fn redact(url: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn the_simulation_speed_is_a_positive_number() {
+        assert_eq!(super::sim_speed("60"), Ok(60.0));
+        assert_eq!(super::sim_speed("0.5"), Ok(0.5));
+        for bad in ["0", "-2", "fast", "NaN", "inf"] {
+            assert!(super::sim_speed(bad).is_err(), "{bad}");
+        }
+    }
+
     #[test]
     fn passwords_are_not_printed() {
         assert_eq!(

@@ -10,6 +10,7 @@
 //!   the session cookie then carries `Secure`.
 
 use app::auth::server::AuthSettings;
+use chrono::{DateTime, Utc};
 use leptos::config::LeptosOptions;
 use std::time::Duration;
 
@@ -22,6 +23,17 @@ pub struct Config {
     pub leptos: LeptosOptions,
     pub auth: AuthSettings,
     pub live: LiveSettings,
+    /// The demo's simulator, when one runs (`serve --demo` without `--no-sim`).
+    pub simulation: Option<SimulationConfig>,
+}
+
+/// How the demo's simulator starts: its seed, the simulated instant it starts at, and how
+/// many times faster than the wall clock its clock runs.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SimulationConfig {
+    pub seed: u64,
+    pub start: DateTime<Utc>,
+    pub speed: f64,
 }
 
 /// The live stream: how far a stream may fall behind the broadcast before it catches up from
@@ -91,6 +103,7 @@ impl Config {
                     .unwrap_or(LiveSettings::default().replay_limit),
                 poll: env_number("LIVE_POLL_MS")?.map(|ms| Duration::from_millis(ms.max(10))),
             },
+            simulation: None,
         })
     }
 }

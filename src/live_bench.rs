@@ -407,7 +407,7 @@ pub async fn live(url: &str, bench: &LiveBench) -> anyhow::Result<()> {
     last_seq.store(final_seq, Ordering::Relaxed);
     let expected_changes: i64 = sqlx::query(
         "select count(*) as n from journal where seq > $1 and seq <= $2 \
-         and entity in ('port', 'shipment', 'hold', 'inspection', 'rule', 'sim')",
+         and entity in ('port', 'shipment', 'hold', 'inspection', 'rule', 'simulation')",
     )
     .bind(base)
     .bind(final_seq)

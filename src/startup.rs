@@ -3,6 +3,7 @@
 
 use crate::config::Config;
 use crate::security::PageNonce;
+use app::sim::{SimControl, engine::Simulator};
 use app::{App, db::Db, live::hub::LiveHub, shell, state::AppState};
 use axum::Router;
 use leptos::prelude::{provide_context, use_context};
@@ -15,6 +16,8 @@ pub struct Application {
     listener: TcpListener,
     router: Router,
     state: AppState,
+    /// Runs beside the server from `run_until_stopped`, on the clock in `state.sim`.
+    simulator: Option<Simulator>,
 }
 
 impl Application {
@@ -34,17 +37,25 @@ impl Application {
             config.live.poll,
         )
         .await?;
+        let simulation = config.simulation.as_ref().map(|s| {
+            (
+                Simulator::new(s.seed, s.start),
+                SimControl::new(s.seed, s.start, s.speed),
+            )
+        });
         let state = AppState {
             db,
             leptos_options: config.leptos.clone(),
             auth: config.auth.clone(),
             live,
+            sim: simulation.as_ref().map(|(_, control)| control.clone()),
         };
         let router = router(state.clone()).await?;
         Ok(Self {
             listener,
             router,
             state,
+            simulator: simulation.map(|(simulator, _)| simulator),
         })
     }
 
@@ -56,12 +67,23 @@ impl Application {
         &self.state
     }
 
-    /// Serves until `shutdown` resolves, then finishes in-flight requests and returns.
+    /// Serves (and runs the simulator, if any) until `shutdown` resolves, then finishes
+    /// in-flight requests and the simulated event under way, and returns.
     pub async fn run_until_stopped(
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
         tracing::info!(addr = %self.listener.local_addr()?, "serving");
+        let (stop, stopped) = tokio::sync::watch::channel(false);
+        let simulation = match (self.simulator, &self.state.sim) {
+            (Some(simulator), Some(control)) => Some(tokio::spawn(app::sim::engine::run(
+                simulator,
+                control.clone(),
+                self.state.db.pool.clone(),
+                stopped,
+            ))),
+            _ => None,
+        };
         let service = self
             .router
             .into_make_service_with_connect_info::<SocketAddr>();
@@ -72,11 +94,15 @@ impl Application {
             shutdown.await;
             live.close();
         };
-        axum::serve(self.listener, service)
+        let served = axum::serve(self.listener, service)
             .with_graceful_shutdown(shutdown)
-            .await?;
+            .await;
+        let _ = stop.send(true);
+        if let Some(simulation) = simulation {
+            let _ = simulation.await;
+        }
         self.state.db.pool.close().await;
-        Ok(())
+        served
     }
 }
 

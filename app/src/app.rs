@@ -10,6 +10,7 @@ use crate::inspections::page::InspectionsPage;
 use crate::live::client::{LiveIndicator, StaleNotice, provide_live, use_live};
 use crate::ports::page::PortPage;
 use crate::shipments::page::ShipmentPage;
+use crate::sim::SimBadge;
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::{
@@ -93,6 +94,7 @@ pub fn App() -> impl IntoView {
                 </Suspense>
                 <LiveIndicator />
                 <HeaderClock />
+                <SimBadge />
                 <Suspense>
                     {move || Suspend::new(async move {
                         me.await.ok().flatten().map(|me| view! { <UserBox me /> })

@@ -19,9 +19,12 @@ pub mod live;
 pub mod paging;
 pub mod ports;
 pub mod shipments;
+pub mod sim;
 
 #[cfg(feature = "ssr")]
 pub mod db;
+#[cfg(feature = "ssr")]
+pub mod demo;
 #[cfg(feature = "ssr")]
 pub mod sql;
 #[cfg(feature = "ssr")]

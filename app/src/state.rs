@@ -11,6 +11,8 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub auth: crate::auth::server::AuthSettings,
     pub live: crate::live::hub::LiveHub,
+    /// The demo's simulated clock, when a simulator runs (`serve --demo` without `--no-sim`).
+    pub sim: Option<crate::sim::SimControl>,
 }
 
 /// The state inside a server function or a component rendered on the server.

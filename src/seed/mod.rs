@@ -3,17 +3,16 @@
 //! product, and every step is written to the journal, so timelines read as they would have
 //! happened. Deterministic: the same seed and end instant give the same database.
 
-mod country;
 mod insert;
 
 use app::db::{Backend, Db};
+use app::demo::{self, country::*, weighted};
 use app::domain::clock::to_millis;
 use app::domain::{
-    AirWaybill, HoldAction, HoldReason, HoldStatus, InspectionAction, InspectionKind,
-    InspectionStatus, Mode, Outcome, PortStatus, Priority, ShipmentStatus,
+    HoldAction, HoldReason, HoldStatus, InspectionAction, InspectionKind, InspectionStatus, Mode,
+    Outcome, PortStatus, Priority, ShipmentStatus,
 };
 use chrono::{DateTime, Duration, DurationRound, Utc};
-use country::*;
 use insert::{Value, insert_rows};
 use rand::{Rng, SeedableRng, seq::SliceRandom};
 use rand_chacha::ChaCha8Rng;
@@ -183,19 +182,6 @@ struct World {
     holds: Vec<Hold>,
     inspections: Vec<Inspection>,
     events: Vec<Event>,
-}
-
-/// Picks by weight.
-fn weighted<'a, T>(rng: &mut ChaCha8Rng, items: &'a [(T, u32)]) -> &'a T {
-    let total: u32 = items.iter().map(|(_, w)| *w).sum();
-    let mut roll = rng.gen_range(0..total);
-    for (item, w) in items {
-        if roll < *w {
-            return item;
-        }
-        roll -= w;
-    }
-    &items[items.len() - 1].0
 }
 
 /// Minutes drawn from a skewed distribution: mostly near `typical`, with a long tail.
@@ -507,17 +493,7 @@ fn declare(world: &mut World, id: i64, days: i64) -> Shipment {
         .map(|p| (p, p.weight))
         .collect();
     let port = *weighted(rng, &ports);
-    let commodities: Vec<&'static Commodity> = COMMODITIES
-        .iter()
-        .filter(|c| c.modes.contains(&mode))
-        .collect();
-    let commodity = *commodities.choose(rng).expect("every mode has goods");
-    let importer = IMPORTERS.choose(rng).expect("importers");
-    let consignee = if rng.gen_bool(0.8) {
-        importer
-    } else {
-        IMPORTERS.choose(rng).expect("importers")
-    };
+    let goods = demo::goods(rng, mode);
 
     // Arrivals spread over the period, with a few still to come, busier in the daytime.
     let span = Duration::days(days) + Duration::hours(10);
@@ -527,131 +503,29 @@ fn declare(world: &mut World, id: i64, days: i64) -> Shipment {
         eta = eta.duration_trunc(Duration::hours(1)).unwrap_or(eta)
             + Duration::minutes(rng.gen_range(0..60));
     }
-    let weight_kg =
-        (rng.gen_range(commodity.weight_kg.0..commodity.weight_kg.1) * 10.0).round() / 10.0;
-    let value_cents = (weight_kg
-        * rng.gen_range(commodity.value_per_kg.0..commodity.value_per_kg.1) as f64)
-        as i64;
-    let pieces = ((weight_kg / rng.gen_range(8.0..60.0)).ceil() as i64).max(1);
-    let (
-        reference_kind,
-        reference,
-        carrier,
-        voyage,
-        origin_country,
-        origin_location,
-        transit,
-        declared_before,
-        house,
-    ) = match mode {
-        Mode::Air => {
-            let airline = AIRLINES.choose(rng).expect("airlines");
-            let awb = AirWaybill::from_parts(airline.prefix, rng.gen_range(1_000_000..9_999_999));
-            let (country, airport) = *AIR_ORIGINS.choose(rng).expect("origins");
-            let transit = rng
-                .gen_bool(0.3)
-                .then(|| *AIR_TRANSITS.choose(rng).expect("transits"));
-            let house = rng
-                .gen_bool(0.4)
-                .then(|| format!("HAWB{}", rng.gen_range(100_000..999_999)));
-            (
-                "air_waybill",
-                awb.to_string(),
-                airline.name.to_string(),
-                format!("{} {}", airline.flight_code, rng.gen_range(100..999)),
-                country,
-                airport.to_string(),
-                transit,
-                Duration::hours(rng.gen_range(6..30)),
-                house,
-            )
-        }
-        Mode::Marine => {
-            let (scac, line) = *SEA_CARRIERS.choose(rng).expect("lines");
-            let (country, seaport) = *SEA_ORIGINS.choose(rng).expect("origins");
-            (
-                "bill_of_lading",
-                format!("{scac}{}", rng.gen_range(100_000_000u64..999_999_999)),
-                line.to_string(),
-                format!(
-                    "{} {}{}",
-                    line.to_uppercase(),
-                    ["Aurora", "Horizon", "Meridian", "Pacific", "Atlantic"][rng.gen_range(0..5)],
-                    ["", " II", " Star", " Express"][rng.gen_range(0..4)]
-                ),
-                country,
-                seaport.to_string(),
-                None,
-                Duration::days(rng.gen_range(2..6)),
-                None,
-            )
-        }
-        Mode::Land => {
-            let (code, name) = *TRUCKING.choose(rng).expect("carriers");
-            let (country, city) = *LAND_ORIGINS.choose(rng).expect("origins");
-            (
-                "cargo_control",
-                format!("{code}{}", rng.gen_range(10_000_000u64..99_999_999)),
-                name.to_string(),
-                format!("Trip {}", rng.gen_range(1000..9999)),
-                country,
-                city.to_string(),
-                None,
-                Duration::minutes(rng.gen_range(60..300)),
-                None,
-            )
-        }
-        Mode::Rail => {
-            let (code, name) = *RAIL.choose(rng).expect("railways");
-            let (country, city) = *LAND_ORIGINS[..3].choose(rng).expect("origins");
-            (
-                "cargo_control",
-                format!("{code}{}", rng.gen_range(10_000_000u64..99_999_999)),
-                name.to_string(),
-                format!("Train {}", rng.gen_range(100..999)),
-                country,
-                city.to_string(),
-                None,
-                Duration::hours(rng.gen_range(2..12)),
-                None,
-            )
-        }
-    };
-    // A shipper from the origin country where the demo has one.
-    let local: Vec<_> = SHIPPERS
-        .iter()
-        .filter(|(_, address)| address.ends_with(&format!(", {origin_country}")))
-        .collect();
-    let shipper = match local.choose(rng) {
-        Some(s) => **s,
-        None => *SHIPPERS.choose(rng).expect("shippers"),
-    };
+    let paper = demo::paperwork(rng, mode, &goods);
     Shipment {
         id,
         mode,
-        reference_kind,
-        reference,
-        house_waybill: house,
-        carrier,
-        voyage,
-        origin_country,
-        origin_location,
-        transit,
+        reference_kind: paper.reference_kind,
+        reference: paper.reference,
+        house_waybill: paper.house_waybill,
+        carrier: paper.carrier,
+        voyage: paper.voyage,
+        origin_country: paper.origin_country,
+        origin_location: paper.origin_location,
+        transit: paper.transit,
         port: port.code,
-        shipper,
-        consignee,
-        importer,
-        commodity,
-        pieces,
-        weight_kg,
-        value_cents,
-        currency: if origin_country == "US" || rng.gen_bool(0.5) {
-            "USD"
-        } else {
-            "CAD"
-        },
+        shipper: paper.shipper,
+        consignee: goods.consignee,
+        importer: goods.importer,
+        commodity: goods.commodity,
+        pieces: paper.pieces,
+        weight_kg: paper.weight_kg,
+        value_cents: paper.value_cents,
+        currency: paper.currency,
         eta,
-        declared_at: eta - declared_before,
+        declared_at: eta - paper.declared_before,
         arrived_at: None,
         released_at: None,
         status: ShipmentStatus::AwaitingArrival,
@@ -695,14 +569,13 @@ fn play(world: &mut World, s: usize) {
     world.shipments[s].arrived_at = Some(arrived);
     world.shipment_status(s, ShipmentStatus::Arrived, arrived, edi, "arrived");
 
-    let (importer, commodity) = (world.shipments[s].importer, world.shipments[s].commodity);
-    let mut hold_per_mille = 32 + commodity.risk;
-    if importer.first_time {
-        hold_per_mille += 40;
+    let commodity = world.shipments[s].commodity;
+    let hold_per_mille = demo::Goods {
+        commodity,
+        importer: world.shipments[s].importer,
+        consignee: world.shipments[s].consignee,
     }
-    if importer.trusted.is_some() {
-        hold_per_mille /= 3;
-    }
+    .hold_per_mille();
     if world.rng.gen_range(0..1000) >= hold_per_mille {
         let typical = match mode {
             Mode::Air => 90,
@@ -1481,6 +1354,7 @@ pub async fn personas(db: &Db, now: DateTime<Utc>) -> anyhow::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use app::domain::AirWaybill;
     use chrono::TimeZone;
 
     /// The demo as `make run` builds it, at a fixed instant.

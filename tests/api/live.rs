@@ -114,7 +114,7 @@ async fn some_shipment(app: &TestApp) -> i64 {
 async fn journal_after(app: &TestApp, after: i64, visible_to_viewer: bool) -> Vec<i64> {
     use sqlx::Row;
     let filter = if visible_to_viewer {
-        " and entity in ('port', 'shipment', 'hold', 'inspection', 'rule', 'sim')"
+        " and entity in ('port', 'shipment', 'hold', 'inspection', 'rule', 'simulation')"
     } else {
         ""
     };

@@ -6,6 +6,7 @@ mod accounts;
 mod actions;
 mod helpers;
 mod live;
+mod sim;
 
 use access::{
     a_database_without_an_administrator_gets_one_once, bearer_tokens_stop_when_revoked,
@@ -20,6 +21,11 @@ use accounts::{
 use actions::{
     fifty_officers_claim_one_inspection_and_one_wins, holds_move_only_as_the_rules_allow,
     inspections_are_claimed_worked_and_completed, random_actions_never_break_the_rules,
+};
+
+use sim::{
+    an_administrator_pauses_and_resumes_the_simulation,
+    the_same_seed_and_start_give_the_same_journal,
 };
 
 use helpers::{Backend, TestApp, spawn_app, spawn_app_with};
@@ -78,6 +84,8 @@ on_both_backends!(
     a_client_too_far_behind_is_told_to_reload,
     each_account_sees_only_what_it_may_read,
     shutdown_ends_open_streams,
+    the_same_seed_and_start_give_the_same_journal,
+    an_administrator_pauses_and_resumes_the_simulation,
 );
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

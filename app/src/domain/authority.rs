@@ -37,6 +37,8 @@ pub enum Action {
     HandOverShift,
     ChangePriority,
     CancelInspection,
+    /// Set a port's status and lanes open, and post or clear its notices.
+    ManagePort,
     ManageRules,
     IssueReferral,
     ManageAccounts,
@@ -44,7 +46,7 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 19] = [
+    pub const ALL: [Action; 20] = [
         Action::Read,
         Action::PlaceHold,
         Action::ReleaseHold,
@@ -60,6 +62,7 @@ impl Action {
         Action::HandOverShift,
         Action::ChangePriority,
         Action::CancelInspection,
+        Action::ManagePort,
         Action::ManageRules,
         Action::IssueReferral,
         Action::ManageAccounts,
@@ -96,6 +99,7 @@ impl Action {
             Action::HandOverShift => "hand a shift over",
             Action::ChangePriority => "change an inspection's priority",
             Action::CancelInspection => "cancel an inspection",
+            Action::ManagePort => "change a port's status or notices",
             Action::ManageRules => "manage risk rules",
             Action::IssueReferral => "issue a referral",
             Action::ManageAccounts => "manage accounts",
@@ -132,6 +136,7 @@ impl Role {
                             | A::HandOverShift
                             | A::ChangePriority
                             | A::CancelInspection
+                            | A::ManagePort
                     )
             }
             Role::Analyst => matches!(action, A::Read | A::ManageRules | A::IssueReferral),

@@ -98,6 +98,16 @@ vocabulary! {
 }
 
 vocabulary! {
+    /// A targeting centre's pre-load referral (PACT, ICS2): ask the carrier for information,
+    /// have the cargo screened by two methods, or keep it off the aircraft.
+    pub enum Referral {
+        RequestForInformation => "rfi", "Request for information";
+        RequestForScreening => "rfs", "Request for screening";
+        DoNotLoad => "dnl", "Do not load";
+    }
+}
+
+vocabulary! {
     pub enum HoldStatus {
         Placed => "placed", "Placed";
         Examination => "examination", "Under examination";

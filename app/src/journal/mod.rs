@@ -1,7 +1,7 @@
 //! The journal: an append-only record of every change — who, when, what, before and after,
 //! and why. Shipment timelines are read from it.
 
-use crate::domain::{HoldReason, InspectionKind, Outcome};
+use crate::domain::{HoldReason, InspectionKind, Outcome, Referral};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -47,6 +47,11 @@ impl JournalEntry {
                 .or_else(|| {
                     code("reason")
                         .and_then(HoldReason::parse)
+                        .map(|r| r.label().to_string())
+                })
+                .or_else(|| {
+                    code("referral")
+                        .and_then(Referral::parse)
                         .map(|r| r.label().to_string())
                 })
         });

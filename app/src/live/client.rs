@@ -71,7 +71,8 @@ impl Live {
         })
     }
 
-    /// The last journal number that touched `entity` #`id` since the page loaded (reactive).
+    /// The last journal number that touched `entity` #`id` (or, with `"*"`, any record of
+    /// that kind) since the page loaded (reactive).
     pub fn touched(&self, entity: &str, id: impl ToString) -> Option<i64> {
         let key = format!("{entity}:{}", id.to_string());
         self.touched.with(|touched| touched.get(&key).copied())
@@ -86,6 +87,8 @@ impl Live {
                 touched.clear();
             }
             touched.insert(format!("{entity}:{id}"), seq);
+            // Any record of the kind: `touched(entity, "*")`.
+            touched.insert(format!("{entity}:*"), seq);
         });
         let now = Utc::now();
         self.recent.update(|recent| {

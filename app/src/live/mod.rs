@@ -31,7 +31,14 @@ pub struct LiveEvent {
 
 /// The kinds of record the board shows; anyone who may read the board sees their changes.
 /// Every other entry (accounts, tokens, sessions, sign-ins, refusals) is administrative.
-pub const BOARD_ENTITIES: [&str; 6] = ["port", "shipment", "hold", "inspection", "rule", "sim"];
+pub const BOARD_ENTITIES: [&str; 6] = [
+    "port",
+    "shipment",
+    "hold",
+    "inspection",
+    "rule",
+    "simulation",
+];
 
 /// The SSE event names a client listens for: the board's kinds, the administrative ones, and
 /// `reload` (what was missed is too old to replay: fetch everything again).
@@ -41,7 +48,7 @@ pub const EVENT_NAMES: [&str; 12] = [
     "hold",
     "inspection",
     "rule",
-    "sim",
+    "simulation",
     "account",
     "api_token",
     "session",

@@ -1,12 +1,19 @@
-//! Port queries. The workload counts read the partial indexes on active holds and open
-//! inspections, so the overview stays fast however many closed records pile up.
+//! Port queries, and the changes to how a port is running: its status, lanes and notices (a
+//! supervisor's decision) and its measured waits (a feed). Each change is a conditional update
+//! on the port's `version` and one journal entry, in one transaction. The workload counts read
+//! the partial indexes on active holds and open inspections, so the overview stays fast however
+//! many closed records pile up.
 
 use super::{Notice, Overview, PortDetail, PortSummary, ReleaseTimes, Totals, nearest_rank};
+use crate::auth::server::Caller;
+use crate::domain::Action;
 use crate::domain::clock::{from_millis, to_millis};
 use crate::domain::{Mode, NoticeKind, PortStatus};
 use crate::error::AppError;
+use crate::journal::db::{NewEntry, record};
 use chrono::{DateTime, Duration, Utc};
-use sqlx::{AnyPool, Row, any::AnyRow};
+use serde_json::json;
+use sqlx::{Acquire, AnyConnection, AnyPool, Row, any::AnyRow};
 use std::collections::HashMap;
 
 /// Must match the predicate of the partial indexes word for word (SQLite only uses a partial
@@ -224,4 +231,335 @@ async fn release_times(
         median_min: at_rank(0.5).await?,
         p90_min: at_rank(0.9).await?,
     })
+}
+
+/// How a port is running, with the version a change must name.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PortState {
+    pub code: String,
+    pub kind: Mode,
+    pub time_zone: String,
+    pub status: PortStatus,
+    pub lanes_open: i64,
+    pub lanes_available: i64,
+    pub commercial_wait_min: Option<i64>,
+    pub traveller_wait_min: Option<i64>,
+    /// Notices in force now (not ended).
+    pub open_notices: i64,
+    pub version: i64,
+}
+
+pub async fn state(pool: &AnyPool, code: &str) -> Result<PortState, AppError> {
+    let row = sqlx::query(
+        "select code, kind, time_zone, status, lanes_open, lanes_available, commercial_wait_min, \
+         traveller_wait_min, version, (select count(*) from port_notices n where \
+         n.port_code = p.code and n.ends_at is null) as open_notices from ports p where code = $1",
+    )
+    .bind(code)
+    .fetch_optional(pool)
+    .await?
+    .ok_or_else(|| AppError::not_found(format!("port {code}")))?;
+    let kind: String = row.try_get("kind")?;
+    let status: String = row.try_get("status")?;
+    Ok(PortState {
+        code: row.try_get("code")?,
+        kind: Mode::parse(&kind).ok_or_else(|| decode_error("kind", &kind))?,
+        time_zone: row.try_get("time_zone")?,
+        status: PortStatus::parse(&status).ok_or_else(|| decode_error("status", &status))?,
+        lanes_open: row.try_get("lanes_open")?,
+        lanes_available: row.try_get("lanes_available")?,
+        commercial_wait_min: row.try_get("commercial_wait_min")?,
+        traveller_wait_min: row.try_get("traveller_wait_min")?,
+        open_notices: row.try_get("open_notices")?,
+        version: row.try_get("version")?,
+    })
+}
+
+/// Every port's state, by code.
+pub async fn states(pool: &AnyPool) -> Result<Vec<PortState>, AppError> {
+    let codes = sqlx::query("select code from ports order by code")
+        .fetch_all(pool)
+        .await?;
+    let mut states = Vec::with_capacity(codes.len());
+    for row in codes {
+        states.push(state(pool, &row.try_get::<String, _>("code")?).await?);
+    }
+    Ok(states)
+}
+
+/// What a port's status and lanes become.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PortChange {
+    pub status: PortStatus,
+    pub lanes_open: i64,
+}
+
+fn check_change(port: &PortState, change: PortChange) -> Result<(), AppError> {
+    if !(0..=port.lanes_available).contains(&change.lanes_open) {
+        return Err(AppError::invalid(
+            "lanes_open",
+            format!("between 0 and the {} lanes available", port.lanes_available),
+        ));
+    }
+    if change.status == PortStatus::Closed && change.lanes_open > 0 {
+        return Err(AppError::invalid(
+            "lanes_open",
+            "a closed port has no lane open",
+        ));
+    }
+    Ok(())
+}
+
+fn stale_port(port: &PortState) -> AppError {
+    AppError::Stale {
+        message: format!(
+            "port {} has changed since you looked at it; check it again",
+            port.code
+        ),
+        current: json!({
+            "code": port.code,
+            "status": port.status.code(),
+            "lanes_open": port.lanes_open,
+            "version": port.version,
+        }),
+    }
+}
+
+/// The conditional update of a port's status and lanes: the first statement of the
+/// transaction. False when someone changed the port since `seen`.
+async fn update_port(
+    conn: &mut AnyConnection,
+    code: &str,
+    change: PortChange,
+    seen: i64,
+) -> Result<bool, sqlx::Error> {
+    let updated = sqlx::query(
+        "update ports set status = $1, lanes_open = $2, version = version + 1 \
+         where code = $3 and version = $4",
+    )
+    .bind(change.status.code())
+    .bind(change.lanes_open)
+    .bind(code)
+    .bind(seen)
+    .execute(conn)
+    .await?
+    .rows_affected();
+    Ok(updated == 1)
+}
+
+/// Posts a notice at a port (a scanner out of service, lanes closed, a storm) and sets its
+/// status and lanes open accordingly. Returns the notice's id.
+#[allow(clippy::too_many_arguments)]
+pub async fn post_notice(
+    pool: &AnyPool,
+    caller: &Caller,
+    code: &str,
+    kind: NoticeKind,
+    message: &str,
+    change: PortChange,
+    seen: Option<i64>,
+    now: DateTime<Utc>,
+) -> Result<i64, AppError> {
+    let message = crate::actions::check_text("message", message, true)?;
+    let port = state(pool, code).await?;
+    caller
+        .authorize(pool, Action::ManagePort, Some(&port.code))
+        .await?;
+    if seen.is_some_and(|seen| seen != port.version) {
+        return Err(stale_port(&port));
+    }
+    check_change(&port, change)?;
+    let turn = crate::db::writer_turn(pool).await;
+    let mut conn = pool.acquire().await?;
+    let mut tx = conn.begin().await?;
+    if !update_port(&mut tx, &port.code, change, port.version).await? {
+        drop(tx);
+        drop(conn);
+        drop(turn);
+        return Err(stale_port(&state(pool, code).await?));
+    }
+    let id: i64 = sqlx::query(
+        "insert into port_notices (port_code, kind, message, starts_at) values ($1, $2, $3, $4) \
+         returning id",
+    )
+    .bind(&port.code)
+    .bind(kind.code())
+    .bind(&message)
+    .bind(to_millis(now))
+    .fetch_one(&mut *tx)
+    .await?
+    .try_get("id")?;
+    record(
+        &mut tx,
+        NewEntry {
+            at: now,
+            actor: &caller.account.username,
+            entity: "port",
+            entity_id: port.code.clone(),
+            shipment_id: None,
+            port_code: Some(&port.code),
+            action: "notice_posted",
+            before: Some(json!({
+                "status": port.status.code(),
+                "lanes_open": port.lanes_open,
+                "version": port.version,
+            })),
+            after: Some(json!({
+                "status": change.status.code(),
+                "lanes_open": change.lanes_open,
+                "notice": { "id": id, "kind": kind.code(), "message": message },
+                "version": port.version + 1,
+            })),
+            reason: Some(&message),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Ends a notice (the scanner is back, the lanes reopen) and sets the port's status and lanes.
+#[allow(clippy::too_many_arguments)]
+pub async fn clear_notice(
+    pool: &AnyPool,
+    caller: &Caller,
+    code: &str,
+    notice_id: i64,
+    change: PortChange,
+    reason: &str,
+    seen: Option<i64>,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let reason = crate::actions::check_text("reason", reason, true)?;
+    let port = state(pool, code).await?;
+    caller
+        .authorize(pool, Action::ManagePort, Some(&port.code))
+        .await?;
+    if seen.is_some_and(|seen| seen != port.version) {
+        return Err(stale_port(&port));
+    }
+    check_change(&port, change)?;
+    let open: i64 = sqlx::query(
+        "select count(*) as n from port_notices where id = $1 and port_code = $2 \
+         and ends_at is null",
+    )
+    .bind(notice_id)
+    .bind(&port.code)
+    .fetch_one(pool)
+    .await?
+    .try_get("n")?;
+    if open == 0 {
+        return Err(AppError::Conflict {
+            message: format!("notice #{notice_id} at {} is not in force", port.code),
+        });
+    }
+    let turn = crate::db::writer_turn(pool).await;
+    let mut conn = pool.acquire().await?;
+    let mut tx = conn.begin().await?;
+    if !update_port(&mut tx, &port.code, change, port.version).await? {
+        drop(tx);
+        drop(conn);
+        drop(turn);
+        return Err(stale_port(&state(pool, code).await?));
+    }
+    sqlx::query("update port_notices set ends_at = $1 where id = $2 and ends_at is null")
+        .bind(to_millis(now))
+        .bind(notice_id)
+        .execute(&mut *tx)
+        .await?;
+    record(
+        &mut tx,
+        NewEntry {
+            at: now,
+            actor: &caller.account.username,
+            entity: "port",
+            entity_id: port.code.clone(),
+            shipment_id: None,
+            port_code: Some(&port.code),
+            action: "notice_cleared",
+            before: Some(json!({
+                "status": port.status.code(),
+                "lanes_open": port.lanes_open,
+                "version": port.version,
+            })),
+            after: Some(json!({
+                "status": change.status.code(),
+                "lanes_open": change.lanes_open,
+                "notice": { "id": notice_id },
+                "version": port.version + 1,
+            })),
+            reason: Some(&reason),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Records the waits measured at a crossing, in minutes (`None` where the flow does not
+/// apply). `actor` names the feed that measured them: no person is authorized here, and no
+/// endpoint reaches this function.
+pub async fn record_waits(
+    pool: &AnyPool,
+    actor: &str,
+    code: &str,
+    commercial_min: Option<i64>,
+    traveller_min: Option<i64>,
+    seen: Option<i64>,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    if commercial_min.is_some_and(|m| m < 0) || traveller_min.is_some_and(|m| m < 0) {
+        return Err(AppError::invalid("wait", "a wait is zero minutes or more"));
+    }
+    let port = state(pool, code).await?;
+    if seen.is_some_and(|seen| seen != port.version) {
+        return Err(stale_port(&port));
+    }
+    let turn = crate::db::writer_turn(pool).await;
+    let mut conn = pool.acquire().await?;
+    let mut tx = conn.begin().await?;
+    let updated = sqlx::query(
+        "update ports set commercial_wait_min = $1, traveller_wait_min = $2, \
+         waits_measured_at = $3, version = version + 1 where code = $4 and version = $5",
+    )
+    .bind(commercial_min)
+    .bind(traveller_min)
+    .bind(to_millis(now))
+    .bind(&port.code)
+    .bind(port.version)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if updated == 0 {
+        drop(tx);
+        drop(conn);
+        drop(turn);
+        return Err(stale_port(&state(pool, code).await?));
+    }
+    record(
+        &mut tx,
+        NewEntry {
+            at: now,
+            actor,
+            entity: "port",
+            entity_id: port.code.clone(),
+            shipment_id: None,
+            port_code: Some(&port.code),
+            action: "waits_measured",
+            before: Some(json!({
+                "commercial_wait_min": port.commercial_wait_min,
+                "traveller_wait_min": port.traveller_wait_min,
+                "version": port.version,
+            })),
+            after: Some(json!({
+                "commercial_wait_min": commercial_min,
+                "traveller_wait_min": traveller_min,
+                "version": port.version + 1,
+            })),
+            reason: None,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
 }

@@ -1,11 +1,17 @@
-//! Shipment queries.
+//! Shipment queries, and the messages that move goods without a person deciding: a carrier's
+//! declaration and arrival notice (EDI), the release of goods nobody holds, and a targeting
+//! centre's pre-load referral.
 
 use super::{Shipment, ShipmentDetail};
-use crate::domain::clock::from_millis;
-use crate::domain::{Mode, ShipmentStatus};
+use crate::auth::server::Caller;
+use crate::domain::clock::{from_millis, to_millis};
+use crate::domain::{Action, Mode, Referral, ShipmentReference, ShipmentStatus};
 use crate::error::AppError;
+use crate::journal::db::{NewEntry, record};
 use crate::ports::db::decode_error;
-use sqlx::{AnyPool, Row, any::AnyRow};
+use chrono::{DateTime, Utc};
+use serde_json::json;
+use sqlx::{Acquire, AnyPool, Row, any::AnyRow};
 
 const SELECT: &str = "select s.id, s.mode, s.reference_kind, s.reference, s.house_waybill, \
     s.carrier, s.voyage, s.origin_country, s.origin_location, s.transit_location, s.port_code, \
@@ -112,5 +118,324 @@ pub async fn add_note(
     )
     .await?;
     tx.commit().await?;
+    Ok(seq)
+}
+
+/// A declaration as a carrier files it before its goods arrive: the pre-load "7+1" and the rest
+/// of the declaration.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Declaration {
+    pub mode: Mode,
+    /// "air_waybill", "bill_of_lading" or "cargo_control".
+    pub reference_kind: String,
+    pub reference: String,
+    pub house_waybill: Option<String>,
+    pub carrier: String,
+    pub voyage: String,
+    pub origin_country: String,
+    pub origin_location: String,
+    pub transit_location: Option<String>,
+    pub port_code: String,
+    pub shipper_name: String,
+    pub shipper_address: String,
+    pub consignee_name: String,
+    pub consignee_address: String,
+    pub importer_name: String,
+    pub trusted_trader: Option<String>,
+    pub hs_code: String,
+    pub description: String,
+    pub pieces: i64,
+    pub weight_kg: f64,
+    pub declared_value_cents: i64,
+    pub currency: String,
+    pub eta: DateTime<Utc>,
+}
+
+/// Records a new declaration: the shipment, awaiting arrival, and its `declared` entry.
+/// `actor` names the system that sent it (a carrier's EDI): no person is authorized here, and
+/// no endpoint reaches this function.
+pub async fn declare(
+    pool: &AnyPool,
+    actor: &str,
+    declaration: &Declaration,
+    now: DateTime<Utc>,
+) -> Result<Shipment, AppError> {
+    let d = declaration;
+    let reference = ShipmentReference::parse(&d.reference_kind, &d.reference)
+        .map_err(|e| AppError::invalid("reference", e.to_string()))?
+        .number();
+    if d.pieces < 1 || d.weight_kg <= 0.0 || d.declared_value_cents < 0 {
+        return Err(AppError::invalid(
+            "pieces",
+            "pieces, weight and value must be positive",
+        ));
+    }
+    if !crate::ports::db::exists(pool, &d.port_code).await? {
+        return Err(AppError::invalid(
+            "port_code",
+            format!("no port {}", d.port_code),
+        ));
+    }
+    let taken: i64 = sqlx::query(
+        "select count(*) as n from shipments where reference_kind = $1 and reference = $2",
+    )
+    .bind(&d.reference_kind)
+    .bind(&reference)
+    .fetch_one(pool)
+    .await?
+    .try_get("n")?;
+    if taken > 0 {
+        return Err(AppError::Conflict {
+            message: format!("{reference} is already declared"),
+        });
+    }
+    let turn = crate::db::writer_turn(pool).await;
+    let mut conn = pool.acquire().await?;
+    let mut tx = conn.begin().await?;
+    let id: i64 = sqlx::query(
+        "insert into shipments (mode, reference_kind, reference, house_waybill, carrier, voyage, \
+         origin_country, origin_location, transit_location, port_code, shipper_name, \
+         shipper_address, consignee_name, consignee_address, importer_name, trusted_trader, \
+         hs_code, description, pieces, weight_kg, declared_value_cents, currency, eta_at, \
+         status, created_at) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, \
+         $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, 'awaiting_arrival', $24) returning id",
+    )
+    .bind(d.mode.code())
+    .bind(&d.reference_kind)
+    .bind(&reference)
+    .bind(&d.house_waybill)
+    .bind(&d.carrier)
+    .bind(&d.voyage)
+    .bind(&d.origin_country)
+    .bind(&d.origin_location)
+    .bind(&d.transit_location)
+    .bind(&d.port_code)
+    .bind(&d.shipper_name)
+    .bind(&d.shipper_address)
+    .bind(&d.consignee_name)
+    .bind(&d.consignee_address)
+    .bind(&d.importer_name)
+    .bind(&d.trusted_trader)
+    .bind(&d.hs_code)
+    .bind(&d.description)
+    .bind(d.pieces)
+    .bind(d.weight_kg)
+    .bind(d.declared_value_cents)
+    .bind(&d.currency)
+    .bind(to_millis(d.eta))
+    .bind(to_millis(now))
+    .fetch_one(&mut *tx)
+    .await?
+    .try_get("id")?;
+    record(
+        &mut tx,
+        NewEntry {
+            at: now,
+            actor,
+            entity: "shipment",
+            entity_id: id.to_string(),
+            shipment_id: Some(id),
+            port_code: Some(&d.port_code),
+            action: "declared",
+            before: None,
+            after: Some(json!({
+                "status": "awaiting_arrival",
+                "reference": reference,
+                "port": d.port_code,
+                "version": 1,
+            })),
+            reason: None,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    drop(conn);
+    drop(turn);
+    by_id(pool, id).await
+}
+
+/// A status change of a shipment that no person decides, written (with its journal entry) on
+/// the condition that the shipment has not changed since it was read.
+async fn move_shipment(
+    pool: &AnyPool,
+    actor: &str,
+    shipment: &Shipment,
+    to: ShipmentStatus,
+    action: &str,
+    now: DateTime<Utc>,
+) -> Result<Shipment, AppError> {
+    let arrives = action == "arrived";
+    let releases = to == ShipmentStatus::Released;
+    let turn = crate::db::writer_turn(pool).await;
+    let mut conn = pool.acquire().await?;
+    let mut tx = conn.begin().await?;
+    let updated = sqlx::query(
+        "update shipments set status = $1, \
+         arrived_at = case when $2 = 1 then $4 else arrived_at end, \
+         released_at = case when $3 = 1 then $4 else released_at end, \
+         version = version + 1 where id = $5 and version = $6",
+    )
+    .bind(to.code())
+    .bind(i64::from(arrives))
+    .bind(i64::from(releases))
+    .bind(to_millis(now))
+    .bind(shipment.id)
+    .bind(shipment.version)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if updated == 0 {
+        drop(tx);
+        drop(conn);
+        drop(turn);
+        return Err(AppError::Stale {
+            message: format!(
+                "shipment {} has changed since it was read",
+                shipment.reference_label()
+            ),
+            current: serde_json::to_value(by_id(pool, shipment.id).await?)
+                .unwrap_or(serde_json::Value::Null),
+        });
+    }
+    record(
+        &mut tx,
+        NewEntry {
+            at: now,
+            actor,
+            entity: "shipment",
+            entity_id: shipment.id.to_string(),
+            shipment_id: Some(shipment.id),
+            port_code: Some(&shipment.port_code),
+            action,
+            before: Some(json!({ "status": shipment.status.code(), "version": shipment.version })),
+            after: Some(json!({ "status": to.code(), "version": shipment.version + 1 })),
+            reason: None,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    drop(conn);
+    drop(turn);
+    by_id(pool, shipment.id).await
+}
+
+fn check_seen(shipment: &Shipment, seen: Option<i64>) -> Result<(), AppError> {
+    match seen {
+        Some(seen) if seen != shipment.version => Err(AppError::Stale {
+            message: format!(
+                "shipment {} has changed since it was read",
+                shipment.reference_label()
+            ),
+            current: serde_json::to_value(shipment).unwrap_or(serde_json::Value::Null),
+        }),
+        _ => Ok(()),
+    }
+}
+
+/// The carrier's arrival notice: the goods are at the port. Goods held before they arrived (a
+/// do-not-load referral) stay held. `actor` names the sending system, as for [`declare`].
+pub async fn record_arrival(
+    pool: &AnyPool,
+    actor: &str,
+    id: i64,
+    seen: Option<i64>,
+    now: DateTime<Utc>,
+) -> Result<Shipment, AppError> {
+    let shipment = by_id(pool, id).await?;
+    check_seen(&shipment, seen)?;
+    let to = match (shipment.status, shipment.arrived_at) {
+        (ShipmentStatus::AwaitingArrival, None) => ShipmentStatus::Arrived,
+        (ShipmentStatus::Held, None) => ShipmentStatus::Held,
+        _ => {
+            return Err(AppError::Conflict {
+                message: format!(
+                    "shipment {} is {}; its arrival is already known",
+                    shipment.reference_label(),
+                    shipment.status.label().to_lowercase()
+                ),
+            });
+        }
+    };
+    move_shipment(pool, actor, &shipment, to, "arrived", now).await
+}
+
+/// Releases goods that arrived and that nobody holds (the release system's green lane).
+/// `actor` names that system, as for [`declare`].
+pub async fn release_unheld(
+    pool: &AnyPool,
+    actor: &str,
+    id: i64,
+    seen: Option<i64>,
+    now: DateTime<Utc>,
+) -> Result<Shipment, AppError> {
+    let shipment = by_id(pool, id).await?;
+    check_seen(&shipment, seen)?;
+    if shipment.status != ShipmentStatus::Arrived {
+        return Err(AppError::Conflict {
+            message: format!(
+                "shipment {} is {}; only goods that arrived and are not held are released this way",
+                shipment.reference_label(),
+                shipment.status.label().to_lowercase()
+            ),
+        });
+    }
+    move_shipment(
+        pool,
+        actor,
+        &shipment,
+        ShipmentStatus::Released,
+        "released",
+        now,
+    )
+    .await
+}
+
+/// A targeting centre's pre-load referral on a shipment not yet released: recorded in its
+/// timeline for the port to act on. Returns the journal sequence.
+pub async fn issue_referral(
+    pool: &AnyPool,
+    caller: &Caller,
+    id: i64,
+    referral: Referral,
+    reason: &str,
+    now: DateTime<Utc>,
+) -> Result<i64, AppError> {
+    let reason = crate::actions::check_text("reason", reason, true)?;
+    let shipment = by_id(pool, id).await?;
+    caller.authorize(pool, Action::IssueReferral, None).await?;
+    if !matches!(
+        shipment.status,
+        ShipmentStatus::AwaitingArrival | ShipmentStatus::Arrived | ShipmentStatus::Held
+    ) {
+        return Err(AppError::Conflict {
+            message: format!(
+                "shipment {} is {}; a referral no longer applies",
+                shipment.reference_label(),
+                shipment.status.label().to_lowercase()
+            ),
+        });
+    }
+    let turn = crate::db::writer_turn(pool).await;
+    let mut conn = pool.acquire().await?;
+    let mut tx = conn.begin().await?;
+    let seq = record(
+        &mut tx,
+        NewEntry {
+            at: now,
+            actor: &caller.account.username,
+            entity: "shipment",
+            entity_id: id.to_string(),
+            shipment_id: Some(id),
+            port_code: Some(&shipment.port_code),
+            action: "referral_issued",
+            before: None,
+            after: Some(json!({ "referral": referral.code(), "status": shipment.status.code() })),
+            reason: Some(&reason),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    drop(conn);
+    drop(turn);
     Ok(seq)
 }

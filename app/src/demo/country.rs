@@ -1,7 +1,7 @@
 //! The demo country: real Canadian ports of entry (codes are the board's own short codes),
 //! and fictional carriers' traffic, traders and officers with believable shapes.
 
-use app::domain::{HoldReason, InspectionKind, Mode, NoticeKind, PortStatus};
+use crate::domain::{HoldReason, InspectionKind, Mode, NoticeKind, PortStatus};
 
 pub struct PortSpec {
     pub code: &'static str,

@@ -1,0 +1,212 @@
+//! The demo country, shared by the seed (its fourteen days of history) and the simulator (its
+//! traffic from then on): the ports, carriers, traders and goods, and how one declaration is
+//! drawn from them. Server only.
+//!
+//! A declaration is drawn in two parts, the goods then the paperwork, so that the seed can draw
+//! the arrival time between them as it always has: the same seed keeps giving the same country.
+
+pub mod country;
+
+use crate::domain::{AirWaybill, Mode};
+use chrono::Duration;
+use country::*;
+use rand::{Rng, seq::SliceRandom};
+
+/// Picks by weight.
+pub fn weighted<'a, T, R: Rng + ?Sized>(rng: &mut R, items: &'a [(T, u32)]) -> &'a T {
+    let total: u32 = items.iter().map(|(_, w)| *w).sum();
+    let mut roll = rng.gen_range(0..total);
+    for (item, w) in items {
+        if roll < *w {
+            return item;
+        }
+        roll -= w;
+    }
+    &items[items.len() - 1].0
+}
+
+/// What is shipped, and by and for whom.
+pub struct Goods {
+    pub commodity: &'static Commodity,
+    pub importer: &'static Trader,
+    pub consignee: &'static Trader,
+}
+
+/// Goods that travel by `mode`.
+pub fn goods<R: Rng + ?Sized>(rng: &mut R, mode: Mode) -> Goods {
+    let commodities: Vec<&'static Commodity> = COMMODITIES
+        .iter()
+        .filter(|c| c.modes.contains(&mode))
+        .collect();
+    let commodity = *commodities.choose(rng).expect("every mode has goods");
+    let importer = IMPORTERS.choose(rng).expect("importers");
+    let consignee = if rng.gen_bool(0.8) {
+        importer
+    } else {
+        IMPORTERS.choose(rng).expect("importers")
+    };
+    Goods {
+        commodity,
+        importer,
+        consignee,
+    }
+}
+
+impl Goods {
+    /// Chance, in per mille, that goods like these are held: the commodity's risk, more for a
+    /// first-time importer, a third for a trusted trader.
+    pub fn hold_per_mille(&self) -> u32 {
+        let mut per_mille = 32 + self.commodity.risk;
+        if self.importer.first_time {
+            per_mille += 40;
+        }
+        if self.importer.trusted.is_some() {
+            per_mille /= 3;
+        }
+        per_mille
+    }
+}
+
+/// The rest of the declaration: reference, carrier and voyage, origin, quantities and value.
+pub struct Paperwork {
+    pub reference_kind: &'static str,
+    pub reference: String,
+    pub house_waybill: Option<String>,
+    pub carrier: String,
+    pub voyage: String,
+    pub origin_country: &'static str,
+    pub origin_location: String,
+    pub transit: Option<&'static str>,
+    pub shipper: (&'static str, &'static str),
+    pub pieces: i64,
+    pub weight_kg: f64,
+    pub value_cents: i64,
+    pub currency: &'static str,
+    /// How long before arrival the declaration is filed.
+    pub declared_before: Duration,
+}
+
+/// Draws the paperwork of goods travelling by `mode`.
+pub fn paperwork<R: Rng + ?Sized>(rng: &mut R, mode: Mode, goods: &Goods) -> Paperwork {
+    let commodity = goods.commodity;
+    let weight_kg =
+        (rng.gen_range(commodity.weight_kg.0..commodity.weight_kg.1) * 10.0).round() / 10.0;
+    let value_cents = (weight_kg
+        * rng.gen_range(commodity.value_per_kg.0..commodity.value_per_kg.1) as f64)
+        as i64;
+    let pieces = ((weight_kg / rng.gen_range(8.0..60.0)).ceil() as i64).max(1);
+    let (
+        reference_kind,
+        reference,
+        carrier,
+        voyage,
+        origin_country,
+        origin_location,
+        transit,
+        declared_before,
+        house_waybill,
+    ) = match mode {
+        Mode::Air => {
+            let airline = AIRLINES.choose(rng).expect("airlines");
+            let awb = AirWaybill::from_parts(airline.prefix, rng.gen_range(1_000_000..9_999_999));
+            let (country, airport) = *AIR_ORIGINS.choose(rng).expect("origins");
+            let transit = rng
+                .gen_bool(0.3)
+                .then(|| *AIR_TRANSITS.choose(rng).expect("transits"));
+            let house = rng
+                .gen_bool(0.4)
+                .then(|| format!("HAWB{}", rng.gen_range(100_000..999_999)));
+            (
+                "air_waybill",
+                awb.to_string(),
+                airline.name.to_string(),
+                format!("{} {}", airline.flight_code, rng.gen_range(100..999)),
+                country,
+                airport.to_string(),
+                transit,
+                Duration::hours(rng.gen_range(6..30)),
+                house,
+            )
+        }
+        Mode::Marine => {
+            let (scac, line) = *SEA_CARRIERS.choose(rng).expect("lines");
+            let (country, seaport) = *SEA_ORIGINS.choose(rng).expect("origins");
+            (
+                "bill_of_lading",
+                format!("{scac}{}", rng.gen_range(100_000_000u64..999_999_999)),
+                line.to_string(),
+                format!(
+                    "{} {}{}",
+                    line.to_uppercase(),
+                    ["Aurora", "Horizon", "Meridian", "Pacific", "Atlantic"][rng.gen_range(0..5)],
+                    ["", " II", " Star", " Express"][rng.gen_range(0..4)]
+                ),
+                country,
+                seaport.to_string(),
+                None,
+                Duration::days(rng.gen_range(2..6)),
+                None,
+            )
+        }
+        Mode::Land => {
+            let (code, name) = *TRUCKING.choose(rng).expect("carriers");
+            let (country, city) = *LAND_ORIGINS.choose(rng).expect("origins");
+            (
+                "cargo_control",
+                format!("{code}{}", rng.gen_range(10_000_000u64..99_999_999)),
+                name.to_string(),
+                format!("Trip {}", rng.gen_range(1000..9999)),
+                country,
+                city.to_string(),
+                None,
+                Duration::minutes(rng.gen_range(60..300)),
+                None,
+            )
+        }
+        Mode::Rail => {
+            let (code, name) = *RAIL.choose(rng).expect("railways");
+            let (country, city) = *LAND_ORIGINS[..3].choose(rng).expect("origins");
+            (
+                "cargo_control",
+                format!("{code}{}", rng.gen_range(10_000_000u64..99_999_999)),
+                name.to_string(),
+                format!("Train {}", rng.gen_range(100..999)),
+                country,
+                city.to_string(),
+                None,
+                Duration::hours(rng.gen_range(2..12)),
+                None,
+            )
+        }
+    };
+    // A shipper from the origin country where the demo has one.
+    let local: Vec<_> = SHIPPERS
+        .iter()
+        .filter(|(_, address)| address.ends_with(&format!(", {origin_country}")))
+        .collect();
+    let shipper = match local.choose(rng) {
+        Some(s) => **s,
+        None => *SHIPPERS.choose(rng).expect("shippers"),
+    };
+    let currency = if origin_country == "US" || rng.gen_bool(0.5) {
+        "USD"
+    } else {
+        "CAD"
+    };
+    Paperwork {
+        reference_kind,
+        reference,
+        house_waybill,
+        carrier,
+        voyage,
+        origin_country,
+        origin_location,
+        transit,
+        shipper,
+        pieces,
+        weight_kg,
+        value_cents,
+        currency,
+        declared_before,
+    }
+}

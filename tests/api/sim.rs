@@ -1,0 +1,343 @@
+//! The demo's simulation, on both backends: the same seed and start give the same journal
+//! however the span is cut up, another seed another journal; everything it does goes through
+//! the domain operations under simulated names (arrivals, referrals, holds, inspections,
+//! decisions, waits, incidents); and an administrator, only, pauses and resumes it.
+
+use crate::helpers::{Backend, TempDir, client, fresh_db, spawn_app_configured, spawn_app_with};
+use app::db::Db;
+use app::domain::Role;
+use app::journal::{JournalEntry, db as journal};
+use app::sim::{engine::Simulator, is_simulated_actor};
+use border_ops::config::SimulationConfig;
+use border_ops::seed::{self, SeedOptions};
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use reqwest::StatusCode;
+use serde_json::Value;
+use std::collections::BTreeMap;
+
+/// Noon in Toronto, nine in the morning in Vancouver: the country is awake.
+fn start() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 28, 17, 0, 0).unwrap()
+}
+
+/// A fresh database with the small demo country ending at `start()`, and the journal's last
+/// sequence number after seeding.
+async fn country(backend: Backend) -> Option<(Db, Option<TempDir>, i64)> {
+    let (db, dir) = fresh_db(backend).await?;
+    db.migrate().await.expect("migrations apply");
+    let mut options = SeedOptions::new(11, start());
+    options.shipments = 300;
+    seed::demo(&db, &options).await.expect("demo country seeds");
+    let seeded: i64 = sqlx::Row::get(
+        &sqlx::query("select max(seq) from journal")
+            .fetch_one(&db.pool)
+            .await
+            .unwrap(),
+        0,
+    );
+    Some((db, dir, seeded))
+}
+
+/// What the simulation wrote after the seed, without the sequence numbers (which only say
+/// in which order the database committed).
+async fn written(db: &Db, after: i64) -> Vec<JournalEntry> {
+    journal::after(&db.pool, after, 1_000_000)
+        .await
+        .expect("journal reads")
+}
+
+type Digest = (
+    DateTime<Utc>,
+    String,
+    String,
+    String,
+    String,
+    Option<Value>,
+    Option<Value>,
+    Option<String>,
+);
+
+fn digest(entries: &[JournalEntry]) -> Vec<Digest> {
+    entries
+        .iter()
+        .map(|e| {
+            (
+                e.at,
+                e.actor.clone(),
+                e.entity.clone(),
+                e.entity_id.clone(),
+                e.action.clone(),
+                e.before.clone(),
+                e.after.clone(),
+                e.reason.clone(),
+            )
+        })
+        .collect()
+}
+
+pub async fn the_same_seed_and_start_give_the_same_journal(backend: Backend) {
+    let Some((a, _a_dir, a_seeded)) = country(backend).await else {
+        return;
+    };
+    let (b, _b_dir, b_seeded) = country(backend).await.expect("a second database");
+    let (c, _c_dir, c_seeded) = country(backend).await.expect("a third database");
+    let span = Duration::hours(3);
+
+    // One simulator goes in one stride, the other in uneven steps as a runner's ticks would.
+    let mut one = Simulator::new(5, start());
+    let ran = one.advance_to(&a.pool, start() + span).await.unwrap();
+    assert!(ran > 100, "only {ran} events in three busy hours");
+    let mut other = Simulator::new(5, start());
+    let mut at = start();
+    let mut step = 1;
+    while at < start() + span {
+        at = (at + Duration::seconds(step * 97)).min(start() + span);
+        other.advance_to(&b.pool, at).await.unwrap();
+        step = step % 40 + 1;
+    }
+    let (a_journal, b_journal) = (written(&a, a_seeded).await, written(&b, b_seeded).await);
+    assert!(a_journal.len() > 100, "{} entries", a_journal.len());
+    assert_eq!(digest(&a_journal), digest(&b_journal));
+    // In simulated time, within the span.
+    assert!(
+        a_journal
+            .iter()
+            .all(|e| e.at >= start() && e.at <= start() + span)
+    );
+    // Only the simulation's own accounts act.
+    let strangers: Vec<&str> = a_journal
+        .iter()
+        .map(|e| e.actor.as_str())
+        .filter(|actor| !is_simulated_actor(actor))
+        .collect();
+    assert!(strangers.is_empty(), "{strangers:?}");
+
+    // Another seed, another story.
+    let mut third = Simulator::new(6, start());
+    third.advance_to(&c.pool, start() + span).await.unwrap();
+    let c_journal = written(&c, c_seeded).await;
+    assert!(!c_journal.is_empty());
+    assert_ne!(digest(&a_journal), digest(&c_journal));
+
+    // Carried on through the afternoon and the night: every kind of event, and the stories end.
+    one.advance_to(&a.pool, start() + Duration::hours(14))
+        .await
+        .unwrap();
+    let journal = written(&a, a_seeded).await;
+    let mut kinds: BTreeMap<(String, String), usize> = BTreeMap::new();
+    for e in &journal {
+        assert!(is_simulated_actor(&e.actor), "{}", e.actor);
+        *kinds
+            .entry((e.entity.clone(), e.action.clone()))
+            .or_default() += 1;
+    }
+    for (entity, action) in [
+        ("account", "created"),
+        ("shipment", "declared"),
+        ("shipment", "arrived"),
+        ("shipment", "released"),
+        ("shipment", "referral_issued"),
+        ("hold", "placed"),
+        ("inspection", "opened"),
+        ("inspection", "claimed"),
+        ("inspection", "started"),
+        ("inspection", "completed"),
+        ("hold", "released"),
+        ("hold", "seized"),
+        ("port", "notice_posted"),
+        ("port", "notice_cleared"),
+        ("port", "waits_measured"),
+    ] {
+        assert!(
+            kinds.contains_key(&(entity.to_string(), action.to_string())),
+            "no {entity} {action} in {kinds:?}"
+        );
+    }
+    // Seizures were asked for by the port's simulated officer and approved by its supervisor.
+    for seized in journal
+        .iter()
+        .filter(|e| e.entity == "hold" && e.action == "seized")
+    {
+        assert!(
+            seized.actor.starts_with("sim.supervisor."),
+            "{}",
+            seized.actor
+        );
+        let asked: String = sqlx::Row::get(
+            &sqlx::query("select seizure_requested_by from holds where id = $1")
+                .bind(seized.entity_id.parse::<i64>().unwrap())
+                .fetch_one(&a.pool)
+                .await
+                .unwrap(),
+            0,
+        );
+        assert!(asked.starts_with("sim.officer."), "{asked}");
+    }
+    // A port's status changed and came back.
+    let posted = journal
+        .iter()
+        .find(|e| e.action == "notice_posted")
+        .unwrap();
+    assert_ne!(
+        posted.after.as_ref().unwrap()["status"],
+        Value::from("open"),
+        "{posted:?}"
+    );
+    // Work ends: most of the simulation's holds are closed, and the queue it fed is short.
+    let scalar = |sql: &'static str| {
+        let pool = a.pool.clone();
+        async move { sqlx::Row::get::<i64, _>(&sqlx::query(sql).fetch_one(&pool).await.unwrap(), 0) }
+    };
+    let placed = scalar("select count(*) from holds where placed_by like 'Simulated%'").await;
+    let open = scalar(
+        "select count(*) from holds where placed_by like 'Simulated%' \
+         and status in ('placed', 'examination', 'seizure_requested')",
+    )
+    .await;
+    assert!(placed >= 10, "{placed} holds placed");
+    assert!(open * 2 < placed, "{open} of {placed} holds still open");
+}
+
+pub async fn an_administrator_pauses_and_resumes_the_simulation(backend: Backend) {
+    let Some(app) = spawn_app_configured(backend, 50, |config| {
+        config.simulation = Some(SimulationConfig {
+            seed: 3,
+            start: Utc::now(),
+            speed: 1.0,
+        });
+    })
+    .await
+    else {
+        return;
+    };
+    app.account("ops.admin", Role::Admin, "all").await;
+    let admin = app.token_for("ops.admin").await;
+    let viewer = app.token_for("test.reader").await;
+    let call = |path: &'static str, body: &'static str, token: String| {
+        app.client
+            .post(app.url(path))
+            .bearer_auth(token)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(body)
+            .send()
+    };
+    let status = call("/rpc/sim_status", "", viewer.clone()).await.unwrap();
+    assert_eq!(status.status(), StatusCode::OK);
+    let status: Value = status.json().await.unwrap();
+    assert_eq!(status["running"], true);
+    assert_eq!(status["may_control"], false);
+
+    // A viewer may not.
+    let refused = call("/rpc/set_sim_paused", "paused=true", viewer.clone())
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+    let refused: Value = refused.json().await.unwrap();
+    assert_eq!(refused["code"], "forbidden");
+    // Nobody signed in: 401.
+    let anonymous = client(false)
+        .post(app.url("/rpc/set_sim_paused"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("paused=true")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(anonymous.status(), StatusCode::UNAUTHORIZED);
+
+    // An administrator pauses: journaled, and the simulated clock stands still.
+    let paused = call("/rpc/set_sim_paused", "paused=true", admin.clone())
+        .await
+        .unwrap();
+    assert_eq!(paused.status(), StatusCode::OK);
+    let paused: Value = paused.json().await.unwrap();
+    assert_eq!(paused["running"], false);
+    assert_eq!(paused["may_control"], true);
+    let entries = app
+        .scalar(
+            "select count(*) from journal where entity = 'simulation' and action = 'paused' \
+             and actor = 'ops.admin'",
+        )
+        .await;
+    assert_eq!(entries, 1);
+    tokio::time::sleep(std::time::Duration::from_millis(400)).await;
+    let still: Value = call("/rpc/sim_status", "", viewer.clone())
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(still["running"], false);
+    assert_eq!(still["simulated_at"], paused["simulated_at"]);
+    // Pausing what is paused records nothing more.
+    call("/rpc/set_sim_paused", "paused=true", admin.clone())
+        .await
+        .unwrap();
+    assert_eq!(
+        app.scalar("select count(*) from journal where entity = 'simulation'")
+            .await,
+        1
+    );
+
+    // And resumes: journaled, and the clock moves on from where it stood.
+    let resumed: Value = call("/rpc/set_sim_paused", "paused=false", admin.clone())
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(resumed["running"], true);
+    assert_eq!(
+        app.scalar(
+            "select count(*) from journal where entity = 'simulation' and action = 'resumed' \
+             and actor = 'ops.admin'",
+        )
+        .await,
+        1
+    );
+    tokio::time::sleep(std::time::Duration::from_millis(400)).await;
+    let later: Value = call("/rpc/sim_status", "", viewer.clone())
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let at = |v: &Value| v["simulated_at"].as_str().unwrap().parse::<DateTime<Utc>>();
+    assert!(at(&later).unwrap() > at(&paused).unwrap());
+
+    // The runner made the simulated accounts on its first tick (or is making them).
+    let made = "select count(*) from accounts where username = 'sim.officer.yvr'";
+    let mut waited = 0;
+    while app.scalar(made).await == 0 && waited < 100 {
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        waited += 1;
+    }
+    assert_eq!(app.scalar(made).await, 1);
+
+    // Without a simulation there is nothing to show or pause.
+    let Some(still_country) = spawn_app_with(backend, 0).await else {
+        return;
+    };
+    still_country.account("ops.admin", Role::Admin, "all").await;
+    let admin = still_country.token_for("ops.admin").await;
+    let none: Value = still_country
+        .client
+        .post(still_country.url("/rpc/sim_status"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(none.is_null(), "{none}");
+    let missing = still_country
+        .client
+        .post(still_country.url("/rpc/set_sim_paused"))
+        .bearer_auth(admin)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("paused=true")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(missing.status(), StatusCode::NOT_FOUND);
+}
