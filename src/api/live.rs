@@ -1,14 +1,15 @@
 //! `GET /api/v1/live`: the journal as Server-Sent Events (see `app::live`).
 
 use crate::auth::Authenticated;
-use app::live::hub::Delivery;
+use app::live::hub::{Delivery, reload_frame};
 use app::{AppError, state::AppState};
 use axum::{
+    body::{Body, Bytes},
     extract::{RawQuery, State},
-    http::HeaderMap,
-    response::sse::{Event, KeepAlive, Sse},
+    http::{HeaderMap, HeaderName, header},
+    response::{IntoResponse, Response},
 };
-use futures_util::Stream;
+use futures_util::StreamExt;
 use std::{convert::Infallible, time::Duration};
 
 /// How long a browser waits before reconnecting after the stream ends.
@@ -45,36 +46,68 @@ fn resume_point(headers: &HeaderMap, raw: Option<String>) -> Result<Option<i64>,
     }
 }
 
+/// At most this many changes go out in one write.
+const BURST: usize = 64;
+
 pub async fn live(
     State(state): State<AppState>,
     Authenticated(caller): Authenticated,
     headers: HeaderMap,
     RawQuery(raw): RawQuery,
-) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, AppError> {
+) -> Result<Response, AppError> {
     let after = resume_point(&headers, raw)?;
     let follow = state
         .live
         .follow(state.db.pool.clone(), caller.account.principal(), after);
-    let hello = Event::default()
-        .event("hello")
-        .retry(RETRY)
-        .data(format!("{{\"seq\":{}}}", follow.position()));
-    let first = futures_util::stream::once(async move { Ok(hello) });
-    let rest = futures_util::stream::unfold(follow, |mut follow| async move {
-        let event = match follow.next().await? {
-            Delivery::Event(published) => Event::default()
-                .id(published.event.seq.to_string())
-                .event(published.event.event_name())
-                .data(&published.json),
-            Delivery::Reload(seq) => Event::default()
-                .id(seq.to_string())
-                .event(app::live::RELOAD)
-                .data(format!("{{\"seq\":{seq}}}")),
+    // The first frame: how long to wait before reconnecting, and where the stream starts.
+    let hello = Bytes::from(format!(
+        "retry: {}\nevent: hello\ndata: {{\"seq\":{}}}\n\n",
+        RETRY.as_millis(),
+        follow.position()
+    ));
+    let frames = futures_util::stream::unfold(follow, |mut follow| async move {
+        // A comment when nothing happens for a while keeps proxies from closing the stream.
+        let first = match tokio::time::timeout(KEEP_ALIVE, follow.next()).await {
+            Err(_) => return Some((Ok(Bytes::from_static(b": keep-alive\n\n")), follow)),
+            Ok(None) => return None,
+            Ok(Some(delivery)) => delivery,
         };
-        Some((Ok(event), follow))
+        // What else is ready goes out in the same write: each frame is encoded once, by the
+        // pump, and shared by every stream.
+        let mut burst = vec![frame(first)];
+        while burst.len() < BURST {
+            match follow.ready() {
+                Some(delivery) => burst.push(frame(delivery)),
+                None => break,
+            }
+        }
+        let bytes = if burst.len() == 1 {
+            burst.pop().unwrap_or_default()
+        } else {
+            Bytes::from(burst.concat())
+        };
+        Some((Ok::<_, Infallible>(bytes), follow))
     });
-    use futures_util::StreamExt;
-    Ok(Sse::new(first.chain(rest)).keep_alive(KeepAlive::new().interval(KEEP_ALIVE)))
+    let body = Body::from_stream(
+        futures_util::stream::once(async move { Ok::<_, Infallible>(hello) }).chain(frames),
+    );
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/event-stream"),
+            (header::CACHE_CONTROL, "no-cache"),
+            // Proxies such as nginx must pass each frame on as it comes.
+            (HeaderName::from_static("x-accel-buffering"), "no"),
+        ],
+        body,
+    )
+        .into_response())
+}
+
+fn frame(delivery: Delivery) -> Bytes {
+    match delivery {
+        Delivery::Event(published) => published.frame.clone(),
+        Delivery::Reload(seq) => reload_frame(seq),
+    }
 }
 
 #[cfg(test)]

@@ -25,18 +25,36 @@ const PAGE: i64 = 500;
 /// reload its snapshot instead.
 pub const DEFAULT_REPLAY_LIMIT: i64 = 10_000;
 
-/// A change as broadcast: the event and its JSON, encoded once for every stream.
+/// A change as broadcast: the event and its Server-Sent Events frame (`id`, `event`, `data`),
+/// encoded once and shared by every stream.
 #[derive(Debug, PartialEq)]
 pub struct Published {
     pub event: LiveEvent,
-    pub json: String,
+    pub frame: bytes::Bytes,
 }
 
 impl From<LiveEvent> for Published {
     fn from(event: LiveEvent) -> Self {
         let json = serde_json::to_string(&event).unwrap_or_default();
-        Published { event, json }
+        let frame = format!(
+            "id: {}\nevent: {}\ndata: {json}\n\n",
+            event.seq,
+            event.event_name()
+        );
+        Published {
+            event,
+            frame: frame.into(),
+        }
     }
+}
+
+/// The frame that tells a client to reload, continuing after `seq`.
+pub fn reload_frame(seq: i64) -> bytes::Bytes {
+    format!(
+        "id: {seq}\nevent: {}\ndata: {{\"seq\":{seq}}}\n\n",
+        super::RELOAD
+    )
+    .into()
 }
 
 /// Handle to the process's live pump. Cheap to clone.
@@ -316,6 +334,36 @@ impl Follow {
                     }
                     Err(broadcast::error::RecvError::Closed) => return None,
                 },
+            }
+        }
+    }
+
+    /// A delivery that is ready now, without waiting: from the backlog or the broadcast. Lets
+    /// a stream send a burst of changes in one write.
+    pub fn ready(&mut self) -> Option<Delivery> {
+        if self.reload.is_some() || self.catching_up {
+            return None;
+        }
+        loop {
+            if let Some(published) = self.backlog.pop_front() {
+                let event = &published.event;
+                if event.seq <= self.last {
+                    continue;
+                }
+                self.last = event.seq;
+                if event.visible_to(&self.reader) {
+                    return Some(Delivery::Event(published));
+                }
+                continue;
+            }
+            match self.receiver.try_recv() {
+                Ok(event) => self.backlog.push_back(event),
+                Err(broadcast::error::TryRecvError::Lagged(_)) => {
+                    self.hub.inner.catch_ups.fetch_add(1, Ordering::Relaxed);
+                    self.catching_up = true;
+                    return None;
+                }
+                Err(_) => return None,
             }
         }
     }
