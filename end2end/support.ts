@@ -1,5 +1,5 @@
 // Shared by the configuration and the tests.
-import type { Page } from "@playwright/test";
+import { expect, test, type Browser, type Page } from "@playwright/test";
 import * as path from "node:path";
 
 /** Storage state of the demo wall-screen viewer, written by the setup project. */
@@ -19,4 +19,16 @@ export async function hydrated(page: Page) {
       .map((m) => `console ${m.type()}: ${m.text()}`);
     throw new Error(`the page did not hydrate\n${[...errors, ...console].join("\n")}\n${error}`);
   }
+}
+
+/** A browser of its own, signed in as a demo persona (on the test server, or on `baseURL`). */
+export async function personaPage(browser: Browser, username: string, baseURL?: string): Promise<Page> {
+  const context = await browser.newContext({
+    baseURL: baseURL ?? test.info().project.use.baseURL,
+    storageState: { cookies: [], origins: [] },
+  });
+  const page = await context.newPage();
+  const signed = await page.request.post("/rpc/demo_sign_in", { form: { username } });
+  expect(signed.status()).toBe(200);
+  return page;
 }

@@ -3,21 +3,10 @@ import { spawn, execFileSync, type ChildProcess } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { hydrated } from "../support";
+import { hydrated, personaPage } from "../support";
 
 const root = path.resolve(__dirname, "..", "..");
 const binary = path.resolve(root, process.env.BORDER_OPS_BIN ?? "target/debug/border-ops");
-
-async function personaPage(browser: Browser, username: string, baseURL?: string): Promise<Page> {
-  const context = await browser.newContext({
-    baseURL: baseURL ?? test.info().project.use.baseURL,
-    storageState: { cookies: [], origins: [] },
-  });
-  const page = await context.newPage();
-  const signed = await page.request.post("/rpc/demo_sign_in", { form: { username } });
-  expect(signed.status()).toBe(200);
-  return page;
-}
 
 async function live(page: Page) {
   await hydrated(page);

@@ -1,18 +1,10 @@
 import { expect, test, type APIRequestContext, type Browser, type Page } from "@playwright/test";
 import AxeBuilder from "@axe-core/playwright";
-import { hydrated } from "../support";
+import { hydrated, personaPage } from "../support";
 
 test.use({ storageState: { cookies: [], origins: [] } });
 // Both tests change the same port's holds and queue: one after the other.
 test.describe.configure({ mode: "serial" });
-
-async function personaPage(browser: Browser, username: string): Promise<Page> {
-  const context = await browser.newContext({ baseURL: test.info().project.use.baseURL });
-  const page = await context.newPage();
-  const signed = await page.request.post("/rpc/demo_sign_in", { form: { username } });
-  expect(signed.status()).toBe(200);
-  return page;
-}
 
 /** An active YVR hold with no open inspection: its shipment's id and the hold's. */
 async function quietHold(request: APIRequestContext): Promise<{ shipment: number; hold: number }> {

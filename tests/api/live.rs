@@ -107,6 +107,40 @@ async fn note(app: &TestApp, token: &str, shipment: i64, text: &str) {
     assert_eq!(response.status(), StatusCode::CREATED, "note {text}");
 }
 
+/// `each` notes from each of `bases.len()` writers at once, writer `w` writing through
+/// `bases[w]` (one server or another): many commits in a short time.
+async fn notes_at_once(
+    http: &reqwest::Client,
+    bases: Vec<String>,
+    token: &str,
+    shipment: i64,
+    each: usize,
+) {
+    let writers: Vec<_> = bases
+        .into_iter()
+        .enumerate()
+        .map(|(w, base)| {
+            let (http, token) = (http.clone(), token.to_string());
+            tokio::spawn(async move {
+                for n in 0..each {
+                    let status = http
+                        .post(format!("{base}/api/v1/shipments/{shipment}/notes"))
+                        .bearer_auth(&token)
+                        .json(&json!({ "text": format!("writer {w} note {n}") }))
+                        .send()
+                        .await
+                        .unwrap()
+                        .status();
+                    assert_eq!(status, StatusCode::CREATED);
+                }
+            })
+        })
+        .collect();
+    for w in writers {
+        w.await.unwrap();
+    }
+}
+
 async fn some_shipment(app: &TestApp) -> i64 {
     app.scalar("select min(id) from shipments").await
 }
@@ -215,27 +249,7 @@ pub async fn a_lagging_stream_catches_up_from_the_database(backend: Backend) {
         .unwrap();
     // Writers commit faster than one poll of the journal, so the pump broadcasts several
     // entries at once into a channel of one.
-    let writes: Vec<_> = (0..4)
-        .map(|w| {
-            let (http, base, token) = (app.client.clone(), app.url(""), token.clone());
-            tokio::spawn(async move {
-                for n in 0..15 {
-                    let status = http
-                        .post(format!("{base}/api/v1/shipments/{shipment}/notes"))
-                        .bearer_auth(&token)
-                        .json(&json!({ "text": format!("writer {w} note {n}") }))
-                        .send()
-                        .await
-                        .unwrap()
-                        .status();
-                    assert_eq!(status, StatusCode::CREATED);
-                }
-            })
-        })
-        .collect();
-    for w in writes {
-        w.await.unwrap();
-    }
+    notes_at_once(&app.client, vec![app.url(""); 4], &token, shipment, 15).await;
     let expected = journal_after(&app, start, true).await;
     assert_eq!(expected.len(), 60);
     let received = stream
@@ -472,32 +486,16 @@ pub async fn two_processes_share_one_stream_on_postgres() {
 
     // Both processes take writes at once; each client sees the same complete, ordered list.
     let start = heard.id.unwrap();
-    let writers: Vec<_> = (0..6)
+    let bases = (0..6)
         .map(|w| {
-            let base = if w % 2 == 0 {
+            if w % 2 == 0 {
                 app.url("")
             } else {
                 other.clone()
-            };
-            let (http, token) = (app.client.clone(), token.clone());
-            tokio::spawn(async move {
-                for n in 0..10 {
-                    let status = http
-                        .post(format!("{base}/api/v1/shipments/{shipment}/notes"))
-                        .bearer_auth(&token)
-                        .json(&json!({ "text": format!("writer {w} note {n}") }))
-                        .send()
-                        .await
-                        .unwrap()
-                        .status();
-                    assert_eq!(status, StatusCode::CREATED);
-                }
-            })
+            }
         })
         .collect();
-    for w in writers {
-        w.await.unwrap();
-    }
+    notes_at_once(&app.client, bases, &token, shipment, 10).await;
     let expected = journal_after(&app, start, true).await;
     assert_eq!(expected.len(), 60);
     let last = *expected.last().unwrap();

@@ -197,7 +197,7 @@ pub fn StaleNotice() -> impl IntoView {
 #[cfg(feature = "hydrate")]
 mod browser {
     use super::{Connection, Live, SETTLE_MS};
-    use crate::live::{EVENT_NAMES, LiveEvent, RELOAD};
+    use crate::live::{LiveEvent, RELOAD, event_names};
     use chrono::Utc;
     use leptos::prelude::*;
     use std::cell::Cell;
@@ -311,7 +311,7 @@ mod browser {
                 }
             })
         };
-        for name in EVENT_NAMES.iter().copied().chain(["change"]) {
+        for name in event_names() {
             let _ =
                 source.add_event_listener_with_callback(name, on_event.as_ref().unchecked_ref());
         }

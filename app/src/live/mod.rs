@@ -30,7 +30,6 @@ pub struct LiveEvent {
 }
 
 /// The kinds of record the board shows; anyone who may read the board sees their changes.
-/// Every other entry (accounts, tokens, sessions, sign-ins, refusals) is administrative.
 pub const BOARD_ENTITIES: [&str; 6] = [
     "port",
     "shipment",
@@ -40,22 +39,22 @@ pub const BOARD_ENTITIES: [&str; 6] = [
     "simulation",
 ];
 
-/// The SSE event names a client listens for: the board's kinds, the administrative ones, and
-/// `reload` (what was missed is too old to replay: fetch everything again).
-pub const EVENT_NAMES: [&str; 12] = [
-    "port",
-    "shipment",
-    "hold",
-    "inspection",
-    "rule",
-    "simulation",
-    "account",
-    "api_token",
-    "session",
-    "sign_in",
-    "access",
-    RELOAD,
-];
+/// The product's own records: accounts, tokens, sessions, sign-ins, refusals. Administrators
+/// see their changes.
+pub const ADMINISTRATIVE_ENTITIES: [&str; 5] =
+    ["account", "api_token", "session", "sign_in", "access"];
+
+/// Every SSE event name a client listens for: the kinds above, `change` for a kind it does
+/// not know yet, and `reload` (what was missed is too old to replay: fetch everything again).
+pub fn event_names() -> impl Iterator<Item = &'static str> {
+    BOARD_ENTITIES
+        .into_iter()
+        .chain(ADMINISTRATIVE_ENTITIES)
+        .chain([OTHER, RELOAD])
+}
+
+/// The event name of a change of a kind not listed above.
+pub const OTHER: &str = "change";
 
 pub const RELOAD: &str = "reload";
 
@@ -72,11 +71,11 @@ impl LiveEvent {
 
     /// The SSE event name: the entity, when it is one the client knows, else `change`.
     pub fn event_name(&self) -> &str {
-        EVENT_NAMES
-            .iter()
-            .find(|name| **name == self.entity && **name != RELOAD)
-            .copied()
-            .unwrap_or("change")
+        BOARD_ENTITIES
+            .into_iter()
+            .chain(ADMINISTRATIVE_ENTITIES)
+            .find(|name| *name == self.entity)
+            .unwrap_or(OTHER)
     }
 }
 
