@@ -369,7 +369,8 @@ pub async fn live(url: &str, bench: &LiveBench) -> anyhow::Result<()> {
         "driving {} changes per second for {} s…",
         bench.rate, bench.seconds
     );
-    let writers = 4.min(bench.rate.max(1)) as usize;
+    // Enough kept-alive writers that the rate holds even when answers slow down under load.
+    let writers = (bench.rate / 5).clamp(1, 32) as usize;
     let made = Arc::new(AtomicU64::new(0));
     let last_seq = Arc::new(AtomicI64::new(base));
     let mut driving = vec![];

@@ -47,7 +47,7 @@ fn resume_point(headers: &HeaderMap, raw: Option<String>) -> Result<Option<i64>,
 }
 
 /// At most this many changes go out in one write.
-const BURST: usize = 64;
+const BURST: usize = 256;
 
 pub async fn live(
     State(state): State<AppState>,

@@ -200,7 +200,7 @@ mod browser {
     use crate::live::{LiveEvent, RELOAD, event_names};
     use chrono::Utc;
     use leptos::prelude::*;
-    use std::cell::Cell;
+    use std::cell::{Cell, RefCell};
     use std::rc::Rc;
     use std::time::Duration;
     use wasm_bindgen::{JsCast, closure::Closure};
@@ -212,6 +212,8 @@ mod browser {
         last: Cell<Option<i64>>,
         /// A fetch is already scheduled.
         settling: Cell<bool>,
+        /// Changed records not yet applied: (entity, id, journal number).
+        pending: RefCell<Vec<(String, String, i64)>>,
         /// Delay before opening a new stream after the browser gave up on one.
         backoff_ms: Cell<u64>,
     }
@@ -233,6 +235,7 @@ mod browser {
             live,
             last: Cell::new(rendered_at),
             settling: Cell::new(false),
+            pending: RefCell::new(vec![]),
             backoff_ms: Cell::new(1_000),
         });
         open(follower);
@@ -243,13 +246,37 @@ mod browser {
             return;
         }
         let follower = follower.clone();
-        set_timeout(
-            move || {
-                follower.settling.set(false);
-                follower.live.tick.update(|t| *t += 1);
-            },
-            Duration::from_millis(SETTLE_MS),
+        set_timeout(move || apply(follower), Duration::from_millis(SETTLE_MS));
+    }
+
+    /// Whether the person at the screen is filling in a field of the board (a reason, an
+    /// outcome, an officer to assign): fetching again now would re-render it and lose what
+    /// they chose or typed. Filters (forms that only read) do not hold the board back.
+    fn editing() -> bool {
+        let Some(active) = document().active_element() else {
+            return false;
+        };
+        let field = matches!(
+            active.tag_name().to_ascii_lowercase().as_str(),
+            "input" | "textarea" | "select"
         );
+        let within = |selector: &str| active.closest(selector).ok().flatten().is_some();
+        field && within("main") && !within("form[method='get' i]")
+    }
+
+    /// Applies the changes gathered: marks the records and fetches again; waits while a form
+    /// is being filled in, and applies them as soon as it is left or sent.
+    fn apply(follower: Rc<Follower>) {
+        if editing() {
+            set_timeout(move || apply(follower), Duration::from_millis(500));
+            return;
+        }
+        follower.settling.set(false);
+        let live = follower.live;
+        for (entity, id, seq) in follower.pending.take() {
+            live.remember(entity, id, seq);
+        }
+        live.tick.update(|t| *t += 1);
     }
 
     fn lost(follower: &Follower) {
@@ -302,11 +329,12 @@ mod browser {
                     .as_string()
                     .and_then(|data| serde_json::from_str::<LiveEvent>(&data).ok())
                 {
-                    let live = follower.live;
-                    live.remember(event.entity.clone(), event.entity_id.clone(), event.seq);
+                    let mut pending = follower.pending.borrow_mut();
                     if let Some(shipment) = event.shipment_id {
-                        live.remember("shipment".into(), shipment.to_string(), event.seq);
+                        pending.push(("shipment".into(), shipment.to_string(), event.seq));
                     }
+                    pending.push((event.entity, event.entity_id, event.seq));
+                    drop(pending);
                     refresh_soon(&follower);
                 }
             })

@@ -57,6 +57,9 @@ pub fn reload_frame(seq: i64) -> bytes::Bytes {
     .into()
 }
 
+/// The changes one read of the journal found, in order.
+pub type Batch = Arc<Vec<Arc<Published>>>;
+
 /// Handle to the process's live pump. Cheap to clone.
 #[derive(Clone)]
 pub struct LiveHub {
@@ -64,7 +67,8 @@ pub struct LiveHub {
 }
 
 struct Inner {
-    sender: broadcast::Sender<Arc<Published>>,
+    /// Each message is what one read of the journal found: a stream wakes once for it.
+    sender: broadcast::Sender<Batch>,
     /// The last sequence number broadcast.
     latest: AtomicI64,
     wake: Notify,
@@ -190,11 +194,13 @@ impl LiveHub {
                 match entries_after(&pool, after).await {
                     Ok(events) => {
                         let full = events.len() as i64 == PAGE;
-                        for event in events {
-                            after = event.seq;
+                        if let Some(last) = events.last() {
+                            after = last.seq;
+                            let batch: Vec<Arc<Published>> =
+                                events.into_iter().map(|e| Arc::new(e.into())).collect();
                             self.inner.latest.store(after, Ordering::Release);
                             // No receiver is not an error: nobody is watching yet.
-                            let _ = self.inner.sender.send(Arc::new(event.into()));
+                            let _ = self.inner.sender.send(Arc::new(batch));
                         }
                         if !full {
                             break;
@@ -268,7 +274,7 @@ impl LiveHub {
 /// One subscriber's position in the journal. Events come out in sequence order, each once.
 pub struct Follow {
     hub: LiveHub,
-    receiver: broadcast::Receiver<Arc<Published>>,
+    receiver: broadcast::Receiver<Batch>,
     pool: AnyPool,
     reader: Principal,
     /// The last sequence number passed on (or skipped as not visible).
@@ -309,6 +315,10 @@ impl Follow {
             if *self.closing.borrow() {
                 return None;
             }
+            // A burst leaves a large backlog behind: give the room back while idle.
+            if self.backlog.capacity() > 64 {
+                self.backlog = VecDeque::new();
+            }
             if self.catching_up {
                 match entries_after(&self.pool, self.last).await {
                     Ok(events) => {
@@ -326,7 +336,7 @@ impl Follow {
             tokio::select! {
                 _ = self.closing.changed() => return None,
                 received = self.receiver.recv() => match received {
-                    Ok(event) => self.backlog.push_back(event),
+                    Ok(batch) => self.backlog.extend(batch.iter().cloned()),
                     Err(broadcast::error::RecvError::Lagged(_)) => {
                         // Fell behind the broadcast: the journal has what was skipped.
                         self.hub.inner.catch_ups.fetch_add(1, Ordering::Relaxed);
@@ -357,7 +367,7 @@ impl Follow {
                 continue;
             }
             match self.receiver.try_recv() {
-                Ok(event) => self.backlog.push_back(event),
+                Ok(batch) => self.backlog.extend(batch.iter().cloned()),
                 Err(broadcast::error::TryRecvError::Lagged(_)) => {
                     self.hub.inner.catch_ups.fetch_add(1, Ordering::Relaxed);
                     self.catching_up = true;
