@@ -11,6 +11,8 @@ use leptos_router::{components::Form, hooks::use_query_map};
 
 #[component]
 pub fn InspectionsPage() -> impl IntoView {
+    // The keyboard's row, shared by the key handler and the table.
+    provide_context(QueueCursor(RwSignal::new(None)));
     let query = use_query_map();
     let filter = Memo::new(move |_| {
         query.with(|q| InspectionFilter::from_query(q.into_iter().map(|(k, v)| (k.as_ref(), v))))
@@ -195,14 +197,21 @@ fn PortWorkload(
     }
 }
 
+/// The row of the queue chosen from the keyboard, by inspection id: it stays chosen when the
+/// queue is fetched again.
+#[derive(Clone, Copy)]
+pub struct QueueCursor(pub RwSignal<Option<i64>>);
+
 /// Working the queue from the keyboard: `j`/`k` (or the arrows) move between rows, `c`
-/// claims the selected one, `o` (or Enter) opens its shipment.
+/// claims the selected one, `a` goes to its assign list, `o` (or Enter) opens its shipment.
 #[component]
 fn QueueKeys() -> impl IntoView {
     #[cfg(feature = "hydrate")]
     {
         use wasm_bindgen::JsCast;
-        let selected = RwSignal::new(None::<u32>);
+        let Some(QueueCursor(cursor)) = use_context::<QueueCursor>() else {
+            return;
+        };
         let handle = window_event_listener(leptos::ev::keydown, move |ev| {
             let typing = ev
                 .target()
@@ -215,45 +224,44 @@ fn QueueKeys() -> impl IntoView {
             let Ok(rows) = document().query_selector_all("table.inspections tbody tr") else {
                 return;
             };
-            let count = rows.length();
-            if count == 0 {
+            let rows: Vec<web_sys::HtmlElement> = (0..rows.length())
+                .filter_map(|i| rows.get(i))
+                .filter_map(|n| n.dyn_into::<web_sys::HtmlElement>().ok())
+                .collect();
+            if rows.is_empty() {
                 return;
             }
-            let row = |i: u32| {
-                rows.get(i)
-                    .and_then(|n| n.dyn_into::<web_sys::HtmlElement>().ok())
+            let id_of = |row: &web_sys::HtmlElement| {
+                row.get_attribute("data-inspection")
+                    .and_then(|id| id.parse::<i64>().ok())
             };
-            let current = selected.get_untracked();
+            let current = cursor
+                .get_untracked()
+                .and_then(|id| rows.iter().position(|r| id_of(r) == Some(id)));
+            let last = rows.len() - 1;
+            let within = |selector: &str| {
+                current
+                    .and_then(|i| rows[i].query_selector(selector).ok().flatten())
+                    .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+            };
             let next = match ev.key().as_str() {
-                "j" | "ArrowDown" => Some(current.map_or(0, |i| (i + 1).min(count - 1))),
+                "j" | "ArrowDown" => Some(current.map_or(0, |i| (i + 1).min(last))),
                 "k" | "ArrowUp" => Some(current.map_or(0, |i| i.saturating_sub(1))),
                 "c" => {
-                    if let Some(button) = current
-                        .and_then(row)
-                        .and_then(|r| r.query_selector("button.claim").ok().flatten())
-                        .and_then(|b| b.dyn_into::<web_sys::HtmlElement>().ok())
-                    {
+                    if let Some(button) = within("button.claim") {
                         button.click();
                     }
                     None
                 }
                 "a" => {
-                    if let Some(select) = current
-                        .and_then(row)
-                        .and_then(|r| r.query_selector("select.assign").ok().flatten())
-                        .and_then(|s| s.dyn_into::<web_sys::HtmlElement>().ok())
-                    {
+                    if let Some(select) = within("select.assign") {
                         ev.prevent_default();
                         let _ = select.focus();
                     }
                     None
                 }
                 "o" | "Enter" => {
-                    if let Some(link) = current
-                        .and_then(row)
-                        .and_then(|r| r.query_selector("a.shipment-link").ok().flatten())
-                        .and_then(|a| a.dyn_into::<web_sys::HtmlElement>().ok())
-                    {
+                    if let Some(link) = within("a.shipment-link") {
                         link.click();
                     }
                     None
@@ -262,17 +270,8 @@ fn QueueKeys() -> impl IntoView {
             };
             if let Some(next) = next {
                 ev.prevent_default();
-                if let Some(old) = current.and_then(row) {
-                    let _ = old.class_list().remove_1("selected");
-                    let _ = old.remove_attribute("aria-selected");
-                }
-                if let Some(new) = row(next) {
-                    let _ = new.class_list().add_1("selected");
-                    let _ = new.set_attribute("aria-selected", "true");
-                    let _ = new.set_attribute("tabindex", "-1");
-                    let _ = new.focus();
-                }
-                selected.set(Some(next));
+                cursor.set(id_of(&rows[next]));
+                let _ = rows[next].focus();
             }
         });
         on_cleanup(move || handle.remove());
@@ -384,6 +383,8 @@ pub fn InspectionTable(
         return view! { <p class="empty">"No inspections match."</p> }.into_any();
     }
     let live = use_live();
+    let cursor = use_context::<QueueCursor>();
+    let chosen = move |id: i64| cursor.is_some_and(|QueueCursor(c)| c.get() == Some(id));
     view! {
         <table class="grid inspections">
             <thead>
@@ -417,8 +418,11 @@ pub fn InspectionTable(
                         view! {
                             <tr
                                 data-inspection=i.id
+                                tabindex="-1"
                                 class:overdue=overdue
                                 class:changed=move || live.changed("inspection", id)
+                                class:selected=move || chosen(id)
+                                aria-selected=move || chosen(id).then_some("true")
                             >
                                 <td>
                                     <Badge

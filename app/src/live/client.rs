@@ -51,11 +51,15 @@ pub struct Live {
     /// Bumped when everything must be fetched again (after a reconnection, or when told to
     /// reload): every page, including those about one record, fetches again.
     pub epoch: RwSignal<u64>,
+    /// Changes have arrived and wait until the form being filled in is sent or left.
+    pub held: RwSignal<bool>,
     /// Recently changed records: (entity, id, when).
     recent: RwSignal<Vec<(String, String, DateTime<Utc>)>>,
     /// The last journal number that touched each record ("shipment:12" → 4410), so that a page
     /// about one record fetches again only when that record changes.
     touched: RwSignal<std::collections::HashMap<String, i64>>,
+    /// Recent changes touching each shipment: (entity, id, version after, journal number).
+    about: RwSignal<std::collections::HashMap<i64, Vec<Change>>>,
     now: ReadSignal<DateTime<Utc>>,
 }
 
@@ -78,6 +82,41 @@ impl Live {
         self.touched.with(|touched| touched.get(&key).copied())
     }
 
+    /// The newest journal number of a change to shipment `shipment` (or its holds and
+    /// inspections) that the page does not show yet: `shown` holds the (entity, id, version)
+    /// of each record on the page. Changes the page already shows (its own actions, read back
+    /// before their event arrived) do not count, so that they do not re-render its forms.
+    pub fn unshown(&self, shipment: i64, shown: &[(String, String, i64)]) -> Option<i64> {
+        self.about.with(|about| {
+            about
+                .get(&shipment)?
+                .iter()
+                .filter(|change| {
+                    !shown.iter().any(|(entity, id, version)| {
+                        *entity == change.entity
+                            && *id == change.id
+                            && change.version.is_some_and(|v| v <= *version)
+                    })
+                })
+                .map(|change| change.seq)
+                .max()
+        })
+    }
+
+    #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+    fn note_change(&self, shipment: i64, change: Change) {
+        self.about.update(|about| {
+            if about.len() > 500 {
+                about.clear();
+            }
+            let changes = about.entry(shipment).or_default();
+            changes.push(change);
+            if changes.len() > 50 {
+                changes.remove(0);
+            }
+        });
+    }
+
     #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
     fn remember(&self, entity: String, id: String, seq: i64) {
         self.touched.update(|touched| {
@@ -98,6 +137,15 @@ impl Live {
     }
 }
 
+/// A change to a record of a shipment, as the page keeps it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Change {
+    pub entity: String,
+    pub id: String,
+    pub version: Option<i64>,
+    pub seq: i64,
+}
+
 /// The page's live state; a still one outside the application (in isolated components).
 pub fn use_live() -> Live {
     use_context::<Live>().unwrap_or_else(still)
@@ -108,8 +156,10 @@ fn still() -> Live {
         connection: RwSignal::new(Connection::Connecting),
         tick: RwSignal::new(0),
         epoch: RwSignal::new(0),
+        held: RwSignal::new(false),
         recent: RwSignal::new(vec![]),
         touched: RwSignal::new(Default::default()),
+        about: RwSignal::new(Default::default()),
         now: use_now(),
     }
 }
@@ -148,6 +198,10 @@ pub fn LiveIndicator() -> impl IntoView {
     let shown = move || !location.pathname.get().starts_with("/signin");
     let state = move || match live.connection.get() {
         Connection::Connecting => ("connecting", "Connecting…".to_string()),
+        Connection::Live if live.held.get() => (
+            "live",
+            "Live · changes wait while you fill in the form".to_string(),
+        ),
         Connection::Live => ("live", "Live".to_string()),
         Connection::Reconnecting { since } => (
             "reconnecting",
@@ -197,6 +251,9 @@ pub fn StaleNotice() -> impl IntoView {
 #[cfg(feature = "hydrate")]
 mod browser {
     use super::{Connection, Live, SETTLE_MS};
+
+    /// The longest a form being filled in holds the board's changes back.
+    const HOLD_AT_MOST: chrono::TimeDelta = chrono::TimeDelta::seconds(60);
     use crate::live::{LiveEvent, RELOAD, event_names};
     use chrono::Utc;
     use leptos::prelude::*;
@@ -212,8 +269,10 @@ mod browser {
         last: Cell<Option<i64>>,
         /// A fetch is already scheduled.
         settling: Cell<bool>,
-        /// Changed records not yet applied: (entity, id, journal number).
-        pending: RefCell<Vec<(String, String, i64)>>,
+        /// Changes not yet applied.
+        pending: RefCell<Vec<LiveEvent>>,
+        /// Since when changes have been held back for a form being filled in.
+        held_since: Cell<Option<chrono::DateTime<Utc>>>,
         /// Delay before opening a new stream after the browser gave up on one.
         backoff_ms: Cell<u64>,
     }
@@ -236,6 +295,7 @@ mod browser {
             last: Cell::new(rendered_at),
             settling: Cell::new(false),
             pending: RefCell::new(vec![]),
+            held_since: Cell::new(None),
             backoff_ms: Cell::new(1_000),
         });
         open(follower);
@@ -250,31 +310,86 @@ mod browser {
     }
 
     /// Whether the person at the screen is filling in a field of the board (a reason, an
-    /// outcome, an officer to assign): fetching again now would re-render it and lose what
-    /// they chose or typed. Filters (forms that only read) do not hold the board back.
+    /// outcome, an officer to assign): one has the focus, or holds a value other than the
+    /// one it was rendered with. Fetching again now would re-render it and lose that.
+    /// Filters (forms that only read) do not hold the board back.
     fn editing() -> bool {
-        let Some(active) = document().active_element() else {
+        use wasm_bindgen::JsCast;
+        use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
+        let acting = |field: &web_sys::Element| {
+            field
+                .closest("form[method='get' i]")
+                .ok()
+                .flatten()
+                .is_none()
+        };
+        let document = document();
+        if let Some(active) = document.active_element()
+            && matches!(
+                active.tag_name().to_ascii_lowercase().as_str(),
+                "input" | "textarea" | "select"
+            )
+            && active.closest("main").ok().flatten().is_some()
+            && acting(&active)
+        {
+            return true;
+        }
+        let Ok(fields) = document.query_selector_all("main input, main textarea, main select")
+        else {
             return false;
         };
-        let field = matches!(
-            active.tag_name().to_ascii_lowercase().as_str(),
-            "input" | "textarea" | "select"
-        );
-        let within = |selector: &str| active.closest(selector).ok().flatten().is_some();
-        field && within("main") && !within("form[method='get' i]")
+        (0..fields.length())
+            .filter_map(|n| fields.item(n))
+            .filter_map(|node| node.dyn_into::<web_sys::Element>().ok())
+            .filter(acting)
+            .any(|field| {
+                if let Some(input) = field.dyn_ref::<HtmlInputElement>() {
+                    !matches!(input.type_().as_str(), "hidden" | "submit" | "button")
+                        && input.value() != input.default_value()
+                } else if let Some(text) = field.dyn_ref::<HtmlTextAreaElement>() {
+                    text.default_value()
+                        .is_ok_and(|rendered| text.value() != rendered)
+                } else if let Some(select) = field.dyn_ref::<HtmlSelectElement>() {
+                    let options = select.options();
+                    let rendered = (0..options.length())
+                        .filter_map(|n| options.item(n))
+                        .filter_map(|o| o.dyn_into::<web_sys::HtmlOptionElement>().ok())
+                        .position(|o| o.default_selected())
+                        .unwrap_or(0) as i32;
+                    select.selected_index() != rendered
+                } else {
+                    false
+                }
+            })
     }
 
-    /// Applies the changes gathered: marks the records and fetches again; waits while a form
-    /// is being filled in, and applies them as soon as it is left or sent.
+    /// Applies the changes gathered: marks the records and fetches again. While a field is
+    /// being filled in it waits (at most [`HOLD_AT_MOST`]), and applies them as soon as the
+    /// field is sent or left as it was.
     fn apply(follower: Rc<Follower>) {
-        if editing() {
+        let held = follower.held_since.get().unwrap_or_else(Utc::now);
+        if editing() && Utc::now() - held < HOLD_AT_MOST {
+            follower.held_since.set(Some(held));
+            follower.live.held.set(true);
             set_timeout(move || apply(follower), Duration::from_millis(500));
             return;
         }
+        follower.held_since.set(None);
+        follower.live.held.set(false);
         follower.settling.set(false);
         let live = follower.live;
-        for (entity, id, seq) in follower.pending.take() {
-            live.remember(entity, id, seq);
+        for event in follower.pending.take() {
+            if let Some(shipment) = event.shipment_id {
+                live.remember("shipment".into(), shipment.to_string(), event.seq);
+                let change = super::Change {
+                    entity: event.entity.clone(),
+                    id: event.entity_id.clone(),
+                    version: event.version,
+                    seq: event.seq,
+                };
+                live.note_change(shipment, change);
+            }
+            live.remember(event.entity, event.entity_id, event.seq);
         }
         live.tick.update(|t| *t += 1);
     }
@@ -329,12 +444,7 @@ mod browser {
                     .as_string()
                     .and_then(|data| serde_json::from_str::<LiveEvent>(&data).ok())
                 {
-                    let mut pending = follower.pending.borrow_mut();
-                    if let Some(shipment) = event.shipment_id {
-                        pending.push(("shipment".into(), shipment.to_string(), event.seq));
-                    }
-                    pending.push((event.entity, event.entity_id, event.seq));
-                    drop(pending);
+                    follower.pending.borrow_mut().push(event);
                     refresh_soon(&follower);
                 }
             })

@@ -86,7 +86,8 @@ impl std::fmt::Debug for LiveHub {
     }
 }
 
-const COLUMNS: &str = "seq, at, actor, entity, entity_id, shipment_id, port_code, action";
+const COLUMNS: &str =
+    "seq, at, actor, entity, entity_id, shipment_id, port_code, action, after_json";
 
 fn event_of(row: &sqlx::any::AnyRow) -> Result<LiveEvent, sqlx::Error> {
     Ok(LiveEvent {
@@ -98,6 +99,10 @@ fn event_of(row: &sqlx::any::AnyRow) -> Result<LiveEvent, sqlx::Error> {
         shipment_id: row.try_get("shipment_id")?,
         port_code: row.try_get("port_code")?,
         action: row.try_get("action")?,
+        version: row
+            .try_get::<Option<String>, _>("after_json")?
+            .and_then(|after| serde_json::from_str::<serde_json::Value>(&after).ok())
+            .and_then(|after| after.get("version")?.as_i64()),
     })
 }
 

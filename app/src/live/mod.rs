@@ -27,6 +27,10 @@ pub struct LiveEvent {
     pub port_code: Option<String>,
     /// What happened: `claimed`, `released`, …
     pub action: String,
+    /// The record's version after the change, when it has one: a page that already shows
+    /// that version need not fetch it again.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<i64>,
 }
 
 /// The kinds of record the board shows; anyone who may read the board sees their changes.
@@ -94,6 +98,7 @@ mod tests {
             shipment_id: None,
             port_code: port.map(Into::into),
             action: "changed".into(),
+            version: None,
         }
     }
 

@@ -21,9 +21,21 @@ pub fn ShipmentPage() -> impl IntoView {
     let id = Memo::new(move |_| params.with(|p| p.get("id").and_then(|v| v.parse::<i64>().ok())));
     let add = ServerAction::<AddNote>::new();
     let changed = RwSignal::new(0u64);
-    // Fetched again when this shipment (or its holds and inspections) changes anywhere.
+    // Fetched again when this shipment (or one of its holds and inspections) changes
+    // anywhere, unless the page already shows that change (its own action, read back).
     let live = use_live();
-    let touched = Memo::new(move |_| id.get().and_then(|id| live.touched("shipment", id)));
+    let shown = RwSignal::new(Vec::<(String, String, i64)>::new());
+    let fetched_up_to = StoredValue::new(0i64);
+    let touched = Memo::new(move |_| {
+        let newest = id
+            .get()
+            .and_then(|id| shown.with(|shown| live.unshown(id, shown)))
+            .unwrap_or(0);
+        // Only ever forward: what was fetched once is not fetched again.
+        let up_to = fetched_up_to.get_value().max(newest);
+        fetched_up_to.set_value(up_to);
+        up_to
+    });
     let detail = Resource::new(
         move || {
             (
@@ -50,12 +62,28 @@ pub fn ShipmentPage() -> impl IntoView {
         }>
             {move || Suspend::new(async move {
                 match detail.await {
-                    Ok(detail) => view! { <ShipmentView detail add changed /> }.into_any(),
+                    Ok(detail) => {
+                        shown.set(shown_records(&detail));
+                        view! { <ShipmentView detail add changed /> }.into_any()
+                    }
                     Err(error) => view! { <ErrorNotice error /> }.into_any(),
                 }
             })}
         </Transition>
     }
+}
+
+/// The records the page shows, with their versions: (entity, id, version).
+fn shown_records(detail: &super::ShipmentDetail) -> Vec<(String, String, i64)> {
+    let holds = detail
+        .holds
+        .iter()
+        .map(|h| ("hold".to_string(), h.id.to_string(), h.version));
+    let inspections = detail
+        .inspections
+        .iter()
+        .map(|i| ("inspection".to_string(), i.id.to_string(), i.version));
+    holds.chain(inspections).collect()
 }
 
 #[component]
