@@ -138,3 +138,36 @@ test("a board that loses its server says so, marks its figures stale, and catche
     fs.rmSync(folder, { recursive: true, force: true });
   }
 });
+
+test("an administrator pauses and resumes the simulation, and every board sees it", async ({
+  browser,
+}) => {
+  test.setTimeout(90_000);
+  const port = Number(process.env.E2E_PORT ?? 3210) + 60 + test.info().workerIndex;
+  const folder = fs.mkdtempSync(path.join(os.tmpdir(), "border-ops-sim-"));
+  const server = await startServer(port, path.join(folder, "board.db"), true);
+  try {
+    const base = `http://127.0.0.1:${port}`;
+    const admin = await personaPage(browser, "admin", base);
+    const wall = await personaPage(browser, "viewer", base);
+    await admin.goto("/");
+    await live(admin);
+    await wall.goto("/");
+    await live(wall);
+    const badge = admin.locator(".sim-badge");
+    await expect(badge).toHaveAttribute("data-state", "running");
+    // The wall screen sees the state, not the button.
+    await expect(wall.locator(".sim-badge")).toHaveAttribute("data-state", "running");
+    await expect(wall.locator(".sim-toggle")).toHaveCount(0);
+
+    await admin.getByRole("button", { name: "Pause" }).click();
+    await expect(badge).toHaveAttribute("data-state", "paused");
+    await expect(wall.locator(".sim-badge")).toHaveAttribute("data-state", "paused");
+    await admin.getByRole("button", { name: "Resume" }).click();
+    await expect(badge).toHaveAttribute("data-state", "running");
+    await expect(wall.locator(".sim-badge")).toHaveAttribute("data-state", "running");
+  } finally {
+    server.kill("SIGKILL");
+    fs.rmSync(folder, { recursive: true, force: true });
+  }
+});
