@@ -15,6 +15,7 @@ use crate::domain::{
 use crate::error::AppError;
 use crate::holds::HoldRow;
 use crate::inspections::InspectionRow;
+use crate::live::client::live_tick;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -564,9 +565,10 @@ pub fn HandoverPage() -> impl IntoView {
             .unwrap_or_default()
     });
     let moved = ServerAction::<Handover>::new();
+    // Live: others' work moves the counts while the supervisor looks at them.
     let loads = Resource::new(
-        move || (port.get(), moved.version().get()),
-        |(port, _)| async move {
+        move || (port.get(), moved.version().get(), live_tick()),
+        |(port, _, _)| async move {
             if port.is_empty() {
                 Ok(vec![])
             } else {
