@@ -347,6 +347,40 @@ async fn update_port(
     Ok(updated == 1)
 }
 
+/// The journal entry of a notice posted or cleared: the port's status and lanes before and
+/// after, and the notice.
+fn notice_entry<'a>(
+    caller: &'a Caller,
+    port: &'a PortState,
+    change: &PortChange,
+    action: &'a str,
+    notice: serde_json::Value,
+    reason: &'a str,
+    now: DateTime<Utc>,
+) -> NewEntry<'a> {
+    NewEntry {
+        at: now,
+        actor: &caller.account.username,
+        entity: "port",
+        entity_id: port.code.clone(),
+        shipment_id: None,
+        port_code: Some(&port.code),
+        action,
+        before: Some(json!({
+            "status": port.status.code(),
+            "lanes_open": port.lanes_open,
+            "version": port.version,
+        })),
+        after: Some(json!({
+            "status": change.status.code(),
+            "lanes_open": change.lanes_open,
+            "notice": notice,
+            "version": port.version + 1,
+        })),
+        reason: Some(reason),
+    }
+}
+
 /// Posts a notice at a port (a scanner out of service, lanes closed, a storm) and sets its
 /// status and lanes open accordingly. Returns the notice's id.
 #[allow(clippy::too_many_arguments)]
@@ -391,27 +425,15 @@ pub async fn post_notice(
     .try_get("id")?;
     record(
         &mut tx,
-        NewEntry {
-            at: now,
-            actor: &caller.account.username,
-            entity: "port",
-            entity_id: port.code.clone(),
-            shipment_id: None,
-            port_code: Some(&port.code),
-            action: "notice_posted",
-            before: Some(json!({
-                "status": port.status.code(),
-                "lanes_open": port.lanes_open,
-                "version": port.version,
-            })),
-            after: Some(json!({
-                "status": change.status.code(),
-                "lanes_open": change.lanes_open,
-                "notice": { "id": id, "kind": kind.code(), "message": message },
-                "version": port.version + 1,
-            })),
-            reason: Some(&message),
-        },
+        notice_entry(
+            caller,
+            &port,
+            &change,
+            "notice_posted",
+            json!({ "id": id, "kind": kind.code(), "message": message }),
+            &message,
+            now,
+        ),
     )
     .await?;
     tx.commit().await?;
@@ -469,27 +491,15 @@ pub async fn clear_notice(
         .await?;
     record(
         &mut tx,
-        NewEntry {
-            at: now,
-            actor: &caller.account.username,
-            entity: "port",
-            entity_id: port.code.clone(),
-            shipment_id: None,
-            port_code: Some(&port.code),
-            action: "notice_cleared",
-            before: Some(json!({
-                "status": port.status.code(),
-                "lanes_open": port.lanes_open,
-                "version": port.version,
-            })),
-            after: Some(json!({
-                "status": change.status.code(),
-                "lanes_open": change.lanes_open,
-                "notice": { "id": notice_id },
-                "version": port.version + 1,
-            })),
-            reason: Some(&reason),
-        },
+        notice_entry(
+            caller,
+            &port,
+            &change,
+            "notice_cleared",
+            json!({ "id": notice_id }),
+            &reason,
+            now,
+        ),
     )
     .await?;
     tx.commit().await?;
