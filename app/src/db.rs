@@ -135,6 +135,21 @@ impl Db {
 /// under load that polling, not the work, sets the tail latency. Writers to one SQLite
 /// database therefore queue here first (in arrival order), so each finds the database free.
 /// PostgreSQL locks rows itself: no queue.
+/// Opens a transaction that will write. On SQLite it takes the write lock at once (`begin
+/// immediate`, waiting its turn like any writer): a transaction that reads before it writes
+/// could otherwise fail at its first write when another connection committed in between.
+/// PostgreSQL locks rows as it goes.
+pub async fn begin_write(
+    conn: &mut sqlx::AnyConnection,
+) -> Result<sqlx::Transaction<'_, sqlx::Any>, sqlx::Error> {
+    use sqlx::Connection;
+    if conn.backend_name() == "SQLite" {
+        conn.begin_with("begin immediate").await
+    } else {
+        conn.begin().await
+    }
+}
+
 /// Whether the pool is on SQLite.
 pub fn is_sqlite(pool: &AnyPool) -> bool {
     pool.connect_options()

@@ -23,7 +23,7 @@ use crate::inspections::{InspectionRow, db as inspections};
 use crate::journal::db::{NewEntry, record};
 use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
-use sqlx::{Acquire, AnyConnection, AnyPool, Row};
+use sqlx::{AnyConnection, AnyPool, Row};
 use sqlx::{Arguments, any::AnyArguments};
 
 /// How an account signs its changes in holds and inspections: "Yasmin Roy (Y1025)".
@@ -264,7 +264,7 @@ pub async fn place_hold(
     }
     let turn = crate::db::writer_turn(pool).await;
     let mut conn = pool.acquire().await?;
-    let mut tx = conn.begin().await?;
+    let mut tx = crate::db::begin_write(&mut conn).await?;
     let id: i64 = sqlx::query(
         "insert into holds (shipment_id, port_code, reason, status, placed_at, placed_by, due_at, \
          notes) values ($1, $2, $3, 'placed', $4, $5, $6, $7) returning id",
@@ -455,7 +455,7 @@ pub async fn hold_action(
 
     let turn = crate::db::writer_turn(pool).await;
     let mut conn = pool.acquire().await?;
-    let mut tx = conn.begin().await?;
+    let mut tx = crate::db::begin_write(&mut conn).await?;
     let updated = sqlx::query(
         "update holds set status = $1, agency = $2, paused_since = $3, paused_ms = $4, \
          resolved_at = case when $5 = 1 then $6 else resolved_at end, \
@@ -531,7 +531,7 @@ pub async fn open_inspection(
     }
     let turn = crate::db::writer_turn(pool).await;
     let mut conn = pool.acquire().await?;
-    let mut tx = conn.begin().await?;
+    let mut tx = crate::db::begin_write(&mut conn).await?;
     let id = insert_inspection(&mut tx, &hold, request.kind, request.priority, None, now).await?;
     journal(
         &mut tx,
@@ -923,7 +923,7 @@ pub async fn inspection_action(
 
     let turn = crate::db::writer_turn(pool).await;
     let mut conn = pool.acquire().await?;
-    let mut tx = conn.begin().await?;
+    let mut tx = crate::db::begin_write(&mut conn).await?;
     if needs_link {
         let mine = officer_of(&mut tx, caller, None, &inspection.port_code).await?;
         match command {
@@ -1080,7 +1080,7 @@ pub async fn handover(
     }
     let turn = crate::db::writer_turn(pool).await;
     let mut conn = pool.acquire().await?;
-    let mut tx = conn.begin().await?;
+    let mut tx = crate::db::begin_write(&mut conn).await?;
     let items = sqlx::query(
         "select i.id, i.status, i.version, h.shipment_id from inspections i \
          join holds h on h.id = i.hold_id where i.assigned_officer_id = $1 and i.port_code = $2 \

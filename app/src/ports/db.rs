@@ -13,7 +13,7 @@ use crate::error::AppError;
 use crate::journal::db::{NewEntry, record};
 use chrono::{DateTime, Duration, Utc};
 use serde_json::json;
-use sqlx::{Acquire, AnyConnection, AnyPool, Row, any::AnyRow};
+use sqlx::{AnyConnection, AnyPool, Row, any::AnyRow};
 use std::collections::HashMap;
 
 /// Must match the predicate of the partial indexes word for word (SQLite only uses a partial
@@ -405,7 +405,7 @@ pub async fn post_notice(
     check_change(&port, change)?;
     let turn = crate::db::writer_turn(pool).await;
     let mut conn = pool.acquire().await?;
-    let mut tx = conn.begin().await?;
+    let mut tx = crate::db::begin_write(&mut conn).await?;
     if !update_port(&mut tx, &port.code, change, port.version).await? {
         drop(tx);
         drop(conn);
@@ -477,7 +477,7 @@ pub async fn clear_notice(
     }
     let turn = crate::db::writer_turn(pool).await;
     let mut conn = pool.acquire().await?;
-    let mut tx = conn.begin().await?;
+    let mut tx = crate::db::begin_write(&mut conn).await?;
     if !update_port(&mut tx, &port.code, change, port.version).await? {
         drop(tx);
         drop(conn);
@@ -527,7 +527,7 @@ pub async fn record_waits(
     }
     let turn = crate::db::writer_turn(pool).await;
     let mut conn = pool.acquire().await?;
-    let mut tx = conn.begin().await?;
+    let mut tx = crate::db::begin_write(&mut conn).await?;
     let updated = sqlx::query(
         "update ports set commercial_wait_min = $1, traveller_wait_min = $2, \
          waits_measured_at = $3, version = version + 1 where code = $4 and version = $5",

@@ -11,7 +11,7 @@ use crate::journal::db::{NewEntry, record};
 use crate::ports::db::decode_error;
 use chrono::{DateTime, Utc};
 use serde_json::json;
-use sqlx::{Acquire, AnyPool, Row, any::AnyRow};
+use sqlx::{AnyPool, Row, any::AnyRow};
 
 const SELECT: &str = "select s.id, s.mode, s.reference_kind, s.reference, s.house_waybill, \
     s.carrier, s.voyage, s.origin_country, s.origin_location, s.transit_location, s.port_code, \
@@ -89,7 +89,6 @@ pub async fn add_note(
     text: &str,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<i64, AppError> {
-    use sqlx::Acquire;
     let text = super::check_note(text)?;
     let shipment = by_id(pool, id).await?;
     caller
@@ -100,7 +99,7 @@ pub async fn add_note(
         )
         .await?;
     let mut conn = pool.acquire().await?;
-    let mut tx = conn.begin().await?;
+    let mut tx = crate::db::begin_write(&mut conn).await?;
     let seq = crate::journal::db::record(
         &mut tx,
         crate::journal::db::NewEntry {
@@ -191,7 +190,7 @@ pub async fn declare(
     }
     let turn = crate::db::writer_turn(pool).await;
     let mut conn = pool.acquire().await?;
-    let mut tx = conn.begin().await?;
+    let mut tx = crate::db::begin_write(&mut conn).await?;
     let id: i64 = sqlx::query(
         "insert into shipments (mode, reference_kind, reference, house_waybill, carrier, voyage, \
          origin_country, origin_location, transit_location, port_code, shipper_name, \
@@ -268,7 +267,7 @@ async fn move_shipment(
     let releases = to == ShipmentStatus::Released;
     let turn = crate::db::writer_turn(pool).await;
     let mut conn = pool.acquire().await?;
-    let mut tx = conn.begin().await?;
+    let mut tx = crate::db::begin_write(&mut conn).await?;
     let updated = sqlx::query(
         "update shipments set status = $1, \
          arrived_at = case when $2 = 1 then $4 else arrived_at end, \
@@ -417,7 +416,7 @@ pub async fn issue_referral(
     }
     let turn = crate::db::writer_turn(pool).await;
     let mut conn = pool.acquire().await?;
-    let mut tx = conn.begin().await?;
+    let mut tx = crate::db::begin_write(&mut conn).await?;
     let seq = record(
         &mut tx,
         NewEntry {

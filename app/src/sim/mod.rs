@@ -54,7 +54,7 @@ mod control {
     use crate::journal::db::{NewEntry, record};
     use chrono::{DateTime, Duration, Utc};
     use serde_json::json;
-    use sqlx::{Acquire, AnyPool};
+    use sqlx::AnyPool;
     use std::sync::{Arc, Mutex};
     use std::time::Instant;
 
@@ -176,7 +176,7 @@ mod control {
             let written = async {
                 let turn = crate::db::writer_turn(pool).await;
                 let mut conn = pool.acquire().await?;
-                let mut tx = conn.begin().await?;
+                let mut tx = crate::db::begin_write(&mut conn).await?;
                 record(
                     &mut tx,
                     NewEntry::administrative(
