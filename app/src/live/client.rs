@@ -1,5 +1,7 @@
 //! The browser side of the live board: one `EventSource` per page follows `/api/v1/live`.
-//! Each change bumps [`Live::tick`] (at most every [`SETTLE_MS`]), and every resource of the
+//! Changes arriving within [`SETTLE_MS`] of each other are gathered, and the page fetches
+//! again at most every [`REFRESH_EVERY_MS`] (a busy country does not turn every open board
+//! into a stream of requests): each refresh bumps [`Live::tick`], and every resource of the
 //! board reads it, so what is on screen is fetched again in place; the changed records are
 //! remembered for a few seconds so their rows can be highlighted. The connection's state is
 //! shown in the header, and while it is not live the figures are marked stale. After a
@@ -12,6 +14,8 @@ use leptos::prelude::*;
 
 /// How long changes are gathered before the page fetches again.
 pub const SETTLE_MS: u64 = 150;
+/// The shortest time between two refreshes of a page.
+pub const REFRESH_EVERY_MS: u64 = 500;
 /// How long a changed row stays highlighted.
 pub const HIGHLIGHT_SECONDS: i64 = 3;
 /// After this long without a connection, "reconnecting" becomes "offline".
@@ -250,7 +254,7 @@ pub fn StaleNotice() -> impl IntoView {
 
 #[cfg(feature = "hydrate")]
 mod browser {
-    use super::{Connection, Live, SETTLE_MS};
+    use super::{Connection, Live, REFRESH_EVERY_MS, SETTLE_MS};
 
     /// The longest a form being filled in holds the board's changes back.
     const HOLD_AT_MOST: chrono::TimeDelta = chrono::TimeDelta::seconds(60);
@@ -271,6 +275,8 @@ mod browser {
         settling: Cell<bool>,
         /// Changes not yet applied.
         pending: RefCell<Vec<LiveEvent>>,
+        /// When the page last fetched again for changes.
+        refreshed_at: Cell<Option<chrono::DateTime<Utc>>>,
         /// Since when changes have been held back for a form being filled in.
         held_since: Cell<Option<chrono::DateTime<Utc>>>,
         /// Delay before opening a new stream after the browser gave up on one.
@@ -296,6 +302,7 @@ mod browser {
             settling: Cell::new(false),
             pending: RefCell::new(vec![]),
             held_since: Cell::new(None),
+            refreshed_at: Cell::new(None),
             backoff_ms: Cell::new(1_000),
         });
         open(follower);
@@ -305,8 +312,14 @@ mod browser {
         if follower.settling.replace(true) {
             return;
         }
+        let since_last = follower
+            .refreshed_at
+            .get()
+            .map(|at| (Utc::now() - at).num_milliseconds().max(0) as u64)
+            .unwrap_or(u64::MAX);
+        let wait = SETTLE_MS.max(REFRESH_EVERY_MS.saturating_sub(since_last));
         let follower = follower.clone();
-        set_timeout(move || apply(follower), Duration::from_millis(SETTLE_MS));
+        set_timeout(move || apply(follower), Duration::from_millis(wait));
     }
 
     /// Whether the person at the screen is filling in a field of the board (a reason, an
@@ -391,6 +404,7 @@ mod browser {
             }
             live.remember(event.entity, event.entity_id, event.seq);
         }
+        follower.refreshed_at.set(Some(Utc::now()));
         live.tick.update(|t| *t += 1);
     }
 
