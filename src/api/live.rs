@@ -58,7 +58,8 @@ pub async fn live(
     let after = resume_point(&headers, raw)?;
     let follow = state
         .live
-        .follow(state.db.pool.clone(), caller.account.principal(), after);
+        .follow(state.db.pool.clone(), caller.account.principal(), after)
+        .await;
     // The first frame: how long to wait before reconnecting, and where the stream starts.
     let hello = Bytes::from(format!(
         "retry: {}\nevent: hello\ndata: {{\"seq\":{}}}\n\n",

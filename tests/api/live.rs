@@ -266,7 +266,7 @@ pub async fn a_lagging_stream_catches_up_from_the_database(backend: Backend) {
         active: true,
     };
     let before = app.live.catch_ups();
-    let mut follow = app.live.follow(app.db.pool.clone(), reader, None);
+    let mut follow = app.live.follow(app.db.pool.clone(), reader, None).await;
     let start = follow.position();
     for n in 0..3 {
         note(&app, &token, shipment, &format!("unread {n}")).await;
@@ -577,4 +577,38 @@ pub async fn the_live_benchmark_runs_in_its_own_processes() {
         "{summary}"
     );
     assert!(figure("kib_per_client") >= 0.0);
+}
+
+/// A client that saw a change this process's pump has not read yet (committed through another
+/// instance, or just before its next poll) resumes from there: it is not told to reload, and it
+/// is not sent that change again.
+pub async fn a_position_the_pump_has_not_read_yet_is_resumed_not_reloaded(backend: Backend) {
+    // A pump that reads once at start and then not for ten minutes.
+    let Some(app) = spawn_app_configured(backend, 200, |config| {
+        config.live.poll = Some(Duration::from_secs(600));
+    })
+    .await
+    else {
+        return;
+    };
+    let token = writer(&app, "live.ahead").await;
+    let shipment = some_shipment(&app).await;
+    let broadcast = app.live.latest();
+    note(&app, &token, shipment, "first").await;
+    note(&app, &token, shipment, "second").await;
+    let committed = journal_after(&app, broadcast, true).await;
+    assert_eq!(committed.len(), 2);
+    if backend == Backend::Sqlite {
+        assert_eq!(app.live.latest(), broadcast, "the pump has not read them");
+    }
+    let url = app.url("/api/v1/live");
+    // Seen the first elsewhere: resumes after it, and gets the second from the journal.
+    let mut stream = SseReader::open(&app.client, &url, Some(committed[0])).await;
+    assert_eq!(
+        stream.next(Duration::from_secs(5)).await.unwrap().event,
+        "hello"
+    );
+    let next = stream.next(Duration::from_secs(5)).await.unwrap();
+    assert_eq!(next.event, "shipment", "not a reload");
+    assert_eq!(next.id, Some(committed[1]));
 }

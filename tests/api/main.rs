@@ -31,6 +31,7 @@ use sim::{
 use helpers::{Backend, TestApp, spawn_app, spawn_app_with};
 use live::{
     a_client_too_far_behind_is_told_to_reload, a_lagging_stream_catches_up_from_the_database,
+    a_position_the_pump_has_not_read_yet_is_resumed_not_reloaded,
     a_reconnecting_client_gets_every_change_once_in_order, each_account_sees_only_what_it_may_read,
     shutdown_ends_open_streams,
 };
@@ -86,6 +87,7 @@ on_both_backends!(
     shutdown_ends_open_streams,
     the_same_seed_and_start_give_the_same_journal,
     an_administrator_pauses_and_resumes_the_simulation,
+    a_position_the_pump_has_not_read_yet_is_resumed_not_reloaded,
 );
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -251,15 +251,20 @@ impl LiveHub {
     }
 
     /// A stream of what `reader` may see, starting after `after` (or now, when `None`).
-    pub fn follow(&self, pool: AnyPool, reader: Principal, after: Option<i64>) -> Follow {
+    pub async fn follow(&self, pool: AnyPool, reader: Principal, after: Option<i64>) -> Follow {
         // Subscribe before reading anything, so nothing committed meanwhile is missed.
         let receiver = self.inner.sender.subscribe();
         let latest = self.latest();
+        // A position past what this process has broadcast may only be one the pump has not
+        // read yet (another instance's commit, a poll still to come): the journal decides
+        // whether it is really ahead of this database.
+        let ahead = match after {
+            Some(after) if after > latest => after > last_seq(&pool).await.unwrap_or(latest),
+            _ => false,
+        };
         let (start, reload) = match after {
             None => (latest, false),
-            Some(after) if after > latest || latest - after > self.inner.replay_limit => {
-                (latest, true)
-            }
+            Some(after) if ahead || latest - after > self.inner.replay_limit => (latest, true),
             Some(after) => (after, false),
         };
         Follow {
