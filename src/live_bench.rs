@@ -16,7 +16,7 @@ use app::domain::{PortScope, Role};
 use chrono::Utc;
 use sqlx::Row;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
@@ -372,7 +372,6 @@ pub async fn live(url: &str, bench: &LiveBench) -> anyhow::Result<()> {
     // Enough kept-alive writers that the rate holds even when answers slow down under load.
     let writers = (bench.rate / 5).clamp(1, 32) as usize;
     let made = Arc::new(AtomicU64::new(0));
-    let last_seq = Arc::new(AtomicI64::new(base));
     let mut driving = vec![];
     for w in 0..writers {
         let (token, made, shipments) = (writer_token.clone(), made.clone(), shipments.clone());
@@ -408,7 +407,6 @@ pub async fn live(url: &str, bench: &LiveBench) -> anyhow::Result<()> {
         .fetch_one(&db.pool)
         .await?
         .try_get("seq")?;
-    last_seq.store(final_seq, Ordering::Relaxed);
     let expected_changes: i64 = sqlx::query(
         "select count(*) as n from journal where seq > $1 and seq <= $2 \
          and entity in ('port', 'shipment', 'hold', 'inspection', 'rule', 'simulation')",

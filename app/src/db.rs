@@ -135,6 +135,22 @@ impl Db {
 /// under load that polling, not the work, sets the tail latency. Writers to one SQLite
 /// database therefore queue here first (in arrival order), so each finds the database free.
 /// PostgreSQL locks rows itself: no queue.
+/// A connection to write with, after this database's writer turn (see [`writer_turn`]); hold
+/// the turn until the transaction has committed and the connection is back.
+pub async fn write_access(
+    pool: &AnyPool,
+) -> Result<
+    (
+        Option<tokio::sync::OwnedMutexGuard<()>>,
+        sqlx::pool::PoolConnection<sqlx::Any>,
+    ),
+    sqlx::Error,
+> {
+    let turn = writer_turn(pool).await;
+    let conn = pool.acquire().await?;
+    Ok((turn, conn))
+}
+
 /// Opens a transaction that will write. On SQLite it takes the write lock at once (`begin
 /// immediate`, waiting its turn like any writer): a transaction that reads before it writes
 /// could otherwise fail at its first write when another connection committed in between.

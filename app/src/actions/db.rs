@@ -137,8 +137,7 @@ async fn update_with_entry(
     };
     let pool = pool.clone();
     let batch = tokio::spawn(async move {
-        let turn = crate::db::writer_turn(&pool).await;
-        let mut conn = pool.acquire().await?;
+        let (turn, mut conn) = crate::db::write_access(&pool).await?;
         let result = sqlx::query_with(&sql, args).execute(&mut *conn).await;
         if result.is_err() && sqlite {
             // A statement of the batch failed: end its transaction before the connection
@@ -262,8 +261,7 @@ pub async fn place_hold(
             ),
         });
     }
-    let turn = crate::db::writer_turn(pool).await;
-    let mut conn = pool.acquire().await?;
+    let (turn, mut conn) = crate::db::write_access(pool).await?;
     let mut tx = crate::db::begin_write(&mut conn).await?;
     let id: i64 = sqlx::query(
         "insert into holds (shipment_id, port_code, reason, status, placed_at, placed_by, due_at, \
@@ -453,8 +451,7 @@ pub async fn hold_action(
         paused_ms += (to_millis(now) - since).max(0);
     }
 
-    let turn = crate::db::writer_turn(pool).await;
-    let mut conn = pool.acquire().await?;
+    let (turn, mut conn) = crate::db::write_access(pool).await?;
     let mut tx = crate::db::begin_write(&mut conn).await?;
     let updated = sqlx::query(
         "update holds set status = $1, agency = $2, paused_since = $3, paused_ms = $4, \
@@ -529,8 +526,7 @@ pub async fn open_inspection(
     if !hold.status.is_active() {
         return Err(hold_refusal(&hold, HoldAction::BeginExamination));
     }
-    let turn = crate::db::writer_turn(pool).await;
-    let mut conn = pool.acquire().await?;
+    let (turn, mut conn) = crate::db::write_access(pool).await?;
     let mut tx = crate::db::begin_write(&mut conn).await?;
     let id = insert_inspection(&mut tx, &hold, request.kind, request.priority, None, now).await?;
     journal(
@@ -921,8 +917,7 @@ pub async fn inspection_action(
         return inspections::by_id(pool, id).await;
     }
 
-    let turn = crate::db::writer_turn(pool).await;
-    let mut conn = pool.acquire().await?;
+    let (turn, mut conn) = crate::db::write_access(pool).await?;
     let mut tx = crate::db::begin_write(&mut conn).await?;
     if needs_link {
         let mine = officer_of(&mut tx, caller, None, &inspection.port_code).await?;
@@ -1078,8 +1073,7 @@ pub async fn handover(
             Some(_) => {}
         }
     }
-    let turn = crate::db::writer_turn(pool).await;
-    let mut conn = pool.acquire().await?;
+    let (turn, mut conn) = crate::db::write_access(pool).await?;
     let mut tx = crate::db::begin_write(&mut conn).await?;
     let items = sqlx::query(
         "select i.id, i.status, i.version, h.shipment_id from inspections i \

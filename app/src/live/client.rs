@@ -59,8 +59,7 @@ pub struct Live {
     pub held: RwSignal<bool>,
     /// Recently changed records: (entity, id, when).
     recent: RwSignal<Vec<(String, String, DateTime<Utc>)>>,
-    /// The last journal number that touched each record ("shipment:12" → 4410), so that a page
-    /// about one record fetches again only when that record changes.
+    /// The last journal number that touched a record of each kind ("simulation" → 4410).
     touched: RwSignal<std::collections::HashMap<String, i64>>,
     /// Recent changes touching each shipment: (entity, id, version after, journal number).
     about: RwSignal<std::collections::HashMap<i64, Vec<Change>>>,
@@ -79,11 +78,10 @@ impl Live {
         })
     }
 
-    /// The last journal number that touched `entity` #`id` (or, with `"*"`, any record of
-    /// that kind) since the page loaded (reactive).
-    pub fn touched(&self, entity: &str, id: impl ToString) -> Option<i64> {
-        let key = format!("{entity}:{}", id.to_string());
-        self.touched.with(|touched| touched.get(&key).copied())
+    /// The last journal number that touched a record of kind `entity` since the page loaded
+    /// (reactive).
+    pub fn touched(&self, entity: &str) -> Option<i64> {
+        self.touched.with(|touched| touched.get(entity).copied())
     }
 
     /// The newest journal number of a change to shipment `shipment` (or its holds and
@@ -124,14 +122,7 @@ impl Live {
     #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
     fn remember(&self, entity: String, id: String, seq: i64) {
         self.touched.update(|touched| {
-            // A page open all shift: forget the oldest marks now and then (at worst, one
-            // extra fetch of a page whose record changed long ago).
-            if touched.len() > 5_000 {
-                touched.clear();
-            }
-            touched.insert(format!("{entity}:{id}"), seq);
-            // Any record of the kind: `touched(entity, "*")`.
-            touched.insert(format!("{entity}:*"), seq);
+            touched.insert(entity.clone(), seq);
         });
         let now = Utc::now();
         self.recent.update(|recent| {
@@ -393,7 +384,6 @@ mod browser {
         let live = follower.live;
         for event in follower.pending.take() {
             if let Some(shipment) = event.shipment_id {
-                live.remember("shipment".into(), shipment.to_string(), event.seq);
                 let change = super::Change {
                     entity: event.entity.clone(),
                     id: event.entity_id.clone(),

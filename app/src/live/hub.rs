@@ -312,15 +312,8 @@ impl Follow {
             return Some(Delivery::Reload(seq));
         }
         loop {
-            while let Some(published) = self.backlog.pop_front() {
-                let event = &published.event;
-                if event.seq <= self.last {
-                    continue; // already passed on: replay and broadcast overlap
-                }
-                self.last = event.seq;
-                if event.visible_to(&self.reader) {
-                    return Some(Delivery::Event(published));
-                }
+            if let Some(delivery) = self.next_in_backlog() {
+                return Some(delivery);
             }
             if *self.closing.borrow() {
                 return None;
@@ -347,11 +340,7 @@ impl Follow {
                 _ = self.closing.changed() => return None,
                 received = self.receiver.recv() => match received {
                     Ok(batch) => self.backlog.extend(batch.iter().cloned()),
-                    Err(broadcast::error::RecvError::Lagged(_)) => {
-                        // Fell behind the broadcast: the journal has what was skipped.
-                        self.hub.inner.catch_ups.fetch_add(1, Ordering::Relaxed);
-                        self.catching_up = true;
-                    }
+                    Err(broadcast::error::RecvError::Lagged(_)) => self.fell_behind(),
                     Err(broadcast::error::RecvError::Closed) => return None,
                 },
             }
@@ -365,27 +354,40 @@ impl Follow {
             return None;
         }
         loop {
-            if let Some(published) = self.backlog.pop_front() {
-                let event = &published.event;
-                if event.seq <= self.last {
-                    continue;
-                }
-                self.last = event.seq;
-                if event.visible_to(&self.reader) {
-                    return Some(Delivery::Event(published));
-                }
-                continue;
+            if let Some(delivery) = self.next_in_backlog() {
+                return Some(delivery);
             }
             match self.receiver.try_recv() {
                 Ok(batch) => self.backlog.extend(batch.iter().cloned()),
                 Err(broadcast::error::TryRecvError::Lagged(_)) => {
-                    self.hub.inner.catch_ups.fetch_add(1, Ordering::Relaxed);
-                    self.catching_up = true;
+                    self.fell_behind();
                     return None;
                 }
                 Err(_) => return None,
             }
         }
+    }
+
+    /// The next change of the backlog this reader may see, skipping what was already passed
+    /// on (replay and broadcast overlap) and what it may not see.
+    fn next_in_backlog(&mut self) -> Option<Delivery> {
+        while let Some(published) = self.backlog.pop_front() {
+            let event = &published.event;
+            if event.seq <= self.last {
+                continue;
+            }
+            self.last = event.seq;
+            if event.visible_to(&self.reader) {
+                return Some(Delivery::Event(published));
+            }
+        }
+        None
+    }
+
+    /// Fell behind the broadcast: the journal has what was skipped.
+    fn fell_behind(&mut self) {
+        self.hub.inner.catch_ups.fetch_add(1, Ordering::Relaxed);
+        self.catching_up = true;
     }
 
     /// The last sequence number this stream has passed.

@@ -381,6 +381,26 @@ fn notice_entry<'a>(
     }
 }
 
+/// The port a supervisor is about to change, once they may, their view is current and the
+/// change makes sense.
+async fn port_to_change(
+    pool: &AnyPool,
+    caller: &Caller,
+    code: &str,
+    change: PortChange,
+    seen: Option<i64>,
+) -> Result<PortState, AppError> {
+    let port = state(pool, code).await?;
+    caller
+        .authorize(pool, Action::ManagePort, Some(&port.code))
+        .await?;
+    if seen.is_some_and(|seen| seen != port.version) {
+        return Err(stale_port(&port));
+    }
+    check_change(&port, change)?;
+    Ok(port)
+}
+
 /// Posts a notice at a port (a scanner out of service, lanes closed, a storm) and sets its
 /// status and lanes open accordingly. Returns the notice's id.
 #[allow(clippy::too_many_arguments)]
@@ -395,16 +415,8 @@ pub async fn post_notice(
     now: DateTime<Utc>,
 ) -> Result<i64, AppError> {
     let message = crate::actions::check_text("message", message, true)?;
-    let port = state(pool, code).await?;
-    caller
-        .authorize(pool, Action::ManagePort, Some(&port.code))
-        .await?;
-    if seen.is_some_and(|seen| seen != port.version) {
-        return Err(stale_port(&port));
-    }
-    check_change(&port, change)?;
-    let turn = crate::db::writer_turn(pool).await;
-    let mut conn = pool.acquire().await?;
+    let port = port_to_change(pool, caller, code, change, seen).await?;
+    let (turn, mut conn) = crate::db::write_access(pool).await?;
     let mut tx = crate::db::begin_write(&mut conn).await?;
     if !update_port(&mut tx, &port.code, change, port.version).await? {
         drop(tx);
@@ -453,14 +465,7 @@ pub async fn clear_notice(
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
     let reason = crate::actions::check_text("reason", reason, true)?;
-    let port = state(pool, code).await?;
-    caller
-        .authorize(pool, Action::ManagePort, Some(&port.code))
-        .await?;
-    if seen.is_some_and(|seen| seen != port.version) {
-        return Err(stale_port(&port));
-    }
-    check_change(&port, change)?;
+    let port = port_to_change(pool, caller, code, change, seen).await?;
     let open: i64 = sqlx::query(
         "select count(*) as n from port_notices where id = $1 and port_code = $2 \
          and ends_at is null",
@@ -475,8 +480,7 @@ pub async fn clear_notice(
             message: format!("notice #{notice_id} at {} is not in force", port.code),
         });
     }
-    let turn = crate::db::writer_turn(pool).await;
-    let mut conn = pool.acquire().await?;
+    let (turn, mut conn) = crate::db::write_access(pool).await?;
     let mut tx = crate::db::begin_write(&mut conn).await?;
     if !update_port(&mut tx, &port.code, change, port.version).await? {
         drop(tx);
@@ -525,8 +529,7 @@ pub async fn record_waits(
     if seen.is_some_and(|seen| seen != port.version) {
         return Err(stale_port(&port));
     }
-    let turn = crate::db::writer_turn(pool).await;
-    let mut conn = pool.acquire().await?;
+    let (turn, mut conn) = crate::db::write_access(pool).await?;
     let mut tx = crate::db::begin_write(&mut conn).await?;
     let updated = sqlx::query(
         "update ports set commercial_wait_min = $1, traveller_wait_min = $2, \

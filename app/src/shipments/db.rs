@@ -98,7 +98,7 @@ pub async fn add_note(
             Some(&shipment.port_code),
         )
         .await?;
-    let mut conn = pool.acquire().await?;
+    let (_turn, mut conn) = crate::db::write_access(pool).await?;
     let mut tx = crate::db::begin_write(&mut conn).await?;
     let seq = crate::journal::db::record(
         &mut tx,
@@ -188,8 +188,7 @@ pub async fn declare(
             message: format!("{reference} is already declared"),
         });
     }
-    let turn = crate::db::writer_turn(pool).await;
-    let mut conn = pool.acquire().await?;
+    let (turn, mut conn) = crate::db::write_access(pool).await?;
     let mut tx = crate::db::begin_write(&mut conn).await?;
     let id: i64 = sqlx::query(
         "insert into shipments (mode, reference_kind, reference, house_waybill, carrier, voyage, \
@@ -265,8 +264,7 @@ async fn move_shipment(
 ) -> Result<Shipment, AppError> {
     let arrives = action == "arrived";
     let releases = to == ShipmentStatus::Released;
-    let turn = crate::db::writer_turn(pool).await;
-    let mut conn = pool.acquire().await?;
+    let (turn, mut conn) = crate::db::write_access(pool).await?;
     let mut tx = crate::db::begin_write(&mut conn).await?;
     let updated = sqlx::query(
         "update shipments set status = $1, \
@@ -414,8 +412,7 @@ pub async fn issue_referral(
             ),
         });
     }
-    let turn = crate::db::writer_turn(pool).await;
-    let mut conn = pool.acquire().await?;
+    let (turn, mut conn) = crate::db::write_access(pool).await?;
     let mut tx = crate::db::begin_write(&mut conn).await?;
     let seq = record(
         &mut tx,

@@ -174,8 +174,7 @@ mod control {
         let (changed, simulated_at) = control.set_paused(paused);
         if changed {
             let written = async {
-                let turn = crate::db::writer_turn(pool).await;
-                let mut conn = pool.acquire().await?;
+                let (turn, mut conn) = crate::db::write_access(pool).await?;
                 let mut tx = crate::db::begin_write(&mut conn).await?;
                 record(
                     &mut tx,
@@ -239,7 +238,7 @@ pub fn SimBadge() -> impl IntoView {
     let toggle = ServerAction::<SetSimPaused>::new();
     // Fetched again when anyone pauses or resumes it (or the stream says to reload).
     let live = crate::live::client::use_live();
-    let touched = Memo::new(move |_| live.touched("simulation", "*"));
+    let touched = Memo::new(move |_| live.touched("simulation"));
     let status = Resource::new(
         move || (toggle.version().get(), touched.get(), live.epoch.get()),
         |_| get_sim_status(),
