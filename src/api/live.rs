@@ -10,12 +10,13 @@ use axum::{
     response::{IntoResponse, Response},
 };
 use futures_util::StreamExt;
-use std::{convert::Infallible, time::Duration};
+use std::{
+    convert::Infallible,
+    time::{Duration, Instant},
+};
 
 /// How long a browser waits before reconnecting after the stream ends.
 const RETRY: Duration = Duration::from_secs(1);
-/// Comments sent on an idle stream, so that proxies keep it open.
-const KEEP_ALIVE: Duration = Duration::from_secs(15);
 
 /// Where a client resumes: the `Last-Event-ID` header its browser sends on reconnecting, or
 /// `?after=N`; neither means "from now".
@@ -66,29 +67,41 @@ pub async fn live(
         RETRY.as_millis(),
         follow.position()
     ));
-    let frames = futures_util::stream::unfold(follow, |mut follow| async move {
-        // A comment when nothing happens for a while keeps proxies from closing the stream.
-        let first = match tokio::time::timeout(KEEP_ALIVE, follow.next()).await {
-            Err(_) => return Some((Ok(Bytes::from_static(b": keep-alive\n\n")), follow)),
-            Ok(None) => return None,
-            Ok(Some(delivery)) => delivery,
-        };
-        // What else is ready goes out in the same write: each frame is encoded once, by the
-        // pump, and shared by every stream.
-        let mut burst = vec![frame(first)];
-        while burst.len() < BURST {
-            match follow.ready() {
-                Some(delivery) => burst.push(frame(delivery)),
-                None => break,
+    // Silent for this long, a stream sends a comment at the pump's next tick (see `LiveHub`).
+    let quiet_for = state.live.keep_alive() / 2;
+    let frames = futures_util::stream::unfold(
+        (follow, Instant::now()),
+        move |(mut follow, mut last_write)| async move {
+            let first = loop {
+                match follow.next().await? {
+                    // The pump's tick (or changes this reader may not see): a comment keeps
+                    // proxies from closing a stream that has been silent for a while.
+                    Delivery::Quiet if last_write.elapsed() >= quiet_for => {
+                        let keep_alive = Bytes::from_static(b": keep-alive\n\n");
+                        return Some((Ok(keep_alive), (follow, Instant::now())));
+                    }
+                    Delivery::Quiet => continue,
+                    delivery => break delivery,
+                }
+            };
+            // What else is ready goes out in the same write: each frame is encoded once, by
+            // the pump, and shared by every stream.
+            let mut burst = Vec::from_iter(frame(first));
+            while burst.len() < BURST {
+                match follow.ready() {
+                    Some(delivery) => burst.extend(frame(delivery)),
+                    None => break,
+                }
             }
-        }
-        let bytes = if burst.len() == 1 {
-            burst.pop().unwrap_or_default()
-        } else {
-            Bytes::from(burst.concat())
-        };
-        Some((Ok::<_, Infallible>(bytes), follow))
-    });
+            let bytes = if burst.len() == 1 {
+                burst.pop().unwrap_or_default()
+            } else {
+                Bytes::from(burst.concat())
+            };
+            last_write = Instant::now();
+            Some((Ok::<_, Infallible>(bytes), (follow, last_write)))
+        },
+    );
     let body = Body::from_stream(
         futures_util::stream::once(async move { Ok::<_, Infallible>(hello) }).chain(frames),
     );
@@ -104,10 +117,11 @@ pub async fn live(
         .into_response())
 }
 
-fn frame(delivery: Delivery) -> Bytes {
+fn frame(delivery: Delivery) -> Option<Bytes> {
     match delivery {
-        Delivery::Event(published) => published.frame.clone(),
-        Delivery::Reload(seq) => reload_frame(seq),
+        Delivery::Event(published) => Some(published.frame.clone()),
+        Delivery::Reload(seq) => Some(reload_frame(seq)),
+        Delivery::Quiet => None,
     }
 }
 

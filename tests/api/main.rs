@@ -34,6 +34,7 @@ use live::{
     a_position_the_pump_has_not_read_yet_is_resumed_not_reloaded,
     a_reconnecting_client_gets_every_change_once_in_order, each_account_sees_only_what_it_may_read,
     shutdown_ends_open_streams,
+    streams_are_the_same_on_fresh_and_reused_connections_and_kept_alive,
 };
 use serde_json::Value;
 use std::collections::HashSet;
@@ -88,6 +89,7 @@ on_both_backends!(
     the_same_seed_and_start_give_the_same_journal,
     an_administrator_pauses_and_resumes_the_simulation,
     a_position_the_pump_has_not_read_yet_is_resumed_not_reloaded,
+    streams_are_the_same_on_fresh_and_reused_connections_and_kept_alive,
 );
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

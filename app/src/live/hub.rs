@@ -10,8 +10,8 @@ use crate::domain::Principal;
 use sqlx::{AnyPool, Row};
 use std::collections::VecDeque;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
-use std::time::Duration;
+use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, Ordering};
+use std::time::{Duration, Instant};
 use tokio::sync::{Notify, broadcast, watch};
 
 /// How often the pump looks at an SQLite journal (cheap: one indexed read).
@@ -19,6 +19,8 @@ pub const SQLITE_POLL: Duration = Duration::from_millis(100);
 /// How often the pump looks at a PostgreSQL journal even without a notification (a listener
 /// that lost its connection misses notifications while it reconnects).
 pub const POSTGRES_POLL: Duration = Duration::from_millis(500);
+/// An idle stream writes at least this often (a comment), so that proxies keep it open.
+pub const DEFAULT_KEEP_ALIVE: Duration = Duration::from_secs(15);
 /// Entries read per query, by the pump and by a stream catching up.
 const PAGE: i64 = 500;
 /// A reconnecting stream replays at most this many entries; further behind, it is told to
@@ -72,8 +74,15 @@ struct Inner {
     /// The last sequence number broadcast.
     latest: AtomicI64,
     wake: Notify,
+    /// Set at shutdown, before a last empty batch wakes every stream to see it.
+    closed: AtomicBool,
+    /// Ends the pump and the PostgreSQL listener.
     closing: watch::Sender<bool>,
     replay_limit: i64,
+    /// The pump sends an empty batch when the broadcast has been silent for half of this; it
+    /// wakes every stream, and one that has written nothing for half of it sends a comment.
+    /// One timer for the process, none per stream.
+    keep_alive: Duration,
     /// How many times a stream fell behind the broadcast and caught up from the database.
     catch_ups: AtomicU64,
 }
@@ -129,12 +138,14 @@ async fn last_seq(pool: &AnyPool) -> Result<i64, sqlx::Error> {
 impl LiveHub {
     /// Starts the pump of this process over `db`. `capacity` is how many events a slow stream
     /// may fall behind before it catches up from the database instead.
-    /// `poll` replaces the backend's polling interval ([`SQLITE_POLL`], [`POSTGRES_POLL`]).
+    /// `poll` replaces the backend's polling interval ([`SQLITE_POLL`], [`POSTGRES_POLL`]);
+    /// an idle stream writes a comment at least every `keep_alive`.
     pub async fn start(
         db: &Db,
         capacity: usize,
         replay_limit: i64,
         poll: Option<Duration>,
+        keep_alive: Duration,
     ) -> Result<Self, sqlx::Error> {
         let (sender, _) = broadcast::channel(capacity.max(1));
         let (closing, _) = watch::channel(false);
@@ -143,8 +154,10 @@ impl LiveHub {
                 sender,
                 latest: AtomicI64::new(last_seq(&db.pool).await?),
                 wake: Notify::new(),
+                closed: AtomicBool::new(false),
                 closing,
                 replay_limit,
+                keep_alive,
                 catch_ups: AtomicU64::new(0),
             }),
         };
@@ -193,6 +206,7 @@ impl LiveHub {
 
     async fn pump(self, pool: AnyPool, poll: Duration) {
         let mut closing = self.inner.closing.subscribe();
+        let mut last_sent = Instant::now();
         loop {
             let mut after = self.latest();
             loop {
@@ -206,6 +220,7 @@ impl LiveHub {
                             self.inner.latest.store(after, Ordering::Release);
                             // No receiver is not an error: nobody is watching yet.
                             let _ = self.inner.sender.send(Arc::new(batch));
+                            last_sent = Instant::now();
                         }
                         if !full {
                             break;
@@ -217,10 +232,16 @@ impl LiveHub {
                     }
                 }
             }
+            let tick = self.inner.keep_alive / 2;
+            if last_sent.elapsed() >= tick {
+                let _ = self.inner.sender.send(Arc::default());
+                last_sent = Instant::now();
+            }
+            let next_tick = tick.saturating_sub(last_sent.elapsed());
             tokio::select! {
                 _ = closing.changed() => return,
                 _ = self.inner.wake.notified() => {},
-                _ = tokio::time::sleep(poll) => {},
+                _ = tokio::time::sleep(poll.min(next_tick)) => {},
             }
         }
     }
@@ -228,6 +249,11 @@ impl LiveHub {
     /// Asks the pump to look now (after a commit in this process).
     pub fn poke(&self) {
         self.inner.wake.notify_one();
+    }
+
+    /// An idle stream writes a comment at least this often.
+    pub fn keep_alive(&self) -> Duration {
+        self.inner.keep_alive
     }
 
     /// The last sequence number broadcast.
@@ -247,7 +273,14 @@ impl LiveHub {
 
     /// Ends every open stream and the pump (at shutdown).
     pub fn close(&self) {
+        self.inner.closed.store(true, Ordering::Release);
         let _ = self.inner.closing.send(true);
+        // Wakes every stream; each then sees `closed`.
+        let _ = self.inner.sender.send(Arc::default());
+    }
+
+    fn is_closed(&self) -> bool {
+        self.inner.closed.load(Ordering::Acquire)
     }
 
     /// A stream of what `reader` may see, starting after `after` (or now, when `None`).
@@ -276,7 +309,6 @@ impl LiveHub {
             backlog: VecDeque::new(),
             catching_up: after.is_some() && !reload,
             reload: reload.then_some(latest),
-            closing: self.inner.closing.subscribe(),
         }
     }
 }
@@ -294,7 +326,6 @@ pub struct Follow {
     catching_up: bool,
     /// Too far behind: tell the client to reload, as of this sequence number.
     reload: Option<i64>,
-    closing: watch::Receiver<bool>,
 }
 
 /// What a stream passes on.
@@ -303,6 +334,9 @@ pub enum Delivery {
     Event(Arc<Published>),
     /// Reload everything; the stream continues after this sequence number.
     Reload(i64),
+    /// The broadcast woke the stream with nothing for this reader (a tick of the pump, or
+    /// changes it may not see): a moment to keep an idle connection open.
+    Quiet,
 }
 
 impl Follow {
@@ -311,12 +345,16 @@ impl Follow {
         if let Some(seq) = self.reload.take() {
             return Some(Delivery::Reload(seq));
         }
+        let mut woken = false;
         loop {
             if let Some(delivery) = self.next_in_backlog() {
                 return Some(delivery);
             }
-            if *self.closing.borrow() {
+            if self.hub.is_closed() {
                 return None;
+            }
+            if woken {
+                return Some(Delivery::Quiet);
             }
             // A burst leaves a large backlog behind: give the room back while idle.
             if self.backlog.capacity() > 64 {
@@ -336,13 +374,13 @@ impl Follow {
                 }
                 continue;
             }
-            tokio::select! {
-                _ = self.closing.changed() => return None,
-                received = self.receiver.recv() => match received {
-                    Ok(batch) => self.backlog.extend(batch.iter().cloned()),
-                    Err(broadcast::error::RecvError::Lagged(_)) => self.fell_behind(),
-                    Err(broadcast::error::RecvError::Closed) => return None,
-                },
+            match self.receiver.recv().await {
+                Ok(batch) => {
+                    self.backlog.extend(batch.iter().cloned());
+                    woken = true;
+                }
+                Err(broadcast::error::RecvError::Lagged(_)) => self.fell_behind(),
+                Err(broadcast::error::RecvError::Closed) => return None,
             }
         }
     }
