@@ -125,7 +125,8 @@ async fn connection(
                 prefix: head.freeze(),
                 inner: stream,
             };
-            with_hyper(io, remote, router, stop).await
+            // Boxed: hyper's connection state is large, and a live stream's task never needs it.
+            Box::pin(with_hyper(io, remote, router, stop)).await
         }
     }
 }
@@ -181,7 +182,9 @@ async fn live(
     mut request: Request<Body>,
 ) {
     request.extensions_mut().insert(ConnectInfo(remote));
-    let Ok(response) = router.oneshot(request).await;
+    // Boxed, so that the router's future (every layer's state) is freed once it has answered
+    // rather than sized into a task that lives as long as the stream.
+    let Ok(response) = Box::pin(router.oneshot(request)).await;
     let (parts, mut body) = response.into_parts();
     let streaming = parts.status == StatusCode::OK
         && parts
@@ -202,6 +205,8 @@ async fn live(
         return;
     }
     out.extend_from_slice(b"\r\n");
+    // Only the body is kept for the hours the stream may last.
+    drop(parts);
     if stream.write_all(&out).await.is_err() {
         return;
     }
