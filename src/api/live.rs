@@ -50,6 +50,23 @@ fn resume_point(headers: &HeaderMap, raw: Option<String>) -> Result<Option<i64>,
 /// At most this many changes go out in one write.
 const BURST: usize = 256;
 
+/// The journal as Server-Sent Events: a `hello` frame with the position the stream starts
+/// from, then every change the caller may read, each with its journal sequence as `id`, or a
+/// `reload` frame when the caller is too far behind to be caught up.
+#[utoipa::path(
+    get,
+    path = "/live",
+    tag = "live",
+    params(
+        ("after" = Option<i64>, Query, description = "Resume after this journal sequence; without it (and without `Last-Event-ID`) the stream starts now"),
+        ("Last-Event-ID" = Option<String>, Header, description = "Sent by a reconnecting browser; wins over `after`"),
+    ),
+    responses(
+        (status = 200, description = "The event stream (never ends while the server runs)", content_type = "text/event-stream", body = String),
+        (status = 422, description = "The resume position is not a journal sequence number", body = app::ErrorBody),
+        super::docs::Refusals,
+    )
+)]
 pub async fn live(
     State(state): State<AppState>,
     Authenticated(caller): Authenticated,

@@ -6,6 +6,7 @@ mod accounts;
 mod actions;
 mod helpers;
 mod live;
+mod openapi;
 mod sim;
 
 use access::{
@@ -23,6 +24,9 @@ use actions::{
     inspections_are_claimed_worked_and_completed, random_actions_never_break_the_rules,
 };
 
+use openapi::{
+    every_served_route_is_documented_and_nothing_else, the_api_page_is_served_by_the_product_alone,
+};
 use sim::{
     an_administrator_pauses_and_resumes_the_simulation,
     the_same_seed_and_start_give_the_same_journal,
@@ -90,6 +94,8 @@ on_both_backends!(
     an_administrator_pauses_and_resumes_the_simulation,
     a_position_the_pump_has_not_read_yet_is_resumed_not_reloaded,
     streams_are_the_same_on_fresh_and_reused_connections_and_kept_alive,
+    every_served_route_is_documented_and_nothing_else,
+    the_api_page_is_served_by_the_product_alone,
 );
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
