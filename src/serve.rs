@@ -39,6 +39,11 @@ use tokio::{
 };
 use tower::ServiceExt;
 
+use crate::api::live::{LiveStream, Stream, next_write};
+use app::live::hub::Resume;
+use std::sync::Arc;
+use std::time::Instant;
+
 /// The path of the live stream.
 const LIVE: &str = "/api/v1/live";
 /// A request head larger than this is left to hyper, which refuses it.
@@ -185,14 +190,12 @@ async fn live(
     // Boxed, so that the router's future (every layer's state) is freed once it has answered
     // rather than sized into a task that lives as long as the stream.
     let Ok(response) = Box::pin(router.oneshot(request)).await;
-    let (parts, mut body) = response.into_parts();
-    let streaming = parts.status == StatusCode::OK
-        && parts
-            .headers
-            .get(header::CONTENT_TYPE)
-            .is_some_and(|v| v.as_bytes().starts_with(b"text/event-stream"));
+    let (parts, body) = response.into_parts();
     let mut out = response_head(&parts);
-    if !streaming {
+    let started = (parts.status == StatusCode::OK)
+        .then(|| parts.extensions.get::<LiveStream>()?.take())
+        .flatten();
+    let Some(started) = started else {
         // A refusal (sign-in needed, a bad position…): the whole answer, then close.
         let Ok(collected) = body.collect().await else {
             return;
@@ -203,36 +206,90 @@ async fn live(
         let _ = stream.write_all(&out).await;
         let _ = stream.shutdown().await;
         return;
-    }
+    };
+    // Only what the stream needs is kept for the hours it may last.
+    drop((parts, body));
     out.extend_from_slice(b"\r\n");
-    // Only the body is kept for the hours the stream may last.
-    drop(parts);
-    if stream.write_all(&out).await.is_err() {
+    direct(Arc::new(stream), out, started).await;
+}
+
+/// Writes a started stream to its socket: the head and the first frame, then each change.
+/// While it has nothing pending the stream is parked with the live pump, which writes its
+/// changes itself ([`LiveHub::park`]); it comes back here when its socket does not take a
+/// write whole, and goes on from the journal.
+async fn direct(socket: Arc<TcpStream>, mut first: Vec<u8>, started: Stream) {
+    let Stream {
+        hello,
+        mut follow,
+        quiet_for,
+        hub,
+    } = started;
+    first.extend_from_slice(&hello);
+    if write_all(&socket, &first).await.is_err() {
         return;
     }
-    drop(out);
-    let (mut reader, mut writer) = stream.split();
-    let mut scratch = [0u8; 64];
+    drop(first);
+    let pool = follow.pool().clone();
+    let mut last_write = Instant::now();
     loop {
-        let data: Bytes = tokio::select! {
-            frame = body.frame() => match frame {
-                Some(Ok(frame)) => match frame.into_data() {
-                    Ok(data) => data,
-                    Err(_) => continue,
-                },
-                _ => break,
-            },
-            // A browser sends nothing on this connection: reading only tells when it is gone.
-            read = reader.read(&mut scratch) => match read {
-                Ok(0) | Err(_) => break,
-                Ok(_) => continue,
-            },
+        if let Some(parking) = hub.park(&follow, &socket, last_write) {
+            // The pump writes it now: its place in the broadcast is not needed.
+            drop(follow);
+            let resumed = tokio::select! {
+                resumed = parking.resume => resumed.ok(),
+                _ = closed_by_peer(&socket) => {
+                    hub.unpark(parking.id);
+                    None
+                }
+            };
+            let Some(Resume::Behind { rest, last, reader }) = resumed else {
+                return;
+            };
+            if write_all(&socket, &rest).await.is_err() {
+                return;
+            }
+            last_write = Instant::now();
+            follow = hub.follow(pool.clone(), reader, Some(last)).await;
+        }
+        let next = tokio::select! {
+            next = next_write(&mut follow, &mut last_write, quiet_for) => next,
+            _ = closed_by_peer(&socket) => None,
         };
-        if writer.write_all(&data).await.is_err() {
-            break;
+        match next {
+            // Woken with nothing to send: perhaps it can be parked now.
+            Some(None) => {}
+            Some(Some(bytes)) if write_all(&socket, &bytes).await.is_ok() => {}
+            _ => return,
         }
     }
-    let _ = writer.shutdown().await;
+}
+
+async fn write_all(socket: &TcpStream, mut data: &[u8]) -> io::Result<()> {
+    while !data.is_empty() {
+        socket.writable().await?;
+        match socket.try_write(data) {
+            Ok(n) => data = &data[n..],
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock => continue,
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(())
+}
+
+/// Resolves when the client has closed its side (a browser sends nothing on this connection).
+async fn closed_by_peer(socket: &TcpStream) {
+    let mut scratch = [0u8; 64];
+    loop {
+        if socket.readable().await.is_err() {
+            return;
+        }
+        match socket.try_read(&mut scratch) {
+            Ok(0) => return,
+            Ok(_) => continue,
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock => continue,
+            Err(_) => return,
+        }
+    }
 }
 
 /// Status line and headers of a response the connection will close after.

@@ -1,7 +1,7 @@
 //! `GET /api/v1/live`: the journal as Server-Sent Events (see `app::live`).
 
 use crate::auth::Authenticated;
-use app::live::hub::{Delivery, reload_frame};
+use app::live::hub::{Delivery, Follow, LiveHub, reload_frame};
 use app::{AppError, state::AppState};
 use axum::{
     body::{Body, Bytes},
@@ -9,9 +9,9 @@ use axum::{
     http::{HeaderMap, HeaderName, header},
     response::{IntoResponse, Response},
 };
-use futures_util::StreamExt;
 use std::{
     convert::Infallible,
+    sync::{Arc, Mutex},
     time::{Duration, Instant},
 };
 
@@ -86,52 +86,100 @@ pub async fn live(
     ));
     // Silent for this long, a stream sends a comment at the pump's next tick (see `LiveHub`).
     let quiet_for = state.live.keep_alive() / 2;
-    let frames = futures_util::stream::unfold(
-        (follow, Instant::now()),
-        move |(mut follow, mut last_write)| async move {
-            let first = loop {
-                match follow.next().await? {
-                    // The pump's tick (or changes this reader may not see): a comment keeps
-                    // proxies from closing a stream that has been silent for a while.
-                    Delivery::Quiet if last_write.elapsed() >= quiet_for => {
-                        let keep_alive = Bytes::from_static(b": keep-alive\n\n");
-                        return Some((Ok(keep_alive), (follow, Instant::now())));
-                    }
-                    Delivery::Quiet => continue,
-                    delivery => break delivery,
+    let stream = LiveStream(Arc::new(Mutex::new(Some(Stream {
+        hello,
+        follow,
+        quiet_for,
+        hub: state.live.clone(),
+    }))));
+    // Served by hyper, the body runs the stream; a connection that writes it to the socket
+    // itself (`crate::serve`) takes it from the response first, and the body is never read.
+    let taken = stream.clone();
+    let frames = futures_util::stream::unfold(None, move |running| {
+        let taken = taken.clone();
+        async move {
+            let (mut follow, mut last_write): (Follow, Instant) = match running {
+                Some(running) => running,
+                None => {
+                    let stream = taken.take()?;
+                    let hello = Ok::<_, Infallible>(stream.hello);
+                    return Some((hello, Some((stream.follow, Instant::now()))));
                 }
             };
-            // What else is ready goes out in the same write: each frame is encoded once, by
-            // the pump, and shared by every stream.
-            let mut burst = Vec::from_iter(frame(first));
-            while burst.len() < BURST {
-                match follow.ready() {
-                    Some(delivery) => burst.extend(frame(delivery)),
-                    None => break,
+            loop {
+                if let Some(bytes) = next_write(&mut follow, &mut last_write, quiet_for).await? {
+                    return Some((Ok(bytes), Some((follow, last_write))));
                 }
             }
-            let bytes = if burst.len() == 1 {
-                burst.pop().unwrap_or_default()
-            } else {
-                Bytes::from(burst.concat())
-            };
-            last_write = Instant::now();
-            Some((Ok::<_, Infallible>(bytes), (follow, last_write)))
-        },
-    );
-    let body = Body::from_stream(
-        futures_util::stream::once(async move { Ok::<_, Infallible>(hello) }).chain(frames),
-    );
-    Ok((
+        }
+    });
+    let mut response = (
         [
             (header::CONTENT_TYPE, "text/event-stream"),
             (header::CACHE_CONTROL, "no-cache"),
             // Proxies such as nginx must pass each frame on as it comes.
             (HeaderName::from_static("x-accel-buffering"), "no"),
         ],
-        body,
+        Body::from_stream(frames),
     )
-        .into_response())
+        .into_response();
+    response.extensions_mut().insert(stream);
+    Ok(response)
+}
+
+/// A live stream not started yet: whoever takes it (the response body, or the connection)
+/// runs it.
+#[derive(Clone)]
+pub struct LiveStream(Arc<Mutex<Option<Stream>>>);
+
+pub struct Stream {
+    /// The first frame: reconnection delay and starting position.
+    pub hello: Bytes,
+    pub follow: Follow,
+    /// A stream silent for this long sends a comment at the pump's next tick.
+    pub quiet_for: Duration,
+    pub hub: LiveHub,
+}
+
+impl LiveStream {
+    pub fn take(&self) -> Option<Stream> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner()).take()
+    }
+}
+
+/// The next write of a stream: what is ready, in one piece, or a keep-alive comment when the
+/// stream has been silent for `quiet_for`. `Some(None)` when the stream was woken with nothing
+/// to send (changes it may not see, the pump's tick), `None` when the server is shutting down.
+pub async fn next_write(
+    follow: &mut Follow,
+    last_write: &mut Instant,
+    quiet_for: Duration,
+) -> Option<Option<Bytes>> {
+    let first = match follow.next().await? {
+        // The pump's tick (or changes this reader may not see): a comment keeps proxies from
+        // closing a stream that has been silent for a while.
+        Delivery::Quiet if last_write.elapsed() >= quiet_for => {
+            *last_write = Instant::now();
+            return Some(Some(Bytes::from_static(b": keep-alive\n\n")));
+        }
+        Delivery::Quiet => return Some(None),
+        delivery => delivery,
+    };
+    // What else is ready goes out in the same write: each frame is encoded once, by the pump,
+    // and shared by every stream.
+    let mut burst = Vec::from_iter(frame(first));
+    while burst.len() < BURST {
+        match follow.ready() {
+            Some(delivery) => burst.extend(frame(delivery)),
+            None => break,
+        }
+    }
+    *last_write = Instant::now();
+    Some(Some(if burst.len() == 1 {
+        burst.pop().unwrap_or_default()
+    } else {
+        Bytes::from(burst.concat())
+    }))
 }
 
 fn frame(delivery: Delivery) -> Option<Bytes> {

@@ -13,7 +13,7 @@ mod actions;
 pub mod docs;
 mod holds;
 mod inspections;
-mod live;
+pub mod live;
 mod ports;
 mod shipments;
 

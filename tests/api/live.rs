@@ -624,8 +624,15 @@ async fn read_until(
 ) -> bool {
     use tokio::io::AsyncReadExt;
     let deadline = Instant::now() + wait;
-    let mut chunk = [0u8; 4096];
-    while !seen.contains(pattern) {
+    let mut chunk = vec![0u8; 64 * 1024];
+    // Only the new bytes (and a pattern's length before them) can complete a match.
+    let mut from: usize = 0;
+    loop {
+        let tail = seen.floor_char_boundary(from.saturating_sub(pattern.len()));
+        if seen[tail..].contains(pattern) {
+            return true;
+        }
+        from = seen.len();
         let Some(left) = deadline.checked_duration_since(Instant::now()) else {
             return false;
         };
@@ -634,7 +641,6 @@ async fn read_until(
             _ => return false,
         }
     }
-    true
 }
 
 /// A stream opened as a connection's first request is written straight to the socket and
@@ -778,4 +784,102 @@ pub async fn streams_are_the_same_on_fresh_and_reused_connections_and_kept_alive
     assert_eq!(body.len(), length);
     let error: Value = serde_json::from_str(body).expect("the product's error JSON");
     assert!(error["error"]["message"].is_string(), "{body}");
+}
+
+/// A stream with nothing pending is written by the pump itself. When its reader stops reading
+/// and the socket stops taking whole writes, the stream goes back to its own task, writes the
+/// rest, catches up from the journal and carries on: every entry once, in order.
+pub async fn a_parked_stream_whose_reader_stalls_loses_nothing(backend: Backend) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
+    let token = writer(&app, "live.stall").await;
+    let address: std::net::SocketAddr = app.address.trim_start_matches("http://").parse().unwrap();
+    let socket = tokio::net::TcpSocket::new_v4().unwrap();
+    socket.set_recv_buffer_size(2048).unwrap();
+    let mut stream = socket.connect(address).await.unwrap();
+    stream
+        .write_all(
+            format!(
+                "GET /api/v1/live HTTP/1.1\r\nHost: {address}\r\nAuthorization: Bearer {token}\r\n\r\n"
+            )
+            .as_bytes(),
+        )
+        .await
+        .unwrap();
+    let mut seen = String::new();
+    assert!(
+        read_until(
+            &mut stream,
+            &mut seen,
+            "event: hello",
+            Duration::from_secs(5)
+        )
+        .await
+    );
+    let start: i64 = app
+        .scalar("select coalesce(max(seq), 0) from journal")
+        .await;
+    let waited = Instant::now();
+    while app.live.parked() == 0 && waited.elapsed() < Duration::from_secs(5) {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert_eq!(
+        app.live.parked(),
+        1,
+        "an idle stream is parked with the pump"
+    );
+
+    // Far more than the socket buffers hold, while the reader reads nothing.
+    let before = app.live.sent_back();
+    // Long record ids make long frames: more than the kernel buffers of both ends hold.
+    sqlx::query(
+        "with recursive n(i) as (select 1 union all select i + 1 from n where i < 4000) \
+         insert into journal (at, actor, entity, entity_id, port_code, action) \
+         select 1, 'test.stall', 'shipment', $1 || cast(i as text), \
+         (select min(code) from ports), 'noted' from n",
+    )
+    .bind("x".repeat(1200))
+    .execute(&app.db.pool)
+    .await
+    .expect("journal entries");
+    let expected = journal_after(&app, start, true).await;
+    assert_eq!(expected.len(), 4000);
+    let waited = Instant::now();
+    while app.live.sent_back() == before && waited.elapsed() < Duration::from_secs(10) {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert!(
+        app.live.sent_back() > before,
+        "the stalled socket sent the stream back to its task (parked: {}, latest: {})",
+        app.live.parked(),
+        app.live.latest()
+    );
+
+    // The reader wakes up: everything arrives, once and in order.
+    let last = *expected.last().unwrap();
+    assert!(
+        read_until(
+            &mut stream,
+            &mut seen,
+            &format!("id: {last}\n"),
+            Duration::from_secs(20)
+        )
+        .await,
+        "the stream caught up to {last}"
+    );
+    let ids: Vec<i64> = seen
+        .lines()
+        .filter_map(|line| line.strip_prefix("id: ")?.parse().ok())
+        .filter(|id| *id > start)
+        .collect();
+    assert_eq!(ids, expected, "nothing lost, nothing twice");
+    // And it is parked again once it has nothing pending.
+    let waited = Instant::now();
+    while app.live.parked() == 0 && waited.elapsed() < Duration::from_secs(5) {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert_eq!(app.live.parked(), 1);
+    let _ = stream.read(&mut [0u8; 1]).await;
 }
