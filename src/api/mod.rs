@@ -13,6 +13,7 @@ mod inspections;
 mod live;
 mod ports;
 mod shipments;
+mod targeting;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -20,6 +21,7 @@ pub fn router() -> Router<AppState> {
         .merge(holds::router())
         .merge(inspections::router())
         .merge(shipments::router())
+        .merge(targeting::router())
         .route("/handover", post(actions::handover))
         .route("/live", get(live::live))
         .fallback(|| async { AppError::not_found("this API endpoint") })

@@ -7,6 +7,7 @@ mod actions;
 mod helpers;
 mod live;
 mod sim;
+mod targeting;
 
 use access::{
     a_database_without_an_administrator_gets_one_once, bearer_tokens_stop_when_revoked,
@@ -26,6 +27,15 @@ use actions::{
 use sim::{
     an_administrator_pauses_and_resumes_the_simulation,
     the_same_seed_and_start_give_the_same_journal,
+};
+
+use targeting::{
+    a_batch_reports_bad_declarations_by_index_and_keeps_the_good,
+    a_declaration_is_scored_held_referred_and_seen_live,
+    a_manifest_with_good_and_bad_rows_keeps_the_good, a_resend_updates_and_never_duplicates,
+    a_rule_edit_makes_a_new_version_and_scores_name_theirs,
+    capacity_overflow_waits_and_is_released_in_score_order,
+    oversized_and_wrongly_typed_bodies_are_refused,
 };
 
 use helpers::{Backend, TestApp, spawn_app, spawn_app_with};
@@ -88,6 +98,13 @@ on_both_backends!(
     the_same_seed_and_start_give_the_same_journal,
     an_administrator_pauses_and_resumes_the_simulation,
     a_position_the_pump_has_not_read_yet_is_resumed_not_reloaded,
+    a_declaration_is_scored_held_referred_and_seen_live,
+    a_resend_updates_and_never_duplicates,
+    a_batch_reports_bad_declarations_by_index_and_keeps_the_good,
+    oversized_and_wrongly_typed_bodies_are_refused,
+    capacity_overflow_waits_and_is_released_in_score_order,
+    a_manifest_with_good_and_bad_rows_keeps_the_good,
+    a_rule_edit_makes_a_new_version_and_scores_name_theirs,
 );
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
