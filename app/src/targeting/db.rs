@@ -114,7 +114,8 @@ async fn insert_many(
 /// `$first, …` for `n` values; on SQLite plain `?`s, numbered in order. SQLite takes `$1` for
 /// a named parameter and looks each name up among those already seen, which turns a
 /// statement of thousands of values quadratic; `?` costs nothing. Only for statements whose
-/// parameters are all numbered in order of appearance.
+/// parameters all come this way, in order of appearance: a `?` after a `$1` would be bound
+/// to the first value again.
 fn placeholders_on(conn: &AnyConnection, first: usize, n: usize) -> String {
     if conn.backend_name() == "SQLite" {
         vec!["?"; n].join(", ")
@@ -491,18 +492,26 @@ async fn write_chunk_in(
     now: DateTime<Utc>,
 ) -> Result<Vec<ItemResult>, AppError> {
     let now_ms = to_millis(now);
-    // What is stored already under these references.
-    let references: Vec<String> = items.iter().map(|(_, _, d)| d.reference.clone()).collect();
+    // What is stored already under these references: one indexed look-up per kind of
+    // reference present.
     let mut existing: HashMap<String, Existing> = HashMap::new();
-    {
+    let mut by_kind: HashMap<&str, Vec<String>> = HashMap::new();
+    for (_, _, d) in &items {
+        by_kind
+            .entry(d.reference_kind.as_str())
+            .or_default()
+            .push(d.reference.clone());
+    }
+    for (kind, references) in by_kind {
         let sql = format!(
             "select id, status, version, {DECLARATION_COLUMNS} from shipments \
-             where reference in ({})",
-            placeholders_on(conn, 1, references.len())
+             where reference_kind = {} and reference in ({})",
+            placeholders_on(conn, 1, 1),
+            placeholders_on(conn, 2, references.len())
         );
-        let mut q = sqlx::query(&sql);
-        for r in &references {
-            q = q.bind(r.clone());
+        let mut q = sqlx::query(&sql).bind(kind.to_string());
+        for r in references {
+            q = q.bind(r);
         }
         for row in q.fetch_all(&mut *conn).await? {
             let declaration = declaration_from_row(&row)?;
@@ -517,29 +526,40 @@ async fn write_chunk_in(
             );
         }
     }
-    // Importers' earlier shipments: (first shipment id, number of shipments).
-    let importers: Vec<String> = items
+    // Which importers had a shipment before (other than the one declared again): one probe
+    // of the importer index per distinct (importer, shipment) pair.
+    let mut pairs: Vec<(String, i64)> = items
         .iter()
-        .map(|(_, _, d)| d.importer_name.clone())
+        .map(|(_, _, d)| {
+            let own = existing.get(&d.reference_key()).map_or(0, |e| e.id);
+            (d.importer_name.clone(), own)
+        })
         .collect::<HashSet<_>>()
         .into_iter()
         .collect();
-    let mut importer_history: HashMap<String, (i64, i64)> = HashMap::new();
-    {
+    pairs.sort();
+    let mut importer_seen: HashSet<(String, i64)> = HashSet::new();
+    for batch in pairs.chunks(MAX_PARAMS / 2) {
+        let values: Vec<String> = (0..batch.len())
+            .map(|i| {
+                format!(
+                    "({}, {})",
+                    placeholders_on(conn, 2 * i + 1, 1),
+                    placeholders_on(conn, 2 * i + 2, 1)
+                )
+            })
+            .collect();
         let sql = format!(
-            "select importer_name, min(id) as first_id, count(*) as n from shipments \
-             where importer_name in ({}) group by importer_name",
-            placeholders_on(conn, 1, importers.len())
+            "with v (name, own) as (values {}) select name, own from v \
+             where exists (select 1 from shipments s where s.importer_name = v.name and s.id <> v.own)",
+            values.join(", ")
         );
         let mut q = sqlx::query(&sql);
-        for i in &importers {
-            q = q.bind(i.clone());
+        for (name, own) in batch {
+            q = q.bind(name.clone()).bind(*own);
         }
         for row in q.fetch_all(&mut *conn).await? {
-            importer_history.insert(
-                row.try_get("importer_name")?,
-                (row.try_get("first_id")?, row.try_get("n")?),
-            );
+            importer_seen.insert((row.try_get("name")?, row.try_get("own")?));
         }
     }
     // Active holds of the shipments being declared again, by reason.
@@ -636,11 +656,9 @@ async fn write_chunk_in(
             });
             continue;
         }
-        let seen_before = match (importer_history.get(&d.importer_name), &previous) {
-            (Some((first, n)), Some(p)) => *n > 1 || *first != p.id,
-            (Some(_), None) => true,
-            (None, _) => false,
-        } || seen_in_chunk.contains(&d.importer_name);
+        let own = previous.as_ref().map_or(0, |p| p.id);
+        let seen_before = importer_seen.contains(&(d.importer_name.clone(), own))
+            || seen_in_chunk.contains(&d.importer_name);
         if previous.is_none() {
             seen_in_chunk.insert(d.importer_name.clone());
         }
@@ -1105,14 +1123,23 @@ async fn allocate(
     // Examinations opened in the last hour, per port and type.
     let hour_ago = to_millis(now - Duration::hours(1));
     let mut used: HashMap<(String, InspectionKind), i64> = HashMap::new();
-    for row in sqlx::query(
-        "select port_code, kind, count(*) as n from inspections where created_at > $1 \
-         group by port_code, kind",
-    )
-    .bind(hour_ago)
-    .fetch_all(&mut *conn)
-    .await?
-    {
+    let ports: Vec<String> = groups
+        .keys()
+        .map(|(p, _)| p.clone())
+        .collect::<HashSet<_>>()
+        .into_iter()
+        .collect();
+    let sql = format!(
+        "select port_code, kind, count(*) as n from inspections where port_code in ({}) \
+         and created_at > ${} group by port_code, kind",
+        placeholders(1, ports.len()),
+        ports.len() + 1
+    );
+    let mut q = sqlx::query(&sql);
+    for p in &ports {
+        q = q.bind(p.clone());
+    }
+    for row in q.bind(hour_ago).fetch_all(&mut *conn).await? {
         let kind: String = row.try_get("kind")?;
         if let Some(kind) = InspectionKind::parse(&kind) {
             used.insert((row.try_get("port_code")?, kind), row.try_get("n")?);
