@@ -101,9 +101,11 @@ pub async fn authenticate(
         },
     };
     let path = request.uri().path();
+    // The API's browsable page is a page too: a browser without a session is sent to sign in.
     let is_page = matches!(*request.method(), Method::GET | Method::HEAD)
-        && !path.starts_with("/api/")
-        && !path.starts_with("/rpc/");
+        && ((!path.starts_with("/api/") && !path.starts_with("/rpc/"))
+            || path == "/api/v1/docs"
+            || path == crate::api::docs::PAGE_PATH);
     match caller {
         Some(caller) => {
             if is_page && path == "/signin" {

@@ -46,6 +46,8 @@ pub struct LiveSettings {
     /// How often the journal is read without being told of a commit (`LIVE_POLL_MS`); by
     /// default 100 ms on SQLite, 500 ms on PostgreSQL (where notifications do the work).
     pub poll: Option<Duration>,
+    /// An idle stream sends a comment at least this often, so that proxies keep it open.
+    pub keep_alive: Duration,
 }
 
 impl Default for LiveSettings {
@@ -54,6 +56,7 @@ impl Default for LiveSettings {
             buffer: 1024,
             replay_limit: app::live::hub::DEFAULT_REPLAY_LIMIT,
             poll: None,
+            keep_alive: app::live::hub::DEFAULT_KEEP_ALIVE,
         }
     }
 }
@@ -102,6 +105,7 @@ impl Config {
                     .map(|n| n as i64)
                     .unwrap_or(LiveSettings::default().replay_limit),
                 poll: env_number("LIVE_POLL_MS")?.map(|ms| Duration::from_millis(ms.max(10))),
+                ..LiveSettings::default()
             },
             simulation: None,
         })

@@ -11,11 +11,30 @@ pub fn router() -> Router<AppState> {
         .route("/readyz", get(readyz))
 }
 
-async fn healthz() -> Json<Value> {
+/// The process answers.
+#[utoipa::path(
+    get,
+    path = "/healthz",
+    tag = "health",
+    security(()),
+    responses((status = 200, description = "`{\"status\": \"ok\"}`", body = Object))
+)]
+pub async fn healthz() -> Json<Value> {
     Json(json!({ "status": "ok" }))
 }
 
-async fn readyz(State(state): State<AppState>) -> (StatusCode, Json<Value>) {
+/// The process and its database answer.
+#[utoipa::path(
+    get,
+    path = "/readyz",
+    tag = "health",
+    security(()),
+    responses(
+        (status = 200, description = "`{\"status\": \"ready\"}`", body = Object),
+        (status = 503, description = "`{\"status\": \"unavailable\", \"reason\": …}`: the database does not answer", body = Object),
+    )
+)]
+pub async fn readyz(State(state): State<AppState>) -> (StatusCode, Json<Value>) {
     if state.db.is_ready().await {
         (StatusCode::OK, Json(json!({ "status": "ready" })))
     } else {

@@ -13,5 +13,6 @@ pub mod live_bench;
 pub mod rpc;
 pub mod security;
 pub mod seed;
+pub mod serve;
 pub mod startup;
 pub mod telemetry;

@@ -43,7 +43,10 @@ struct Tally {
 }
 
 fn now_ms() -> f64 {
-    Utc::now().timestamp_micros() as f64 / 1000.0
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_micros() as f64 / 1000.0)
+        .unwrap_or(0.0)
 }
 
 /// Resident memory of a process, in KiB.
@@ -122,7 +125,7 @@ async fn request(
 }
 
 fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    haystack.windows(needle.len()).position(|w| w == needle)
+    memchr::memmem::find(haystack, needle)
 }
 
 /// The rest of the line starting with `name` in an event block.
@@ -135,7 +138,11 @@ fn field<'a>(block: &'a [u8], name: &[u8]) -> Option<&'a [u8]> {
 /// The whole number at the start of `bytes`.
 fn number(bytes: &[u8]) -> Option<i64> {
     let digits = bytes.iter().take_while(|b| b.is_ascii_digit()).count();
-    std::str::from_utf8(&bytes[..digits]).ok()?.parse().ok()
+    (digits > 0 && digits < 19).then(|| {
+        bytes[..digits]
+            .iter()
+            .fold(0i64, |n, d| n * 10 + i64::from(d - b'0'))
+    })
 }
 
 /// One subscriber: follows the stream, decoding HTTP chunks and SSE events, and records each
@@ -156,6 +163,9 @@ async fn subscribe(
     let mut text: Vec<u8> = Vec::with_capacity(2048);
     let mut chunk = [0u8; 4096];
     let mut headers_done = false;
+    // A stream opened on a fresh connection is delimited by the connection's end; one that
+    // hyper serves comes in chunks.
+    let mut chunked = false;
     let mut last: i64 = -1;
     let mut announced = false;
     loop {
@@ -163,32 +173,33 @@ async fn subscribe(
         if n == 0 {
             return Ok(());
         }
-        raw.extend_from_slice(&chunk[..n]);
+        if headers_done && !chunked {
+            text.extend_from_slice(&chunk[..n]);
+        } else {
+            raw.extend_from_slice(&chunk[..n]);
+        }
         if !headers_done {
             let Some(end) = find(&raw, b"\r\n\r\n") else {
                 continue;
             };
-            let status_line = String::from_utf8_lossy(&raw[..end]).to_string();
-            if !status_line.starts_with("HTTP/1.1 200") {
-                bail!(
-                    "stream refused: {}",
-                    status_line.lines().next().unwrap_or("")
-                );
+            let head = String::from_utf8_lossy(&raw[..end]).to_ascii_lowercase();
+            if !head.starts_with("http/1.1 200") {
+                bail!("stream refused: {}", head.lines().next().unwrap_or(""));
             }
+            chunked = head.contains("transfer-encoding: chunked");
             raw.drain(..end + 4);
             headers_done = true;
+            if !chunked {
+                text.append(&mut raw);
+            }
         }
         // Chunked transfer encoding: size line, data, CRLF.
-        while let Some(line_end) = find(&raw, b"\r\n") {
-            let size = usize::from_str_radix(
-                String::from_utf8_lossy(&raw[..line_end])
-                    .split(';')
-                    .next()
-                    .unwrap_or("")
-                    .trim(),
-                16,
-            )
-            .context("chunk size")?;
+        while chunked && let Some(line_end) = find(&raw, b"\r\n") {
+            let size = std::str::from_utf8(&raw[..line_end])
+                .ok()
+                .and_then(|line| line.split(';').next())
+                .and_then(|size| usize::from_str_radix(size.trim(), 16).ok())
+                .context("chunk size")?;
             if raw.len() < line_end + 2 + size + 2 {
                 break;
             }
@@ -200,8 +211,11 @@ async fn subscribe(
         }
         // Events: blocks ending in a blank line. Only `event`, `id` and the data's `at` are
         // read, by scanning bytes, so the harness spends little of the machine it shares.
-        while let Some(end) = find(&text, b"\n\n") {
-            let block = &text[..end];
+        let now = now_ms();
+        let mut start = 0;
+        while let Some(end) = find(&text[start..], b"\n\n") {
+            let block = &text[start..start + end];
+            start += end + 2;
             let event = field(block, b"event: ").unwrap_or(b"");
             if event == b"hello" {
                 if !announced {
@@ -222,14 +236,14 @@ async fn subscribe(
                         if slot >= 0
                             && let Some(worst) = tally.worst_us.get(slot as usize)
                         {
-                            let latency = ((now_ms() - at as f64).max(0.0) * 1000.0) as u64;
+                            let latency = ((now - at as f64).max(0.0) * 1000.0) as u64;
                             worst.fetch_max(latency, Ordering::Relaxed);
                         }
                     }
                 }
             }
-            text.drain(..end + 2);
         }
+        text.drain(..start);
         if tally.stop.load(Ordering::Relaxed) {
             return Ok(());
         }

@@ -35,6 +35,7 @@ impl Application {
             config.live.buffer,
             config.live.replay_limit,
             config.live.poll,
+            config.live.keep_alive,
         )
         .await?;
         let simulation = config.simulation.as_ref().map(|s| {
@@ -84,9 +85,6 @@ impl Application {
             ))),
             _ => None,
         };
-        let service = self
-            .router
-            .into_make_service_with_connect_info::<SocketAddr>();
         // Open live streams never end by themselves: close them first, so that the graceful
         // shutdown finishes in-flight requests and exits (browsers reconnect elsewhere).
         let live = self.state.live.clone();
@@ -94,9 +92,7 @@ impl Application {
             shutdown.await;
             live.close();
         };
-        let served = axum::serve(self.listener, service)
-            .with_graceful_shutdown(shutdown)
-            .await;
+        let served = crate::serve::serve(self.listener, self.router, shutdown).await;
         let _ = stop.send(true);
         if let Some(simulation) = simulation {
             let _ = simulation.await;

@@ -9,6 +9,7 @@ use leptos::server_fn::{
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(tag = "code", rename_all = "snake_case")]
 pub enum AppError {
     #[error("{what} was not found")]
@@ -80,6 +81,9 @@ impl FromServerFnError for AppError {
 }
 
 #[cfg(feature = "ssr")]
+pub use server::{ErrorBody, ErrorDetail};
+
+#[cfg(feature = "ssr")]
 mod server {
     use super::AppError;
     use axum::{
@@ -107,14 +111,31 @@ mod server {
     }
 
     /// The body every failed API call returns: `{"error": {"code": …, "message": …, …}}`.
+    #[derive(serde::Serialize, utoipa::ToSchema)]
+    pub struct ErrorBody {
+        pub error: ErrorDetail,
+    }
+
+    /// What went wrong: the error's `code` and its fields, and the sentence the screens show.
+    #[derive(serde::Serialize, utoipa::ToSchema)]
+    pub struct ErrorDetail {
+        /// What went wrong, in words for people.
+        pub message: String,
+        #[serde(flatten)]
+        pub error: AppError,
+    }
+
     impl IntoResponse for AppError {
         fn into_response(self) -> Response {
-            let mut detail = serde_json::to_value(&self).unwrap_or_default();
-            if let Some(map) = detail.as_object_mut() {
-                map.insert("message".into(), self.to_string().into());
-            }
-            let mut response =
-                (self.status(), Json(serde_json::json!({ "error": detail }))).into_response();
+            // Through a JSON value: the variants that carry a `message` have it once.
+            let body = serde_json::to_value(ErrorBody {
+                error: ErrorDetail {
+                    message: self.to_string(),
+                    error: self.clone(),
+                },
+            })
+            .unwrap_or_default();
+            let mut response = (self.status(), Json(body)).into_response();
             if let AppError::TooManyAttempts {
                 retry_after_secs, ..
             } = &self

@@ -34,6 +34,8 @@ pub mod state;
 
 pub use app::{App, shell};
 pub use error::AppError;
+#[cfg(feature = "ssr")]
+pub use error::ErrorBody;
 
 /// Entry point of the WASM bundle: hydrates the server-rendered page.
 #[cfg(feature = "hydrate")]

@@ -2,6 +2,7 @@
 //! resource-shaped paths and JSON bodies. A body may carry the `version` the caller saw; the
 //! answer is the record as it now is, with its new version.
 
+use super::docs::{HoldActionRefusals, InspectionActionRefusals, Refusals};
 use crate::auth::Authenticated;
 use app::actions::{
     HandoverReport, HandoverRequest, HoldCommand, InspectionCommand, NewHold, NewInspection,
@@ -10,7 +11,7 @@ use app::actions::{
 use app::domain::{Action, InspectionKind, Outcome, Priority};
 use app::holds::HoldRow;
 use app::inspections::InspectionRow;
-use app::{AppError, state::AppState};
+use app::{AppError, ErrorBody, state::AppState};
 use axum::{
     Json,
     body::Bytes,
@@ -22,19 +23,29 @@ use chrono::Utc;
 use serde::{Deserialize, de::DeserializeOwned};
 
 /// Every field any action reads; each action takes what it needs and names what is missing.
-#[derive(Debug, Default, Deserialize)]
+/// Fields an action does not read are ignored; fields no action reads are refused.
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = ActionBody)]
 pub struct Body {
+    /// Why: the reason recorded in the journal.
     #[serde(default)]
     reason: String,
+    /// A note's text.
     #[serde(default)]
     text: String,
+    /// The examiner's notes on completing an inspection.
     #[serde(default)]
     notes: String,
+    /// The agency a hold is referred to.
     agency: Option<String>,
+    /// The version of the record the caller saw: when it has changed since, nothing is
+    /// done and the answer is 409 with the record as it now is.
     version: Option<i64>,
+    /// The officer to assign; `null` puts the item back in the queue.
     officer_id: Option<i64>,
     outcome: Option<Outcome>,
+    /// The next kind of inspection, when the outcome is inconclusive.
     follow_up: Option<InspectionKind>,
     priority: Option<Priority>,
 }
@@ -91,18 +102,70 @@ pub fn on_inspection(
     )
 }
 
+/// Releases the goods: the hold ends.
+#[utoipa::path(
+    post,
+    path = "/holds/{id}/release",
+    tag = "holds",
+    params(("id" = i64, Path, description = "The hold's id")),
+    request_body(content = Option<Body>, description = "Reads `reason` and `version`."),
+    responses(
+        (status = 200, description = "The hold as it now is, with its new version", body = HoldRow),
+        HoldActionRefusals,
+        Refusals,
+    )
+)]
 pub fn release(b: Body) -> Result<HoldCommand, AppError> {
     Ok(HoldCommand::Release { reason: b.reason })
 }
 
+/// Asks for the goods to be seized (a supervisor approves).
+#[utoipa::path(
+    post,
+    path = "/holds/{id}/seizure",
+    tag = "holds",
+    params(("id" = i64, Path, description = "The hold's id")),
+    request_body(content = Option<Body>, description = "Reads `reason` and `version`."),
+    responses(
+        (status = 200, description = "The hold as it now is, with its new version", body = HoldRow),
+        HoldActionRefusals,
+        Refusals,
+    )
+)]
 pub fn request_seizure(b: Body) -> Result<HoldCommand, AppError> {
     Ok(HoldCommand::RequestSeizure { reason: b.reason })
 }
 
+/// Approves a requested seizure: the hold ends with the goods seized.
+#[utoipa::path(
+    post,
+    path = "/holds/{id}/seizure/approve",
+    tag = "holds",
+    params(("id" = i64, Path, description = "The hold's id")),
+    request_body(content = Option<Body>, description = "Reads `reason` and `version`."),
+    responses(
+        (status = 200, description = "The hold as it now is, with its new version", body = HoldRow),
+        HoldActionRefusals,
+        Refusals,
+    )
+)]
 pub fn approve_seizure(b: Body) -> Result<HoldCommand, AppError> {
     Ok(HoldCommand::ApproveSeizure { reason: b.reason })
 }
 
+/// Refers the hold to another agency.
+#[utoipa::path(
+    post,
+    path = "/holds/{id}/referral",
+    tag = "holds",
+    params(("id" = i64, Path, description = "The hold's id")),
+    request_body(content = Option<Body>, description = "Reads `agency`, `reason` and `version`."),
+    responses(
+        (status = 200, description = "The hold as it now is, with its new version", body = HoldRow),
+        HoldActionRefusals,
+        Refusals,
+    )
+)]
 pub fn refer(b: Body) -> Result<HoldCommand, AppError> {
     Ok(HoldCommand::Refer {
         agency: b.agency.unwrap_or_default(),
@@ -110,32 +173,123 @@ pub fn refer(b: Body) -> Result<HoldCommand, AppError> {
     })
 }
 
+/// Adds a note to the hold.
+#[utoipa::path(
+    post,
+    path = "/holds/{id}/notes",
+    tag = "holds",
+    params(("id" = i64, Path, description = "The hold's id")),
+    request_body(content = Option<Body>, description = "Reads `text` and `version`."),
+    responses(
+        (status = 200, description = "The hold as it now is, with its new version", body = HoldRow),
+        HoldActionRefusals,
+        Refusals,
+    )
+)]
 pub fn note(b: Body) -> Result<HoldCommand, AppError> {
     Ok(HoldCommand::Note { text: b.text })
 }
 
+/// Pauses the hold's service clock: the port is waiting on the trader.
+#[utoipa::path(
+    post,
+    path = "/holds/{id}/pause",
+    tag = "holds",
+    params(("id" = i64, Path, description = "The hold's id")),
+    request_body(content = Option<Body>, description = "Reads `reason` and `version`."),
+    responses(
+        (status = 200, description = "The hold as it now is, with its new version", body = HoldRow),
+        HoldActionRefusals,
+        Refusals,
+    )
+)]
 pub fn pause(b: Body) -> Result<HoldCommand, AppError> {
     Ok(HoldCommand::Pause { reason: b.reason })
 }
 
+/// Restarts a paused service clock.
+#[utoipa::path(
+    post,
+    path = "/holds/{id}/resume",
+    tag = "holds",
+    params(("id" = i64, Path, description = "The hold's id")),
+    request_body(content = Option<Body>, description = "Reads `version`; may be empty."),
+    responses(
+        (status = 200, description = "The hold as it now is, with its new version", body = HoldRow),
+        HoldActionRefusals,
+        Refusals,
+    )
+)]
 pub fn resume(_: Body) -> Result<HoldCommand, AppError> {
     Ok(HoldCommand::Resume)
 }
 
+/// The signed-in officer takes the inspection.
+#[utoipa::path(
+    post,
+    path = "/inspections/{id}/claim",
+    tag = "inspections",
+    params(("id" = i64, Path, description = "The inspection's id")),
+    request_body(content = Option<Body>, description = "Reads `version`; may be empty."),
+    responses(
+        (status = 200, description = "The inspection as it now is, with its new version", body = InspectionRow),
+        InspectionActionRefusals,
+        Refusals,
+    )
+)]
 pub fn claim(_: Body) -> Result<InspectionCommand, AppError> {
     Ok(InspectionCommand::Claim)
 }
 
+/// A supervisor gives the inspection to an officer of its port, or back to the queue.
+#[utoipa::path(
+    post,
+    path = "/inspections/{id}/assign",
+    tag = "inspections",
+    params(("id" = i64, Path, description = "The inspection's id")),
+    request_body(content = Option<Body>, description = "Reads `officer_id` (`null`: back to the queue) and `version`."),
+    responses(
+        (status = 200, description = "The inspection as it now is, with its new version", body = InspectionRow),
+        InspectionActionRefusals,
+        Refusals,
+    )
+)]
 pub fn assign(b: Body) -> Result<InspectionCommand, AppError> {
     Ok(InspectionCommand::Assign {
         officer_id: b.officer_id,
     })
 }
 
+/// The assigned officer starts the examination.
+#[utoipa::path(
+    post,
+    path = "/inspections/{id}/start",
+    tag = "inspections",
+    params(("id" = i64, Path, description = "The inspection's id")),
+    request_body(content = Option<Body>, description = "Reads `version`; may be empty."),
+    responses(
+        (status = 200, description = "The inspection as it now is, with its new version", body = InspectionRow),
+        InspectionActionRefusals,
+        Refusals,
+    )
+)]
 pub fn start(_: Body) -> Result<InspectionCommand, AppError> {
     Ok(InspectionCommand::Start)
 }
 
+/// Records the examination's outcome.
+#[utoipa::path(
+    post,
+    path = "/inspections/{id}/complete",
+    tag = "inspections",
+    params(("id" = i64, Path, description = "The inspection's id")),
+    request_body(content = Option<Body>, description = "Reads `outcome` (required), `notes`, `follow_up` (when inconclusive) and `version`."),
+    responses(
+        (status = 200, description = "The inspection as it now is, with its new version", body = InspectionRow),
+        InspectionActionRefusals,
+        Refusals,
+    )
+)]
 pub fn complete(b: Body) -> Result<InspectionCommand, AppError> {
     let outcome = b.outcome.ok_or_else(|| {
         AppError::invalid(
@@ -150,10 +304,36 @@ pub fn complete(b: Body) -> Result<InspectionCommand, AppError> {
     })
 }
 
+/// Cancels the inspection.
+#[utoipa::path(
+    post,
+    path = "/inspections/{id}/cancel",
+    tag = "inspections",
+    params(("id" = i64, Path, description = "The inspection's id")),
+    request_body(content = Option<Body>, description = "Reads `reason` and `version`."),
+    responses(
+        (status = 200, description = "The inspection as it now is, with its new version", body = InspectionRow),
+        InspectionActionRefusals,
+        Refusals,
+    )
+)]
 pub fn cancel(b: Body) -> Result<InspectionCommand, AppError> {
     Ok(InspectionCommand::Cancel { reason: b.reason })
 }
 
+/// Changes the inspection's priority.
+#[utoipa::path(
+    post,
+    path = "/inspections/{id}/priority",
+    tag = "inspections",
+    params(("id" = i64, Path, description = "The inspection's id")),
+    request_body(content = Option<Body>, description = "Reads `priority` (required), `reason` and `version`."),
+    responses(
+        (status = 200, description = "The inspection as it now is, with its new version", body = InspectionRow),
+        InspectionActionRefusals,
+        Refusals,
+    )
+)]
 pub fn priority(b: Body) -> Result<InspectionCommand, AppError> {
     let priority = b.priority.ok_or_else(|| {
         AppError::invalid("priority", format!("choose one of {}", Priority::codes()))
@@ -164,7 +344,20 @@ pub fn priority(b: Body) -> Result<InspectionCommand, AppError> {
     })
 }
 
-/// `POST /api/v1/holds` `{"shipment_id", "reason", "notes"}`: 201 with the new hold.
+/// Places a hold on a shipment.
+#[utoipa::path(
+    post,
+    path = "/holds",
+    tag = "holds",
+    request_body = NewHold,
+    responses(
+        (status = 201, description = "The new hold", body = HoldRow),
+        (status = 404, description = "No shipment has this id", body = ErrorBody),
+        (status = 409, description = "The shipment cannot be held now (e.g. it already is)", body = ErrorBody),
+        (status = 422, description = "The body cannot be read, or a field is wrong; `field` names it", body = ErrorBody),
+        Refusals,
+    )
+)]
 pub async fn place_hold(
     State(state): State<AppState>,
     Authenticated(caller): Authenticated,
@@ -175,7 +368,20 @@ pub async fn place_hold(
     Ok((StatusCode::CREATED, Json(hold)))
 }
 
-/// `POST /api/v1/inspections` `{"hold_id", "kind", "priority"}`: 201 with the new inspection.
+/// Opens an inspection of the goods a hold stops.
+#[utoipa::path(
+    post,
+    path = "/inspections",
+    tag = "inspections",
+    request_body = NewInspection,
+    responses(
+        (status = 201, description = "The new inspection, queued", body = InspectionRow),
+        (status = 404, description = "No hold has this id", body = ErrorBody),
+        (status = 409, description = "The hold cannot be inspected now (e.g. it has ended)", body = ErrorBody),
+        (status = 422, description = "The body cannot be read, or a field is wrong; `field` names it", body = ErrorBody),
+        Refusals,
+    )
+)]
 pub async fn open_inspection(
     State(state): State<AppState>,
     Authenticated(caller): Authenticated,
@@ -186,7 +392,21 @@ pub async fn open_inspection(
     Ok((StatusCode::CREATED, Json(row)))
 }
 
-/// `POST /api/v1/handover` `{"port", "from_officer_id", "to_officer_id" (or null), "reason"}`.
+/// Moves every open item of one officer at a port to another officer, or back to the queue
+/// (a supervisor of the port).
+#[utoipa::path(
+    post,
+    path = "/handover",
+    tag = "inspections",
+    request_body = HandoverRequest,
+    responses(
+        (status = 200, description = "The inspections that moved", body = HandoverReport),
+        (status = 404, description = "The port or an officer does not exist", body = ErrorBody),
+        (status = 409, description = "The handover cannot be made (e.g. the officer is not of this port)", body = ErrorBody),
+        (status = 422, description = "The body cannot be read, or a field is wrong; `field` names it", body = ErrorBody),
+        Refusals,
+    )
+)]
 pub async fn handover(
     State(state): State<AppState>,
     Authenticated(caller): Authenticated,
@@ -198,7 +418,18 @@ pub async fn handover(
     ))
 }
 
-/// `GET /api/v1/ports/{code}/workload`: the port's officers and their open work.
+/// The port's officers and the open work each holds, busiest first (none for a code no port
+/// has).
+#[utoipa::path(
+    get,
+    path = "/ports/{code}/workload",
+    tag = "ports",
+    params(("code" = String, Path, description = "The port's code, e.g. `YVR`")),
+    responses(
+        (status = 200, description = "One row per officer of the port", body = Vec<OfficerLoad>),
+        Refusals,
+    )
+)]
 pub async fn workload(
     State(state): State<AppState>,
     Authenticated(caller): Authenticated,

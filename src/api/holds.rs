@@ -1,9 +1,10 @@
 //! `GET /api/v1/holds` (same filters as `/holds`), `GET /api/v1/holds/{id}`.
 
+use super::docs::Refusals;
 use crate::auth::Authenticated;
 use app::domain::Action;
 use app::{
-    AppError,
+    AppError, ErrorBody,
     holds::{self, HoldFilter, HoldRow},
     paging::Page,
     state::AppState,
@@ -14,6 +15,22 @@ use axum::{
     routing::get,
 };
 use chrono::Utc;
+
+/// The documentation of the routes below, in the same order.
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(
+    list,
+    super::actions::place_hold,
+    one,
+    super::actions::release,
+    super::actions::request_seizure,
+    super::actions::approve_seizure,
+    super::actions::refer,
+    super::actions::note,
+    super::actions::pause,
+    super::actions::resume,
+))]
+pub struct Docs;
 
 pub fn router() -> Router<AppState> {
     use super::actions as a;
@@ -32,6 +49,26 @@ pub fn router() -> Router<AppState> {
         .route("/holds/{id}/resume", a::on_hold(a::resume))
 }
 
+/// Holds, filtered, sorted and paged as on the board's holds page.
+#[utoipa::path(
+    get,
+    path = "/holds",
+    tag = "holds",
+    params(
+        ("port" = Option<String>, Query, description = "A port code, e.g. `YVR`"),
+        ("reason" = Option<app::domain::HoldReason>, Query, description = "Why the holds were placed"),
+        ("status" = Option<String>, Query, description = "`active` (the default: placed, under examination or awaiting seizure approval), `all`, or one hold status"),
+        ("min_age_hours" = Option<i64>, Query, description = "Only holds placed at least this many hours ago (0 to 8760)"),
+        ("sort" = Option<String>, Query, description = "`dwell_desc` (the default: longest dwell first), `dwell_asc`, `due` (most overdue first) or `port`"),
+        ("page" = Option<i64>, Query, description = "The page, from 1"),
+        ("per_page" = Option<i64>, Query, description = "Rows per page, 1 to 500 (50 by default)"),
+    ),
+    responses(
+        (status = 200, description = "One page of holds", body = Page<HoldRow>),
+        (status = 422, description = "An unknown parameter or a value out of range; `field` names it", body = ErrorBody),
+        Refusals,
+    )
+)]
 async fn list(
     State(state): State<AppState>,
     Authenticated(caller): Authenticated,
@@ -45,6 +82,18 @@ async fn list(
     ))
 }
 
+/// One hold, active or not.
+#[utoipa::path(
+    get,
+    path = "/holds/{id}",
+    tag = "holds",
+    params(("id" = i64, Path, description = "The hold's id")),
+    responses(
+        (status = 200, description = "The hold", body = HoldRow),
+        (status = 404, description = "No hold has this id", body = ErrorBody),
+        Refusals,
+    )
+)]
 async fn one(
     State(state): State<AppState>,
     Authenticated(caller): Authenticated,

@@ -1,9 +1,10 @@
 //! `GET /api/v1/inspections` (same filters as `/inspections`).
 
+use super::docs::Refusals;
 use crate::auth::Authenticated;
 use app::domain::Action;
 use app::{
-    AppError,
+    AppError, ErrorBody,
     inspections::{self, InspectionFilter, InspectionRow},
     paging::Page,
     state::AppState,
@@ -14,6 +15,20 @@ use axum::{
     routing::get,
 };
 use chrono::Utc;
+
+/// The documentation of the routes below, in the same order.
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(
+    list,
+    super::actions::open_inspection,
+    super::actions::claim,
+    super::actions::assign,
+    super::actions::start,
+    super::actions::complete,
+    super::actions::cancel,
+    super::actions::priority,
+))]
+pub struct Docs;
 
 pub fn router() -> Router<AppState> {
     use super::actions as a;
@@ -27,6 +42,27 @@ pub fn router() -> Router<AppState> {
         .route("/inspections/{id}/priority", a::on_inspection(a::priority))
 }
 
+/// The inspection queue, filtered and paged as on the board's inspections page: by priority,
+/// then due time.
+#[utoipa::path(
+    get,
+    path = "/inspections",
+    tag = "inspections",
+    params(
+        ("port" = Option<String>, Query, description = "A port code, e.g. `YVR`"),
+        ("kind" = Option<app::domain::InspectionKind>, Query, description = "The kind of examination"),
+        ("status" = Option<String>, Query, description = "`open` (the default: queued, assigned or in progress), `all`, or one inspection status"),
+        ("priority" = Option<app::domain::Priority>, Query, description = "Only this priority"),
+        ("overdue" = Option<bool>, Query, description = "Only items past their due time"),
+        ("page" = Option<i64>, Query, description = "The page, from 1"),
+        ("per_page" = Option<i64>, Query, description = "Rows per page, 1 to 500 (50 by default)"),
+    ),
+    responses(
+        (status = 200, description = "One page of the queue", body = Page<InspectionRow>),
+        (status = 422, description = "An unknown parameter or a value out of range; `field` names it", body = ErrorBody),
+        Refusals,
+    )
+)]
 async fn list(
     State(state): State<AppState>,
     Authenticated(caller): Authenticated,

@@ -1,7 +1,7 @@
 //! `GET /api/v1/live`: the journal as Server-Sent Events (see `app::live`).
 
 use crate::auth::Authenticated;
-use app::live::hub::{Delivery, reload_frame};
+use app::live::hub::{Delivery, Follow, LiveHub, reload_frame};
 use app::{AppError, state::AppState};
 use axum::{
     body::{Body, Bytes},
@@ -9,13 +9,14 @@ use axum::{
     http::{HeaderMap, HeaderName, header},
     response::{IntoResponse, Response},
 };
-use futures_util::StreamExt;
-use std::{convert::Infallible, time::Duration};
+use std::{
+    convert::Infallible,
+    sync::{Arc, Mutex},
+    time::{Duration, Instant},
+};
 
 /// How long a browser waits before reconnecting after the stream ends.
 const RETRY: Duration = Duration::from_secs(1);
-/// Comments sent on an idle stream, so that proxies keep it open.
-const KEEP_ALIVE: Duration = Duration::from_secs(15);
 
 /// Where a client resumes: the `Last-Event-ID` header its browser sends on reconnecting, or
 /// `?after=N`; neither means "from now".
@@ -49,6 +50,23 @@ fn resume_point(headers: &HeaderMap, raw: Option<String>) -> Result<Option<i64>,
 /// At most this many changes go out in one write.
 const BURST: usize = 256;
 
+/// The journal as Server-Sent Events: a `hello` frame with the position the stream starts
+/// from, then every change the caller may read, each with its journal sequence as `id`, or a
+/// `reload` frame when the caller is too far behind to be caught up.
+#[utoipa::path(
+    get,
+    path = "/live",
+    tag = "live",
+    params(
+        ("after" = Option<i64>, Query, description = "Resume after this journal sequence; without it (and without `Last-Event-ID`) the stream starts now"),
+        ("Last-Event-ID" = Option<String>, Header, description = "Sent by a reconnecting browser; wins over `after`"),
+    ),
+    responses(
+        (status = 200, description = "The event stream (never ends while the server runs)", content_type = "text/event-stream", body = String),
+        (status = 422, description = "The resume position is not a journal sequence number", body = app::ErrorBody),
+        super::docs::Refusals,
+    )
+)]
 pub async fn live(
     State(state): State<AppState>,
     Authenticated(caller): Authenticated,
@@ -66,48 +84,109 @@ pub async fn live(
         RETRY.as_millis(),
         follow.position()
     ));
-    let frames = futures_util::stream::unfold(follow, |mut follow| async move {
-        // A comment when nothing happens for a while keeps proxies from closing the stream.
-        let first = match tokio::time::timeout(KEEP_ALIVE, follow.next()).await {
-            Err(_) => return Some((Ok(Bytes::from_static(b": keep-alive\n\n")), follow)),
-            Ok(None) => return None,
-            Ok(Some(delivery)) => delivery,
-        };
-        // What else is ready goes out in the same write: each frame is encoded once, by the
-        // pump, and shared by every stream.
-        let mut burst = vec![frame(first)];
-        while burst.len() < BURST {
-            match follow.ready() {
-                Some(delivery) => burst.push(frame(delivery)),
-                None => break,
+    // Silent for this long, a stream sends a comment at the pump's next tick (see `LiveHub`).
+    let quiet_for = state.live.keep_alive() / 2;
+    let stream = LiveStream(Arc::new(Mutex::new(Some(Stream {
+        hello,
+        follow,
+        quiet_for,
+        hub: state.live.clone(),
+    }))));
+    // Served by hyper, the body runs the stream; a connection that writes it to the socket
+    // itself (`crate::serve`) takes it from the response first, and the body is never read.
+    let taken = stream.clone();
+    let frames = futures_util::stream::unfold(None, move |running| {
+        let taken = taken.clone();
+        async move {
+            let (mut follow, mut last_write): (Follow, Instant) = match running {
+                Some(running) => running,
+                None => {
+                    let stream = taken.take()?;
+                    let hello = Ok::<_, Infallible>(stream.hello);
+                    return Some((hello, Some((stream.follow, Instant::now()))));
+                }
+            };
+            loop {
+                if let Some(bytes) = next_write(&mut follow, &mut last_write, quiet_for).await? {
+                    return Some((Ok(bytes), Some((follow, last_write))));
+                }
             }
         }
-        let bytes = if burst.len() == 1 {
-            burst.pop().unwrap_or_default()
-        } else {
-            Bytes::from(burst.concat())
-        };
-        Some((Ok::<_, Infallible>(bytes), follow))
     });
-    let body = Body::from_stream(
-        futures_util::stream::once(async move { Ok::<_, Infallible>(hello) }).chain(frames),
-    );
-    Ok((
+    let mut response = (
         [
             (header::CONTENT_TYPE, "text/event-stream"),
             (header::CACHE_CONTROL, "no-cache"),
             // Proxies such as nginx must pass each frame on as it comes.
             (HeaderName::from_static("x-accel-buffering"), "no"),
         ],
-        body,
+        Body::from_stream(frames),
     )
-        .into_response())
+        .into_response();
+    response.extensions_mut().insert(stream);
+    Ok(response)
 }
 
-fn frame(delivery: Delivery) -> Bytes {
+/// A live stream not started yet: whoever takes it (the response body, or the connection)
+/// runs it.
+#[derive(Clone)]
+pub struct LiveStream(Arc<Mutex<Option<Stream>>>);
+
+pub struct Stream {
+    /// The first frame: reconnection delay and starting position.
+    pub hello: Bytes,
+    pub follow: Follow,
+    /// A stream silent for this long sends a comment at the pump's next tick.
+    pub quiet_for: Duration,
+    pub hub: LiveHub,
+}
+
+impl LiveStream {
+    pub fn take(&self) -> Option<Stream> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner()).take()
+    }
+}
+
+/// The next write of a stream: what is ready, in one piece, or a keep-alive comment when the
+/// stream has been silent for `quiet_for`. `Some(None)` when the stream was woken with nothing
+/// to send (changes it may not see, the pump's tick), `None` when the server is shutting down.
+pub async fn next_write(
+    follow: &mut Follow,
+    last_write: &mut Instant,
+    quiet_for: Duration,
+) -> Option<Option<Bytes>> {
+    let first = match follow.next().await? {
+        // The pump's tick (or changes this reader may not see): a comment keeps proxies from
+        // closing a stream that has been silent for a while.
+        Delivery::Quiet if last_write.elapsed() >= quiet_for => {
+            *last_write = Instant::now();
+            return Some(Some(Bytes::from_static(b": keep-alive\n\n")));
+        }
+        Delivery::Quiet => return Some(None),
+        delivery => delivery,
+    };
+    // What else is ready goes out in the same write: each frame is encoded once, by the pump,
+    // and shared by every stream.
+    let mut burst = Vec::from_iter(frame(first));
+    while burst.len() < BURST {
+        match follow.ready() {
+            Some(delivery) => burst.extend(frame(delivery)),
+            None => break,
+        }
+    }
+    *last_write = Instant::now();
+    Some(Some(if burst.len() == 1 {
+        burst.pop().unwrap_or_default()
+    } else {
+        Bytes::from(burst.concat())
+    }))
+}
+
+fn frame(delivery: Delivery) -> Option<Bytes> {
     match delivery {
-        Delivery::Event(published) => published.frame.clone(),
-        Delivery::Reload(seq) => reload_frame(seq),
+        Delivery::Event(published) => Some(published.frame.clone()),
+        Delivery::Reload(seq) => Some(reload_frame(seq)),
+        Delivery::Quiet => None,
     }
 }
 

@@ -1,5 +1,7 @@
 //! The JSON API under `/api/v1`, for other systems and for tests. Each area owns its routes;
-//! they share the filters and queries of the board pages, so the two cannot disagree.
+//! they share the filters and queries of the board pages, so the two cannot disagree. Each
+//! area also lists its routes' documentation (`Docs`), gathered by `docs` into the OpenAPI
+//! document; a test checks the document against the routes actually served.
 
 use app::{AppError, state::AppState};
 use axum::{
@@ -8,9 +10,10 @@ use axum::{
 };
 
 mod actions;
+pub mod docs;
 mod holds;
 mod inspections;
-mod live;
+pub mod live;
 mod ports;
 mod shipments;
 mod targeting;
@@ -24,6 +27,7 @@ pub fn router() -> Router<AppState> {
         .merge(targeting::router())
         .route("/handover", post(actions::handover))
         .route("/live", get(live::live))
+        .merge(docs::router())
         .fallback(|| async { AppError::not_found("this API endpoint") })
 }
 

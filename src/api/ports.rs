@@ -1,14 +1,20 @@
 //! `GET /api/v1/ports`, `GET /api/v1/ports/{code}`.
 
+use super::docs::Refusals;
 use crate::auth::Authenticated;
 use app::domain::Action;
-use app::{AppError, ports, state::AppState};
+use app::{AppError, ErrorBody, ports, state::AppState};
 use axum::{
     Json, Router,
     extract::{Path, RawQuery, State},
     routing::get,
 };
 use chrono::Utc;
+
+/// The documentation of the routes below, in the same order.
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(list, one, super::actions::workload))]
+pub struct Docs;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -17,6 +23,18 @@ pub fn router() -> Router<AppState> {
         .route("/ports/{code}/workload", get(super::actions::workload))
 }
 
+/// Every port of entry with its status, lanes, staffing, waits and workload, and the
+/// country-wide totals: the board's overview.
+#[utoipa::path(
+    get,
+    path = "/ports",
+    tag = "ports",
+    responses(
+        (status = 200, description = "The overview", body = ports::Overview),
+        (status = 422, description = "A query parameter was given (this endpoint takes none)", body = ErrorBody),
+        Refusals,
+    )
+)]
 async fn list(
     State(state): State<AppState>,
     Authenticated(caller): Authenticated,
@@ -28,6 +46,18 @@ async fn list(
     Ok(Json(ports::db::overview(&state.db.pool, Utc::now()).await?))
 }
 
+/// One port: its tile, release times over the last days and its recent traffic.
+#[utoipa::path(
+    get,
+    path = "/ports/{code}",
+    tag = "ports",
+    params(("code" = String, Path, description = "The port's code, e.g. `YVR` (any case)")),
+    responses(
+        (status = 200, description = "The port", body = ports::PortDetail),
+        (status = 404, description = "No port has this code", body = ErrorBody),
+        Refusals,
+    )
+)]
 async fn one(
     State(state): State<AppState>,
     Authenticated(caller): Authenticated,

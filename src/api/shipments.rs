@@ -1,13 +1,19 @@
 //! `GET /api/v1/shipments/{id}`: the declaration, its holds, inspections and timeline.
 
+use super::docs::Refusals;
 use crate::auth::Authenticated;
 use app::domain::Action;
-use app::{AppError, shipments, state::AppState};
+use app::{AppError, ErrorBody, shipments, state::AppState};
 use axum::{
     Json, Router,
     extract::{Path, State},
     routing::{get, post},
 };
+
+/// The documentation of the routes below, in the same order.
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(one, add_note))]
+pub struct Docs;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -15,6 +21,19 @@ pub fn router() -> Router<AppState> {
         .route("/shipments/{id}/notes", post(add_note))
 }
 
+/// One shipment: its declaration, its holds and inspections, and its timeline from the
+/// journal.
+#[utoipa::path(
+    get,
+    path = "/shipments/{id}",
+    tag = "shipments",
+    params(("id" = i64, Path, description = "The shipment's id")),
+    responses(
+        (status = 200, description = "The shipment", body = shipments::ShipmentDetail),
+        (status = 404, description = "No shipment has this id", body = ErrorBody),
+        Refusals,
+    )
+)]
 async fn one(
     State(state): State<AppState>,
     Authenticated(caller): Authenticated,
@@ -25,25 +44,42 @@ async fn one(
     Ok(Json(shipments::db::detail(&state.db.pool, id).await?))
 }
 
-#[derive(serde::Deserialize)]
+#[derive(serde::Deserialize, utoipa::ToSchema)]
 struct NewNote {
+    /// The note: not empty, at most 1000 characters.
     text: String,
 }
 
-/// `POST /api/v1/shipments/{id}/notes` `{"text": "…"}`: 201 with the journal sequence.
+/// The journal position of a new note.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+struct NoteAdded {
+    seq: i64,
+}
+
+/// Adds a note to a shipment's timeline (officers and supervisors of its port).
+#[utoipa::path(
+    post,
+    path = "/shipments/{id}/notes",
+    tag = "shipments",
+    params(("id" = i64, Path, description = "The shipment's id")),
+    request_body = NewNote,
+    responses(
+        (status = 201, description = "The note is in the journal at `seq`", body = NoteAdded),
+        (status = 404, description = "No shipment has this id", body = ErrorBody),
+        (status = 422, description = "The body is not `{\"text\": \"…\"}`, or the note is empty or too long", body = ErrorBody),
+        Refusals,
+    )
+)]
 async fn add_note(
     State(state): State<AppState>,
     Authenticated(caller): Authenticated,
     Path(id): Path<String>,
     body: Result<Json<NewNote>, axum::extract::rejection::JsonRejection>,
-) -> Result<(axum::http::StatusCode, Json<serde_json::Value>), AppError> {
+) -> Result<(axum::http::StatusCode, Json<NoteAdded>), AppError> {
     let id = super::parse_id(&id, "shipment")?;
     let Json(note) =
         body.map_err(|e| AppError::invalid("body", format!("send {{\"text\": \"…\"}} ({e})")))?;
     let seq = shipments::db::add_note(&state.db.pool, &caller, id, &note.text, chrono::Utc::now())
         .await?;
-    Ok((
-        axum::http::StatusCode::CREATED,
-        Json(serde_json::json!({ "seq": seq })),
-    ))
+    Ok((axum::http::StatusCode::CREATED, Json(NoteAdded { seq })))
 }

@@ -278,6 +278,8 @@ pub async fn a_lagging_stream_catches_up_from_the_database(backend: Backend) {
     while seen.len() < 3 {
         match tokio::time::timeout(Duration::from_secs(5), follow.next()).await {
             Ok(Some(app::live::hub::Delivery::Event(published))) => seen.push(published.event.seq),
+            // Woken by the pump's keep-alive tick.
+            Ok(Some(app::live::hub::Delivery::Quiet)) => continue,
             other => panic!("expected a change, got {other:?}"),
         }
     }
@@ -611,4 +613,273 @@ pub async fn a_position_the_pump_has_not_read_yet_is_resumed_not_reloaded(backen
     let next = stream.next(Duration::from_secs(5)).await.unwrap();
     assert_eq!(next.event, "shipment", "not a reload");
     assert_eq!(next.id, Some(committed[1]));
+}
+
+/// Reads from a raw connection until `pattern` has arrived (or `wait` passes); all read so far.
+async fn read_until(
+    stream: &mut tokio::net::TcpStream,
+    seen: &mut String,
+    pattern: &str,
+    wait: Duration,
+) -> bool {
+    use tokio::io::AsyncReadExt;
+    let deadline = Instant::now() + wait;
+    let mut chunk = vec![0u8; 64 * 1024];
+    // Only the new bytes (and a pattern's length before them) can complete a match.
+    let mut from: usize = 0;
+    loop {
+        let tail = seen.floor_char_boundary(from.saturating_sub(pattern.len()));
+        if seen[tail..].contains(pattern) {
+            return true;
+        }
+        from = seen.len();
+        let Some(left) = deadline.checked_duration_since(Instant::now()) else {
+            return false;
+        };
+        match tokio::time::timeout(left, stream.read(&mut chunk)).await {
+            Ok(Ok(n)) if n > 0 => seen.push_str(&String::from_utf8_lossy(&chunk[..n])),
+            _ => return false,
+        }
+    }
+}
+
+/// A stream opened as a connection's first request is written straight to the socket and
+/// ends with the connection; one opened on a connection that served something else first goes
+/// through hyper in chunks. Both carry the same events, both are kept alive by comments when
+/// idle, and a refusal on a fresh connection is a whole answer.
+pub async fn streams_are_the_same_on_fresh_and_reused_connections_and_kept_alive(backend: Backend) {
+    use tokio::io::AsyncWriteExt;
+    let Some(app) = spawn_app_configured(backend, 20, |config| {
+        config.live.keep_alive = Duration::from_millis(400);
+    })
+    .await
+    else {
+        return;
+    };
+    let token = writer(&app, "live.fresh").await;
+    let shipment = some_shipment(&app).await;
+    let address = app.address.trim_start_matches("http://").to_string();
+    let live = format!(
+        "GET /api/v1/live HTTP/1.1\r\nHost: {address}\r\nAuthorization: Bearer {token}\r\n\
+         Accept: text/event-stream\r\n\r\n"
+    );
+
+    // Fresh connection: the stream is delimited by the connection's end.
+    let mut fresh = tokio::net::TcpStream::connect(&address).await.unwrap();
+    fresh.write_all(live.as_bytes()).await.unwrap();
+    let mut fresh_seen = String::new();
+    assert!(
+        read_until(
+            &mut fresh,
+            &mut fresh_seen,
+            "event: hello",
+            Duration::from_secs(5)
+        )
+        .await
+    );
+    let head = fresh_seen.to_ascii_lowercase();
+    assert!(head.starts_with("http/1.1 200 ok\r\n"), "{fresh_seen}");
+    assert!(head.contains("\r\nconnection: close\r\n"), "{fresh_seen}");
+    assert!(
+        head.contains("\r\ncontent-type: text/event-stream\r\n"),
+        "{fresh_seen}"
+    );
+    assert!(!head.contains("transfer-encoding"), "{fresh_seen}");
+    // The security headers every answer carries come through too.
+    assert!(
+        head.contains("\r\nx-content-type-options: nosniff\r\n"),
+        "{fresh_seen}"
+    );
+
+    // Reused connection: first another request, then the stream, in chunks.
+    let mut reused = tokio::net::TcpStream::connect(&address).await.unwrap();
+    reused
+        .write_all(format!("GET /readyz HTTP/1.1\r\nHost: {address}\r\n\r\n").as_bytes())
+        .await
+        .unwrap();
+    let mut reused_seen = String::new();
+    assert!(
+        read_until(
+            &mut reused,
+            &mut reused_seen,
+            "\r\n\r\n",
+            Duration::from_secs(5)
+        )
+        .await
+    );
+    assert!(reused_seen.starts_with("HTTP/1.1 200"), "{reused_seen}");
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    reused.write_all(live.as_bytes()).await.unwrap();
+    assert!(
+        read_until(
+            &mut reused,
+            &mut reused_seen,
+            "event: hello",
+            Duration::from_secs(5)
+        )
+        .await,
+        "{reused_seen}"
+    );
+    assert!(
+        reused_seen
+            .to_ascii_lowercase()
+            .contains("transfer-encoding: chunked"),
+        "{reused_seen}"
+    );
+
+    // Idle: both are kept alive by comments, at least every 400 ms.
+    for (stream, seen) in [
+        (&mut fresh, &mut fresh_seen),
+        (&mut reused, &mut reused_seen),
+    ] {
+        assert!(
+            read_until(stream, seen, ": keep-alive\n\n", Duration::from_secs(2)).await,
+            "an idle stream is kept alive: {seen}"
+        );
+    }
+
+    // A change reaches both, with its journal number as id.
+    note(&app, &token, shipment, "seen by both").await;
+    let seq: i64 = app.scalar("select max(seq) from journal").await;
+    for (stream, seen) in [
+        (&mut fresh, &mut fresh_seen),
+        (&mut reused, &mut reused_seen),
+    ] {
+        assert!(
+            read_until(
+                stream,
+                seen,
+                &format!("id: {seq}\nevent: shipment\n"),
+                Duration::from_secs(5)
+            )
+            .await,
+            "{seen}"
+        );
+    }
+
+    // Refused on a fresh connection: a whole answer, then the connection closes.
+    let mut anonymous = tokio::net::TcpStream::connect(&address).await.unwrap();
+    anonymous
+        .write_all(format!("GET /api/v1/live HTTP/1.1\r\nHost: {address}\r\n\r\n").as_bytes())
+        .await
+        .unwrap();
+    let mut refused = String::new();
+    let mut chunk = vec![];
+    use tokio::io::AsyncReadExt;
+    tokio::time::timeout(Duration::from_secs(5), anonymous.read_to_end(&mut chunk))
+        .await
+        .expect("the refusal ends")
+        .unwrap();
+    refused.push_str(&String::from_utf8_lossy(&chunk));
+    let (head, body) = refused.split_once("\r\n\r\n").expect("a head and a body");
+    assert!(head.starts_with("HTTP/1.1 401"), "{refused}");
+    let length: usize = head
+        .lines()
+        .find_map(|l| {
+            l.to_ascii_lowercase()
+                .strip_prefix("content-length: ")
+                .map(|v| v.trim().parse().unwrap())
+        })
+        .expect("a length");
+    assert_eq!(body.len(), length);
+    let error: Value = serde_json::from_str(body).expect("the product's error JSON");
+    assert!(error["error"]["message"].is_string(), "{body}");
+}
+
+/// A stream with nothing pending is written by the pump itself. When its reader stops reading
+/// and the socket stops taking whole writes, the stream goes back to its own task, writes the
+/// rest, catches up from the journal and carries on: every entry once, in order.
+pub async fn a_parked_stream_whose_reader_stalls_loses_nothing(backend: Backend) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
+    let token = writer(&app, "live.stall").await;
+    let address: std::net::SocketAddr = app.address.trim_start_matches("http://").parse().unwrap();
+    let socket = tokio::net::TcpSocket::new_v4().unwrap();
+    socket.set_recv_buffer_size(2048).unwrap();
+    let mut stream = socket.connect(address).await.unwrap();
+    stream
+        .write_all(
+            format!(
+                "GET /api/v1/live HTTP/1.1\r\nHost: {address}\r\nAuthorization: Bearer {token}\r\n\r\n"
+            )
+            .as_bytes(),
+        )
+        .await
+        .unwrap();
+    let mut seen = String::new();
+    assert!(
+        read_until(
+            &mut stream,
+            &mut seen,
+            "event: hello",
+            Duration::from_secs(5)
+        )
+        .await
+    );
+    let start: i64 = app
+        .scalar("select coalesce(max(seq), 0) from journal")
+        .await;
+    let waited = Instant::now();
+    while app.live.parked() == 0 && waited.elapsed() < Duration::from_secs(5) {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert_eq!(
+        app.live.parked(),
+        1,
+        "an idle stream is parked with the pump"
+    );
+
+    // Far more than the socket buffers hold, while the reader reads nothing.
+    let before = app.live.sent_back();
+    // Long record ids make long frames: more than the kernel buffers of both ends hold.
+    sqlx::query(
+        "with recursive n(i) as (select 1 union all select i + 1 from n where i < 4000) \
+         insert into journal (at, actor, entity, entity_id, port_code, action) \
+         select 1, 'test.stall', 'shipment', $1 || cast(i as text), \
+         (select min(code) from ports), 'noted' from n",
+    )
+    .bind("x".repeat(1200))
+    .execute(&app.db.pool)
+    .await
+    .expect("journal entries");
+    let expected = journal_after(&app, start, true).await;
+    assert_eq!(expected.len(), 4000);
+    let waited = Instant::now();
+    while app.live.sent_back() == before && waited.elapsed() < Duration::from_secs(10) {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert!(
+        app.live.sent_back() > before,
+        "the stalled socket sent the stream back to its task (parked: {}, latest: {})",
+        app.live.parked(),
+        app.live.latest()
+    );
+
+    // The reader wakes up: everything arrives, once and in order.
+    let last = *expected.last().unwrap();
+    assert!(
+        read_until(
+            &mut stream,
+            &mut seen,
+            &format!("id: {last}\n"),
+            Duration::from_secs(20)
+        )
+        .await,
+        "the stream caught up to {last}"
+    );
+    let ids: Vec<i64> = seen
+        .lines()
+        .filter_map(|line| line.strip_prefix("id: ")?.parse().ok())
+        .filter(|id| *id > start)
+        .collect();
+    assert_eq!(ids, expected, "nothing lost, nothing twice");
+    // And it is parked again once it has nothing pending.
+    let waited = Instant::now();
+    while app.live.parked() == 0 && waited.elapsed() < Duration::from_secs(5) {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert_eq!(app.live.parked(), 1);
+    let _ = stream.read(&mut [0u8; 1]).await;
 }

@@ -6,6 +6,7 @@ mod accounts;
 mod actions;
 mod helpers;
 mod live;
+mod openapi;
 mod sim;
 mod targeting;
 
@@ -24,6 +25,9 @@ use actions::{
     inspections_are_claimed_worked_and_completed, random_actions_never_break_the_rules,
 };
 
+use openapi::{
+    every_served_route_is_documented_and_nothing_else, the_api_page_is_served_by_the_product_alone,
+};
 use sim::{
     an_administrator_pauses_and_resumes_the_simulation,
     the_same_seed_and_start_give_the_same_journal,
@@ -41,9 +45,11 @@ use targeting::{
 use helpers::{Backend, TestApp, spawn_app, spawn_app_with};
 use live::{
     a_client_too_far_behind_is_told_to_reload, a_lagging_stream_catches_up_from_the_database,
+    a_parked_stream_whose_reader_stalls_loses_nothing,
     a_position_the_pump_has_not_read_yet_is_resumed_not_reloaded,
     a_reconnecting_client_gets_every_change_once_in_order, each_account_sees_only_what_it_may_read,
     shutdown_ends_open_streams,
+    streams_are_the_same_on_fresh_and_reused_connections_and_kept_alive,
 };
 use serde_json::Value;
 use std::collections::HashSet;
@@ -105,6 +111,10 @@ on_both_backends!(
     capacity_overflow_waits_and_is_released_in_score_order,
     a_manifest_with_good_and_bad_rows_keeps_the_good,
     a_rule_edit_makes_a_new_version_and_scores_name_theirs,
+    streams_are_the_same_on_fresh_and_reused_connections_and_kept_alive,
+    a_parked_stream_whose_reader_stalls_loses_nothing,
+    every_served_route_is_documented_and_nothing_else,
+    the_api_page_is_served_by_the_product_alone,
 );
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -38,6 +38,7 @@ pub fn check_text(field: &str, text: &str, required: bool) -> Result<String, App
 
 /// Place a hold on a shipment.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct NewHold {
     pub shipment_id: i64,
     pub reason: HoldReason,
@@ -60,6 +61,7 @@ pub enum HoldCommand {
 
 /// Open an inspection of the goods a hold stops.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct NewInspection {
     pub hold_id: i64,
     pub kind: InspectionKind,
@@ -101,6 +103,7 @@ pub enum InspectionCommand {
 
 /// Move every open item of one officer at a port to another officer, or back to the queue.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct HandoverRequest {
     pub port: String,
     pub from_officer_id: i64,
@@ -112,12 +115,14 @@ pub struct HandoverRequest {
 
 /// What a handover moved.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct HandoverReport {
     pub moved: Vec<i64>,
 }
 
 /// An officer of a port and how much open work they hold.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct OfficerLoad {
     pub officer_id: i64,
     pub name: String,

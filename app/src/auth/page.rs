@@ -141,6 +141,10 @@ pub fn UserBox(me: Me) -> impl IntoView {
                 <span class="role">{format!("{} · {scope}", me.role.label())}</span>
             </span>
             <a href="/account/sessions">"Sessions"</a>
+            // Served by the server, not the board's router: a full page load.
+            <a href="/api/v1/docs/" rel="external" title="The JSON API and its documentation">
+                "API"
+            </a>
             <ActionForm action=sign_out>
                 <button type="submit" class="link">
                     "Sign out"

@@ -13,6 +13,7 @@ pub mod db;
 pub mod page;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct HoldRow {
     pub id: i64,
     pub shipment_id: i64,

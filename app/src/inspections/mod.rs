@@ -12,6 +12,7 @@ pub mod db;
 pub mod page;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct OfficerRef {
     pub id: i64,
     pub name: String,
@@ -19,6 +20,7 @@ pub struct OfficerRef {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct InspectionRow {
     pub id: i64,
     pub hold_id: i64,

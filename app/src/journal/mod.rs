@@ -10,6 +10,7 @@ pub mod db;
 
 /// One recorded change, as read back.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct JournalEntry {
     /// Position in the journal; strictly increasing in commit order of the inserting
     /// transactions on one database.

@@ -8,17 +8,21 @@ use super::LiveEvent;
 use crate::db::{Backend, Db};
 use crate::domain::Principal;
 use sqlx::{AnyPool, Row};
-use std::collections::VecDeque;
+use std::collections::{HashMap, VecDeque};
+use std::io::IoSlice;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
-use std::time::Duration;
-use tokio::sync::{Notify, broadcast, watch};
+use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+use tokio::net::TcpStream;
+use tokio::sync::{Notify, broadcast, oneshot, watch};
 
 /// How often the pump looks at an SQLite journal (cheap: one indexed read).
 pub const SQLITE_POLL: Duration = Duration::from_millis(100);
 /// How often the pump looks at a PostgreSQL journal even without a notification (a listener
 /// that lost its connection misses notifications while it reconnects).
 pub const POSTGRES_POLL: Duration = Duration::from_millis(500);
+/// An idle stream writes at least this often (a comment), so that proxies keep it open.
+pub const DEFAULT_KEEP_ALIVE: Duration = Duration::from_secs(15);
 /// Entries read per query, by the pump and by a stream catching up.
 const PAGE: i64 = 500;
 /// A reconnecting stream replays at most this many entries; further behind, it is told to
@@ -72,11 +76,56 @@ struct Inner {
     /// The last sequence number broadcast.
     latest: AtomicI64,
     wake: Notify,
+    /// Set at shutdown, before a last empty batch wakes every stream to see it.
+    closed: AtomicBool,
+    /// Ends the pump and the PostgreSQL listener.
     closing: watch::Sender<bool>,
     replay_limit: i64,
+    /// The pump sends an empty batch when the broadcast has been silent for half of this; it
+    /// wakes every stream, and one that has written nothing for half of it sends a comment.
+    /// One timer for the process, none per stream.
+    keep_alive: Duration,
     /// How many times a stream fell behind the broadcast and caught up from the database.
     catch_ups: AtomicU64,
+    /// Streams the pump writes to itself, in shards written in parallel (see [`LiveHub::park`]).
+    parked: Vec<std::sync::Mutex<HashMap<u64, Parked>>>,
+    next_parked: AtomicU64,
+    /// How many times a parked stream's socket did not take a write whole.
+    sent_back: AtomicU64,
 }
+
+/// A stream with nothing pending, written by the pump itself: for each batch the pump writes
+/// what the reader may see straight to its socket, without waking the stream's task. A socket
+/// that does not take the whole write sends the stream back to its task ([`Resume`]).
+struct Parked {
+    socket: Arc<TcpStream>,
+    reader: Principal,
+    last: i64,
+    last_write: Instant,
+    resume: oneshot::Sender<Resume>,
+}
+
+/// Why a parked stream is handed back to its task.
+#[derive(Debug)]
+pub enum Resume {
+    /// Its socket took only part of a write: `rest` is still to be written, then the stream
+    /// goes on after `last` (catching up from the journal if it must).
+    Behind {
+        rest: bytes::Bytes,
+        last: i64,
+        reader: Principal,
+    },
+    /// The server is shutting down.
+    Closing,
+}
+
+/// A stream parked with the pump: `resume` says when its task must take it back.
+pub struct Parking {
+    pub id: u64,
+    pub resume: oneshot::Receiver<Resume>,
+}
+
+const KEEP_ALIVE_COMMENT: &[u8] = b": keep-alive\n\n";
 
 impl std::fmt::Debug for LiveHub {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -129,12 +178,14 @@ async fn last_seq(pool: &AnyPool) -> Result<i64, sqlx::Error> {
 impl LiveHub {
     /// Starts the pump of this process over `db`. `capacity` is how many events a slow stream
     /// may fall behind before it catches up from the database instead.
-    /// `poll` replaces the backend's polling interval ([`SQLITE_POLL`], [`POSTGRES_POLL`]).
+    /// `poll` replaces the backend's polling interval ([`SQLITE_POLL`], [`POSTGRES_POLL`]);
+    /// an idle stream writes a comment at least every `keep_alive`.
     pub async fn start(
         db: &Db,
         capacity: usize,
         replay_limit: i64,
         poll: Option<Duration>,
+        keep_alive: Duration,
     ) -> Result<Self, sqlx::Error> {
         let (sender, _) = broadcast::channel(capacity.max(1));
         let (closing, _) = watch::channel(false);
@@ -143,9 +194,16 @@ impl LiveHub {
                 sender,
                 latest: AtomicI64::new(last_seq(&db.pool).await?),
                 wake: Notify::new(),
+                closed: AtomicBool::new(false),
                 closing,
                 replay_limit,
+                keep_alive,
                 catch_ups: AtomicU64::new(0),
+                parked: (0..std::thread::available_parallelism().map_or(1, |n| n.get().min(8)))
+                    .map(|_| std::sync::Mutex::default())
+                    .collect(),
+                next_parked: AtomicU64::new(0),
+                sent_back: AtomicU64::new(0),
             }),
         };
         let poll = match db.backend {
@@ -193,6 +251,7 @@ impl LiveHub {
 
     async fn pump(self, pool: AnyPool, poll: Duration) {
         let mut closing = self.inner.closing.subscribe();
+        let mut last_sent = Instant::now();
         loop {
             let mut after = self.latest();
             loop {
@@ -204,8 +263,11 @@ impl LiveHub {
                             let batch: Vec<Arc<Published>> =
                                 events.into_iter().map(|e| Arc::new(e.into())).collect();
                             self.inner.latest.store(after, Ordering::Release);
+                            let batch = Arc::new(batch);
                             // No receiver is not an error: nobody is watching yet.
-                            let _ = self.inner.sender.send(Arc::new(batch));
+                            let _ = self.inner.sender.send(batch.clone());
+                            self.fan_out(batch).await;
+                            last_sent = Instant::now();
                         }
                         if !full {
                             break;
@@ -217,10 +279,17 @@ impl LiveHub {
                     }
                 }
             }
+            let tick = self.inner.keep_alive / 2;
+            if last_sent.elapsed() >= tick {
+                let _ = self.inner.sender.send(Arc::default());
+                self.fan_out(Arc::default()).await;
+                last_sent = Instant::now();
+            }
+            let next_tick = tick.saturating_sub(last_sent.elapsed());
             tokio::select! {
                 _ = closing.changed() => return,
                 _ = self.inner.wake.notified() => {},
-                _ = tokio::time::sleep(poll) => {},
+                _ = tokio::time::sleep(poll.min(next_tick)) => {},
             }
         }
     }
@@ -228,6 +297,11 @@ impl LiveHub {
     /// Asks the pump to look now (after a commit in this process).
     pub fn poke(&self) {
         self.inner.wake.notify_one();
+    }
+
+    /// An idle stream writes a comment at least this often.
+    pub fn keep_alive(&self) -> Duration {
+        self.inner.keep_alive
     }
 
     /// The last sequence number broadcast.
@@ -247,7 +321,153 @@ impl LiveHub {
 
     /// Ends every open stream and the pump (at shutdown).
     pub fn close(&self) {
+        self.inner.closed.store(true, Ordering::Release);
         let _ = self.inner.closing.send(true);
+        // Wakes every stream; each then sees `closed`.
+        let _ = self.inner.sender.send(Arc::default());
+        for shard in &self.inner.parked {
+            let parked = std::mem::take(&mut *shard.lock().unwrap_or_else(|e| e.into_inner()));
+            for (_, stream) in parked {
+                let _ = stream.resume.send(Resume::Closing);
+            }
+        }
+    }
+
+    /// Hands a stream with nothing pending to the pump, which then writes its changes straight
+    /// to `socket` until the socket does not take a write whole (or the server shuts down); the
+    /// caller then drops `follow` and waits for [`Parking::resume`]. `None` for a stream that
+    /// still has something to send or is behind the broadcast: it goes on reading `follow`.
+    pub fn park(
+        &self,
+        follow: &Follow,
+        socket: &Arc<TcpStream>,
+        last_write: Instant,
+    ) -> Option<Parking> {
+        if follow.reload.is_some() || follow.catching_up || !follow.backlog.is_empty() {
+            return None;
+        }
+        let id = self.inner.next_parked.fetch_add(1, Ordering::Relaxed);
+        let shard = &self.inner.parked[id as usize % self.inner.parked.len()];
+        let mut parked = shard.lock().unwrap_or_else(|e| e.into_inner());
+        // The pump records `latest` before it writes a batch to the parked streams, and it
+        // needs this shard's lock to write; so a stream at `latest` now gets every later batch
+        // from the pump, and one behind it takes what it missed from the broadcast instead.
+        if self.is_closed() || follow.last != self.latest() {
+            return None;
+        }
+        let (resume, resumed) = oneshot::channel();
+        parked.insert(
+            id,
+            Parked {
+                socket: socket.clone(),
+                reader: follow.reader.clone(),
+                last: follow.last,
+                last_write,
+                resume,
+            },
+        );
+        Some(Parking {
+            id,
+            resume: resumed,
+        })
+    }
+
+    /// Takes a parked stream away from the pump (its client has gone).
+    pub fn unpark(&self, id: u64) {
+        let shard = &self.inner.parked[id as usize % self.inner.parked.len()];
+        shard.lock().unwrap_or_else(|e| e.into_inner()).remove(&id);
+    }
+
+    /// How many times a parked stream went back to its task because its socket did not take
+    /// a write whole.
+    pub fn sent_back(&self) -> u64 {
+        self.inner.sent_back.load(Ordering::Relaxed)
+    }
+
+    /// How many streams the pump writes to itself.
+    pub fn parked(&self) -> usize {
+        self.inner
+            .parked
+            .iter()
+            .map(|shard| shard.lock().map_or(0, |s| s.len()))
+            .sum()
+    }
+
+    /// Writes `batch` to every parked stream, one task per shard (an empty batch is the
+    /// keep-alive tick).
+    async fn fan_out(&self, batch: Batch) {
+        let shards = self.inner.parked.len();
+        let mut writers = Vec::with_capacity(shards);
+        for shard in 0..shards {
+            let (hub, batch) = (self.clone(), batch.clone());
+            writers.push(tokio::spawn(
+                async move { hub.fan_out_shard(shard, &batch) },
+            ));
+        }
+        for writer in writers {
+            let _ = writer.await;
+        }
+    }
+
+    fn fan_out_shard(&self, shard: usize, batch: &[Arc<Published>]) {
+        let quiet_for = self.inner.keep_alive / 2;
+        let mut parked = self.inner.parked[shard]
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        let now = Instant::now();
+        let last_in_batch = batch.last().map(|p| p.event.seq);
+        let mut behind = vec![];
+        let mut slices: Vec<IoSlice<'_>> = Vec::with_capacity(batch.len().max(1));
+        for (id, stream) in parked.iter_mut() {
+            slices.clear();
+            slices.extend(
+                batch
+                    .iter()
+                    .filter(|p| p.event.seq > stream.last && p.event.visible_to(&stream.reader))
+                    .map(|p| IoSlice::new(&p.frame)),
+            );
+            if let Some(last) = last_in_batch {
+                stream.last = stream.last.max(last);
+            }
+            if slices.is_empty() {
+                if now.duration_since(stream.last_write) < quiet_for {
+                    continue;
+                }
+                slices.push(IoSlice::new(KEEP_ALIVE_COMMENT));
+            }
+            let total: usize = slices.iter().map(|s| s.len()).sum();
+            let written = match stream.socket.try_write_vectored(&slices) {
+                Ok(n) => n,
+                Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => 0,
+                // A broken connection: its task finds out and ends.
+                Err(_) => total,
+            };
+            stream.last_write = now;
+            if written < total {
+                let mut rest = Vec::with_capacity(total - written);
+                let mut skip = written;
+                for slice in &slices {
+                    let take = skip.min(slice.len());
+                    rest.extend_from_slice(&slice[take..]);
+                    skip -= take;
+                }
+                behind.push((*id, bytes::Bytes::from(rest)));
+            }
+        }
+        for (id, rest) in behind {
+            if let Some(stream) = parked.remove(&id) {
+                self.inner.sent_back.fetch_add(1, Ordering::Relaxed);
+                let _ = stream.resume.send(Resume::Behind {
+                    rest,
+                    last: stream.last,
+                    reader: stream.reader,
+                });
+            }
+        }
+    }
+
+    fn is_closed(&self) -> bool {
+        self.inner.closed.load(Ordering::Acquire)
     }
 
     /// A stream of what `reader` may see, starting after `after` (or now, when `None`).
@@ -276,7 +496,6 @@ impl LiveHub {
             backlog: VecDeque::new(),
             catching_up: after.is_some() && !reload,
             reload: reload.then_some(latest),
-            closing: self.inner.closing.subscribe(),
         }
     }
 }
@@ -294,7 +513,6 @@ pub struct Follow {
     catching_up: bool,
     /// Too far behind: tell the client to reload, as of this sequence number.
     reload: Option<i64>,
-    closing: watch::Receiver<bool>,
 }
 
 /// What a stream passes on.
@@ -303,6 +521,9 @@ pub enum Delivery {
     Event(Arc<Published>),
     /// Reload everything; the stream continues after this sequence number.
     Reload(i64),
+    /// The broadcast woke the stream with nothing for this reader (a tick of the pump, or
+    /// changes it may not see): a moment to keep an idle connection open.
+    Quiet,
 }
 
 impl Follow {
@@ -311,12 +532,16 @@ impl Follow {
         if let Some(seq) = self.reload.take() {
             return Some(Delivery::Reload(seq));
         }
+        let mut woken = false;
         loop {
             if let Some(delivery) = self.next_in_backlog() {
                 return Some(delivery);
             }
-            if *self.closing.borrow() {
+            if self.hub.is_closed() {
                 return None;
+            }
+            if woken {
+                return Some(Delivery::Quiet);
             }
             // A burst leaves a large backlog behind: give the room back while idle.
             if self.backlog.capacity() > 64 {
@@ -336,13 +561,13 @@ impl Follow {
                 }
                 continue;
             }
-            tokio::select! {
-                _ = self.closing.changed() => return None,
-                received = self.receiver.recv() => match received {
-                    Ok(batch) => self.backlog.extend(batch.iter().cloned()),
-                    Err(broadcast::error::RecvError::Lagged(_)) => self.fell_behind(),
-                    Err(broadcast::error::RecvError::Closed) => return None,
-                },
+            match self.receiver.recv().await {
+                Ok(batch) => {
+                    self.backlog.extend(batch.iter().cloned());
+                    woken = true;
+                }
+                Err(broadcast::error::RecvError::Lagged(_)) => self.fell_behind(),
+                Err(broadcast::error::RecvError::Closed) => return None,
             }
         }
     }
@@ -393,5 +618,10 @@ impl Follow {
     /// The last sequence number this stream has passed.
     pub fn position(&self) -> i64 {
         self.last
+    }
+
+    /// The database this stream catches up from.
+    pub fn pool(&self) -> &AnyPool {
+        &self.pool
     }
 }

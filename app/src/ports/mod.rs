@@ -16,6 +16,7 @@ pub const COMMERCIAL_WAIT_STANDARD_MIN: i64 = 45;
 pub const TRAVELLER_WAIT_STANDARD_MIN: i64 = 10;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Notice {
     pub kind: NoticeKind,
     pub message: String,
@@ -24,6 +25,7 @@ pub struct Notice {
 
 /// One port's tile on the board: what it is, how it is running, and its workload.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct PortSummary {
     pub code: String,
     pub name: String,
@@ -57,6 +59,7 @@ impl PortSummary {
 
 /// Country-wide figures: the sums of the tiles.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Totals {
     pub ports: i64,
     pub ports_open: i64,
@@ -91,6 +94,7 @@ impl Totals {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Overview {
     pub as_of: DateTime<Utc>,
     pub totals: Totals,
@@ -99,6 +103,7 @@ pub struct Overview {
 
 /// Release time (arrival → release) over a period: median and 90th percentile.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ReleaseTimes {
     pub days: i64,
     pub released: i64,
@@ -112,6 +117,7 @@ pub fn nearest_rank(p: f64, n: i64) -> Option<i64> {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct PortDetail {
     pub summary: PortSummary,
     pub release_times: ReleaseTimes,

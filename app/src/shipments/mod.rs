@@ -15,6 +15,7 @@ pub mod page;
 
 /// A shipment's declaration: the pre-load "7+1" data set and the full declaration.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Shipment {
     pub id: i64,
     pub mode: Mode,
@@ -75,6 +76,7 @@ impl Shipment {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ShipmentDetail {
     pub shipment: Shipment,
     pub holds: Vec<HoldRow>,

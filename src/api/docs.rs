@@ -1,0 +1,354 @@
+//! The OpenAPI document of the JSON API, generated from the handlers' annotations and the
+//! types they exchange, and Swagger UI to browse it. Both are served by the product itself
+//! (Swagger UI's files are compiled into the binary), to signed-in callers like the rest of
+//! `/api/v1`.
+
+use crate::auth::Authenticated;
+use app::ErrorBody;
+use axum::{
+    Router,
+    extract::Path,
+    http::header,
+    response::{IntoResponse, Redirect, Response},
+    routing::get,
+};
+use std::sync::{Arc, LazyLock};
+use utoipa::{
+    IntoResponses, OpenApi,
+    openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme},
+};
+
+/// Where the document is served; Swagger UI fetches it from there.
+pub const DOCUMENT_PATH: &str = "/api/v1/openapi.json";
+/// Where the browsable page is served.
+pub const PAGE_PATH: &str = "/api/v1/docs/";
+
+pub fn router<S: Clone + Send + Sync + 'static>() -> Router<S> {
+    Router::new()
+        .route("/openapi.json", get(document))
+        .route("/docs", get(to_page))
+        .route("/docs/", get(page))
+        .route("/docs/{file}", get(file))
+}
+
+/// The refusal of a caller who is not signed in.
+#[derive(IntoResponses)]
+#[allow(dead_code)]
+pub enum SignIn {
+    /// No session cookie or bearer token, or one that is no longer valid.
+    #[response(status = 401)]
+    Unauthenticated(ErrorBody),
+}
+
+/// The refusals every endpoint may answer with, whatever it does.
+#[derive(IntoResponses)]
+#[allow(dead_code)]
+pub enum Refusals {
+    /// No session cookie or bearer token, or one that is no longer valid.
+    #[response(status = 401)]
+    Unauthenticated(ErrorBody),
+    /// The caller's role or ports do not allow this.
+    #[response(status = 403)]
+    Forbidden(ErrorBody),
+    /// The database cannot be reached; try again in a moment.
+    #[response(status = 503)]
+    Unavailable(ErrorBody),
+    /// A failure on the server: the body names a reference to quote, nothing more.
+    #[response(status = 500)]
+    Internal(ErrorBody),
+}
+
+/// The refusals of an action on a hold, besides [`Refusals`].
+#[derive(IntoResponses)]
+#[allow(dead_code)]
+pub enum HoldActionRefusals {
+    /// No hold has this id.
+    #[response(status = 404)]
+    NotFound(ErrorBody),
+    /// The hold changed since the `version` sent (`code` `stale`, with the hold as it now
+    /// is in `current`), or its status does not allow this action (`conflict`).
+    #[response(status = 409)]
+    Conflict(ErrorBody),
+    /// The body cannot be read, or a field is missing or wrong; `field` names it.
+    #[response(status = 422)]
+    Invalid(ErrorBody),
+}
+
+/// The refusals of an action on an inspection, besides [`Refusals`].
+#[derive(IntoResponses)]
+#[allow(dead_code)]
+pub enum InspectionActionRefusals {
+    /// No inspection has this id.
+    #[response(status = 404)]
+    NotFound(ErrorBody),
+    /// The inspection changed since the `version` sent (`code` `stale`, with the inspection
+    /// as it now is in `current`), or its status does not allow this action (`conflict`).
+    #[response(status = 409)]
+    Conflict(ErrorBody),
+    /// The body cannot be read, or a field is missing or wrong; `field` names it.
+    #[response(status = 422)]
+    Invalid(ErrorBody),
+}
+
+/// The document's own entry and its head: title, version, security schemes and tags.
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "border-ops API",
+        description = "The JSON API of the border operations centre: ports of entry, holds, \
+                       inspections, shipments and the live journal. Every endpoint under \
+                       `/api/v1` needs a bearer token (issued by an administrator) or the \
+                       board's session cookie. A failed call answers with `{\"error\": {\"code\", \
+                       \"message\", …}}`; requests that change something from a browser must \
+                       come from the board itself."
+    ),
+    paths(crate::health::healthz, crate::health::readyz),
+    modifiers(&Security),
+    security(("bearer" = []), ("session" = [])),
+    tags(
+        (name = "ports", description = "Ports of entry and their workload"),
+        (name = "holds", description = "Holds on shipments and the actions on them"),
+        (name = "inspections", description = "The inspection queue and the actions on it"),
+        (name = "shipments", description = "Shipments, their holds, inspections and timeline"),
+        (name = "live", description = "The journal as it happens"),
+        (name = "api", description = "This description of the API"),
+        (name = "health", description = "Probes for load balancers (no sign-in)"),
+    )
+)]
+struct Head;
+
+/// The routes of `api::router` itself (the areas document theirs in their own modules).
+#[derive(OpenApi)]
+#[openapi(paths(
+    super::actions::handover,
+    super::live::live,
+    document,
+    to_page,
+    page,
+    file
+))]
+pub struct Docs;
+
+struct Security;
+
+impl utoipa::Modify for Security {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some(
+                        "An API token: `Authorization: Bearer <token>`. Administrators issue \
+                         them (`border-ops token issue`).",
+                    ))
+                    .build(),
+            ),
+        );
+        components.add_security_scheme(
+            "session",
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::with_description(
+                crate::auth::SESSION_COOKIE,
+                "The board's session cookie, set on signing in (what this page uses).",
+            ))),
+        );
+    }
+}
+
+/// The whole document: the health probes at the root, every area under `/api/v1`.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    let mut v1 = Docs::openapi();
+    v1.merge(super::ports::Docs::openapi());
+    v1.merge(super::holds::Docs::openapi());
+    v1.merge(super::inspections::Docs::openapi());
+    v1.merge(super::shipments::Docs::openapi());
+    let mut doc = Head::openapi().nest("/api/v1", v1);
+    doc.info.version = env!("CARGO_PKG_VERSION").to_string();
+    bodies_may_be_left_out(&mut doc);
+    doc
+}
+
+/// An action's body is optional (`Option<ActionBody>` in its annotation): the call may send
+/// none at all, but not the JSON `null` that the `Option` adds to the schema.
+fn bodies_may_be_left_out(doc: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::{
+        RefOr,
+        schema::{Schema, SchemaType, Type},
+    };
+    let operations = doc
+        .paths
+        .paths
+        .values_mut()
+        .filter_map(|item| item.post.as_mut());
+    for operation in operations {
+        let Some(body) = operation.request_body.as_mut() else {
+            continue;
+        };
+        if body.required.is_some() {
+            continue;
+        }
+        for content in body.content.values_mut() {
+            let Some(RefOr::T(Schema::OneOf(one_of))) = &content.schema else {
+                continue;
+            };
+            let is_null = |schema: &RefOr<Schema>| {
+                matches!(schema, RefOr::T(Schema::Object(o))
+                    if o.schema_type == SchemaType::Type(Type::Null))
+            };
+            if let [a, b] = one_of.items.as_slice()
+                && (is_null(a) || is_null(b))
+            {
+                let other = if is_null(a) { b.clone() } else { a.clone() };
+                content.schema = Some(other);
+            }
+        }
+    }
+}
+
+static DOCUMENT: LazyLock<String> =
+    LazyLock::new(|| openapi().to_pretty_json().unwrap_or_default());
+
+/// Swagger UI's settings: the document above, no layout bar to load other documents, and no
+/// online validator (it would send the document to another site).
+static CONFIG: LazyLock<Arc<utoipa_swagger_ui::Config<'static>>> = LazyLock::new(|| {
+    Arc::new(
+        utoipa_swagger_ui::Config::new([DOCUMENT_PATH])
+            .use_base_layout()
+            .validator_url("none")
+            .deep_linking(true),
+    )
+});
+
+/// This document.
+#[utoipa::path(
+    get,
+    path = "/openapi.json",
+    tag = "api",
+    responses(
+        (status = 200, description = "The OpenAPI 3.1 document", body = Object),
+        SignIn,
+    )
+)]
+async fn document(_: Authenticated) -> Response {
+    (
+        [(header::CONTENT_TYPE, "application/json")],
+        DOCUMENT.as_str(),
+    )
+        .into_response()
+}
+
+/// The browsable page lives in a folder, so that its files resolve next to it.
+#[utoipa::path(
+    get,
+    path = "/docs",
+    tag = "api",
+    responses(
+        (status = 303, description = "To `/api/v1/docs/`"),
+        SignIn,
+    )
+)]
+async fn to_page(_: Authenticated) -> Redirect {
+    Redirect::to(PAGE_PATH)
+}
+
+/// The browsable page of this document (Swagger UI).
+#[utoipa::path(
+    get,
+    path = "/docs/",
+    tag = "api",
+    responses(
+        (status = 200, description = "The page", content_type = "text/html", body = String),
+        SignIn,
+    )
+)]
+async fn page(caller: Authenticated) -> Response {
+    file(caller, Path("index.html".into())).await
+}
+
+/// One of the page's files: its scripts, styles and icons.
+#[utoipa::path(
+    get,
+    path = "/docs/{file}",
+    tag = "api",
+    params(("file" = String, Path, description = "The file's name, e.g. `swagger-ui.css`")),
+    responses(
+        (status = 200, description = "The file (JavaScript, CSS, an image or a source map)"),
+        (status = 404, description = "The page has no such file", body = ErrorBody),
+        SignIn,
+    )
+)]
+async fn file(_: Authenticated, Path(name): Path<String>) -> Response {
+    match utoipa_swagger_ui::serve(&name, CONFIG.clone()) {
+        Ok(Some(file)) => (
+            [
+                (header::CONTENT_TYPE, file.content_type),
+                (header::CACHE_CONTROL, "private, max-age=3600".into()),
+            ],
+            file.bytes.into_owned(),
+        )
+            .into_response(),
+        Ok(None) => app::AppError::not_found(format!("the file {name:?}")).into_response(),
+        Err(error) => {
+            tracing::error!(%error, file = %name, "the API page's file cannot be prepared");
+            app::AppError::Internal {
+                reference: "api-docs".into(),
+            }
+            .into_response()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn the_document_is_valid_json_with_every_area() {
+        let doc: serde_json::Value = serde_json::from_str(&DOCUMENT).unwrap();
+        assert_eq!(doc["openapi"], "3.1.0");
+        for path in ["/api/v1/ports", "/api/v1/holds/{id}/release", "/healthz"] {
+            assert!(doc["paths"][path].is_object(), "{path}");
+        }
+        assert!(doc["components"]["schemas"]["HoldRow"].is_object());
+        // An action's body may be left out, but is never `null`.
+        let release = &doc["paths"]["/api/v1/holds/{id}/release"]["post"]["requestBody"];
+        assert_eq!(
+            release["content"]["application/json"]["schema"]["$ref"],
+            "#/components/schemas/ActionBody"
+        );
+        assert!(release.get("required").is_none());
+        let place = &doc["paths"]["/api/v1/holds"]["post"]["requestBody"];
+        assert_eq!(place["required"], true);
+        assert!(doc["components"]["securitySchemes"]["bearer"].is_object());
+    }
+
+    #[tokio::test]
+    async fn the_error_body_is_the_documented_one() {
+        let response = app::AppError::not_found("hold 7").into_response();
+        let bytes = axum::body::to_bytes(response.into_body(), 1 << 16)
+            .await
+            .unwrap();
+        let body: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+        assert_eq!(
+            body,
+            json!({"error": {"code": "not_found", "what": "hold 7", "message": "hold 7 was not found"}})
+        );
+        // A variant with its own `message` has it once.
+        let response = app::AppError::Conflict {
+            message: "already released".into(),
+        }
+        .into_response();
+        let bytes = axum::body::to_bytes(response.into_body(), 1 << 16)
+            .await
+            .unwrap();
+        assert_eq!(
+            std::str::from_utf8(&bytes)
+                .unwrap()
+                .matches("message")
+                .count(),
+            1
+        );
+    }
+}

@@ -1,0 +1,457 @@
+//! Accepting and serving connections.
+//!
+//! Every connection is served by hyper (HTTP/1.1 and HTTP/2), as `axum::serve` would, except
+//! one kind: a connection whose first request opens the live stream (`GET /api/v1/live`).
+//! Thousands of browsers hold such a connection for a whole shift and receive a few small
+//! writes a second on it. For those, the router answers the request as it answers any other
+//! (sessions, authentication, validation, every layer), and then the stream's frames are
+//! written straight to the socket, the response delimited by closing the connection. That
+//! spares each of them hyper's two connection buffers (16 KiB) and its framing of every write.
+//! A live stream opened on a connection that already served other requests goes through hyper
+//! like any request; both ways send the same frames.
+
+use axum::{
+    Router,
+    body::{Body, Bytes},
+    extract::ConnectInfo,
+    http::{HeaderName, HeaderValue, Method, Request, StatusCode, Version, header},
+};
+use bytes::BytesMut;
+use http_body_util::BodyExt;
+use hyper::body::Incoming;
+use hyper_util::{
+    rt::{TokioExecutor, TokioIo},
+    server::conn::auto::Builder,
+    service::TowerToHyperService,
+};
+use std::{
+    future::Future,
+    io,
+    net::SocketAddr,
+    pin::{Pin, pin},
+    task::{Context, Poll},
+    time::Duration,
+};
+use tokio::{
+    io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, ReadBuf},
+    net::{TcpListener, TcpStream},
+    sync::watch,
+};
+use tower::ServiceExt;
+
+use crate::api::live::{LiveStream, Stream, next_write};
+use app::live::hub::Resume;
+use std::sync::Arc;
+use std::time::Instant;
+
+/// The path of the live stream.
+const LIVE: &str = "/api/v1/live";
+/// A request head larger than this is left to hyper, which refuses it.
+const MAX_HEAD: usize = 16 * 1024;
+/// How long a new connection may take to send its first request head.
+const HEAD_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Serves `router` on `listener` until `shutdown` resolves; then stops accepting, lets every
+/// connection finish (hyper's graceful shutdown; live streams end when the live hub closes)
+/// and returns.
+pub async fn serve(
+    listener: TcpListener,
+    router: Router,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> io::Result<()> {
+    // Dropping `stop_rx` tells every connection to finish.
+    let (stop_tx, stop_rx) = watch::channel(());
+    tokio::spawn(async move {
+        shutdown.await;
+        drop(stop_rx);
+    });
+    // Every connection task holds a receiver; when all are gone, so are the connections.
+    let (done_tx, done_rx) = watch::channel(());
+    loop {
+        let (stream, remote) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(connection) => connection,
+                Err(error) => {
+                    accept_failed(error).await;
+                    continue;
+                }
+            },
+            _ = stop_tx.closed() => break,
+        };
+        // Frames and answers are written whole; waiting to coalesce them only adds latency.
+        let _ = stream.set_nodelay(true);
+        let (router, stop, done) = (router.clone(), stop_tx.clone(), done_rx.clone());
+        tokio::spawn(async move {
+            connection(stream, remote, router, stop).await;
+            drop(done);
+        });
+    }
+    drop(done_rx);
+    drop(listener);
+    done_tx.closed().await;
+    Ok(())
+}
+
+/// Too many open files and the like: wait a moment rather than spin (as hyper and axum do).
+async fn accept_failed(error: io::Error) {
+    if matches!(
+        error.kind(),
+        io::ErrorKind::ConnectionRefused
+            | io::ErrorKind::ConnectionAborted
+            | io::ErrorKind::ConnectionReset
+    ) {
+        return;
+    }
+    tracing::error!(%error, "accepting a connection");
+    tokio::time::sleep(Duration::from_secs(1)).await;
+}
+
+async fn connection(
+    mut stream: TcpStream,
+    remote: SocketAddr,
+    router: Router,
+    stop: watch::Sender<()>,
+) {
+    let mut head = BytesMut::with_capacity(2048);
+    let read = tokio::select! {
+        read = tokio::time::timeout(HEAD_TIMEOUT, read_head(&mut stream, &mut head)) => read,
+        _ = stop.closed() => return,
+    };
+    if !matches!(read, Ok(Ok(()))) || head.is_empty() {
+        return;
+    }
+    match live_request(&head) {
+        Some(request) => {
+            drop(head);
+            live(stream, remote, router, request).await
+        }
+        None => {
+            let io = Rewind {
+                prefix: head.freeze(),
+                inner: stream,
+            };
+            // Boxed: hyper's connection state is large, and a live stream's task never needs it.
+            Box::pin(with_hyper(io, remote, router, stop)).await
+        }
+    }
+}
+
+/// Reads until the end of the first request head, the size limit, or the end of the stream.
+async fn read_head(stream: &mut TcpStream, head: &mut BytesMut) -> io::Result<()> {
+    loop {
+        if head.len() >= MAX_HEAD || end_of_head(head).is_some() {
+            return Ok(());
+        }
+        if stream.read_buf(head).await? == 0 {
+            return Ok(());
+        }
+    }
+}
+
+fn end_of_head(bytes: &[u8]) -> Option<usize> {
+    bytes.windows(4).position(|w| w == b"\r\n\r\n")
+}
+
+/// The first request, when it is an HTTP/1.1 `GET` of the live stream with nothing after it.
+/// Anything else (another path, a body, HTTP/2, a malformed head) is hyper's to answer.
+fn live_request(head: &[u8]) -> Option<Request<Body>> {
+    let mut headers = [httparse::EMPTY_HEADER; 64];
+    let mut parsed = httparse::Request::new(&mut headers);
+    let httparse::Status::Complete(length) = parsed.parse(head).ok()? else {
+        return None;
+    };
+    let path = parsed.path?;
+    let live_path = path == LIVE || path.strip_prefix(LIVE)?.starts_with('?');
+    if length != head.len() || parsed.method? != "GET" || parsed.version? != 1 || !live_path {
+        return None;
+    }
+    let mut request = Request::builder()
+        .method(Method::GET)
+        .uri(path)
+        .version(Version::HTTP_11);
+    for h in parsed.headers.iter() {
+        let name = HeaderName::from_bytes(h.name.as_bytes()).ok()?;
+        if name == header::CONTENT_LENGTH && h.value != b"0" || name == header::TRANSFER_ENCODING {
+            return None;
+        }
+        request = request.header(name, HeaderValue::from_bytes(h.value).ok()?);
+    }
+    request.body(Body::empty()).ok()
+}
+
+/// Answers a live-stream request through the router, then writes the stream to the socket.
+async fn live(
+    mut stream: TcpStream,
+    remote: SocketAddr,
+    router: Router,
+    mut request: Request<Body>,
+) {
+    request.extensions_mut().insert(ConnectInfo(remote));
+    // Boxed, so that the router's future (every layer's state) is freed once it has answered
+    // rather than sized into a task that lives as long as the stream.
+    let Ok(response) = Box::pin(router.oneshot(request)).await;
+    let (parts, body) = response.into_parts();
+    let mut out = response_head(&parts);
+    let started = (parts.status == StatusCode::OK)
+        .then(|| parts.extensions.get::<LiveStream>()?.take())
+        .flatten();
+    let Some(started) = started else {
+        // A refusal (sign-in needed, a bad position…): the whole answer, then close.
+        let Ok(collected) = body.collect().await else {
+            return;
+        };
+        let content = collected.to_bytes();
+        out.extend_from_slice(format!("content-length: {}\r\n\r\n", content.len()).as_bytes());
+        out.extend_from_slice(&content);
+        let _ = stream.write_all(&out).await;
+        let _ = stream.shutdown().await;
+        return;
+    };
+    // Only what the stream needs is kept for the hours it may last.
+    drop((parts, body));
+    out.extend_from_slice(b"\r\n");
+    direct(Arc::new(stream), out, started).await;
+}
+
+/// Writes a started stream to its socket: the head and the first frame, then each change.
+/// While it has nothing pending the stream is parked with the live pump, which writes its
+/// changes itself ([`LiveHub::park`]); it comes back here when its socket does not take a
+/// write whole, and goes on from the journal.
+async fn direct(socket: Arc<TcpStream>, mut first: Vec<u8>, started: Stream) {
+    let Stream {
+        hello,
+        mut follow,
+        quiet_for,
+        hub,
+    } = started;
+    first.extend_from_slice(&hello);
+    if write_all(&socket, &first).await.is_err() {
+        return;
+    }
+    drop(first);
+    let pool = follow.pool().clone();
+    let mut last_write = Instant::now();
+    loop {
+        if let Some(parking) = hub.park(&follow, &socket, last_write) {
+            // The pump writes it now: its place in the broadcast is not needed.
+            drop(follow);
+            let resumed = tokio::select! {
+                resumed = parking.resume => resumed.ok(),
+                _ = closed_by_peer(&socket) => {
+                    hub.unpark(parking.id);
+                    None
+                }
+            };
+            let Some(Resume::Behind { rest, last, reader }) = resumed else {
+                return;
+            };
+            if write_all(&socket, &rest).await.is_err() {
+                return;
+            }
+            last_write = Instant::now();
+            follow = hub.follow(pool.clone(), reader, Some(last)).await;
+        }
+        let next = tokio::select! {
+            next = next_write(&mut follow, &mut last_write, quiet_for) => next,
+            _ = closed_by_peer(&socket) => None,
+        };
+        match next {
+            // Woken with nothing to send: perhaps it can be parked now.
+            Some(None) => {}
+            Some(Some(bytes)) if write_all(&socket, &bytes).await.is_ok() => {}
+            _ => return,
+        }
+    }
+}
+
+async fn write_all(socket: &TcpStream, mut data: &[u8]) -> io::Result<()> {
+    while !data.is_empty() {
+        socket.writable().await?;
+        match socket.try_write(data) {
+            Ok(n) => data = &data[n..],
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock => continue,
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(())
+}
+
+/// Resolves when the client has closed its side (a browser sends nothing on this connection).
+async fn closed_by_peer(socket: &TcpStream) {
+    let mut scratch = [0u8; 64];
+    loop {
+        if socket.readable().await.is_err() {
+            return;
+        }
+        match socket.try_read(&mut scratch) {
+            Ok(0) => return,
+            Ok(_) => continue,
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock => continue,
+            Err(_) => return,
+        }
+    }
+}
+
+/// Status line and headers of a response the connection will close after.
+fn response_head(parts: &axum::http::response::Parts) -> Vec<u8> {
+    let mut out = Vec::with_capacity(512);
+    let status = parts.status;
+    out.extend_from_slice(
+        format!(
+            "HTTP/1.1 {} {}\r\ndate: {}\r\nconnection: close\r\n",
+            status.as_u16(),
+            status.canonical_reason().unwrap_or(""),
+            chrono::Utc::now().format("%a, %d %b %Y %H:%M:%S GMT")
+        )
+        .as_bytes(),
+    );
+    for (name, value) in &parts.headers {
+        if matches!(
+            name,
+            &header::CONNECTION | &header::CONTENT_LENGTH | &header::TRANSFER_ENCODING
+        ) || name.as_str() == "keep-alive"
+        {
+            continue;
+        }
+        out.extend_from_slice(name.as_str().as_bytes());
+        out.extend_from_slice(b": ");
+        out.extend_from_slice(value.as_bytes());
+        out.extend_from_slice(b"\r\n");
+    }
+    out
+}
+
+/// Every other connection: hyper, HTTP/1.1 or HTTP/2, finishing gracefully at shutdown.
+async fn with_hyper<I>(io: I, remote: SocketAddr, router: Router, stop: watch::Sender<()>)
+where
+    I: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+{
+    let service = router.map_request(move |request: Request<Incoming>| {
+        let mut request = request.map(Body::new);
+        request.extensions_mut().insert(ConnectInfo(remote));
+        request
+    });
+    let builder = Builder::new(TokioExecutor::new());
+    let mut connection = pin!(
+        builder.serve_connection_with_upgrades(TokioIo::new(io), TowerToHyperService::new(service))
+    );
+    let mut stopping = pin!(stop.closed());
+    loop {
+        tokio::select! {
+            result = connection.as_mut() => {
+                if let Err(error) = result {
+                    tracing::trace!(%error, "connection ended");
+                }
+                break;
+            }
+            _ = &mut stopping => connection.as_mut().graceful_shutdown(),
+        }
+    }
+}
+
+/// A connection whose first bytes were already read: they are read again first.
+struct Rewind {
+    prefix: Bytes,
+    inner: TcpStream,
+}
+
+impl AsyncRead for Rewind {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
+        if !self.prefix.is_empty() {
+            let n = self.prefix.len().min(buf.remaining());
+            let taken = self.prefix.split_to(n);
+            buf.put_slice(&taken);
+            if self.prefix.is_empty() {
+                // Give the head's buffer back now rather than with the connection.
+                self.prefix = Bytes::new();
+            }
+            return Poll::Ready(Ok(()));
+        }
+        Pin::new(&mut self.inner).poll_read(cx, buf)
+    }
+}
+
+impl AsyncWrite for Rewind {
+    fn poll_write(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        Pin::new(&mut self.inner).poll_write(cx, buf)
+    }
+
+    fn poll_write_vectored(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[io::IoSlice<'_>],
+    ) -> Poll<io::Result<usize>> {
+        Pin::new(&mut self.inner).poll_write_vectored(cx, bufs)
+    }
+
+    fn is_write_vectored(&self) -> bool {
+        self.inner.is_write_vectored()
+    }
+
+    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.inner).poll_flush(cx)
+    }
+
+    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.inner).poll_shutdown(cx)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_a_plain_first_request_for_the_live_stream_is_taken_from_hyper() {
+        let live = b"GET /api/v1/live?after=3 HTTP/1.1\r\nHost: x\r\nLast-Event-ID: 7\r\n\r\n";
+        let request = live_request(live).expect("a live request");
+        assert_eq!(request.uri().path(), "/api/v1/live");
+        assert_eq!(request.uri().query(), Some("after=3"));
+        assert_eq!(request.headers()["last-event-id"], "7");
+        assert!(live_request(b"GET /api/v1/live HTTP/1.1\r\nHost: x\r\n\r\n").is_some());
+        for other in [
+            &b"GET /api/v1/livestock HTTP/1.1\r\nHost: x\r\n\r\n"[..],
+            b"GET /api/v1/holds HTTP/1.1\r\nHost: x\r\n\r\n",
+            b"POST /api/v1/live HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\n{}",
+            b"GET /api/v1/live HTTP/1.0\r\nHost: x\r\n\r\n",
+            // A second request pipelined behind the first.
+            b"GET /api/v1/live HTTP/1.1\r\nHost: x\r\n\r\nGET / HTTP/1.1\r\n\r\n",
+            b"GET /api/v1/live HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n",
+            b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n",
+            b"GET /api/v1/live HTTP/1.1\r\nHost: x\r\n",
+        ] {
+            assert!(
+                live_request(other).is_none(),
+                "{}",
+                String::from_utf8_lossy(other)
+            );
+        }
+    }
+
+    #[tokio::test]
+    async fn a_rewound_connection_reads_its_first_bytes_again() {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let address = listener.local_addr().unwrap();
+        let client = tokio::spawn(async move {
+            let mut s = TcpStream::connect(address).await.unwrap();
+            s.write_all(b" world").await.unwrap();
+        });
+        let (inner, _) = listener.accept().await.unwrap();
+        let mut rewound = Rewind {
+            prefix: Bytes::from_static(b"hello"),
+            inner,
+        };
+        let mut all = String::new();
+        client.await.unwrap();
+        rewound.read_to_string(&mut all).await.unwrap();
+        assert_eq!(all, "hello world");
+    }
+}
