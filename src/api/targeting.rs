@@ -2,13 +2,14 @@
 //! a shipment's score explained, examination capacity and what waits for it, and the rules:
 //! list, create, new version, enable, disable, their figures, and a trial of a draft.
 
+use super::docs::Refusals;
 use crate::auth::Authenticated;
 use app::domain::Action;
 use app::targeting::{
     CapacityChange, CapacityLine, Disposition, IngestReport, Rule, RuleDraft, ScoreBreakdown,
     Settings, StatsReport, TrialReport, db,
 };
-use app::{AppError, state::AppState};
+use app::{AppError, ErrorBody, state::AppState};
 use axum::{
     Json, Router,
     body::{Body, Bytes},
@@ -26,6 +27,31 @@ pub const JSON_LIMIT: usize = 16 * 1024 * 1024;
 pub const MAX_BATCH: usize = 20_000;
 /// The largest CSV manifest `POST /shipments/import` reads (100,000 rows take about 30 MB).
 pub const CSV_LIMIT: usize = 128 * 1024 * 1024;
+
+/// The documentation of the routes below, in the same order.
+#[derive(utoipa::OpenApi)]
+#[openapi(
+    paths(
+        declare,
+        import,
+        score,
+        capacity,
+        capacity_at,
+        set_capacity,
+        settings,
+        set_settings,
+        rules,
+        create_rule,
+        rule,
+        edit_rule,
+        enable,
+        disable,
+        stats,
+        trial,
+    ),
+    tags((name = "targeting", description = "Declarations in, risk scores, examination capacity and the targeting rules"))
+)]
+pub struct Docs;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -97,6 +123,81 @@ async fn read_limited(headers: &HeaderMap, body: Body, limit: usize) -> Result<B
     })
 }
 
+/// A declaration as sent, in JSON or as a CSV row (the columns have these names). Numbers may
+/// be sent as text; an empty value is an absent field. A pre-load declaration (`pre_load`)
+/// needs the "7+1" fields; a full one also `importer_name` and `hs_code`. A declaration
+/// whose reference is already stored is a resend: it updates the shipment (or changes
+/// nothing).
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+struct DeclarationIn {
+    /// `pre_load` or `full` (the default).
+    declaration_kind: Option<app::targeting::DeclarationKind>,
+    mode: app::domain::Mode,
+    /// `air_waybill`, `bill_of_lading` or `cargo_control`; by default the mode's usual one.
+    reference_kind: Option<String>,
+    /// The air waybill (`176-12345675`), bill of lading or cargo control number.
+    reference: String,
+    house_waybill: Option<String>,
+    carrier: String,
+    voyage: String,
+    /// Two-letter country code, e.g. `CN`.
+    origin_country: String,
+    origin_location: String,
+    transit_country: Option<String>,
+    transit_location: Option<String>,
+    /// Stops, e.g. `PVG-ICN-YVR`.
+    routing: Option<String>,
+    /// A port of entry, e.g. `YVR`.
+    port_code: String,
+    shipper_name: String,
+    shipper_address: String,
+    consignee_name: String,
+    consignee_address: String,
+    /// Needed on a full declaration.
+    importer_name: Option<String>,
+    /// A trusted trader programme's member number.
+    trusted_trader: Option<String>,
+    /// 6 to 10 digits (dots and spaces allowed); needed on a full declaration.
+    hs_code: Option<String>,
+    description: String,
+    pieces: i64,
+    weight_kg: f64,
+    /// In units of the currency, e.g. `1234.50` (or give `declared_value_cents`).
+    declared_value: Option<f64>,
+    declared_value_cents: Option<i64>,
+    /// ISO 4217, e.g. `CAD`.
+    currency: Option<String>,
+    /// Expected arrival, RFC 3339.
+    eta: chrono::DateTime<Utc>,
+}
+
+/// One declaration, or a batch of them (documentation only: never built).
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code, clippy::large_enum_variant)]
+enum Declarations {
+    One(DeclarationIn),
+    Batch(Vec<DeclarationIn>),
+}
+
+/// Declares shipments (JSON): one declaration, or a batch of at most 20,000. Each is checked,
+/// scored by the enabled rules and stored with its holds, examinations (within the port's
+/// capacity, or waiting for it) and journal entries. A batch answers with a result per
+/// index: bad declarations are refused and the good ones stored.
+#[utoipa::path(
+    post,
+    path = "/shipments",
+    tag = "targeting",
+    request_body(content = Declarations, content_type = "application/json"),
+    responses(
+        (status = 201, description = "One declaration: a new shipment", body = app::targeting::ItemResult),
+        (status = 200, description = "One declaration sent again (updated or unchanged), or a batch: a result per index", body = IngestReport),
+        (status = 413, description = "The body is larger than 16 MB, or the batch has more than 20,000 declarations", body = ErrorBody),
+        (status = 415, description = "The body is not `application/json`", body = ErrorBody),
+        (status = 422, description = "The body is not JSON, the batch is empty, or the one declaration sent is refused; `field` names what is wrong", body = ErrorBody),
+        Refusals,
+    )
+)]
 /// `POST /api/v1/shipments`: one declaration (an object) or a batch (an array), JSON.
 /// One: 201 (new), 200 (updated or unchanged) with its result, or 422 naming the field.
 /// A batch: 200 with a result per index; bad ones are refused and the good ones stored.
@@ -192,6 +293,23 @@ where
         })?
 }
 
+/// Imports a CSV manifest (at most 128 MB): a header row naming the columns of a declaration,
+/// then one declaration per row. Good rows are stored; the report names each refused row by
+/// its line, field and reason, and lists the rows sent for examination or referred.
+#[utoipa::path(
+    post,
+    path = "/shipments/import",
+    tag = "targeting",
+    params(("name" = Option<String>, Query, description = "The manifest's name, for the journal (at most 100 characters)")),
+    request_body(content = String, content_type = "text/csv", description = "A header row of declaration fields (see `DeclarationIn`), then one row per declaration"),
+    responses(
+        (status = 200, description = "What the import did, with the rows worth a look", body = IngestReport),
+        (status = 413, description = "The file is larger than 128 MB", body = ErrorBody),
+        (status = 415, description = "The body is not `text/csv`", body = ErrorBody),
+        (status = 422, description = "The file cannot be read as CSV (no header, an unknown column, bad encoding)", body = ErrorBody),
+        Refusals,
+    )
+)]
 /// `POST /api/v1/shipments/import` with a `text/csv` manifest: the report, with each bad row's
 /// line, field and reason; good rows are stored.
 async fn import(
@@ -223,6 +341,18 @@ async fn import(
     Ok(Json(report))
 }
 
+/// A shipment's latest score, with each rule version that fired and what it added.
+#[utoipa::path(
+    get,
+    path = "/shipments/{id}/score",
+    tag = "targeting",
+    params(("id" = i64, Path, description = "The shipment's id")),
+    responses(
+        (status = 200, description = "The score, explained", body = ScoreBreakdown),
+        (status = 404, description = "No shipment has this id, or it has no score", body = ErrorBody),
+        Refusals,
+    )
+)]
 /// `GET /api/v1/shipments/{id}/score`: the latest score, each rule version that fired.
 async fn score(
     State(state): State<AppState>,
@@ -235,11 +365,22 @@ async fn score(
     Ok(Json(db::breakdown(&state.db.pool, id).await?))
 }
 
-#[derive(serde::Serialize)]
+#[derive(serde::Serialize, utoipa::ToSchema)]
 struct Capacity {
     lines: Vec<CapacityLine>,
 }
 
+/// Examination capacity per port and inspection type, and the referrals waiting for it.
+#[utoipa::path(
+    get,
+    path = "/targeting/capacity",
+    tag = "targeting",
+    params(("port" = Option<String>, Query, description = "Only this port, e.g. `YVR`")),
+    responses(
+        (status = 200, description = "Every limited port and type, and every one with referrals waiting", body = Capacity),
+        Refusals,
+    )
+)]
 /// `GET /api/v1/targeting/capacity[?port=YVR]`: capacity per port and type, and what waits.
 async fn capacity(
     State(state): State<AppState>,
@@ -255,6 +396,17 @@ async fn capacity(
     Ok(Json(Capacity { lines }))
 }
 
+/// Examination capacity at one port, and the referrals waiting for it.
+#[utoipa::path(
+    get,
+    path = "/targeting/capacity/{port}",
+    tag = "targeting",
+    params(("port" = String, Path, description = "The port's code, e.g. `YVR`")),
+    responses(
+        (status = 200, description = "The port's capacity per inspection type", body = Capacity),
+        Refusals,
+    )
+)]
 async fn capacity_at(
     State(state): State<AppState>,
     Authenticated(caller): Authenticated,
@@ -270,6 +422,21 @@ fn json_body<T: serde::de::DeserializeOwned>(bytes: &Bytes) -> Result<T, AppErro
     serde_json::from_slice(bytes).map_err(|e| AppError::invalid("body", e.to_string()))
 }
 
+/// Sets a port's examination capacity for one inspection type (supervisors of the port and
+/// administrators); referrals waiting are released if it frees slots.
+#[utoipa::path(
+    post,
+    path = "/targeting/capacity/{port}",
+    tag = "targeting",
+    params(("port" = String, Path, description = "The port's code, e.g. `YVR`")),
+    request_body = CapacityChange,
+    responses(
+        (status = 200, description = "The port's capacity as it now is", body = Capacity),
+        (status = 404, description = "No port has this code", body = ErrorBody),
+        (status = 422, description = "The body cannot be read, or a value is out of range; `field` names it", body = ErrorBody),
+        Refusals,
+    )
+)]
 /// `POST /api/v1/targeting/capacity/{port}` `{"kind", "per_hour", "reason"?}`.
 async fn set_capacity(
     State(state): State<AppState>,
@@ -282,6 +449,16 @@ async fn set_capacity(
     Ok(Json(Capacity { lines }))
 }
 
+/// The thresholds and rates scoring uses (rule managers).
+#[utoipa::path(
+    get,
+    path = "/targeting/settings",
+    tag = "targeting",
+    responses(
+        (status = 200, description = "The settings in force", body = Settings),
+        Refusals,
+    )
+)]
 async fn settings(
     State(state): State<AppState>,
     Authenticated(caller): Authenticated,
@@ -292,13 +469,25 @@ async fn settings(
     Ok(Json(db::settings(&state.db.pool).await?))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 struct SettingsChange {
     #[serde(flatten)]
     settings: Settings,
     reason: String,
 }
 
+/// Changes the thresholds and rates (rule managers): every setting, and why.
+#[utoipa::path(
+    post,
+    path = "/targeting/settings",
+    tag = "targeting",
+    request_body = SettingsChange,
+    responses(
+        (status = 200, description = "The settings now in force", body = Settings),
+        (status = 422, description = "The body cannot be read, a value is out of range or the reason is missing; `field` names it", body = ErrorBody),
+        Refusals,
+    )
+)]
 /// `POST /api/v1/targeting/settings` with every setting and a `reason`.
 async fn set_settings(
     State(state): State<AppState>,
@@ -318,11 +507,21 @@ async fn set_settings(
     ))
 }
 
-#[derive(serde::Serialize)]
+#[derive(serde::Serialize, utoipa::ToSchema)]
 struct Rules {
     rules: Vec<Rule>,
 }
 
+/// Every rule at its current version (rule managers).
+#[utoipa::path(
+    get,
+    path = "/targeting/rules",
+    tag = "targeting",
+    responses(
+        (status = 200, description = "The rules", body = Rules),
+        Refusals,
+    )
+)]
 /// `GET /api/v1/targeting/rules`: every rule at its current version.
 async fn rules(
     State(state): State<AppState>,
@@ -336,12 +535,24 @@ async fn rules(
     }))
 }
 
-#[derive(serde::Serialize)]
+#[derive(serde::Serialize, utoipa::ToSchema)]
 struct RuleHistory {
     /// Newest first.
     versions: Vec<Rule>,
 }
 
+/// Every version of one rule, newest first (rule managers).
+#[utoipa::path(
+    get,
+    path = "/targeting/rules/{id}",
+    tag = "targeting",
+    params(("id" = i64, Path, description = "The rule's id")),
+    responses(
+        (status = 200, description = "The rule's versions", body = RuleHistory),
+        (status = 404, description = "No rule has this id", body = ErrorBody),
+        Refusals,
+    )
+)]
 /// `GET /api/v1/targeting/rules/{id}`: every version of one rule, newest first.
 async fn rule(
     State(state): State<AppState>,
@@ -357,6 +568,18 @@ async fn rule(
     }))
 }
 
+/// Creates a rule from a draft (rule managers), at version 1.
+#[utoipa::path(
+    post,
+    path = "/targeting/rules",
+    tag = "targeting",
+    request_body = RuleDraft,
+    responses(
+        (status = 201, description = "The new rule", body = Rule),
+        (status = 422, description = "The body cannot be read, or a field is wrong; `field` names it", body = ErrorBody),
+        Refusals,
+    )
+)]
 /// `POST /api/v1/targeting/rules` with a draft: 201 with the rule at version 1.
 async fn create_rule(
     State(state): State<AppState>,
@@ -374,6 +597,22 @@ struct NewVersion {
     version: Option<i64>,
 }
 
+/// Makes a new version of a rule from a draft (rule managers); scores keep naming the version
+/// that made them.
+#[utoipa::path(
+    post,
+    path = "/targeting/rules/{id}/versions",
+    tag = "targeting",
+    params(("id" = i64, Path, description = "The rule's id")),
+    request_body(content = RuleDraft, description = "The draft's fields, and `version`: the version edited (optional; a newer one refuses the edit with 409)"),
+    responses(
+        (status = 201, description = "The new version", body = Rule),
+        (status = 404, description = "No rule has this id", body = ErrorBody),
+        (status = 409, description = "The rule has a newer version than the one edited", body = ErrorBody),
+        (status = 422, description = "The body cannot be read, or a field is wrong; `field` names it", body = ErrorBody),
+        Refusals,
+    )
+)]
 /// `POST /api/v1/targeting/rules/{id}/versions` with a draft (and the `version` edited): 201
 /// with the new version.
 async fn edit_rule(
@@ -407,7 +646,7 @@ async fn edit_rule(
     Ok((StatusCode::CREATED, Json(rule)))
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, utoipa::ToSchema)]
 struct Why {
     #[serde(default)]
     reason: String,
@@ -439,6 +678,20 @@ async fn switch(
     ))
 }
 
+/// Enables a rule (rule managers), with a reason for the journal.
+#[utoipa::path(
+    post,
+    path = "/targeting/rules/{id}/enable",
+    tag = "targeting",
+    params(("id" = i64, Path, description = "The rule's id")),
+    request_body(content = Option<Why>, description = "`{\"reason\": \"…\"}`; may be left out"),
+    responses(
+        (status = 200, description = "The rule", body = Rule),
+        (status = 404, description = "No rule has this id", body = ErrorBody),
+        (status = 422, description = "The body cannot be read", body = ErrorBody),
+        Refusals,
+    )
+)]
 /// `POST /api/v1/targeting/rules/{id}/enable` `{"reason"}`.
 async fn enable(
     State(state): State<AppState>,
@@ -449,6 +702,20 @@ async fn enable(
     switch(state, caller, id, body, true).await
 }
 
+/// Disables a rule (rule managers), with a reason for the journal.
+#[utoipa::path(
+    post,
+    path = "/targeting/rules/{id}/disable",
+    tag = "targeting",
+    params(("id" = i64, Path, description = "The rule's id")),
+    request_body(content = Option<Why>, description = "`{\"reason\": \"…\"}`; may be left out"),
+    responses(
+        (status = 200, description = "The rule", body = Rule),
+        (status = 404, description = "No rule has this id", body = ErrorBody),
+        (status = 422, description = "The body cannot be read", body = ErrorBody),
+        Refusals,
+    )
+)]
 /// `POST /api/v1/targeting/rules/{id}/disable` `{"reason"}`.
 async fn disable(
     State(state): State<AppState>,
@@ -478,6 +745,22 @@ fn instant(field: &str, text: &str) -> Result<DateTime<Utc>, AppError> {
         })
 }
 
+/// Per-rule figures over a period (selections, examinations, findings, hit rate), with random
+/// selection as the baseline (rule managers).
+#[utoipa::path(
+    get,
+    path = "/targeting/stats",
+    tag = "targeting",
+    params(
+        ("from" = Option<String>, Query, description = "The period's start: a date (`2026-06-01`) or an RFC 3339 instant; 30 days ago by default"),
+        ("to" = Option<String>, Query, description = "The period's end; now by default"),
+    ),
+    responses(
+        (status = 200, description = "The figures", body = StatsReport),
+        (status = 422, description = "An unknown parameter or a date that cannot be read; `field` names it", body = ErrorBody),
+        Refusals,
+    )
+)]
 /// `GET /api/v1/targeting/stats?from=&to=`: per rule and for random selection; the last 30
 /// days by default.
 async fn stats(
@@ -505,7 +788,7 @@ async fn stats(
     Ok(Json(db::stats(&state.db.pool, from, to).await?))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct Trial {
     rule: RuleDraft,
@@ -517,6 +800,19 @@ fn thirty() -> i64 {
     30
 }
 
+/// Tries a draft rule on the last days' declarations (rule managers): what it would have
+/// selected, per day and port, against capacity, and the hit rate of those shipments.
+#[utoipa::path(
+    post,
+    path = "/targeting/trial",
+    tag = "targeting",
+    request_body = Trial,
+    responses(
+        (status = 200, description = "What the draft would have done", body = TrialReport),
+        (status = 422, description = "The body cannot be read, or a field of the draft is wrong; `field` names it", body = ErrorBody),
+        Refusals,
+    )
+)]
 /// `POST /api/v1/targeting/trial` `{"rule": draft, "days"?: 30}`: what the draft would have
 /// selected, per day and port, against capacity, and the hit rate of those shipments.
 async fn trial(

@@ -52,6 +52,7 @@ vocabulary! {
 /// Which country of a declaration a country rule looks at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub enum CountryRole {
     Origin,
     Transit,
@@ -72,6 +73,7 @@ impl CountryRole {
 /// `kind`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub enum Indicator {
     /// Origin and/or transit country (ISO 3166 alpha-2) in the list.
     Country {
@@ -206,6 +208,7 @@ impl Indicator {
 
 /// A rule at one of its versions.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Rule {
     pub id: i64,
     pub version: i64,
@@ -228,6 +231,7 @@ pub struct Rule {
 /// A rule as an analyst writes it: to create one, to make a new version, or to try a draft.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct RuleDraft {
     pub name: String,
     pub indicator: Indicator,
@@ -276,6 +280,7 @@ impl RuleDraft {
 
 /// The thresholds and rates scoring uses (one row of `targeting_settings`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Settings {
     /// The minimum random selection rate, in basis points (100 = 1%).
     pub random_rate_bp: u32,
@@ -447,6 +452,7 @@ fn fold_accent(c: char) -> char {
 
 /// What is wrong with one field of a declaration.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct FieldError {
     pub field: String,
     pub reason: String,
@@ -455,6 +461,7 @@ pub struct FieldError {
 /// What became of one declaration of a batch.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub enum Disposition {
     /// A new shipment.
     Accepted,
@@ -468,6 +475,7 @@ pub enum Disposition {
 
 /// The outcome of one declaration (by its index in a JSON batch, or its line in a CSV file).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ItemResult {
     /// Position in the JSON batch (0-based); for a CSV file, the row's position among the
     /// data rows.
@@ -512,6 +520,7 @@ impl ItemResult {
 
 /// What a batch (JSON or CSV) did.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct IngestReport {
     pub received: usize,
     pub accepted: usize,
@@ -559,6 +568,7 @@ impl IngestReport {
 
 /// One line of a score's breakdown: a rule version that fired.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct BreakdownLine {
     pub rule_id: i64,
     pub version: i64,
@@ -571,6 +581,7 @@ pub struct BreakdownLine {
 
 /// A shipment's latest score, explained.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ScoreBreakdown {
     pub shipment_id: i64,
     pub scored_at: DateTime<Utc>,
@@ -588,6 +599,7 @@ pub struct ScoreBreakdown {
 
 /// Examination capacity and referrals waiting for it at one port, for one inspection type.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct CapacityLine {
     pub port_code: String,
     pub kind: InspectionKind,
@@ -605,6 +617,7 @@ pub struct CapacityLine {
 /// Set a port's capacity for one inspection type.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct CapacityChange {
     pub kind: InspectionKind,
     /// Examinations per hour; `null` removes the limit.
@@ -615,6 +628,7 @@ pub struct CapacityChange {
 
 /// Figures of one rule (or of random selection) over a period.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct SelectionStats {
     /// Shipments selected (sent to yellow or red, or referred) with this rule among those
     /// that fired.
@@ -643,6 +657,7 @@ impl SelectionStats {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct RuleStats {
     pub rule_id: i64,
     pub name: String,
@@ -653,6 +668,7 @@ pub struct RuleStats {
 
 /// Per-rule figures over a period, with random selection as the baseline.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct StatsReport {
     pub from: DateTime<Utc>,
     pub to: DateTime<Utc>,
@@ -662,6 +678,7 @@ pub struct StatsReport {
 
 /// What a draft rule would have done over the last days.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct TrialReport {
     pub from: DateTime<Utc>,
     pub to: DateTime<Utc>,
@@ -678,6 +695,7 @@ pub struct TrialReport {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct TrialDay {
     /// The UTC day, `2026-06-01`.
     pub day: String,
@@ -685,6 +703,7 @@ pub struct TrialDay {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct TrialPort {
     pub port_code: String,
     pub selected: i64,
