@@ -164,6 +164,13 @@ pub enum BenchCommand {
         batch: usize,
         #[arg(long, default_value_t = seed::DEFAULT_SEED)]
         seed: u64,
+        /// Run the CSV manifest first, on the fresh database, then the JSON batches.
+        #[arg(long)]
+        csv_first: bool,
+        /// Only write the benchmark's CSV manifest (`declarations` rows) to this file, for
+        /// `border-ops import`, and measure nothing.
+        #[arg(long)]
+        write_csv: Option<std::path::PathBuf>,
     },
 }
 
@@ -337,8 +344,16 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 }
                 BenchCommand::Ingest {
                     declarations,
+                    seed,
+                    write_csv: Some(file),
+                    ..
+                } => crate::ingest_bench::write_manifest(&file, declarations.max(1), seed),
+                BenchCommand::Ingest {
+                    declarations,
                     batch,
                     seed,
+                    csv_first,
+                    write_csv: None,
                 } => {
                     let db = Db::connect(&url, 4).await?;
                     db.migrate().await?;
@@ -346,6 +361,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                         declarations: declarations.max(1),
                         batch: batch.clamp(1, 20_000),
                         seed,
+                        csv_first,
                     };
                     let outcome = crate::ingest_bench::ingest(&db, &bench).await;
                     db.pool.close().await;

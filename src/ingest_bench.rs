@@ -20,6 +20,21 @@ pub struct IngestBench {
     /// Declarations per JSON request.
     pub batch: usize,
     pub seed: u64,
+    /// The CSV run first, on the fresh database (the JSON batches after it).
+    pub csv_first: bool,
+}
+
+/// Writes `n` believable declarations as a CSV manifest, for `border-ops import`.
+pub fn write_manifest(file: &std::path::Path, n: usize, seed: u64) -> anyhow::Result<()> {
+    let csv = to_csv(&declarations(n, 0, seed));
+    std::fs::write(file, &csv)
+        .map_err(|e| anyhow::anyhow!("{} cannot be written: {e}", file.display()))?;
+    eprintln!(
+        "{n} declarations written to {} ({:.1} MB)",
+        file.display(),
+        csv.len() as f64 / 1e6
+    );
+    Ok(())
 }
 
 /// Believable declarations of the demo country, each with its own reference.
@@ -132,35 +147,53 @@ pub async fn ingest(db: &Db, bench: &IngestBench) -> anyhow::Result<()> {
         source: "the ingest benchmark".into(),
     };
     eprintln!(
-        "{n} declarations as JSON batches of {}, then {n} as one CSV manifest ({:.1} MB), on {:?}…",
+        "{n} declarations as JSON batches of {} and {n} as one CSV manifest ({:.1} MB), {}, on {:?}…",
         bench.batch,
         csv.len() as f64 / 1e6,
+        if bench.csv_first {
+            "the CSV first"
+        } else {
+            "the JSON first"
+        },
         db.backend
     );
 
-    let started = Instant::now();
-    let mut json_report = app::targeting::IngestReport::default();
-    for body in &bodies {
-        let items: Vec<Value> = serde_json::from_slice(body)?;
-        let now = Utc::now();
-        let ports = targeting::port_codes(pool).await?;
-        let candidates = targeting::read_json_items(items, &ports, now);
-        let report = targeting::ingest(pool, &who, candidates, now, &mut |_| {}).await?;
-        json_report.accepted += report.accepted;
-        json_report.refused += report.refused;
-        json_report.red += report.red;
-        json_report.yellow += report.yellow;
-        json_report.random += report.random;
-        json_report.referrals += report.referrals;
-        json_report.inspections_opened += report.inspections_opened;
-        json_report.waiting += report.waiting;
-    }
-    let json_s = started.elapsed().as_secs_f64();
-
-    let started = Instant::now();
-    let csv_report =
-        targeting::import_manifest(pool, &who, csv.as_bytes(), Utc::now(), &mut |_, _| {}).await?;
-    let csv_s = started.elapsed().as_secs_f64();
+    let json_run = async {
+        let started = Instant::now();
+        let mut json_report = app::targeting::IngestReport::default();
+        for body in &bodies {
+            let items: Vec<Value> = serde_json::from_slice(body)?;
+            let now = Utc::now();
+            let ports = targeting::port_codes(pool).await?;
+            let candidates = targeting::read_json_items(items, &ports, now);
+            let report = targeting::ingest(pool, &who, candidates, now, &mut |_| {}).await?;
+            json_report.accepted += report.accepted;
+            json_report.refused += report.refused;
+            json_report.red += report.red;
+            json_report.yellow += report.yellow;
+            json_report.random += report.random;
+            json_report.referrals += report.referrals;
+            json_report.inspections_opened += report.inspections_opened;
+            json_report.waiting += report.waiting;
+        }
+        let json_s = started.elapsed().as_secs_f64();
+        anyhow::Ok((json_report, json_s))
+    };
+    let csv_run = async {
+        let started = Instant::now();
+        let csv_report =
+            targeting::import_manifest(pool, &who, csv.as_bytes(), Utc::now(), &mut |_, _| {})
+                .await?;
+        let csv_s = started.elapsed().as_secs_f64();
+        anyhow::Ok((csv_report, csv_s))
+    };
+    let ((json_report, json_s), (csv_report, csv_s)) = if bench.csv_first {
+        let csv = csv_run.await?;
+        (json_run.await?, csv)
+    } else {
+        let json = json_run.await?;
+        (json, csv_run.await?)
+    };
 
     let scores: i64 = sqlx::query("select count(*) as n from shipment_scores")
         .fetch_one(pool)
