@@ -57,6 +57,12 @@ pub enum Command {
         #[command(subcommand)]
         what: TokenCommand,
     },
+    /// Import a CSV manifest: every good row is scored and stored, every bad one reported
+    /// with its line, field and reason.
+    Import {
+        /// The manifest: a header row naming the fields, then one declaration per row.
+        file: std::path::PathBuf,
+    },
     /// Measure the product on this machine; prints figures and a key=value summary line.
     Bench {
         #[command(subcommand)]
@@ -147,6 +153,25 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = seed::DEFAULT_SEED)]
         seed: u64,
     },
+    /// Declarations scored and stored per second, as JSON batches and as a CSV manifest, on
+    /// a fresh database.
+    Ingest {
+        /// Declarations in each run (JSON, then CSV).
+        #[arg(long, default_value_t = 50_000)]
+        declarations: usize,
+        /// Declarations per JSON request.
+        #[arg(long, default_value_t = 5_000)]
+        batch: usize,
+        #[arg(long, default_value_t = seed::DEFAULT_SEED)]
+        seed: u64,
+        /// Run the CSV manifest first, on the fresh database, then the JSON batches.
+        #[arg(long)]
+        csv_first: bool,
+        /// Only write the benchmark's CSV manifest (`declarations` rows) to this file, for
+        /// `border-ops import`, and measure nothing.
+        #[arg(long)]
+        write_csv: Option<std::path::PathBuf>,
+    },
 }
 
 /// A database without an active administrator gets one, named `admin`, with a generated
@@ -232,9 +257,15 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 });
             }
             let listener = tokio::net::TcpListener::bind(config.leptos.site_addr).await?;
+            tokio::spawn(release_referrals_every_minute(db.pool.clone()));
             let app = Application::with_db(config, db, listener).await?;
             println!("border-ops listening on http://{}", app.local_addr()?);
             app.run_until_stopped(shutdown_signal()).await?;
+        }
+        Command::Import { file } => {
+            let db = Db::connect(&config.database_url, 4).await?;
+            db.migrate().await?;
+            import(&db, &file).await?;
         }
         Command::Migrate => {
             let db = Db::connect(&config.database_url, 2).await?;
@@ -311,6 +342,31 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                     db.pool.close().await;
                     outcome
                 }
+                BenchCommand::Ingest {
+                    declarations,
+                    seed,
+                    write_csv: Some(file),
+                    ..
+                } => crate::ingest_bench::write_manifest(&file, declarations.max(1), seed),
+                BenchCommand::Ingest {
+                    declarations,
+                    batch,
+                    seed,
+                    csv_first,
+                    write_csv: None,
+                } => {
+                    let db = Db::connect(&url, 4).await?;
+                    db.migrate().await?;
+                    let bench = crate::ingest_bench::IngestBench {
+                        declarations: declarations.max(1),
+                        batch: batch.clamp(1, 20_000),
+                        seed,
+                        csv_first,
+                    };
+                    let outcome = crate::ingest_bench::ingest(&db, &bench).await;
+                    db.pool.close().await;
+                    outcome
+                }
                 BenchCommand::Live {
                     clients,
                     rate,
@@ -328,6 +384,88 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             };
             let _ = std::fs::remove_dir_all(&scratch);
             outcome?;
+        }
+    }
+    Ok(())
+}
+
+/// Referrals waiting for examination capacity are released as slots free with time, not only
+/// when declarations arrive or capacity changes.
+async fn release_referrals_every_minute(pool: sqlx::AnyPool) {
+    let mut every = tokio::time::interval(std::time::Duration::from_secs(60));
+    loop {
+        every.tick().await;
+        if pool.is_closed() {
+            return;
+        }
+        match app::targeting::db::release_waiting(&pool, "Targeting (capacity)", Utc::now()).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(released = n, "referrals released into the queue"),
+            Err(e) => tracing::warn!(error = %e, "waiting referrals could not be released"),
+        }
+    }
+}
+
+/// `border-ops import FILE.csv`: the manifest's rows scored and stored, with a progress bar,
+/// then the report.
+async fn import(db: &Db, file: &std::path::Path) -> anyhow::Result<()> {
+    use app::domain::PortScope;
+    use app::targeting::db::{Submitter, import_manifest};
+    let bytes = std::fs::read(file)
+        .map_err(|e| anyhow::anyhow!("{} cannot be read: {e}", file.display()))?;
+    let name = file
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let who = Submitter {
+        actor: shell_actor(),
+        ports: PortScope::All,
+        source: format!("manifest {name}"),
+    };
+    let bar = indicatif::ProgressBar::new(0);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template(
+            "{spinner} {bar:40} {pos}/{len} rows  {per_sec}  {elapsed_precise}",
+        )
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    let progress_bar = bar.clone();
+    let mut progress = move |done: usize, total: usize| {
+        progress_bar.set_length(total as u64);
+        progress_bar.set_position(done as u64);
+    };
+    let started = std::time::Instant::now();
+    let report = import_manifest(&db.pool, &who, &bytes, Utc::now(), &mut progress).await;
+    bar.finish_and_clear();
+    let report = report.map_err(|e| anyhow::anyhow!("{name}: {e}"))?;
+    let seconds = started.elapsed().as_secs_f64();
+    println!(
+        "{name}: {} rows in {seconds:.1} s: {} accepted, {} updated, {} unchanged, {} refused",
+        report.received, report.accepted, report.updated, report.unchanged, report.refused
+    );
+    println!(
+        "lanes: {} green, {} yellow, {} red ({} selected at random); {} pre-load referrals; \
+         {} examinations opened, {} waiting for capacity",
+        report.green,
+        report.yellow,
+        report.red,
+        report.random,
+        report.referrals,
+        report.inspections_opened,
+        report.waiting
+    );
+    for item in report
+        .results
+        .iter()
+        .filter(|r| r.status == app::targeting::Disposition::Refused)
+    {
+        for error in &item.errors {
+            println!(
+                "line {}: {}: {}",
+                item.line.unwrap_or_default(),
+                error.field,
+                error.reason
+            );
         }
     }
     Ok(())

@@ -36,6 +36,12 @@ pub enum AppError {
         message: String,
         retry_after_secs: u64,
     },
+    /// The request body is larger than the endpoint reads.
+    #[error("{message}")]
+    TooLarge { message: String },
+    /// The request body is not of a type the endpoint reads.
+    #[error("{message}")]
+    UnsupportedMediaType { message: String },
     #[error("the database cannot be reached; try again in a moment")]
     Unavailable,
     #[error("something went wrong on the server (reference {reference})")]
@@ -95,6 +101,8 @@ mod server {
                 AppError::Unauthenticated { .. } => StatusCode::UNAUTHORIZED,
                 AppError::Forbidden { .. } => StatusCode::FORBIDDEN,
                 AppError::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
+                AppError::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+                AppError::UnsupportedMediaType { .. } => StatusCode::UNSUPPORTED_MEDIA_TYPE,
                 AppError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
                 AppError::Internal { .. } => StatusCode::INTERNAL_SERVER_ERROR,
                 AppError::Transport { .. } => StatusCode::BAD_REQUEST,

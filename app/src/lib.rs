@@ -10,6 +10,7 @@ pub mod app;
 pub mod auth;
 pub mod board;
 pub mod components;
+#[macro_use]
 pub mod domain;
 pub mod error;
 pub mod holds;
@@ -20,6 +21,7 @@ pub mod paging;
 pub mod ports;
 pub mod shipments;
 pub mod sim;
+pub mod targeting;
 
 #[cfg(feature = "ssr")]
 pub mod db;

@@ -96,7 +96,7 @@ pub enum InspectionActionRefusals {
     info(
         title = "border-ops API",
         description = "The JSON API of the border operations centre: ports of entry, holds, \
-                       inspections, shipments and the live journal. Every endpoint under \
+                       inspections, shipments, risk targeting and the live journal. Every endpoint under \
                        `/api/v1` needs a bearer token (issued by an administrator) or the \
                        board's session cookie. A failed call answers with `{\"error\": {\"code\", \
                        \"message\", …}}`; requests that change something from a browser must \
@@ -110,6 +110,7 @@ pub enum InspectionActionRefusals {
         (name = "holds", description = "Holds on shipments and the actions on them"),
         (name = "inspections", description = "The inspection queue and the actions on it"),
         (name = "shipments", description = "Shipments, their holds, inspections and timeline"),
+        (name = "targeting", description = "Declarations in, risk scores, examination capacity and the targeting rules"),
         (name = "live", description = "The journal as it happens"),
         (name = "api", description = "This description of the API"),
         (name = "health", description = "Probes for load balancers (no sign-in)"),
@@ -163,6 +164,7 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     v1.merge(super::holds::Docs::openapi());
     v1.merge(super::inspections::Docs::openapi());
     v1.merge(super::shipments::Docs::openapi());
+    v1.merge(super::targeting::Docs::openapi());
     let mut doc = Head::openapi().nest("/api/v1", v1);
     doc.info.version = env!("CARGO_PKG_VERSION").to_string();
     bodies_may_be_left_out(&mut doc);

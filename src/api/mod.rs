@@ -16,6 +16,7 @@ mod inspections;
 pub mod live;
 mod ports;
 mod shipments;
+mod targeting;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -23,6 +24,7 @@ pub fn router() -> Router<AppState> {
         .merge(holds::router())
         .merge(inspections::router())
         .merge(shipments::router())
+        .merge(targeting::router())
         .route("/handover", post(actions::handover))
         .route("/live", get(live::live))
         .merge(docs::router())

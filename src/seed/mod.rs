@@ -4,6 +4,7 @@
 //! happened. Deterministic: the same seed and end instant give the same database.
 
 mod insert;
+pub mod targeting;
 
 use app::db::{Backend, Db};
 use app::demo::{self, country::*, weighted};
@@ -1241,6 +1242,8 @@ pub async fn demo(db: &Db, options: &SeedOptions) -> anyhow::Result<SeedReport> 
         &journal_rows,
     )
     .await?;
+
+    targeting::seed(&mut tx, end, options.days).await?;
 
     if db.backend == Backend::Postgres {
         // Explicit ids leave the identity sequences behind; move them past the seeded rows.

@@ -8,6 +8,7 @@ mod helpers;
 mod live;
 mod openapi;
 mod sim;
+mod targeting;
 
 use access::{
     a_database_without_an_administrator_gets_one_once, bearer_tokens_stop_when_revoked,
@@ -30,6 +31,15 @@ use openapi::{
 use sim::{
     an_administrator_pauses_and_resumes_the_simulation,
     the_same_seed_and_start_give_the_same_journal,
+};
+
+use targeting::{
+    a_batch_reports_bad_declarations_by_index_and_keeps_the_good,
+    a_declaration_is_scored_held_referred_and_seen_live,
+    a_manifest_with_good_and_bad_rows_keeps_the_good, a_resend_updates_and_never_duplicates,
+    a_rule_edit_makes_a_new_version_and_scores_name_theirs,
+    capacity_overflow_waits_and_is_released_in_score_order,
+    oversized_and_wrongly_typed_bodies_are_refused,
 };
 
 use helpers::{Backend, TestApp, spawn_app, spawn_app_with};
@@ -94,6 +104,13 @@ on_both_backends!(
     the_same_seed_and_start_give_the_same_journal,
     an_administrator_pauses_and_resumes_the_simulation,
     a_position_the_pump_has_not_read_yet_is_resumed_not_reloaded,
+    a_declaration_is_scored_held_referred_and_seen_live,
+    a_resend_updates_and_never_duplicates,
+    a_batch_reports_bad_declarations_by_index_and_keeps_the_good,
+    oversized_and_wrongly_typed_bodies_are_refused,
+    capacity_overflow_waits_and_is_released_in_score_order,
+    a_manifest_with_good_and_bad_rows_keeps_the_good,
+    a_rule_edit_makes_a_new_version_and_scores_name_theirs,
     streams_are_the_same_on_fresh_and_reused_connections_and_kept_alive,
     a_parked_stream_whose_reader_stalls_loses_nothing,
     every_served_route_is_documented_and_nothing_else,

@@ -41,12 +41,15 @@ pub enum Action {
     ManagePort,
     ManageRules,
     IssueReferral,
+    /// Send declarations (JSON or a CSV manifest) to be scored and stored: a carrier's or
+    /// broker's system, through the token of a supervisor's or administrator's account.
+    DeclareShipments,
     ManageAccounts,
     ControlSimulator,
 }
 
 impl Action {
-    pub const ALL: [Action; 20] = [
+    pub const ALL: [Action; 21] = [
         Action::Read,
         Action::PlaceHold,
         Action::ReleaseHold,
@@ -65,6 +68,7 @@ impl Action {
         Action::ManagePort,
         Action::ManageRules,
         Action::IssueReferral,
+        Action::DeclareShipments,
         Action::ManageAccounts,
         Action::ControlSimulator,
     ];
@@ -76,6 +80,7 @@ impl Action {
             Action::Read
                 | Action::ManageRules
                 | Action::IssueReferral
+                | Action::DeclareShipments
                 | Action::ManageAccounts
                 | Action::ControlSimulator
         )
@@ -102,6 +107,7 @@ impl Action {
             Action::ManagePort => "change a port's status or notices",
             Action::ManageRules => "manage risk rules",
             Action::IssueReferral => "issue a referral",
+            Action::DeclareShipments => "send declarations",
             Action::ManageAccounts => "manage accounts",
             Action::ControlSimulator => "pause or resume the simulator",
         }
@@ -137,10 +143,18 @@ impl Role {
                             | A::ChangePriority
                             | A::CancelInspection
                             | A::ManagePort
+                            | A::DeclareShipments
                     )
             }
             Role::Analyst => matches!(action, A::Read | A::ManageRules | A::IssueReferral),
-            Role::Admin => matches!(action, A::Read | A::ManageAccounts | A::ControlSimulator),
+            Role::Admin => matches!(
+                action,
+                A::Read
+                    | A::ManageAccounts
+                    | A::ControlSimulator
+                    | A::ManageRules
+                    | A::DeclareShipments
+            ),
         }
     }
 }
@@ -315,6 +329,18 @@ mod tests {
         }
         assert!(Role::Analyst.may(Action::ManageRules));
         assert!(Role::Admin.may(Action::ManageAccounts));
+    }
+
+    #[test]
+    fn declarations_come_from_supervisors_and_administrators_only() {
+        let may: Vec<Role> = Role::ALL
+            .iter()
+            .copied()
+            .filter(|r| r.may(Action::DeclareShipments))
+            .collect();
+        assert_eq!(may, [Role::Supervisor, Role::Admin]);
+        assert!(Role::Admin.may(Action::ManageRules));
+        assert!(!Role::Supervisor.may(Action::ManageRules));
     }
 
     #[test]

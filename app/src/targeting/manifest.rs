@@ -1,0 +1,201 @@
+//! CSV manifests: a header row naming the declaration's fields (any order, any subset that
+//! includes the required ones), then one declaration per row. Each row becomes the same JSON
+//! object a `POST /api/v1/shipments` would carry, so the two paths share one validation.
+//! A row that cannot be read is reported by its line and does not stop the others.
+
+use super::FieldError;
+use super::declaration::{FIELDS, REQUIRED};
+use crate::error::AppError;
+use serde_json::{Map, Value};
+
+/// One data row: the line it starts on (the header is line 1) and its cells by field, or why
+/// the row itself could not be read.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ManifestRow {
+    pub line: u64,
+    pub fields: Result<Map<String, Value>, FieldError>,
+}
+
+/// Reads a manifest. The file as a whole is refused only when its header is unusable (no
+/// header, an unknown or repeated column, a required column missing).
+pub fn read(bytes: &[u8]) -> Result<Vec<ManifestRow>, AppError> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .flexible(true)
+        .trim(csv::Trim::All)
+        .from_reader(bytes);
+    let header = reader
+        .byte_headers()
+        .map_err(|e| AppError::invalid("header", format!("the first line cannot be read: {e}")))?
+        .clone();
+    let mut columns: Vec<String> = vec![];
+    for cell in header.iter() {
+        let name = String::from_utf8_lossy(cell).trim().to_ascii_lowercase();
+        if name.is_empty() {
+            return Err(AppError::invalid(
+                "header",
+                "the first line must name every column (a column has no name)",
+            ));
+        }
+        if !FIELDS.contains(&name.as_str()) {
+            return Err(AppError::invalid(
+                "header",
+                format!(
+                    "there is no field \"{name}\"; the columns may be {}",
+                    FIELDS.join(", ")
+                ),
+            ));
+        }
+        if columns.contains(&name) {
+            return Err(AppError::invalid(
+                "header",
+                format!("the column \"{name}\" appears twice"),
+            ));
+        }
+        columns.push(name);
+    }
+    if let Some(missing) = REQUIRED.iter().find(|r| !columns.iter().any(|c| c == *r)) {
+        return Err(AppError::invalid(
+            "header",
+            format!("the column \"{missing}\" is required"),
+        ));
+    }
+    let mut rows = vec![];
+    let mut record = csv::ByteRecord::new();
+    loop {
+        let line = reader.position().line();
+        match reader.read_byte_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => {
+                let line = record
+                    .position()
+                    .map(|p| first_line(bytes, p))
+                    .unwrap_or(line);
+                if record.iter().all(|c| c.is_empty()) {
+                    continue; // a blank line
+                }
+                rows.push(ManifestRow {
+                    line,
+                    fields: row_fields(&columns, &record),
+                });
+            }
+            Err(e) => {
+                let line = e.position().map(|p| p.line()).unwrap_or(line);
+                rows.push(ManifestRow {
+                    line,
+                    fields: Err(FieldError {
+                        field: "row".into(),
+                        reason: format!("this line cannot be read as CSV: {e}"),
+                    }),
+                });
+                if matches!(e.kind(), csv::ErrorKind::Io(_)) {
+                    break;
+                }
+            }
+        }
+    }
+    Ok(rows)
+}
+
+/// The line a record starts on. The reader reports a record as starting where it began
+/// looking for it, before the blank lines it skipped: count those too.
+fn first_line(bytes: &[u8], position: &csv::Position) -> u64 {
+    let mut line = position.line();
+    let mut at = position.byte() as usize;
+    loop {
+        match bytes.get(at) {
+            Some(b'\n') => at += 1,
+            Some(b'\r') if bytes.get(at + 1) == Some(&b'\n') => at += 2,
+            Some(b'\r') => at += 1,
+            _ => return line,
+        }
+        line += 1;
+    }
+}
+
+fn row_fields(
+    columns: &[String],
+    record: &csv::ByteRecord,
+) -> Result<Map<String, Value>, FieldError> {
+    if record.len() != columns.len() {
+        return Err(FieldError {
+            field: "row".into(),
+            reason: format!(
+                "this row has {} cells; the header names {} columns",
+                record.len(),
+                columns.len()
+            ),
+        });
+    }
+    let mut fields = Map::with_capacity(columns.len());
+    for (name, cell) in columns.iter().zip(record.iter()) {
+        let text = std::str::from_utf8(cell).map_err(|_| FieldError {
+            field: name.clone(),
+            reason: "this cell is not UTF-8 text; save the file as UTF-8".into(),
+        })?;
+        if !text.is_empty() {
+            fields.insert(name.clone(), Value::String(text.to_string()));
+        }
+    }
+    Ok(fields)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const HEADER: &str = "mode,reference,carrier,voyage,origin_country,origin_location,port_code,\
+shipper_name,shipper_address,consignee_name,consignee_address,importer_name,hs_code,description,\
+pieces,weight_kg,declared_value,eta";
+
+    #[test]
+    fn rows_keep_their_line_numbers_even_across_quoted_newlines() {
+        let csv = format!(
+            "{HEADER}\n\
+air,176-12345675,AC,AC 871,FR,CDG,YUL,\"Lumière\nExport\",Paris,Maple,Montréal,Maple,851713,Phones,1,10,100,2026-06-02T08:00:00Z\n\
+\n\
+air,176-1234567,AC,AC 871,FR,CDG,YUL,S,A,C,A,I,851713,Phones,1,10,100\n\
+air,176-12345675,AC,AC 871,FR,CDG,YUL,S,A,C,A,I,851713,Phones,1,10,100,2026-06-02T08:00:00Z\n"
+        );
+        let rows = read(csv.as_bytes()).unwrap();
+        let lines: Vec<u64> = rows.iter().map(|r| r.line).collect();
+        assert_eq!(lines, [2, 5, 6]);
+        let first = rows[0].fields.as_ref().unwrap();
+        assert_eq!(first["shipper_name"], "Lumière\nExport");
+        assert_eq!(rows[1].line, 5);
+        assert_eq!(rows[1].fields.as_ref().unwrap_err().field, "row");
+        assert_eq!(rows[2].line, 6);
+        assert!(rows[2].fields.is_ok());
+    }
+
+    #[test]
+    fn an_unusable_header_refuses_the_file_naming_the_column() {
+        let err = read(b"mode,reference,colour\nair,1,red\n").unwrap_err();
+        assert!(err.to_string().contains("colour"), "{err}");
+        let err = read(b"mode,reference\nair,1\n").unwrap_err();
+        assert!(err.to_string().contains("carrier"), "{err}");
+        let twice = format!("{HEADER},mode\n");
+        assert!(
+            read(twice.as_bytes())
+                .unwrap_err()
+                .to_string()
+                .contains("twice")
+        );
+    }
+
+    #[test]
+    fn empty_cells_are_absent_fields() {
+        let csv = format!(
+            "{HEADER},house_waybill\nair,176-12345675,AC,AC 871,FR,CDG,YUL,S,A,C,A,I,851713,Phones,1,10,100,2026-06-02T08:00:00Z,\n"
+        );
+        let rows = read(csv.as_bytes()).unwrap();
+        assert!(
+            !rows[0]
+                .fields
+                .as_ref()
+                .unwrap()
+                .contains_key("house_waybill")
+        );
+    }
+}

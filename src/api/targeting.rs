@@ -1,0 +1,830 @@
+//! Risk targeting under `/api/v1`: declarations in (JSON, one or a batch, and CSV manifests),
+//! a shipment's score explained, examination capacity and what waits for it, and the rules:
+//! list, create, new version, enable, disable, their figures, and a trial of a draft.
+
+use super::docs::Refusals;
+use crate::auth::Authenticated;
+use app::domain::Action;
+use app::targeting::{
+    CapacityChange, CapacityLine, Disposition, IngestReport, Rule, RuleDraft, ScoreBreakdown,
+    Settings, StatsReport, TrialReport, db,
+};
+use app::{AppError, ErrorBody, state::AppState};
+use axum::{
+    Json, Router,
+    body::{Body, Bytes},
+    extract::{Path, RawQuery, State},
+    http::{HeaderMap, StatusCode, header::CONTENT_LENGTH, header::CONTENT_TYPE},
+    response::{IntoResponse, Response},
+    routing::{get, post},
+};
+use chrono::{DateTime, Duration, Utc};
+use serde::Deserialize;
+
+/// The largest JSON body `POST /shipments` reads.
+pub const JSON_LIMIT: usize = 16 * 1024 * 1024;
+/// The most declarations one JSON request may carry.
+pub const MAX_BATCH: usize = 20_000;
+/// The largest CSV manifest `POST /shipments/import` reads (100,000 rows take about 30 MB).
+pub const CSV_LIMIT: usize = 128 * 1024 * 1024;
+
+/// The documentation of the routes below, in the same order.
+#[derive(utoipa::OpenApi)]
+#[openapi(
+    paths(
+        declare,
+        import,
+        score,
+        capacity,
+        capacity_at,
+        set_capacity,
+        settings,
+        set_settings,
+        rules,
+        create_rule,
+        rule,
+        edit_rule,
+        enable,
+        disable,
+        stats,
+        trial,
+    ),
+    tags((name = "targeting", description = "Declarations in, risk scores, examination capacity and the targeting rules"))
+)]
+pub struct Docs;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/shipments", post(declare))
+        .route("/shipments/import", post(import))
+        .route("/shipments/{id}/score", get(score))
+        .route("/targeting/capacity", get(capacity))
+        .route(
+            "/targeting/capacity/{port}",
+            get(capacity_at).post(set_capacity),
+        )
+        .route("/targeting/settings", get(settings).post(set_settings))
+        .route("/targeting/rules", get(rules).post(create_rule))
+        .route("/targeting/rules/{id}", get(rule))
+        .route("/targeting/rules/{id}/versions", post(edit_rule))
+        .route("/targeting/rules/{id}/enable", post(enable))
+        .route("/targeting/rules/{id}/disable", post(disable))
+        .route("/targeting/stats", get(stats))
+        .route("/targeting/trial", post(trial))
+}
+
+/// Refuses a body of another type than `expected` (415), naming what is read.
+fn require_type(headers: &HeaderMap, expected: &str) -> Result<(), AppError> {
+    let given = headers
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let essence = given.split(';').next().unwrap_or("").trim();
+    if essence.eq_ignore_ascii_case(expected) {
+        Ok(())
+    } else {
+        Err(AppError::UnsupportedMediaType {
+            message: if given.is_empty() {
+                format!("send the body as {expected} (Content-Type: {expected})")
+            } else {
+                format!("this endpoint reads {expected}, not {given}")
+            },
+        })
+    }
+}
+
+fn too_large(limit: usize) -> AppError {
+    AppError::TooLarge {
+        message: format!(
+            "the body is larger than {} MB; send it in smaller parts",
+            limit / (1024 * 1024)
+        ),
+    }
+}
+
+/// Reads a body of at most `limit` bytes (413 beyond, without reading further).
+async fn read_limited(headers: &HeaderMap, body: Body, limit: usize) -> Result<Bytes, AppError> {
+    let declared = headers
+        .get(CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    if declared.is_some_and(|n| n > limit) {
+        return Err(too_large(limit));
+    }
+    axum::body::to_bytes(body, limit).await.map_err(|e| {
+        let mut source: Option<&(dyn std::error::Error + 'static)> = Some(&e);
+        while let Some(err) = source {
+            if err.is::<http_body_util::LengthLimitError>() {
+                return too_large(limit);
+            }
+            source = err.source();
+        }
+        AppError::invalid("body", format!("the body could not be read: {e}"))
+    })
+}
+
+/// A declaration as sent, in JSON or as a CSV row (the columns have these names). Numbers may
+/// be sent as text; an empty value is an absent field. A pre-load declaration (`pre_load`)
+/// needs the "7+1" fields; a full one also `importer_name` and `hs_code`. A declaration
+/// whose reference is already stored is a resend: it updates the shipment (or changes
+/// nothing).
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+struct DeclarationIn {
+    /// `pre_load` or `full` (the default).
+    declaration_kind: Option<app::targeting::DeclarationKind>,
+    mode: app::domain::Mode,
+    /// `air_waybill`, `bill_of_lading` or `cargo_control`; by default the mode's usual one.
+    reference_kind: Option<String>,
+    /// The air waybill (`176-12345675`), bill of lading or cargo control number.
+    reference: String,
+    house_waybill: Option<String>,
+    carrier: String,
+    voyage: String,
+    /// Two-letter country code, e.g. `CN`.
+    origin_country: String,
+    origin_location: String,
+    transit_country: Option<String>,
+    transit_location: Option<String>,
+    /// Stops, e.g. `PVG-ICN-YVR`.
+    routing: Option<String>,
+    /// A port of entry, e.g. `YVR`.
+    port_code: String,
+    shipper_name: String,
+    shipper_address: String,
+    consignee_name: String,
+    consignee_address: String,
+    /// Needed on a full declaration.
+    importer_name: Option<String>,
+    /// A trusted trader programme's member number.
+    trusted_trader: Option<String>,
+    /// 6 to 10 digits (dots and spaces allowed); needed on a full declaration.
+    hs_code: Option<String>,
+    description: String,
+    pieces: i64,
+    weight_kg: f64,
+    /// In units of the currency, e.g. `1234.50` (or give `declared_value_cents`).
+    declared_value: Option<f64>,
+    declared_value_cents: Option<i64>,
+    /// ISO 4217, e.g. `CAD`.
+    currency: Option<String>,
+    /// Expected arrival, RFC 3339.
+    eta: chrono::DateTime<Utc>,
+}
+
+/// One declaration, or a batch of them (documentation only: never built).
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code, clippy::large_enum_variant)]
+enum Declarations {
+    One(DeclarationIn),
+    Batch(Vec<DeclarationIn>),
+}
+
+/// Declares shipments (JSON): one declaration, or a batch of at most 20,000. Each is checked,
+/// scored by the enabled rules and stored with its holds, examinations (within the port's
+/// capacity, or waiting for it) and journal entries. A batch answers with a result per
+/// index: bad declarations are refused and the good ones stored.
+#[utoipa::path(
+    post,
+    path = "/shipments",
+    tag = "targeting",
+    request_body(content = Declarations, content_type = "application/json"),
+    responses(
+        (status = 201, description = "One declaration: a new shipment", body = app::targeting::ItemResult),
+        (status = 200, description = "One declaration sent again (updated or unchanged), or a batch: a result per index", body = IngestReport),
+        (status = 413, description = "The body is larger than 16 MB, or the batch has more than 20,000 declarations", body = ErrorBody),
+        (status = 415, description = "The body is not `application/json`", body = ErrorBody),
+        (status = 422, description = "The body is not JSON, the batch is empty, or the one declaration sent is refused; `field` names what is wrong", body = ErrorBody),
+        Refusals,
+    )
+)]
+/// `POST /api/v1/shipments`: one declaration (an object) or a batch (an array), JSON.
+/// One: 201 (new), 200 (updated or unchanged) with its result, or 422 naming the field.
+/// A batch: 200 with a result per index; bad ones are refused and the good ones stored.
+async fn declare(
+    State(state): State<AppState>,
+    Authenticated(caller): Authenticated,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Response, AppError> {
+    let pool = &state.db.pool;
+    caller
+        .authorize(pool, Action::DeclareShipments, None)
+        .await?;
+    require_type(&headers, "application/json")?;
+    let bytes = read_limited(&headers, body, JSON_LIMIT).await?;
+    let value: serde_json::Value = serde_json::from_slice(&bytes)
+        .map_err(|e| AppError::invalid("body", format!("the body is not JSON: {e}")))?;
+    let (items, single) = match value {
+        serde_json::Value::Array(items) => (items, false),
+        object @ serde_json::Value::Object(_) => (vec![object], true),
+        _ => {
+            return Err(AppError::invalid(
+                "body",
+                "send a declaration (a JSON object) or a batch of them (an array)",
+            ));
+        }
+    };
+    if items.is_empty() {
+        return Err(AppError::invalid("body", "the batch is empty"));
+    }
+    if items.len() > MAX_BATCH {
+        return Err(AppError::TooLarge {
+            message: format!(
+                "{} declarations in one request; send at most {MAX_BATCH} at a time",
+                items.len()
+            ),
+        });
+    }
+    let now = Utc::now();
+    let ports = db::port_codes(pool).await?;
+    let candidates = db::read_json_items(items, &ports, now);
+    let who = db::Submitter::of(&caller, "the API");
+    let report = run_ingest(&state, move |pool| async move {
+        db::ingest(&pool, &who, candidates, now, &mut |_| {}).await
+    })
+    .await?;
+    if !single {
+        return Ok(Json(report).into_response());
+    }
+    let item = report
+        .results
+        .into_iter()
+        .next()
+        .ok_or(AppError::Internal {
+            reference: "ingest-empty".into(),
+        })?;
+    match item.status {
+        Disposition::Refused => {
+            let mut errors = item.errors.into_iter();
+            let first = errors.next().unwrap_or(app::targeting::FieldError {
+                field: "body".into(),
+                reason: "refused".into(),
+            });
+            let others: Vec<String> = errors
+                .map(|e| format!("{}: {}", e.field, e.reason))
+                .collect();
+            let reason = if others.is_empty() {
+                first.reason
+            } else {
+                format!("{} (also {})", first.reason, others.join("; "))
+            };
+            Err(AppError::invalid(first.field, reason))
+        }
+        Disposition::Accepted => Ok((StatusCode::CREATED, Json(item)).into_response()),
+        Disposition::Updated | Disposition::Unchanged => Ok(Json(item).into_response()),
+    }
+}
+
+/// Runs an ingestion as a task of its own: a client that goes away does not cut a batch off
+/// between two of its transactions' statements.
+async fn run_ingest<F, Fut>(state: &AppState, work: F) -> Result<IngestReport, AppError>
+where
+    F: FnOnce(sqlx::AnyPool) -> Fut,
+    Fut: std::future::Future<Output = Result<IngestReport, AppError>> + Send + 'static,
+{
+    tokio::spawn(work(state.db.pool.clone()))
+        .await
+        .map_err(|e| {
+            tracing::error!(error = %e, "an ingestion task failed");
+            AppError::Internal {
+                reference: "ingest-task".into(),
+            }
+        })?
+}
+
+/// Imports a CSV manifest (at most 128 MB): a header row naming the columns of a declaration,
+/// then one declaration per row. Good rows are stored; the report names each refused row by
+/// its line, field and reason, and lists the rows sent for examination or referred.
+#[utoipa::path(
+    post,
+    path = "/shipments/import",
+    tag = "targeting",
+    params(("name" = Option<String>, Query, description = "The manifest's name, for the journal (at most 100 characters)")),
+    request_body(content = String, content_type = "text/csv", description = "A header row of declaration fields (see `DeclarationIn`), then one row per declaration"),
+    responses(
+        (status = 200, description = "What the import did, with the rows worth a look", body = IngestReport),
+        (status = 413, description = "The file is larger than 128 MB", body = ErrorBody),
+        (status = 415, description = "The body is not `text/csv`", body = ErrorBody),
+        (status = 422, description = "The file cannot be read as CSV (no header, an unknown column, bad encoding)", body = ErrorBody),
+        Refusals,
+    )
+)]
+/// `POST /api/v1/shipments/import` with a `text/csv` manifest: the report, with each bad row's
+/// line, field and reason; good rows are stored.
+async fn import(
+    State(state): State<AppState>,
+    Authenticated(caller): Authenticated,
+    headers: HeaderMap,
+    RawQuery(raw): RawQuery,
+    body: Body,
+) -> Result<Json<IngestReport>, AppError> {
+    let pool = &state.db.pool;
+    caller
+        .authorize(pool, Action::DeclareShipments, None)
+        .await?;
+    require_type(&headers, "text/csv")?;
+    let bytes = read_limited(&headers, body, CSV_LIMIT).await?;
+    let name = super::query_pairs(raw)
+        .into_iter()
+        .find(|(k, _)| k == "name")
+        .map(|(_, v)| v.chars().take(100).collect::<String>());
+    let source = match name {
+        Some(name) => format!("manifest {name}"),
+        None => "a manifest upload".to_string(),
+    };
+    let who = db::Submitter::of(&caller, source);
+    let report = run_ingest(&state, move |pool| async move {
+        db::import_manifest(&pool, &who, &bytes, Utc::now(), &mut |_, _| {}).await
+    })
+    .await?;
+    Ok(Json(report))
+}
+
+/// A shipment's latest score, with each rule version that fired and what it added.
+#[utoipa::path(
+    get,
+    path = "/shipments/{id}/score",
+    tag = "targeting",
+    params(("id" = i64, Path, description = "The shipment's id")),
+    responses(
+        (status = 200, description = "The score, explained", body = ScoreBreakdown),
+        (status = 404, description = "No shipment has this id, or it has no score", body = ErrorBody),
+        Refusals,
+    )
+)]
+/// `GET /api/v1/shipments/{id}/score`: the latest score, each rule version that fired.
+async fn score(
+    State(state): State<AppState>,
+    Authenticated(caller): Authenticated,
+    Path(id): Path<String>,
+) -> Result<Json<ScoreBreakdown>, AppError> {
+    caller.authorize(&state.db.pool, Action::Read, None).await?;
+    let id = super::parse_id(&id, "shipment")?;
+    app::shipments::db::by_id(&state.db.pool, id).await?;
+    Ok(Json(db::breakdown(&state.db.pool, id).await?))
+}
+
+#[derive(serde::Serialize, utoipa::ToSchema)]
+struct Capacity {
+    lines: Vec<CapacityLine>,
+}
+
+/// Examination capacity per port and inspection type, and the referrals waiting for it.
+#[utoipa::path(
+    get,
+    path = "/targeting/capacity",
+    tag = "targeting",
+    params(("port" = Option<String>, Query, description = "Only this port, e.g. `YVR`")),
+    responses(
+        (status = 200, description = "Every limited port and type, and every one with referrals waiting", body = Capacity),
+        Refusals,
+    )
+)]
+/// `GET /api/v1/targeting/capacity[?port=YVR]`: capacity per port and type, and what waits.
+async fn capacity(
+    State(state): State<AppState>,
+    Authenticated(caller): Authenticated,
+    RawQuery(raw): RawQuery,
+) -> Result<Json<Capacity>, AppError> {
+    caller.authorize(&state.db.pool, Action::Read, None).await?;
+    let port = super::query_pairs(raw)
+        .into_iter()
+        .find(|(k, _)| k == "port")
+        .map(|(_, v)| v.to_ascii_uppercase());
+    let lines = db::capacity_status(&state.db.pool, port.as_deref(), Utc::now()).await?;
+    Ok(Json(Capacity { lines }))
+}
+
+/// Examination capacity at one port, and the referrals waiting for it.
+#[utoipa::path(
+    get,
+    path = "/targeting/capacity/{port}",
+    tag = "targeting",
+    params(("port" = String, Path, description = "The port's code, e.g. `YVR`")),
+    responses(
+        (status = 200, description = "The port's capacity per inspection type", body = Capacity),
+        Refusals,
+    )
+)]
+async fn capacity_at(
+    State(state): State<AppState>,
+    Authenticated(caller): Authenticated,
+    Path(port): Path<String>,
+) -> Result<Json<Capacity>, AppError> {
+    caller.authorize(&state.db.pool, Action::Read, None).await?;
+    let port = port.to_ascii_uppercase();
+    let lines = db::capacity_status(&state.db.pool, Some(&port), Utc::now()).await?;
+    Ok(Json(Capacity { lines }))
+}
+
+fn json_body<T: serde::de::DeserializeOwned>(bytes: &Bytes) -> Result<T, AppError> {
+    serde_json::from_slice(bytes).map_err(|e| AppError::invalid("body", e.to_string()))
+}
+
+/// Sets a port's examination capacity for one inspection type (supervisors of the port and
+/// administrators); referrals waiting are released if it frees slots.
+#[utoipa::path(
+    post,
+    path = "/targeting/capacity/{port}",
+    tag = "targeting",
+    params(("port" = String, Path, description = "The port's code, e.g. `YVR`")),
+    request_body = CapacityChange,
+    responses(
+        (status = 200, description = "The port's capacity as it now is", body = Capacity),
+        (status = 404, description = "No port has this code", body = ErrorBody),
+        (status = 422, description = "The body cannot be read, or a value is out of range; `field` names it", body = ErrorBody),
+        Refusals,
+    )
+)]
+/// `POST /api/v1/targeting/capacity/{port}` `{"kind", "per_hour", "reason"?}`.
+async fn set_capacity(
+    State(state): State<AppState>,
+    Authenticated(caller): Authenticated,
+    Path(port): Path<String>,
+    body: Bytes,
+) -> Result<Json<Capacity>, AppError> {
+    let change: CapacityChange = json_body(&body)?;
+    let lines = db::set_capacity(&state.db.pool, &caller, &port, &change, Utc::now()).await?;
+    Ok(Json(Capacity { lines }))
+}
+
+/// The thresholds and rates scoring uses (rule managers).
+#[utoipa::path(
+    get,
+    path = "/targeting/settings",
+    tag = "targeting",
+    responses(
+        (status = 200, description = "The settings in force", body = Settings),
+        Refusals,
+    )
+)]
+async fn settings(
+    State(state): State<AppState>,
+    Authenticated(caller): Authenticated,
+) -> Result<Json<Settings>, AppError> {
+    caller
+        .authorize(&state.db.pool, Action::ManageRules, None)
+        .await?;
+    Ok(Json(db::settings(&state.db.pool).await?))
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+struct SettingsChange {
+    #[serde(flatten)]
+    settings: Settings,
+    reason: String,
+}
+
+/// Changes the thresholds and rates (rule managers): every setting, and why.
+#[utoipa::path(
+    post,
+    path = "/targeting/settings",
+    tag = "targeting",
+    request_body = SettingsChange,
+    responses(
+        (status = 200, description = "The settings now in force", body = Settings),
+        (status = 422, description = "The body cannot be read, a value is out of range or the reason is missing; `field` names it", body = ErrorBody),
+        Refusals,
+    )
+)]
+/// `POST /api/v1/targeting/settings` with every setting and a `reason`.
+async fn set_settings(
+    State(state): State<AppState>,
+    Authenticated(caller): Authenticated,
+    body: Bytes,
+) -> Result<Json<Settings>, AppError> {
+    let change: SettingsChange = json_body(&body)?;
+    Ok(Json(
+        db::set_settings(
+            &state.db.pool,
+            &caller,
+            &change.settings,
+            &change.reason,
+            Utc::now(),
+        )
+        .await?,
+    ))
+}
+
+#[derive(serde::Serialize, utoipa::ToSchema)]
+struct Rules {
+    rules: Vec<Rule>,
+}
+
+/// Every rule at its current version (rule managers).
+#[utoipa::path(
+    get,
+    path = "/targeting/rules",
+    tag = "targeting",
+    responses(
+        (status = 200, description = "The rules", body = Rules),
+        Refusals,
+    )
+)]
+/// `GET /api/v1/targeting/rules`: every rule at its current version.
+async fn rules(
+    State(state): State<AppState>,
+    Authenticated(caller): Authenticated,
+) -> Result<Json<Rules>, AppError> {
+    caller
+        .authorize(&state.db.pool, Action::ManageRules, None)
+        .await?;
+    Ok(Json(Rules {
+        rules: db::current_rules(&state.db.pool).await?,
+    }))
+}
+
+#[derive(serde::Serialize, utoipa::ToSchema)]
+struct RuleHistory {
+    /// Newest first.
+    versions: Vec<Rule>,
+}
+
+/// Every version of one rule, newest first (rule managers).
+#[utoipa::path(
+    get,
+    path = "/targeting/rules/{id}",
+    tag = "targeting",
+    params(("id" = i64, Path, description = "The rule's id")),
+    responses(
+        (status = 200, description = "The rule's versions", body = RuleHistory),
+        (status = 404, description = "No rule has this id", body = ErrorBody),
+        Refusals,
+    )
+)]
+/// `GET /api/v1/targeting/rules/{id}`: every version of one rule, newest first.
+async fn rule(
+    State(state): State<AppState>,
+    Authenticated(caller): Authenticated,
+    Path(id): Path<String>,
+) -> Result<Json<RuleHistory>, AppError> {
+    caller
+        .authorize(&state.db.pool, Action::ManageRules, None)
+        .await?;
+    let id = super::parse_id(&id, "rule")?;
+    Ok(Json(RuleHistory {
+        versions: db::rule_versions(&state.db.pool, id).await?,
+    }))
+}
+
+/// Creates a rule from a draft (rule managers), at version 1.
+#[utoipa::path(
+    post,
+    path = "/targeting/rules",
+    tag = "targeting",
+    request_body = RuleDraft,
+    responses(
+        (status = 201, description = "The new rule", body = Rule),
+        (status = 422, description = "The body cannot be read, or a field is wrong; `field` names it", body = ErrorBody),
+        Refusals,
+    )
+)]
+/// `POST /api/v1/targeting/rules` with a draft: 201 with the rule at version 1.
+async fn create_rule(
+    State(state): State<AppState>,
+    Authenticated(caller): Authenticated,
+    body: Bytes,
+) -> Result<(StatusCode, Json<Rule>), AppError> {
+    let draft: RuleDraft = json_body(&body)?;
+    let rule = db::create_rule(&state.db.pool, &caller, &draft, Utc::now()).await?;
+    Ok((StatusCode::CREATED, Json(rule)))
+}
+
+struct NewVersion {
+    draft: RuleDraft,
+    /// The version the analyst edited; a newer one refuses the edit (409).
+    version: Option<i64>,
+}
+
+/// Makes a new version of a rule from a draft (rule managers); scores keep naming the version
+/// that made them.
+#[utoipa::path(
+    post,
+    path = "/targeting/rules/{id}/versions",
+    tag = "targeting",
+    params(("id" = i64, Path, description = "The rule's id")),
+    request_body(content = RuleDraft, description = "The draft's fields, and `version`: the version edited (optional; a newer one refuses the edit with 409)"),
+    responses(
+        (status = 201, description = "The new version", body = Rule),
+        (status = 404, description = "No rule has this id", body = ErrorBody),
+        (status = 409, description = "The rule has a newer version than the one edited", body = ErrorBody),
+        (status = 422, description = "The body cannot be read, or a field is wrong; `field` names it", body = ErrorBody),
+        Refusals,
+    )
+)]
+/// `POST /api/v1/targeting/rules/{id}/versions` with a draft (and the `version` edited): 201
+/// with the new version.
+async fn edit_rule(
+    State(state): State<AppState>,
+    Authenticated(caller): Authenticated,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<(StatusCode, Json<Rule>), AppError> {
+    let id = super::parse_id(&id, "rule")?;
+    let mut value: serde_json::Value = json_body(&body)?;
+    let version = value
+        .as_object_mut()
+        .and_then(|m| m.remove("version"))
+        .map(|v| {
+            v.as_i64()
+                .ok_or_else(|| AppError::invalid("version", "a version is a whole number"))
+        })
+        .transpose()?;
+    let draft: RuleDraft =
+        serde_json::from_value(value).map_err(|e| AppError::invalid("body", e.to_string()))?;
+    let change = NewVersion { draft, version };
+    let rule = db::edit_rule(
+        &state.db.pool,
+        &caller,
+        id,
+        &change.draft,
+        change.version,
+        Utc::now(),
+    )
+    .await?;
+    Ok((StatusCode::CREATED, Json(rule)))
+}
+
+#[derive(Deserialize, Default, utoipa::ToSchema)]
+struct Why {
+    #[serde(default)]
+    reason: String,
+}
+
+async fn switch(
+    state: AppState,
+    caller: app::auth::server::Caller,
+    id: String,
+    body: Bytes,
+    enabled: bool,
+) -> Result<Json<Rule>, AppError> {
+    let id = super::parse_id(&id, "rule")?;
+    let why: Why = if body.iter().all(u8::is_ascii_whitespace) {
+        Why::default()
+    } else {
+        json_body(&body)?
+    };
+    Ok(Json(
+        db::set_enabled(
+            &state.db.pool,
+            &caller,
+            id,
+            enabled,
+            &why.reason,
+            Utc::now(),
+        )
+        .await?,
+    ))
+}
+
+/// Enables a rule (rule managers), with a reason for the journal.
+#[utoipa::path(
+    post,
+    path = "/targeting/rules/{id}/enable",
+    tag = "targeting",
+    params(("id" = i64, Path, description = "The rule's id")),
+    request_body(content = Option<Why>, description = "`{\"reason\": \"…\"}`; may be left out"),
+    responses(
+        (status = 200, description = "The rule", body = Rule),
+        (status = 404, description = "No rule has this id", body = ErrorBody),
+        (status = 422, description = "The body cannot be read", body = ErrorBody),
+        Refusals,
+    )
+)]
+/// `POST /api/v1/targeting/rules/{id}/enable` `{"reason"}`.
+async fn enable(
+    State(state): State<AppState>,
+    Authenticated(caller): Authenticated,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<Json<Rule>, AppError> {
+    switch(state, caller, id, body, true).await
+}
+
+/// Disables a rule (rule managers), with a reason for the journal.
+#[utoipa::path(
+    post,
+    path = "/targeting/rules/{id}/disable",
+    tag = "targeting",
+    params(("id" = i64, Path, description = "The rule's id")),
+    request_body(content = Option<Why>, description = "`{\"reason\": \"…\"}`; may be left out"),
+    responses(
+        (status = 200, description = "The rule", body = Rule),
+        (status = 404, description = "No rule has this id", body = ErrorBody),
+        (status = 422, description = "The body cannot be read", body = ErrorBody),
+        Refusals,
+    )
+)]
+/// `POST /api/v1/targeting/rules/{id}/disable` `{"reason"}`.
+async fn disable(
+    State(state): State<AppState>,
+    Authenticated(caller): Authenticated,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<Json<Rule>, AppError> {
+    switch(state, caller, id, body, false).await
+}
+
+/// An instant of a query: RFC 3339, or a date (its start, UTC).
+fn instant(field: &str, text: &str) -> Result<DateTime<Utc>, AppError> {
+    if let Ok(at) = DateTime::parse_from_rfc3339(text) {
+        return Ok(at.with_timezone(&Utc));
+    }
+    chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .ok()
+        .and_then(|d| d.and_hms_opt(0, 0, 0))
+        .map(|d| d.and_utc())
+        .ok_or_else(|| {
+            AppError::invalid(
+                field,
+                format!(
+                    "\"{text}\" is not a date (2026-06-01) or an instant (2026-06-01T12:00:00Z)"
+                ),
+            )
+        })
+}
+
+/// Per-rule figures over a period (selections, examinations, findings, hit rate), with random
+/// selection as the baseline (rule managers).
+#[utoipa::path(
+    get,
+    path = "/targeting/stats",
+    tag = "targeting",
+    params(
+        ("from" = Option<String>, Query, description = "The period's start: a date (`2026-06-01`) or an RFC 3339 instant; 30 days ago by default"),
+        ("to" = Option<String>, Query, description = "The period's end; now by default"),
+    ),
+    responses(
+        (status = 200, description = "The figures", body = StatsReport),
+        (status = 422, description = "An unknown parameter or a date that cannot be read; `field` names it", body = ErrorBody),
+        Refusals,
+    )
+)]
+/// `GET /api/v1/targeting/stats?from=&to=`: per rule and for random selection; the last 30
+/// days by default.
+async fn stats(
+    State(state): State<AppState>,
+    Authenticated(caller): Authenticated,
+    RawQuery(raw): RawQuery,
+) -> Result<Json<StatsReport>, AppError> {
+    caller
+        .authorize(&state.db.pool, Action::ManageRules, None)
+        .await?;
+    let now = Utc::now();
+    let (mut from, mut to) = (now - Duration::days(30), now);
+    for (key, value) in super::query_pairs(raw) {
+        match key.as_str() {
+            "from" => from = instant("from", &value)?,
+            "to" => to = instant("to", &value)?,
+            other => {
+                return Err(AppError::invalid(
+                    other,
+                    "the period is given by from and to",
+                ));
+            }
+        }
+    }
+    Ok(Json(db::stats(&state.db.pool, from, to).await?))
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+struct Trial {
+    rule: RuleDraft,
+    #[serde(default = "thirty")]
+    days: i64,
+}
+
+fn thirty() -> i64 {
+    30
+}
+
+/// Tries a draft rule on the last days' declarations (rule managers): what it would have
+/// selected, per day and port, against capacity, and the hit rate of those shipments.
+#[utoipa::path(
+    post,
+    path = "/targeting/trial",
+    tag = "targeting",
+    request_body = Trial,
+    responses(
+        (status = 200, description = "What the draft would have done", body = TrialReport),
+        (status = 422, description = "The body cannot be read, or a field of the draft is wrong; `field` names it", body = ErrorBody),
+        Refusals,
+    )
+)]
+/// `POST /api/v1/targeting/trial` `{"rule": draft, "days"?: 30}`: what the draft would have
+/// selected, per day and port, against capacity, and the hit rate of those shipments.
+async fn trial(
+    State(state): State<AppState>,
+    Authenticated(caller): Authenticated,
+    body: Bytes,
+) -> Result<Json<TrialReport>, AppError> {
+    caller
+        .authorize(&state.db.pool, Action::ManageRules, None)
+        .await?;
+    let trial: Trial = json_body(&body)?;
+    Ok(Json(
+        db::trial(&state.db.pool, &trial.rule, trial.days, Utc::now()).await?,
+    ))
+}
