@@ -5,12 +5,15 @@ use crate::actions::page::HandoverPage;
 use crate::auth::page::{AccountNav, SessionsPage, SignInPage, UserBox, use_me};
 use crate::board::OverviewPage;
 use crate::components::clock::{HeaderClock, provide_clock};
+use crate::domain::Action;
 use crate::holds::page::HoldsPage;
 use crate::inspections::page::InspectionsPage;
 use crate::live::client::{LiveIndicator, StaleNotice, provide_live, use_live};
 use crate::ports::page::PortPage;
 use crate::shipments::page::ShipmentPage;
 use crate::sim::SimBadge;
+use crate::targeting::page::TargetingPage;
+use crate::targeting::upload::ImportPage;
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::{
@@ -86,6 +89,12 @@ pub fn App() -> impl IntoView {
                                         </A>
                                         <A href="/holds">"Holds"</A>
                                         <A href="/inspections">"Inspections"</A>
+                                        {me
+                                            .may(Action::ManageRules, None)
+                                            .then(|| view! { <A href="/targeting">"Targeting"</A> })}
+                                        {me
+                                            .may(Action::DeclareShipments, None)
+                                            .then(|| view! { <A href="/import">"Manifests"</A> })}
                                         <AccountNav me />
                                     </nav>
                                 }
@@ -116,6 +125,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/account/sessions") view=SessionsPage ssr=SsrMode::Async />
                     <Route path=path!("/admin/accounts") view=AccountsPage ssr=SsrMode::Async />
                     <Route path=path!("/handover") view=HandoverPage ssr=SsrMode::Async />
+                    <Route path=path!("/targeting") view=TargetingPage ssr=SsrMode::Async />
+                    <Route path=path!("/import") view=ImportPage ssr=SsrMode::Async />
                 </Routes>
             </main>
         </Router>

@@ -1,6 +1,6 @@
 import AxeBuilder from "@axe-core/playwright";
 import { expect, test } from "@playwright/test";
-import { hydrated } from "../support";
+import { hydrated, personaPage } from "../support";
 
 // The board is read from a wall and by keyboard and screen-reader users at desks: every page
 // must pass the WCAG 2.1 AA rules axe can check, contrast included, in light and dark schemes.
@@ -11,6 +11,11 @@ const pages = [
   "/ports/YYZ",
   "seized shipment",
   "/account/sessions",
+];
+// Pages of roles the viewer does not hold, read as the persona who may use them.
+const personaPages: [string, string][] = [
+  ["/targeting", "analyst.ntc"],
+  ["/import", "admin"],
 ];
 
 for (const scheme of ["light", "dark"] as const) {
@@ -46,6 +51,23 @@ for (const scheme of ["light", "dark"] as const) {
           (v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(", ")}`,
         );
         expect(found).toEqual([]);
+      });
+    }
+
+    for (const [path, persona] of personaPages) {
+      test(`${path} passes the automated accessibility checks`, async ({ browser }) => {
+        const page = await personaPage(browser, persona);
+        await page.emulateMedia({ colorScheme: scheme });
+        await page.goto(path);
+        await hydrated(page);
+        const results = await new AxeBuilder({ page })
+          .withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"])
+          .analyze();
+        const found = results.violations.map(
+          (v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(", ")}`,
+        );
+        expect(found).toEqual([]);
+        await page.context().close();
       });
     }
   });

@@ -7,6 +7,7 @@ use crate::domain::clock::format_duration;
 use crate::holds::{HoldFilter, list_holds, page::HoldTable};
 use crate::inspections::{InspectionFilter, list_inspections, page::InspectionTable};
 use crate::live::client::live_tick;
+use crate::targeting::page::CapacityPanel;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -51,6 +52,7 @@ pub fn PortPage() -> impl IntoView {
                 }
             })}
         </Transition>
+        <CapacityPanel port=Signal::derive(move || code.get()) />
         <section class="panel">
             <h2>
                 "Longest holds " <a class="more" href=move || format!("/holds?port={}", code.get())>

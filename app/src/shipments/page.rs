@@ -10,6 +10,7 @@ use crate::error::AppError;
 use crate::holds::page::HoldTable;
 use crate::inspections::page::InspectionTable;
 use crate::live::client::use_live;
+use crate::targeting::page::ScorePanel;
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -95,6 +96,7 @@ fn ShipmentView(
     let s = detail.shipment;
     let (shipment_id, port) = (s.id, s.port_code.clone());
     let tz = s.port_time_zone.clone();
+    let score_key = (s.id, s.version);
     let reference = s.reference_label();
     view! {
         <Title text=reference.clone() />
@@ -198,6 +200,7 @@ fn ShipmentView(
                 </ol>
             </section>
         </div>
+        <ScorePanel shipment_id=score_key.0 version=score_key.1 />
         <WorkPanel holds=detail.holds.clone() inspections=detail.inspections.clone() changed />
         <section class="panel">
             <h2>"Holds"</h2>

@@ -16,7 +16,10 @@ pub mod db;
 pub mod declaration;
 #[cfg(feature = "ssr")]
 pub mod manifest;
+pub mod page;
+pub mod rpc;
 pub mod scoring;
+pub mod upload;
 
 vocabulary! {
     /// What a rule looks at.

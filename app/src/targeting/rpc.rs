@@ -1,0 +1,408 @@
+//! The server functions of the targeting pages: a shipment's score, capacity waiting at a
+//! port, and the analyst's rules (list, versions, create, edit, enable, disable, figures and
+//! trial). Each authorizes as the matching `/api/v1` endpoint does; the writes go through the
+//! same `db` functions, which journal them.
+
+use super::{
+    CapacityLine, CountryRole, Indicator, Rule, RuleDraft, RuleKind, ScoreBreakdown, StatsReport,
+    TrialReport,
+};
+use crate::domain::InspectionKind;
+use crate::error::AppError;
+use leptos::prelude::*;
+use leptos::server_fn::codec::Json;
+use serde::{Deserialize, Serialize};
+
+/// A rule as the analyst's form holds it: every field as typed. Lists are separated by
+/// commas or new lines; a value per kilogram is in currency units (12.50).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RuleForm {
+    pub name: String,
+    pub kind: String,
+    pub countries: String,
+    pub on: String,
+    pub prefixes: String,
+    pub parties: String,
+    pub hs_prefix: String,
+    pub min_per_kg: String,
+    pub max_per_kg: String,
+    pub max_stops: String,
+    pub via: String,
+    pub party: String,
+    pub reference: String,
+    pub weight: String,
+    pub reason: String,
+    pub instructions: String,
+    pub inspection: String,
+}
+
+fn list(text: &str) -> Vec<String> {
+    text.split([',', '\n', ';'])
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+fn cents(field: &str, text: &str) -> Result<i64, AppError> {
+    let text = text.trim().replace(',', "");
+    text.parse::<f64>()
+        .ok()
+        .filter(|v| v.is_finite() && *v >= 0.0 && *v < 1e12)
+        .map(|v| (v * 100.0).round() as i64)
+        .ok_or_else(|| {
+            AppError::invalid(
+                field,
+                "write an amount per kilogram, like 12.50 (no currency sign)",
+            )
+        })
+}
+
+fn amount(cents: i64) -> String {
+    format!("{}.{:02}", cents / 100, cents % 100)
+}
+
+impl RuleForm {
+    /// A form for the next version of `rule`.
+    pub fn from_rule(rule: &Rule) -> Self {
+        let mut form = RuleForm {
+            name: rule.name.clone(),
+            kind: rule.indicator.kind().code().to_string(),
+            weight: rule.weight.to_string(),
+            reason: rule.reason.clone(),
+            instructions: rule.instructions.clone(),
+            inspection: rule
+                .inspection
+                .map(|k| k.code().to_string())
+                .unwrap_or_default(),
+            on: "either".into(),
+            ..Default::default()
+        };
+        match &rule.indicator {
+            Indicator::Country { countries, on } => {
+                form.countries = countries.join(", ");
+                form.on = match on {
+                    CountryRole::Origin => "origin",
+                    CountryRole::Transit => "transit",
+                    CountryRole::Either => "either",
+                }
+                .into();
+            }
+            Indicator::HsPrefix { prefixes } => form.prefixes = prefixes.join(", "),
+            Indicator::WatchList { parties } => form.parties = parties.join("\n"),
+            Indicator::FirstTimeImporter {} => {}
+            Indicator::ValuePerKg {
+                hs_prefix,
+                min_cents_per_kg,
+                max_cents_per_kg,
+            } => {
+                form.hs_prefix = hs_prefix.clone();
+                form.min_per_kg = amount(*min_cents_per_kg);
+                form.max_per_kg = amount(*max_cents_per_kg);
+            }
+            Indicator::Routing { max_stops, via } => {
+                form.max_stops = max_stops.map(|n| n.to_string()).unwrap_or_default();
+                form.via = via.join(", ");
+            }
+            Indicator::Intelligence { party, reference } => {
+                form.party = party.clone();
+                form.reference = reference.clone();
+            }
+        }
+        form
+    }
+
+    /// The draft the form describes, checked; an error names the form's field.
+    pub fn draft(&self) -> Result<RuleDraft, AppError> {
+        let kind = RuleKind::parse(&self.kind)
+            .ok_or_else(|| AppError::invalid("kind", "choose what the rule looks at"))?;
+        let indicator = match kind {
+            RuleKind::Country => Indicator::Country {
+                countries: list(&self.countries)
+                    .into_iter()
+                    .map(|c| c.to_ascii_uppercase())
+                    .collect(),
+                on: match self.on.as_str() {
+                    "origin" => CountryRole::Origin,
+                    "transit" => CountryRole::Transit,
+                    _ => CountryRole::Either,
+                },
+            },
+            RuleKind::HsPrefix => Indicator::HsPrefix {
+                prefixes: list(&self.prefixes),
+            },
+            RuleKind::WatchList => Indicator::WatchList {
+                parties: list(&self.parties),
+            },
+            RuleKind::FirstTimeImporter => Indicator::FirstTimeImporter {},
+            RuleKind::ValuePerKg => Indicator::ValuePerKg {
+                hs_prefix: self.hs_prefix.trim().to_string(),
+                min_cents_per_kg: cents("min_per_kg", &self.min_per_kg)?,
+                max_cents_per_kg: cents("max_per_kg", &self.max_per_kg)?,
+            },
+            RuleKind::Routing => Indicator::Routing {
+                max_stops: match self.max_stops.trim() {
+                    "" => None,
+                    n => Some(n.parse::<u32>().map_err(|_| {
+                        AppError::invalid("max_stops", "a number of stops is a whole number")
+                    })?),
+                },
+                via: list(&self.via)
+                    .into_iter()
+                    .map(|v| v.to_ascii_uppercase())
+                    .collect(),
+            },
+            RuleKind::Intelligence => Indicator::Intelligence {
+                party: self.party.trim().to_string(),
+                reference: self.reference.trim().to_string(),
+            },
+        };
+        let weight =
+            self.weight.trim().parse::<i64>().map_err(|_| {
+                AppError::invalid("weight", "a weight is a whole number from 1 to 100")
+            })?;
+        let inspection = match self.inspection.as_str() {
+            "" => None,
+            code => Some(InspectionKind::parse(code).ok_or_else(|| {
+                AppError::invalid("inspection", "choose an examination from the list")
+            })?),
+        };
+        let draft = RuleDraft {
+            name: self.name.trim().to_string(),
+            indicator,
+            weight,
+            reason: self.reason.clone(),
+            instructions: self.instructions.clone(),
+            inspection,
+        };
+        draft.check().map_err(form_error)?;
+        Ok(draft)
+    }
+}
+
+/// The form field a backend field error is about (`indicator.countries` → `countries`).
+pub fn form_field(field: &str) -> &str {
+    match field.strip_prefix("indicator.").unwrap_or(field) {
+        "min_cents_per_kg" => "min_per_kg",
+        "max_cents_per_kg" => "max_per_kg",
+        other => other,
+    }
+}
+
+/// A backend error with its field renamed to the form's.
+fn form_error(error: AppError) -> AppError {
+    match error {
+        AppError::Invalid { field, reason } => AppError::Invalid {
+            field: form_field(&field).to_string(),
+            reason,
+        },
+        other => other,
+    }
+}
+
+/// What a duty officer calls a form field.
+pub fn field_label(field: &str) -> &str {
+    match form_field(field) {
+        "name" => "Name",
+        "kind" => "Looks at",
+        "countries" => "Countries",
+        "on" => "Which country",
+        "prefixes" => "HS code prefixes",
+        "parties" => "Watch list",
+        "hs_prefix" => "Commodity (HS prefix)",
+        "min_per_kg" => "Lowest usual value per kg",
+        "max_per_kg" => "Highest usual value per kg",
+        "max_stops" => "Most stops",
+        "via" => "Stops to look for",
+        "party" => "Party named in the alert",
+        "reference" => "Alert reference",
+        "weight" => "Weight",
+        "reason" => "Reason (shown to officers)",
+        "instructions" => "Instructions for the examiner",
+        "inspection" => "Examination asked for",
+        "days" => "Days",
+        "from" => "From",
+        "to" => "To",
+        other => other,
+    }
+}
+
+/// The latest score of a shipment, explained; `None` when it has not been scored.
+#[server(prefix = "/rpc", endpoint = "shipment_score")]
+pub async fn shipment_score(id: i64) -> Result<Option<ScoreBreakdown>, AppError> {
+    crate::auth::server::require(crate::domain::Action::Read, None).await?;
+    let state = crate::state::app_state()?;
+    crate::shipments::db::by_id(&state.db.pool, id).await?;
+    match super::db::breakdown(&state.db.pool, id).await {
+        Ok(breakdown) => Ok(Some(breakdown)),
+        Err(AppError::NotFound { .. }) => Ok(None),
+        Err(other) => Err(other),
+    }
+}
+
+/// Examination capacity and referrals waiting for it, at one port.
+#[server(prefix = "/rpc", endpoint = "port_capacity")]
+pub async fn port_capacity(port: String) -> Result<Vec<CapacityLine>, AppError> {
+    crate::auth::server::require(crate::domain::Action::Read, None).await?;
+    let state = crate::state::app_state()?;
+    super::db::capacity_status(
+        &state.db.pool,
+        Some(&port.to_ascii_uppercase()),
+        chrono::Utc::now(),
+    )
+    .await
+}
+
+/// Every rule at its current version.
+#[server(prefix = "/rpc", endpoint = "rules")]
+pub async fn list_rules() -> Result<Vec<Rule>, AppError> {
+    crate::auth::server::require(crate::domain::Action::ManageRules, None).await?;
+    let state = crate::state::app_state()?;
+    super::db::current_rules(&state.db.pool).await
+}
+
+/// Every version of one rule, newest first.
+#[server(prefix = "/rpc", endpoint = "rule_versions")]
+pub async fn rule_versions(id: i64) -> Result<Vec<Rule>, AppError> {
+    crate::auth::server::require(crate::domain::Action::ManageRules, None).await?;
+    let state = crate::state::app_state()?;
+    super::db::rule_versions(&state.db.pool, id).await
+}
+
+/// Adds a rule (`id: None`, enabled at version 1) or writes a new version of rule `id`,
+/// edited from `version`.
+#[server(prefix = "/rpc", endpoint = "save_rule", input = Json)]
+pub async fn save_rule(
+    id: Option<i64>,
+    version: Option<i64>,
+    form: RuleForm,
+) -> Result<Rule, AppError> {
+    let caller = crate::auth::server::require(crate::domain::Action::ManageRules, None).await?;
+    let state = crate::state::app_state()?;
+    let draft = form.draft()?;
+    let now = chrono::Utc::now();
+    match id {
+        None => super::db::create_rule(&state.db.pool, &caller, &draft, now).await,
+        Some(id) => super::db::edit_rule(&state.db.pool, &caller, id, &draft, version, now).await,
+    }
+    .map_err(form_error)
+}
+
+/// Enables or disables a rule, with the reason the journal keeps.
+#[server(prefix = "/rpc", endpoint = "switch_rule", input = Json)]
+pub async fn switch_rule(id: i64, enabled: bool, reason: String) -> Result<Rule, AppError> {
+    let caller = crate::auth::server::require(crate::domain::Action::ManageRules, None).await?;
+    let state = crate::state::app_state()?;
+    super::db::set_enabled(
+        &state.db.pool,
+        &caller,
+        id,
+        enabled,
+        &reason,
+        chrono::Utc::now(),
+    )
+    .await
+}
+
+/// Per-rule figures between two dates (`2026-06-01`, the end day included), with random
+/// selection as the baseline.
+#[server(prefix = "/rpc", endpoint = "rule_stats")]
+pub async fn rule_stats(from: String, to: String) -> Result<StatsReport, AppError> {
+    crate::auth::server::require(crate::domain::Action::ManageRules, None).await?;
+    let state = crate::state::app_state()?;
+    let day = |field: &str, text: &str| {
+        chrono::NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+            .map_err(|_| AppError::invalid(field, "choose a day (year-month-day, like 2026-06-01)"))
+    };
+    let from = day("from", &from)?;
+    let to = day("to", &to)?;
+    if to < from {
+        return Err(AppError::invalid(
+            "to",
+            "the period must end on or after its first day",
+        ));
+    }
+    let start = from.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc();
+    let end = (to + chrono::Duration::days(1))
+        .and_hms_opt(0, 0, 0)
+        .unwrap_or_default()
+        .and_utc();
+    super::db::stats(&state.db.pool, start, end).await
+}
+
+/// What the draft would have done over the last `days` days.
+#[server(prefix = "/rpc", endpoint = "try_rule", input = Json)]
+pub async fn try_rule(form: RuleForm, days: i64) -> Result<TrialReport, AppError> {
+    crate::auth::server::require(crate::domain::Action::ManageRules, None).await?;
+    let state = crate::state::app_state()?;
+    let draft = form.draft()?;
+    super::db::trial(&state.db.pool, &draft, days, chrono::Utc::now())
+        .await
+        .map_err(form_error)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn form() -> RuleForm {
+        RuleForm {
+            name: "Phones below price".into(),
+            kind: "value_per_kg".into(),
+            hs_prefix: "8517".into(),
+            min_per_kg: "200".into(),
+            max_per_kg: "600.50".into(),
+            weight: "35".into(),
+            reason: "Phones declared far below their price".into(),
+            instructions: "Count the units".into(),
+            inspection: "physical".into(),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn a_form_becomes_a_draft_and_back() {
+        let draft = form().draft().unwrap();
+        assert_eq!(
+            draft.indicator,
+            Indicator::ValuePerKg {
+                hs_prefix: "8517".into(),
+                min_cents_per_kg: 20_000,
+                max_cents_per_kg: 60_050,
+            }
+        );
+        let rule = Rule {
+            id: 1,
+            version: 1,
+            name: draft.name.clone(),
+            enabled: true,
+            indicator: draft.indicator.clone(),
+            weight: draft.weight,
+            reason: draft.reason.clone(),
+            instructions: draft.instructions.clone(),
+            inspection: draft.inspection,
+            author: "analyst".into(),
+            created_at: chrono::Utc::now(),
+        };
+        assert_eq!(RuleForm::from_rule(&rule).draft().unwrap(), draft);
+    }
+
+    #[test]
+    fn errors_name_the_form_field() {
+        let mut bad = form();
+        bad.max_per_kg = "lots".into();
+        assert!(
+            matches!(bad.draft(), Err(AppError::Invalid { field, .. }) if field == "max_per_kg")
+        );
+        bad = form();
+        bad.kind = "country".into();
+        bad.countries = "China".into();
+        assert!(
+            matches!(bad.draft(), Err(AppError::Invalid { field, .. }) if field == "countries")
+        );
+        assert_eq!(field_label("indicator.countries"), "Countries");
+        bad = form();
+        bad.weight = "heavy".into();
+        assert!(matches!(bad.draft(), Err(AppError::Invalid { field, .. }) if field == "weight"));
+    }
+}

@@ -1,0 +1,90 @@
+import { expect, test } from "@playwright/test";
+import { hydrated, personaPage } from "../support";
+
+// An analyst drafts an intelligence-alert rule, tries it on the last 30 days, and creates it
+// enabled; a declaration naming the party is then sent through the API and its shipment page
+// explains the score with the new rule's reason.
+test("an analyst's new rule scores the next declaration, and the shipment page says why", async ({
+  browser,
+}) => {
+  const stamp = `${Date.now()}${Math.floor(Math.random() * 1000)}`;
+  const name = `Alert ${stamp}`;
+  const party = `Quetzal Trading ${stamp}`;
+  const reason = `Named in intelligence alert INT-${stamp}`;
+
+  const analyst = await personaPage(browser, "analyst.ntc");
+  await analyst.goto("/targeting");
+  await hydrated(analyst);
+  await expect(analyst.getByRole("heading", { name: "Targeting rules" })).toBeVisible();
+
+  await analyst.getByLabel("Name", { exact: true }).fill(name);
+  await analyst.getByLabel("Looks at").selectOption("intelligence");
+  await analyst.getByLabel("Party named in the alert").fill(party);
+  await analyst.getByLabel("Alert reference").fill(`INT-${stamp}`);
+  await analyst.getByLabel("Weight").fill("70");
+  await analyst.getByLabel("Examination asked for").selectOption("physical");
+  await analyst.getByLabel("Reason (shown to officers)").fill(reason);
+  await analyst.getByLabel("Instructions for the examiner").fill("Open every carton; photograph the labels");
+
+  // A bad field is named in words and nothing is saved.
+  await analyst.getByLabel("Weight").fill("500");
+  await analyst.getByRole("button", { name: "Try on last 30 days" }).click();
+  await expect(analyst.getByRole("alert")).toContainText("Weight: a weight is a whole number from 1 to 100");
+  await analyst.getByLabel("Weight").fill("70");
+
+  await analyst.getByRole("button", { name: "Try on last 30 days" }).click();
+  const trial = analyst.getByRole("region", { name: "Trial on the last 30 days" });
+  await expect(trial).toContainText(/Of \d+ shipments declared, the draft fires on 0 and would have selected 0\./);
+  const days = trial.getByRole("table", { name: "Selected per day" }).getByRole("row");
+  // A header and every day of the period, each with its count.
+  expect(await days.count()).toBeGreaterThanOrEqual(31);
+  await expect(days.nth(1).getByRole("cell")).toHaveText("0");
+
+  await analyst.getByRole("button", { name: "Create and enable" }).click();
+  await expect(analyst.getByRole("status").filter({ hasText: `"${name}" saved as version 1` })).toBeVisible();
+  const row = analyst.getByRole("row").filter({ hasText: name });
+  await expect(row).toContainText("Enabled");
+  await expect(row).toContainText("v1");
+
+  // A declaration naming the party, sent through the API by an administrator's session.
+  const admin = await personaPage(browser, "admin");
+  const base = 1_000_000 + Math.floor(Math.random() * 8_999_999);
+  const reference = `999-${base}${base % 7}`;
+  const sent = await admin.request.post("/api/v1/shipments", {
+    data: {
+      mode: "air",
+      reference,
+      carrier: "AC",
+      voyage: "AC 100",
+      origin_country: "FR",
+      origin_location: "CDG",
+      port_code: "YYZ",
+      shipper_name: party,
+      shipper_address: "Gerland, Lyon, FR",
+      consignee_name: "Maple Test Imports",
+      consignee_address: "1 Test St, Toronto, ON",
+      importer_name: "Maple Test Imports",
+      hs_code: "8471.30",
+      description: "Laptop computers",
+      pieces: 3,
+      weight_kg: 40,
+      declared_value: 20000,
+      eta: new Date(Date.now() + 86_400_000).toISOString(),
+    },
+  });
+  expect(sent.status(), await sent.text()).toBe(201);
+  const item = await sent.json();
+  expect(item.lane).toBe("red");
+
+  await analyst.goto(`/shipments/${item.shipment_id}`);
+  const score = analyst.getByRole("region", { name: "Risk score" });
+  await expect(score).toContainText("Red: examination");
+  const line = score.getByRole("row").filter({ hasText: name });
+  await expect(line).toContainText(reason);
+  await expect(line).toContainText("+70");
+  await expect(line).toContainText("Open every carton; photograph the labels");
+  // The examination it asked for is on the board.
+  await expect(analyst.getByRole("heading", { name: "Inspections" })).toBeVisible();
+  await admin.context().close();
+  await analyst.context().close();
+});
