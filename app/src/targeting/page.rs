@@ -72,13 +72,11 @@ fn ScoreView(breakdown: ScoreBreakdown) -> impl IntoView {
     let b = breakdown;
     let raw: i64 = b.lines.iter().map(|l| l.weight).sum();
     let outcome = match (b.declaration_kind, b.referral) {
-        (DeclarationKind::PreLoad, Some(referral)) => view! {
-            <Badge
-                kind=format!("referral-{}", referral.code())
-                text=format!("Pre-load referral: {}", referral.label())
-            />
+        (DeclarationKind::PreLoad, Some(referral)) => {
+            let kind = format!("referral-{}", referral.code());
+            let text = format!("Pre-load referral: {}", referral.label());
+            view! { <Badge kind=kind text=text /> }.into_any()
         }
-            .into_any(),
         (DeclarationKind::PreLoad, None) => {
             view! { <Badge kind="lane-green" text="Pre-load: no referral" /> }.into_any()
         }
