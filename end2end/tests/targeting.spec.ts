@@ -88,3 +88,40 @@ test("an analyst's new rule scores the next declaration, and the shipment page s
   await admin.context().close();
   await analyst.context().close();
 });
+
+// A manifest uploaded from the browser: its good rows are stored and scored, the bad one is
+// reported by line, field and reason.
+test("a manifest upload reports each refused row and keeps the good ones", async ({ browser }) => {
+  const admin = await personaPage(browser, "admin");
+  await admin.goto("/import");
+  await hydrated(admin);
+  const awb = () => {
+    const serial = 1_000_000 + Math.floor(Math.random() * 8_999_999);
+    return `999-${serial}${serial % 7}`;
+  };
+  const eta = new Date(Date.now() + 86_400_000).toISOString();
+  const row = (reference: string, port: string) =>
+    `air,${reference},AC,AC 100,FR,CDG,${port},Lyon Pharma SA,"Gerland, Lyon",Csv Importer,Halifax,Csv Importer,847130,Laptops,2,30,15000,${eta}`;
+  const csv = [
+    "mode,reference,carrier,voyage,origin_country,origin_location,port_code,shipper_name,shipper_address,consignee_name,consignee_address,importer_name,hs_code,description,pieces,weight_kg,declared_value,eta",
+    row(awb(), "YHZ"),
+    row(awb(), "NOPE"),
+    row(awb(), "YYZ"),
+  ].join("\n");
+  await admin.getByLabel("CSV file").setInputFiles({
+    name: "manifest.csv",
+    mimeType: "text/csv",
+    buffer: Buffer.from(csv),
+  });
+  await admin.getByRole("button", { name: "Upload" }).click();
+  const report = admin.locator(".import-report");
+  await expect(report.getByRole("heading", { name: "Report" })).toBeVisible();
+  await expect(report.locator("dt", { hasText: "Rows read" }).locator("+ dd")).toHaveText("3");
+  await expect(report.locator("dt", { hasText: "Accepted (new)" }).locator("+ dd")).toHaveText("2");
+  await expect(report.locator("dt", { hasText: "Refused" }).locator("+ dd")).toHaveText("1");
+  const refused = admin.getByRole("table", { name: "Refused rows" }).getByRole("row");
+  await expect(refused).toHaveCount(2);
+  // The header is line 1: the bad row is line 3, refused for its port.
+  await expect(refused.nth(1).getByRole("rowheader")).toHaveText("3");
+  await expect(refused.nth(1)).toContainText("port_code");
+});
