@@ -99,3 +99,41 @@ pub fn PortField(value: Option<String>) -> impl IntoView {
         </label>
     }
 }
+
+/// Shows `children` to a signed-in account whose role may do `action` anywhere; anyone else is
+/// told why not (`refusal` for a role that may not).
+#[component]
+pub fn RoleGate(
+    action: crate::domain::Action,
+    refusal: &'static str,
+    children: ChildrenFn,
+) -> impl IntoView {
+    let me = use_context::<crate::auth::page::MeResource>();
+    let children = StoredValue::new(children);
+    view! {
+        <Suspense fallback=|| {
+            view! { <p class="loading">"Loading…"</p> }
+        }>
+            {move || Suspend::new(async move {
+                let me = match me {
+                    Some(me) => me.0.await,
+                    None => Ok(None),
+                };
+                match me {
+                    Ok(Some(me)) if me.may(action, None) => children.read_value()().into_any(),
+                    Ok(Some(_)) => {
+                        let error = AppError::Forbidden {
+                            message: refusal.into(),
+                        };
+                        view! { <ErrorNotice error /> }.into_any()
+                    }
+                    Ok(None) => {
+                        let error = AppError::unauthenticated();
+                        view! { <ErrorNotice error /> }.into_any()
+                    }
+                    Err(error) => view! { <ErrorNotice error /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}

@@ -1599,6 +1599,33 @@ fn rule_summary(rule: &Rule) -> Value {
 }
 
 /// Adds a rule (version 1, enabled), journaled.
+impl RuleDraft {
+    /// The rule this draft makes, as version `version` by `author`.
+    fn rule(
+        &self,
+        id: i64,
+        version: i64,
+        name: &str,
+        enabled: bool,
+        author: &str,
+        now: DateTime<Utc>,
+    ) -> Rule {
+        Rule {
+            id,
+            version,
+            name: name.to_string(),
+            enabled,
+            indicator: self.indicator.clone(),
+            weight: self.weight,
+            reason: self.reason.trim().to_string(),
+            instructions: self.instructions.trim().to_string(),
+            inspection: self.inspection,
+            author: author.to_string(),
+            created_at: now,
+        }
+    }
+}
+
 pub async fn create_rule(
     pool: &AnyPool,
     caller: &Caller,
@@ -1633,19 +1660,7 @@ pub async fn create_rule(
     .await?
     .try_get("id")?;
     insert_version(&mut tx, id, 1, draft, &caller.account.username, now).await?;
-    let rule = Rule {
-        id,
-        version: 1,
-        name: name.to_string(),
-        enabled: true,
-        indicator: draft.indicator.clone(),
-        weight: draft.weight,
-        reason: draft.reason.trim().to_string(),
-        instructions: draft.instructions.trim().to_string(),
-        inspection: draft.inspection,
-        author: caller.account.username.clone(),
-        created_at: now,
-    };
+    let rule = draft.rule(id, 1, name, true, &caller.account.username, now);
     crate::journal::db::record(
         &mut tx,
         crate::journal::db::NewEntry::administrative(
@@ -1746,19 +1761,8 @@ pub async fn edit_rule(
         .bind(id)
         .execute(&mut *tx)
         .await?;
-    let rule = Rule {
-        id,
-        version,
-        name: name.to_string(),
-        enabled: row.try_get::<i64, _>("enabled")? == 1,
-        indicator: draft.indicator.clone(),
-        weight: draft.weight,
-        reason: draft.reason.trim().to_string(),
-        instructions: draft.instructions.trim().to_string(),
-        inspection: draft.inspection,
-        author: caller.account.username.clone(),
-        created_at: now,
-    };
+    let enabled = row.try_get::<i64, _>("enabled")? == 1;
+    let rule = draft.rule(id, version, name, enabled, &caller.account.username, now);
     crate::journal::db::record(
         &mut tx,
         crate::journal::db::NewEntry::administrative(

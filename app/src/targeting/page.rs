@@ -9,7 +9,7 @@ use super::rpc::{
 use super::{
     DeclarationKind, Lane, Rule, RuleKind, ScoreBreakdown, SelectionStats, StatsReport, TrialReport,
 };
-use crate::auth::page::MeResource;
+use crate::components::common::RoleGate;
 use crate::components::common::{Badge, ErrorNotice};
 use crate::domain::{Action, InspectionKind};
 use crate::error::AppError;
@@ -230,35 +230,14 @@ pub fn CapacityPanel(#[prop(into)] port: Signal<String>) -> impl IntoView {
 
 #[component]
 pub fn TargetingPage() -> impl IntoView {
-    let me = use_context::<MeResource>();
     view! {
         <Title text="Targeting rules" />
-        <Suspense fallback=|| {
-            view! { <p class="loading">"Loading…"</p> }
-        }>
-            {move || Suspend::new(async move {
-                let me = match me {
-                    Some(me) => me.0.await,
-                    None => Ok(None),
-                };
-                match me {
-                    Ok(Some(me)) if me.may(Action::ManageRules, None) => {
-                        view! { <RulesWorkspace /> }.into_any()
-                    }
-                    Ok(Some(_)) => {
-                        let error = AppError::Forbidden {
-                            message: "risk rules are kept by analysts and administrators".into(),
-                        };
-                        view! { <ErrorNotice error /> }.into_any()
-                    }
-                    Ok(None) => {
-                        let error = AppError::unauthenticated();
-                        view! { <ErrorNotice error /> }.into_any()
-                    }
-                    Err(error) => view! { <ErrorNotice error /> }.into_any(),
-                }
-            })}
-        </Suspense>
+        <RoleGate
+            action=Action::ManageRules
+            refusal="risk rules are kept by analysts and administrators"
+        >
+            <RulesWorkspace />
+        </RoleGate>
     }
 }
 

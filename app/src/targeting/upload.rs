@@ -6,8 +6,8 @@
 //! cross-site check asks of a POST.
 
 use super::{Disposition, IngestReport};
-use crate::auth::page::MeResource;
 use crate::components::common::ErrorNotice;
+use crate::components::common::RoleGate;
 use crate::domain::Action;
 use crate::error::AppError;
 use leptos::prelude::*;
@@ -31,7 +31,6 @@ enum Phase {
 
 #[component]
 pub fn ImportPage() -> impl IntoView {
-    let me = use_context::<MeResource>();
     view! {
         <Title text="Manifest import" />
         <div class="page-head">
@@ -40,32 +39,9 @@ pub fn ImportPage() -> impl IntoView {
                 "Send a CSV manifest of declarations. Each row is checked on its own: good rows are stored and scored, each bad row is reported with its line, field and reason."
             </p>
         </div>
-        <Suspense fallback=|| {
-            view! { <p class="loading">"Loading…"</p> }
-        }>
-            {move || Suspend::new(async move {
-                let me = match me {
-                    Some(me) => me.0.await,
-                    None => Ok(None),
-                };
-                match me {
-                    Ok(Some(me)) if me.may(Action::DeclareShipments, None) => {
-                        view! { <Uploader /> }.into_any()
-                    }
-                    Ok(Some(_)) => {
-                        let error = AppError::Forbidden {
-                            message: "your role may not send declarations".into(),
-                        };
-                        view! { <ErrorNotice error /> }.into_any()
-                    }
-                    Ok(None) => {
-                        let error = AppError::unauthenticated();
-                        view! { <ErrorNotice error /> }.into_any()
-                    }
-                    Err(error) => view! { <ErrorNotice error /> }.into_any(),
-                }
-            })}
-        </Suspense>
+        <RoleGate action=Action::DeclareShipments refusal="your role may not send declarations">
+            <Uploader />
+        </RoleGate>
     }
 }
 
