@@ -1,5 +1,5 @@
 // Shared by the configuration and the tests.
-import { expect, test, type Browser, type Page } from "@playwright/test";
+import { expect, test, type Browser, type Locator, type Page } from "@playwright/test";
 import * as path from "node:path";
 
 /** Storage state of the demo wall-screen viewer, written by the setup project. */
@@ -19,6 +19,19 @@ export async function hydrated(page: Page) {
       .map((m) => `console ${m.type()}: ${m.text()}`);
     throw new Error(`the page did not hydrate\n${[...errors, ...console].join("\n")}\n${error}`);
   }
+}
+
+/** Resolves once the page has hydrated and its live stream is connected. */
+export async function live(page: Page) {
+  await hydrated(page);
+  await expect(page.locator(".live-indicator")).toHaveAttribute("data-connection", "live", {
+    timeout: 10_000,
+  });
+}
+
+/** Whether the element has `name` among its classes now (no waiting). */
+export async function hasClass(locator: Locator, name: string): Promise<boolean> {
+  return ((await locator.getAttribute("class")) ?? "").split(/\s+/).includes(name);
 }
 
 /** A browser of its own, signed in as a demo persona (on the test server, or on `baseURL`). */

@@ -3,17 +3,10 @@ import { spawn, execFileSync, type ChildProcess } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { hydrated, personaPage } from "../support";
+import { live, personaPage } from "../support";
 
 const root = path.resolve(__dirname, "..", "..");
 const binary = path.resolve(root, process.env.BORDER_OPS_BIN ?? "target/debug/border-ops");
-
-async function live(page: Page) {
-  await hydrated(page);
-  await expect(page.locator(".live-indicator")).toHaveAttribute("data-connection", "live", {
-    timeout: 10_000,
-  });
-}
 
 test("a supervisor's reassignment reaches another browser's queue within a second, without reload", async ({
   browser,
