@@ -125,3 +125,97 @@ test("a manifest upload reports each refused row and keeps the good ones", async
   await expect(refused.nth(1).getByRole("rowheader")).toHaveText("3");
   await expect(refused.nth(1)).toContainText("port_code");
 });
+
+// An analyst edits a rule into a new version, reads its history, and disables it with a
+// reason: the declaration before the switch is scored by version 2, the one after by nothing
+// of that rule.
+test("an edited rule scores with its new version, and a disabled rule scores nothing", async ({
+  browser,
+}) => {
+  const stamp = `${Date.now()}${Math.floor(Math.random() * 1000)}`;
+  const name = `Watch ${stamp}`;
+  const party = `Zephyr Freight ${stamp}`;
+  const analyst = await personaPage(browser, "analyst.ntc");
+  const created = await analyst.request.post("/api/v1/targeting/rules", {
+    data: {
+      name,
+      indicator: { kind: "intelligence", party, reference: `INT-${stamp}` },
+      weight: 70,
+      reason: `Named in intelligence alert INT-${stamp}`,
+      instructions: "Open every carton",
+      inspection: "physical",
+    },
+  });
+  expect(created.status(), await created.text()).toBe(201);
+
+  await analyst.goto("/targeting");
+  await hydrated(analyst);
+  const row = analyst.locator("tr[data-rule]").filter({ hasText: name });
+  await expect(row).toContainText("v1");
+  await analyst.getByRole("button", { name: `Edit ${name}` }).click();
+  await expect(analyst.getByLabel("Name", { exact: true })).toHaveValue(name);
+  await analyst.getByLabel("Weight").fill("40");
+  const reweighed = `Reweighed after review ${stamp}`;
+  await analyst.getByLabel("Reason (shown to officers)").fill(reweighed);
+  await analyst.getByRole("button", { name: "Save new version" }).click();
+  await expect(analyst.getByRole("status").filter({ hasText: `"${name}" saved as version 2` })).toBeVisible();
+  await expect(row).toContainText("v2");
+
+  await analyst.getByRole("button", { name: `Versions of ${name}` }).click();
+  const history = analyst.locator(".history");
+  await expect(history.getByRole("heading")).toHaveText(`Versions of "${name}"`);
+  await expect(history.getByRole("row").filter({ hasText: "v1" })).toContainText("70");
+  await expect(history.getByRole("row").filter({ hasText: "v2" })).toContainText(reweighed);
+
+  // Declarations come from outside the targeting centre (the admin stands in for a carrier).
+  const admin = await personaPage(browser, "admin");
+  const declare = async () => {
+    const serial = 1_000_000 + Math.floor(Math.random() * 8_999_999);
+    const sent = await admin.request.post("/api/v1/shipments", {
+      data: {
+        mode: "air",
+        reference: `999-${serial}${serial % 7}`,
+        carrier: "AC",
+        voyage: "AC 600",
+        origin_country: "FR",
+        origin_location: "CDG",
+        port_code: "YHZ",
+        shipper_name: party,
+        shipper_address: "Gerland, Lyon, FR",
+        consignee_name: "Maritime Test Imports",
+        consignee_address: "1 Water St, Halifax, NS",
+        importer_name: "Maritime Test Imports",
+        hs_code: "8471.30",
+        description: "Laptop computers",
+        pieces: 3,
+        weight_kg: 40,
+        declared_value: 20000,
+        eta: new Date(Date.now() + 86_400_000).toISOString(),
+      },
+    });
+    expect(sent.status(), await sent.text()).toBe(201);
+    return (await sent.json()).shipment_id;
+  };
+  const scoredByV2 = await declare();
+
+  await analyst.getByRole("button", { name: `Disable ${name}`, exact: true }).click();
+  const form = analyst.getByRole("form", { name: `Disable ${name}` });
+  await form.getByLabel("Reason", { exact: true }).fill("False positives on a legitimate forwarder");
+  await form.getByRole("button", { name: "Disable", exact: true }).click();
+  await expect(analyst.getByRole("status").filter({ hasText: `"${name}" is disabled.` })).toBeVisible();
+  await expect(row).toContainText("Disabled");
+  const afterDisabling = await declare();
+
+  await analyst.goto(`/shipments/${scoredByV2}`);
+  const line = analyst.getByRole("region", { name: "Risk score" }).getByRole("row").filter({ hasText: name });
+  await expect(line).toContainText("+40");
+  await expect(line).toContainText("v2");
+  await expect(line).toContainText(reweighed);
+
+  await analyst.goto(`/shipments/${afterDisabling}`);
+  const score = analyst.getByRole("region", { name: "Risk score" });
+  await expect(score).toBeVisible();
+  await expect(score.getByRole("row").filter({ hasText: name })).toHaveCount(0);
+  await admin.context().close();
+  await analyst.context().close();
+});
