@@ -3,6 +3,9 @@
 use border_ops::cli::{Cli, run};
 use clap::Parser;
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     border_ops::telemetry::init();
