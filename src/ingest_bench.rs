@@ -58,42 +58,10 @@ fn declarations(n: usize, first: usize, seed: u64) -> Vec<Map<String, Value>> {
                 _ => format!("BENCH{:010}", first + i),
             };
             let pre_load = mode == Mode::Air && rng.gen_bool(0.2);
-            let mut m = json!({
-                "declaration_kind": if pre_load { "pre_load" } else { "full" },
-                "mode": mode.code(),
-                "reference": reference,
-                "carrier": paper.carrier,
-                "voyage": paper.voyage,
-                "origin_country": paper.origin_country,
-                "origin_location": paper.origin_location,
-                "port_code": port.code,
-                "shipper_name": paper.shipper.0,
-                "shipper_address": paper.shipper.1,
-                "consignee_name": goods.consignee.name,
-                "consignee_address": goods.consignee.address,
-                "importer_name": goods.importer.name,
-                "description": goods.commodity.description,
-                "pieces": paper.pieces,
-                "weight_kg": paper.weight_kg,
-                "currency": paper.currency,
-                "eta": (now + Duration::hours(rng.gen_range(2..72))).to_rfc3339(),
-            });
-            let map = m.as_object_mut().expect("an object");
-            if let Some(transit) = paper.transit {
-                map.insert("transit_location".into(), json!(transit));
-                map.insert(
-                    "routing".into(),
-                    json!(format!("{}-{transit}-{}", paper.origin_location, port.code)),
-                );
-            }
-            if let Some(t) = goods.importer.trusted {
-                map.insert("trusted_trader".into(), json!(t));
-            }
-            if !pre_load {
-                map.insert("hs_code".into(), json!(goods.commodity.hs_code));
-                map.insert("declared_value_cents".into(), json!(paper.value_cents));
-            }
-            map.clone()
+            let eta = now + Duration::hours(rng.gen_range(2..72));
+            let mut map = paper.declaration(&goods, mode, port.code, eta, pre_load);
+            map.insert("reference".into(), json!(reference));
+            map
         })
         .collect()
 }

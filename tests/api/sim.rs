@@ -196,6 +196,34 @@ pub async fn the_same_seed_and_start_give_the_same_journal(backend: Backend) {
     .await;
     assert!(placed >= 10, "{placed} holds placed");
     assert!(open * 2 < placed, "{open} of {placed} holds still open");
+
+    // The carriers' declarations go through targeting: every one is scored, some are held on
+    // their score, and the port's simulated officer works those holds like any other.
+    let declared: Vec<i64> = journal
+        .iter()
+        .filter(|e| e.entity == "shipment" && e.action == "declared")
+        .map(|e| e.entity_id.parse().unwrap())
+        .collect();
+    assert!(declared.len() >= 50, "{} declarations", declared.len());
+    let scored = scalar(
+        "select count(distinct shipment_id) from shipment_scores where shipment_id in \
+         (select cast(entity_id as bigint) from journal where entity = 'shipment' \
+          and action = 'declared' and actor like 'sim.%')",
+    )
+    .await;
+    assert_eq!(scored as usize, declared.len());
+    let targeted =
+        scalar("select count(*) from holds where placed_by like 'Targeting (sim.%'").await;
+    let worked = scalar(
+        "select count(*) from holds h where h.placed_by like 'Targeting (sim.%' and exists \
+         (select 1 from inspections i where i.hold_id = h.id and i.status <> 'queued')",
+    )
+    .await;
+    assert!(targeted >= 3, "{targeted} holds placed on a score");
+    assert!(
+        worked >= 1,
+        "none of {targeted} holds placed on a score was worked"
+    );
 }
 
 pub async fn an_administrator_pauses_and_resumes_the_simulation(backend: Backend) {

@@ -86,6 +86,65 @@ pub struct Paperwork {
     pub declared_before: Duration,
 }
 
+impl Paperwork {
+    /// The declaration a carrier sends for `goods` on these papers, as the JSON object that
+    /// `POST /api/v1/shipments` takes. A pre-load declaration (air cargo, before loading)
+    /// gives neither HS code nor value.
+    pub fn declaration(
+        &self,
+        goods: &Goods,
+        mode: Mode,
+        port_code: &str,
+        eta: chrono::DateTime<chrono::Utc>,
+        pre_load: bool,
+    ) -> serde_json::Map<String, serde_json::Value> {
+        use serde_json::{Value, json};
+        let mut map = serde_json::Map::new();
+        let mut put = |key: &str, value: Value| {
+            map.insert(key.into(), value);
+        };
+        put(
+            "declaration_kind",
+            json!(if pre_load { "pre_load" } else { "full" }),
+        );
+        put("mode", json!(mode.code()));
+        put("reference", json!(self.reference));
+        if let Some(house) = &self.house_waybill {
+            put("house_waybill", json!(house));
+        }
+        put("carrier", json!(self.carrier));
+        put("voyage", json!(self.voyage));
+        put("origin_country", json!(self.origin_country));
+        put("origin_location", json!(self.origin_location));
+        if let Some(transit) = self.transit {
+            put("transit_location", json!(transit));
+            put(
+                "routing",
+                json!(format!("{}-{transit}-{port_code}", self.origin_location)),
+            );
+        }
+        put("port_code", json!(port_code));
+        put("shipper_name", json!(self.shipper.0));
+        put("shipper_address", json!(self.shipper.1));
+        put("consignee_name", json!(goods.consignee.name));
+        put("consignee_address", json!(goods.consignee.address));
+        put("importer_name", json!(goods.importer.name));
+        if let Some(trusted) = goods.importer.trusted {
+            put("trusted_trader", json!(trusted));
+        }
+        put("description", json!(goods.commodity.description));
+        put("pieces", json!(self.pieces));
+        put("weight_kg", json!(self.weight_kg));
+        put("currency", json!(self.currency));
+        put("eta", json!(eta.to_rfc3339()));
+        if !pre_load {
+            put("hs_code", json!(goods.commodity.hs_code));
+            put("declared_value_cents", json!(self.value_cents));
+        }
+        map
+    }
+}
+
 /// Draws the paperwork of goods travelling by `mode`.
 pub fn paperwork<R: Rng + ?Sized>(rng: &mut R, mode: Mode, goods: &Goods) -> Paperwork {
     let commodity = goods.commodity;

@@ -23,7 +23,8 @@ use crate::error::AppError;
 use crate::holds::{HoldRow, db as holds};
 use crate::inspections::{InspectionRow, db as inspections};
 use crate::ports::db::{self as ports, PortChange};
-use crate::shipments::db::{self as shipments, Declaration};
+use crate::shipments::db as shipments;
+use crate::targeting::db as targeting;
 use chrono::{DateTime, Duration, Timelike, Utc};
 use chrono_tz::Tz;
 use rand::{Rng, SeedableRng, seq::SliceRandom};
@@ -422,11 +423,12 @@ impl Simulator {
         }
         for port in &cast.ports {
             let held = sqlx::query(
-                "select id from holds where port_code = $1 and placed_by = $2 \
+                "select id from holds where port_code = $1 and placed_by in ($2, $3) \
                  and status in ('placed', 'examination', 'seizure_requested') order by id",
             )
             .bind(&port.code)
             .bind(&port.officer_signature)
+            .bind(targeting::hold_signature(&cast.carriers))
             .fetch_all(pool)
             .await?;
             for row in held {
@@ -567,49 +569,66 @@ impl Simulator {
             Mode::Rail => minutes(&mut self.rng, 60, 240),
         };
         let eta = now + lead;
-        // A reference already in use (two random waybill numbers meeting) is drawn again.
+        // The carrier's feed goes through targeting like any other declaration: scored, and
+        // held with an examination (or waiting for one) where the lane says so. A reference
+        // already in use (two random waybill numbers meeting) is drawn again rather than sent
+        // as a resend of someone else's shipment.
         let mut declared = None;
         for _ in 0..3 {
             let paper = demo::paperwork(&mut self.rng, mode, &goods);
-            let declaration = Declaration {
-                mode,
-                reference_kind: paper.reference_kind.into(),
-                reference: paper.reference,
-                house_waybill: paper.house_waybill,
-                carrier: paper.carrier,
-                voyage: paper.voyage,
-                origin_country: paper.origin_country.into(),
-                origin_location: paper.origin_location,
-                transit_location: paper.transit.map(str::to_string),
-                port_code: code.clone(),
-                shipper_name: paper.shipper.0.into(),
-                shipper_address: paper.shipper.1.into(),
-                consignee_name: goods.consignee.name.into(),
-                consignee_address: goods.consignee.address.into(),
-                importer_name: goods.importer.name.into(),
-                trusted_trader: goods.importer.trusted.map(str::to_string),
-                hs_code: goods.commodity.hs_code.into(),
-                description: goods.commodity.description.into(),
-                pieces: paper.pieces,
-                weight_kg: paper.weight_kg,
-                declared_value_cents: paper.value_cents,
-                currency: paper.currency.into(),
-                eta,
-            };
-            match shipments::declare(pool, &self.cast().carriers, &declaration, now).await {
-                Ok(shipment) => {
-                    declared = Some(shipment.id);
-                    break;
-                }
-                Err(AppError::Conflict { .. }) => continue,
-                Err(e) => return Err(e),
+            let in_use: i64 = sqlx::query(
+                "select count(*) as n from shipments where reference_kind = $1 and reference = $2",
+            )
+            .bind(paper.reference_kind)
+            .bind(&paper.reference)
+            .fetch_one(pool)
+            .await?
+            .try_get("n")?;
+            if in_use > 0 {
+                continue;
             }
+            let sent = paper.declaration(&goods, mode, &code, eta, false);
+            let ports = targeting::port_codes(pool).await?;
+            let candidates =
+                targeting::read_json_items(vec![serde_json::Value::Object(sent)], &ports, now);
+            let who = targeting::Submitter {
+                actor: self.cast().carriers.clone(),
+                ports: PortScope::All,
+                source: "the carrier's feed (simulated)".into(),
+            };
+            let report = targeting::ingest(pool, &who, candidates, now, &mut |_| {}).await?;
+            let Some(item) = report.results.into_iter().next() else {
+                return Ok(());
+            };
+            let Some(shipment) = item.shipment_id else {
+                // The demo's own papers are always well formed: say so if one is not.
+                let reasons: Vec<String> = item
+                    .errors
+                    .iter()
+                    .map(|e| format!("{}: {}", e.field, e.reason))
+                    .collect();
+                return Err(AppError::invalid(
+                    "declaration",
+                    format!(
+                        "the simulated declaration was refused ({})",
+                        reasons.join("; ")
+                    ),
+                ));
+            };
+            declared = Some((shipment, item.hold_id));
+            break;
         }
-        let Some(shipment) = declared else {
+        let Some((shipment, targeted)) = declared else {
             return Ok(());
         };
         let arrives = eta + minutes(&mut self.rng, -10, 30);
         self.schedule(arrives, Event::Arrival { shipment });
+        if let Some(hold) = targeted {
+            // Held on its score: the port's officer takes it up once the goods are in.
+            let next = arrives + minutes(&mut self.rng, 5, 40);
+            self.schedule(next, Event::HoldStep { hold, attempt: 0 });
+            return Ok(());
+        }
         if self.rng.gen_range(0..1000) >= goods.hold_per_mille() {
             let released = arrives + release_after(&mut self.rng, mode);
             self.schedule(released, Event::Release { shipment });
@@ -667,7 +686,9 @@ impl Simulator {
         let Some(port) = self.cast().port(&hold.port_code) else {
             return Ok(());
         };
-        if !hold.status.is_active() || hold.placed_by != self.cast().ports[port].officer_signature {
+        let ours = hold.placed_by == self.cast().ports[port].officer_signature
+            || hold.placed_by == targeting::hold_signature(&self.cast().carriers);
+        if !hold.status.is_active() || !ours {
             return Ok(());
         }
         let mut work: Vec<InspectionRow> = inspections::for_shipment(pool, hold.shipment_id)
@@ -721,6 +742,14 @@ impl Simulator {
             }
             // A person holds the work: look again later.
             Some(_) => minutes(&mut self.rng, 30, 60),
+            // The examination its score asked for waits for the port's capacity: offer the
+            // waiting referrals the slots free now (the targeting centre's regular release, on
+            // the simulation's clock), and look again later.
+            None if waiting_for_capacity(pool, hold.id).await? => {
+                let actor = self.cast().targeting.account.username.clone();
+                targeting::release_waiting(pool, &actor, now).await?;
+                minutes(&mut self.rng, 10, 30)
+            }
             None => match self.decide(pool, now, port, &hold, &work).await? {
                 Some(next) => next,
                 None => return Ok(()),
@@ -1042,6 +1071,18 @@ impl Simulator {
 }
 
 /// How long goods nobody holds wait between arrival and release, by mode.
+/// Whether the examination a score asked for on `hold` still waits for capacity.
+async fn waiting_for_capacity(pool: &AnyPool, hold: i64) -> Result<bool, AppError> {
+    let n: i64 = sqlx::query(
+        "select count(*) as n from referrals_waiting where hold_id = $1 and released_at is null",
+    )
+    .bind(hold)
+    .fetch_one(pool)
+    .await?
+    .try_get("n")?;
+    Ok(n > 0)
+}
+
 fn release_after<R: Rng + ?Sized>(rng: &mut R, mode: Mode) -> Duration {
     match mode {
         Mode::Air => minutes(rng, 20, 120),

@@ -132,6 +132,12 @@ fn placeholders(first: usize, n: usize) -> String {
         .join(", ")
 }
 
+/// How a hold placed on a score is signed: "Targeting (sim.carriers)" for the declarations
+/// `actor` sent.
+pub fn hold_signature(actor: &str) -> String {
+    format!("Targeting ({actor})")
+}
+
 /// Who sends declarations: the account (for the journal and the ports it may declare at)
 /// and where they came from (for the journal's "why").
 #[derive(Debug, Clone)]
@@ -905,7 +911,7 @@ async fn write_chunk_in(
     let held: Vec<usize> = (0..work.len())
         .filter(|&i| work[i].plan.is_some())
         .collect();
-    let signature = format!("Targeting ({})", who.actor);
+    let signature = hold_signature(&who.actor);
     let rows: Vec<Vec<Bind>> = held
         .iter()
         .map(|&i| {
