@@ -1,6 +1,36 @@
 import { expect, test } from "@playwright/test";
 import { hydrated, personaPage } from "../support";
 
+/** A new air waybill with its check digit (the 999 prefix is the test's own airline). */
+function airWaybill(): string {
+  const serial = 1_000_000 + Math.floor(Math.random() * 8_999_999);
+  return `999-${serial}${serial % 7}`;
+}
+
+/** A full declaration of laptops shipped by `shipper` from Lyon to `port`, as a carrier sends it. */
+function laptops(shipper: string, port: string, importer: string) {
+  return {
+    mode: "air",
+    reference: airWaybill(),
+    carrier: "AC",
+    voyage: "AC 100",
+    origin_country: "FR",
+    origin_location: "CDG",
+    port_code: port,
+    shipper_name: shipper,
+    shipper_address: "Gerland, Lyon, FR",
+    consignee_name: importer,
+    consignee_address: "1 Test St",
+    importer_name: importer,
+    hs_code: "8471.30",
+    description: "Laptop computers",
+    pieces: 3,
+    weight_kg: 40,
+    declared_value: 20000,
+    eta: new Date(Date.now() + 86_400_000).toISOString(),
+  };
+}
+
 // An analyst drafts an intelligence-alert rule, tries it on the last 30 days, and creates it
 // enabled; a declaration naming the party is then sent through the API and its shipment page
 // explains the score with the new rule's reason.
@@ -48,29 +78,8 @@ test("an analyst's new rule scores the next declaration, and the shipment page s
 
   // A declaration naming the party, sent through the API by an administrator's session.
   const admin = await personaPage(browser, "admin");
-  const base = 1_000_000 + Math.floor(Math.random() * 8_999_999);
-  const reference = `999-${base}${base % 7}`;
   const sent = await admin.request.post("/api/v1/shipments", {
-    data: {
-      mode: "air",
-      reference,
-      carrier: "AC",
-      voyage: "AC 100",
-      origin_country: "FR",
-      origin_location: "CDG",
-      port_code: "YYZ",
-      shipper_name: party,
-      shipper_address: "Gerland, Lyon, FR",
-      consignee_name: "Maple Test Imports",
-      consignee_address: "1 Test St, Toronto, ON",
-      importer_name: "Maple Test Imports",
-      hs_code: "8471.30",
-      description: "Laptop computers",
-      pieces: 3,
-      weight_kg: 40,
-      declared_value: 20000,
-      eta: new Date(Date.now() + 86_400_000).toISOString(),
-    },
+    data: laptops(party, "YYZ", "Maple Test Imports"),
   });
   expect(sent.status(), await sent.text()).toBe(201);
   const item = await sent.json();
@@ -95,18 +104,14 @@ test("a manifest upload reports each refused row and keeps the good ones", async
   const admin = await personaPage(browser, "admin");
   await admin.goto("/import");
   await hydrated(admin);
-  const awb = () => {
-    const serial = 1_000_000 + Math.floor(Math.random() * 8_999_999);
-    return `999-${serial}${serial % 7}`;
-  };
   const eta = new Date(Date.now() + 86_400_000).toISOString();
   const row = (reference: string, port: string) =>
     `air,${reference},AC,AC 100,FR,CDG,${port},Lyon Pharma SA,"Gerland, Lyon",Csv Importer,Halifax,Csv Importer,847130,Laptops,2,30,15000,${eta}`;
   const csv = [
     "mode,reference,carrier,voyage,origin_country,origin_location,port_code,shipper_name,shipper_address,consignee_name,consignee_address,importer_name,hs_code,description,pieces,weight_kg,declared_value,eta",
-    row(awb(), "YHZ"),
-    row(awb(), "NOPE"),
-    row(awb(), "YHZ"),
+    row(airWaybill(), "YHZ"),
+    row(airWaybill(), "NOPE"),
+    row(airWaybill(), "YHZ"),
   ].join("\n");
   await admin.getByLabel("CSV file").setInputFiles({
     name: "manifest.csv",
@@ -170,28 +175,8 @@ test("an edited rule scores with its new version, and a disabled rule scores not
   // Declarations come from outside the targeting centre (the admin stands in for a carrier).
   const admin = await personaPage(browser, "admin");
   const declare = async () => {
-    const serial = 1_000_000 + Math.floor(Math.random() * 8_999_999);
     const sent = await admin.request.post("/api/v1/shipments", {
-      data: {
-        mode: "air",
-        reference: `999-${serial}${serial % 7}`,
-        carrier: "AC",
-        voyage: "AC 600",
-        origin_country: "FR",
-        origin_location: "CDG",
-        port_code: "YHZ",
-        shipper_name: party,
-        shipper_address: "Gerland, Lyon, FR",
-        consignee_name: "Maritime Test Imports",
-        consignee_address: "1 Water St, Halifax, NS",
-        importer_name: "Maritime Test Imports",
-        hs_code: "8471.30",
-        description: "Laptop computers",
-        pieces: 3,
-        weight_kg: 40,
-        declared_value: 20000,
-        eta: new Date(Date.now() + 86_400_000).toISOString(),
-      },
+      data: laptops(party, "YHZ", "Maritime Test Imports"),
     });
     expect(sent.status(), await sent.text()).toBe(201);
     return (await sent.json()).shipment_id;
