@@ -34,6 +34,9 @@ pub struct LiveBench {
 struct Tally {
     /// Worst delivery latency per change (µs), indexed by sequence number − `base`.
     worst_us: Vec<AtomicU64>,
+    /// Best delivery latency per change (µs), same index: how long the change took to reach
+    /// the first subscriber, before the fan-out to the others.
+    best_us: Vec<AtomicU64>,
     base: i64,
     received: AtomicU64,
     duplicated: AtomicU64,
@@ -245,9 +248,15 @@ async fn subscribe(
                         && let Some(worst) = tally.worst_us.get(slot as usize)
                     {
                         let latency = ((now - at as f64).max(0.0) * 1000.0) as u64;
-                        // Most subscribers are not the slowest: read before writing.
+                        // Most subscribers are neither the slowest nor the fastest: read
+                        // before writing.
                         if latency > worst.load(Ordering::Relaxed) {
                             worst.fetch_max(latency, Ordering::Relaxed);
+                        }
+                        if let Some(best) = tally.best_us.get(slot as usize)
+                            && latency < best.load(Ordering::Relaxed)
+                        {
+                            best.fetch_min(latency, Ordering::Relaxed);
                         }
                     }
                 }
@@ -341,6 +350,9 @@ pub async fn live(url: &str, bench: &LiveBench) -> anyhow::Result<()> {
     let tally = Arc::new(Tally {
         worst_us: (0..planned * 2 + 1_000)
             .map(|_| AtomicU64::new(0))
+            .collect(),
+        best_us: (0..planned * 2 + 1_000)
+            .map(|_| AtomicU64::new(u64::MAX))
             .collect(),
         base,
         received: AtomicU64::new(0),
@@ -467,12 +479,22 @@ pub async fn live(url: &str, bench: &LiveBench) -> anyhow::Result<()> {
         .filter(|ms| *ms > 0.0)
         .collect();
     worst.sort_by(f64::total_cmp);
-    let pick = |q: f64| -> f64 {
-        if worst.is_empty() {
+    let mut best: Vec<f64> = tally
+        .best_us
+        .iter()
+        .take((final_seq - base).max(0) as usize)
+        .map(|b| b.load(Ordering::Relaxed))
+        .filter(|us| *us != u64::MAX)
+        .map(|us| us as f64 / 1000.0)
+        .collect();
+    best.sort_by(f64::total_cmp);
+    let quantile = |sorted: &[f64], q: f64| -> f64 {
+        if sorted.is_empty() {
             return f64::NAN;
         }
-        worst[((worst.len() as f64 * q).ceil() as usize).clamp(1, worst.len()) - 1]
+        sorted[((sorted.len() as f64 * q).ceil() as usize).clamp(1, sorted.len()) - 1]
     };
+    let pick = |q: f64| quantile(&worst, q);
     println!(
         "subscribers connected: {connected} of {} ({} failed)",
         bench.clients,
@@ -481,6 +503,11 @@ pub async fn live(url: &str, bench: &LiveBench) -> anyhow::Result<()> {
     println!(
         "changes made: {made} in {drive_seconds:.1} s ({:.0}/s); deliveries {received} of {expected_total}",
         made as f64 / drive_seconds
+    );
+    println!(
+        "to the first subscriber: p50 {:.1} ms, p99 {:.1} ms (the rest is the fan-out)",
+        quantile(&best, 0.5),
+        quantile(&best, 0.99)
     );
     println!(
         "server memory: {before_kib} KiB before subscribers, {idle_kib} KiB with them idle, \

@@ -393,16 +393,18 @@ impl LiveHub {
             .sum()
     }
 
-    /// Writes `batch` to every parked stream, one task per shard (an empty batch is the
-    /// keep-alive tick).
+    /// Writes `batch` to every parked stream, one blocking task per shard (an empty batch is
+    /// the keep-alive tick).
     async fn fan_out(&self, batch: Batch) {
         let shards = self.inner.parked.len();
         let mut writers = Vec::with_capacity(shards);
         for shard in 0..shards {
             let (hub, batch) = (self.clone(), batch.clone());
-            writers.push(tokio::spawn(
-                async move { hub.fan_out_shard(shard, &batch) },
-            ));
+            // Thousands of writes in a row: on threads of their own, so that the runtime's
+            // workers go on serving requests and commits meanwhile.
+            writers.push(tokio::task::spawn_blocking(move || {
+                hub.fan_out_shard(shard, &batch)
+            }));
         }
         for writer in writers {
             let _ = writer.await;
