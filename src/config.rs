@@ -48,6 +48,9 @@ pub struct LiveSettings {
     pub poll: Option<Duration>,
     /// An idle stream sends a comment at least this often, so that proxies keep it open.
     pub keep_alive: Duration,
+    /// How long the live pump gathers commits after each fan-out before it reads again
+    /// (`LIVE_GATHER_MS`).
+    pub gather: Duration,
 }
 
 impl Default for LiveSettings {
@@ -57,6 +60,7 @@ impl Default for LiveSettings {
             replay_limit: app::live::hub::DEFAULT_REPLAY_LIMIT,
             poll: None,
             keep_alive: app::live::hub::DEFAULT_KEEP_ALIVE,
+            gather: app::live::hub::DEFAULT_GATHER,
         }
     }
 }
@@ -105,6 +109,9 @@ impl Config {
                     .map(|n| n as i64)
                     .unwrap_or(LiveSettings::default().replay_limit),
                 poll: env_number("LIVE_POLL_MS")?.map(|ms| Duration::from_millis(ms.max(10))),
+                gather: env_number("LIVE_GATHER_MS")?
+                    .map(Duration::from_millis)
+                    .unwrap_or(LiveSettings::default().gather),
                 ..LiveSettings::default()
             },
             simulation: None,

@@ -36,6 +36,7 @@ impl Application {
             config.live.replay_limit,
             config.live.poll,
             config.live.keep_alive,
+            config.live.gather,
         )
         .await?;
         let simulation = config.simulation.as_ref().map(|s| {

@@ -139,13 +139,7 @@ impl Db {
 /// the turn until the transaction has committed and the connection is back.
 pub async fn write_access(
     pool: &AnyPool,
-) -> Result<
-    (
-        Option<tokio::sync::OwnedMutexGuard<()>>,
-        sqlx::pool::PoolConnection<sqlx::Any>,
-    ),
-    sqlx::Error,
-> {
+) -> Result<(Option<WriterTurn>, sqlx::pool::PoolConnection<sqlx::Any>), sqlx::Error> {
     let turn = writer_turn(pool).await;
     let conn = pool.acquire().await?;
     Ok((turn, conn))
@@ -174,10 +168,39 @@ pub fn is_sqlite(pool: &AnyPool) -> bool {
         .starts_with("sqlite:")
 }
 
-pub async fn writer_turn(pool: &AnyPool) -> Option<tokio::sync::OwnedMutexGuard<()>> {
+pub async fn writer_turn(pool: &AnyPool) -> Option<WriterTurn> {
+    let queue = writer_queue(pool)?;
+    let guard = queue.turn.clone().lock_owned().await;
+    Some(WriterTurn {
+        _guard: guard,
+        queue,
+    })
+}
+
+/// A writer's turn on an SQLite database (see [`writer_turn`]). Giving it back, once the
+/// transaction has committed, tells this process's live stream that the journal may have grown
+/// (see [`commits`]).
+pub struct WriterTurn {
+    _guard: tokio::sync::OwnedMutexGuard<()>,
+    queue: std::sync::Arc<WriterQueue>,
+}
+
+impl Drop for WriterTurn {
+    fn drop(&mut self) {
+        self.queue.commits.send_modify(|n| *n = n.wrapping_add(1));
+    }
+}
+
+/// The writers' queue of one SQLite database, and the count of turns given back.
+struct WriterQueue {
+    turn: std::sync::Arc<tokio::sync::Mutex<()>>,
+    commits: tokio::sync::watch::Sender<u64>,
+}
+
+fn writer_queue(pool: &AnyPool) -> Option<std::sync::Arc<WriterQueue>> {
     use std::collections::HashMap;
     use std::sync::{Arc, LazyLock, Mutex};
-    static QUEUES: LazyLock<Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>> =
+    static QUEUES: LazyLock<Mutex<HashMap<String, Arc<WriterQueue>>>> =
         LazyLock::new(Default::default);
     let url = pool.connect_options().database_url.to_string();
     if !url.starts_with("sqlite:") {
@@ -187,9 +210,21 @@ pub async fn writer_turn(pool: &AnyPool) -> Option<tokio::sync::OwnedMutexGuard<
         .lock()
         .unwrap_or_else(|e| e.into_inner())
         .entry(url)
-        .or_default()
+        .or_insert_with(|| {
+            Arc::new(WriterQueue {
+                turn: Arc::default(),
+                commits: tokio::sync::watch::Sender::new(0),
+            })
+        })
         .clone();
-    Some(queue.lock_owned().await)
+    Some(queue)
+}
+
+/// Changes each time a writer of this process gives its turn on the SQLite database back
+/// (after its commit): the live stream reads the journal then instead of waiting for its next
+/// poll. `None` on PostgreSQL, which notifies commits itself.
+pub fn commits(pool: &AnyPool) -> Option<tokio::sync::watch::Receiver<u64>> {
+    writer_queue(pool).map(|queue| queue.commits.subscribe())
 }
 
 /// The folder of a `sqlite://path/to/file.db` URL, if it names one.

@@ -123,6 +123,11 @@ async fn two_processes_share_one_stream_on_postgres() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_commit_on_sqlite_wakes_the_stream_without_the_poll() {
+    live::a_commit_on_sqlite_wakes_the_stream_without_the_poll().await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_live_benchmark_runs_in_its_own_processes() {
     live::the_live_benchmark_runs_in_its_own_processes().await
 }

@@ -1,7 +1,8 @@
 //! The server side of the live board: one pump per process reads the journal in sequence
 //! order (the database is the source of truth) and broadcasts each new entry to the streams
-//! of the connected browsers. The pump wakes when this process commits (it polls SQLite every
-//! [`SQLITE_POLL`]) and, on PostgreSQL, when any process sharing the database commits
+//! of the connected browsers. The pump wakes when a writer of this process gives back its turn
+//! on SQLite ([`crate::db::commits`]; it also polls every [`SQLITE_POLL`] for other processes
+//! writing the same file) and, on PostgreSQL, when any process sharing the database commits
 //! (LISTEN on channel `journal`, which every journal entry notifies at commit).
 
 use super::LiveEvent;
@@ -23,6 +24,10 @@ pub const SQLITE_POLL: Duration = Duration::from_millis(100);
 pub const POSTGRES_POLL: Duration = Duration::from_millis(500);
 /// An idle stream writes at least this often (a comment), so that proxies keep it open.
 pub const DEFAULT_KEEP_ALIVE: Duration = Duration::from_secs(15);
+/// After a fan-out the pump waits at least this long before it reads the journal again, so
+/// that commits coming together reach the browsers as one batch (one write per stream, not
+/// one per commit) and the machine has time for the readers between batches.
+pub const DEFAULT_GATHER: Duration = Duration::from_millis(40);
 /// Entries read per query, by the pump and by a stream catching up.
 const PAGE: i64 = 500;
 /// A reconnecting stream replays at most this many entries; further behind, it is told to
@@ -85,6 +90,8 @@ struct Inner {
     /// wakes every stream, and one that has written nothing for half of it sends a comment.
     /// One timer for the process, none per stream.
     keep_alive: Duration,
+    /// How long the pump gathers commits after a fan-out.
+    gather: Duration,
     /// How many times a stream fell behind the broadcast and caught up from the database.
     catch_ups: AtomicU64,
     /// Streams the pump writes to itself, in shards written in parallel (see [`LiveHub::park`]).
@@ -175,17 +182,29 @@ async fn last_seq(pool: &AnyPool) -> Result<i64, sqlx::Error> {
         .try_get("seq")
 }
 
+/// Resolves when a writer of this process commits on SQLite; never without `commits`.
+async fn next_commit(commits: &mut Option<watch::Receiver<u64>>) {
+    let Some(commits) = commits else {
+        return std::future::pending().await;
+    };
+    if commits.changed().await.is_err() {
+        std::future::pending::<()>().await;
+    }
+}
+
 impl LiveHub {
     /// Starts the pump of this process over `db`. `capacity` is how many events a slow stream
     /// may fall behind before it catches up from the database instead.
     /// `poll` replaces the backend's polling interval ([`SQLITE_POLL`], [`POSTGRES_POLL`]);
-    /// an idle stream writes a comment at least every `keep_alive`.
+    /// an idle stream writes a comment at least every `keep_alive`; after each fan-out the
+    /// pump gathers commits for `gather` ([`DEFAULT_GATHER`]).
     pub async fn start(
         db: &Db,
         capacity: usize,
         replay_limit: i64,
         poll: Option<Duration>,
         keep_alive: Duration,
+        gather: Duration,
     ) -> Result<Self, sqlx::Error> {
         let (sender, _) = broadcast::channel(capacity.max(1));
         let (closing, _) = watch::channel(false);
@@ -198,6 +217,7 @@ impl LiveHub {
                 closing,
                 replay_limit,
                 keep_alive,
+                gather,
                 catch_ups: AtomicU64::new(0),
                 parked: (0..std::thread::available_parallelism().map_or(1, |n| n.get().min(8)))
                     .map(|_| std::sync::Mutex::default())
@@ -251,8 +271,10 @@ impl LiveHub {
 
     async fn pump(self, pool: AnyPool, poll: Duration) {
         let mut closing = self.inner.closing.subscribe();
+        let mut commits = crate::db::commits(&pool);
         let mut last_sent = Instant::now();
         loop {
+            let read_at = Instant::now();
             let mut after = self.latest();
             loop {
                 match entries_after(&pool, after).await {
@@ -286,17 +308,20 @@ impl LiveHub {
                 last_sent = Instant::now();
             }
             let next_tick = tick.saturating_sub(last_sent.elapsed());
+            let idle_at = Instant::now();
+            // The poll keeps its cadence from the last read: a fan-out that took longer than
+            // the interval is followed by the next read as soon as it has gathered.
+            let next_poll = poll.saturating_sub(read_at.elapsed());
             tokio::select! {
                 _ = closing.changed() => return,
                 _ = self.inner.wake.notified() => {},
-                _ = tokio::time::sleep(poll.min(next_tick)) => {},
+                _ = next_commit(&mut commits) => {},
+                _ = tokio::time::sleep(next_poll.min(next_tick)) => {},
+            }
+            if let Some(rest) = self.inner.gather.checked_sub(idle_at.elapsed()) {
+                tokio::time::sleep(rest).await;
             }
         }
-    }
-
-    /// Asks the pump to look now (after a commit in this process).
-    pub fn poke(&self) {
-        self.inner.wake.notify_one();
     }
 
     /// An idle stream writes a comment at least this often.
