@@ -15,7 +15,7 @@ use chrono::{DateTime, Utc};
 use rand::RngCore;
 use serde_json::json;
 use sha2::{Digest, Sha256};
-use sqlx::{Acquire, AnyPool, Row, any::AnyRow};
+use sqlx::{AnyPool, Row, any::AnyRow};
 
 const SELECT: &str = "select id, username, display_name, badge, role, ports, active, created_at, \
                       password_changed_at from accounts";
@@ -107,8 +107,8 @@ pub async fn create(
         ));
     }
     let hash = hash_password(new.password)?;
-    let mut conn = pool.acquire().await?;
-    let mut tx = conn.begin().await?;
+    let (_turn, mut conn) = crate::db::write_access(pool).await?;
+    let mut tx = crate::db::begin_write(&mut conn).await?;
     let taken: i64 = sqlx::query("select count(*) as n from accounts where username = $1")
         .bind(&username)
         .fetch_one(&mut *tx)
@@ -223,8 +223,8 @@ pub async fn disable(
     now: DateTime<Utc>,
 ) -> Result<Account, AppError> {
     let account = by_username(pool, username).await?;
-    let mut conn = pool.acquire().await?;
-    let mut tx = conn.begin().await?;
+    let (_turn, mut conn) = crate::db::write_access(pool).await?;
+    let mut tx = crate::db::begin_write(&mut conn).await?;
     sqlx::query("update accounts set active = 0, version = version + 1 where id = $1")
         .bind(account.id)
         .execute(&mut *tx)
@@ -253,8 +253,8 @@ pub async fn set_password(
     check_password(password).map_err(|r| AppError::invalid("password", r))?;
     let account = by_username(pool, username).await?;
     let hash = hash_password(password)?;
-    let mut conn = pool.acquire().await?;
-    let mut tx = conn.begin().await?;
+    let (_turn, mut conn) = crate::db::write_access(pool).await?;
+    let mut tx = crate::db::begin_write(&mut conn).await?;
     sqlx::query(
         "update accounts set password_hash = $1, password_changed_at = $2, version = version + 1 \
          where id = $3",
@@ -293,8 +293,8 @@ pub async fn issue_token(
         });
     }
     let token = format!("boc_{}", random_text::<32>());
-    let mut conn = pool.acquire().await?;
-    let mut tx = conn.begin().await?;
+    let (_turn, mut conn) = crate::db::write_access(pool).await?;
+    let mut tx = crate::db::begin_write(&mut conn).await?;
     let id: i64 = sqlx::query(
         "insert into api_tokens (account_id, token_hash, label, created_at) values ($1, $2, $3, $4) returning id",
     )
@@ -340,8 +340,8 @@ pub async fn revoke_tokens(
     now: DateTime<Utc>,
 ) -> Result<u64, AppError> {
     let account = by_username(pool, username).await?;
-    let mut conn = pool.acquire().await?;
-    let mut tx = conn.begin().await?;
+    let (_turn, mut conn) = crate::db::write_access(pool).await?;
+    let mut tx = crate::db::begin_write(&mut conn).await?;
     let revoked = sqlx::query(
         "update api_tokens set revoked_at = $1 where account_id = $2 and revoked_at is null",
     )

@@ -10,7 +10,7 @@ use crate::error::AppError;
 use crate::journal::db::{NewEntry, record};
 use chrono::{DateTime, Utc};
 use serde_json::json;
-use sqlx::{Acquire, AnyConnection, AnyPool, Row};
+use sqlx::{AnyConnection, AnyPool, Row};
 
 fn new_key() -> String {
     uuid::Uuid::new_v4().simple().to_string()
@@ -26,8 +26,8 @@ pub async fn open_session(
     now: DateTime<Utc>,
 ) -> Result<String, AppError> {
     let key = new_key();
-    let mut conn = pool.acquire().await?;
-    let mut tx = conn.begin().await?;
+    let (_turn, mut conn) = crate::db::write_access(pool).await?;
+    let mut tx = crate::db::begin_write(&mut conn).await?;
     sqlx::query(
         "insert into sessions (key, account_id, signed_in_at, last_seen_at, address, user_agent) \
          values ($1, $2, $3, $3, $4, $5)",
@@ -93,8 +93,8 @@ pub async fn end_session(
     address: &str,
     now: DateTime<Utc>,
 ) -> Result<bool, AppError> {
-    let mut conn = pool.acquire().await?;
-    let mut tx = conn.begin().await?;
+    let (_turn, mut conn) = crate::db::write_access(pool).await?;
+    let mut tx = crate::db::begin_write(&mut conn).await?;
     let ended = sqlx::query(
         "update sessions set ended_at = $1, end_reason = $2 where key = $3 and ended_at is null",
     )
@@ -279,8 +279,8 @@ pub async fn record_failure(
     limits: &SignInLimits,
 ) -> Result<(), AppError> {
     let window = chrono::Duration::from_std(limits.window).unwrap_or_default();
-    let mut conn = pool.acquire().await?;
-    let mut tx = conn.begin().await?;
+    let (_turn, mut conn) = crate::db::write_access(pool).await?;
+    let mut tx = crate::db::begin_write(&mut conn).await?;
     sqlx::query("delete from sign_in_failures where at < $1")
         .bind(to_millis(now - window))
         .execute(&mut *tx)
