@@ -5,7 +5,7 @@
 use super::{Shipment, ShipmentDetail};
 use crate::auth::server::Caller;
 use crate::domain::clock::{from_millis, to_millis};
-use crate::domain::{Action, Mode, Referral, ShipmentReference, ShipmentStatus};
+use crate::domain::{Action, Mode, Referral, ShipmentStatus};
 use crate::error::AppError;
 use crate::journal::db::{NewEntry, record};
 use crate::ports::db::decode_error;
@@ -118,138 +118,6 @@ pub async fn add_note(
     .await?;
     tx.commit().await?;
     Ok(seq)
-}
-
-/// A declaration as a carrier files it before its goods arrive: the pre-load "7+1" and the rest
-/// of the declaration.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Declaration {
-    pub mode: Mode,
-    /// "air_waybill", "bill_of_lading" or "cargo_control".
-    pub reference_kind: String,
-    pub reference: String,
-    pub house_waybill: Option<String>,
-    pub carrier: String,
-    pub voyage: String,
-    pub origin_country: String,
-    pub origin_location: String,
-    pub transit_location: Option<String>,
-    pub port_code: String,
-    pub shipper_name: String,
-    pub shipper_address: String,
-    pub consignee_name: String,
-    pub consignee_address: String,
-    pub importer_name: String,
-    pub trusted_trader: Option<String>,
-    pub hs_code: String,
-    pub description: String,
-    pub pieces: i64,
-    pub weight_kg: f64,
-    pub declared_value_cents: i64,
-    pub currency: String,
-    pub eta: DateTime<Utc>,
-}
-
-/// Records a new declaration: the shipment, awaiting arrival, and its `declared` entry.
-/// `actor` names the system that sent it (a carrier's EDI): no person is authorized here, and
-/// no endpoint reaches this function.
-pub async fn declare(
-    pool: &AnyPool,
-    actor: &str,
-    declaration: &Declaration,
-    now: DateTime<Utc>,
-) -> Result<Shipment, AppError> {
-    let d = declaration;
-    let reference = ShipmentReference::parse(&d.reference_kind, &d.reference)
-        .map_err(|e| AppError::invalid("reference", e.to_string()))?
-        .number();
-    if d.pieces < 1 || d.weight_kg <= 0.0 || d.declared_value_cents < 0 {
-        return Err(AppError::invalid(
-            "pieces",
-            "pieces, weight and value must be positive",
-        ));
-    }
-    if !crate::ports::db::exists(pool, &d.port_code).await? {
-        return Err(AppError::invalid(
-            "port_code",
-            format!("no port {}", d.port_code),
-        ));
-    }
-    let taken: i64 = sqlx::query(
-        "select count(*) as n from shipments where reference_kind = $1 and reference = $2",
-    )
-    .bind(&d.reference_kind)
-    .bind(&reference)
-    .fetch_one(pool)
-    .await?
-    .try_get("n")?;
-    if taken > 0 {
-        return Err(AppError::Conflict {
-            message: format!("{reference} is already declared"),
-        });
-    }
-    let (turn, mut conn) = crate::db::write_access(pool).await?;
-    let mut tx = crate::db::begin_write(&mut conn).await?;
-    let id: i64 = sqlx::query(
-        "insert into shipments (mode, reference_kind, reference, house_waybill, carrier, voyage, \
-         origin_country, origin_location, transit_location, port_code, shipper_name, \
-         shipper_address, consignee_name, consignee_address, importer_name, trusted_trader, \
-         hs_code, description, pieces, weight_kg, declared_value_cents, currency, eta_at, \
-         status, created_at) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, \
-         $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, 'awaiting_arrival', $24) returning id",
-    )
-    .bind(d.mode.code())
-    .bind(&d.reference_kind)
-    .bind(&reference)
-    .bind(&d.house_waybill)
-    .bind(&d.carrier)
-    .bind(&d.voyage)
-    .bind(&d.origin_country)
-    .bind(&d.origin_location)
-    .bind(&d.transit_location)
-    .bind(&d.port_code)
-    .bind(&d.shipper_name)
-    .bind(&d.shipper_address)
-    .bind(&d.consignee_name)
-    .bind(&d.consignee_address)
-    .bind(&d.importer_name)
-    .bind(&d.trusted_trader)
-    .bind(&d.hs_code)
-    .bind(&d.description)
-    .bind(d.pieces)
-    .bind(d.weight_kg)
-    .bind(d.declared_value_cents)
-    .bind(&d.currency)
-    .bind(to_millis(d.eta))
-    .bind(to_millis(now))
-    .fetch_one(&mut *tx)
-    .await?
-    .try_get("id")?;
-    record(
-        &mut tx,
-        NewEntry {
-            at: now,
-            actor,
-            entity: "shipment",
-            entity_id: id.to_string(),
-            shipment_id: Some(id),
-            port_code: Some(&d.port_code),
-            action: "declared",
-            before: None,
-            after: Some(json!({
-                "status": "awaiting_arrival",
-                "reference": reference,
-                "port": d.port_code,
-                "version": 1,
-            })),
-            reason: None,
-        },
-    )
-    .await?;
-    tx.commit().await?;
-    drop(conn);
-    drop(turn);
-    by_id(pool, id).await
 }
 
 /// A status change of a shipment that no person decides, written (with its journal entry) on

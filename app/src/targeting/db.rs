@@ -111,6 +111,13 @@ async fn insert_many(
     Ok(out)
 }
 
+/// The `id` of each row returned by `… returning id, shipment_id`, by its shipment.
+fn ids_by_shipment(rows: &[AnyRow]) -> Result<HashMap<i64, i64>, sqlx::Error> {
+    rows.iter()
+        .map(|row| Ok((row.try_get("shipment_id")?, row.try_get("id")?)))
+        .collect()
+}
+
 /// `$first, …` for `n` values; on SQLite plain `?`s, numbered in order. SQLite takes `$1` for
 /// a named parameter and looks each name up among those already seen, which turns a
 /// statement of thousands of values quadratic; `?` costs nothing. Only for statements whose
@@ -858,10 +865,7 @@ async fn write_chunk_in(
         Some("id, shipment_id"),
     )
     .await?;
-    let mut score_ids: HashMap<i64, i64> = HashMap::with_capacity(score_rows.len());
-    for row in &score_rows {
-        score_ids.insert(row.try_get("shipment_id")?, row.try_get("id")?);
-    }
+    let score_ids = ids_by_shipment(&score_rows)?;
     let mut hit_rows = vec![];
     for &i in &scored {
         let w = &work[i];
@@ -941,10 +945,7 @@ async fn write_chunk_in(
         Some("id, shipment_id"),
     )
     .await?;
-    let mut hold_ids: HashMap<i64, i64> = HashMap::with_capacity(hold_rows.len());
-    for row in &hold_rows {
-        hold_ids.insert(row.try_get("shipment_id")?, row.try_get("id")?);
-    }
+    let hold_ids = ids_by_shipment(&hold_rows)?;
     let mut requests = vec![];
     for &i in &held {
         let w = &mut work[i];
