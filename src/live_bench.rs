@@ -170,7 +170,6 @@ async fn subscribe(
     stream.write_all(head.as_bytes()).await?;
     let mut raw: Vec<u8> = Vec::with_capacity(2048);
     let mut text: Vec<u8> = Vec::with_capacity(2048);
-    let mut chunk = [0u8; 4096];
     let mut headers_done = false;
     // A stream opened on a fresh connection is delimited by the connection's end; one that
     // hyper serves comes in chunks.
@@ -178,14 +177,15 @@ async fn subscribe(
     let mut last: i64 = -1;
     let mut announced = false;
     loop {
-        let n = stream.read(&mut chunk).await?;
-        if n == 0 {
-            return Ok(());
-        }
-        if headers_done && !chunked {
-            text.extend_from_slice(&chunk[..n]);
+        // Straight into the buffer that is parsed: no copy of what was read.
+        let into = if headers_done && !chunked {
+            &mut text
         } else {
-            raw.extend_from_slice(&chunk[..n]);
+            &mut raw
+        };
+        into.reserve(4096);
+        if stream.read_buf(into).await? == 0 {
+            return Ok(());
         }
         if !headers_done {
             let Some(end) = find(&raw, b"\r\n\r\n") else {
@@ -417,7 +417,11 @@ pub async fn live(url: &str, bench: &LiveBench) -> anyhow::Result<()> {
         driving.push(tokio::spawn(async move {
             let mut stream = TcpStream::connect(address).await?;
             let host = address.to_string();
-            let mut tick = tokio::time::interval(period);
+            // The writers take turns: a change every 1/rate of a second, not bursts of them.
+            let mut tick = tokio::time::interval_at(
+                tokio::time::Instant::now() + period.mul_f64(w as f64 / writers as f64),
+                period,
+            );
             tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
             for n in 0..count {
                 tick.tick().await;

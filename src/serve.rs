@@ -214,9 +214,9 @@ async fn live(
 }
 
 /// Writes a started stream to its socket: the head and the first frame, then each change.
-/// While it has nothing pending the stream is parked with the live pump, which writes its
-/// changes itself ([`LiveHub::park`]); it comes back here when its socket does not take a
-/// write whole, and goes on from the journal.
+/// While it has nothing pending the stream is parked with a fan-out thread of the live hub,
+/// which writes its changes itself ([`LiveHub::park`]); it comes back here when its socket
+/// does not take a write whole, and goes on from the journal.
 async fn direct(socket: Arc<TcpStream>, mut first: Vec<u8>, started: Stream) {
     let Stream {
         hello,
@@ -233,14 +233,12 @@ async fn direct(socket: Arc<TcpStream>, mut first: Vec<u8>, started: Stream) {
     let mut last_write = Instant::now();
     loop {
         if let Some(parking) = hub.park(&follow, &socket, last_write) {
-            // The pump writes it now: its place in the broadcast is not needed.
+            // A fan-out thread writes it now: its place in the broadcast is not needed.
             drop(follow);
             let resumed = tokio::select! {
                 resumed = parking.resume => resumed.ok(),
-                _ = closed_by_peer(&socket) => {
-                    hub.unpark(parking.id);
-                    None
-                }
+                // Dropping the parking lets the fan-out thread forget the stream.
+                _ = closed_by_peer(&socket) => None,
             };
             let Some(Resume::Behind { rest, last, reader }) = resumed else {
                 return;

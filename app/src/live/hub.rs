@@ -4,13 +4,18 @@
 //! on SQLite ([`crate::db::commits`]; it also polls every [`SQLITE_POLL`] for other processes
 //! writing the same file) and, on PostgreSQL, when any process sharing the database commits
 //! (LISTEN on channel `journal`, which every journal entry notifies at commit).
+//!
+//! Most streams are *parked* ([`LiveHub::park`]): one fan-out thread per core writes to them
+//! in rolling passes. Each pass goes once round its streams and writes to each what it has not
+//! had yet of the changes published so far, looked up at the moment of that write; another
+//! pass follows as soon as something new was published. A change therefore reaches every
+//! parked stream within one pass of being read, whatever the pass was doing when it came.
 
 use super::LiveEvent;
 use crate::db::{Backend, Db};
 use crate::domain::Principal;
 use sqlx::{AnyPool, Row};
-use std::collections::{HashMap, VecDeque};
-use std::io::IoSlice;
+use std::collections::VecDeque;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
@@ -24,10 +29,22 @@ pub const SQLITE_POLL: Duration = Duration::from_millis(100);
 pub const POSTGRES_POLL: Duration = Duration::from_millis(500);
 /// An idle stream writes at least this often (a comment), so that proxies keep it open.
 pub const DEFAULT_KEEP_ALIVE: Duration = Duration::from_secs(15);
-/// After a fan-out the pump waits at least this long before it reads the journal again, so
-/// that commits coming together reach the browsers as one batch (one write per stream, not
-/// one per commit) and the machine has time for the readers between batches.
-pub const DEFAULT_GATHER: Duration = Duration::from_millis(40);
+/// After a read that found changes the pump waits at least this long before it reads the
+/// journal again, so that commits coming together reach the browsers as one batch (one write
+/// per stream, not one per commit).
+pub const DEFAULT_GATHER: Duration = Duration::from_millis(25);
+/// The parked streams' threads keep at least this many of the latest changes (whole batches)
+/// to write from; a parked stream further behind goes back to its task, which catches up from
+/// the journal.
+const TAIL_EVENTS: usize = 2048;
+/// A fan-out thread starts a pass at most this often once its passes take half of it, so that
+/// with thousands of streams a stream gets at most ten writes a second however busy the
+/// journal is, and the passes leave the machine time for the requests and the clients time to
+/// read. Shorter passes (fewer streams) may follow each other sooner: twice their length.
+const PASS_EVERY: Duration = Duration::from_millis(100);
+/// At most this many changes go out in one write to a parked stream; the rest follow in the
+/// next pass.
+const WRITE_CHANGES: usize = 512;
 /// Entries read per query, by the pump and by a stream catching up.
 const PAGE: i64 = 500;
 /// A reconnecting stream replays at most this many entries; further behind, it is told to
@@ -88,22 +105,82 @@ struct Inner {
     replay_limit: i64,
     /// The pump sends an empty batch when the broadcast has been silent for half of this; it
     /// wakes every stream, and one that has written nothing for half of it sends a comment.
-    /// One timer for the process, none per stream.
+    /// The fan-out threads look at their parked streams at least as often. No timer per stream.
     keep_alive: Duration,
-    /// How long the pump gathers commits after a fan-out.
+    /// How long the pump gathers commits after a read that found some.
     gather: Duration,
     /// How many times a stream fell behind the broadcast and caught up from the database.
     catch_ups: AtomicU64,
-    /// Streams the pump writes to itself, in shards written in parallel (see [`LiveHub::park`]).
-    parked: Vec<std::sync::Mutex<HashMap<u64, Parked>>>,
+    /// The latest published changes, which the fan-out threads write to the parked streams.
+    tail: std::sync::Mutex<Arc<Tail>>,
+    /// Counts what the fan-out threads must look at: each publication, and each stream parked
+    /// behind the latest change. They wait on `signalled` until it moves.
+    signal: std::sync::Mutex<u64>,
+    signalled: std::sync::Condvar,
+    /// Parked streams, one shard per fan-out thread (see [`LiveHub::park`]).
+    shards: Vec<Shard>,
     next_parked: AtomicU64,
     /// How many times a parked stream's socket did not take a write whole.
     sent_back: AtomicU64,
 }
 
-/// A stream with nothing pending, written by the pump itself: for each batch the pump writes
-/// what the reader may see straight to its socket, without waking the stream's task. A socket
-/// that does not take the whole write sends the stream back to its task ([`Resume`]).
+/// The latest changes published, in order: every change after `floor` is in `batches`.
+#[derive(Default)]
+struct Tail {
+    floor: i64,
+    batches: VecDeque<Batch>,
+}
+
+impl Tail {
+    fn events(&self) -> usize {
+        self.batches.iter().map(|b| b.len()).sum()
+    }
+
+    /// This tail with `batch` added, and the oldest batches dropped past [`TAIL_EVENTS`].
+    fn with(&self, batch: Batch) -> Tail {
+        let mut batches = self.batches.clone();
+        let mut floor = self.floor;
+        let mut events = self.events() + batch.len();
+        batches.push_back(batch);
+        while batches.len() > 1 && events - batches[0].len() >= TAIL_EVENTS {
+            if let Some(dropped) = batches.pop_front() {
+                events -= dropped.len();
+                floor = dropped.last().map_or(floor, |p| p.event.seq);
+            }
+        }
+        Tail { floor, batches }
+    }
+
+    /// The changes after `last`, in order.
+    fn after(&self, last: i64) -> impl Iterator<Item = &Arc<Published>> {
+        self.batches
+            .iter()
+            .filter(move |batch| batch.last().is_some_and(|p| p.event.seq > last))
+            .flat_map(|batch| batch.iter())
+            .filter(move |p| p.event.seq > last)
+    }
+}
+
+/// The parked streams of one fan-out thread: the thread owns those it holds; new ones wait in
+/// `incoming` until its next pass.
+#[derive(Default)]
+struct Shard {
+    incoming: std::sync::Mutex<Incoming>,
+    /// How many streams the thread held after its last pass.
+    held: std::sync::atomic::AtomicUsize,
+}
+
+#[derive(Default)]
+struct Incoming {
+    streams: Vec<Parked>,
+    /// The thread has ended (shutdown): nothing may be parked with it any more.
+    ended: bool,
+}
+
+/// A stream with nothing pending, written by a fan-out thread: each pass writes what the reader
+/// may see straight to its socket, without waking the stream's task. A socket that does not
+/// take the whole write sends the stream back to its task ([`Resume`]); a task that ends (its
+/// client went away) drops its [`Parking`], and the thread lets the stream go.
 struct Parked {
     socket: Arc<TcpStream>,
     reader: Principal,
@@ -126,9 +203,9 @@ pub enum Resume {
     Closing,
 }
 
-/// A stream parked with the pump: `resume` says when its task must take it back.
+/// A stream parked with a fan-out thread: `resume` says when its task must take it back.
+/// Dropping it lets the stream go.
 pub struct Parking {
-    pub id: u64,
     pub resume: oneshot::Receiver<Resume>,
 }
 
@@ -192,12 +269,209 @@ async fn next_commit(commits: &mut Option<watch::Receiver<u64>>) {
     }
 }
 
+impl Inner {
+    fn tail(&self) -> Arc<Tail> {
+        self.tail.lock().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    /// Wakes the fan-out threads.
+    fn signal(&self) {
+        *self.signal.lock().unwrap_or_else(|e| e.into_inner()) += 1;
+        self.signalled.notify_all();
+    }
+
+    /// One pass round `streams`: writes to each what it may see of the changes it has not had,
+    /// or a comment when it has been silent for half the keep-alive; lets go of streams whose
+    /// task has ended and sends back those whose socket did not take a write whole.
+    fn pass(&self, streams: &mut Vec<Parked>) {
+        let quiet_for = self.keep_alive / 2;
+        let mut tail = self.tail();
+        let mut prepared = None;
+        let mut now = Instant::now();
+        let mut index = 0;
+        while index < streams.len() {
+            if index % 64 == 0 {
+                now = Instant::now();
+                // What was published meanwhile goes out in this pass too.
+                tail = self.tail();
+            }
+            let stream = &mut streams[index];
+            if stream.resume.is_closed() {
+                streams.swap_remove(index);
+                continue;
+            }
+            match write_parked(stream, &tail, &mut prepared, now, quiet_for) {
+                Written::Whole => index += 1,
+                Written::Part(rest) => {
+                    let stream = streams.swap_remove(index);
+                    self.sent_back.fetch_add(1, Ordering::Relaxed);
+                    let _ = stream.resume.send(Resume::Behind {
+                        rest,
+                        last: stream.last,
+                        reader: stream.reader,
+                    });
+                }
+                // The connection is broken: its task finds out and ends.
+                Written::Broken => {
+                    streams.swap_remove(index);
+                }
+            }
+        }
+    }
+}
+
+/// What became of a write to a parked stream.
+enum Written {
+    /// All of it (or nothing was due).
+    Whole,
+    /// The socket took only part: the rest, for the stream's task.
+    Part(bytes::Bytes),
+    Broken,
+}
+
+/// What a pass last prepared for a stream: the next stream at the same position with the
+/// same sight (role, ports) is sent the same bytes, built once. Streams that were written
+/// together in the previous pass sit together, so most of a pass writes one buffer.
+struct Prepared {
+    tail: Arc<Tail>,
+    last: i64,
+    reader: Principal,
+    /// The last change looked at (sent or not visible).
+    through: i64,
+    frames: bytes::Bytes,
+}
+
+impl Prepared {
+    fn new(tail: &Arc<Tail>, last: i64, reader: &Principal) -> Prepared {
+        let mut through = last;
+        let mut frames = Vec::new();
+        for published in tail.after(last).take(WRITE_CHANGES) {
+            through = published.event.seq;
+            if published.event.visible_to(reader) {
+                frames.extend_from_slice(&published.frame);
+            }
+        }
+        Prepared {
+            tail: tail.clone(),
+            last,
+            reader: reader.clone(),
+            through,
+            frames: frames.into(),
+        }
+    }
+
+    /// Whether a stream at `last` reading as `reader` gets exactly these bytes from `tail`.
+    fn fits(&self, tail: &Arc<Tail>, last: i64, reader: &Principal) -> bool {
+        self.last == last
+            && Arc::ptr_eq(&self.tail, tail)
+            && self.reader.role == reader.role
+            && self.reader.active == reader.active
+            && self.reader.ports == reader.ports
+    }
+}
+
+/// Writes to one parked stream what it may see of the changes in `tail` it has not had.
+fn write_parked(
+    stream: &mut Parked,
+    tail: &Arc<Tail>,
+    prepared: &mut Option<Prepared>,
+    now: Instant,
+    quiet_for: Duration,
+) -> Written {
+    if stream.last < tail.floor {
+        // Too far behind for the tail: its task catches up from the journal.
+        return Written::Part(bytes::Bytes::new());
+    }
+    let fresh = match prepared {
+        Some(p) if p.fits(tail, stream.last, &stream.reader) => p,
+        _ => prepared.insert(Prepared::new(tail, stream.last, &stream.reader)),
+    };
+    stream.last = fresh.through;
+    let frames = if fresh.frames.is_empty() {
+        if now.duration_since(stream.last_write) < quiet_for {
+            return Written::Whole;
+        }
+        bytes::Bytes::from_static(KEEP_ALIVE_COMMENT)
+    } else {
+        fresh.frames.clone()
+    };
+    stream.last_write = now;
+    let written = match stream.socket.try_write(&frames) {
+        Ok(n) => n,
+        Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => 0,
+        Err(_) => return Written::Broken,
+    };
+    if written == frames.len() {
+        Written::Whole
+    } else {
+        Written::Part(frames.slice(written..))
+    }
+}
+
+/// Writing to thousands of sockets is bulk work: the fan-out threads run at a lower priority
+/// than the runtime's workers, so that requests, commits and the pump that publishes them come
+/// first and the passes take the time left.
+fn lower_priority() {
+    #[cfg(target_os = "linux")]
+    // SAFETY: two system calls about the calling thread, with no memory passed.
+    unsafe {
+        let thread = libc::gettid() as libc::id_t;
+        libc::setpriority(libc::PRIO_PROCESS, thread, 5);
+    }
+}
+
+/// A fan-out thread: waits for something new (or the keep-alive tick), then makes a pass
+/// round its streams; at shutdown hands them back to their tasks and ends.
+fn fan_out(inner: &std::sync::Weak<Inner>, shard: usize) {
+    let mut streams: Vec<Parked> = Vec::new();
+    let mut seen = 0;
+    lower_priority();
+    let mut next_pass = Instant::now();
+    while let Some(inner) = inner.upgrade() {
+        {
+            let until = Instant::now() + inner.keep_alive / 2;
+            let mut signal = inner.signal.lock().unwrap_or_else(|e| e.into_inner());
+            while *signal == seen && !inner.closed.load(Ordering::Acquire) {
+                let left = until.saturating_duration_since(Instant::now());
+                if left.is_zero() {
+                    break;
+                }
+                signal = inner
+                    .signalled
+                    .wait_timeout(signal, left)
+                    .map_or_else(|e| e.into_inner().0, |(signal, _)| signal);
+            }
+            seen = *signal;
+        }
+        if let Some(rest) = next_pass.checked_duration_since(Instant::now()) {
+            std::thread::sleep(rest);
+        }
+        let shard = &inner.shards[shard];
+        {
+            let mut incoming = shard.incoming.lock().unwrap_or_else(|e| e.into_inner());
+            streams.append(&mut incoming.streams);
+            if inner.closed.load(Ordering::Acquire) {
+                incoming.ended = true;
+                for stream in streams.drain(..) {
+                    let _ = stream.resume.send(Resume::Closing);
+                }
+                shard.held.store(0, Ordering::Relaxed);
+                return;
+            }
+        }
+        let started = Instant::now();
+        inner.pass(&mut streams);
+        next_pass = started + PASS_EVERY.min(started.elapsed() * 2);
+        shard.held.store(streams.len(), Ordering::Relaxed);
+    }
+}
+
 impl LiveHub {
     /// Starts the pump of this process over `db`. `capacity` is how many events a slow stream
     /// may fall behind before it catches up from the database instead.
     /// `poll` replaces the backend's polling interval ([`SQLITE_POLL`], [`POSTGRES_POLL`]);
-    /// an idle stream writes a comment at least every `keep_alive`; after each fan-out the
-    /// pump gathers commits for `gather` ([`DEFAULT_GATHER`]).
+    /// an idle stream writes a comment at least every `keep_alive`; after a read that found
+    /// changes the pump gathers commits for `gather` ([`DEFAULT_GATHER`]).
     pub async fn start(
         db: &Db,
         capacity: usize,
@@ -208,10 +482,11 @@ impl LiveHub {
     ) -> Result<Self, sqlx::Error> {
         let (sender, _) = broadcast::channel(capacity.max(1));
         let (closing, _) = watch::channel(false);
+        let latest = last_seq(&db.pool).await?;
         let hub = LiveHub {
             inner: Arc::new(Inner {
                 sender,
-                latest: AtomicI64::new(last_seq(&db.pool).await?),
+                latest: AtomicI64::new(latest),
                 wake: Notify::new(),
                 closed: AtomicBool::new(false),
                 closing,
@@ -219,13 +494,26 @@ impl LiveHub {
                 keep_alive,
                 gather,
                 catch_ups: AtomicU64::new(0),
-                parked: (0..std::thread::available_parallelism().map_or(1, |n| n.get().min(8)))
-                    .map(|_| std::sync::Mutex::default())
+                tail: std::sync::Mutex::new(Arc::new(Tail {
+                    floor: latest,
+                    batches: VecDeque::new(),
+                })),
+                signal: std::sync::Mutex::new(0),
+                signalled: std::sync::Condvar::new(),
+                shards: (0..std::thread::available_parallelism().map_or(1, |n| n.get().min(8)))
+                    .map(|_| Shard::default())
                     .collect(),
                 next_parked: AtomicU64::new(0),
                 sent_back: AtomicU64::new(0),
             }),
         };
+        for shard in 0..hub.inner.shards.len() {
+            let inner = Arc::downgrade(&hub.inner);
+            std::thread::Builder::new()
+                .name("live-fan-out".into())
+                .spawn(move || fan_out(&inner, shard))
+                .map_err(sqlx::Error::Io)?;
+        }
         let poll = match db.backend {
             Backend::Sqlite => poll.unwrap_or(SQLITE_POLL),
             Backend::Postgres => {
@@ -276,19 +564,17 @@ impl LiveHub {
         loop {
             let read_at = Instant::now();
             let mut after = self.latest();
+            let mut found = false;
             loop {
                 match entries_after(&pool, after).await {
                     Ok(events) => {
                         let full = events.len() as i64 == PAGE;
                         if let Some(last) = events.last() {
                             after = last.seq;
-                            let batch: Vec<Arc<Published>> =
-                                events.into_iter().map(|e| Arc::new(e.into())).collect();
-                            self.inner.latest.store(after, Ordering::Release);
-                            let batch = Arc::new(batch);
-                            // No receiver is not an error: nobody is watching yet.
-                            let _ = self.inner.sender.send(batch.clone());
-                            self.fan_out(batch).await;
+                            found = true;
+                            self.publish(Arc::new(
+                                events.into_iter().map(|e| Arc::new(e.into())).collect(),
+                            ));
                             last_sent = Instant::now();
                         }
                         if !full {
@@ -303,14 +589,13 @@ impl LiveHub {
             }
             let tick = self.inner.keep_alive / 2;
             if last_sent.elapsed() >= tick {
+                // Wakes the streams that are not parked (the fan-out threads keep their own
+                // time), so that an idle one writes a comment.
                 let _ = self.inner.sender.send(Arc::default());
-                self.fan_out(Arc::default()).await;
                 last_sent = Instant::now();
             }
             let next_tick = tick.saturating_sub(last_sent.elapsed());
-            let idle_at = Instant::now();
-            // The poll keeps its cadence from the last read: a fan-out that took longer than
-            // the interval is followed by the next read as soon as it has gathered.
+            // The poll keeps its cadence from the last read.
             let next_poll = poll.saturating_sub(read_at.elapsed());
             tokio::select! {
                 _ = closing.changed() => return,
@@ -318,10 +603,28 @@ impl LiveHub {
                 _ = next_commit(&mut commits) => {},
                 _ = tokio::time::sleep(next_poll.min(next_tick)) => {},
             }
-            if let Some(rest) = self.inner.gather.checked_sub(idle_at.elapsed()) {
+            if found && let Some(rest) = self.inner.gather.checked_sub(read_at.elapsed()) {
                 tokio::time::sleep(rest).await;
             }
         }
+    }
+
+    /// Passes what one read of the journal found to the fan-out threads and to the streams
+    /// that follow the broadcast.
+    fn publish(&self, batch: Batch) {
+        let Some(last) = batch.last().map(|p| p.event.seq) else {
+            return;
+        };
+        // The tail first: a stream that parks once it has seen `latest` finds in the tail
+        // whatever comes after.
+        {
+            let mut tail = self.inner.tail.lock().unwrap_or_else(|e| e.into_inner());
+            *tail = Arc::new(tail.with(batch.clone()));
+        }
+        self.inner.latest.store(last, Ordering::Release);
+        // No receiver is not an error: nobody is watching yet.
+        let _ = self.inner.sender.send(batch);
+        self.inner.signal();
     }
 
     /// An idle stream writes a comment at least this often.
@@ -350,18 +653,15 @@ impl LiveHub {
         let _ = self.inner.closing.send(true);
         // Wakes every stream; each then sees `closed`.
         let _ = self.inner.sender.send(Arc::default());
-        for shard in &self.inner.parked {
-            let parked = std::mem::take(&mut *shard.lock().unwrap_or_else(|e| e.into_inner()));
-            for (_, stream) in parked {
-                let _ = stream.resume.send(Resume::Closing);
-            }
-        }
+        // The fan-out threads hand their streams back and end.
+        self.inner.signal();
     }
 
-    /// Hands a stream with nothing pending to the pump, which then writes its changes straight
-    /// to `socket` until the socket does not take a write whole (or the server shuts down); the
-    /// caller then drops `follow` and waits for [`Parking::resume`]. `None` for a stream that
-    /// still has something to send or is behind the broadcast: it goes on reading `follow`.
+    /// Hands a stream with nothing pending to a fan-out thread, which then writes its changes
+    /// straight to `socket` until the socket does not take a write whole (or the server shuts
+    /// down); the caller then drops `follow` and waits for [`Parking::resume`]. `None` for a
+    /// stream that still has something to send or is behind the changes the threads keep: it
+    /// goes on reading `follow`.
     pub fn park(
         &self,
         follow: &Follow,
@@ -371,36 +671,31 @@ impl LiveHub {
         if follow.reload.is_some() || follow.catching_up || !follow.backlog.is_empty() {
             return None;
         }
-        let id = self.inner.next_parked.fetch_add(1, Ordering::Relaxed);
-        let shard = &self.inner.parked[id as usize % self.inner.parked.len()];
-        let mut parked = shard.lock().unwrap_or_else(|e| e.into_inner());
-        // The pump records `latest` before it writes a batch to the parked streams, and it
-        // needs this shard's lock to write; so a stream at `latest` now gets every later batch
-        // from the pump, and one behind it takes what it missed from the broadcast instead.
-        if self.is_closed() || follow.last != self.latest() {
+        // Every change after the tail's floor is in the tail, published before the broadcast:
+        // what this stream has not had yet, the thread finds there.
+        if follow.last < self.inner.tail().floor {
             return None;
         }
+        let id = self.inner.next_parked.fetch_add(1, Ordering::Relaxed);
+        let shard = &self.inner.shards[id as usize % self.inner.shards.len()];
         let (resume, resumed) = oneshot::channel();
-        parked.insert(
-            id,
-            Parked {
+        {
+            let mut incoming = shard.incoming.lock().unwrap_or_else(|e| e.into_inner());
+            if incoming.ended {
+                return None;
+            }
+            incoming.streams.push(Parked {
                 socket: socket.clone(),
                 reader: follow.reader.clone(),
                 last: follow.last,
                 last_write,
                 resume,
-            },
-        );
-        Some(Parking {
-            id,
-            resume: resumed,
-        })
-    }
-
-    /// Takes a parked stream away from the pump (its client has gone).
-    pub fn unpark(&self, id: u64) {
-        let shard = &self.inner.parked[id as usize % self.inner.parked.len()];
-        shard.lock().unwrap_or_else(|e| e.into_inner()).remove(&id);
+            });
+        }
+        if follow.last < self.latest() {
+            self.inner.signal();
+        }
+        Some(Parking { resume: resumed })
     }
 
     /// How many times a parked stream went back to its task because its socket did not take
@@ -409,88 +704,16 @@ impl LiveHub {
         self.inner.sent_back.load(Ordering::Relaxed)
     }
 
-    /// How many streams the pump writes to itself.
+    /// How many streams are parked with the fan-out threads.
     pub fn parked(&self) -> usize {
         self.inner
-            .parked
+            .shards
             .iter()
-            .map(|shard| shard.lock().map_or(0, |s| s.len()))
+            .map(|shard| {
+                shard.held.load(Ordering::Relaxed)
+                    + shard.incoming.lock().map_or(0, |i| i.streams.len())
+            })
             .sum()
-    }
-
-    /// Writes `batch` to every parked stream, one blocking task per shard (an empty batch is
-    /// the keep-alive tick).
-    async fn fan_out(&self, batch: Batch) {
-        let shards = self.inner.parked.len();
-        let mut writers = Vec::with_capacity(shards);
-        for shard in 0..shards {
-            let (hub, batch) = (self.clone(), batch.clone());
-            // Thousands of writes in a row: on threads of their own, so that the runtime's
-            // workers go on serving requests and commits meanwhile.
-            writers.push(tokio::task::spawn_blocking(move || {
-                hub.fan_out_shard(shard, &batch)
-            }));
-        }
-        for writer in writers {
-            let _ = writer.await;
-        }
-    }
-
-    fn fan_out_shard(&self, shard: usize, batch: &[Arc<Published>]) {
-        let quiet_for = self.inner.keep_alive / 2;
-        let mut parked = self.inner.parked[shard]
-            .lock()
-            .unwrap_or_else(|e| e.into_inner());
-        let now = Instant::now();
-        let last_in_batch = batch.last().map(|p| p.event.seq);
-        let mut behind = vec![];
-        let mut slices: Vec<IoSlice<'_>> = Vec::with_capacity(batch.len().max(1));
-        for (id, stream) in parked.iter_mut() {
-            slices.clear();
-            slices.extend(
-                batch
-                    .iter()
-                    .filter(|p| p.event.seq > stream.last && p.event.visible_to(&stream.reader))
-                    .map(|p| IoSlice::new(&p.frame)),
-            );
-            if let Some(last) = last_in_batch {
-                stream.last = stream.last.max(last);
-            }
-            if slices.is_empty() {
-                if now.duration_since(stream.last_write) < quiet_for {
-                    continue;
-                }
-                slices.push(IoSlice::new(KEEP_ALIVE_COMMENT));
-            }
-            let total: usize = slices.iter().map(|s| s.len()).sum();
-            let written = match stream.socket.try_write_vectored(&slices) {
-                Ok(n) => n,
-                Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => 0,
-                // A broken connection: its task finds out and ends.
-                Err(_) => total,
-            };
-            stream.last_write = now;
-            if written < total {
-                let mut rest = Vec::with_capacity(total - written);
-                let mut skip = written;
-                for slice in &slices {
-                    let take = skip.min(slice.len());
-                    rest.extend_from_slice(&slice[take..]);
-                    skip -= take;
-                }
-                behind.push((*id, bytes::Bytes::from(rest)));
-            }
-        }
-        for (id, rest) in behind {
-            if let Some(stream) = parked.remove(&id) {
-                self.inner.sent_back.fetch_add(1, Ordering::Relaxed);
-                let _ = stream.resume.send(Resume::Behind {
-                    rest,
-                    last: stream.last,
-                    reader: stream.reader,
-                });
-            }
-        }
     }
 
     fn is_closed(&self) -> bool {
@@ -650,5 +873,66 @@ impl Follow {
     /// The database this stream catches up from.
     pub fn pool(&self) -> &AnyPool {
         &self.pool
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn batch(seqs: impl IntoIterator<Item = i64>) -> Batch {
+        Arc::new(
+            seqs.into_iter()
+                .map(|seq| {
+                    Arc::new(Published::from(LiveEvent {
+                        seq,
+                        at: 0,
+                        actor: "test".into(),
+                        entity: "shipment".into(),
+                        entity_id: seq.to_string(),
+                        shipment_id: None,
+                        port_code: None,
+                        action: "noted".into(),
+                        version: None,
+                    }))
+                })
+                .collect(),
+        )
+    }
+
+    fn seqs<'a>(published: impl Iterator<Item = &'a Arc<Published>>) -> Vec<i64> {
+        published.map(|p| p.event.seq).collect()
+    }
+
+    #[test]
+    fn the_tail_has_every_change_after_its_floor_in_order() {
+        let tail = Tail {
+            floor: 10,
+            batches: VecDeque::new(),
+        };
+        // Journal numbers may have gaps (a transaction rolled back on PostgreSQL).
+        let tail = tail.with(batch([11, 12, 14])).with(batch([15, 19]));
+        assert_eq!(tail.floor, 10);
+        assert_eq!(seqs(tail.after(10)), [11, 12, 14, 15, 19]);
+        assert_eq!(seqs(tail.after(12)), [14, 15, 19]);
+        assert_eq!(seqs(tail.after(14)), [15, 19]);
+        assert_eq!(seqs(tail.after(19)), Vec::<i64>::new());
+    }
+
+    #[test]
+    fn the_tail_drops_whole_batches_past_its_size_and_raises_its_floor() {
+        let size = TAIL_EVENTS as i64;
+        let small = Tail::default().with(batch(1..=10)).with(batch(11..=20));
+        assert_eq!((small.floor, small.events()), (0, 20));
+        // The two small batches go: what is left still holds the size asked for.
+        let full = small.with(batch(21..=20 + size));
+        assert_eq!(full.floor, 20);
+        assert_eq!(full.events(), TAIL_EVENTS);
+        assert_eq!(seqs(full.after(20)), (21..=20 + size).collect::<Vec<_>>());
+        // A batch larger than the whole tail is kept whole, as the only one.
+        let huge = full.with(batch(21 + size..=20 + 3 * size));
+        assert_eq!(huge.batches.len(), 1);
+        assert_eq!(huge.floor, 20 + size);
+        assert_eq!(seqs(huge.after(huge.floor)).len(), 2 * TAIL_EVENTS);
     }
 }
