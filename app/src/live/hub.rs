@@ -881,23 +881,134 @@ mod tests {
     use super::*;
 
     fn batch(seqs: impl IntoIterator<Item = i64>) -> Batch {
+        of_kinds(seqs.into_iter().map(|seq| (seq, "shipment")))
+    }
+
+    /// Changes with their sequence numbers and kinds of record.
+    fn of_kinds<'a>(changes: impl IntoIterator<Item = (i64, &'a str)>) -> Batch {
         Arc::new(
-            seqs.into_iter()
-                .map(|seq| {
+            changes
+                .into_iter()
+                .map(|(seq, entity)| {
                     Arc::new(Published::from(LiveEvent {
                         seq,
                         at: 0,
                         actor: "test".into(),
-                        entity: "shipment".into(),
+                        entity: entity.into(),
                         entity_id: seq.to_string(),
                         shipment_id: None,
-                        port_code: None,
+                        port_code: Some("YYZ".into()),
                         action: "noted".into(),
                         version: None,
                     }))
                 })
                 .collect(),
         )
+    }
+
+    fn reader(name: &str, role: crate::domain::Role) -> Principal {
+        Principal {
+            username: name.into(),
+            role,
+            ports: crate::domain::PortScope::Only(vec!["YYZ".into()]),
+            active: true,
+        }
+    }
+
+    /// A parked stream over a real connection, and the client's end of it.
+    async fn parked(
+        reader: Principal,
+        last: i64,
+    ) -> (Parked, TcpStream, oneshot::Receiver<Resume>) {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let client = TcpStream::connect(listener.local_addr().unwrap())
+            .await
+            .unwrap();
+        let (server, _) = listener.accept().await.unwrap();
+        let (resume, resumed) = oneshot::channel();
+        let stream = Parked {
+            socket: Arc::new(server),
+            reader,
+            last,
+            last_write: Instant::now(),
+            resume,
+        };
+        (stream, client, resumed)
+    }
+
+    async fn read_ids(client: &mut TcpStream) -> Vec<i64> {
+        use tokio::io::AsyncReadExt;
+        let mut buffer = vec![0; 64 * 1024];
+        let n = tokio::time::timeout(Duration::from_secs(5), client.read(&mut buffer))
+            .await
+            .unwrap()
+            .unwrap();
+        String::from_utf8_lossy(&buffer[..n])
+            .lines()
+            .filter_map(|line| line.strip_prefix("id: ")?.parse().ok())
+            .collect()
+    }
+
+    #[tokio::test]
+    async fn a_pass_writes_each_stream_what_it_may_see_once_and_in_order() {
+        use crate::domain::Role;
+        // Board changes are for every reader, account changes for administrators only.
+        let tail = Arc::new(Tail::default().with(of_kinds([
+            (1, "shipment"),
+            (2, "account"),
+            (3, "hold"),
+            (4, "account"),
+        ])));
+        let now = Instant::now();
+        let quiet = Duration::from_secs(60);
+        let (mut admin, mut admin_client, _) = parked(reader("a", Role::Admin), 0).await;
+        let (mut viewer, mut viewer_client, _) = parked(reader("b", Role::Viewer), 0).await;
+        let (mut late, mut late_client, _) = parked(reader("c", Role::Admin), 2).await;
+        let mut prepared = None;
+        for stream in [&mut admin, &mut viewer, &mut late] {
+            assert!(matches!(
+                write_parked(stream, &tail, &mut prepared, now, quiet),
+                Written::Whole
+            ));
+        }
+        assert_eq!(read_ids(&mut admin_client).await, [1, 2, 3, 4]);
+        assert_eq!(read_ids(&mut viewer_client).await, [1, 3]);
+        assert_eq!(read_ids(&mut late_client).await, [3, 4]);
+        // Every stream has looked at everything, seen or not: the next pass sends nothing.
+        assert_eq!((admin.last, viewer.last, late.last), (4, 4, 4));
+        let newer = Arc::new(tail.with(of_kinds([(5, "account")])));
+        for stream in [&mut admin, &mut viewer] {
+            assert!(matches!(
+                write_parked(stream, &newer, &mut prepared, now, quiet),
+                Written::Whole
+            ));
+        }
+        assert_eq!(read_ids(&mut admin_client).await, [5]);
+        assert_eq!(viewer.last, 5, "looked at, and not for a viewer");
+    }
+
+    #[tokio::test]
+    async fn a_stream_behind_the_tail_goes_back_to_its_task_with_nothing_written() {
+        let tail = Arc::new(
+            Tail {
+                floor: 10,
+                batches: VecDeque::new(),
+            }
+            .with(batch([11, 12])),
+        );
+        let (mut stream, _client, _) = parked(reader("a", crate::domain::Role::Viewer), 9).await;
+        let written = write_parked(
+            &mut stream,
+            &tail,
+            &mut None,
+            Instant::now(),
+            Duration::from_secs(60),
+        );
+        assert!(matches!(written, Written::Part(rest) if rest.is_empty()));
+        assert_eq!(
+            stream.last, 9,
+            "it resumes from where it was, from the journal"
+        );
     }
 
     fn seqs<'a>(published: impl Iterator<Item = &'a Arc<Published>>) -> Vec<i64> {
