@@ -48,8 +48,8 @@ pub struct LiveSettings {
     pub poll: Option<Duration>,
     /// An idle stream sends a comment at least this often, so that proxies keep it open.
     pub keep_alive: Duration,
-    /// How long the live pump gathers commits after each fan-out before it reads again
-    /// (`LIVE_GATHER_MS`).
+    /// How long the live pump gathers commits after a read that found changes before it reads
+    /// again (`LIVE_GATHER_MS`).
     pub gather: Duration,
 }
 

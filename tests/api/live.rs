@@ -537,15 +537,19 @@ pub async fn two_processes_share_one_stream_on_postgres() {
     child.kill().await.ok();
 }
 
+/// A server whose pump reads the journal once at start and then polls only every ten minutes.
+async fn polling_rarely(backend: Backend) -> Option<TestApp> {
+    spawn_app_configured(backend, 200, |config| {
+        config.live.poll = Some(Duration::from_secs(600));
+    })
+    .await
+}
+
 /// On SQLite, this process's commits wake the stream at once: with the poll set to ten minutes
 /// a note still reaches a client within a second, and a burst from several writers arrives
 /// whole and in order.
 pub async fn a_commit_on_sqlite_wakes_the_stream_without_the_poll() {
-    let Some(app) = spawn_app_configured(Backend::Sqlite, 200, |config| {
-        config.live.poll = Some(Duration::from_secs(600));
-    })
-    .await
-    else {
+    let Some(app) = polling_rarely(Backend::Sqlite).await else {
         return;
     };
     let token = writer(&app, "live.wake").await;
@@ -618,12 +622,7 @@ pub async fn the_live_benchmark_runs_in_its_own_processes() {
 /// instance, or just before its next poll) resumes from there: it is not told to reload, and it
 /// is not sent that change again.
 pub async fn a_position_the_pump_has_not_read_yet_is_resumed_not_reloaded(backend: Backend) {
-    // A pump that reads once at start and then not for ten minutes.
-    let Some(app) = spawn_app_configured(backend, 200, |config| {
-        config.live.poll = Some(Duration::from_secs(600));
-    })
-    .await
-    else {
+    let Some(app) = polling_rarely(backend).await else {
         return;
     };
     let token = writer(&app, "live.ahead").await;
@@ -852,18 +851,15 @@ pub async fn streams_are_the_same_on_fresh_and_reused_connections_and_kept_alive
     assert!(error["error"]["message"].is_string(), "{body}");
 }
 
-/// A stream with nothing pending is written by the pump itself. When its reader stops reading
-/// and the socket stops taking whole writes, the stream goes back to its own task, writes the
-/// rest, catches up from the journal and carries on: every entry once, in order.
-pub async fn a_parked_stream_whose_reader_stalls_loses_nothing(backend: Backend) {
+/// A live stream opened as the first request of a connection of its own (as a browser's
+/// `EventSource` does), read up to its greeting, once it is parked with a fan-out thread.
+async fn parked_stream(
+    app: &TestApp,
+    token: &str,
+    socket: tokio::net::TcpSocket,
+) -> (tokio::net::TcpStream, String) {
     use tokio::io::AsyncWriteExt;
-    let Some(app) = spawn_app(backend).await else {
-        return;
-    };
-    let token = writer(&app, "live.stall").await;
     let address: std::net::SocketAddr = app.address.trim_start_matches("http://").parse().unwrap();
-    let socket = tokio::net::TcpSocket::new_v4().unwrap();
-    socket.set_recv_buffer_size(2048).unwrap();
     let mut stream = socket.connect(address).await.unwrap();
     stream
         .write_all(
@@ -884,9 +880,6 @@ pub async fn a_parked_stream_whose_reader_stalls_loses_nothing(backend: Backend)
         )
         .await
     );
-    let start: i64 = app
-        .scalar("select coalesce(max(seq), 0) from journal")
-        .await;
     let waited = Instant::now();
     while app.live.parked() == 0 && waited.elapsed() < Duration::from_secs(5) {
         tokio::time::sleep(Duration::from_millis(20)).await;
@@ -894,8 +887,44 @@ pub async fn a_parked_stream_whose_reader_stalls_loses_nothing(backend: Backend)
     assert_eq!(
         app.live.parked(),
         1,
-        "an idle stream is parked with the pump"
+        "an idle stream is parked with a fan-out thread"
     );
+    (stream, seen)
+}
+
+/// A parked stream whose client goes away is let go by its fan-out thread: the server does not
+/// keep its socket or write to it again.
+pub async fn a_parked_stream_whose_client_leaves_is_let_go(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
+    let token = writer(&app, "live.leave").await;
+    let shipment = some_shipment(&app).await;
+    let (stream, _) = parked_stream(&app, &token, tokio::net::TcpSocket::new_v4().unwrap()).await;
+    drop(stream);
+    // Changes make the threads go round their streams.
+    let waited = Instant::now();
+    while app.live.parked() > 0 && waited.elapsed() < Duration::from_secs(5) {
+        note(&app, &token, shipment, "after the client left").await;
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(app.live.parked(), 0, "the stream was let go");
+}
+
+/// A stream with nothing pending is written by a fan-out thread. When its reader stops reading
+/// and the socket stops taking whole writes, the stream goes back to its own task, writes the
+/// rest, catches up from the journal and carries on: every entry once, in order.
+pub async fn a_parked_stream_whose_reader_stalls_loses_nothing(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
+    let token = writer(&app, "live.stall").await;
+    let socket = tokio::net::TcpSocket::new_v4().unwrap();
+    socket.set_recv_buffer_size(2048).unwrap();
+    let (mut stream, mut seen) = parked_stream(&app, &token, socket).await;
+    let start: i64 = app
+        .scalar("select coalesce(max(seq), 0) from journal")
+        .await;
 
     // Far more than the socket buffers hold, while the reader reads nothing.
     let before = app.live.sent_back();

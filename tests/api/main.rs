@@ -45,6 +45,7 @@ use targeting::{
 use helpers::{Backend, TestApp, spawn_app, spawn_app_with};
 use live::{
     a_client_too_far_behind_is_told_to_reload, a_lagging_stream_catches_up_from_the_database,
+    a_parked_stream_whose_client_leaves_is_let_go,
     a_parked_stream_whose_reader_stalls_loses_nothing,
     a_position_the_pump_has_not_read_yet_is_resumed_not_reloaded,
     a_reconnecting_client_gets_every_change_once_in_order, each_account_sees_only_what_it_may_read,
@@ -113,6 +114,7 @@ on_both_backends!(
     a_rule_edit_makes_a_new_version_and_scores_name_theirs,
     streams_are_the_same_on_fresh_and_reused_connections_and_kept_alive,
     a_parked_stream_whose_reader_stalls_loses_nothing,
+    a_parked_stream_whose_client_leaves_is_let_go,
     every_served_route_is_documented_and_nothing_else,
     the_api_page_is_served_by_the_product_alone,
 );

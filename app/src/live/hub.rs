@@ -8,8 +8,9 @@
 //! Most streams are *parked* ([`LiveHub::park`]): one fan-out thread per core writes to them
 //! in rolling passes. Each pass goes once round its streams and writes to each what it has not
 //! had yet of the changes published so far, looked up at the moment of that write; another
-//! pass follows as soon as something new was published. A change therefore reaches every
-//! parked stream within one pass of being read, whatever the pass was doing when it came.
+//! pass follows once something new was published (no sooner than [`PASS_EVERY`] when passes
+//! are long). A change therefore reaches every parked stream within one pass of being read,
+//! whatever the pass was doing when it came.
 
 use super::LiveEvent;
 use crate::db::{Backend, Db};
@@ -119,7 +120,8 @@ struct Inner {
     signalled: std::sync::Condvar,
     /// Parked streams, one shard per fan-out thread (see [`LiveHub::park`]).
     shards: Vec<Shard>,
-    next_parked: AtomicU64,
+    /// Counts the streams parked so far: each goes to the next shard in turn.
+    parked_so_far: AtomicU64,
     /// How many times a parked stream's socket did not take a write whole.
     sent_back: AtomicU64,
 }
@@ -503,7 +505,7 @@ impl LiveHub {
                 shards: (0..std::thread::available_parallelism().map_or(1, |n| n.get().min(8)))
                     .map(|_| Shard::default())
                     .collect(),
-                next_parked: AtomicU64::new(0),
+                parked_so_far: AtomicU64::new(0),
                 sent_back: AtomicU64::new(0),
             }),
         };
@@ -676,8 +678,8 @@ impl LiveHub {
         if follow.last < self.inner.tail().floor {
             return None;
         }
-        let id = self.inner.next_parked.fetch_add(1, Ordering::Relaxed);
-        let shard = &self.inner.shards[id as usize % self.inner.shards.len()];
+        let turn = self.inner.parked_so_far.fetch_add(1, Ordering::Relaxed);
+        let shard = &self.inner.shards[turn as usize % self.inner.shards.len()];
         let (resume, resumed) = oneshot::channel();
         {
             let mut incoming = shard.incoming.lock().unwrap_or_else(|e| e.into_inner());
