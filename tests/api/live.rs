@@ -141,6 +141,23 @@ async fn notes_at_once(
     }
 }
 
+/// Adds a note to `shipment` and checks that `reader` hears it within a second.
+async fn heard_within_a_second(
+    app: &TestApp,
+    token: &str,
+    shipment: i64,
+    reader: &mut SseReader,
+    text: &str,
+) -> Sse {
+    let written = Instant::now();
+    note(app, token, shipment, text).await;
+    let heard = reader.next(Duration::from_secs(3)).await.expect("heard");
+    let latency = written.elapsed();
+    assert_eq!(heard.data["action"], "note_added");
+    assert!(latency < Duration::from_secs(1), "took {latency:?}");
+    heard
+}
+
 async fn some_shipment(app: &TestApp) -> i64 {
     app.scalar("select min(id) from shipments").await
 }
@@ -500,12 +517,14 @@ pub async fn two_processes_share_one_stream_on_postgres() {
     let mut here = SseReader::open(&app.client, &app.url("/api/v1/live"), None).await;
     there.next(Duration::from_secs(5)).await.unwrap();
     here.next(Duration::from_secs(5)).await.unwrap();
-    let written = Instant::now();
-    note(&app, &token, shipment, "written through the first").await;
-    let heard = there.next(Duration::from_secs(3)).await.expect("heard");
-    let latency = written.elapsed();
-    assert_eq!(heard.data["action"], "note_added");
-    assert!(latency < Duration::from_secs(1), "took {latency:?}");
+    let heard = heard_within_a_second(
+        &app,
+        &token,
+        shipment,
+        &mut there,
+        "written through the first",
+    )
+    .await;
     assert_eq!(
         here.next(Duration::from_secs(3)).await.unwrap().id,
         heard.id
@@ -556,12 +575,7 @@ pub async fn a_commit_on_sqlite_wakes_the_stream_without_the_poll() {
     let shipment = some_shipment(&app).await;
     let mut client = SseReader::open(&app.client, &app.url("/api/v1/live"), None).await;
     client.next(Duration::from_secs(5)).await.unwrap();
-    let written = Instant::now();
-    note(&app, &token, shipment, "heard at once").await;
-    let heard = client.next(Duration::from_secs(3)).await.expect("heard");
-    let latency = written.elapsed();
-    assert_eq!(heard.data["action"], "note_added");
-    assert!(latency < Duration::from_secs(1), "took {latency:?}");
+    let heard = heard_within_a_second(&app, &token, shipment, &mut client, "heard at once").await;
 
     let start = heard.id.unwrap();
     notes_at_once(&app.client, vec![app.url(""); 4], &token, shipment, 10).await;
