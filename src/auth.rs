@@ -5,7 +5,8 @@
 
 use app::AppError;
 use app::accounts::db as accounts;
-use app::auth::server::{AuthSettings, Caller, ClientAddress, resolve_session};
+use app::auth::server::{Caller, ClientAddress, resolve_session};
+use app::state::AuthSettings;
 use app::db::{Db, NativePool};
 use app::state::AppState;
 use axum::{

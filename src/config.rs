@@ -9,7 +9,7 @@
 //! - `SECURE_COOKIES`: `true` when the product is served over TLS (a proxy in front of it);
 //!   the session cookie then carries `Secure`.
 
-use app::auth::server::AuthSettings;
+use app::state::AuthSettings;
 use chrono::{DateTime, Utc};
 use leptos::config::LeptosOptions;
 use std::time::Duration;

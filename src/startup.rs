@@ -3,7 +3,8 @@
 
 use crate::config::Config;
 use crate::security::PageNonce;
-use app::sim::{SimControl, engine::Simulator};
+use app::demo::clock::SimControl;
+use app::sim::engine::Simulator;
 use app::{App, db::Db, live::hub::LiveHub, shell, state::AppState};
 use axum::Router;
 use leptos::prelude::{provide_context, use_context};

@@ -1,7 +1,7 @@
 //! The document shell, the header and the routes of the board.
 
-use crate::accounts::page::AccountsPage;
-use crate::actions::page::HandoverPage;
+use crate::admin::page::AccountsPage;
+use crate::inspections::handover::HandoverPage;
 use crate::auth::page::{AccountNav, SessionsPage, SignInPage, UserBox, use_me};
 use crate::board::OverviewPage;
 use crate::components::clock::{HeaderClock, provide_clock};

@@ -131,33 +131,87 @@ impl Db {
     }
 }
 
+/// A write in progress: this database's writer turn (SQLite), a connection and an open
+/// transaction, taken together and given back together. The one way anything writes.
+///
 /// SQLite lets one transaction write at a time and makes the others poll with growing sleeps;
-/// under load that polling, not the work, sets the tail latency. Writers to one SQLite
-/// database therefore queue here first (in arrival order), so each finds the database free.
-/// PostgreSQL locks rows itself: no queue.
-/// A connection to write with, after this database's writer turn (see [`writer_turn`]); hold
-/// the turn until the transaction has committed and the connection is back.
-pub async fn write_access(
-    pool: &AnyPool,
-) -> Result<(Option<WriterTurn>, sqlx::pool::PoolConnection<sqlx::Any>), sqlx::Error> {
-    let turn = writer_turn(pool).await;
-    let conn = pool.acquire().await?;
-    Ok((turn, conn))
+/// under load that polling, not the work, sets the tail latency. Writers to one SQLite database
+/// therefore queue for a turn first (in arrival order), so each finds the database free, and
+/// open their transaction with `begin immediate`: one that reads before it writes would
+/// otherwise fail at its first write when another connection committed in between.
+/// PostgreSQL locks rows itself: no queue, an ordinary transaction.
+///
+/// Dropped without [`WriteTx::commit`] (an error, a caller gone away), the transaction rolls
+/// back, then the turn is given back: the fields drop in that order.
+pub struct WriteTx {
+    tx: sqlx::Transaction<'static, sqlx::Any>,
+    /// Held until the transaction has ended and the connection is back in the pool.
+    turn: Option<WriterTurn>,
 }
 
-/// Opens a transaction that will write. On SQLite it takes the write lock at once (`begin
-/// immediate`, waiting its turn like any writer): a transaction that reads before it writes
-/// could otherwise fail at its first write when another connection committed in between.
-/// PostgreSQL locks rows as it goes.
-pub async fn begin_write(
-    conn: &mut sqlx::AnyConnection,
-) -> Result<sqlx::Transaction<'_, sqlx::Any>, sqlx::Error> {
-    use sqlx::Connection;
-    if conn.backend_name() == "SQLite" {
-        conn.begin_with("begin immediate").await
-    } else {
-        conn.begin().await
+impl WriteTx {
+    /// Waits for the writer turn, takes a connection and begins the transaction.
+    pub async fn begin(pool: &AnyPool) -> Result<Self, sqlx::Error> {
+        let turn = writer_turn(pool).await;
+        let tx = if turn.is_some() {
+            pool.begin_with("begin immediate").await?
+        } else {
+            pool.begin().await?
+        };
+        Ok(Self { tx, turn })
     }
+
+    /// Commits, then gives the connection and the turn back (which wakes this process's live
+    /// stream on SQLite, see [`commits`]).
+    pub async fn commit(self) -> Result<(), sqlx::Error> {
+        let WriteTx { tx, turn } = self;
+        tx.commit().await?;
+        drop(turn);
+        Ok(())
+    }
+}
+
+impl std::ops::Deref for WriteTx {
+    type Target = sqlx::AnyConnection;
+
+    fn deref(&self) -> &Self::Target {
+        &self.tx
+    }
+}
+
+impl std::ops::DerefMut for WriteTx {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        &mut self.tx
+    }
+}
+
+/// Runs one statement that writes, with its arguments, as a transaction of its own in one
+/// round trip to the database, and returns the rows it changed. On SQLite `sql` may be a batch
+/// that begins and commits itself (`begin immediate; …; commit`); it runs in the writer's
+/// turn and, if a statement of it fails, its transaction is rolled back before the connection
+/// goes back to the pool. The write runs as a task of its own, so that a caller who goes away
+/// (a closed tab) cannot cut it off halfway.
+pub async fn write_once(
+    pool: &AnyPool,
+    sql: String,
+    args: sqlx::any::AnyArguments<'static>,
+) -> Result<u64, sqlx::Error> {
+    let pool = pool.clone();
+    let write = tokio::spawn(async move {
+        let turn = writer_turn(&pool).await;
+        let mut conn = pool.acquire().await?;
+        let result = sqlx::query_with(&sql, args).execute(&mut *conn).await;
+        if result.is_err() && turn.is_some() {
+            let _ = sqlx::query("rollback").execute(&mut *conn).await;
+        }
+        drop(conn);
+        drop(turn);
+        Ok(result?.rows_affected())
+    });
+    write.await.map_err(|e| {
+        tracing::error!(error = %e, "a write task failed");
+        sqlx::Error::WorkerCrashed
+    })?
 }
 
 /// Whether the pool is on SQLite.
@@ -168,7 +222,7 @@ pub fn is_sqlite(pool: &AnyPool) -> bool {
         .starts_with("sqlite:")
 }
 
-pub async fn writer_turn(pool: &AnyPool) -> Option<WriterTurn> {
+async fn writer_turn(pool: &AnyPool) -> Option<WriterTurn> {
     let queue = writer_queue(pool)?;
     let guard = queue.turn.clone().lock_owned().await;
     Some(WriterTurn {
@@ -177,10 +231,10 @@ pub async fn writer_turn(pool: &AnyPool) -> Option<WriterTurn> {
     })
 }
 
-/// A writer's turn on an SQLite database (see [`writer_turn`]). Giving it back, once the
+/// A writer's turn on an SQLite database (see [`WriteTx`]). Giving it back, once the
 /// transaction has committed, tells this process's live stream that the journal may have grown
 /// (see [`commits`]).
-pub struct WriterTurn {
+struct WriterTurn {
     _guard: tokio::sync::OwnedMutexGuard<()>,
     queue: std::sync::Arc<WriterQueue>,
 }
@@ -197,6 +251,12 @@ struct WriterQueue {
     commits: tokio::sync::watch::Sender<u64>,
 }
 
+/// The queue of the database a pool writes to. It is kept per database file for the whole
+/// process, not per pool or per `AppState`, because the lock it stands in front of is the
+/// file's: every pool of this process that writes to that file (the server's, the CLI's or a
+/// benchmark's second pool, a test that opens its own) must take turns in the same queue, or
+/// they meet SQLite's busy polling again. A map keyed by the database URL is the one place
+/// that knows them all.
 fn writer_queue(pool: &AnyPool) -> Option<std::sync::Arc<WriterQueue>> {
     use std::collections::HashMap;
     use std::sync::{Arc, LazyLock, Mutex};
@@ -269,5 +329,103 @@ mod tests {
         assert_eq!(sqlite_folder("sqlite:///tmp/a/b.db"), Some("/tmp/a".into()));
         assert_eq!(sqlite_folder("sqlite::memory:"), None);
         assert_eq!(sqlite_folder("sqlite://b.db"), None);
+    }
+
+    /// A fresh SQLite database with one table, in a folder of its own.
+    async fn scratch() -> (Db, std::path::PathBuf) {
+        let folder = std::env::temp_dir().join(format!("boc-db-{}", uuid::Uuid::new_v4()));
+        let url = format!("sqlite://{}/t.db", folder.display());
+        let db = Db::connect(&url, 4).await.expect("connect");
+        sqlx::query("create table t (x integer not null unique)")
+            .execute(&db.pool)
+            .await
+            .expect("table");
+        (db, folder)
+    }
+
+    async fn count(db: &Db) -> i64 {
+        use sqlx::Row;
+        sqlx::query("select count(*) as n from t")
+            .fetch_one(&db.pool)
+            .await
+            .and_then(|r| r.try_get("n"))
+            .expect("count")
+    }
+
+    /// The next writer must get its turn at once: the one before gave it back.
+    async fn turn_is_free(db: &Db) {
+        let next = tokio::time::timeout(Duration::from_secs(2), WriteTx::begin(&db.pool)).await;
+        let tx = next.expect("the writer's turn was not given back").expect("begin");
+        drop(tx);
+    }
+
+    #[tokio::test]
+    async fn a_write_that_fails_rolls_back_and_gives_the_turn_back() {
+        let (db, folder) = scratch().await;
+        let mut commits = commits(&db.pool).expect("SQLite counts its commits");
+        let before = *commits.borrow_and_update();
+
+        let mut tx = WriteTx::begin(&db.pool).await.unwrap();
+        sqlx::query("insert into t (x) values (1)")
+            .execute(&mut *tx)
+            .await
+            .unwrap();
+        let second = sqlx::query("insert into t (x) values (1)")
+            .execute(&mut *tx)
+            .await;
+        assert!(second.is_err(), "the unique column refuses the second row");
+        drop(tx);
+        assert_eq!(count(&db).await, 0, "the first row went with the rollback");
+        turn_is_free(&db).await;
+
+        let mut tx = WriteTx::begin(&db.pool).await.unwrap();
+        sqlx::query("insert into t (x) values (2)")
+            .execute(&mut *tx)
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        assert_eq!(count(&db).await, 1);
+        assert!(
+            *commits.borrow_and_update() > before,
+            "a commit tells the live stream"
+        );
+        turn_is_free(&db).await;
+        db.pool.close().await;
+        let _ = std::fs::remove_dir_all(folder);
+    }
+
+    #[tokio::test]
+    async fn a_one_round_trip_write_that_fails_halfway_leaves_nothing() {
+        let (db, folder) = scratch().await;
+        let batch = "begin immediate; insert into t (x) values (7); insert into t (x) values (7); commit";
+        let failed = write_once(&db.pool, batch.into(), Default::default()).await;
+        assert!(failed.is_err());
+        assert_eq!(count(&db).await, 0);
+        turn_is_free(&db).await;
+        let done = "begin immediate; insert into t (x) values (8); commit";
+        write_once(&db.pool, done.into(), Default::default())
+            .await
+            .unwrap();
+        assert_eq!(count(&db).await, 1);
+        db.pool.close().await;
+        let _ = std::fs::remove_dir_all(folder);
+    }
+
+    #[tokio::test]
+    async fn writers_take_turns_in_arrival_order() {
+        let (db, folder) = scratch().await;
+        let first = WriteTx::begin(&db.pool).await.unwrap();
+        let pool = db.pool.clone();
+        let waiting = tokio::spawn(async move { WriteTx::begin(&pool).await.map(drop) });
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        assert!(!waiting.is_finished(), "a second writer waits for the turn");
+        first.commit().await.unwrap();
+        tokio::time::timeout(Duration::from_secs(2), waiting)
+            .await
+            .expect("the second writer gets the turn once the first commits")
+            .unwrap()
+            .unwrap();
+        db.pool.close().await;
+        let _ = std::fs::remove_dir_all(folder);
     }
 }

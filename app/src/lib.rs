@@ -5,7 +5,7 @@
 #![recursion_limit = "256"]
 
 pub mod accounts;
-pub mod actions;
+pub mod admin;
 pub mod app;
 pub mod auth;
 pub mod board;

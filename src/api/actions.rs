@@ -1,12 +1,13 @@
-//! The actions under `/api/v1`: the same engine as the screens (`app::actions::db`), with
+//! The actions under `/api/v1`: the same engine as the screens (`app::holds::act`, `app::inspections::act`), with
 //! resource-shaped paths and JSON bodies. A body may carry the `version` the caller saw; the
 //! answer is the record as it now is, with its new version.
 
 use super::docs::{HoldActionRefusals, InspectionActionRefusals, Refusals};
 use crate::auth::Authenticated;
-use app::actions::{
-    HandoverReport, HandoverRequest, HoldCommand, InspectionCommand, NewHold, NewInspection,
-    OfficerLoad, db,
+use app::holds::{HoldCommand, NewHold, act as hold_ops};
+use app::inspections::{
+    HandoverReport, HandoverRequest, InspectionCommand, NewInspection, OfficerLoad,
+    act as inspection_ops, db as inspections,
 };
 use app::domain::{Action, InspectionKind, Outcome, Priority};
 use app::holds::HoldRow;
@@ -75,7 +76,7 @@ pub fn on_hold(command: fn(Body) -> Result<HoldCommand, AppError>) -> MethodRout
             let version = body.version;
             let command = command(body)?;
             let hold =
-                db::hold_action(&state.db.pool, &caller, id, command, version, Utc::now()).await?;
+                hold_ops::hold_action(&state.db.pool, &caller, id, command, version, Utc::now()).await?;
             Ok::<_, AppError>(Json(hold))
         },
     )
@@ -95,7 +96,7 @@ pub fn on_inspection(
             let version = body.version;
             let command = command(body)?;
             let item =
-                db::inspection_action(&state.db.pool, &caller, id, command, version, Utc::now())
+                inspection_ops::inspection_action(&state.db.pool, &caller, id, command, version, Utc::now())
                     .await?;
             Ok::<_, AppError>(Json(item))
         },
@@ -364,7 +365,7 @@ pub async fn place_hold(
     body: Bytes,
 ) -> Result<(StatusCode, Json<HoldRow>), AppError> {
     let request: NewHold = parse_required(&body)?;
-    let hold = db::place_hold(&state.db.pool, &caller, &request, Utc::now()).await?;
+    let hold = hold_ops::place_hold(&state.db.pool, &caller, &request, Utc::now()).await?;
     Ok((StatusCode::CREATED, Json(hold)))
 }
 
@@ -388,7 +389,7 @@ pub async fn open_inspection(
     body: Bytes,
 ) -> Result<(StatusCode, Json<InspectionRow>), AppError> {
     let request: NewInspection = parse_required(&body)?;
-    let row = db::open_inspection(&state.db.pool, &caller, &request, Utc::now()).await?;
+    let row = inspection_ops::open_inspection(&state.db.pool, &caller, &request, Utc::now()).await?;
     Ok((StatusCode::CREATED, Json(row)))
 }
 
@@ -414,7 +415,7 @@ pub async fn handover(
 ) -> Result<Json<HandoverReport>, AppError> {
     let request: HandoverRequest = parse_required(&body)?;
     Ok(Json(
-        db::handover(&state.db.pool, &caller, &request, Utc::now()).await?,
+        inspection_ops::handover(&state.db.pool, &caller, &request, Utc::now()).await?,
     ))
 }
 
@@ -436,5 +437,5 @@ pub async fn workload(
     Path(code): Path<String>,
 ) -> Result<Json<Vec<OfficerLoad>>, AppError> {
     caller.authorize(&state.db.pool, Action::Read, None).await?;
-    Ok(Json(db::workload(&state.db.pool, &code, Utc::now()).await?))
+    Ok(Json(inspections::workload(&state.db.pool, &code, Utc::now()).await?))
 }

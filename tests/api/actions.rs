@@ -4,7 +4,8 @@
 
 use crate::helpers::{Backend, TestApp, spawn_app_with};
 use app::accounts::db as accounts;
-use app::actions::{HoldCommand, InspectionCommand, db as engine};
+use app::holds::{HoldCommand, act as hold_ops};
+use app::inspections::{InspectionCommand, act as inspection_ops};
 use app::auth::server::Caller;
 use app::domain::{HoldStatus, InspectionKind, InspectionStatus, Outcome, Role};
 use chrono::Utc;
@@ -46,12 +47,12 @@ async fn placed_hold(app: &TestApp) -> i64 {
         address: "127.0.0.1".into(),
         session: None,
     };
-    let request = app::actions::NewHold {
+    let request = app::holds::NewHold {
         shipment_id: free_shipment(app).await,
         reason: app::domain::HoldReason::Random,
         notes: String::new(),
     };
-    engine::place_hold(pool, &caller, &request, Utc::now())
+    hold_ops::place_hold(pool, &caller, &request, Utc::now())
         .await
         .expect("a hold is placed")
         .id
@@ -674,16 +675,16 @@ pub async fn random_actions_never_break_the_rules(backend: Backend) {
             }),
         };
         let result = if let Some(command) = hold_command {
-            engine::hold_action(pool, caller, hold, command, None, Utc::now())
+            hold_ops::hold_action(pool, caller, hold, command, None, Utc::now())
                 .await
                 .map(|_| ())
         } else if step == 3 {
-            let request = app::actions::NewInspection {
+            let request = app::inspections::NewInspection {
                 hold_id: hold,
                 kind: InspectionKind::Xray,
                 priority: app::domain::Priority::Normal,
             };
-            engine::open_inspection(pool, caller, &request, Utc::now())
+            inspection_ops::open_inspection(pool, caller, &request, Utc::now())
                 .await
                 .map(|i| inspection = Some(i.id))
         } else {
@@ -706,7 +707,7 @@ pub async fn random_actions_never_break_the_rules(backend: Backend) {
                 },
             };
             let id = inspection.expect("an inspection is open");
-            engine::inspection_action(pool, caller, id, command, None, Utc::now())
+            inspection_ops::inspection_action(pool, caller, id, command, None, Utc::now())
                 .await
                 .map(|_| ())
         };

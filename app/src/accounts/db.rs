@@ -1,7 +1,6 @@
 //! Account and token storage. Each change writes its journal entry in the same transaction.
 
 use super::{Account, check_password, check_username};
-use crate::auth::db::end_sessions_of;
 use crate::domain::clock::{from_millis, to_millis};
 use crate::domain::{PortScope, Role};
 use crate::error::AppError;
@@ -15,7 +14,7 @@ use chrono::{DateTime, Utc};
 use rand::RngCore;
 use serde_json::json;
 use sha2::{Digest, Sha256};
-use sqlx::{AnyPool, Row, any::AnyRow};
+use sqlx::{AnyConnection, AnyPool, Row, any::AnyRow};
 
 const SELECT: &str = "select id, username, display_name, badge, role, ports, active, created_at, \
                       password_changed_at from accounts";
@@ -28,7 +27,7 @@ fn row_to_account(row: &AnyRow) -> Result<Account, sqlx::Error> {
         username: row.try_get("username")?,
         display_name: row.try_get("display_name")?,
         badge: row.try_get("badge")?,
-        role: Role::parse(&role).ok_or_else(|| crate::ports::db::decode_error("role", &role))?,
+        role: Role::parse(&role).ok_or_else(|| crate::sql::decode_error("role", &role))?,
         ports: PortScope::parse(&ports).map_err(|e| sqlx::Error::Decode(e.into()))?,
         active: row.try_get::<i64, _>("active")? == 1,
         created_at: from_millis(row.try_get("created_at")?),
@@ -107,8 +106,7 @@ pub async fn create(
         ));
     }
     let hash = hash_password(new.password)?;
-    let (_turn, mut conn) = crate::db::write_access(pool).await?;
-    let mut tx = crate::db::begin_write(&mut conn).await?;
+    let mut tx = crate::db::WriteTx::begin(pool).await?;
     let taken: i64 = sqlx::query("select count(*) as n from accounts where username = $1")
         .bind(&username)
         .fetch_one(&mut *tx)
@@ -223,8 +221,7 @@ pub async fn disable(
     now: DateTime<Utc>,
 ) -> Result<Account, AppError> {
     let account = by_username(pool, username).await?;
-    let (_turn, mut conn) = crate::db::write_access(pool).await?;
-    let mut tx = crate::db::begin_write(&mut conn).await?;
+    let mut tx = crate::db::WriteTx::begin(pool).await?;
     sqlx::query("update accounts set active = 0, version = version + 1 where id = $1")
         .bind(account.id)
         .execute(&mut *tx)
@@ -253,8 +250,7 @@ pub async fn set_password(
     check_password(password).map_err(|r| AppError::invalid("password", r))?;
     let account = by_username(pool, username).await?;
     let hash = hash_password(password)?;
-    let (_turn, mut conn) = crate::db::write_access(pool).await?;
-    let mut tx = crate::db::begin_write(&mut conn).await?;
+    let mut tx = crate::db::WriteTx::begin(pool).await?;
     sqlx::query(
         "update accounts set password_hash = $1, password_changed_at = $2, version = version + 1 \
          where id = $3",
@@ -293,8 +289,7 @@ pub async fn issue_token(
         });
     }
     let token = format!("boc_{}", random_text::<32>());
-    let (_turn, mut conn) = crate::db::write_access(pool).await?;
-    let mut tx = crate::db::begin_write(&mut conn).await?;
+    let mut tx = crate::db::WriteTx::begin(pool).await?;
     let id: i64 = sqlx::query(
         "insert into api_tokens (account_id, token_hash, label, created_at) values ($1, $2, $3, $4) returning id",
     )
@@ -340,8 +335,7 @@ pub async fn revoke_tokens(
     now: DateTime<Utc>,
 ) -> Result<u64, AppError> {
     let account = by_username(pool, username).await?;
-    let (_turn, mut conn) = crate::db::write_access(pool).await?;
-    let mut tx = crate::db::begin_write(&mut conn).await?;
+    let mut tx = crate::db::WriteTx::begin(pool).await?;
     let revoked = sqlx::query(
         "update api_tokens set revoked_at = $1 where account_id = $2 and revoked_at is null",
     )
@@ -361,4 +355,24 @@ pub async fn revoke_tokens(
     .await?;
     tx.commit().await?;
     Ok(revoked)
+}
+
+/// Ends every open session of an account, inside the caller's transaction (which journals
+/// the change that caused it); returns how many ended.
+pub async fn end_sessions_of(
+    conn: &mut AnyConnection,
+    account_id: i64,
+    reason: &str,
+    now: DateTime<Utc>,
+) -> Result<u64, sqlx::Error> {
+    Ok(sqlx::query(
+        "update sessions set ended_at = $1, end_reason = $2 \
+         where account_id = $3 and ended_at is null",
+    )
+    .bind(to_millis(now))
+    .bind(reason)
+    .bind(account_id)
+    .execute(conn)
+    .await?
+    .rows_affected())
 }

@@ -1,7 +1,8 @@
 //! Sessions, failed sign-ins and refusals in the database. Every sign-in, sign-out, failure
 //! and refusal is journaled in the transaction that records it.
 
-use super::server::{AuthSettings, Caller, RecentFailures, SignInLimits};
+use super::server::{Caller, RecentFailures};
+use crate::state::{AuthSettings, SignInLimits};
 use super::{Persona, SessionInfo};
 use crate::accounts::Account;
 use crate::domain::clock::{from_millis, to_millis};
@@ -10,7 +11,7 @@ use crate::error::AppError;
 use crate::journal::db::{NewEntry, record};
 use chrono::{DateTime, Utc};
 use serde_json::json;
-use sqlx::{AnyConnection, AnyPool, Row};
+use sqlx::{AnyPool, Row};
 
 fn new_key() -> String {
     uuid::Uuid::new_v4().simple().to_string()
@@ -26,8 +27,7 @@ pub async fn open_session(
     now: DateTime<Utc>,
 ) -> Result<String, AppError> {
     let key = new_key();
-    let (_turn, mut conn) = crate::db::write_access(pool).await?;
-    let mut tx = crate::db::begin_write(&mut conn).await?;
+    let mut tx = crate::db::WriteTx::begin(pool).await?;
     sqlx::query(
         "insert into sessions (key, account_id, signed_in_at, last_seen_at, address, user_agent) \
          values ($1, $2, $3, $3, $4, $5)",
@@ -93,8 +93,7 @@ pub async fn end_session(
     address: &str,
     now: DateTime<Utc>,
 ) -> Result<bool, AppError> {
-    let (_turn, mut conn) = crate::db::write_access(pool).await?;
-    let mut tx = crate::db::begin_write(&mut conn).await?;
+    let mut tx = crate::db::WriteTx::begin(pool).await?;
     let ended = sqlx::query(
         "update sessions set ended_at = $1, end_reason = $2 where key = $3 and ended_at is null",
     )
@@ -149,26 +148,6 @@ pub async fn end_own_session(
         now,
     )
     .await
-}
-
-/// Ends every open session of an account, inside the caller's transaction (which journals
-/// the change that caused it); returns how many ended.
-pub async fn end_sessions_of(
-    conn: &mut AnyConnection,
-    account_id: i64,
-    reason: &str,
-    now: DateTime<Utc>,
-) -> Result<u64, sqlx::Error> {
-    Ok(sqlx::query(
-        "update sessions set ended_at = $1, end_reason = $2 \
-         where account_id = $3 and ended_at is null",
-    )
-    .bind(to_millis(now))
-    .bind(reason)
-    .bind(account_id)
-    .execute(conn)
-    .await?
-    .rows_affected())
 }
 
 /// The account's sessions that are still usable, newest first.
@@ -279,8 +258,7 @@ pub async fn record_failure(
     limits: &SignInLimits,
 ) -> Result<(), AppError> {
     let window = chrono::Duration::from_std(limits.window).unwrap_or_default();
-    let (_turn, mut conn) = crate::db::write_access(pool).await?;
-    let mut tx = crate::db::begin_write(&mut conn).await?;
+    let mut tx = crate::db::WriteTx::begin(pool).await?;
     sqlx::query("delete from sign_in_failures where at < $1")
         .bind(to_millis(now - window))
         .execute(&mut *tx)

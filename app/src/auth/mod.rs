@@ -2,7 +2,7 @@
 //! (cookie → session layer → a row in `sessions`); the browser holds only an opaque id.
 //! Machine clients send `Authorization: Bearer …` instead.
 
-use crate::domain::{Action, PortScope, Principal, Role, authorize};
+use crate::domain::{PortScope, Role};
 use crate::error::AppError;
 use chrono::{DateTime, Utc};
 use leptos::prelude::*;
@@ -13,32 +13,6 @@ pub mod db;
 pub mod page;
 #[cfg(feature = "ssr")]
 pub mod server;
-
-/// The signed-in account, as the screens need it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Me {
-    pub username: String,
-    pub display_name: String,
-    pub badge: Option<String>,
-    pub role: Role,
-    pub ports: PortScope,
-}
-
-impl Me {
-    pub fn principal(&self) -> Principal {
-        Principal {
-            username: self.username.clone(),
-            role: self.role,
-            ports: self.ports.clone(),
-            active: true,
-        }
-    }
-
-    /// Whether to offer an action; the server decides again when it is taken.
-    pub fn may(&self, action: Action, port: Option<&str>) -> bool {
-        authorize(&self.principal(), action, port).is_ok()
-    }
-}
 
 /// A demo account offered for one-click sign-in in demo mode.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -100,13 +74,13 @@ pub async fn sign_out() -> Result<(), AppError> {
 
 /// The signed-in account, or `None` on the sign-in page.
 #[server(prefix = "/rpc", endpoint = "whoami")]
-pub async fn whoami() -> Result<Option<Me>, AppError> {
+pub async fn whoami() -> Result<Option<crate::domain::Me>, AppError> {
     Ok(server::current().ok().map(|caller| caller.me()))
 }
 
 #[server(prefix = "/rpc", endpoint = "my_sessions")]
 pub async fn my_sessions() -> Result<Vec<SessionInfo>, AppError> {
-    let caller = server::require(Action::Read, None).await?;
+    let caller = server::require(crate::domain::Action::Read, None).await?;
     let state = crate::state::app_state()?;
     db::open_sessions(
         &state.db.pool,
@@ -121,7 +95,7 @@ pub async fn my_sessions() -> Result<Vec<SessionInfo>, AppError> {
 /// Ends one of the caller's own sessions; `true` when it was the one in use (signed out).
 #[server(prefix = "/rpc", endpoint = "end_session")]
 pub async fn end_session(key: String) -> Result<bool, AppError> {
-    let caller = server::require(Action::Read, None).await?;
+    let caller = server::require(crate::domain::Action::Read, None).await?;
     let state = crate::state::app_state()?;
     let ended = db::end_own_session(&state.db.pool, &caller, &key, Utc::now()).await?;
     if !ended {
@@ -148,19 +122,5 @@ mod tests {
         assert_eq!(safe_next("/\\evil.example"), "/");
         assert_eq!(safe_next("/signin"), "/");
         assert_eq!(safe_next(""), "/");
-    }
-
-    #[test]
-    fn the_screens_offer_only_what_the_role_allows() {
-        let me = Me {
-            username: "o".into(),
-            display_name: "O".into(),
-            badge: None,
-            role: Role::Officer,
-            ports: PortScope::Only(vec!["YVR".into()]),
-        };
-        assert!(me.may(Action::AddNote, Some("YVR")));
-        assert!(!me.may(Action::AddNote, Some("YYZ")));
-        assert!(!me.may(Action::ManageAccounts, None));
     }
 }

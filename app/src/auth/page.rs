@@ -1,10 +1,11 @@
 //! `/signin`, the signed-in account in the header, and `/account/sessions`.
 
 use super::{
-    DemoSignIn, EndSession, Me, SignIn, SignOut, demo_personas, my_sessions, safe_next, whoami,
+    DemoSignIn, EndSession, SignIn, SignOut, demo_personas, my_sessions, safe_next, whoami,
 };
 use crate::components::common::{ErrorNotice, LocalTime};
-use crate::domain::Action;
+use crate::components::me::MeResource;
+use crate::domain::{Action, Me};
 use crate::error::AppError;
 use leptos::form::ActionForm;
 use leptos::prelude::*;
@@ -176,10 +177,7 @@ pub fn AccountNav(me: Me) -> impl IntoView {
     }
 }
 
-/// The account signed in, loaded once per page load and shared with every page.
-#[derive(Clone, Copy)]
-pub struct MeResource(pub Resource<Result<Option<Me>, AppError>>);
-
+/// Loads the account signed in, once per page load, and shares it with every page.
 pub fn use_me() -> Resource<Result<Option<Me>, AppError>> {
     let me = Resource::new(|| (), |_| whoami());
     provide_context(MeResource(me));

@@ -2,74 +2,17 @@
 //! once per request by the authentication layer), the one place actions are authorized and
 //! refusals journaled, and signing in and out.
 
-use super::{Me, WRONG_CREDENTIALS, db};
+use super::{WRONG_CREDENTIALS, db};
 use crate::accounts::{Account, db as accounts};
-use crate::domain::{Action, authorize};
+use crate::domain::{Action, Me, authorize};
 use crate::error::AppError;
-use crate::state::app_state;
+use crate::state::{SignInLimits, app_state};
 use axum::http::request::Parts;
 use chrono::{DateTime, Utc};
 use leptos::prelude::use_context;
 use serde::{Deserialize, Serialize};
 use std::time::Duration;
 use tower_sessions::Session;
-
-/// How sessions and sign-ins behave; the defaults suit a shift-long operations screen.
-#[derive(Debug, Clone)]
-pub struct AuthSettings {
-    /// `serve --demo`: the sign-in page offers the demo personas.
-    pub demo: bool,
-    /// A session unused this long ends.
-    pub idle: Duration,
-    /// A session ends this long after sign-in, used or not.
-    pub absolute: Duration,
-    /// Cookies carry `Secure` (set when the product is served over TLS).
-    pub secure_cookies: bool,
-    pub limits: SignInLimits,
-}
-
-/// When failed sign-ins are slowed and then refused.
-#[derive(Debug, Clone)]
-pub struct SignInLimits {
-    /// Failures for one username within `window` before sign-ins for it are refused.
-    pub per_account: i64,
-    /// Failures from one address within `window` before its sign-ins are refused.
-    pub per_address: i64,
-    pub window: Duration,
-    /// Each failure beyond the first for a username adds this much delay (up to 5 s).
-    pub slow_step: Duration,
-}
-
-impl Default for AuthSettings {
-    fn default() -> Self {
-        Self {
-            demo: false,
-            idle: Duration::from_secs(60 * 60),
-            absolute: Duration::from_secs(12 * 60 * 60),
-            secure_cookies: false,
-            limits: SignInLimits::default(),
-        }
-    }
-}
-
-impl Default for SignInLimits {
-    fn default() -> Self {
-        Self {
-            per_account: 5,
-            per_address: 30,
-            window: Duration::from_secs(15 * 60),
-            slow_step: Duration::from_millis(500),
-        }
-    }
-}
-
-impl AuthSettings {
-    /// How often a session in use records that it was seen: often enough for the idle
-    /// timeout to be exact to a minute, rarely enough not to write on every request.
-    pub fn touch_every(&self) -> Duration {
-        (self.idle / 4).min(Duration::from_secs(60))
-    }
-}
 
 /// Where a request came from (the peer address), for the journal and for throttling.
 #[derive(Debug, Clone)]
@@ -94,6 +37,14 @@ pub struct SessionAuth {
 pub const SESSION_AUTH: &str = "auth";
 
 impl Caller {
+    /// How the caller signs the records it changes: "Yasmin Roy (Y1025)".
+    pub fn signature(&self) -> String {
+        crate::journal::acting::signature(
+            &self.account.display_name,
+            self.account.badge.as_deref(),
+        )
+    }
+
     pub fn me(&self) -> Me {
         Me {
             username: self.account.username.clone(),

@@ -108,7 +108,7 @@ pub fn RoleGate(
     refusal: &'static str,
     children: ChildrenFn,
 ) -> impl IntoView {
-    let me = use_context::<crate::auth::page::MeResource>();
+    let me = use_context::<super::me::MeResource>();
     let children = StoredValue::new(children);
     view! {
         <Suspense fallback=|| {

@@ -2,3 +2,5 @@
 
 pub mod clock;
 pub mod common;
+pub mod forms;
+pub mod me;

@@ -5,6 +5,7 @@
 //! A declaration is drawn in two parts, the goods then the paperwork, so that the seed can draw
 //! the arrival time between them as it always has: the same seed keeps giving the same country.
 
+pub mod clock;
 pub mod country;
 
 use crate::domain::{AirWaybill, Mode};

@@ -220,6 +220,32 @@ pub struct Principal {
     pub active: bool,
 }
 
+/// The signed-in account, as the screens need it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Me {
+    pub username: String,
+    pub display_name: String,
+    pub badge: Option<String>,
+    pub role: Role,
+    pub ports: PortScope,
+}
+
+impl Me {
+    pub fn principal(&self) -> Principal {
+        Principal {
+            username: self.username.clone(),
+            role: self.role,
+            ports: self.ports.clone(),
+            active: true,
+        }
+    }
+
+    /// Whether to offer an action; the server decides again when it is taken.
+    pub fn may(&self, action: Action, port: Option<&str>) -> bool {
+        authorize(&self.principal(), action, port).is_ok()
+    }
+}
+
 /// Why an action was refused, in a sentence for the person who tried.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
 pub enum Refusal {
@@ -363,5 +389,19 @@ mod tests {
         assert!(PortScope::parse("YVR;drop").is_err());
         assert!(PortScope::Only(vec!["YVR".into()]).covers("yvr"));
         assert!(!PortScope::Only(vec!["YVR".into()]).covers("YYZ"));
+    }
+
+    #[test]
+    fn the_screens_offer_only_what_the_role_allows() {
+        let me = Me {
+            username: "o".into(),
+            display_name: "O".into(),
+            badge: None,
+            role: Role::Officer,
+            ports: PortScope::Only(vec!["YVR".into()]),
+        };
+        assert!(me.may(Action::AddNote, Some("YVR")));
+        assert!(!me.may(Action::AddNote, Some("YYZ")));
+        assert!(!me.may(Action::ManageAccounts, None));
     }
 }

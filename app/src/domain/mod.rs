@@ -1,5 +1,6 @@
 //! The trade's own types, shared by the server and the browser so that validation runs on
-//! both sides: references, vocabularies, status rules, the service clock and authority.
+//! both sides: references, vocabularies, status rules, the service clock, authority and the
+//! checks of free text.
 
 // First, so that its `vocabulary!` macro serves the modules below.
 #[macro_use]
@@ -8,10 +9,12 @@ pub mod vocab;
 pub mod authority;
 pub mod clock;
 pub mod rules;
+pub mod text;
 pub mod waybill;
 
-pub use authority::{Action, PortScope, Principal, Refusal, Role, authorize};
+pub use authority::{Action, Me, PortScope, Principal, Refusal, Role, authorize};
 pub use clock::ServiceClock;
 pub use rules::{HoldAction, InspectionAction};
+pub use text::{MAX_TEXT_CHARS, check_text};
 pub use vocab::*;
 pub use waybill::{AirWaybill, ShipmentReference};

@@ -122,6 +122,10 @@ impl InspectionStatus {
         InspectionStatus::InProgress,
     ];
 
+    /// Items an officer holds: assigned or under way (what a handover moves and a workload
+    /// counts).
+    pub const HELD: [InspectionStatus; 2] = [InspectionStatus::Assigned, InspectionStatus::InProgress];
+
     pub fn next(
         self,
         action: InspectionAction,

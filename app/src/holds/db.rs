@@ -1,20 +1,37 @@
-//! Hold queries.
+//! Hold queries and the named writes of holds: placing (one, or many at once for ingestion),
+//! applying a decided change, moving with the work on an inspection, and the shipment's status
+//! that follows its holds. Every write takes the caller's transaction, so a change and its
+//! journal entry commit together.
 
+use super::decide::{Goods, HoldChange, shipment_status};
 use super::{HoldFilter, HoldRow, HoldSort, StatusFilter};
 use crate::domain::clock::{from_millis, to_millis};
-use crate::domain::{HoldReason, HoldStatus, ShipmentReference};
+use crate::domain::{HoldReason, HoldStatus, InspectionStatus, ShipmentReference, ShipmentStatus};
 use crate::error::AppError;
 use crate::paging::Page;
-use crate::ports::db::{ACTIVE_HOLD, decode_error};
-use crate::sql::{Bind, Where};
+use crate::paging::db::{ListQuery, check_port};
+use crate::sql::{Bind, Where, decode_error, insert_many, status_in, unique_violation};
 use chrono::{DateTime, Duration, Utc};
-use sqlx::{AnyPool, Row, any::AnyRow};
+use serde_json::{Value, json};
+use sqlx::{AnyConnection, AnyPool, Row, any::AnyRow};
 
 const SELECT: &str = "select h.id, h.shipment_id, s.reference_kind, s.reference, s.description, \
     s.importer_name, h.port_code, p.time_zone, h.reason, h.status, h.placed_at, h.placed_by, \
     h.due_at, h.paused_ms, h.paused_since, h.resolved_at, h.resolved_by, h.agency, h.notes, \
     h.version from holds h join shipments s on s.id = h.shipment_id \
     join ports p on p.code = h.port_code";
+
+/// `column in (…the active statuses…)`, from [`HoldStatus::ACTIVE`]; the text of the partial
+/// indexes on active holds.
+pub fn active(column: &str) -> String {
+    status_in(column, HoldStatus::ACTIVE.iter().map(|s| s.code()))
+}
+
+/// The unique index that keeps one active hold per shipment and reason.
+const ONE_ACTIVE: (&str, &str) = (
+    "holds_one_active_per_reason",
+    "holds.shipment_id, holds.reason",
+);
 
 pub fn reference_label(kind: &str, number: &str) -> String {
     ShipmentReference::parse(kind, number)
@@ -60,64 +77,38 @@ pub async fn list(
     filter: &HoldFilter,
     now: DateTime<Utc>,
 ) -> Result<Page<HoldRow>, AppError> {
-    if let Some(port) = &filter.port
-        && !crate::ports::db::exists(pool, port).await?
-    {
-        return Err(AppError::invalid(
-            "port",
-            format!("there is no port {port}"),
-        ));
-    }
+    check_port(pool, filter.port.as_deref()).await?;
     let mut w = Where::default();
     match filter.status {
-        StatusFilter::Active => w.fixed(format!("h.{ACTIVE_HOLD}")),
+        StatusFilter::Active => w.fixed(active("h.status")),
         StatusFilter::All => {}
-        StatusFilter::One(s) => w.bind("h.status = ?", Bind::Text(s.code().into())),
+        StatusFilter::One(s) => w.bind("h.status = ?", s.code()),
     }
     if let Some(port) = &filter.port {
-        w.bind("h.port_code = ?", Bind::Text(port.clone()));
+        w.bind("h.port_code = ?", port);
     }
     if let Some(reason) = filter.reason {
-        w.bind("h.reason = ?", Bind::Text(reason.code().into()));
+        w.bind("h.reason = ?", reason.code());
     }
     if let Some(hours) = filter.min_age_hours {
         w.bind(
             "h.placed_at <= ?",
-            Bind::Int(to_millis(now - Duration::hours(hours))),
+            to_millis(now - Duration::hours(hours)),
         );
     }
-    let where_clause = w.clause();
     let order = match filter.sort {
         HoldSort::DwellDesc => "h.placed_at + h.paused_ms asc, h.id asc",
         HoldSort::DwellAsc => "h.placed_at + h.paused_ms desc, h.id desc",
         HoldSort::Due => "h.due_at + h.paused_ms asc, h.id asc",
         HoldSort::Port => "h.port_code asc, h.placed_at asc, h.id asc",
     };
-
-    let count_sql = format!("select count(*) as n from holds h{where_clause}");
-    let total: i64 = w
-        .apply(sqlx::query(&count_sql))
-        .fetch_one(pool)
-        .await?
-        .try_get("n")?;
-    let list_sql = format!(
-        "{SELECT}{where_clause} order by {order} limit {} offset {}",
-        filter.per_page,
-        (filter.page - 1) * filter.per_page
-    );
-    let list = w.apply(sqlx::query(&list_sql));
-    let items = list
-        .fetch_all(pool)
-        .await?
-        .iter()
-        .map(row_to_hold)
-        .collect::<Result<_, _>>()?;
-    Ok(Page {
-        items,
-        total,
-        page: filter.page,
-        per_page: filter.per_page,
-    })
+    ListQuery {
+        count_from: "holds h",
+        select: SELECT,
+        order,
+    }
+    .page(pool, &w, filter.page, filter.per_page, row_to_hold)
+    .await
 }
 
 #[tracing::instrument(skip(pool))]
@@ -144,4 +135,231 @@ where
         .await?
         .ok_or_else(|| AppError::not_found(format!("hold #{id}")))?;
     Ok(row_to_hold(&row)?)
+}
+
+/// The goods a new hold would stop.
+pub async fn goods(pool: &AnyPool, shipment_id: i64) -> Result<Goods, AppError> {
+    let row = sqlx::query(
+        "select id, port_code, status, reference_kind, reference from shipments where id = $1",
+    )
+    .bind(shipment_id)
+    .fetch_optional(pool)
+    .await?
+    .ok_or_else(|| AppError::not_found(format!("shipment #{shipment_id}")))?;
+    let status: String = row.try_get("status")?;
+    let kind: String = row.try_get("reference_kind")?;
+    let number: String = row.try_get("reference")?;
+    Ok(Goods {
+        shipment_id: row.try_get("id")?,
+        port_code: row.try_get("port_code")?,
+        status: ShipmentStatus::parse(&status).ok_or_else(|| decode_error("status", &status))?,
+        reference: reference_label(&kind, &number),
+    })
+}
+
+/// How many inspections of the hold are still open.
+pub async fn open_inspections(pool: &AnyPool, hold_id: i64) -> Result<i64, AppError> {
+    let open = status_in(
+        "status",
+        InspectionStatus::OPEN.iter().map(|s| s.code()),
+    );
+    Ok(
+        sqlx::query(&format!(
+            "select count(*) as n from inspections where hold_id = $1 and {open}"
+        ))
+        .bind(hold_id)
+        .fetch_one(pool)
+        .await?
+        .try_get("n")?,
+    )
+}
+
+/// Who asked for the hold's seizure, if anyone.
+pub async fn seizure_requested_by(pool: &AnyPool, id: i64) -> Result<Option<String>, AppError> {
+    Ok(
+        sqlx::query("select seizure_requested_by from holds where id = $1")
+            .bind(id)
+            .fetch_one(pool)
+            .await?
+            .try_get("seizure_requested_by")?,
+    )
+}
+
+/// A hold about to be placed.
+#[derive(Debug, Clone)]
+pub struct NewHoldRow {
+    pub shipment_id: i64,
+    pub port_code: String,
+    pub reason: HoldReason,
+    pub placed_at: DateTime<Utc>,
+    /// The signature of whoever placed it.
+    pub placed_by: String,
+    pub notes: String,
+}
+
+impl NewHoldRow {
+    const COLUMNS: [&'static str; 8] = [
+        "shipment_id",
+        "port_code",
+        "reason",
+        "status",
+        "placed_at",
+        "placed_by",
+        "due_at",
+        "notes",
+    ];
+
+    fn values(self) -> Vec<Bind> {
+        vec![
+            self.shipment_id.into(),
+            self.port_code.into(),
+            self.reason.code().into(),
+            HoldStatus::Placed.code().into(),
+            to_millis(self.placed_at).into(),
+            self.placed_by.into(),
+            to_millis(self.placed_at + self.reason.service_level()).into(),
+            self.notes.into(),
+        ]
+    }
+
+    /// The journal's `after` of a hold just placed.
+    pub fn after(&self) -> Value {
+        json!({ "status": HoldStatus::Placed.code(), "reason": self.reason.code(), "version": 1 })
+    }
+}
+
+/// Places holds, in order, and returns their ids in the same order. The due time follows the
+/// reason's service level. A unique index refuses a second active hold of one reason on one
+/// shipment, however the two were raced: see [`is_already_held`].
+pub async fn insert_many_holds(
+    conn: &mut AnyConnection,
+    holds: Vec<NewHoldRow>,
+) -> Result<Vec<i64>, sqlx::Error> {
+    let rows = holds.into_iter().map(NewHoldRow::values).collect();
+    insert_many(conn, "holds", &NewHoldRow::COLUMNS, rows, Some("id"))
+        .await?
+        .iter()
+        .map(|row| row.try_get("id"))
+        .collect()
+}
+
+/// Places one hold; see [`insert_many_holds`].
+pub async fn insert(conn: &mut AnyConnection, hold: NewHoldRow) -> Result<i64, sqlx::Error> {
+    let ids = insert_many_holds(conn, vec![hold]).await?;
+    ids.first().copied().ok_or(sqlx::Error::RowNotFound)
+}
+
+/// Whether a write was refused because the shipment already has an active hold for that
+/// reason (the index `holds_one_active_per_reason`).
+pub fn is_already_held(err: &sqlx::Error) -> bool {
+    unique_violation(err, ONE_ACTIVE.0, ONE_ACTIVE.1)
+}
+
+/// Applies a decided change, conditional on the version it was decided on; `false` when
+/// someone changed the hold in between (nothing is written then).
+pub async fn apply(
+    conn: &mut AnyConnection,
+    hold: &HoldRow,
+    change: &HoldChange,
+    signature: &str,
+    now: DateTime<Utc>,
+) -> Result<bool, AppError> {
+    let updated = sqlx::query(
+        "update holds set status = $1, agency = $2, paused_since = $3, paused_ms = $4, \
+         resolved_at = case when $5 = 1 then $6 else resolved_at end, \
+         resolved_by = case when $5 = 1 then $7 else resolved_by end, \
+         seizure_requested_by = coalesce($8, seizure_requested_by), version = version + 1 \
+         where id = $9 and version = $10",
+    )
+    .bind(change.status.code())
+    .bind(&change.agency)
+    .bind(change.paused_since)
+    .bind(change.paused_ms)
+    .bind(i64::from(change.closes))
+    .bind(to_millis(now))
+    .bind(signature)
+    .bind(&change.seizure_requested_by)
+    .bind(hold.id)
+    .bind(hold.version)
+    .execute(&mut *conn)
+    .await?
+    .rows_affected();
+    Ok(updated > 0)
+}
+
+/// A hold moved by the work on one of its inspections (examination begun, seizure asked for),
+/// conditional on the version read. Returns what the inspection's journal entry records of it
+/// (`after.hold`), so that one action leaves one entry.
+pub async fn move_with_inspection(
+    conn: &mut AnyConnection,
+    hold: &HoldRow,
+    status: HoldStatus,
+    requested_by: Option<&str>,
+) -> Result<Value, AppError> {
+    let updated = sqlx::query(
+        "update holds set status = $1, seizure_requested_by = coalesce($2, seizure_requested_by), \
+         version = version + 1 where id = $3 and version = $4",
+    )
+    .bind(status.code())
+    .bind(requested_by)
+    .bind(hold.id)
+    .bind(hold.version)
+    .execute(&mut *conn)
+    .await?
+    .rows_affected();
+    if updated == 0 {
+        return Err(AppError::Conflict {
+            message: format!(
+                "hold #{} changed at the same moment; check it and try again",
+                hold.id
+            ),
+        });
+    }
+    Ok(json!({ "id": hold.id, "status": status.code(), "version": hold.version + 1 }))
+}
+
+/// The shipment's status after a change to one of its holds (see
+/// [`shipment_status`](super::decide::shipment_status)).
+pub async fn settle_shipment(
+    conn: &mut AnyConnection,
+    shipment_id: i64,
+    closed_as: Option<HoldStatus>,
+    now: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    let active: i64 = sqlx::query(&format!(
+        "select count(*) as n from holds where shipment_id = $1 and {}",
+        active("status")
+    ))
+    .bind(shipment_id)
+    .fetch_one(&mut *conn)
+    .await?
+    .try_get("n")?;
+    sqlx::query(
+        "update shipments set status = $1, version = version + 1, \
+         released_at = case when $1 = 'released' then $2 else released_at end where id = $3",
+    )
+    .bind(shipment_status(active, closed_as).code())
+    .bind(to_millis(now))
+    .bind(shipment_id)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_active_condition_is_the_partial_indexes_own() {
+        for migration in [
+            include_str!("../../../migrations/sqlite/20261128000001_board.sql"),
+            include_str!("../../../migrations/postgres/20261128000001_board.sql"),
+        ] {
+            assert!(
+                migration.contains(&format!("on holds (port_code, placed_at) where {}", active("status"))),
+                "the active-hold index and the query must say the same"
+            );
+        }
+    }
 }

@@ -1,16 +1,22 @@
 //! Holds: goods stopped until someone with authority lifts them. The board lists the active
-//! ones with their dwell — the number an operations centre watches.
+//! ones with their dwell — the number an operations centre watches. Here: the hold as the
+//! screens and the API see it, its filters, what can be done to it, and the server functions.
 
 use crate::domain::{HoldReason, HoldStatus, ServiceClock};
 use crate::error::AppError;
-use crate::paging::{Page, QueryPairs};
+use crate::paging::{Page, QueryPairs, QueryString};
 use chrono::{DateTime, Duration, Utc};
 use leptos::prelude::*;
+use leptos::server_fn::codec::Json;
 use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "ssr")]
+pub mod act;
+#[cfg(feature = "ssr")]
 pub mod db;
+pub mod decide;
 pub mod page;
+pub mod panel;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
@@ -49,6 +55,29 @@ impl HoldRow {
             due_at: self.due_at,
         }
     }
+}
+
+/// Place a hold on a shipment.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct NewHold {
+    pub shipment_id: i64,
+    pub reason: HoldReason,
+    #[serde(default)]
+    pub notes: String,
+}
+
+/// What can be done to a hold after it is placed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "action", rename_all = "snake_case")]
+pub enum HoldCommand {
+    Release { reason: String },
+    RequestSeizure { reason: String },
+    ApproveSeizure { reason: String },
+    Refer { agency: String, reason: String },
+    Note { text: String },
+    Pause { reason: String },
+    Resume,
 }
 
 /// Which holds a status filter selects.
@@ -165,31 +194,23 @@ impl HoldFilter {
 
     /// The query string that reproduces this filter (defaults left out), for links.
     pub fn to_query(&self) -> String {
-        let mut parts = vec![];
-        if let Some(p) = &self.port {
-            parts.push(format!("port={p}"));
-        }
-        if let Some(r) = self.reason {
-            parts.push(format!("reason={}", r.code()));
-        }
-        match self.status {
-            StatusFilter::Active => {}
-            StatusFilter::All => parts.push("status=all".into()),
-            StatusFilter::One(s) => parts.push(format!("status={}", s.code())),
-        }
-        if let Some(h) = self.min_age_hours {
-            parts.push(format!("min_age_hours={h}"));
-        }
-        if self.sort != HoldSort::DwellDesc {
-            parts.push(format!("sort={}", self.sort.code()));
-        }
-        if self.page != 1 {
-            parts.push(format!("page={}", self.page));
-        }
-        if self.per_page != crate::paging::DEFAULT_PER_PAGE {
-            parts.push(format!("per_page={}", self.per_page));
-        }
-        parts.join("&")
+        let mut q = QueryString::default();
+        q.push("port", self.port.as_ref())
+            .push("reason", self.reason.map(|r| r.code()))
+            .push(
+                "status",
+                match self.status {
+                    StatusFilter::Active => None,
+                    StatusFilter::All => Some("all"),
+                    StatusFilter::One(s) => Some(s.code()),
+                },
+            )
+            .push("min_age_hours", self.min_age_hours)
+            .push(
+                "sort",
+                (self.sort != HoldSort::DwellDesc).then(|| self.sort.code()),
+            );
+        q.paging(self.page, self.per_page)
     }
 }
 
@@ -198,6 +219,32 @@ pub async fn list_holds(filter: HoldFilter) -> Result<Page<HoldRow>, AppError> {
     crate::auth::server::require(crate::domain::Action::Read, None).await?;
     let state = crate::state::app_state()?;
     db::list(&state.db.pool, &filter, Utc::now()).await
+}
+
+#[server(prefix = "/rpc", endpoint = "place_hold", input = Json)]
+pub async fn place_hold(request: NewHold) -> Result<HoldRow, AppError> {
+    let caller = crate::auth::server::current()?;
+    let state = crate::state::app_state()?;
+    act::place_hold(&state.db.pool, &caller, &request, Utc::now()).await
+}
+
+#[server(prefix = "/rpc", endpoint = "hold_action", input = Json)]
+pub async fn hold_action(
+    hold_id: i64,
+    command: HoldCommand,
+    version: Option<i64>,
+) -> Result<HoldRow, AppError> {
+    let caller = crate::auth::server::current()?;
+    let state = crate::state::app_state()?;
+    act::hold_action(
+        &state.db.pool,
+        &caller,
+        hold_id,
+        command,
+        version,
+        Utc::now(),
+    )
+    .await
 }
 
 #[cfg(test)]
@@ -240,6 +287,18 @@ mod tests {
             }
             other => panic!("{other:?}"),
         }
+    }
+
+    #[test]
+    fn commands_read_as_the_api_writes_them() {
+        let c: HoldCommand =
+            serde_json::from_str(r#"{"action":"release","reason":"documents received"}"#).unwrap();
+        assert_eq!(
+            c,
+            HoldCommand::Release {
+                reason: "documents received".into()
+            }
+        );
     }
 
     #[test]

@@ -1,15 +1,23 @@
-//! Inspections (examinations): the queue per port, ordered by priority then due time.
+//! Inspections (examinations): the queue per port, ordered by priority then due time. Here:
+//! the inspection as the screens and the API see it, its filters, what can be done to it
+//! (including a shift's handover), the officers' workload, and the server functions.
 
 use crate::domain::{InspectionKind, InspectionStatus, Outcome, Priority};
 use crate::error::AppError;
-use crate::paging::{Page, QueryPairs};
+use crate::paging::{Page, QueryPairs, QueryString};
 use chrono::{DateTime, Utc};
 use leptos::prelude::*;
+use leptos::server_fn::codec::Json;
 use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "ssr")]
+pub mod act;
+#[cfg(feature = "ssr")]
 pub mod db;
+pub mod decide;
+pub mod handover;
 pub mod page;
+pub mod panel;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
@@ -44,6 +52,87 @@ pub struct InspectionRow {
 impl InspectionRow {
     pub fn is_overdue(&self, now: DateTime<Utc>) -> bool {
         self.status.is_open() && self.due_at < now
+    }
+}
+
+/// Open an inspection of the goods a hold stops.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct NewInspection {
+    pub hold_id: i64,
+    pub kind: InspectionKind,
+    #[serde(default = "normal")]
+    pub priority: Priority,
+}
+
+fn normal() -> Priority {
+    Priority::Normal
+}
+
+/// What can be done to an inspection.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "action", rename_all = "snake_case")]
+pub enum InspectionCommand {
+    /// The signed-in officer takes it.
+    Claim,
+    /// A supervisor gives it to an officer of its port, or (`None`) back to the queue.
+    Assign {
+        officer_id: Option<i64>,
+    },
+    Start,
+    /// `follow_up` names the next kind of inspection when the outcome is inconclusive.
+    Complete {
+        outcome: Outcome,
+        #[serde(default)]
+        notes: String,
+        #[serde(default)]
+        follow_up: Option<InspectionKind>,
+    },
+    Cancel {
+        reason: String,
+    },
+    Priority {
+        priority: Priority,
+        reason: String,
+    },
+}
+
+/// Move every open item of one officer at a port to another officer, or back to the queue.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct HandoverRequest {
+    pub port: String,
+    pub from_officer_id: i64,
+    /// `None`: back to the queue.
+    pub to_officer_id: Option<i64>,
+    #[serde(default)]
+    pub reason: String,
+}
+
+/// What a handover moved.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct HandoverReport {
+    pub moved: Vec<i64>,
+}
+
+/// An officer of a port and how much open work they hold.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct OfficerLoad {
+    pub officer_id: i64,
+    pub name: String,
+    pub badge: String,
+    pub on_shift: bool,
+    pub assigned: i64,
+    pub in_progress: i64,
+    pub overdue: i64,
+}
+
+impl OfficerLoad {
+    /// Items assigned or under way.
+    pub fn open(&self) -> i64 {
+        self.assigned + self.in_progress
     }
 }
 
@@ -124,32 +213,22 @@ impl InspectionFilter {
         })
     }
 
+    /// The query string that reproduces this filter (defaults left out), for links.
     pub fn to_query(&self) -> String {
-        let mut parts = vec![];
-        if let Some(p) = &self.port {
-            parts.push(format!("port={p}"));
-        }
-        if let Some(k) = self.kind {
-            parts.push(format!("kind={}", k.code()));
-        }
-        match self.status {
-            QueueStatus::Open => {}
-            QueueStatus::All => parts.push("status=all".into()),
-            QueueStatus::One(s) => parts.push(format!("status={}", s.code())),
-        }
-        if let Some(p) = self.priority {
-            parts.push(format!("priority={}", p.code()));
-        }
-        if self.overdue {
-            parts.push("overdue=true".into());
-        }
-        if self.page != 1 {
-            parts.push(format!("page={}", self.page));
-        }
-        if self.per_page != crate::paging::DEFAULT_PER_PAGE {
-            parts.push(format!("per_page={}", self.per_page));
-        }
-        parts.join("&")
+        let mut q = QueryString::default();
+        q.push("port", self.port.as_ref())
+            .push("kind", self.kind.map(|k| k.code()))
+            .push(
+                "status",
+                match self.status {
+                    QueueStatus::Open => None,
+                    QueueStatus::All => Some("all"),
+                    QueueStatus::One(s) => Some(s.code()),
+                },
+            )
+            .push("priority", self.priority.map(|p| p.code()))
+            .push("overdue", self.overdue.then_some("true"));
+        q.paging(self.page, self.per_page)
     }
 }
 
@@ -158,6 +237,47 @@ pub async fn list_inspections(filter: InspectionFilter) -> Result<Page<Inspectio
     crate::auth::server::require(crate::domain::Action::Read, None).await?;
     let state = crate::state::app_state()?;
     db::list(&state.db.pool, &filter, Utc::now()).await
+}
+
+#[server(prefix = "/rpc", endpoint = "open_inspection", input = Json)]
+pub async fn open_inspection(request: NewInspection) -> Result<InspectionRow, AppError> {
+    let caller = crate::auth::server::current()?;
+    let state = crate::state::app_state()?;
+    act::open_inspection(&state.db.pool, &caller, &request, Utc::now()).await
+}
+
+#[server(prefix = "/rpc", endpoint = "inspection_action", input = Json)]
+pub async fn inspection_action(
+    inspection_id: i64,
+    command: InspectionCommand,
+    version: Option<i64>,
+) -> Result<InspectionRow, AppError> {
+    let caller = crate::auth::server::current()?;
+    let state = crate::state::app_state()?;
+    act::inspection_action(
+        &state.db.pool,
+        &caller,
+        inspection_id,
+        command,
+        version,
+        Utc::now(),
+    )
+    .await
+}
+
+#[server(prefix = "/rpc", endpoint = "handover", input = Json)]
+pub async fn handover(request: HandoverRequest) -> Result<HandoverReport, AppError> {
+    let caller = crate::auth::server::current()?;
+    let state = crate::state::app_state()?;
+    act::handover(&state.db.pool, &caller, &request, Utc::now()).await
+}
+
+/// The officers of a port with their open work, busiest first.
+#[server(prefix = "/rpc", endpoint = "workload")]
+pub async fn workload(port: String) -> Result<Vec<OfficerLoad>, AppError> {
+    crate::auth::server::require(crate::domain::Action::Read, None).await?;
+    let state = crate::state::app_state()?;
+    db::workload(&state.db.pool, &port, Utc::now()).await
 }
 
 #[cfg(test)]
@@ -182,6 +302,22 @@ mod tests {
             InspectionFilter::from_query(f.to_query().split('&').filter_map(|p| p.split_once('=')))
                 .unwrap();
         assert_eq!(back, f);
+    }
+
+    #[test]
+    fn commands_read_as_the_api_writes_them() {
+        let c: InspectionCommand = serde_json::from_str(
+            r#"{"action":"complete","outcome":"inconclusive","follow_up":"xray"}"#,
+        )
+        .unwrap();
+        assert!(matches!(
+            c,
+            InspectionCommand::Complete {
+                outcome: Outcome::Inconclusive,
+                follow_up: Some(InspectionKind::Xray),
+                ..
+            }
+        ));
     }
 
     #[test]

@@ -20,9 +20,9 @@ pub fn InspectionsPage() -> impl IntoView {
     let claim_run = Action::new(|(id, version): &(i64, i64)| {
         let (id, version) = (*id, *version);
         async move {
-            crate::actions::inspection_action(
+            super::inspection_action(
                 id,
-                crate::actions::InspectionCommand::Claim,
+                super::InspectionCommand::Claim,
                 Some(version),
             )
             .await
@@ -31,9 +31,9 @@ pub fn InspectionsPage() -> impl IntoView {
     let assign_run = Action::new(|(id, officer, version): &(i64, i64, i64)| {
         let (id, officer, version) = (*id, *officer, *version);
         async move {
-            crate::actions::inspection_action(
+            super::inspection_action(
                 id,
-                crate::actions::InspectionCommand::Assign {
+                super::InspectionCommand::Assign {
                     officer_id: Some(officer),
                 },
                 Some(version),
@@ -53,7 +53,7 @@ pub fn InspectionsPage() -> impl IntoView {
         },
         |(port, _, _, _)| async move {
             match port {
-                Some(port) => crate::actions::workload(port).await,
+                Some(port) => super::workload(port).await,
                 None => Ok(vec![]),
             }
         },
@@ -142,10 +142,10 @@ fn with_claim(
     run: Action<(i64, i64), Result<InspectionRow, crate::error::AppError>>,
     assign: Action<(i64, i64, i64), Result<InspectionRow, crate::error::AppError>>,
     port: Option<String>,
-    loads: Resource<Result<Vec<crate::actions::OfficerLoad>, crate::error::AppError>>,
+    loads: Resource<Result<Vec<super::OfficerLoad>, crate::error::AppError>>,
     rows: Vec<InspectionRow>,
 ) -> impl IntoView {
-    let me = use_context::<crate::auth::page::MeResource>();
+    let me = use_context::<crate::components::me::MeResource>();
     view! {
         <Suspense>
             {move || {
@@ -180,7 +180,7 @@ fn with_claim(
 /// Who at the port holds how much work, so nobody is given more than they can carry.
 #[component]
 fn PortWorkload(
-    loads: Resource<Result<Vec<crate::actions::OfficerLoad>, crate::error::AppError>>,
+    loads: Resource<Result<Vec<super::OfficerLoad>, crate::error::AppError>>,
 ) -> impl IntoView {
     view! {
         <details class="panel workload-panel">
@@ -190,7 +190,7 @@ fn PortWorkload(
                     loads
                         .await
                         .ok()
-                        .map(|loads| view! { <crate::actions::page::WorkloadTable loads /> })
+                        .map(|loads| view! { <super::handover::WorkloadTable loads /> })
                 })}
             </Suspense>
         </details>
@@ -359,7 +359,7 @@ fn InspectionFilterForm(filter: InspectionFilter) -> impl IntoView {
 /// What the queue needs to offer "Claim": who is looking, and the action that claims.
 #[derive(Clone)]
 pub struct Claim {
-    pub me: crate::auth::Me,
+    pub me: crate::domain::Me,
     pub run: Action<(i64, i64), Result<InspectionRow, crate::error::AppError>>,
     /// For a supervisor looking at one port: its officers, and the action that assigns.
     pub assign: Option<Assign>,
@@ -367,7 +367,7 @@ pub struct Claim {
 
 #[derive(Clone)]
 pub struct Assign {
-    pub officers: Vec<crate::actions::OfficerLoad>,
+    pub officers: Vec<super::OfficerLoad>,
     pub run: Action<(i64, i64, i64), Result<InspectionRow, crate::error::AppError>>,
 }
 
@@ -510,7 +510,7 @@ pub fn InspectionTable(
                                                     .officers
                                                     .iter()
                                                     .filter(|o| Some(o.officer_id) != current)
-                                                    .map(crate::actions::page::officer_option)
+                                                    .map(super::handover::officer_option)
                                                     .collect_view();
                                                 view! {
                                                     <select

@@ -1,10 +1,12 @@
-//! Writing and reading the journal. `record` takes the caller's transaction so that a change
-//! and its journal entry commit together or not at all.
+//! Writing and reading the journal. `record` and `record_many` take the caller's transaction
+//! so that a change and its journal entry commit together or not at all; `update_with_entry`
+//! writes a change and its entry in one round trip of their own.
 
 use super::JournalEntry;
 use crate::domain::clock::{from_millis, to_millis};
+use crate::sql::{Bind, insert_many};
 use chrono::{DateTime, Utc};
-use sqlx::{Any, AnyConnection, Arguments, Row, any::AnyArguments, any::AnyRow};
+use sqlx::{Any, AnyConnection, AnyPool, Row, any::AnyArguments, any::AnyRow};
 
 /// A change about to be recorded.
 #[derive(Debug, Clone)]
@@ -46,6 +48,33 @@ impl<'a> NewEntry<'a> {
         }
     }
 
+    /// An entry about goods: a shipment, a hold or an inspection at a port.
+    #[allow(clippy::too_many_arguments)]
+    pub fn goods(
+        at: DateTime<Utc>,
+        actor: &'a str,
+        entity: &'a str,
+        entity_id: i64,
+        shipment_id: i64,
+        port_code: &'a str,
+        action: &'a str,
+        before: serde_json::Value,
+        after: serde_json::Value,
+    ) -> Self {
+        Self {
+            at,
+            actor,
+            entity,
+            entity_id: entity_id.to_string(),
+            shipment_id: Some(shipment_id),
+            port_code: Some(port_code),
+            action,
+            before: Some(before),
+            after: Some(after),
+            reason: None,
+        }
+    }
+
     pub fn before(self, before: Option<serde_json::Value>) -> Self {
         Self { before, ..self }
     }
@@ -55,52 +84,91 @@ impl<'a> NewEntry<'a> {
     }
 }
 
-/// The columns an entry writes, in the order of [`add_arguments`].
-pub const INSERT_COLUMNS: &str =
-    "at, actor, entity, entity_id, shipment_id, port_code, action, before_json, after_json, reason";
+/// The columns an entry writes, in the order of [`NewEntry::values`].
+const INSERT_COLUMNS: [&str; 10] = [
+    "at",
+    "actor",
+    "entity",
+    "entity_id",
+    "shipment_id",
+    "port_code",
+    "action",
+    "before_json",
+    "after_json",
+    "reason",
+];
 
-/// `$first, …, $first+9`: the placeholders of an entry's values.
-pub fn placeholders(first: usize) -> String {
-    (first..first + 10)
-        .map(|n| format!("${n}"))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
-/// Appends an entry's values to `args`, in the order of [`INSERT_COLUMNS`].
-pub fn add_arguments(
-    args: &mut AnyArguments<'static>,
-    entry: &NewEntry<'_>,
-) -> Result<(), sqlx::Error> {
-    let add = |result: Result<(), sqlx::error::BoxDynError>| result.map_err(sqlx::Error::Encode);
-    add(args.add(to_millis(entry.at)))?;
-    add(args.add(entry.actor.to_string()))?;
-    add(args.add(entry.entity.to_string()))?;
-    add(args.add(entry.entity_id.clone()))?;
-    add(args.add(entry.shipment_id))?;
-    add(args.add(entry.port_code.map(str::to_string)))?;
-    add(args.add(entry.action.to_string()))?;
-    add(args.add(entry.before.as_ref().map(|v| v.to_string())))?;
-    add(args.add(entry.after.as_ref().map(|v| v.to_string())))?;
-    add(args.add(entry.reason.map(str::to_string)))?;
-    Ok(())
+impl NewEntry<'_> {
+    /// The entry's values, in the order of [`INSERT_COLUMNS`].
+    pub fn values(&self) -> Vec<Bind> {
+        vec![
+            to_millis(self.at).into(),
+            self.actor.into(),
+            self.entity.into(),
+            (&self.entity_id).into(),
+            self.shipment_id.into(),
+            self.port_code.into(),
+            self.action.into(),
+            self.before.as_ref().map(|v| v.to_string()).into(),
+            self.after.as_ref().map(|v| v.to_string()).into(),
+            self.reason.into(),
+        ]
+    }
 }
 
 /// Appends one entry and returns its sequence number.
 #[tracing::instrument(skip_all, fields(entity = entry.entity, action = entry.action))]
 pub async fn record(conn: &mut AnyConnection, entry: NewEntry<'_>) -> Result<i64, sqlx::Error> {
-    let mut args = AnyArguments::default();
-    add_arguments(&mut args, &entry)?;
-    let row = sqlx::query_with(
-        &format!(
-            "insert into journal ({INSERT_COLUMNS}) values ({}) returning seq",
-            placeholders(1)
-        ),
-        args,
+    let row = insert_many(
+        conn,
+        "journal",
+        &INSERT_COLUMNS,
+        vec![entry.values()],
+        Some("seq"),
     )
-    .fetch_one(conn)
     .await?;
-    row.try_get(0)
+    row.first().ok_or(sqlx::Error::RowNotFound)?.try_get(0)
+}
+
+/// Appends many entries, in order, with multi-row statements (ingestion writes thousands).
+#[tracing::instrument(skip_all, fields(entries = entries.len()))]
+pub async fn record_many(
+    conn: &mut AnyConnection,
+    entries: Vec<Vec<Bind>>,
+) -> Result<(), sqlx::Error> {
+    insert_many(conn, "journal", &INSERT_COLUMNS, entries, None).await?;
+    Ok(())
+}
+
+/// Applies a conditional update (its parameters `$1…$n` in `args`) together with its journal
+/// entry, as a transaction of its own in one round trip to the database: on SQLite one batch,
+/// `begin immediate; update; insert … where changes() = 1; commit`; on PostgreSQL one
+/// statement, the update as a data-modifying CTE feeding the insert. Returns whether the update
+/// matched a row; when it did not, nothing was written.
+pub async fn update_with_entry(
+    pool: &AnyPool,
+    update: &str,
+    mut args: AnyArguments<'static>,
+    entry: NewEntry<'_>,
+) -> Result<bool, sqlx::Error> {
+    use sqlx::Arguments;
+    let values = crate::sql::placeholders(args.len() + 1, INSERT_COLUMNS.len());
+    for value in entry.values() {
+        value.add_to(&mut args)?;
+    }
+    let columns = INSERT_COLUMNS.join(", ");
+    let sql = if crate::db::is_sqlite(pool) {
+        format!(
+            "begin immediate; {update}; insert into journal ({columns}) \
+             select {values} where changes() = 1; commit"
+        )
+    } else {
+        format!(
+            "with changed as ({update} returning 1) \
+             insert into journal ({columns}) select {values} from changed"
+        )
+    };
+    Ok(crate::db::write_once(pool, sql, args).await? > 0)
 }
 
 const COLUMNS: &str = "seq, at, actor, entity, entity_id, shipment_id, port_code, action, \

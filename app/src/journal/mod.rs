@@ -6,6 +6,8 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "ssr")]
+pub mod acting;
+#[cfg(feature = "ssr")]
 pub mod db;
 
 /// One recorded change, as read back.

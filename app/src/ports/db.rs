@@ -10,30 +10,32 @@ use crate::domain::Action;
 use crate::domain::clock::{from_millis, to_millis};
 use crate::domain::{Mode, NoticeKind, PortStatus};
 use crate::error::AppError;
+use crate::sql::decode_error;
 use crate::journal::db::{NewEntry, record};
 use chrono::{DateTime, Duration, Utc};
 use serde_json::json;
 use sqlx::{AnyConnection, AnyPool, Row, any::AnyRow};
 use std::collections::HashMap;
 
-/// Must match the predicate of the partial indexes word for word (SQLite only uses a partial
-/// index when the query repeats its condition).
-pub const ACTIVE_HOLD: &str = "status in ('placed', 'examination', 'seizure_requested')";
-pub const OPEN_INSPECTION: &str = "status in ('queued', 'assigned', 'in_progress')";
-
+/// The tiles' counts read the partial indexes on active holds and open inspections: their
+/// conditions come from the holds and inspections areas, which the migrations' tests hold to
+/// the indexes' text word for word (SQLite only uses a partial index when the query repeats
+/// its condition).
 fn summary_sql(one_port: bool) -> String {
+    let active_hold = crate::holds::db::active("h.status");
+    let open_inspection = crate::inspections::db::open("i.status");
     format!(
         "select p.code, p.name, p.kind, p.province, p.time_zone, p.status, p.hours, p.lanes_open, \
          p.lanes_available, p.officers_on_shift, p.commercial_wait_min, p.traveller_wait_min, \
          p.waits_measured_at, \
-         (select count(*) from holds h where h.port_code = p.code and h.{ACTIVE_HOLD}) as active_holds, \
-         (select count(*) from holds h where h.port_code = p.code and h.{ACTIVE_HOLD} \
+         (select count(*) from holds h where h.port_code = p.code and {active_hold}) as active_holds, \
+         (select count(*) from holds h where h.port_code = p.code and {active_hold} \
             and h.paused_since is null and h.due_at + h.paused_ms < $1) as holds_overdue, \
-         (select count(*) from inspections i where i.port_code = p.code and i.{OPEN_INSPECTION} \
+         (select count(*) from inspections i where i.port_code = p.code and {open_inspection} \
             and i.status = 'queued') as queued_inspections, \
-         (select count(*) from inspections i where i.port_code = p.code and i.{OPEN_INSPECTION}) \
+         (select count(*) from inspections i where i.port_code = p.code and {open_inspection}) \
             as open_inspections, \
-         (select count(*) from inspections i where i.port_code = p.code and i.{OPEN_INSPECTION} \
+         (select count(*) from inspections i where i.port_code = p.code and {open_inspection} \
             and i.due_at < $1) as inspections_overdue \
          from ports p {} order by p.kind, p.code",
         if one_port { "where p.code = $2" } else { "" }
@@ -68,9 +70,6 @@ fn summary_from_row(row: &AnyRow, notices: Vec<Notice>) -> Result<PortSummary, s
 }
 
 /// A stored code the program does not know: the database and the code disagree.
-pub fn decode_error(column: &str, value: &str) -> sqlx::Error {
-    sqlx::Error::Decode(format!("unknown {column} code {value:?} in the database").into())
-}
 
 async fn notices(
     pool: &AnyPool,
@@ -181,16 +180,6 @@ pub async fn detail(
         examined_last_7d: counts.try_get("examined_7d")?,
         arrived_last_7d: counts.try_get("arrived_7d")?,
     })
-}
-
-/// True when the port exists: filters name unknown ports as such rather than returning an
-/// empty page.
-pub async fn exists(pool: &AnyPool, code: &str) -> Result<bool, sqlx::Error> {
-    let row = sqlx::query("select count(*) as n from ports where code = $1")
-        .bind(code)
-        .fetch_one(pool)
-        .await?;
-    Ok(row.try_get::<i64, _>("n")? > 0)
 }
 
 /// Median and 90th percentile of arrival → release over the last `days`, computed by the
@@ -414,14 +403,11 @@ pub async fn post_notice(
     seen: Option<i64>,
     now: DateTime<Utc>,
 ) -> Result<i64, AppError> {
-    let message = crate::actions::check_text("message", message, true)?;
+    let message = crate::domain::check_text("message", message, true)?;
     let port = port_to_change(pool, caller, code, change, seen).await?;
-    let (turn, mut conn) = crate::db::write_access(pool).await?;
-    let mut tx = crate::db::begin_write(&mut conn).await?;
+    let mut tx = crate::db::WriteTx::begin(pool).await?;
     if !update_port(&mut tx, &port.code, change, port.version).await? {
         drop(tx);
-        drop(conn);
-        drop(turn);
         return Err(stale_port(&state(pool, code).await?));
     }
     let id: i64 = sqlx::query(
@@ -464,7 +450,7 @@ pub async fn clear_notice(
     seen: Option<i64>,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
-    let reason = crate::actions::check_text("reason", reason, true)?;
+    let reason = crate::domain::check_text("reason", reason, true)?;
     let port = port_to_change(pool, caller, code, change, seen).await?;
     let open: i64 = sqlx::query(
         "select count(*) as n from port_notices where id = $1 and port_code = $2 \
@@ -480,12 +466,9 @@ pub async fn clear_notice(
             message: format!("notice #{notice_id} at {} is not in force", port.code),
         });
     }
-    let (turn, mut conn) = crate::db::write_access(pool).await?;
-    let mut tx = crate::db::begin_write(&mut conn).await?;
+    let mut tx = crate::db::WriteTx::begin(pool).await?;
     if !update_port(&mut tx, &port.code, change, port.version).await? {
         drop(tx);
-        drop(conn);
-        drop(turn);
         return Err(stale_port(&state(pool, code).await?));
     }
     sqlx::query("update port_notices set ends_at = $1 where id = $2 and ends_at is null")
@@ -529,8 +512,7 @@ pub async fn record_waits(
     if seen.is_some_and(|seen| seen != port.version) {
         return Err(stale_port(&port));
     }
-    let (turn, mut conn) = crate::db::write_access(pool).await?;
-    let mut tx = crate::db::begin_write(&mut conn).await?;
+    let mut tx = crate::db::WriteTx::begin(pool).await?;
     let updated = sqlx::query(
         "update ports set commercial_wait_min = $1, traveller_wait_min = $2, \
          waits_measured_at = $3, version = version + 1 where code = $4 and version = $5",
@@ -545,8 +527,6 @@ pub async fn record_waits(
     .rows_affected();
     if updated == 0 {
         drop(tx);
-        drop(conn);
-        drop(turn);
         return Err(stale_port(&state(pool, code).await?));
     }
     record(

@@ -8,7 +8,7 @@ use crate::domain::clock::{from_millis, to_millis};
 use crate::domain::{Action, Mode, Referral, ShipmentStatus};
 use crate::error::AppError;
 use crate::journal::db::{NewEntry, record};
-use crate::ports::db::decode_error;
+use crate::sql::decode_error;
 use chrono::{DateTime, Utc};
 use serde_json::json;
 use sqlx::{AnyPool, Row, any::AnyRow};
@@ -98,8 +98,7 @@ pub async fn add_note(
             Some(&shipment.port_code),
         )
         .await?;
-    let (_turn, mut conn) = crate::db::write_access(pool).await?;
-    let mut tx = crate::db::begin_write(&mut conn).await?;
+    let mut tx = crate::db::WriteTx::begin(pool).await?;
     let seq = crate::journal::db::record(
         &mut tx,
         crate::journal::db::NewEntry {
@@ -132,8 +131,7 @@ async fn move_shipment(
 ) -> Result<Shipment, AppError> {
     let arrives = action == "arrived";
     let releases = to == ShipmentStatus::Released;
-    let (turn, mut conn) = crate::db::write_access(pool).await?;
-    let mut tx = crate::db::begin_write(&mut conn).await?;
+    let mut tx = crate::db::WriteTx::begin(pool).await?;
     let updated = sqlx::query(
         "update shipments set status = $1, \
          arrived_at = case when $2 = 1 then $4 else arrived_at end, \
@@ -151,8 +149,6 @@ async fn move_shipment(
     .rows_affected();
     if updated == 0 {
         drop(tx);
-        drop(conn);
-        drop(turn);
         return Err(AppError::Stale {
             message: format!(
                 "shipment {} has changed since it was read",
@@ -179,8 +175,6 @@ async fn move_shipment(
     )
     .await?;
     tx.commit().await?;
-    drop(conn);
-    drop(turn);
     by_id(pool, shipment.id).await
 }
 
@@ -265,7 +259,7 @@ pub async fn issue_referral(
     reason: &str,
     now: DateTime<Utc>,
 ) -> Result<i64, AppError> {
-    let reason = crate::actions::check_text("reason", reason, true)?;
+    let reason = crate::domain::check_text("reason", reason, true)?;
     let shipment = by_id(pool, id).await?;
     caller.authorize(pool, Action::IssueReferral, None).await?;
     if !matches!(
@@ -280,8 +274,7 @@ pub async fn issue_referral(
             ),
         });
     }
-    let (turn, mut conn) = crate::db::write_access(pool).await?;
-    let mut tx = crate::db::begin_write(&mut conn).await?;
+    let mut tx = crate::db::WriteTx::begin(pool).await?;
     let seq = record(
         &mut tx,
         NewEntry {
@@ -299,7 +292,5 @@ pub async fn issue_referral(
     )
     .await?;
     tx.commit().await?;
-    drop(conn);
-    drop(turn);
     Ok(seq)
 }

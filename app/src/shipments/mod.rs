@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 #[cfg(feature = "ssr")]
 pub mod db;
 pub mod page;
+pub mod work;
 
 /// A shipment's declaration: the pre-load "7+1" data set and the full declaration.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -2,8 +2,8 @@
 //! journal.
 
 use super::{AddNote, MAX_NOTE_CHARS, ShipmentDetail, get_shipment};
-use crate::actions::page::WorkPanel;
-use crate::auth::page::MeResource;
+use super::work::WorkPanel;
+use crate::components::me::MeResource;
 use crate::components::common::{Badge, ErrorNotice, LocalTime};
 use crate::domain::Action;
 use crate::error::AppError;

@@ -9,9 +9,8 @@
 //! same seed, start instant and starting database give the same journal for the same
 //! simulated span, however the runner's ticks cut that span up.
 
-use super::SimControl;
+use crate::demo::clock::SimControl;
 use crate::accounts::db as accounts;
-use crate::actions::{HoldCommand, InspectionCommand, NewHold, NewInspection, db as engine};
 use crate::auth::server::Caller;
 use crate::demo::{self, country};
 use crate::domain::clock::{from_millis, zone};
@@ -20,8 +19,10 @@ use crate::domain::{
     PortStatus, Priority, Referral, Role,
 };
 use crate::error::AppError;
-use crate::holds::{HoldRow, db as holds};
-use crate::inspections::{InspectionRow, db as inspections};
+use crate::holds::{HoldCommand, HoldRow, NewHold, act as hold_ops, db as holds};
+use crate::inspections::{
+    InspectionCommand, InspectionRow, NewInspection, act as inspection_ops, db as inspections,
+};
 use crate::ports::db::{self as ports, PortChange};
 use crate::shipments::db as shipments;
 use crate::targeting::db as targeting;
@@ -485,7 +486,7 @@ impl Simulator {
                     notes: hold_note(reason).into(),
                 };
                 let caller = &self.cast().ports[port].officer;
-                let hold = engine::place_hold(pool, caller, &request, now).await?;
+                let hold = hold_ops::place_hold(pool, caller, &request, now).await?;
                 let next = now + minutes(&mut self.rng, 2, 20);
                 self.schedule(
                     next,
@@ -774,7 +775,7 @@ impl Simulator {
         command: InspectionCommand,
     ) -> Result<(), AppError> {
         let officer = &self.cast().ports[port].officer;
-        engine::inspection_action(pool, officer, item.id, command, Some(item.version), now)
+        inspection_ops::inspection_action(pool, officer, item.id, command, Some(item.version), now)
             .await
             .map(|_| ())
     }
@@ -801,7 +802,7 @@ impl Simulator {
                 officer.clone()
             };
             async move {
-                engine::hold_action(pool, &caller, hold.id, command, Some(hold.version), now)
+                hold_ops::hold_action(pool, &caller, hold.id, command, Some(hold.version), now)
                     .await
                     .map(|_| ())
             }
@@ -846,7 +847,7 @@ impl Simulator {
             None => {
                 let mode = self.cast().ports[port].mode;
                 let request = open_kind(hold.reason, mode);
-                engine::open_inspection(pool, &officer, &request, now).await?;
+                inspection_ops::open_inspection(pool, &officer, &request, now).await?;
                 Ok(Some(minutes(&mut self.rng, 5, 40)))
             }
             Some(item) if item.status == InspectionStatus::Cancelled => {
@@ -855,7 +856,7 @@ impl Simulator {
                     kind: InspectionKind::Physical,
                     priority: item.priority,
                 };
-                engine::open_inspection(pool, &officer, &request, now).await?;
+                inspection_ops::open_inspection(pool, &officer, &request, now).await?;
                 Ok(Some(minutes(&mut self.rng, 5, 40)))
             }
             Some(item) => {

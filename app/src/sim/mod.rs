@@ -43,121 +43,25 @@ pub fn is_simulated_actor(actor: &str) -> bool {
 }
 
 #[cfg(feature = "ssr")]
-pub use control::SimControl;
-
-#[cfg(feature = "ssr")]
 mod control {
     use super::SimStatus;
     use crate::auth::server::Caller;
+    use crate::demo::clock::SimControl;
     use crate::domain::{Action, authorize};
     use crate::error::AppError;
     use crate::journal::db::{NewEntry, record};
-    use chrono::{DateTime, Duration, Utc};
+    use chrono::{DateTime, Utc};
     use serde_json::json;
     use sqlx::AnyPool;
-    use std::sync::{Arc, Mutex};
-    use std::time::Instant;
 
-    /// The simulated clock and whether it runs, shared by the runner and the server
-    /// functions. Cheap to clone.
-    ///
-    /// The simulated instant is `anchor + wall time elapsed since running_since × speed`: it
-    /// stands still while paused and resumes from where it stopped, so pausing never makes the
-    /// simulation skip what it would have done.
-    #[derive(Debug, Clone)]
-    pub struct SimControl(Arc<Inner>);
-
-    #[derive(Debug)]
-    struct Inner {
-        seed: u64,
-        speed: f64,
-        clock: Mutex<Clock>,
-    }
-
-    #[derive(Debug, Clone, Copy)]
-    struct Clock {
-        /// The simulated instant when the clock last started or stopped.
-        anchor: DateTime<Utc>,
-        /// When (wall, monotonic) the clock last started; `None` while paused.
-        running_since: Option<Instant>,
-    }
-
-    impl Clock {
-        fn at(&self, wall: Instant, speed: f64) -> DateTime<Utc> {
-            match self.running_since {
-                Some(since) => {
-                    let ms = wall.saturating_duration_since(since).as_secs_f64() * speed * 1000.0;
-                    self.anchor + Duration::milliseconds(ms as i64)
-                }
-                None => self.anchor,
-            }
-        }
-    }
-
-    impl SimControl {
-        /// A running clock that reads `start` now and runs `speed` times faster than the
-        /// wall clock. `speed` must be positive and finite.
-        pub fn new(seed: u64, start: DateTime<Utc>, speed: f64) -> Self {
-            assert!(
-                speed.is_finite() && speed > 0.0,
-                "the simulation speed must be positive"
-            );
-            Self(Arc::new(Inner {
-                seed,
-                speed,
-                clock: Mutex::new(Clock {
-                    anchor: start,
-                    running_since: Some(Instant::now()),
-                }),
-            }))
-        }
-
-        fn clock(&self) -> std::sync::MutexGuard<'_, Clock> {
-            self.0.clock.lock().unwrap_or_else(|e| e.into_inner())
-        }
-
-        pub fn seed(&self) -> u64 {
-            self.0.seed
-        }
-
-        pub fn speed(&self) -> f64 {
-            self.0.speed
-        }
-
-        /// The simulated instant now.
-        pub fn now(&self) -> DateTime<Utc> {
-            self.clock().at(Instant::now(), self.0.speed)
-        }
-
-        pub fn is_paused(&self) -> bool {
-            self.clock().running_since.is_none()
-        }
-
-        /// Stops or restarts the clock. Returns whether that changed anything, and the
-        /// simulated instant at which it happened.
-        pub fn set_paused(&self, paused: bool) -> (bool, DateTime<Utc>) {
-            let mut clock = self.clock();
-            let wall = Instant::now();
-            let at = clock.at(wall, self.0.speed);
-            if paused == clock.running_since.is_none() {
-                return (false, at);
-            }
-            *clock = Clock {
-                anchor: at,
-                running_since: (!paused).then_some(wall),
-            };
-            (true, at)
-        }
-
-        /// The status as `caller` sees it.
-        pub fn status(&self, caller: &Caller) -> SimStatus {
-            SimStatus {
-                running: !self.is_paused(),
-                speed: self.speed(),
-                simulated_at: self.now(),
-                may_control: authorize(&caller.account.principal(), Action::ControlSimulator, None)
-                    .is_ok(),
-            }
+    /// The simulation's status as `caller` sees it.
+    pub fn status(control: &SimControl, caller: &Caller) -> SimStatus {
+        SimStatus {
+            running: !control.is_paused(),
+            speed: control.speed(),
+            simulated_at: control.now(),
+            may_control: authorize(&caller.account.principal(), Action::ControlSimulator, None)
+                .is_ok(),
         }
     }
 
@@ -174,8 +78,7 @@ mod control {
         let (changed, simulated_at) = control.set_paused(paused);
         if changed {
             let written = async {
-                let (turn, mut conn) = crate::db::write_access(pool).await?;
-                let mut tx = crate::db::begin_write(&mut conn).await?;
+                let mut tx = crate::db::WriteTx::begin(pool).await?;
                 record(
                     &mut tx,
                     NewEntry::administrative(
@@ -193,7 +96,6 @@ mod control {
                 )
                 .await?;
                 tx.commit().await?;
-                drop(turn);
                 Ok::<_, sqlx::Error>(())
             }
             .await;
@@ -203,19 +105,19 @@ mod control {
                 return Err(e.into());
             }
         }
-        Ok(control.status(caller))
+        Ok(status(control, caller))
     }
 }
 
 #[cfg(feature = "ssr")]
-pub use control::set_paused;
+pub use control::{set_paused, status};
 
 /// How the simulator runs, or `None` when none runs (not a demo, or `--no-sim`).
 #[server(prefix = "/rpc", endpoint = "sim_status")]
 pub async fn get_sim_status() -> Result<Option<SimStatus>, AppError> {
     let caller = crate::auth::server::require(crate::domain::Action::Read, None).await?;
     let state = crate::state::app_state()?;
-    Ok(state.sim.as_ref().map(|control| control.status(&caller)))
+    Ok(state.sim.as_ref().map(|control| status(control, &caller)))
 }
 
 /// Pauses (`true`) or resumes (`false`) the simulation: administrators only; journaled.

@@ -21,10 +21,13 @@ use crate::auth::server::Caller;
 use crate::domain::clock::{from_millis, to_millis};
 use crate::domain::{HoldReason, InspectionKind, PortScope, Priority, Referral};
 use crate::error::AppError;
-use crate::journal::db::INSERT_COLUMNS;
+use crate::holds::db::{NewHoldRow, insert_many_holds};
+use crate::inspections::db::{NewInspectionRow, insert_many_inspections};
+use crate::journal::db::record_many;
+use crate::sql::{Bind, MAX_PARAMS, insert_many, placeholders, placeholders_on};
 use chrono::{DateTime, Duration, Utc};
 use serde_json::{Value, json};
-use sqlx::{AnyConnection, AnyPool, Arguments, Row, any::AnyArguments, any::AnyRow};
+use sqlx::{AnyConnection, AnyPool, Row, any::AnyArguments, any::AnyRow};
 use std::collections::{HashMap, HashSet};
 
 /// Declarations written per transaction: large enough that the fixed cost of a transaction
@@ -32,83 +35,11 @@ use std::collections::{HashMap, HashSet};
 /// second for their turn.
 pub const CHUNK: usize = 2_000;
 
-/// Bound parameters per statement: below SQLite's 32,766 and PostgreSQL's 65,535.
-const MAX_PARAMS: usize = 30_000;
-
-/// A value for a multi-row statement.
-#[derive(Debug, Clone)]
-enum Bind {
-    I(Option<i64>),
-    F(f64),
-    T(Option<String>),
-}
-
 fn int(v: i64) -> Bind {
-    Bind::I(Some(v))
+    v.into()
 }
 fn text(v: impl Into<String>) -> Bind {
-    Bind::T(Some(v.into()))
-}
-
-fn add(args: &mut AnyArguments<'static>, value: Bind) -> Result<(), sqlx::Error> {
-    match value {
-        Bind::I(v) => args.add(v),
-        Bind::F(v) => args.add(v),
-        Bind::T(v) => args.add(v),
-    }
-    .map_err(sqlx::Error::Encode)
-}
-
-/// `insert into t (a, b) values (…), (…) [returning …]`, split so that no statement binds
-/// more than [`MAX_PARAMS`] values. Rows come back in the order they were given.
-async fn insert_many(
-    conn: &mut AnyConnection,
-    head: &str,
-    columns: usize,
-    rows: Vec<Vec<Bind>>,
-    returning: Option<&str>,
-) -> Result<Vec<AnyRow>, sqlx::Error> {
-    let sqlite = conn.backend_name() == "SQLite";
-    let per_statement = (MAX_PARAMS / columns).clamp(1, 1_000);
-    let mut out = Vec::new();
-    let mut rows = rows.into_iter().peekable();
-    while rows.peek().is_some() {
-        let batch: Vec<Vec<Bind>> = rows.by_ref().take(per_statement).collect();
-        let mut sql = String::with_capacity(head.len() + batch.len() * columns * 6);
-        sql.push_str(head);
-        sql.push_str(" values ");
-        let mut args = AnyArguments::default();
-        let mut n = 0;
-        for (i, row) in batch.into_iter().enumerate() {
-            debug_assert_eq!(row.len(), columns);
-            if i > 0 {
-                sql.push_str(", ");
-            }
-            sql.push('(');
-            for (j, value) in row.into_iter().enumerate() {
-                n += 1;
-                if j > 0 {
-                    sql.push_str(", ");
-                }
-                if sqlite {
-                    sql.push('?');
-                } else {
-                    sql.push('$');
-                    sql.push_str(&n.to_string());
-                }
-                add(&mut args, value)?;
-            }
-            sql.push(')');
-        }
-        if let Some(returning) = returning {
-            sql.push_str(" returning ");
-            sql.push_str(returning);
-            out.extend(sqlx::query_with(&sql, args).fetch_all(&mut *conn).await?);
-        } else {
-            sqlx::query_with(&sql, args).execute(&mut *conn).await?;
-        }
-    }
-    Ok(out)
+    Bind::Text(Some(v.into()))
 }
 
 /// The `id` of each row returned by `… returning id, shipment_id`, by its shipment.
@@ -116,27 +47,6 @@ fn ids_by_shipment(rows: &[AnyRow]) -> Result<HashMap<i64, i64>, sqlx::Error> {
     rows.iter()
         .map(|row| Ok((row.try_get("shipment_id")?, row.try_get("id")?)))
         .collect()
-}
-
-/// `$first, …` for `n` values; on SQLite plain `?`s, numbered in order. SQLite takes `$1` for
-/// a named parameter and looks each name up among those already seen, which turns a
-/// statement of thousands of values quadratic; `?` costs nothing. Only for statements whose
-/// parameters all come this way, in order of appearance: a `?` after a `$1` would be bound
-/// to the first value again.
-fn placeholders_on(conn: &AnyConnection, first: usize, n: usize) -> String {
-    if conn.backend_name() == "SQLite" {
-        vec!["?"; n].join(", ")
-    } else {
-        placeholders(first, n)
-    }
-}
-
-/// `$first, …` for `n` values.
-fn placeholders(first: usize, n: usize) -> String {
-    (first..first + n)
-        .map(|i| format!("${i}"))
-        .collect::<Vec<_>>()
-        .join(", ")
 }
 
 /// How a hold placed on a score is signed: "Targeting (sim.carriers)" for the declarations
@@ -320,25 +230,25 @@ fn declaration_binds(d: &Declaration) -> Vec<Bind> {
         text(d.declaration_kind.code()),
         text(&d.reference_kind),
         text(&d.reference),
-        Bind::T(d.house_waybill.clone()),
+        Bind::Text(d.house_waybill.clone()),
         text(&d.carrier),
         text(&d.voyage),
         text(&d.origin_country),
         text(&d.origin_location),
-        Bind::T(d.transit_country.clone()),
-        Bind::T(d.transit_location.clone()),
-        Bind::T(d.routing.clone()),
+        Bind::Text(d.transit_country.clone()),
+        Bind::Text(d.transit_location.clone()),
+        Bind::Text(d.routing.clone()),
         text(&d.port_code),
         text(&d.shipper_name),
         text(&d.shipper_address),
         text(&d.consignee_name),
         text(&d.consignee_address),
         text(&d.importer_name),
-        Bind::T(d.trusted_trader.clone()),
+        Bind::Text(d.trusted_trader.clone()),
         text(&d.hs_code),
         text(&d.description),
         int(d.pieces),
-        Bind::F(d.weight_kg),
+        Bind::Real(d.weight_kg),
         int(d.declared_value_cents),
         text(&d.currency),
         int(to_millis(d.eta)),
@@ -346,7 +256,7 @@ fn declaration_binds(d: &Declaration) -> Vec<Bind> {
 }
 
 fn declaration_from_row(row: &AnyRow) -> Result<Declaration, sqlx::Error> {
-    let decode = |col: &str, v: &str| crate::ports::db::decode_error(col, v);
+    let decode = |col: &str, v: &str| crate::sql::decode_error(col, v);
     let mode: String = row.try_get("mode")?;
     let kind: String = row.try_get("declaration_kind")?;
     Ok(Declaration {
@@ -459,9 +369,9 @@ fn entry(
         int(shipment_id),
         text(port),
         text(action),
-        Bind::T(before.map(|v| v.to_string())),
-        Bind::T(Some(after.to_string())),
-        Bind::T(reason),
+        Bind::Text(before.map(|v| v.to_string())),
+        Bind::Text(Some(after.to_string())),
+        Bind::Text(reason),
     ]
 }
 
@@ -488,12 +398,9 @@ async fn write_chunk(
     items: Vec<(usize, Option<u64>, Declaration)>,
     now: DateTime<Utc>,
 ) -> Result<Vec<ItemResult>, AppError> {
-    let (turn, mut conn) = crate::db::write_access(pool).await?;
-    let mut tx = crate::db::begin_write(&mut conn).await?;
+    let mut tx = crate::db::WriteTx::begin(pool).await?;
     let results = write_chunk_in(&mut tx, ctx, who, items, now).await?;
     tx.commit().await?;
-    drop(conn);
-    drop(turn);
     Ok(results)
 }
 
@@ -727,11 +634,15 @@ async fn write_chunk_in(
             row
         })
         .collect();
-    let head = format!("insert into shipments ({DECLARATION_COLUMNS}, status, created_at)");
+    let columns: Vec<&str> = DECLARATION_COLUMNS
+        .split(", ")
+        .map(str::trim)
+        .chain(["status", "created_at"])
+        .collect();
     let inserted = insert_many(
         conn,
-        &head,
-        DECLARATION_COUNT + 2,
+        "shipments",
+        &columns,
         rows,
         Some("id, reference_kind, reference"),
     )
@@ -796,10 +707,10 @@ async fn write_chunk_in(
         );
         let mut args = AnyArguments::default();
         for value in declaration_binds(d) {
-            add(&mut args, value)?;
+            value.add_to(&mut args)?;
         }
-        add(&mut args, int(i64::from(w.plan.is_some())))?;
-        add(&mut args, int(id))?;
+        int(i64::from(w.plan.is_some())).add_to(&mut args)?;
+        int(id).add_to(&mut args)?;
         sqlx::query_with(&sql, args).execute(&mut *conn).await?;
         w.result.shipment_id = Some(id);
         let (before, after) = changes(&old, d);
@@ -849,7 +760,7 @@ async fn write_chunk_in(
                 text(w.declaration.declaration_kind.code()),
                 int(a.score),
                 text(a.lane.code()),
-                Bind::T(a.referral.map(|r| r.code().to_string())),
+                Bind::Text(a.referral.map(|r| r.code().to_string())),
                 int(i64::from(a.random)),
                 int(a.trusted_credit),
                 text(&a.ruleset),
@@ -858,9 +769,18 @@ async fn write_chunk_in(
         .collect();
     let score_rows = insert_many(
         conn,
-        "insert into shipment_scores (shipment_id, scored_at, declaration_kind, score, lane, \
-         referral, random_selected, trusted_credit, ruleset)",
-        9,
+        "shipment_scores",
+        &[
+            "shipment_id",
+            "scored_at",
+            "declaration_kind",
+            "score",
+            "lane",
+            "referral",
+            "random_selected",
+            "trusted_credit",
+            "ruleset",
+        ],
         rows,
         Some("id, shipment_id"),
     )
@@ -884,8 +804,15 @@ async fn write_chunk_in(
     }
     insert_many(
         conn,
-        "insert into score_hits (score_id, rule_id, rule_version, shipment_id, scored_at, weight)",
-        6,
+        "score_hits",
+        &[
+            "score_id",
+            "rule_id",
+            "rule_version",
+            "shipment_id",
+            "scored_at",
+            "weight",
+        ],
         hit_rows,
         None,
     )
@@ -916,36 +843,26 @@ async fn write_chunk_in(
         .filter(|&i| work[i].plan.is_some())
         .collect();
     let signature = hold_signature(&who.actor);
-    let rows: Vec<Vec<Bind>> = held
+    let new_holds: Vec<NewHoldRow> = held
         .iter()
         .map(|&i| {
             let w = &work[i];
             let plan = w.plan.expect("planned");
-            vec![
-                int(w.result.shipment_id.expect("stored")),
-                text(&w.declaration.port_code),
-                text(plan.reason.code()),
-                text("placed"),
-                int(now_ms),
-                text(&signature),
-                int(to_millis(now + plan.reason.service_level())),
-                text(explanation(
-                    w.assessment.as_ref().expect("scored"),
-                    &ctx.rules,
-                )),
-            ]
+            NewHoldRow {
+                shipment_id: w.result.shipment_id.expect("stored"),
+                port_code: w.declaration.port_code.clone(),
+                reason: plan.reason,
+                placed_at: now,
+                placed_by: signature.clone(),
+                notes: explanation(w.assessment.as_ref().expect("scored"), &ctx.rules),
+            }
         })
         .collect();
-    let hold_rows = insert_many(
-        conn,
-        "insert into holds (shipment_id, port_code, reason, status, placed_at, placed_by, \
-         due_at, notes)",
-        8,
-        rows,
-        Some("id, shipment_id"),
-    )
-    .await?;
-    let hold_ids = ids_by_shipment(&hold_rows)?;
+    let shipments: Vec<i64> = new_holds.iter().map(|h| h.shipment_id).collect();
+    let hold_ids: HashMap<i64, i64> = shipments
+        .into_iter()
+        .zip(insert_many_holds(conn, new_holds).await?)
+        .collect();
     let mut requests = vec![];
     for &i in &held {
         let w = &mut work[i];
@@ -988,14 +905,7 @@ async fn write_chunk_in(
     for (item, kind) in outcome.waiting {
         work[item].result.waiting_for = Some(kind);
     }
-    insert_many(
-        conn,
-        &format!("insert into journal ({INSERT_COLUMNS})"),
-        10,
-        journal,
-        None,
-    )
-    .await?;
+    record_many(conn, journal).await?;
     Ok(work.into_iter().map(|w| w.result).collect())
 }
 
@@ -1172,33 +1082,22 @@ async fn allocate(
         open.extend(requests);
         wait.extend(rest);
     }
-    let rows: Vec<Vec<Bind>> = open
+    let new_inspections: Vec<NewInspectionRow> = open
         .iter()
-        .map(|r| {
-            vec![
-                int(r.hold_id),
-                text(&r.port),
-                text(r.kind.code()),
-                int(r.priority.rank()),
-                text("queued"),
-                int(now_ms),
-                int(to_millis(now + r.kind.due_after(r.priority))),
-            ]
+        .map(|r| NewInspectionRow {
+            hold_id: r.hold_id,
+            port_code: r.port.clone(),
+            kind: r.kind,
+            priority: r.priority,
+            follows: None,
+            created_at: now,
         })
         .collect();
-    let inserted = insert_many(
-        conn,
-        "insert into inspections (hold_id, port_code, kind, priority_rank, status, created_at, \
-         due_at)",
-        7,
-        rows,
-        Some("id, hold_id"),
-    )
-    .await?;
-    let mut inspection_of: HashMap<i64, i64> = HashMap::new();
-    for row in &inserted {
-        inspection_of.insert(row.try_get("hold_id")?, row.try_get("id")?);
-    }
+    let inspection_of: HashMap<i64, i64> = open
+        .iter()
+        .map(|r| r.hold_id)
+        .zip(insert_many_inspections(conn, new_inspections).await?)
+        .collect();
     let mut outcome = Allocation::default();
     for r in &open {
         let id = inspection_of[&r.hold_id];
@@ -1259,9 +1158,16 @@ async fn allocate(
         .collect();
     insert_many(
         conn,
-        "insert into referrals_waiting (shipment_id, hold_id, port_code, kind, priority_rank, \
-         score, waiting_since)",
-        7,
+        "referrals_waiting",
+        &[
+            "shipment_id",
+            "hold_id",
+            "port_code",
+            "kind",
+            "priority_rank",
+            "score",
+            "waiting_since",
+        ],
         rows,
         None,
     )
@@ -1290,21 +1196,11 @@ pub async fn release_waiting(
         return Ok(0);
     }
     let ctx = context(pool).await?;
-    let (turn, mut conn) = crate::db::write_access(pool).await?;
-    let mut tx = crate::db::begin_write(&mut conn).await?;
+    let mut tx = crate::db::WriteTx::begin(pool).await?;
     let mut journal = vec![];
     let outcome = allocate(&mut tx, &ctx, actor, vec![], Some(()), now, &mut journal).await?;
-    insert_many(
-        &mut tx,
-        &format!("insert into journal ({INSERT_COLUMNS})"),
-        10,
-        journal,
-        None,
-    )
-    .await?;
+    record_many(&mut tx, journal).await?;
     tx.commit().await?;
-    drop(conn);
-    drop(turn);
     Ok(outcome.released)
 }
 
@@ -1415,7 +1311,7 @@ pub async fn set_capacity(
         .authorize(pool, crate::domain::Action::ManageRules, None)
         .await?;
     let port = port.to_ascii_uppercase();
-    if !crate::ports::db::exists(pool, &port).await? {
+    if !port_codes(pool).await?.contains(&port) {
         return Err(AppError::not_found(format!("port {port}")));
     }
     if let Some(n) = change.per_hour
@@ -1426,9 +1322,8 @@ pub async fn set_capacity(
             "examinations per hour is a whole number from 0 to 10000",
         ));
     }
-    let reason = crate::actions::check_text("reason", &change.reason, false)?;
-    let (turn, mut conn) = crate::db::write_access(pool).await?;
-    let mut tx = crate::db::begin_write(&mut conn).await?;
+    let reason = crate::domain::check_text("reason", &change.reason, false)?;
+    let mut tx = crate::db::WriteTx::begin(pool).await?;
     let before: Option<i64> =
         sqlx::query("select per_hour from port_capacity where port_code = $1 and kind = $2")
             .bind(&port)
@@ -1472,8 +1367,6 @@ pub async fn set_capacity(
     )
     .await?;
     tx.commit().await?;
-    drop(conn);
-    drop(turn);
     release_waiting(pool, &caller.account.username, now).await?;
     capacity_status(pool, Some(&port), now).await
 }
@@ -1549,7 +1442,7 @@ const RULE_SELECT: &str = "select r.id, r.name, r.enabled, v.version, v.paramete
 fn rule_from_row(row: &AnyRow) -> Result<Rule, sqlx::Error> {
     let params: String = row.try_get("parameters_json")?;
     let indicator: Indicator = serde_json::from_str(&params)
-        .map_err(|e| crate::ports::db::decode_error("parameters_json", &e.to_string()))?;
+        .map_err(|e| crate::sql::decode_error("parameters_json", &e.to_string()))?;
     let inspection: Option<String> = row.try_get("inspection_kind")?;
     Ok(Rule {
         id: row.try_get("id")?,
@@ -1644,8 +1537,7 @@ pub async fn create_rule(
         .await?;
     draft.check()?;
     let name = draft.name.trim();
-    let (turn, mut conn) = crate::db::write_access(pool).await?;
-    let mut tx = crate::db::begin_write(&mut conn).await?;
+    let mut tx = crate::db::WriteTx::begin(pool).await?;
     let taken: i64 = sqlx::query("select count(*) as n from rules where lower(name) = lower($1)")
         .bind(name)
         .fetch_one(&mut *tx)
@@ -1682,8 +1574,6 @@ pub async fn create_rule(
     )
     .await?;
     tx.commit().await?;
-    drop(conn);
-    drop(turn);
     Ok(rule)
 }
 
@@ -1729,8 +1619,7 @@ pub async fn edit_rule(
         .authorize(pool, crate::domain::Action::ManageRules, None)
         .await?;
     draft.check()?;
-    let (turn, mut conn) = crate::db::write_access(pool).await?;
-    let mut tx = crate::db::begin_write(&mut conn).await?;
+    let mut tx = crate::db::WriteTx::begin(pool).await?;
     let row = sqlx::query("select name, enabled, current_version from rules where id = $1")
         .bind(id)
         .fetch_optional(&mut *tx)
@@ -1784,8 +1673,6 @@ pub async fn edit_rule(
     )
     .await?;
     tx.commit().await?;
-    drop(conn);
-    drop(turn);
     Ok(rule)
 }
 
@@ -1801,9 +1688,8 @@ pub async fn set_enabled(
     caller
         .authorize(pool, crate::domain::Action::ManageRules, None)
         .await?;
-    let reason = crate::actions::check_text("reason", reason, true)?;
-    let (turn, mut conn) = crate::db::write_access(pool).await?;
-    let mut tx = crate::db::begin_write(&mut conn).await?;
+    let reason = crate::domain::check_text("reason", reason, true)?;
+    let mut tx = crate::db::WriteTx::begin(pool).await?;
     let was: i64 = sqlx::query("select enabled from rules where id = $1")
         .bind(id)
         .fetch_optional(&mut *tx)
@@ -1838,8 +1724,6 @@ pub async fn set_enabled(
     )
     .await?;
     tx.commit().await?;
-    drop(conn);
-    drop(turn);
     Ok(rule_versions(pool, id).await?.remove(0))
 }
 
@@ -1855,10 +1739,9 @@ pub async fn set_settings(
         .authorize(pool, crate::domain::Action::ManageRules, None)
         .await?;
     new.check()?;
-    let reason = crate::actions::check_text("reason", reason, true)?;
+    let reason = crate::domain::check_text("reason", reason, true)?;
     let before = settings(pool).await?;
-    let (turn, mut conn) = crate::db::write_access(pool).await?;
-    let mut tx = crate::db::begin_write(&mut conn).await?;
+    let mut tx = crate::db::WriteTx::begin(pool).await?;
     sqlx::query(
         "update targeting_settings set random_rate_bp = $1, yellow_at = $2, red_at = $3, \
          rfi_at = $4, rfs_at = $5, dnl_at = $6, trusted_credit = $7, updated_at = $8, \
@@ -1890,8 +1773,6 @@ pub async fn set_settings(
     )
     .await?;
     tx.commit().await?;
-    drop(conn);
-    drop(turn);
     Ok(*new)
 }
 

@@ -1,8 +1,12 @@
 //! Pages of results, and the parsing of query-string filters shared by the board pages and the
-//! JSON API, so both refuse the same bad input with the same words.
+//! JSON API, so both refuse the same bad input with the same words. On the server, `db` reads
+//! one page of a filtered list.
 
 use crate::error::AppError;
 use serde::{Deserialize, Serialize};
+
+#[cfg(feature = "ssr")]
+pub mod db;
 
 pub const DEFAULT_PER_PAGE: i64 = 50;
 pub const MAX_PER_PAGE: i64 = 500;
@@ -21,6 +25,27 @@ pub struct Page<T> {
 impl<T> Page<T> {
     pub fn page_count(&self) -> i64 {
         ((self.total + self.per_page - 1) / self.per_page).max(1)
+    }
+}
+
+/// A query string being written back from a filter, defaults left out (for links).
+#[derive(Debug, Default)]
+pub struct QueryString(Vec<String>);
+
+impl QueryString {
+    /// `key=value` when there is a value.
+    pub fn push(&mut self, key: &str, value: Option<impl std::fmt::Display>) -> &mut Self {
+        if let Some(value) = value {
+            self.0.push(format!("{key}={value}"));
+        }
+        self
+    }
+
+    /// `page` and `per_page`, when they are not the first page and the default size.
+    pub fn paging(mut self, page: i64, per_page: i64) -> String {
+        self.push("page", (page != 1).then_some(page));
+        self.push("per_page", (per_page != DEFAULT_PER_PAGE).then_some(per_page));
+        self.0.join("&")
     }
 }
 

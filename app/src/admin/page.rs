@@ -1,7 +1,8 @@
 //! `/admin/accounts`: administrators add accounts, reset passwords and disable accounts.
 //! Passwords are generated and shown once, to be handed over in person.
 
-use super::{CreateAccount, DisableAccount, Issued, ResetPassword, list_accounts};
+use super::{CreateAccount, DisableAccount, ResetPassword, list_accounts};
+use crate::accounts::Issued;
 use crate::components::common::{ErrorNotice, LocalTime};
 use crate::domain::Role;
 use crate::error::AppError;

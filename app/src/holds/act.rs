@@ -1,0 +1,131 @@
+//! The operations on holds, behind the work panel, the server functions, the JSON API, the
+//! simulator and targeting. Each reads as: check what was sent → read the hold and ask
+//! authority (a refusal is journaled and answered 403) → refuse a stale `version` → the pure
+//! decision (`decide.rs`) → one write, with its journal entry, in one transaction. The update
+//! is conditional on the version read: if someone changed the hold in between, nothing is
+//! written and the caller hears who.
+
+use super::decide::{self, HoldFacts, may_hold};
+use super::{HoldCommand, HoldRow, NewHold, db};
+use crate::auth::server::Caller;
+use crate::db::WriteTx;
+use crate::domain::{Action, check_text};
+use crate::error::AppError;
+use crate::journal::acting::{check_version, last_actor, stale};
+use crate::journal::db::{NewEntry, record};
+use chrono::{DateTime, Utc};
+use serde_json::Value;
+use sqlx::AnyPool;
+
+/// Places a hold on a shipment not yet released.
+pub async fn place_hold(
+    pool: &AnyPool,
+    caller: &Caller,
+    request: &NewHold,
+    now: DateTime<Utc>,
+) -> Result<HoldRow, AppError> {
+    let notes = check_text("notes", &request.notes, false)?;
+    let goods = db::goods(pool, request.shipment_id).await?;
+    caller
+        .authorize(pool, Action::PlaceHold, Some(&goods.port_code))
+        .await?;
+    may_hold(&goods)?;
+    let hold = db::NewHoldRow {
+        shipment_id: goods.shipment_id,
+        port_code: goods.port_code.clone(),
+        reason: request.reason,
+        placed_at: now,
+        placed_by: caller.signature(),
+        notes: notes.clone(),
+    };
+    let after = hold.after();
+    let mut tx = WriteTx::begin(pool).await?;
+    let id = db::insert(&mut tx, hold).await.map_err(|e| {
+        if db::is_already_held(&e) {
+            AppError::Conflict {
+                message: format!(
+                    "shipment {} already has an active hold for {}",
+                    goods.reference,
+                    request.reason.label().to_lowercase()
+                ),
+            }
+        } else {
+            e.into()
+        }
+    })?;
+    db::settle_shipment(&mut tx, goods.shipment_id, None, now).await?;
+    let entry = NewEntry::goods(
+        now,
+        &caller.account.username,
+        "hold",
+        id,
+        goods.shipment_id,
+        &goods.port_code,
+        "placed",
+        Value::Null,
+        after,
+    )
+    .reason(Some(&notes).filter(|n| !n.is_empty()).map(String::as_str));
+    record(&mut tx, entry).await?;
+    tx.commit().await?;
+    db::by_id(pool, id).await
+}
+
+/// Releases, seizes, refers, notes, pauses or resumes the clock of a hold.
+pub async fn hold_action(
+    pool: &AnyPool,
+    caller: &Caller,
+    id: i64,
+    command: HoldCommand,
+    seen: Option<i64>,
+    now: DateTime<Utc>,
+) -> Result<HoldRow, AppError> {
+    let hold = db::by_id(pool, id).await?;
+    let what = format!("hold #{id}");
+    let reason = command.reason()?;
+    caller
+        .authorize(pool, command.authority(), Some(&hold.port_code))
+        .await?;
+    check_version(&what, &hold, hold.version, seen)?;
+    let facts = HoldFacts {
+        open_inspections: if command.closes(hold.status) {
+            db::open_inspections(pool, id).await?
+        } else {
+            0
+        },
+        seizure_requested_by: if matches!(command, HoldCommand::ApproveSeizure { .. }) {
+            db::seizure_requested_by(pool, id).await?
+        } else {
+            None
+        },
+    };
+    let change = decide::decide(&hold, &command, &facts, &caller.account.username, now)?;
+
+    let mut tx = WriteTx::begin(pool).await?;
+    if !db::apply(&mut tx, &hold, &change, &caller.signature(), now).await? {
+        // Rolled back, and the turn given back, before reading what won.
+        drop(tx);
+        let current = db::by_id(pool, id).await?;
+        let who = last_actor(pool, "hold", id).await;
+        return Err(stale(&what, &current, who.as_deref()));
+    }
+    if change.closes || hold.status != change.status {
+        db::settle_shipment(&mut tx, hold.shipment_id, Some(change.status), now).await?;
+    }
+    let (before, after) = change.before_after(&hold, &command);
+    let entry = NewEntry::goods(
+        now,
+        &caller.account.username,
+        "hold",
+        id,
+        hold.shipment_id,
+        &hold.port_code,
+        change.action,
+        before,
+        after,
+    )
+    .reason(Some(reason.as_str()).filter(|r| !r.is_empty()));
+    record(&mut tx, entry).await?;
+    tx.commit().await?;
+    db::by_id(pool, id).await
+}

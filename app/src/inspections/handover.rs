@@ -1,0 +1,190 @@
+//! `/handover?port=YYZ`: a supervisor moves an officer's open work to a colleague or back to
+//! the queue at shift change, seeing every officer's open work first.
+
+use super::{Handover, HandoverRequest, OfficerLoad, workload};
+use crate::components::common::ErrorNotice;
+use crate::domain::MAX_TEXT_CHARS;
+use crate::live::client::live_tick;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+/// `/handover?port=YYZ`: a supervisor moves an officer's open work to another officer, or
+/// back to the queue, at the end of a shift.
+#[component]
+pub fn HandoverPage() -> impl IntoView {
+    let query = use_query_map();
+    let port = Memo::new(move |_| {
+        query
+            .read()
+            .get("port")
+            .map(|p| p.trim().to_ascii_uppercase())
+            .unwrap_or_default()
+    });
+    let moved = ServerAction::<Handover>::new();
+    // Live: others' work moves the counts while the supervisor looks at them.
+    let loads = Resource::new(
+        move || (port.get(), moved.version().get(), live_tick()),
+        |(port, _, _)| async move {
+            if port.is_empty() {
+                Ok(vec![])
+            } else {
+                workload(port).await
+            }
+        },
+    );
+    let from = RwSignal::new(None::<i64>);
+    let to = RwSignal::new(None::<i64>);
+    let reason = RwSignal::new(String::new());
+    view! {
+        <Title text="Shift handover" />
+        <div class="page-head">
+            <h1>"Shift handover"</h1>
+            <p class="lede">
+                "Pick an officer going off shift, see their open work, and move it to a colleague or back to the queue."
+            </p>
+        </div>
+        <form method="get" action="/handover" class="filters">
+            <label>"Port" <input name="port" value=move || port.get() size="5" required /></label>
+            <button type="submit">"Show"</button>
+        </form>
+        {move || {
+            moved
+                .value()
+                .get()
+                .map(|r| match r {
+                    Ok(report) => {
+                        view! {
+                            <p class="notice" role="status">
+                                {format!("Moved {} item(s).", report.moved.len())}
+                            </p>
+                        }
+                            .into_any()
+                    }
+                    Err(error) => view! { <ErrorNotice error /> }.into_any(),
+                })
+        }}
+        <Transition fallback=|| {
+            view! { <p class="loading">"Loading officers…"</p> }
+        }>
+            {move || Suspend::new(async move {
+                match loads.await {
+                    Ok(list) if list.is_empty() => {
+                        view! { <p class="empty">"Choose a port to see its officers."</p> }
+                            .into_any()
+                    }
+                    Ok(list) => {
+                        let choices = list.clone();
+                        view! {
+                            <WorkloadTable loads=list />
+                            <div class="filters handover-form">
+                                <label>
+                                    "From"
+                                    <select on:change=move |ev| {
+                                        from.set(event_target_value(&ev).parse().ok())
+                                    }>
+                                        <option value="">"Choose an officer…"</option>
+                                        {choices
+                                            .iter()
+                                            .filter(|o| o.open() > 0)
+                                            .map(officer_option)
+                                            .collect_view()}
+                                    </select>
+                                </label>
+                                <label>
+                                    "To"
+                                    <select on:change=move |ev| {
+                                        to.set(event_target_value(&ev).parse().ok())
+                                    }>
+                                        <option value="">"Back to the queue"</option>
+                                        {choices
+                                            .iter()
+                                            .filter(|o| o.on_shift)
+                                            .map(officer_option)
+                                            .collect_view()}
+                                    </select>
+                                </label>
+                                <label>
+                                    "Note"
+                                    <input
+                                        type="text"
+                                        maxlength=MAX_TEXT_CHARS.to_string()
+                                        on:input=move |ev| reason.set(event_target_value(&ev))
+                                    />
+                                </label>
+                                <button
+                                    type="button"
+                                    disabled=move || from.get().is_none() || moved.pending().get()
+                                    on:click=move |_| {
+                                        if let Some(from_id) = from.get_untracked() {
+                                            moved
+                                                .dispatch(Handover {
+                                                    request: HandoverRequest {
+                                                        port: port.get_untracked(),
+                                                        from_officer_id: from_id,
+                                                        to_officer_id: to.get_untracked(),
+                                                        reason: reason.get_untracked(),
+                                                    },
+                                                });
+                                        }
+                                    }
+                                >
+                                    "Move their work"
+                                </button>
+                            </div>
+                        }
+                            .into_any()
+                    }
+                    Err(error) => view! { <ErrorNotice error /> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+/// One officer in a list to choose from: "Yasmin Roy (Y1025) · 3 open".
+pub fn officer_option(o: &OfficerLoad) -> impl IntoView + use<> {
+    view! {
+        <option value=o
+            .officer_id
+            .to_string()>{format!("{} ({}) · {} open", o.name, o.badge, o.open())}</option>
+    }
+}
+
+/// Officers of a port and their open work, so nobody is given more than they can carry.
+#[component]
+pub fn WorkloadTable(loads: Vec<OfficerLoad>) -> impl IntoView {
+    view! {
+        <table class="grid workload" aria-label="Officers and their open work">
+            <thead>
+                <tr>
+                    <th scope="col">"Officer"</th>
+                    <th scope="col">"On shift"</th>
+                    <th scope="col">"Assigned"</th>
+                    <th scope="col">"In progress"</th>
+                    <th scope="col">"Overdue"</th>
+                </tr>
+            </thead>
+            <tbody>
+                {loads
+                    .into_iter()
+                    .map(|o| {
+                        let heavy = o.open() >= 5;
+                        let late = o.overdue > 0;
+                        view! {
+                            <tr class:heavy=heavy data-officer=o.officer_id>
+                                <td>{format!("{} ({})", o.name, o.badge)}</td>
+                                <td>{if o.on_shift { "yes" } else { "no" }}</td>
+                                <td class="num">{o.assigned}</td>
+                                <td class="num">{o.in_progress}</td>
+                                <td class="num" class:overdue=late>
+                                    {o.overdue}
+                                </td>
+                            </tr>
+                        }
+                    })
+                    .collect_view()}
+            </tbody>
+        </table>
+    }
+}
