@@ -6,9 +6,9 @@
 use app::AppError;
 use app::accounts::db as accounts;
 use app::auth::server::{Caller, ClientAddress, resolve_session};
-use app::state::AuthSettings;
 use app::db::{Db, NativePool};
 use app::state::AppState;
+use app::state::AuthSettings;
 use axum::{
     Router,
     extract::{ConnectInfo, FromRequestParts, Request, State},

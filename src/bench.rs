@@ -173,9 +173,9 @@ pub struct ActionsBench {
 /// line: `actions_per_s=… p50_ms=… p99_ms=… errors=…`.
 pub async fn actions(db: &Db, bench: &ActionsBench) -> anyhow::Result<()> {
     use app::accounts::db as accounts;
-    use app::inspections::{InspectionCommand, act as engine};
     use app::auth::server::Caller;
     use app::domain::{Outcome, PortScope, Role};
+    use app::inspections::{InspectionCommand, act as engine};
     use sqlx::Row;
 
     anyhow::ensure!(

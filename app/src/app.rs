@@ -1,12 +1,12 @@
 //! The document shell, the header and the routes of the board.
 
 use crate::admin::page::AccountsPage;
-use crate::inspections::handover::HandoverPage;
 use crate::auth::page::{AccountNav, SessionsPage, SignInPage, UserBox, use_me};
 use crate::board::OverviewPage;
 use crate::components::clock::{HeaderClock, provide_clock};
 use crate::domain::Action;
 use crate::holds::page::HoldsPage;
+use crate::inspections::handover::HandoverPage;
 use crate::inspections::page::InspectionsPage;
 use crate::live::client::{LiveIndicator, StaleNotice, provide_live, use_live};
 use crate::ports::page::PortPage;

@@ -355,7 +355,9 @@ mod tests {
     /// The next writer must get its turn at once: the one before gave it back.
     async fn turn_is_free(db: &Db) {
         let next = tokio::time::timeout(Duration::from_secs(2), WriteTx::begin(&db.pool)).await;
-        let tx = next.expect("the writer's turn was not given back").expect("begin");
+        let tx = next
+            .expect("the writer's turn was not given back")
+            .expect("begin");
         drop(tx);
     }
 
@@ -397,7 +399,8 @@ mod tests {
     #[tokio::test]
     async fn a_one_round_trip_write_that_fails_halfway_leaves_nothing() {
         let (db, folder) = scratch().await;
-        let batch = "begin immediate; insert into t (x) values (7); insert into t (x) values (7); commit";
+        let batch =
+            "begin immediate; insert into t (x) values (7); insert into t (x) values (7); commit";
         let failed = write_once(&db.pool, batch.into(), Default::default()).await;
         assert!(failed.is_err());
         assert_eq!(count(&db).await, 0);

@@ -91,7 +91,9 @@ impl Bind {
 }
 
 /// Arguments for a statement, in order.
-pub fn arguments(values: impl IntoIterator<Item = Bind>) -> Result<AnyArguments<'static>, sqlx::Error> {
+pub fn arguments(
+    values: impl IntoIterator<Item = Bind>,
+) -> Result<AnyArguments<'static>, sqlx::Error> {
     let mut args = AnyArguments::default();
     for value in values {
         value.add_to(&mut args)?;

@@ -4,14 +4,14 @@
 
 use super::docs::{HoldActionRefusals, InspectionActionRefusals, Refusals};
 use crate::auth::Authenticated;
+use app::domain::{Action, InspectionKind, Outcome, Priority};
+use app::holds::HoldRow;
 use app::holds::{HoldCommand, NewHold, act as hold_ops};
+use app::inspections::InspectionRow;
 use app::inspections::{
     HandoverReport, HandoverRequest, InspectionCommand, NewInspection, OfficerLoad,
     act as inspection_ops, db as inspections,
 };
-use app::domain::{Action, InspectionKind, Outcome, Priority};
-use app::holds::HoldRow;
-use app::inspections::InspectionRow;
 use app::{AppError, ErrorBody, state::AppState};
 use axum::{
     Json,
@@ -76,7 +76,8 @@ pub fn on_hold(command: fn(Body) -> Result<HoldCommand, AppError>) -> MethodRout
             let version = body.version;
             let command = command(body)?;
             let hold =
-                hold_ops::hold_action(&state.db.pool, &caller, id, command, version, Utc::now()).await?;
+                hold_ops::hold_action(&state.db.pool, &caller, id, command, version, Utc::now())
+                    .await?;
             Ok::<_, AppError>(Json(hold))
         },
     )
@@ -95,9 +96,15 @@ pub fn on_inspection(
             let body: Body = parse(&body)?;
             let version = body.version;
             let command = command(body)?;
-            let item =
-                inspection_ops::inspection_action(&state.db.pool, &caller, id, command, version, Utc::now())
-                    .await?;
+            let item = inspection_ops::inspection_action(
+                &state.db.pool,
+                &caller,
+                id,
+                command,
+                version,
+                Utc::now(),
+            )
+            .await?;
             Ok::<_, AppError>(Json(item))
         },
     )
@@ -389,7 +396,8 @@ pub async fn open_inspection(
     body: Bytes,
 ) -> Result<(StatusCode, Json<InspectionRow>), AppError> {
     let request: NewInspection = parse_required(&body)?;
-    let row = inspection_ops::open_inspection(&state.db.pool, &caller, &request, Utc::now()).await?;
+    let row =
+        inspection_ops::open_inspection(&state.db.pool, &caller, &request, Utc::now()).await?;
     Ok((StatusCode::CREATED, Json(row)))
 }
 
@@ -437,5 +445,7 @@ pub async fn workload(
     Path(code): Path<String>,
 ) -> Result<Json<Vec<OfficerLoad>>, AppError> {
     caller.authorize(&state.db.pool, Action::Read, None).await?;
-    Ok(Json(inspections::workload(&state.db.pool, &code, Utc::now()).await?))
+    Ok(Json(
+        inspections::workload(&state.db.pool, &code, Utc::now()).await?,
+    ))
 }

@@ -176,3 +176,67 @@ pub async fn tokens_are_stored_hashed_and_can_be_revoked(backend: Backend) {
         Err(AppError::Conflict { .. })
     ));
 }
+
+/// Ten administrators creating the same username at the same moment: the unique index on
+/// usernames makes one account, and every other request is told the name is taken (409,
+/// never a 500), with nothing else written.
+pub async fn an_account_name_raced_by_many_is_made_once(backend: Backend) {
+    let Some(app) = spawn_app_with(backend, 50).await else {
+        return;
+    };
+    app.account("r.admin", Role::Admin, "all").await;
+    let token = app.token_for("r.admin").await;
+    let before = app
+        .scalar("select count(*) from journal where entity = 'account'")
+        .await;
+    let app = std::sync::Arc::new(app);
+    let gate = std::sync::Arc::new(tokio::sync::Barrier::new(10));
+    let mut tasks = vec![];
+    for _ in 0..10 {
+        let (app, gate, token) = (app.clone(), gate.clone(), token.clone());
+        tasks.push(tokio::spawn(async move {
+            gate.wait().await;
+            let response = app
+                .client
+                .post(app.url("/rpc/create_account"))
+                .bearer_auth(&token)
+                .header("content-type", "application/x-www-form-urlencoded")
+                .body("username=r.twin&display_name=Twin&badge=&role=viewer&ports=all")
+                .send()
+                .await
+                .expect("request is sent");
+            let status = response.status();
+            (
+                status,
+                response
+                    .json::<serde_json::Value>()
+                    .await
+                    .unwrap_or_default(),
+            )
+        }));
+    }
+    let (mut made, mut taken) = (0, 0);
+    for task in tasks {
+        let (status, body) = task.await.unwrap();
+        match status.as_u16() {
+            200 => made += 1,
+            409 => {
+                taken += 1;
+                assert_eq!(body["message"], "the username r.twin is taken", "{body}");
+            }
+            other => panic!("unexpected {other}: {body}"),
+        }
+    }
+    assert_eq!((made, taken), (1, 9));
+    assert_eq!(
+        app.scalar("select count(*) from accounts where username = 'r.twin'")
+            .await,
+        1
+    );
+    assert_eq!(
+        app.scalar("select count(*) from journal where entity = 'account'")
+            .await,
+        before + 1,
+        "one account, one entry"
+    );
+}

@@ -4,10 +4,10 @@
 
 use crate::helpers::{Backend, TestApp, spawn_app_with};
 use app::accounts::db as accounts;
-use app::holds::{HoldCommand, act as hold_ops};
-use app::inspections::{InspectionCommand, act as inspection_ops};
 use app::auth::server::Caller;
 use app::domain::{HoldStatus, InspectionKind, InspectionStatus, Outcome, Role};
+use app::holds::{HoldCommand, act as hold_ops};
+use app::inspections::{InspectionCommand, act as inspection_ops};
 use chrono::Utc;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
@@ -747,4 +747,57 @@ pub async fn random_actions_never_break_the_rules(backend: Backend) {
         accepted > 20 && refused > 20,
         "accepted {accepted}, refused {refused}"
     );
+}
+
+/// Twenty people placing the same hold on the same goods at the same moment: the unique index
+/// on active holds lets one in and every other is told, in words, that the goods are already
+/// held for that reason (409, never a 500), and nothing else is written.
+pub async fn twenty_people_placing_one_hold_at_once_place_it_once(backend: Backend) {
+    let Some(app) = spawn_app_with(backend, 300).await else {
+        return;
+    };
+    let mut tokens = vec![];
+    for n in 0..20 {
+        let name = format!("p.officer{n:02}");
+        app.account(&name, Role::Officer, PORT).await;
+        tokens.push(app.token_for(&name).await);
+    }
+    let shipment = free_shipment(&app).await;
+    let before = journal_rows(&app).await;
+    let app = std::sync::Arc::new(app);
+    let gate = std::sync::Arc::new(tokio::sync::Barrier::new(tokens.len()));
+    let mut tasks = vec![];
+    for token in tokens {
+        let (app, gate) = (app.clone(), gate.clone());
+        tasks.push(tokio::spawn(async move {
+            gate.wait().await;
+            let body = json!({ "shipment_id": shipment, "reason": "documentation" });
+            post(&app, &token, "/holds", body).await
+        }));
+    }
+    let (mut placed, mut refused) = (0, 0);
+    for task in tasks {
+        let (status, body) = task.await.unwrap();
+        match status {
+            StatusCode::CREATED => placed += 1,
+            StatusCode::CONFLICT => {
+                refused += 1;
+                let message = body["error"]["message"].as_str().unwrap();
+                assert!(
+                    message.ends_with("already has an active hold for documentation discrepancy"),
+                    "{message}"
+                );
+            }
+            other => panic!("unexpected {other}: {body}"),
+        }
+    }
+    assert_eq!((placed, refused), (1, 19));
+    let active = app
+        .scalar(&format!(
+            "select count(*) from holds where shipment_id = {shipment} and reason = 'documentation' \
+             and status in ('placed', 'examination', 'seizure_requested')"
+        ))
+        .await;
+    assert_eq!(active, 1, "one active hold for the reason");
+    assert_eq!(journal_rows(&app).await, before + 1, "one hold, one entry");
 }

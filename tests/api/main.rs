@@ -18,11 +18,13 @@ use access::{
     sessions_time_out_and_cookies_are_secure_over_tls,
 };
 use accounts::{
-    accounts_hash_passwords_and_check_credentials, tokens_are_stored_hashed_and_can_be_revoked,
+    accounts_hash_passwords_and_check_credentials, an_account_name_raced_by_many_is_made_once,
+    tokens_are_stored_hashed_and_can_be_revoked,
 };
 use actions::{
     fifty_officers_claim_one_inspection_and_one_wins, holds_move_only_as_the_rules_allow,
     inspections_are_claimed_worked_and_completed, random_actions_never_break_the_rules,
+    twenty_people_placing_one_hold_at_once_place_it_once,
 };
 
 use openapi::{
@@ -97,6 +99,8 @@ on_both_backends!(
     inspections_are_claimed_worked_and_completed,
     fifty_officers_claim_one_inspection_and_one_wins,
     random_actions_never_break_the_rules,
+    twenty_people_placing_one_hold_at_once_place_it_once,
+    an_account_name_raced_by_many_is_made_once,
     a_reconnecting_client_gets_every_change_once_in_order,
     a_lagging_stream_catches_up_from_the_database,
     a_client_too_far_behind_is_told_to_reload,

@@ -107,16 +107,8 @@ pub async fn create(
     }
     let hash = hash_password(new.password)?;
     let mut tx = crate::db::WriteTx::begin(pool).await?;
-    let taken: i64 = sqlx::query("select count(*) as n from accounts where username = $1")
-        .bind(&username)
-        .fetch_one(&mut *tx)
-        .await?
-        .try_get("n")?;
-    if taken > 0 {
-        return Err(AppError::Conflict {
-            message: format!("the username {username} is taken"),
-        });
-    }
+    // The unique index on usernames decides, whoever else is creating the same one at the
+    // same moment: the loser is told the name is taken.
     let id: i64 = sqlx::query(
         "insert into accounts (username, display_name, badge, role, ports, password_hash, active, \
          created_at, password_changed_at, demo) values ($1, $2, $3, $4, $5, $6, 1, $7, $7, $8) \
@@ -131,7 +123,16 @@ pub async fn create(
     .bind(to_millis(now))
     .bind(i64::from(new.demo))
     .fetch_one(&mut *tx)
-    .await?
+    .await
+    .map_err(|e| {
+        if crate::sql::unique_violation(&e, "accounts_username_key", "accounts.username") {
+            AppError::Conflict {
+                message: format!("the username {username} is taken"),
+            }
+        } else {
+            e.into()
+        }
+    })?
     .try_get("id")?;
     let after =
         json!({ "username": username, "role": new.role.code(), "ports": scope_text(&new.ports) });

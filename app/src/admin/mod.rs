@@ -100,4 +100,3 @@ pub async fn reset_password(username: String) -> Result<Issued, AppError> {
     .await?;
     Ok(Issued { account, password })
 }
-

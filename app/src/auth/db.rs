@@ -2,13 +2,13 @@
 //! and refusal is journaled in the transaction that records it.
 
 use super::server::{Caller, RecentFailures};
-use crate::state::{AuthSettings, SignInLimits};
 use super::{Persona, SessionInfo};
 use crate::accounts::Account;
 use crate::domain::clock::{from_millis, to_millis};
 use crate::domain::{Action, PortScope, Role};
 use crate::error::AppError;
 use crate::journal::db::{NewEntry, record};
+use crate::state::{AuthSettings, SignInLimits};
 use chrono::{DateTime, Utc};
 use serde_json::json;
 use sqlx::{AnyPool, Row};

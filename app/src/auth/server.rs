@@ -39,10 +39,7 @@ pub const SESSION_AUTH: &str = "auth";
 impl Caller {
     /// How the caller signs the records it changes: "Yasmin Roy (Y1025)".
     pub fn signature(&self) -> String {
-        crate::journal::acting::signature(
-            &self.account.display_name,
-            self.account.badge.as_deref(),
-        )
+        crate::journal::acting::signature(&self.account.display_name, self.account.badge.as_deref())
     }
 
     pub fn me(&self) -> Me {

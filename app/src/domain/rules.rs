@@ -124,7 +124,8 @@ impl InspectionStatus {
 
     /// Items an officer holds: assigned or under way (what a handover moves and a workload
     /// counts).
-    pub const HELD: [InspectionStatus; 2] = [InspectionStatus::Assigned, InspectionStatus::InProgress];
+    pub const HELD: [InspectionStatus; 2] =
+        [InspectionStatus::Assigned, InspectionStatus::InProgress];
 
     pub fn next(
         self,

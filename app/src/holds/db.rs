@@ -91,10 +91,7 @@ pub async fn list(
         w.bind("h.reason = ?", reason.code());
     }
     if let Some(hours) = filter.min_age_hours {
-        w.bind(
-            "h.placed_at <= ?",
-            to_millis(now - Duration::hours(hours)),
-        );
+        w.bind("h.placed_at <= ?", to_millis(now - Duration::hours(hours)));
     }
     let order = match filter.sort {
         HoldSort::DwellDesc => "h.placed_at + h.paused_ms asc, h.id asc",
@@ -159,19 +156,14 @@ pub async fn goods(pool: &AnyPool, shipment_id: i64) -> Result<Goods, AppError> 
 
 /// How many inspections of the hold are still open.
 pub async fn open_inspections(pool: &AnyPool, hold_id: i64) -> Result<i64, AppError> {
-    let open = status_in(
-        "status",
-        InspectionStatus::OPEN.iter().map(|s| s.code()),
-    );
-    Ok(
-        sqlx::query(&format!(
-            "select count(*) as n from inspections where hold_id = $1 and {open}"
-        ))
-        .bind(hold_id)
-        .fetch_one(pool)
-        .await?
-        .try_get("n")?,
-    )
+    let open = status_in("status", InspectionStatus::OPEN.iter().map(|s| s.code()));
+    Ok(sqlx::query(&format!(
+        "select count(*) as n from inspections where hold_id = $1 and {open}"
+    ))
+    .bind(hold_id)
+    .fetch_one(pool)
+    .await?
+    .try_get("n")?)
 }
 
 /// Who asked for the hold's seizure, if anyone.
@@ -357,7 +349,10 @@ mod tests {
             include_str!("../../../migrations/postgres/20261128000001_board.sql"),
         ] {
             assert!(
-                migration.contains(&format!("on holds (port_code, placed_at) where {}", active("status"))),
+                migration.contains(&format!(
+                    "on holds (port_code, placed_at) where {}",
+                    active("status")
+                )),
                 "the active-hold index and the query must say the same"
             );
         }

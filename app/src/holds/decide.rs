@@ -351,7 +351,13 @@ mod tests {
             open_inspections: 2,
             ..HoldFacts::default()
         };
-        let err = decide(&hold(HoldStatus::Examination), &release(), &facts, "x", at(1));
+        let err = decide(
+            &hold(HoldStatus::Examination),
+            &release(),
+            &facts,
+            "x",
+            at(1),
+        );
         assert_eq!(
             err.unwrap_err(),
             AppError::Conflict {
@@ -376,11 +382,20 @@ mod tests {
         let held = hold(HoldStatus::SeizureRequested);
         assert!(decide(&held, &approve, &asked, "supervisor.yyz", at(1)).is_err());
         let change = decide(&held, &approve, &asked, "supervisor.yvr", at(1)).unwrap();
-        assert_eq!((change.status, change.action), (HoldStatus::Seized, "seized"));
+        assert_eq!(
+            (change.status, change.action),
+            (HoldStatus::Seized, "seized")
+        );
         let request = HoldCommand::RequestSeizure {
             reason: "finding".into(),
         };
-        let change = decide(&hold(HoldStatus::Placed), &request, &asked, "duty.yvr", at(1));
+        let change = decide(
+            &hold(HoldStatus::Placed),
+            &request,
+            &asked,
+            "duty.yvr",
+            at(1),
+        );
         assert_eq!(
             change.unwrap().seizure_requested_by.as_deref(),
             Some("duty.yvr")
@@ -406,10 +421,25 @@ mod tests {
             at(50),
         )
         .unwrap();
-        assert_eq!((resumed.paused_since, resumed.paused_ms), (None, 20 * 60_000));
-        assert!(decide(&placed, &HoldCommand::Resume, &HoldFacts::default(), "x", at(50)).is_err());
+        assert_eq!(
+            (resumed.paused_since, resumed.paused_ms),
+            (None, 20 * 60_000)
+        );
+        assert!(
+            decide(
+                &placed,
+                &HoldCommand::Resume,
+                &HoldFacts::default(),
+                "x",
+                at(50)
+            )
+            .is_err()
+        );
         let released = decide(&waiting, &release(), &HoldFacts::default(), "x", at(40)).unwrap();
-        assert_eq!((released.paused_since, released.paused_ms), (None, 10 * 60_000));
+        assert_eq!(
+            (released.paused_since, released.paused_ms),
+            (None, 10 * 60_000)
+        );
         let closed = hold(HoldStatus::Released);
         assert!(decide(&closed, &pause, &HoldFacts::default(), "x", at(50)).is_err());
         let note = HoldCommand::Note {
@@ -450,7 +480,11 @@ mod tests {
 
     #[test]
     fn reasons_are_required_where_the_record_must_say_why() {
-        assert!(HoldCommand::Release { reason: " ".into() }.reason().is_err());
+        assert!(
+            HoldCommand::Release { reason: " ".into() }
+                .reason()
+                .is_err()
+        );
         assert_eq!(
             HoldCommand::ApproveSeizure {
                 reason: String::new()
@@ -482,8 +516,14 @@ mod tests {
                     .into()
             }
         );
-        assert_eq!(shipment_status(1, Some(HoldStatus::Seized)), ShipmentStatus::Held);
-        assert_eq!(shipment_status(0, Some(HoldStatus::Seized)), ShipmentStatus::Seized);
+        assert_eq!(
+            shipment_status(1, Some(HoldStatus::Seized)),
+            ShipmentStatus::Held
+        );
+        assert_eq!(
+            shipment_status(0, Some(HoldStatus::Seized)),
+            ShipmentStatus::Seized
+        );
         assert_eq!(shipment_status(0, None), ShipmentStatus::Released);
     }
 }

@@ -195,4 +195,3 @@ pub fn HoldWork(
     }
     .into_any()
 }
-

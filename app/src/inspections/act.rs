@@ -6,9 +6,7 @@
 //! read: if someone acted first, nothing is written and the caller hears who.
 
 use super::decide::{self, InspectionFacts, already_claimed, handed_over, not_yours};
-use super::{
-    HandoverReport, HandoverRequest, InspectionCommand, InspectionRow, NewInspection, db,
-};
+use super::{HandoverReport, HandoverRequest, InspectionCommand, InspectionRow, NewInspection, db};
 use crate::auth::server::Caller;
 use crate::db::WriteTx;
 use crate::domain::{Action, HoldAction, check_text};

@@ -194,12 +194,21 @@ pub async fn insert_many_inspections(
     conn: &mut AnyConnection,
     inspections: Vec<NewInspectionRow>,
 ) -> Result<Vec<i64>, sqlx::Error> {
-    let rows = inspections.into_iter().map(NewInspectionRow::values).collect();
-    insert_many(conn, "inspections", &NewInspectionRow::COLUMNS, rows, Some("id"))
-        .await?
-        .iter()
-        .map(|row| row.try_get("id"))
-        .collect()
+    let rows = inspections
+        .into_iter()
+        .map(NewInspectionRow::values)
+        .collect();
+    insert_many(
+        conn,
+        "inspections",
+        &NewInspectionRow::COLUMNS,
+        rows,
+        Some("id"),
+    )
+    .await?
+    .iter()
+    .map(|row| row.try_get("id"))
+    .collect()
 }
 
 /// Opens one inspection; see [`insert_many_inspections`].

@@ -30,7 +30,9 @@ impl InspectionCommand {
             InspectionCommand::Complete { .. } => {
                 (Action::WorkInspection, InspectionAction::Complete)
             }
-            InspectionCommand::Cancel { .. } => (Action::CancelInspection, InspectionAction::Cancel),
+            InspectionCommand::Cancel { .. } => {
+                (Action::CancelInspection, InspectionAction::Cancel)
+            }
             InspectionCommand::Priority { .. } => {
                 (Action::ChangePriority, InspectionAction::Assign)
             }
@@ -190,7 +192,12 @@ pub fn decide(
             .unwrap_or_else(|| format!("{what} cannot take this action now"));
         AppError::Conflict { message }
     };
-    let next = || inspection.status.next(transition).map_err(|_| refuse(transition));
+    let next = || {
+        inspection
+            .status
+            .next(transition)
+            .map_err(|_| refuse(transition))
+    };
     let mut change = InspectionChange {
         status: inspection.status,
         officer: inspection.assigned_officer.as_ref().map(|o| o.id),
@@ -400,7 +407,12 @@ mod tests {
         let queued = inspection(InspectionStatus::Queued, None);
         let change = decide(&queued, &InspectionCommand::Claim, &linked(5), "duty").unwrap();
         assert_eq!(
-            (change.status, change.officer, change.action, change.is_simple()),
+            (
+                change.status,
+                change.officer,
+                change.action,
+                change.is_simple()
+            ),
             (InspectionStatus::Assigned, Some(5), "claimed", true)
         );
         let taken = inspection(InspectionStatus::Assigned, Some(9));
@@ -410,7 +422,12 @@ mod tests {
                 message: "inspection #12 is already claimed by Ann Lee (A1)".into()
             }
         );
-        let unknown = decide(&queued, &InspectionCommand::Claim, &InspectionFacts::default(), "duty");
+        let unknown = decide(
+            &queued,
+            &InspectionCommand::Claim,
+            &InspectionFacts::default(),
+            "duty",
+        );
         let change = unknown.unwrap();
         assert!(change.link_officer && !change.is_simple());
     }
@@ -457,7 +474,12 @@ mod tests {
             notes: String::new(),
             follow_up,
         };
-        let change = decide(&under_way, &unsure(Some(InspectionKind::Physical)), &facts, "x");
+        let change = decide(
+            &under_way,
+            &unsure(Some(InspectionKind::Physical)),
+            &facts,
+            "x",
+        );
         assert_eq!(change.unwrap().follow_up, Some(InspectionKind::Physical));
         for bad in [None, Some(InspectionKind::Xray)] {
             assert!(matches!(

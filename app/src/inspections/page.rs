@@ -19,14 +19,7 @@ pub fn InspectionsPage() -> impl IntoView {
     });
     let claim_run = Action::new(|(id, version): &(i64, i64)| {
         let (id, version) = (*id, *version);
-        async move {
-            super::inspection_action(
-                id,
-                super::InspectionCommand::Claim,
-                Some(version),
-            )
-            .await
-        }
+        async move { super::inspection_action(id, super::InspectionCommand::Claim, Some(version)).await }
     });
     let assign_run = Action::new(|(id, officer, version): &(i64, i64, i64)| {
         let (id, officer, version) = (*id, *officer, *version);

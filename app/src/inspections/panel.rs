@@ -164,7 +164,6 @@ pub fn InspectionWork(
     .into_any()
 }
 
-
 /// The form that opens an inspection of an active hold: kind and priority set its due time.
 #[component]
 pub fn OpenInspectionForm(

@@ -74,12 +74,16 @@ mod tests {
         assert!(check_version("hold #7", &current, 3, None).is_ok());
         match check_version("hold #7", &current, 3, Some(2)) {
             Err(AppError::Stale { message, current }) => {
-                assert_eq!(message, "hold #7 has changed since you looked at it; check it again");
+                assert_eq!(
+                    message,
+                    "hold #7 has changed since you looked at it; check it again"
+                );
                 assert_eq!(current["version"], 3);
             }
             other => panic!("{other:?}"),
         }
-        let AppError::Stale { message, .. } = stale("inspection #9", &current, Some("Ann Lee (A1)"))
+        let AppError::Stale { message, .. } =
+            stale("inspection #9", &current, Some("Ann Lee (A1)"))
         else {
             panic!("stale");
         };

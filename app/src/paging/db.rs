@@ -17,7 +17,10 @@ pub async fn check_port(pool: &AnyPool, port: Option<&str>) -> Result<(), AppErr
     if row.try_get::<i64, _>("n")? > 0 {
         return Ok(());
     }
-    Err(AppError::invalid("port", format!("there is no port {port}")))
+    Err(AppError::invalid(
+        "port",
+        format!("there is no port {port}"),
+    ))
 }
 
 /// A list's query: `count_from` is what `select count(*)` reads (e.g. `holds h`), `select` the
@@ -39,7 +42,10 @@ impl ListQuery<'_> {
         row: impl Fn(&AnyRow) -> Result<T, sqlx::Error>,
     ) -> Result<Page<T>, AppError> {
         let where_clause = filter.clause();
-        let count_sql = format!("select count(*) as n from {}{where_clause}", self.count_from);
+        let count_sql = format!(
+            "select count(*) as n from {}{where_clause}",
+            self.count_from
+        );
         let total: i64 = filter
             .apply(sqlx::query(&count_sql))
             .fetch_one(pool)

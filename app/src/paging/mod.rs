@@ -44,7 +44,10 @@ impl QueryString {
     /// `page` and `per_page`, when they are not the first page and the default size.
     pub fn paging(mut self, page: i64, per_page: i64) -> String {
         self.push("page", (page != 1).then_some(page));
-        self.push("per_page", (per_page != DEFAULT_PER_PAGE).then_some(per_page));
+        self.push(
+            "per_page",
+            (per_page != DEFAULT_PER_PAGE).then_some(per_page),
+        );
         self.0.join("&")
     }
 }

@@ -1,10 +1,10 @@
 //! `/shipments/{id}`: the declaration, its holds and inspections, and its timeline from the
 //! journal.
 
-use super::{AddNote, MAX_NOTE_CHARS, ShipmentDetail, get_shipment};
 use super::work::WorkPanel;
-use crate::components::me::MeResource;
+use super::{AddNote, MAX_NOTE_CHARS, ShipmentDetail, get_shipment};
 use crate::components::common::{Badge, ErrorNotice, LocalTime};
+use crate::components::me::MeResource;
 use crate::domain::Action;
 use crate::error::AppError;
 use crate::holds::page::HoldTable;

@@ -85,4 +85,3 @@ pub fn WorkPanel(
     })
     .into_any()
 }
-

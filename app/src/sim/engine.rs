@@ -9,9 +9,9 @@
 //! same seed, start instant and starting database give the same journal for the same
 //! simulated span, however the runner's ticks cut that span up.
 
-use crate::demo::clock::SimControl;
 use crate::accounts::db as accounts;
 use crate::auth::server::Caller;
+use crate::demo::clock::SimControl;
 use crate::demo::{self, country};
 use crate::domain::clock::{from_millis, zone};
 use crate::domain::{

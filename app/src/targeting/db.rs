@@ -21,7 +21,7 @@ use crate::auth::server::Caller;
 use crate::domain::clock::{from_millis, to_millis};
 use crate::domain::{HoldReason, InspectionKind, PortScope, Priority, Referral};
 use crate::error::AppError;
-use crate::holds::db::{NewHoldRow, insert_many_holds};
+use crate::holds::db::{NewHoldRow, insert_many_holds, is_already_held};
 use crate::inspections::db::{NewInspectionRow, insert_many_inspections};
 use crate::journal::db::record_many;
 use crate::sql::{Bind, MAX_PARAMS, insert_many, placeholders, placeholders_on};
@@ -861,7 +861,19 @@ async fn write_chunk_in(
     let shipments: Vec<i64> = new_holds.iter().map(|h| h.shipment_id).collect();
     let hold_ids: HashMap<i64, i64> = shipments
         .into_iter()
-        .zip(insert_many_holds(conn, new_holds).await?)
+        .zip(insert_many_holds(conn, new_holds).await.map_err(|e| {
+            if is_already_held(&e) {
+                // Another writer held one of these shipments for the same reason at the same
+                // moment: nothing of this chunk was written.
+                AppError::Conflict {
+                    message: "a shipment of this batch was held for the same reason at the same \
+                              moment by another request; send the batch again"
+                        .into(),
+                }
+            } else {
+                e.into()
+            }
+        })?)
         .collect();
     let mut requests = vec![];
     for &i in &held {
