@@ -1384,6 +1384,29 @@ pub async fn set_capacity(
 }
 
 /// The latest score of a shipment, explained line by line.
+/// The latest score of a shipment, explained; `None` when it has not been scored, not found
+/// when there is no such shipment.
+pub async fn latest_breakdown(
+    pool: &AnyPool,
+    shipment_id: i64,
+) -> Result<Option<ScoreBreakdown>, AppError> {
+    match breakdown(pool, shipment_id).await {
+        Ok(breakdown) => Ok(Some(breakdown)),
+        Err(AppError::NotFound { .. }) => {
+            let known: i64 = sqlx::query("select count(*) as n from shipments where id = $1")
+                .bind(shipment_id)
+                .fetch_one(pool)
+                .await?
+                .try_get("n")?;
+            if known == 0 {
+                return Err(AppError::not_found(format!("shipment #{shipment_id}")));
+            }
+            Ok(None)
+        }
+        Err(other) => Err(other),
+    }
+}
+
 pub async fn breakdown(pool: &AnyPool, shipment_id: i64) -> Result<ScoreBreakdown, AppError> {
     let row = sqlx::query(
         "select id, scored_at, declaration_kind, score, lane, referral, random_selected, \

@@ -232,12 +232,7 @@ pub fn field_label(field: &str) -> &str {
 pub async fn shipment_score(id: i64) -> Result<Option<ScoreBreakdown>, AppError> {
     crate::auth::server::require(crate::domain::Action::Read, None).await?;
     let state = crate::state::app_state()?;
-    crate::shipments::db::by_id(&state.db.pool, id).await?;
-    match super::db::breakdown(&state.db.pool, id).await {
-        Ok(breakdown) => Ok(Some(breakdown)),
-        Err(AppError::NotFound { .. }) => Ok(None),
-        Err(other) => Err(other),
-    }
+    super::db::latest_breakdown(&state.db.pool, id).await
 }
 
 /// Examination capacity and referrals waiting for it, at one port.
