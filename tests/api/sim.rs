@@ -6,7 +6,7 @@
 use crate::helpers::{Backend, TempDir, client, fresh_db, spawn_app_configured, spawn_app_with};
 use app::db::Db;
 use app::domain::Role;
-use app::journal::{JournalEntry, db as journal};
+use app::journal::JournalEntry;
 use app::sim::{engine::Simulator, is_simulated_actor};
 use border_ops::config::SimulationConfig;
 use border_ops::seed::{self, SeedOptions};
@@ -41,9 +41,31 @@ async fn country(backend: Backend) -> Option<(Db, Option<TempDir>, i64)> {
 /// What the simulation wrote after the seed, without the sequence numbers (which only say
 /// in which order the database committed).
 async fn written(db: &Db, after: i64) -> Vec<JournalEntry> {
-    journal::after(&db.pool, after, 1_000_000)
-        .await
-        .expect("journal reads")
+    use sqlx::Row;
+    let rows = sqlx::query(
+        "select seq, at, actor, entity, entity_id, shipment_id, port_code, action, before_json, \
+         after_json, reason from journal where seq > $1 order by seq",
+    )
+    .bind(after)
+    .fetch_all(&db.pool)
+    .await
+    .expect("journal reads");
+    let json = |text: Option<String>| text.and_then(|t| serde_json::from_str(&t).ok());
+    rows.iter()
+        .map(|row| JournalEntry {
+            seq: row.get("seq"),
+            at: app::domain::clock::from_millis(row.get("at")),
+            actor: row.get("actor"),
+            entity: row.get("entity"),
+            entity_id: row.get("entity_id"),
+            shipment_id: row.get("shipment_id"),
+            port_code: row.get("port_code"),
+            action: row.get("action"),
+            before: json(row.get("before_json")),
+            after: json(row.get("after_json")),
+            reason: row.get("reason"),
+        })
+        .collect()
 }
 
 type Digest = (

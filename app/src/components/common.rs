@@ -2,6 +2,7 @@
 
 use crate::domain::clock::{local_time, local_time_short};
 use crate::error::AppError;
+use crate::paging::{ListFilter, PagePosition};
 use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 
@@ -49,18 +50,16 @@ pub fn Badge(#[prop(into)] kind: String, #[prop(into)] text: String) -> impl Int
     view! { <span class=format!("badge badge-{kind}")>{text}</span> }
 }
 
-/// Previous / next links that keep the rest of the filter.
+/// Previous / next links to the other pages of the same filter.
 #[component]
-pub fn Pager(
-    base: &'static str,
-    /// The filter's query string for a given page number.
-    query_for: Callback<i64, String>,
-    page: i64,
-    page_count: i64,
-    total: i64,
-) -> impl IntoView {
+pub fn Pager<F: ListFilter>(base: &'static str, filter: F, at: PagePosition) -> impl IntoView {
+    let PagePosition {
+        page,
+        page_count,
+        total,
+    } = at;
     let link = move |p: i64| {
-        let q = query_for.run(p);
+        let q = filter.at_page(p).to_query();
         if q.is_empty() {
             base.to_string()
         } else {

@@ -4,7 +4,7 @@
 
 use crate::domain::{HoldReason, HoldStatus, ServiceClock};
 use crate::error::AppError;
-use crate::paging::{Page, QueryPairs, QueryString};
+use crate::paging::{ListFilter, Page, QueryPairs, QueryString};
 use chrono::{DateTime, Duration, Utc};
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
@@ -191,9 +191,17 @@ impl HoldFilter {
             per_page,
         })
     }
+}
 
-    /// The query string that reproduces this filter (defaults left out), for links.
-    pub fn to_query(&self) -> String {
+impl ListFilter for HoldFilter {
+    fn at_page(&self, page: i64) -> Self {
+        Self {
+            page,
+            ..self.clone()
+        }
+    }
+
+    fn to_query(&self) -> String {
         let mut q = QueryString::default();
         q.push("port", self.port.as_ref())
             .push("reason", self.reason.map(|r| r.code()))

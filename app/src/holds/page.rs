@@ -43,19 +43,7 @@ pub fn HoldsPage() -> impl IntoView {
                         let current = filter.get_untracked().unwrap_or_default();
                         view! {
                             <HoldTable rows=page.items.clone() show_port=true />
-                            <Pager
-                                base="/holds"
-                                query_for=Callback::new(move |p| {
-                                    HoldFilter {
-                                        page: p,
-                                        ..current.clone()
-                                    }
-                                        .to_query()
-                                })
-                                page=page.page
-                                page_count=page.page_count()
-                                total=page.total
-                            />
+                            <Pager base="/holds" filter=current at=page.position() />
                         }
                             .into_any()
                     }

@@ -4,7 +4,7 @@
 
 use crate::domain::{InspectionKind, InspectionStatus, Outcome, Priority};
 use crate::error::AppError;
-use crate::paging::{Page, QueryPairs, QueryString};
+use crate::paging::{ListFilter, Page, QueryPairs, QueryString};
 use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
@@ -212,9 +212,17 @@ impl InspectionFilter {
             per_page,
         })
     }
+}
 
-    /// The query string that reproduces this filter (defaults left out), for links.
-    pub fn to_query(&self) -> String {
+impl ListFilter for InspectionFilter {
+    fn at_page(&self, page: i64) -> Self {
+        Self {
+            page,
+            ..self.clone()
+        }
+    }
+
+    fn to_query(&self) -> String {
         let mut q = QueryString::default();
         q.push("port", self.port.as_ref())
             .push("kind", self.kind.map(|k| k.code()))

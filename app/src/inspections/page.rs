@@ -107,19 +107,7 @@ pub fn InspectionsPage() -> impl IntoView {
                                 loads,
                                 page.items.clone(),
                             )}
-                            <Pager
-                                base="/inspections"
-                                query_for=Callback::new(move |p| {
-                                    InspectionFilter {
-                                        page: p,
-                                        ..current.clone()
-                                    }
-                                        .to_query()
-                                })
-                                page=page.page
-                                page_count=page.page_count()
-                                total=page.total
-                            />
+                            <Pager base="/inspections" filter=current at=page.position() />
                         }
                             .into_any()
                     }
@@ -180,10 +168,7 @@ fn PortWorkload(
             <summary>"Officers and their open work"</summary>
             <Suspense>
                 {move || Suspend::new(async move {
-                    loads
-                        .await
-                        .ok()
-                        .map(|loads| view! { <super::handover::WorkloadTable loads /> })
+                    loads.await.ok().map(|loads| view! { <super::handover::WorkloadTable loads /> })
                 })}
             </Suspense>
         </details>

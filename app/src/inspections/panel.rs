@@ -175,55 +175,53 @@ pub fn OpenInspectionForm(
     let priority = RwSignal::new(Priority::Normal);
     view! {
         <div class="inline-form">
-                            <label>
-                                "Inspection"
-                                <select on:change=move |ev| {
-                                    if let Some(k) = InspectionKind::parse(
-                                        &event_target_value(&ev),
-                                    ) {
-                                        kind.set(k);
-                                    }
-                                }>
-                                    {InspectionKind::ALL
-                                        .iter()
-                                        .map(|k| {
-                                            view! { <option value=k.code()>{k.label()}</option> }
-                                        })
-                                        .collect_view()}
-                                </select>
-                            </label>
-                            <label>
-                                "Priority"
-                                <select on:change=move |ev| {
-                                    if let Some(p) = Priority::parse(&event_target_value(&ev)) {
-                                        priority.set(p);
-                                    }
-                                }>
-                                    {Priority::ALL
-                                        .iter()
-                                        .map(|p| {
-                                            view! {
-                                                <option value=p.code() selected=*p == Priority::Normal>
-                                                    {p.label()}
-                                                </option>
-                                            }
-                                        })
-                                        .collect_view()}
-                                </select>
-                            </label>
-                            <button
-                                type="button"
-                                disabled=move || busy.get()
-                                on:click=move |_| {
-                                    open.dispatch(NewInspection {
-                                        hold_id,
-                                        kind: kind.get_untracked(),
-                                        priority: priority.get_untracked(),
-                                    });
-                                }
-                            >
-                                "Open inspection"
-                            </button>
-                        </div>
+            <label>
+                "Inspection"
+                <select on:change=move |ev| {
+                    if let Some(k) = InspectionKind::parse(&event_target_value(&ev)) {
+                        kind.set(k);
+                    }
+                }>
+                    {InspectionKind::ALL
+                        .iter()
+                        .map(|k| {
+                            view! { <option value=k.code()>{k.label()}</option> }
+                        })
+                        .collect_view()}
+                </select>
+            </label>
+            <label>
+                "Priority"
+                <select on:change=move |ev| {
+                    if let Some(p) = Priority::parse(&event_target_value(&ev)) {
+                        priority.set(p);
+                    }
+                }>
+                    {Priority::ALL
+                        .iter()
+                        .map(|p| {
+                            view! {
+                                <option value=p.code() selected=*p == Priority::Normal>
+                                    {p.label()}
+                                </option>
+                            }
+                        })
+                        .collect_view()}
+                </select>
+            </label>
+            <button
+                type="button"
+                disabled=move || busy.get()
+                on:click=move |_| {
+                    open.dispatch(NewInspection {
+                        hold_id,
+                        kind: kind.get_untracked(),
+                        priority: priority.get_untracked(),
+                    });
+                }
+            >
+                "Open inspection"
+            </button>
+        </div>
     }
 }

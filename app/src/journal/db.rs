@@ -212,24 +212,3 @@ where
         .map(entry_from_row)
         .collect()
 }
-
-/// Entries after `seq`, oldest first, at most `limit`.
-#[tracing::instrument(skip(executor))]
-pub async fn after<'e, E>(
-    executor: E,
-    seq: i64,
-    limit: i64,
-) -> Result<Vec<JournalEntry>, sqlx::Error>
-where
-    E: sqlx::Executor<'e, Database = Any>,
-{
-    let sql = format!("select {COLUMNS} from journal where seq > $1 order by seq limit $2");
-    sqlx::query(&sql)
-        .bind(seq)
-        .bind(limit)
-        .fetch_all(executor)
-        .await?
-        .iter()
-        .map(entry_from_row)
-        .collect()
-}

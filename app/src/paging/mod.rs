@@ -26,6 +26,32 @@ impl<T> Page<T> {
     pub fn page_count(&self) -> i64 {
         ((self.total + self.per_page - 1) / self.per_page).max(1)
     }
+
+    /// Where this page stands among the others, for the pager.
+    pub fn position(&self) -> PagePosition {
+        PagePosition {
+            page: self.page,
+            page_count: self.page_count(),
+            total: self.total,
+        }
+    }
+}
+
+/// A page's place in its list: which page, of how many, over how many rows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PagePosition {
+    pub page: i64,
+    pub page_count: i64,
+    pub total: i64,
+}
+
+/// A filter of a paged list, as its links need it: the same filter at another page, written
+/// back as a query string.
+pub trait ListFilter: Clone + Send + Sync + 'static {
+    /// The query string that reproduces this filter (defaults left out).
+    fn to_query(&self) -> String;
+    /// The same filter at page `page`.
+    fn at_page(&self, page: i64) -> Self;
 }
 
 /// A query string being written back from a filter, defaults left out (for links).

@@ -69,8 +69,6 @@ fn summary_from_row(row: &AnyRow, notices: Vec<Notice>) -> Result<PortSummary, s
     })
 }
 
-/// A stored code the program does not know: the database and the code disagree.
-
 async fn notices(
     pool: &AnyPool,
     port: Option<&str>,
