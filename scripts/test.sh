@@ -26,6 +26,11 @@ step "formatting (rustfmt, leptosfmt)"
 cargo fmt --all --check
 leptosfmt --quiet --check app/src src
 
+step "structure (imports run one way, files a reader can hold in mind) and append-only migrations"
+python3 scripts/check-structure.py --self-test
+python3 scripts/check-structure.py
+scripts/check-migrations.sh
+
 step "clippy, server build (ssr)"
 cargo clippy --workspace --all-targets -- -D warnings
 step "clippy, browser build (hydrate)"
