@@ -10,6 +10,7 @@ use crate::domain::Action;
 use crate::domain::clock::{from_millis, to_millis};
 use crate::domain::{Mode, NoticeKind, PortStatus};
 use crate::error::AppError;
+use crate::journal::acting::{check_version, stale};
 use crate::journal::db::{NewEntry, record};
 use crate::sql::decode_error;
 use chrono::{DateTime, Duration, Utc};
@@ -297,18 +298,24 @@ fn check_change(port: &PortState, change: PortChange) -> Result<(), AppError> {
     Ok(())
 }
 
-fn stale_port(port: &PortState) -> AppError {
-    AppError::Stale {
-        message: format!(
-            "port {} has changed since you looked at it; check it again",
-            port.code
-        ),
-        current: json!({
-            "code": port.code,
-            "status": port.status.code(),
-            "lanes_open": port.lanes_open,
-            "version": port.version,
-        }),
+/// Why a conditional update of a port matched nothing: it changed in between; the refusal
+/// shows it as it now is.
+async fn lost_race(pool: &AnyPool, code: &str) -> AppError {
+    match state(pool, code).await {
+        Ok(port) => stale(&format!("port {}", port.code), &port.current(), None),
+        Err(e) => e,
+    }
+}
+
+impl PortState {
+    /// What a refusal of a stale change shows of the port as it now is.
+    fn current(&self) -> serde_json::Value {
+        json!({
+            "code": self.code,
+            "status": self.status.code(),
+            "lanes_open": self.lanes_open,
+            "version": self.version,
+        })
     }
 }
 
@@ -381,9 +388,12 @@ async fn port_to_change(
     caller
         .authorize(pool, Action::ManagePort, Some(&port.code))
         .await?;
-    if seen.is_some_and(|seen| seen != port.version) {
-        return Err(stale_port(&port));
-    }
+    check_version(
+        &format!("port {}", port.code),
+        &port.current(),
+        port.version,
+        seen,
+    )?;
     check_change(&port, change)?;
     Ok(port)
 }
@@ -406,7 +416,7 @@ pub async fn post_notice(
     let mut tx = crate::db::WriteTx::begin(pool).await?;
     if !update_port(&mut tx, &port.code, change, port.version).await? {
         drop(tx);
-        return Err(stale_port(&state(pool, code).await?));
+        return Err(lost_race(pool, code).await);
     }
     let id: i64 = sqlx::query(
         "insert into port_notices (port_code, kind, message, starts_at) values ($1, $2, $3, $4) \
@@ -467,7 +477,7 @@ pub async fn clear_notice(
     let mut tx = crate::db::WriteTx::begin(pool).await?;
     if !update_port(&mut tx, &port.code, change, port.version).await? {
         drop(tx);
-        return Err(stale_port(&state(pool, code).await?));
+        return Err(lost_race(pool, code).await);
     }
     sqlx::query("update port_notices set ends_at = $1 where id = $2 and ends_at is null")
         .bind(to_millis(now))
@@ -507,9 +517,12 @@ pub async fn record_waits(
         return Err(AppError::invalid("wait", "a wait is zero minutes or more"));
     }
     let port = state(pool, code).await?;
-    if seen.is_some_and(|seen| seen != port.version) {
-        return Err(stale_port(&port));
-    }
+    check_version(
+        &format!("port {}", port.code),
+        &port.current(),
+        port.version,
+        seen,
+    )?;
     let mut tx = crate::db::WriteTx::begin(pool).await?;
     let updated = sqlx::query(
         "update ports set commercial_wait_min = $1, traveller_wait_min = $2, \
@@ -525,7 +538,7 @@ pub async fn record_waits(
     .rows_affected();
     if updated == 0 {
         drop(tx);
-        return Err(stale_port(&state(pool, code).await?));
+        return Err(lost_race(pool, code).await);
     }
     record(
         &mut tx,
