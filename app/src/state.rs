@@ -10,7 +10,7 @@ pub struct AppState {
     pub db: Db,
     pub leptos_options: LeptosOptions,
     pub auth: crate::auth::server::AuthSettings,
-    pub live: crate::live::hub::LiveHub,
+    pub live: crate::live::JournalPosition,
     /// The demo's simulated clock, when a simulator runs (`serve --demo` without `--no-sim`).
     pub sim: Option<crate::sim::SimControl>,
 }
