@@ -57,10 +57,10 @@ impl Default for LiveSettings {
     fn default() -> Self {
         Self {
             buffer: 1024,
-            replay_limit: app::live::hub::DEFAULT_REPLAY_LIMIT,
+            replay_limit: crate::live::DEFAULT_REPLAY_LIMIT,
             poll: None,
-            keep_alive: app::live::hub::DEFAULT_KEEP_ALIVE,
-            gather: app::live::hub::DEFAULT_GATHER,
+            keep_alive: crate::live::DEFAULT_KEEP_ALIVE,
+            gather: crate::live::DEFAULT_GATHER,
         }
     }
 }

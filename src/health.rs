@@ -1,11 +1,12 @@
 //! `/healthz`: the process answers. `/readyz`: the database answers too (503 otherwise), so a
 //! load balancer sends no traffic to an instance that cannot serve it.
 
+use crate::state::ServerState;
 use app::state::AppState;
 use axum::{Json, Router, extract::State, http::StatusCode, routing::get};
 use serde_json::{Value, json};
 
-pub fn router() -> Router<AppState> {
+pub fn router() -> Router<ServerState> {
     Router::new()
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))

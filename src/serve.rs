@@ -40,7 +40,7 @@ use tokio::{
 use tower::ServiceExt;
 
 use crate::api::live::{LiveStream, Stream, next_write};
-use app::live::hub::Resume;
+use crate::live::Resume;
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -215,8 +215,8 @@ async fn live(
 
 /// Writes a started stream to its socket: the head and the first frame, then each change.
 /// While it has nothing pending the stream is parked with a fan-out thread of the live hub,
-/// which writes its changes itself ([`LiveHub::park`]); it comes back here when its socket
-/// does not take a write whole, and goes on from the journal.
+/// which writes its changes itself ([`crate::live::LiveHub::park`]); it comes back here when
+/// its socket does not take a write whole, and goes on from the journal.
 async fn direct(socket: Arc<TcpStream>, mut first: Vec<u8>, started: Stream) {
     let Stream {
         hello,

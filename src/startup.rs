@@ -2,10 +2,12 @@
 //! (port 0 in tests), so a test starts the whole product in one line.
 
 use crate::config::Config;
+use crate::live::LiveHub;
 use crate::security::PageNonce;
+use crate::state::ServerState;
 use app::demo::clock::SimControl;
 use app::sim::engine::Simulator;
-use app::{App, db::Db, live::hub::LiveHub, shell, state::AppState};
+use app::{App, db::Db, shell, state::AppState};
 use axum::Router;
 use leptos::prelude::{provide_context, use_context};
 use leptos_axum::{LeptosRoutes, file_and_error_handler_with_context, generate_route_list};
@@ -16,8 +18,8 @@ use tower_http::{compression::CompressionLayer, trace::TraceLayer};
 pub struct Application {
     listener: TcpListener,
     router: Router,
-    state: AppState,
-    /// Runs beside the server from `run_until_stopped`, on the clock in `state.sim`.
+    state: ServerState,
+    /// Runs beside the server from `run_until_stopped`, on the clock in `state.app.sim`.
     simulator: Option<Simulator>,
 }
 
@@ -46,12 +48,15 @@ impl Application {
                 SimControl::new(s.seed, s.start, s.speed),
             )
         });
-        let state = AppState {
-            db,
-            leptos_options: config.leptos.clone(),
-            auth: config.auth.clone(),
+        let state = ServerState {
+            app: AppState {
+                db,
+                leptos_options: config.leptos.clone(),
+                auth: config.auth.clone(),
+                live: live.position(),
+                sim: simulation.as_ref().map(|(_, control)| control.clone()),
+            },
             live,
-            sim: simulation.as_ref().map(|(_, control)| control.clone()),
         };
         let router = router(state.clone()).await?;
         Ok(Self {
@@ -66,7 +71,7 @@ impl Application {
         self.listener.local_addr()
     }
 
-    pub fn state(&self) -> &AppState {
+    pub fn state(&self) -> &ServerState {
         &self.state
     }
 
@@ -78,11 +83,11 @@ impl Application {
     ) -> std::io::Result<()> {
         tracing::info!(addr = %self.listener.local_addr()?, "serving");
         let (stop, stopped) = tokio::sync::watch::channel(false);
-        let simulation = match (self.simulator, &self.state.sim) {
+        let simulation = match (self.simulator, &self.state.app.sim) {
             (Some(simulator), Some(control)) => Some(tokio::spawn(app::sim::engine::run(
                 simulator,
                 control.clone(),
-                self.state.db.pool.clone(),
+                self.state.app.db.pool.clone(),
                 stopped,
             ))),
             _ => None,
@@ -99,17 +104,18 @@ impl Application {
         if let Some(simulation) = simulation {
             let _ = simulation.await;
         }
-        self.state.db.pool.close().await;
+        self.state.app.db.pool.close().await;
         served
     }
 }
 
 /// Every route of the product: health, the JSON API, server functions, pages and files, behind
 /// the session layer and authentication.
-pub async fn router(state: AppState) -> anyhow::Result<Router> {
+pub async fn router(state: ServerState) -> anyhow::Result<Router> {
     let routes = generate_route_list(App);
     let context = {
-        let state = state.clone();
+        // Server functions and pages see the application's state, not the live hub.
+        let state = state.app.clone();
         move || {
             provide_context(state.clone());
             // The page's scripts carry the nonce its Content-Security-Policy names.
@@ -121,7 +127,7 @@ pub async fn router(state: AppState) -> anyhow::Result<Router> {
         }
     };
     let page_shell = {
-        let options = state.leptos_options.clone();
+        let options = state.app.leptos_options.clone();
         move || shell(options.clone())
     };
     let router = Router::new()
@@ -137,7 +143,7 @@ pub async fn router(state: AppState) -> anyhow::Result<Router> {
             crate::auth::authenticate,
         ))
         .with_state(state.clone());
-    let router = crate::auth::with_sessions(router, &state.db, &state.auth)
+    let router = crate::auth::with_sessions(router, &state.app.db, &state.app.auth)
         .await?
         .layer(axum::middleware::from_fn(
             crate::security::refuse_cross_site,

@@ -11,7 +11,7 @@ pub struct AppState {
     pub db: Db,
     pub leptos_options: LeptosOptions,
     pub auth: AuthSettings,
-    pub live: crate::live::hub::LiveHub,
+    pub live: crate::live::JournalPosition,
     /// The demo's simulated clock, when a simulator runs (`serve --demo` without `--no-sim`).
     pub sim: Option<crate::demo::clock::SimControl>,
 }

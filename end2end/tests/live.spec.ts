@@ -40,6 +40,44 @@ test("a supervisor's reassignment reaches another browser's queue within a secon
   expect(await page.evaluate(() => (window as any).__sameDocument)).toBe(true);
 });
 
+test("a stream the server refuses is opened again, slowly, and its changes still arrive", async ({
+  browser,
+  page,
+}) => {
+  // The first three streams are refused (a restart answering 502): the browser gives up on
+  // each, and the page opens the next after a pause.
+  let streams = 0;
+  await page.route("**/api/v1/live**", async (route) => {
+    streams += 1;
+    if (streams <= 3) await route.fulfill({ status: 502, body: "" });
+    else await route.continue();
+  });
+  const supervisor = await personaPage(browser, "supervisor.yyz");
+  const holds = (await (await supervisor.request.get("/api/v1/holds?port=YYZ&per_page=1")).json()).items;
+  const opened = await supervisor.request.post("/api/v1/inspections", {
+    data: { hold_id: holds[0].id, kind: "document_review", priority: "urgent" },
+  });
+  expect(opened.status()).toBe(201);
+  const id = (await opened.json()).id;
+
+  await page.goto("/inspections?port=YYZ&status=open");
+  const indicator = page.locator(".live-indicator");
+  await expect(indicator).toHaveAttribute("data-connection", /reconnecting|offline/);
+  await expect(indicator).toHaveAttribute("data-connection", "live", { timeout: 20_000 });
+  expect(streams).toBe(4);
+  const watched = page.locator(`tr[data-inspection="${id}"]`);
+  await expect(watched).toContainText("Queued");
+
+  await supervisor.goto("/inspections?port=YYZ&status=open");
+  await live(supervisor);
+  const select = supervisor.locator(`tr[data-inspection="${id}"] select.assign`);
+  const choice = await select.locator("option").nth(1).getAttribute("value");
+  await select.selectOption(choice ?? "");
+  await expect(supervisor.locator(`tr[data-inspection="${id}"]`)).toContainText("Assigned");
+  await expect(watched).toContainText("Assigned", { timeout: 3_000 });
+  await expect(watched).toHaveClass(/changed/);
+});
+
 /** A server of its own, on `port`, over `database`; resolves when it answers. */
 async function startServer(port: number, database: string, demo: boolean): Promise<ChildProcess> {
   const child = spawn(binary, demo ? ["serve", "--demo"] : ["serve"], {

@@ -4,6 +4,7 @@
 
 use super::docs::{HoldActionRefusals, InspectionActionRefusals, Refusals};
 use crate::auth::Authenticated;
+use crate::state::ServerState;
 use app::domain::{Action, InspectionKind, Outcome, Priority};
 use app::holds::HoldRow;
 use app::holds::{HoldCommand, NewHold, act as hold_ops};
@@ -65,7 +66,7 @@ fn parse_required<T: DeserializeOwned>(bytes: &Bytes) -> Result<T, AppError> {
 
 /// The route of one action on a hold: `POST …/holds/{id}/<action>`, its body read into
 /// `command`.
-pub fn on_hold(command: fn(Body) -> Result<HoldCommand, AppError>) -> MethodRouter<AppState> {
+pub fn on_hold(command: fn(Body) -> Result<HoldCommand, AppError>) -> MethodRouter<ServerState> {
     post(
         move |State(state): State<AppState>,
               Authenticated(caller): Authenticated,
@@ -86,7 +87,7 @@ pub fn on_hold(command: fn(Body) -> Result<HoldCommand, AppError>) -> MethodRout
 /// The route of one action on an inspection: `POST …/inspections/{id}/<action>`.
 pub fn on_inspection(
     command: fn(Body) -> Result<InspectionCommand, AppError>,
-) -> MethodRouter<AppState> {
+) -> MethodRouter<ServerState> {
     post(
         move |State(state): State<AppState>,
               Authenticated(caller): Authenticated,

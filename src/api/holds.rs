@@ -2,6 +2,7 @@
 
 use super::docs::Refusals;
 use crate::auth::Authenticated;
+use crate::state::ServerState;
 use app::domain::Action;
 use app::{
     AppError, ErrorBody,
@@ -32,7 +33,7 @@ use chrono::Utc;
 ))]
 pub struct Docs;
 
-pub fn router() -> Router<AppState> {
+pub fn router() -> Router<ServerState> {
     use super::actions as a;
     Router::new()
         .route("/holds", get(list).post(a::place_hold))

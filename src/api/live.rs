@@ -1,7 +1,7 @@
-//! `GET /api/v1/live`: the journal as Server-Sent Events (see `app::live`).
+//! `GET /api/v1/live`: the journal as Server-Sent Events (see `crate::live` and `app::live`).
 
 use crate::auth::Authenticated;
-use app::live::hub::{Delivery, Follow, LiveHub, reload_frame};
+use crate::live::{Delivery, Follow, LiveHub, reload_frame};
 use app::{AppError, state::AppState};
 use axum::{
     body::{Body, Bytes},
@@ -69,13 +69,13 @@ const BURST: usize = 256;
 )]
 pub async fn live(
     State(state): State<AppState>,
+    State(hub): State<LiveHub>,
     Authenticated(caller): Authenticated,
     headers: HeaderMap,
     RawQuery(raw): RawQuery,
 ) -> Result<Response, AppError> {
     let after = resume_point(&headers, raw)?;
-    let follow = state
-        .live
+    let follow = hub
         .follow(state.db.pool.clone(), caller.account.principal(), after)
         .await;
     // The first frame: how long to wait before reconnecting, and where the stream starts.
@@ -85,12 +85,12 @@ pub async fn live(
         follow.position()
     ));
     // Silent for this long, a stream sends a comment at the pump's next tick (see `LiveHub`).
-    let quiet_for = state.live.keep_alive() / 2;
+    let quiet_for = hub.keep_alive() / 2;
     let stream = LiveStream(Arc::new(Mutex::new(Some(Stream {
         hello,
         follow,
         quiet_for,
-        hub: state.live.clone(),
+        hub,
     }))));
     // Served by hyper, the body runs the stream; a connection that writes it to the socket
     // itself (`crate::serve`) takes it from the response first, and the body is never read.

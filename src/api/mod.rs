@@ -3,7 +3,8 @@
 //! area also lists its routes' documentation (`Docs`), gathered by `docs` into the OpenAPI
 //! document; a test checks the document against the routes actually served.
 
-use app::{AppError, state::AppState};
+use crate::state::ServerState;
+use app::AppError;
 use axum::{
     Router,
     routing::{get, post},
@@ -18,7 +19,7 @@ mod ports;
 mod shipments;
 mod targeting;
 
-pub fn router() -> Router<AppState> {
+pub fn router() -> Router<ServerState> {
     Router::new()
         .merge(ports::router())
         .merge(holds::router())

@@ -2,6 +2,7 @@
 
 use super::docs::Refusals;
 use crate::auth::Authenticated;
+use crate::state::ServerState;
 use app::domain::Action;
 use app::{AppError, ErrorBody, ports, state::AppState};
 use axum::{
@@ -16,7 +17,7 @@ use chrono::Utc;
 #[openapi(paths(list, one, super::actions::workload))]
 pub struct Docs;
 
-pub fn router() -> Router<AppState> {
+pub fn router() -> Router<ServerState> {
     Router::new()
         .route("/ports", get(list))
         .route("/ports/{code}", get(one))

@@ -2,6 +2,7 @@
 
 use super::docs::Refusals;
 use crate::auth::Authenticated;
+use crate::state::ServerState;
 use app::domain::Action;
 use app::{AppError, ErrorBody, shipments, state::AppState};
 use axum::{
@@ -15,7 +16,7 @@ use axum::{
 #[openapi(paths(one, add_note))]
 pub struct Docs;
 
-pub fn router() -> Router<AppState> {
+pub fn router() -> Router<ServerState> {
     Router::new()
         .route("/shipments/{id}", get(one))
         .route("/shipments/{id}/notes", post(add_note))

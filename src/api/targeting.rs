@@ -4,6 +4,7 @@
 
 use super::docs::Refusals;
 use crate::auth::Authenticated;
+use crate::state::ServerState;
 use app::domain::Action;
 use app::targeting::{
     CapacityChange, CapacityLine, Disposition, IngestReport, Rule, RuleDraft, ScoreBreakdown,
@@ -53,7 +54,7 @@ pub const CSV_LIMIT: usize = 128 * 1024 * 1024;
 )]
 pub struct Docs;
 
-pub fn router() -> Router<AppState> {
+pub fn router() -> Router<ServerState> {
     Router::new()
         .route("/shipments", post(declare))
         .route("/shipments/import", post(import))

@@ -22,7 +22,7 @@ pub struct TestApp {
     /// Sends the bearer token of a viewer account (`test.reader`) with every request.
     pub client: reqwest::Client,
     /// The live pump of the server, for its counters.
-    pub live: app::live::hub::LiveHub,
+    pub live: border_ops::live::LiveHub,
     _dir: Option<TempDir>,
 }
 

@@ -294,9 +294,11 @@ pub async fn a_lagging_stream_catches_up_from_the_database(backend: Backend) {
     let mut seen = vec![];
     while seen.len() < 3 {
         match tokio::time::timeout(Duration::from_secs(5), follow.next()).await {
-            Ok(Some(app::live::hub::Delivery::Event(published))) => seen.push(published.event.seq),
+            Ok(Some(border_ops::live::Delivery::Event(published))) => {
+                seen.push(published.event.seq)
+            }
             // Woken by the pump's keep-alive tick.
-            Ok(Some(app::live::hub::Delivery::Quiet)) => continue,
+            Ok(Some(border_ops::live::Delivery::Quiet)) => continue,
             other => panic!("expected a change, got {other:?}"),
         }
     }

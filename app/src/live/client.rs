@@ -252,7 +252,7 @@ mod browser {
     use crate::live::{LiveEvent, RELOAD, event_names};
     use chrono::Utc;
     use leptos::prelude::*;
-    use std::cell::{Cell, RefCell};
+    use std::cell::{Cell, OnceCell, RefCell};
     use std::rc::Rc;
     use std::time::Duration;
     use wasm_bindgen::{JsCast, closure::Closure};
@@ -272,6 +272,9 @@ mod browser {
         held_since: Cell<Option<chrono::DateTime<Utc>>>,
         /// Delay before opening a new stream after the browser gave up on one.
         backoff_ms: Cell<u64>,
+        /// The stream's handlers, made when the first `EventSource` opens and given to every
+        /// one the follower opens after it (see [`Handlers`]).
+        handlers: OnceCell<Handlers>,
     }
 
     pub fn follow(live: Live) {
@@ -295,6 +298,7 @@ mod browser {
             held_since: Cell::new(None),
             refreshed_at: Cell::new(None),
             backoff_ms: Cell::new(1_000),
+            handlers: OnceCell::new(),
         });
         open(follower);
     }
@@ -407,6 +411,82 @@ mod browser {
         }
     }
 
+    /// The three handlers of the stream, as the functions the browser calls.
+    ///
+    /// They are made once for the life of the follower (which is the page's) and every
+    /// `EventSource` it opens gets these same three, so that a page open all shift, whose
+    /// stream the server may refuse again and again (a restart, a session that ended), does
+    /// not grow by a set of closures each time. A `Closure` dropped while its source may still
+    /// call it would fail in the browser, so one made per source could only be forgotten; the
+    /// handlers hand their Rust side to JavaScript (`into_js_value`) instead, and the follower
+    /// keeps the functions: they and the follower they hold last as long as the page.
+    struct Handlers {
+        on_open: js_sys::Function,
+        on_event: js_sys::Function,
+        on_error: js_sys::Function,
+    }
+
+    impl Handlers {
+        fn new(follower: &Rc<Follower>) -> Handlers {
+            let on_open = {
+                let follower = follower.clone();
+                Closure::<dyn FnMut(web_sys::Event)>::new(move |_| {
+                    let was_stale = follower.live.connection.get_untracked().is_stale();
+                    follower.live.connection.set(Connection::Live);
+                    follower.backoff_ms.set(1_000);
+                    if was_stale {
+                        // What changed meanwhile arrives as events too; fetching everything
+                        // once more makes the page exactly what a fresh load would show.
+                        follower.live.epoch.update(|e| *e += 1);
+                    }
+                })
+            };
+            let on_event = {
+                let follower = follower.clone();
+                Closure::<dyn FnMut(MessageEvent)>::new(move |message: MessageEvent| {
+                    if let Ok(seq) = message.last_event_id().parse::<i64>() {
+                        follower.last.set(Some(seq));
+                    }
+                    if message.type_() == RELOAD {
+                        follower.live.epoch.update(|e| *e += 1);
+                        return;
+                    }
+                    if let Some(event) = message
+                        .data()
+                        .as_string()
+                        .and_then(|data| serde_json::from_str::<LiveEvent>(&data).ok())
+                    {
+                        follower.pending.borrow_mut().push(event);
+                        refresh_soon(&follower);
+                    }
+                })
+            };
+            let on_error = {
+                let follower = follower.clone();
+                Closure::<dyn FnMut(web_sys::Event)>::new(move |event: web_sys::Event| {
+                    lost(&follower);
+                    // The browser retries by itself unless the server refused the stream (a
+                    // restart answering 502, an ended session): then open a new one, slowly.
+                    let closed = event
+                        .target()
+                        .and_then(|target| target.dyn_into::<EventSource>().ok())
+                        .is_some_and(|source| source.ready_state() == EventSource::CLOSED);
+                    if closed {
+                        let delay = follower.backoff_ms.get();
+                        follower.backoff_ms.set((delay * 2).min(30_000));
+                        let follower = follower.clone();
+                        set_timeout(move || open(follower), Duration::from_millis(delay));
+                    }
+                })
+            };
+            Handlers {
+                on_open: on_open.into_js_value().unchecked_into(),
+                on_event: on_event.into_js_value().unchecked_into(),
+                on_error: on_error.into_js_value().unchecked_into(),
+            }
+        }
+    }
+
     fn open(follower: Rc<Follower>) {
         let url = match follower.last.get() {
             Some(seq) => format!("/api/v1/live?after={seq}"),
@@ -416,65 +496,11 @@ mod browser {
             lost(&follower);
             return;
         };
-
-        let on_open = {
-            let follower = follower.clone();
-            Closure::<dyn FnMut(web_sys::Event)>::new(move |_| {
-                let was_stale = follower.live.connection.get_untracked().is_stale();
-                follower.live.connection.set(Connection::Live);
-                follower.backoff_ms.set(1_000);
-                if was_stale {
-                    // What changed meanwhile arrives as events too; fetching everything once
-                    // more makes the page exactly what a fresh load would show.
-                    follower.live.epoch.update(|e| *e += 1);
-                }
-            })
-        };
-        source.set_onopen(Some(on_open.as_ref().unchecked_ref()));
-        on_open.forget();
-
-        let on_event = {
-            let follower = follower.clone();
-            Closure::<dyn FnMut(MessageEvent)>::new(move |message: MessageEvent| {
-                if let Ok(seq) = message.last_event_id().parse::<i64>() {
-                    follower.last.set(Some(seq));
-                }
-                if message.type_() == RELOAD {
-                    follower.live.epoch.update(|e| *e += 1);
-                    return;
-                }
-                if let Some(event) = message
-                    .data()
-                    .as_string()
-                    .and_then(|data| serde_json::from_str::<LiveEvent>(&data).ok())
-                {
-                    follower.pending.borrow_mut().push(event);
-                    refresh_soon(&follower);
-                }
-            })
-        };
+        let handlers = follower.handlers.get_or_init(|| Handlers::new(&follower));
+        source.set_onopen(Some(&handlers.on_open));
         for name in event_names() {
-            let _ =
-                source.add_event_listener_with_callback(name, on_event.as_ref().unchecked_ref());
+            let _ = source.add_event_listener_with_callback(name, &handlers.on_event);
         }
-        on_event.forget();
-
-        let on_error = {
-            let follower = follower.clone();
-            let source = source.clone();
-            Closure::<dyn FnMut(web_sys::Event)>::new(move |_| {
-                lost(&follower);
-                // The browser retries by itself unless the server refused the stream (a
-                // restart answering 502, an ended session): then open a new one, slowly.
-                if source.ready_state() == EventSource::CLOSED {
-                    let delay = follower.backoff_ms.get();
-                    follower.backoff_ms.set((delay * 2).min(30_000));
-                    let follower = follower.clone();
-                    set_timeout(move || open(follower), Duration::from_millis(delay));
-                }
-            })
-        };
-        source.set_onerror(Some(on_error.as_ref().unchecked_ref()));
-        on_error.forget();
+        source.set_onerror(Some(&handlers.on_error));
     }
 }

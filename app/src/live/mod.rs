@@ -3,14 +3,44 @@
 //! that changed, its data a [`LiveEvent`]. Browsers follow it (see [`client`]) and refresh what
 //! they show; a browser that reconnects names the last number it saw and receives everything
 //! it missed first.
+//!
+//! Here are what both sides share: the event, who may see it, the event names, and the
+//! position of the journal a page is rendered at ([`JournalPosition`]). The transport (the
+//! pump reading the journal, the streams, the fan-out threads) is the server's, in its
+//! `live` module.
 
 use crate::domain::{Action, Principal, authorize};
 use serde::{Deserialize, Serialize};
 
-#[cfg(feature = "ssr")]
-pub mod hub;
-
 pub mod client;
+
+/// The last journal sequence number the server's live pump has broadcast. The pump moves it
+/// once every change up to it is published; a page rendered on the server names it
+/// (`<meta name="journal-position">`), and the browser follows the stream from there, so that
+/// nothing committed while the page loaded is missed. Cheap to clone: every clone is the same
+/// position, shared between threads.
+#[cfg(feature = "ssr")]
+#[derive(Debug, Clone)]
+pub struct JournalPosition(std::sync::Arc<std::sync::atomic::AtomicI64>);
+
+#[cfg(feature = "ssr")]
+impl JournalPosition {
+    /// A position at sequence number `seq`.
+    pub fn new(seq: i64) -> Self {
+        Self(std::sync::Arc::new(std::sync::atomic::AtomicI64::new(seq)))
+    }
+
+    /// The last sequence number broadcast.
+    pub fn latest(&self) -> i64 {
+        self.0.load(std::sync::atomic::Ordering::Acquire)
+    }
+
+    /// Moves the position to `seq`. Only the live pump calls it, after it has published every
+    /// change up to `seq`: a reader that sees the new position finds those changes published.
+    pub fn advance(&self, seq: i64) {
+        self.0.store(seq, std::sync::atomic::Ordering::Release);
+    }
+}
 
 /// One change, as the stream carries it: enough for a client to know what to refresh.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
