@@ -2,7 +2,8 @@
 //! a shipment's score explained, examination capacity and what waits for it, and the rules:
 //! list, create, new version, enable, disable, their figures, and a trial of a draft.
 
-use super::docs::Refusals;
+use super::body::{json, json_or_default};
+use super::responses::{BadBody, Refusals, ShipmentId};
 use crate::auth::Authenticated;
 use app::domain::Action;
 use app::targeting::{
@@ -346,7 +347,7 @@ async fn import(
     get,
     path = "/shipments/{id}/score",
     tag = "targeting",
-    params(("id" = i64, Path, description = "The shipment's id")),
+    params(ShipmentId),
     responses(
         (status = 200, description = "The score, explained", body = ScoreBreakdown),
         (status = 404, description = "No shipment has this id, or it has no score", body = ErrorBody),
@@ -418,10 +419,6 @@ async fn capacity_at(
     Ok(Json(Capacity { lines }))
 }
 
-fn json_body<T: serde::de::DeserializeOwned>(bytes: &Bytes) -> Result<T, AppError> {
-    serde_json::from_slice(bytes).map_err(|e| AppError::invalid("body", e.to_string()))
-}
-
 /// Sets a port's examination capacity for one inspection type (supervisors of the port and
 /// administrators); referrals waiting are released if it frees slots.
 #[utoipa::path(
@@ -444,7 +441,7 @@ async fn set_capacity(
     Path(port): Path<String>,
     body: Bytes,
 ) -> Result<Json<Capacity>, AppError> {
-    let change: CapacityChange = json_body(&body)?;
+    let change: CapacityChange = json(&body)?;
     let lines = db::set_capacity(&state.db.pool, &caller, &port, &change, Utc::now()).await?;
     Ok(Json(Capacity { lines }))
 }
@@ -494,7 +491,7 @@ async fn set_settings(
     Authenticated(caller): Authenticated,
     body: Bytes,
 ) -> Result<Json<Settings>, AppError> {
-    let change: SettingsChange = json_body(&body)?;
+    let change: SettingsChange = json(&body)?;
     Ok(Json(
         db::set_settings(
             &state.db.pool,
@@ -541,15 +538,49 @@ struct RuleHistory {
     versions: Vec<Rule>,
 }
 
+/// The path of a rule.
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Path)]
+#[allow(dead_code)]
+struct RuleId {
+    /// The rule's id
+    id: i64,
+}
+
+/// The answer for a rule id that names none.
+#[derive(utoipa::IntoResponses)]
+#[allow(dead_code)]
+enum NoRule {
+    /// No rule has this id
+    #[response(status = 404)]
+    NotFound(ErrorBody),
+}
+
+/// What enabling or disabling a rule answers, besides [`Refusals`].
+#[derive(utoipa::IntoResponses)]
+// Never built: the variants' sizes do not matter.
+#[allow(dead_code, clippy::large_enum_variant)]
+enum RuleSwitched {
+    /// The rule
+    #[response(status = 200)]
+    Switched(Rule),
+    /// No rule has this id
+    #[response(status = 404)]
+    NotFound(ErrorBody),
+    /// The body cannot be read
+    #[response(status = 422)]
+    Invalid(ErrorBody),
+}
+
 /// Every version of one rule, newest first (rule managers).
 #[utoipa::path(
     get,
     path = "/targeting/rules/{id}",
     tag = "targeting",
-    params(("id" = i64, Path, description = "The rule's id")),
+    params(RuleId),
     responses(
         (status = 200, description = "The rule's versions", body = RuleHistory),
-        (status = 404, description = "No rule has this id", body = ErrorBody),
+        NoRule,
         Refusals,
     )
 )]
@@ -576,7 +607,7 @@ async fn rule(
     request_body = RuleDraft,
     responses(
         (status = 201, description = "The new rule", body = Rule),
-        (status = 422, description = "The body cannot be read, or a field is wrong; `field` names it", body = ErrorBody),
+        BadBody,
         Refusals,
     )
 )]
@@ -586,7 +617,7 @@ async fn create_rule(
     Authenticated(caller): Authenticated,
     body: Bytes,
 ) -> Result<(StatusCode, Json<Rule>), AppError> {
-    let draft: RuleDraft = json_body(&body)?;
+    let draft: RuleDraft = json(&body)?;
     let rule = db::create_rule(&state.db.pool, &caller, &draft, Utc::now()).await?;
     Ok((StatusCode::CREATED, Json(rule)))
 }
@@ -603,13 +634,13 @@ struct NewVersion {
     post,
     path = "/targeting/rules/{id}/versions",
     tag = "targeting",
-    params(("id" = i64, Path, description = "The rule's id")),
+    params(RuleId),
     request_body(content = RuleDraft, description = "The draft's fields, and `version`: the version edited (optional; a newer one refuses the edit with 409)"),
     responses(
         (status = 201, description = "The new version", body = Rule),
-        (status = 404, description = "No rule has this id", body = ErrorBody),
         (status = 409, description = "The rule has a newer version than the one edited", body = ErrorBody),
-        (status = 422, description = "The body cannot be read, or a field is wrong; `field` names it", body = ErrorBody),
+        NoRule,
+        BadBody,
         Refusals,
     )
 )]
@@ -622,7 +653,7 @@ async fn edit_rule(
     body: Bytes,
 ) -> Result<(StatusCode, Json<Rule>), AppError> {
     let id = super::parse_id(&id, "rule")?;
-    let mut value: serde_json::Value = json_body(&body)?;
+    let mut value: serde_json::Value = json(&body)?;
     let version = value
         .as_object_mut()
         .and_then(|m| m.remove("version"))
@@ -660,11 +691,7 @@ async fn switch(
     enabled: bool,
 ) -> Result<Json<Rule>, AppError> {
     let id = super::parse_id(&id, "rule")?;
-    let why: Why = if body.iter().all(u8::is_ascii_whitespace) {
-        Why::default()
-    } else {
-        json_body(&body)?
-    };
+    let why: Why = json_or_default(&body)?;
     Ok(Json(
         db::set_enabled(
             &state.db.pool,
@@ -683,14 +710,9 @@ async fn switch(
     post,
     path = "/targeting/rules/{id}/enable",
     tag = "targeting",
-    params(("id" = i64, Path, description = "The rule's id")),
+    params(RuleId),
     request_body(content = Option<Why>, description = "`{\"reason\": \"…\"}`; may be left out"),
-    responses(
-        (status = 200, description = "The rule", body = Rule),
-        (status = 404, description = "No rule has this id", body = ErrorBody),
-        (status = 422, description = "The body cannot be read", body = ErrorBody),
-        Refusals,
-    )
+    responses(RuleSwitched, Refusals)
 )]
 /// `POST /api/v1/targeting/rules/{id}/enable` `{"reason"}`.
 async fn enable(
@@ -707,14 +729,9 @@ async fn enable(
     post,
     path = "/targeting/rules/{id}/disable",
     tag = "targeting",
-    params(("id" = i64, Path, description = "The rule's id")),
+    params(RuleId),
     request_body(content = Option<Why>, description = "`{\"reason\": \"…\"}`; may be left out"),
-    responses(
-        (status = 200, description = "The rule", body = Rule),
-        (status = 404, description = "No rule has this id", body = ErrorBody),
-        (status = 422, description = "The body cannot be read", body = ErrorBody),
-        Refusals,
-    )
+    responses(RuleSwitched, Refusals)
 )]
 /// `POST /api/v1/targeting/rules/{id}/disable` `{"reason"}`.
 async fn disable(
@@ -823,7 +840,7 @@ async fn trial(
     caller
         .authorize(&state.db.pool, Action::ManageRules, None)
         .await?;
-    let trial: Trial = json_body(&body)?;
+    let trial: Trial = json(&body)?;
     Ok(Json(
         db::trial(&state.db.pool, &trial.rule, trial.days, Utc::now()).await?,
     ))
