@@ -845,3 +845,83 @@ async fn trial(
         db::trial(&state.db.pool, &trial.rule, trial.days, Utc::now()).await?,
     ))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use app::targeting::Declaration;
+    use app::targeting::declaration::{FIELDS, REQUIRED};
+    use std::collections::BTreeSet;
+
+    /// The names of a struct's fields, as serde reads it.
+    fn fields_of<T: serde::de::DeserializeOwned>() -> BTreeSet<String> {
+        use serde::de::{Error, Visitor, value};
+        struct Names(&'static [&'static str]);
+        impl<'de> serde::Deserializer<'de> for &mut Names {
+            type Error = value::Error;
+            fn deserialize_any<V: Visitor<'de>>(self, _: V) -> Result<V::Value, value::Error> {
+                Err(value::Error::custom("not a struct"))
+            }
+            fn deserialize_struct<V: Visitor<'de>>(
+                self,
+                _: &'static str,
+                fields: &'static [&'static str],
+                _: V,
+            ) -> Result<V::Value, value::Error> {
+                self.0 = fields;
+                Err(value::Error::custom("only the names were wanted"))
+            }
+            serde::forward_to_deserialize_any! {
+                bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes
+                byte_buf option unit unit_struct newtype_struct seq tuple tuple_struct map enum
+                identifier ignored_any
+            }
+        }
+        let mut names = Names(&[]);
+        let _ = T::deserialize(&mut names);
+        names.0.iter().map(|f| f.to_string()).collect()
+    }
+
+    /// `DeclarationIn` documents what `declaration::read` takes, which is not the stored
+    /// `Declaration` itself (fields may be left out, and a value may be sent in units): its
+    /// fields are every field the reader accepts, its required ones those the reader needs,
+    /// and the real declaration's fields are the same but for `declared_value`. A field added
+    /// to one and not the others fails here.
+    #[test]
+    fn the_documented_declaration_is_the_one_read_and_stored() {
+        let schema =
+            serde_json::to_value(<DeclarationIn as utoipa::PartialSchema>::schema()).unwrap();
+        let documented: BTreeSet<String> = schema["properties"]
+            .as_object()
+            .expect("properties")
+            .keys()
+            .cloned()
+            .collect();
+        let read: BTreeSet<String> = FIELDS.iter().map(|f| f.to_string()).collect();
+        assert_eq!(
+            documented, read,
+            "DeclarationIn against declaration::FIELDS"
+        );
+        let required: BTreeSet<String> = schema["required"]
+            .as_array()
+            .expect("required")
+            .iter()
+            .map(|f| f.as_str().unwrap().to_string())
+            .collect();
+        let needed: BTreeSet<String> = REQUIRED.iter().map(|f| f.to_string()).collect();
+        assert_eq!(
+            required, needed,
+            "DeclarationIn against declaration::REQUIRED"
+        );
+        // `declared_value` is the other way of sending `declared_value_cents`.
+        let stored: BTreeSet<String> = documented
+            .into_iter()
+            .filter(|f| f != "declared_value")
+            .collect();
+        assert_eq!(
+            fields_of::<Declaration>(),
+            stored,
+            "DeclarationIn against app::targeting::Declaration"
+        );
+    }
+}
