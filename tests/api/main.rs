@@ -117,6 +117,7 @@ on_both_backends!(
     a_parked_stream_whose_client_leaves_is_let_go,
     every_served_route_is_documented_and_nothing_else,
     the_api_page_is_served_by_the_product_alone,
+    the_demo_seed_needs_one_connection_at_a_time,
 );
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -682,4 +683,30 @@ async fn the_board_benchmark_runs_on_a_fresh_database(backend: Backend) {
 
 async fn app_count(db: &app::db::Db, sql: &str) -> i64 {
     sqlx::Row::get(&sqlx::query(sql).fetch_one(&db.pool).await.unwrap(), 0)
+}
+
+/// The demo seed and its personas ask for one connection at a time, so they complete on a pool
+/// of one, as `border-ops seed` opens it (the personas used to wait for a connection the seed
+/// still held, and each account read itself back while holding its own: "the database cannot
+/// be reached").
+async fn the_demo_seed_needs_one_connection_at_a_time(backend: Backend) {
+    use border_ops::seed::{self, SeedOptions};
+    use chrono::Utc;
+    let Some((db, _dir)) = helpers::fresh_db(backend).await else {
+        return;
+    };
+    db.pool.close().await;
+    let db = app::db::Db::connect(db.url(), 1).await.expect("connects");
+    db.migrate().await.expect("migrates");
+    let mut options = SeedOptions::new(7, Utc::now());
+    options.shipments = 50;
+    tokio::time::timeout(
+        std::time::Duration::from_secs(30),
+        seed::demo(&db, &options),
+    )
+    .await
+    .expect("the seed does not wait for itself")
+    .expect("the seed completes on a pool of one");
+    let personas = app_count(&db, "select count(*) from accounts where demo = 1").await;
+    assert_eq!(personas, 5);
 }

@@ -107,7 +107,7 @@ pub async fn create(
         ));
     }
     let hash = hash_password(new.password)?;
-    let (_turn, mut conn) = crate::db::write_access(pool).await?;
+    let (turn, mut conn) = crate::db::write_access(pool).await?;
     let mut tx = crate::db::begin_write(&mut conn).await?;
     let taken: i64 = sqlx::query("select count(*) as n from accounts where username = $1")
         .bind(&username)
@@ -143,6 +143,10 @@ pub async fn create(
     )
     .await?;
     tx.commit().await?;
+    // The account is read back on a connection of the pool's: this one and the writer's turn
+    // go back first, or a pool of one would wait for itself.
+    drop(conn);
+    drop(turn);
     by_username(pool, &username).await
 }
 
@@ -223,7 +227,7 @@ pub async fn disable(
     now: DateTime<Utc>,
 ) -> Result<Account, AppError> {
     let account = by_username(pool, username).await?;
-    let (_turn, mut conn) = crate::db::write_access(pool).await?;
+    let (turn, mut conn) = crate::db::write_access(pool).await?;
     let mut tx = crate::db::begin_write(&mut conn).await?;
     sqlx::query("update accounts set active = 0, version = version + 1 where id = $1")
         .bind(account.id)
@@ -240,6 +244,10 @@ pub async fn disable(
     )
     .await?;
     tx.commit().await?;
+    // The account is read back on a connection of the pool's: this one and the writer's turn
+    // go back first, or a pool of one would wait for itself.
+    drop(conn);
+    drop(turn);
     by_username(pool, username).await
 }
 
@@ -253,7 +261,7 @@ pub async fn set_password(
     check_password(password).map_err(|r| AppError::invalid("password", r))?;
     let account = by_username(pool, username).await?;
     let hash = hash_password(password)?;
-    let (_turn, mut conn) = crate::db::write_access(pool).await?;
+    let (turn, mut conn) = crate::db::write_access(pool).await?;
     let mut tx = crate::db::begin_write(&mut conn).await?;
     sqlx::query(
         "update accounts set password_hash = $1, password_changed_at = $2, version = version + 1 \
@@ -268,6 +276,10 @@ pub async fn set_password(
     let after = json!({ "sessions_ended": ended });
     journal_account(&mut tx, &account, "password_changed", after, actor, now).await?;
     tx.commit().await?;
+    // The account is read back on a connection of the pool's: this one and the writer's turn
+    // go back first, or a pool of one would wait for itself.
+    drop(conn);
+    drop(turn);
     by_username(pool, username).await
 }
 
