@@ -257,7 +257,6 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 });
             }
             let listener = tokio::net::TcpListener::bind(config.leptos.site_addr).await?;
-            tokio::spawn(release_referrals_every_minute(db.pool.clone()));
             let app = Application::with_db(config, db, listener).await?;
             println!("border-ops listening on http://{}", app.local_addr()?);
             app.run_until_stopped(shutdown_signal()).await?;
@@ -387,23 +386,6 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         }
     }
     Ok(())
-}
-
-/// Referrals waiting for examination capacity are released as slots free with time, not only
-/// when declarations arrive or capacity changes.
-async fn release_referrals_every_minute(pool: sqlx::AnyPool) {
-    let mut every = tokio::time::interval(std::time::Duration::from_secs(60));
-    loop {
-        every.tick().await;
-        if pool.is_closed() {
-            return;
-        }
-        match app::targeting::db::release_waiting(&pool, "Targeting (capacity)", Utc::now()).await {
-            Ok(0) => {}
-            Ok(n) => tracing::info!(released = n, "referrals released into the queue"),
-            Err(e) => tracing::warn!(error = %e, "waiting referrals could not be released"),
-        }
-    }
 }
 
 /// `border-ops import FILE.csv`: the manifest's rows scored and stored, with a progress bar,

@@ -25,6 +25,10 @@ pub struct Config {
     pub live: LiveSettings,
     /// The demo's simulator, when one runs (`serve --demo` without `--no-sim`).
     pub simulation: Option<SimulationConfig>,
+    /// How often referrals waiting for examination capacity are offered the slots that time
+    /// has freed, while the server runs (besides when declarations arrive or capacity
+    /// changes).
+    pub release_referrals_every: Duration,
 }
 
 /// How the demo's simulator starts: its seed, the simulated instant it starts at, and how
@@ -115,6 +119,7 @@ impl Config {
                 ..LiveSettings::default()
             },
             simulation: None,
+            release_referrals_every: Duration::from_secs(60),
         })
     }
 }

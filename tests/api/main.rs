@@ -118,6 +118,7 @@ on_both_backends!(
     every_served_route_is_documented_and_nothing_else,
     the_api_page_is_served_by_the_product_alone,
     the_demo_seed_needs_one_connection_at_a_time,
+    waiting_referrals_are_released_by_the_running_server,
 );
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -709,4 +710,55 @@ async fn the_demo_seed_needs_one_connection_at_a_time(backend: Backend) {
     .expect("the seed completes on a pool of one");
     let personas = app_count(&db, "select count(*) from accounts where demo = 1").await;
     assert_eq!(personas, 5);
+}
+
+/// The running server offers waiting referrals what time has freed, on its own timer (every
+/// minute by default, here every 100 ms): a referral whose hold was closed meanwhile is
+/// withdrawn without a declaration or a change of capacity.
+async fn waiting_referrals_are_released_by_the_running_server(backend: Backend) {
+    use chrono::Utc;
+    use sqlx::Row;
+    let Some(app) = helpers::spawn_app_configured(backend, 200, |config| {
+        config.release_referrals_every = std::time::Duration::from_millis(100);
+    })
+    .await
+    else {
+        return;
+    };
+    let closed = sqlx::query(
+        "select id, shipment_id, port_code from holds where status = 'released' order by id limit 1",
+    )
+    .fetch_one(&app.db.pool)
+    .await
+    .unwrap();
+    sqlx::query(
+        "insert into referrals_waiting (shipment_id, hold_id, port_code, kind, priority_rank, \
+         score, waiting_since) values ($1, $2, $3, 'xray', 2, 90, $4)",
+    )
+    .bind(closed.get::<i64, _>("shipment_id"))
+    .bind(closed.get::<i64, _>("id"))
+    .bind(closed.get::<String, _>("port_code"))
+    .bind(app::domain::clock::to_millis(Utc::now()))
+    .execute(&app.db.pool)
+    .await
+    .unwrap();
+    let started = std::time::Instant::now();
+    while app
+        .scalar("select count(*) from referrals_waiting where released_at is null")
+        .await
+        > 0
+    {
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(10),
+            "the waiting referral was never looked at"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let withdrawn = app
+        .scalar(
+            "select count(*) from journal where action = 'referral_withdrawn' \
+             and actor = 'Targeting (capacity)'",
+        )
+        .await;
+    assert_eq!(withdrawn, 1);
 }
