@@ -1,5 +1,6 @@
 //! The command line: `serve` (the default), `migrate`, and `seed --demo`.
 
+use crate::bench::{BenchCommand, Scratch};
 use crate::config::{Config, SimulationConfig};
 use crate::seed::{self, SeedOptions};
 use crate::startup::{Application, shutdown_signal};
@@ -115,62 +116,6 @@ pub enum TokenCommand {
     Revoke {
         #[arg(long)]
         username: String,
-    },
-}
-
-#[derive(Debug, Subcommand)]
-pub enum BenchCommand {
-    /// Time the board's queries over a demo country of the given size, on a fresh database:
-    /// a temporary SQLite file, or the empty database DATABASE_URL names.
-    Board {
-        #[arg(long, default_value_t = 200_000)]
-        shipments: usize,
-        #[arg(long, default_value_t = 200)]
-        iterations: usize,
-        #[arg(long, default_value_t = seed::DEFAULT_SEED)]
-        seed: u64,
-    },
-    /// Officers claiming, starting and completing inspections concurrently, on a fresh
-    /// database: actions per second and latency.
-    Actions {
-        #[arg(long, default_value_t = 16)]
-        tasks: usize,
-        #[arg(long, default_value_t = 200)]
-        cycles: usize,
-        #[arg(long, default_value_t = seed::DEFAULT_SEED)]
-        seed: u64,
-    },
-    /// The live stream under load: a server process of its own, `clients` subscribers,
-    /// `rate` changes per second for `seconds`; latency to the slowest subscriber, events
-    /// lost or duplicated, and server memory per subscriber.
-    Live {
-        #[arg(long, default_value_t = 1_000)]
-        clients: usize,
-        #[arg(long, default_value_t = 100)]
-        rate: u32,
-        #[arg(long, default_value_t = 10)]
-        seconds: u64,
-        #[arg(long, default_value_t = seed::DEFAULT_SEED)]
-        seed: u64,
-    },
-    /// Declarations scored and stored per second, as JSON batches and as a CSV manifest, on
-    /// a fresh database.
-    Ingest {
-        /// Declarations in each run (JSON, then CSV).
-        #[arg(long, default_value_t = 50_000)]
-        declarations: usize,
-        /// Declarations per JSON request.
-        #[arg(long, default_value_t = 5_000)]
-        batch: usize,
-        #[arg(long, default_value_t = seed::DEFAULT_SEED)]
-        seed: u64,
-        /// Run the CSV manifest first, on the fresh database, then the JSON batches.
-        #[arg(long)]
-        csv_first: bool,
-        /// Only write the benchmark's CSV manifest (`declarations` rows) to this file, for
-        /// `border-ops import`, and measure nothing.
-        #[arg(long)]
-        write_csv: Option<std::path::PathBuf>,
     },
 }
 
@@ -303,86 +248,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             token(&db, what).await?;
         }
         Command::Bench { what } => {
-            let scratch =
-                std::env::temp_dir().join(format!("border-ops-bench-{}", std::process::id()));
-            let url = std::env::var("DATABASE_URL")
-                .unwrap_or_else(|_| format!("sqlite://{}/bench.db", scratch.display()));
-            let outcome = match what {
-                BenchCommand::Board {
-                    shipments,
-                    iterations,
-                    seed,
-                } => {
-                    let db = Db::connect(&url, 4).await?;
-                    db.migrate().await?;
-                    let bench = crate::bench::BoardBench {
-                        shipments,
-                        iterations: iterations.max(1),
-                        seed,
-                    };
-                    let outcome = crate::bench::run(&db, &bench).await;
-                    db.pool.close().await;
-                    outcome
-                }
-                BenchCommand::Actions {
-                    tasks,
-                    cycles,
-                    seed,
-                } => {
-                    let tasks = tasks.clamp(1, 256);
-                    let db = Db::connect(&url, tasks as u32 + 4).await?;
-                    db.migrate().await?;
-                    let bench = crate::bench::ActionsBench {
-                        tasks,
-                        cycles: cycles.max(1),
-                        seed,
-                    };
-                    let outcome = crate::bench::actions(&db, &bench).await;
-                    db.pool.close().await;
-                    outcome
-                }
-                BenchCommand::Ingest {
-                    declarations,
-                    seed,
-                    write_csv: Some(file),
-                    ..
-                } => crate::ingest_bench::write_manifest(&file, declarations.max(1), seed),
-                BenchCommand::Ingest {
-                    declarations,
-                    batch,
-                    seed,
-                    csv_first,
-                    write_csv: None,
-                } => {
-                    let db = Db::connect(&url, 4).await?;
-                    db.migrate().await?;
-                    let bench = crate::ingest_bench::IngestBench {
-                        declarations: declarations.max(1),
-                        batch: batch.clamp(1, 20_000),
-                        seed,
-                        csv_first,
-                    };
-                    let outcome = crate::ingest_bench::ingest(&db, &bench).await;
-                    db.pool.close().await;
-                    outcome
-                }
-                BenchCommand::Live {
-                    clients,
-                    rate,
-                    seconds,
-                    seed,
-                } => {
-                    let bench = crate::live_bench::LiveBench {
-                        clients: clients.max(1),
-                        rate: rate.max(1),
-                        seconds: seconds.max(1),
-                        seed,
-                    };
-                    crate::live_bench::live(&url, &bench).await
-                }
-            };
-            let _ = std::fs::remove_dir_all(&scratch);
-            outcome?;
+            // A fresh database: a temporary one unless DATABASE_URL names one.
+            let scratch = Scratch::new();
+            let url = std::env::var("DATABASE_URL").unwrap_or_else(|_| scratch.database_url());
+            what.run(&url).await?;
         }
     }
     Ok(())

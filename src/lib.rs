@@ -8,8 +8,6 @@ pub mod bench;
 pub mod cli;
 pub mod config;
 pub mod health;
-pub mod ingest_bench;
-pub mod live_bench;
 pub mod rpc;
 pub mod security;
 pub mod seed;

@@ -666,7 +666,7 @@ async fn server_functions_answer_bad_input_with_4xx(backend: Backend) {
 }
 
 async fn the_board_benchmark_runs_on_a_fresh_database(backend: Backend) {
-    use border_ops::bench::{BoardBench, run};
+    use border_ops::bench::board::{BoardBench, run};
     let Some((db, _dir)) = helpers::fresh_db(backend).await else {
         return;
     };
