@@ -26,13 +26,6 @@ pub struct Application {
 }
 
 impl Application {
-    /// Connects to and migrates the database, then assembles the routes.
-    pub async fn build(config: Config, listener: TcpListener) -> anyhow::Result<Self> {
-        let db = Db::connect(&config.database_url, config.max_connections).await?;
-        db.migrate().await?;
-        Self::with_db(config, db, listener).await
-    }
-
     /// Assembles the routes over an already migrated database.
     pub async fn with_db(config: Config, db: Db, listener: TcpListener) -> anyhow::Result<Self> {
         let live = LiveHub::start(

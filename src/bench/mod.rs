@@ -71,9 +71,24 @@ pub enum BenchCommand {
 }
 
 impl BenchCommand {
-    /// Runs the benchmark on the database at `url`, which it opens and migrates (none is
-    /// opened for writing a manifest).
-    pub async fn run(self, url: &str) -> anyhow::Result<()> {
+    /// The connections the benchmark's pool needs: what it does at once. `None` when it needs
+    /// no database (writing a manifest).
+    pub fn connections(&self) -> Option<u32> {
+        match self {
+            BenchCommand::Ingest {
+                write_csv: Some(_), ..
+            } => None,
+            // Each officer acts with a connection of its own; the rest read and seed.
+            BenchCommand::Actions { tasks, .. } => Some((*tasks).clamp(1, 256) as u32 + 4),
+            BenchCommand::Board { .. }
+            | BenchCommand::Live { .. }
+            | BenchCommand::Ingest { .. } => Some(4),
+        }
+    }
+
+    /// Runs the benchmark over `db`, a migrated, empty database (none when
+    /// [`connections`](Self::connections) says it needs none).
+    pub async fn run(self, db: Option<&Db>) -> anyhow::Result<()> {
         if let BenchCommand::Ingest {
             declarations,
             seed,
@@ -83,19 +98,7 @@ impl BenchCommand {
         {
             return ingest::write_manifest(file, (*declarations).max(1), *seed);
         }
-        // Each officer of `bench actions` acts with a connection of its own.
-        let connections = match &self {
-            BenchCommand::Actions { tasks, .. } => (*tasks).clamp(1, 256) as u32 + 4,
-            _ => 4,
-        };
-        let db = Db::connect(url, connections).await?;
-        db.migrate().await?;
-        let outcome = self.run_on(&db).await;
-        db.pool.close().await;
-        outcome
-    }
-
-    async fn run_on(self, db: &Db) -> anyhow::Result<()> {
+        let db = db.ok_or_else(|| anyhow::anyhow!("the benchmark needs a database"))?;
         match self {
             BenchCommand::Board {
                 shipments,
