@@ -3,7 +3,7 @@
 //! place, with a pool the size of what the command does at once.
 
 use crate::bench::{BenchCommand, Scratch};
-use crate::config::{Config, SimulationConfig};
+use crate::config::{Config, Settings, SimulationConfig};
 use crate::seed::{self, SeedOptions};
 use crate::startup::{Application, shutdown_signal};
 use app::db::Db;
@@ -15,6 +15,8 @@ use clap::{Parser, Subcommand};
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
+    #[command(flatten)]
+    pub settings: Settings,
 }
 
 #[derive(Debug, Subcommand)]
@@ -191,10 +193,10 @@ impl Command {
 /// Runs a command: opens and migrates its database (the one place where a command connects),
 /// then does what it says.
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
-    let config = Config::from_env()?;
+    let config = Config::new(&cli.settings)?;
     let command = cli.command.unwrap_or(Command::Serve(Serve::default()));
     // A benchmark measures a fresh database: a temporary one unless DATABASE_URL names one.
-    let scratch = match (&command, std::env::var_os("DATABASE_URL")) {
+    let scratch = match (&command, &cli.settings.database_url) {
         (Command::Bench { .. }, None) => Some(Scratch::new()),
         _ => None,
     };
