@@ -4,6 +4,7 @@
 mod access;
 mod accounts;
 mod actions;
+mod cli;
 mod helpers;
 mod live;
 mod openapi;
@@ -23,6 +24,12 @@ use accounts::{
 use actions::{
     fifty_officers_claim_one_inspection_and_one_wins, holds_move_only_as_the_rules_allow,
     inspections_are_claimed_worked_and_completed, random_actions_never_break_the_rules,
+};
+use cli::{
+    a_bad_configuration_value_is_refused_with_its_name,
+    a_manifest_is_imported_and_its_bad_row_reported, accounts_and_tokens_from_the_command_line,
+    each_benchmark_runs_at_a_small_size, migrate_then_seed_the_same_country_twice,
+    serve_with_each_flag, the_help_lists_every_variable_of_the_readme_with_its_default,
 };
 
 use openapi::{
@@ -117,9 +124,24 @@ on_both_backends!(
     a_parked_stream_whose_client_leaves_is_let_go,
     every_served_route_is_documented_and_nothing_else,
     the_api_page_is_served_by_the_product_alone,
+    migrate_then_seed_the_same_country_twice,
+    accounts_and_tokens_from_the_command_line,
+    a_manifest_is_imported_and_its_bad_row_reported,
+    each_benchmark_runs_at_a_small_size,
+    serve_with_each_flag,
     the_demo_seed_needs_one_connection_at_a_time,
     waiting_referrals_are_released_by_the_running_server,
 );
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_bad_configuration_value_is_refused() {
+    a_bad_configuration_value_is_refused_with_its_name().await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_help_lists_every_variable_of_the_readme() {
+    the_help_lists_every_variable_of_the_readme_with_its_default().await
+}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_processes_share_one_stream_on_postgres() {
