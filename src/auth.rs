@@ -26,6 +26,10 @@ use tower_sessions_sqlx_store::{PostgresStore, SqliteStore};
 
 pub const SESSION_COOKIE: &str = "boc_session";
 
+/// The API's browsable page: a page like the board's, so a browser without a session is sent
+/// to sign in rather than answered 401.
+pub const API_PAGE_PATH: &str = "/api/v1/docs/";
+
 /// Paths served without signing in.
 pub fn is_public(path: &str) -> bool {
     is_asset_or_probe(path)
@@ -106,7 +110,7 @@ pub async fn authenticate(
     let is_page = matches!(*request.method(), Method::GET | Method::HEAD)
         && ((!path.starts_with("/api/") && !path.starts_with("/rpc/"))
             || path == "/api/v1/docs"
-            || path == crate::api::docs::PAGE_PATH);
+            || path == API_PAGE_PATH);
     match caller {
         Some(caller) => {
             if is_page && path == "/signin" {

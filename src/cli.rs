@@ -1,6 +1,9 @@
-//! The command line: `serve` (the default), `migrate`, and `seed --demo`.
+//! The command line: `serve` (the default), `migrate`, `seed --demo`, `user …`, `token …`,
+//! `import` and `bench …`. `run` opens and migrates the database a command needs, in one
+//! place, with a pool the size of what the command does at once.
 
-use crate::config::{Config, SimulationConfig};
+use crate::bench::{BenchCommand, Scratch};
+use crate::config::{Config, Settings, SimulationConfig};
 use crate::seed::{self, SeedOptions};
 use crate::startup::{Application, shutdown_signal};
 use app::db::Db;
@@ -12,25 +15,14 @@ use clap::{Parser, Subcommand};
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
+    #[command(flatten)]
+    pub settings: Settings,
 }
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Serve the board (the default).
-    Serve {
-        /// Demo mode: fill an empty database with the demo country first.
-        #[arg(long)]
-        demo: bool,
-        /// Seed of the demo country and of its simulation.
-        #[arg(long, default_value_t = seed::DEFAULT_SEED)]
-        seed: u64,
-        /// With --demo: how many times faster than the wall clock the simulation runs.
-        #[arg(long, default_value_t = 1.0, value_parser = sim_speed)]
-        sim_speed: f64,
-        /// With --demo: serve the demo country standing still, without the simulation.
-        #[arg(long)]
-        no_sim: bool,
-    },
+    Serve(Serve),
     /// Apply the database migrations and exit.
     Migrate,
     /// Fill the database with a demo country (deterministic for a given --seed and --at).
@@ -68,6 +60,34 @@ pub enum Command {
         #[command(subcommand)]
         what: BenchCommand,
     },
+}
+
+/// `border-ops serve`'s flags.
+#[derive(Debug, clap::Args)]
+pub struct Serve {
+    /// Demo mode: fill an empty database with the demo country first.
+    #[arg(long)]
+    demo: bool,
+    /// Seed of the demo country and of its simulation.
+    #[arg(long, default_value_t = seed::DEFAULT_SEED)]
+    seed: u64,
+    /// With --demo: how many times faster than the wall clock the simulation runs.
+    #[arg(long, default_value_t = 1.0, value_parser = sim_speed)]
+    sim_speed: f64,
+    /// With --demo: serve the demo country standing still, without the simulation.
+    #[arg(long)]
+    no_sim: bool,
+}
+
+impl Default for Serve {
+    fn default() -> Self {
+        Self {
+            demo: false,
+            seed: seed::DEFAULT_SEED,
+            sim_speed: 1.0,
+            no_sim: false,
+        }
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -118,62 +138,6 @@ pub enum TokenCommand {
     },
 }
 
-#[derive(Debug, Subcommand)]
-pub enum BenchCommand {
-    /// Time the board's queries over a demo country of the given size, on a fresh database:
-    /// a temporary SQLite file, or the empty database DATABASE_URL names.
-    Board {
-        #[arg(long, default_value_t = 200_000)]
-        shipments: usize,
-        #[arg(long, default_value_t = 200)]
-        iterations: usize,
-        #[arg(long, default_value_t = seed::DEFAULT_SEED)]
-        seed: u64,
-    },
-    /// Officers claiming, starting and completing inspections concurrently, on a fresh
-    /// database: actions per second and latency.
-    Actions {
-        #[arg(long, default_value_t = 16)]
-        tasks: usize,
-        #[arg(long, default_value_t = 200)]
-        cycles: usize,
-        #[arg(long, default_value_t = seed::DEFAULT_SEED)]
-        seed: u64,
-    },
-    /// The live stream under load: a server process of its own, `clients` subscribers,
-    /// `rate` changes per second for `seconds`; latency to the slowest subscriber, events
-    /// lost or duplicated, and server memory per subscriber.
-    Live {
-        #[arg(long, default_value_t = 1_000)]
-        clients: usize,
-        #[arg(long, default_value_t = 100)]
-        rate: u32,
-        #[arg(long, default_value_t = 10)]
-        seconds: u64,
-        #[arg(long, default_value_t = seed::DEFAULT_SEED)]
-        seed: u64,
-    },
-    /// Declarations scored and stored per second, as JSON batches and as a CSV manifest, on
-    /// a fresh database.
-    Ingest {
-        /// Declarations in each run (JSON, then CSV).
-        #[arg(long, default_value_t = 50_000)]
-        declarations: usize,
-        /// Declarations per JSON request.
-        #[arg(long, default_value_t = 5_000)]
-        batch: usize,
-        #[arg(long, default_value_t = seed::DEFAULT_SEED)]
-        seed: u64,
-        /// Run the CSV manifest first, on the fresh database, then the JSON batches.
-        #[arg(long)]
-        csv_first: bool,
-        /// Only write the benchmark's CSV manifest (`declarations` rows) to this file, for
-        /// `border-ops import`, and measure nothing.
-        #[arg(long)]
-        write_csv: Option<std::path::PathBuf>,
-    },
-}
-
 /// A database without an active administrator gets one, named `admin`, with a generated
 /// password that is returned (to be printed once): there is no default password to leave
 /// unchanged. `None` when an active administrator exists.
@@ -208,202 +172,141 @@ pub async fn first_administrator(db: &Db) -> anyhow::Result<Option<String>> {
     Ok(Some(password))
 }
 
-pub async fn run(cli: Cli) -> anyhow::Result<()> {
-    let config = Config::from_env()?;
-    match cli.command.unwrap_or(Command::Serve {
-        demo: false,
-        seed: seed::DEFAULT_SEED,
-        sim_speed: 1.0,
-        no_sim: false,
-    }) {
-        Command::Serve {
-            demo,
-            seed,
-            sim_speed,
-            no_sim,
-        } => {
-            let db = Db::connect(&config.database_url, config.max_connections).await?;
-            db.migrate().await?;
-            if demo && seed::is_empty(&db).await? {
-                tracing::info!("empty database: filling it with the demo country");
-                let report = seed::demo(&db, &SeedOptions::new(seed, Utc::now())).await?;
-                tracing::info!(%report, "demo country ready");
-            }
-            if demo {
-                seed::personas(&db, Utc::now()).await?;
-            }
-            match first_administrator(&db).await {
-                Ok(Some(password)) => println!(
-                    "No administrator existed, so one was made.\n  username: admin\n  \
-                     password: {password}\nThis password is shown once. Sign in and add \
-                     accounts, or change it with `border-ops user passwd admin`."
-                ),
-                Ok(None) => {}
-                Err(e) => eprintln!(
-                    "no active administrator, and one could not be made ({e}); \
-                     add one with `border-ops user add --username NAME --role admin`"
-                ),
-            }
-            let mut config = config;
-            config.auth.demo = demo;
-            if demo && !no_sim {
-                // The demo country moves on from now, deterministically for this seed.
-                let start = Utc::now();
-                let start = start.duration_trunc(Duration::seconds(1)).unwrap_or(start);
-                config.simulation = Some(SimulationConfig {
-                    seed,
-                    start,
-                    speed: sim_speed,
-                });
-            }
-            let listener = tokio::net::TcpListener::bind(config.leptos.site_addr).await?;
-            tokio::spawn(release_referrals_every_minute(db.pool.clone()));
-            let app = Application::with_db(config, db, listener).await?;
-            println!("border-ops listening on http://{}", app.local_addr()?);
-            app.run_until_stopped(shutdown_signal()).await?;
-        }
-        Command::Import { file } => {
-            let db = Db::connect(&config.database_url, 4).await?;
-            db.migrate().await?;
-            import(&db, &file).await?;
-        }
-        Command::Migrate => {
-            let db = Db::connect(&config.database_url, 2).await?;
-            db.migrate().await?;
-            println!("migrations applied to {}", redact(&config.database_url));
-        }
-        Command::Seed {
-            demo,
-            seed,
-            shipments,
-            at,
-        } => {
-            anyhow::ensure!(
-                demo,
-                "say --demo: the demo country is the only seed there is"
-            );
-            let db = Db::connect(&config.database_url, 2).await?;
-            db.migrate().await?;
-            anyhow::ensure!(
-                seed::is_empty(&db).await?,
-                "the database already holds ports; seed a fresh database"
-            );
-            let mut options = SeedOptions::new(seed, at.unwrap_or_else(Utc::now));
-            options.shipments = shipments;
-            let report = seed::demo(&db, &options).await?;
-            println!("{report}");
-        }
-        Command::User { what } => {
-            let db = Db::connect(&config.database_url, 2).await?;
-            db.migrate().await?;
-            user(&db, what).await?;
-        }
-        Command::Token { what } => {
-            let db = Db::connect(&config.database_url, 2).await?;
-            db.migrate().await?;
-            token(&db, what).await?;
-        }
-        Command::Bench { what } => {
-            let scratch =
-                std::env::temp_dir().join(format!("border-ops-bench-{}", std::process::id()));
-            let url = std::env::var("DATABASE_URL")
-                .unwrap_or_else(|_| format!("sqlite://{}/bench.db", scratch.display()));
-            let outcome = match what {
-                BenchCommand::Board {
-                    shipments,
-                    iterations,
-                    seed,
-                } => {
-                    let db = Db::connect(&url, 4).await?;
-                    db.migrate().await?;
-                    let bench = crate::bench::BoardBench {
-                        shipments,
-                        iterations: iterations.max(1),
-                        seed,
-                    };
-                    let outcome = crate::bench::run(&db, &bench).await;
-                    db.pool.close().await;
-                    outcome
-                }
-                BenchCommand::Actions {
-                    tasks,
-                    cycles,
-                    seed,
-                } => {
-                    let tasks = tasks.clamp(1, 256);
-                    let db = Db::connect(&url, tasks as u32 + 4).await?;
-                    db.migrate().await?;
-                    let bench = crate::bench::ActionsBench {
-                        tasks,
-                        cycles: cycles.max(1),
-                        seed,
-                    };
-                    let outcome = crate::bench::actions(&db, &bench).await;
-                    db.pool.close().await;
-                    outcome
-                }
-                BenchCommand::Ingest {
-                    declarations,
-                    seed,
-                    write_csv: Some(file),
-                    ..
-                } => crate::ingest_bench::write_manifest(&file, declarations.max(1), seed),
-                BenchCommand::Ingest {
-                    declarations,
-                    batch,
-                    seed,
-                    csv_first,
-                    write_csv: None,
-                } => {
-                    let db = Db::connect(&url, 4).await?;
-                    db.migrate().await?;
-                    let bench = crate::ingest_bench::IngestBench {
-                        declarations: declarations.max(1),
-                        batch: batch.clamp(1, 20_000),
-                        seed,
-                        csv_first,
-                    };
-                    let outcome = crate::ingest_bench::ingest(&db, &bench).await;
-                    db.pool.close().await;
-                    outcome
-                }
-                BenchCommand::Live {
-                    clients,
-                    rate,
-                    seconds,
-                    seed,
-                } => {
-                    let bench = crate::live_bench::LiveBench {
-                        clients: clients.max(1),
-                        rate: rate.max(1),
-                        seconds: seconds.max(1),
-                        seed,
-                    };
-                    crate::live_bench::live(&url, &bench).await
-                }
-            };
-            let _ = std::fs::remove_dir_all(&scratch);
-            outcome?;
+impl Command {
+    /// The connections the command's pool needs: what it does at once. `None` when it needs
+    /// no database.
+    fn connections(&self, config: &Config) -> Option<u32> {
+        match self {
+            Command::Serve(_) => Some(config.max_connections),
+            // One thing at a time: the migrations, the seed's one transaction and then its
+            // personas one by one, one account or token change, the manifest's chunks in turn.
+            Command::Migrate
+            | Command::Seed { .. }
+            | Command::User { .. }
+            | Command::Token { .. }
+            | Command::Import { .. } => Some(1),
+            Command::Bench { what } => what.connections(),
         }
     }
+}
+
+/// Runs a command: opens and migrates its database (the one place where a command connects),
+/// then does what it says.
+pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    let config = Config::new(&cli.settings)?;
+    let command = cli.command.unwrap_or(Command::Serve(Serve::default()));
+    // A benchmark measures a fresh database: a temporary one unless DATABASE_URL names one.
+    let scratch = match (&command, &cli.settings.database_url) {
+        (Command::Bench { .. }, None) => Some(Scratch::new()),
+        _ => None,
+    };
+    let url = match &scratch {
+        Some(scratch) => scratch.database_url(),
+        None => config.database_url.clone(),
+    };
+    let db = match command.connections(&config) {
+        Some(connections) => {
+            let db = Db::connect(&url, connections).await?;
+            db.migrate().await?;
+            Some(db)
+        }
+        None => None,
+    };
+    let outcome = match (command, &db) {
+        (Command::Bench { what }, db) => what.run(db.as_ref()).await,
+        (Command::Serve(flags), Some(db)) => serve(config, db.clone(), flags).await,
+        (Command::Migrate, Some(_)) => {
+            println!("migrations applied to {}", redact(&url));
+            Ok(())
+        }
+        (
+            Command::Seed {
+                demo,
+                seed,
+                shipments,
+                at,
+            },
+            Some(db),
+        ) => seed_demo(db, demo, seed, shipments, at).await,
+        (Command::User { what }, Some(db)) => user(db, what).await,
+        (Command::Token { what }, Some(db)) => token(db, what).await,
+        (Command::Import { file }, Some(db)) => import(db, &file).await,
+        (_, None) => unreachable!("every command but `bench ingest --write-csv` has a database"),
+    };
+    if let Some(db) = db {
+        db.pool.close().await;
+    }
+    outcome
+}
+
+/// `border-ops serve`: the demo country and its personas first if asked, an administrator if
+/// there is none, then the server until Ctrl-C or SIGTERM.
+async fn serve(mut config: Config, db: Db, flags: Serve) -> anyhow::Result<()> {
+    let Serve {
+        demo,
+        seed,
+        sim_speed,
+        no_sim,
+    } = flags;
+    if demo && seed::is_empty(&db).await? {
+        tracing::info!("empty database: filling it with the demo country");
+        let report = seed::demo(&db, &SeedOptions::new(seed, Utc::now())).await?;
+        tracing::info!(%report, "demo country ready");
+    }
+    if demo {
+        seed::personas(&db, Utc::now()).await?;
+    }
+    match first_administrator(&db).await {
+        Ok(Some(password)) => println!(
+            "No administrator existed, so one was made.\n  username: admin\n  \
+             password: {password}\nThis password is shown once. Sign in and add \
+             accounts, or change it with `border-ops user passwd admin`."
+        ),
+        Ok(None) => {}
+        Err(e) => eprintln!(
+            "no active administrator, and one could not be made ({e}); \
+             add one with `border-ops user add --username NAME --role admin`"
+        ),
+    }
+    config.auth.demo = demo;
+    if demo && !no_sim {
+        // The demo country moves on from now, deterministically for this seed.
+        let start = Utc::now();
+        let start = start.duration_trunc(Duration::seconds(1)).unwrap_or(start);
+        config.simulation = Some(SimulationConfig {
+            seed,
+            start,
+            speed: sim_speed,
+        });
+    }
+    let listener = tokio::net::TcpListener::bind(config.leptos.site_addr).await?;
+    let app = Application::with_db(config, db, listener).await?;
+    println!("border-ops listening on http://{}", app.local_addr()?);
+    app.run_until_stopped(shutdown_signal()).await?;
     Ok(())
 }
 
-/// Referrals waiting for examination capacity are released as slots free with time, not only
-/// when declarations arrive or capacity changes.
-async fn release_referrals_every_minute(pool: sqlx::AnyPool) {
-    let mut every = tokio::time::interval(std::time::Duration::from_secs(60));
-    loop {
-        every.tick().await;
-        if pool.is_closed() {
-            return;
-        }
-        match app::targeting::db::release_waiting(&pool, "Targeting (capacity)", Utc::now()).await {
-            Ok(0) => {}
-            Ok(n) => tracing::info!(released = n, "referrals released into the queue"),
-            Err(e) => tracing::warn!(error = %e, "waiting referrals could not be released"),
-        }
-    }
+/// `border-ops seed --demo`: the demo country on an empty database.
+async fn seed_demo(
+    db: &Db,
+    demo: bool,
+    seed: u64,
+    shipments: usize,
+    at: Option<DateTime<Utc>>,
+) -> anyhow::Result<()> {
+    anyhow::ensure!(
+        demo,
+        "say --demo: the demo country is the only seed there is"
+    );
+    anyhow::ensure!(
+        seed::is_empty(db).await?,
+        "the database already holds ports; seed a fresh database"
+    );
+    let mut options = SeedOptions::new(seed, at.unwrap_or_else(Utc::now));
+    options.shipments = shipments;
+    let report = seed::demo(db, &options).await?;
+    println!("{report}");
+    Ok(())
 }
 
 /// `border-ops import FILE.csv`: the manifest's rows scored and stored, with a progress bar,

@@ -1,21 +1,99 @@
-//! Configuration, from the environment and `Cargo.toml`'s Leptos metadata.
-//!
-//! - `DATABASE_URL`: `sqlite://path.db` (default `sqlite://data/border-ops.db`) or
-//!   `postgres://user:password@host/db`.
-//! - `DATABASE_MAX_CONNECTIONS`: pool size (default 16).
-//! - `LEPTOS_SITE_ADDR`: listen address (default `127.0.0.1:3000`).
-//! - `SESSION_IDLE_MINUTES`: a session unused this long ends (default 60).
-//! - `SESSION_MAX_HOURS`: a session ends this long after sign-in (default 12, a long shift).
-//! - `SECURE_COOKIES`: `true` when the product is served over TLS (a proxy in front of it);
-//!   the session cookie then carries `Secure`.
+//! Configuration: [`Settings`], read by clap from the environment (each variable is also a
+//! flag of the command line), so that `border-ops --help` lists every one with its default and
+//! a bad value stops the process with a sentence naming the variable; and [`Config`], what the
+//! server is built from: the settings made into durations and Leptos options.
 
 use app::state::AuthSettings;
 use chrono::{DateTime, Utc};
 use leptos::config::LeptosOptions;
-use std::time::Duration;
+use std::{net::SocketAddr, time::Duration};
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/border-ops.db";
 
+/// The log filter when `RUST_LOG` is not set: requests and warnings.
+pub const DEFAULT_LOG: &str = "info,sqlx=warn,tower_http=info";
+
+/// Every setting the environment gives. Each is read from its variable, or from the flag of
+/// the same name (which wins); an empty or unreadable value is refused, naming the variable.
+#[derive(Debug, Clone, clap::Parser)]
+#[command(name = "border-ops", next_help_heading = "Configuration (environment)")]
+pub struct Settings {
+    /// The database: `sqlite://FILE` (created and migrated on start) or
+    /// `postgres://user:password@host/db` [default: sqlite://data/border-ops.db; bench: a
+    /// temporary SQLite file] (its value is not shown here: it may hold a password)
+    #[arg(long, env = "DATABASE_URL", value_name = "DATABASE_URL", global = true,
+          hide_env_values = true, value_parser = text("DATABASE_URL"))]
+    pub database_url: Option<String>,
+
+    /// The connection pool size of `serve`
+    #[arg(long, env = "DATABASE_MAX_CONNECTIONS", value_name = "DATABASE_MAX_CONNECTIONS",
+          global = true, default_value_t = 16,
+          value_parser = whole::<u32>("DATABASE_MAX_CONNECTIONS", 1))]
+    pub database_max_connections: u32,
+
+    /// The address `serve` listens on
+    #[arg(long, env = "LEPTOS_SITE_ADDR", value_name = "LEPTOS_SITE_ADDR", global = true,
+          default_value = "127.0.0.1:3000", value_parser = address("LEPTOS_SITE_ADDR"))]
+    pub site_addr: SocketAddr,
+
+    /// The folder of the site's files (the WASM bundle, styles, icons), as cargo-leptos
+    /// builds it
+    #[arg(long, env = "LEPTOS_SITE_ROOT", value_name = "LEPTOS_SITE_ROOT", global = true,
+          default_value = "target/site", value_parser = text("LEPTOS_SITE_ROOT"))]
+    pub site_root: String,
+
+    /// What the log shows (a tracing filter)
+    #[arg(long, env = "RUST_LOG", value_name = "RUST_LOG", global = true,
+          default_value = DEFAULT_LOG, value_parser = log_filter("RUST_LOG"))]
+    pub log: String,
+
+    /// A session unused this many minutes ends
+    #[arg(long, env = "SESSION_IDLE_MINUTES", value_name = "SESSION_IDLE_MINUTES",
+          global = true, default_value_t = AuthSettings::default().idle.as_secs() / 60,
+          value_parser = whole::<u64>("SESSION_IDLE_MINUTES", 1))]
+    pub session_idle_minutes: u64,
+
+    /// A session ends this many hours after sign-in
+    #[arg(long, env = "SESSION_MAX_HOURS", value_name = "SESSION_MAX_HOURS", global = true,
+          default_value_t = AuthSettings::default().absolute.as_secs() / 3600,
+          value_parser = whole::<u64>("SESSION_MAX_HOURS", 1))]
+    pub session_max_hours: u64,
+
+    /// `true` when the product is served over TLS (behind a proxy): the session cookie gets
+    /// `Secure`
+    #[arg(long, env = "SECURE_COOKIES", value_name = "SECURE_COOKIES", global = true,
+          action = clap::ArgAction::Set, default_value_t = false,
+          value_parser = boolean("SECURE_COOKIES"))]
+    pub secure_cookies: bool,
+
+    /// Changes a live stream may fall behind before it catches up from the database
+    #[arg(long, env = "LIVE_BUFFER", value_name = "LIVE_BUFFER", global = true,
+          default_value_t = LiveSettings::default().buffer,
+          value_parser = whole::<usize>("LIVE_BUFFER", 1))]
+    pub live_buffer: usize,
+
+    /// A browser further behind than this many journal entries is told to reload
+    #[arg(long, env = "LIVE_REPLAY_LIMIT", value_name = "LIVE_REPLAY_LIMIT", global = true,
+          default_value_t = LiveSettings::default().replay_limit,
+          value_parser = whole::<i64>("LIVE_REPLAY_LIMIT", 0))]
+    pub live_replay_limit: i64,
+
+    /// How often, in milliseconds, the journal is read without a notification (commits of
+    /// this process, and PostgreSQL notifications, wake it at once) [default: 100 on SQLite,
+    /// 500 on PostgreSQL]
+    #[arg(long, env = "LIVE_POLL_MS", value_name = "LIVE_POLL_MS", global = true,
+          value_parser = whole::<u64>("LIVE_POLL_MS", 10))]
+    pub live_poll_ms: Option<u64>,
+
+    /// After a read of the journal that found changes, how many milliseconds commits are
+    /// gathered before it is read again
+    #[arg(long, env = "LIVE_GATHER_MS", value_name = "LIVE_GATHER_MS", global = true,
+          default_value_t = LiveSettings::default().gather.as_millis() as u64,
+          value_parser = whole::<u64>("LIVE_GATHER_MS", 0))]
+    pub live_gather_ms: u64,
+}
+
+/// What the server is built from.
 #[derive(Debug, Clone)]
 pub struct Config {
     pub database_url: String,
@@ -25,6 +103,10 @@ pub struct Config {
     pub live: LiveSettings,
     /// The demo's simulator, when one runs (`serve --demo` without `--no-sim`).
     pub simulation: Option<SimulationConfig>,
+    /// How often referrals waiting for examination capacity are offered the slots that time
+    /// has freed, while the server runs (besides when declarations arrive or capacity
+    /// changes).
+    pub release_referrals_every: Duration,
 }
 
 /// How the demo's simulator starts: its seed, the simulated instant it starts at, and how
@@ -65,56 +147,142 @@ impl Default for LiveSettings {
     }
 }
 
-fn env_number(name: &str) -> anyhow::Result<Option<u64>> {
-    match std::env::var(name) {
-        Ok(v) => v
-            .trim()
-            .parse()
-            .map(Some)
-            .map_err(|_| anyhow::anyhow!("{name} must be a whole number, not {v:?}")),
-        Err(_) => Ok(None),
-    }
-}
-
 impl Config {
-    pub fn from_env() -> anyhow::Result<Self> {
-        // The bundle name is compiled in (see .cargo/config.toml); the site folder, address
-        // and the rest come from LEPTOS_* variables or their defaults, the values of the
-        // workspace's Leptos metadata.
-        let leptos = leptos::config::get_configuration(None)?.leptos_options;
-        let defaults = AuthSettings::default();
+    pub fn new(settings: &Settings) -> anyhow::Result<Self> {
+        // The bundle name is compiled in (see .cargo/config.toml); the rest of the Leptos
+        // options are Leptos's defaults, the values of the workspace's Leptos metadata, but
+        // for what the settings say.
+        let mut leptos = leptos::config::get_configuration(None)?.leptos_options;
+        leptos.site_addr = settings.site_addr;
+        leptos.site_root = settings.site_root.as_str().into();
         Ok(Self {
-            database_url: std::env::var("DATABASE_URL")
-                .unwrap_or_else(|_| DEFAULT_DATABASE_URL.to_string()),
-            max_connections: std::env::var("DATABASE_MAX_CONNECTIONS")
-                .ok()
-                .and_then(|v| v.parse().ok())
-                .unwrap_or(16),
+            database_url: settings
+                .database_url
+                .clone()
+                .unwrap_or_else(|| DEFAULT_DATABASE_URL.to_string()),
+            max_connections: settings.database_max_connections,
             leptos,
             auth: AuthSettings {
-                idle: env_number("SESSION_IDLE_MINUTES")?
-                    .map(|m| Duration::from_secs(m * 60))
-                    .unwrap_or(defaults.idle),
-                absolute: env_number("SESSION_MAX_HOURS")?
-                    .map(|h| Duration::from_secs(h * 3600))
-                    .unwrap_or(defaults.absolute),
-                secure_cookies: std::env::var("SECURE_COOKIES").as_deref() == Ok("true"),
-                ..defaults
+                idle: Duration::from_secs(settings.session_idle_minutes * 60),
+                absolute: Duration::from_secs(settings.session_max_hours * 3600),
+                secure_cookies: settings.secure_cookies,
+                ..AuthSettings::default()
             },
             live: LiveSettings {
-                buffer: env_number("LIVE_BUFFER")?
-                    .map(|n| n.max(1) as usize)
-                    .unwrap_or(LiveSettings::default().buffer),
-                replay_limit: env_number("LIVE_REPLAY_LIMIT")?
-                    .map(|n| n as i64)
-                    .unwrap_or(LiveSettings::default().replay_limit),
-                poll: env_number("LIVE_POLL_MS")?.map(|ms| Duration::from_millis(ms.max(10))),
-                gather: env_number("LIVE_GATHER_MS")?
-                    .map(Duration::from_millis)
-                    .unwrap_or(LiveSettings::default().gather),
+                buffer: settings.live_buffer,
+                replay_limit: settings.live_replay_limit,
+                poll: settings.live_poll_ms.map(Duration::from_millis),
+                gather: Duration::from_millis(settings.live_gather_ms),
                 ..LiveSettings::default()
             },
             simulation: None,
+            release_referrals_every: Duration::from_secs(60),
         })
+    }
+}
+
+/// How the text of a setting is read: its value, or a sentence naming its variable.
+trait Read<T>: Fn(&str) -> Result<T, String> + Clone + Send + Sync + 'static {}
+
+impl<T, F: Fn(&str) -> Result<T, String> + Clone + Send + Sync + 'static> Read<T> for F {}
+
+/// A value that must not be empty.
+fn text(name: &'static str) -> impl Read<String> {
+    move |value: &str| {
+        if value.trim().is_empty() {
+            Err(format!("{name} is empty; give a value or leave it unset"))
+        } else {
+            Ok(value.to_string())
+        }
+    }
+}
+
+/// A whole number of at least `min`.
+fn whole<T>(name: &'static str, min: T) -> impl Read<T>
+where
+    T: std::str::FromStr + PartialOrd + std::fmt::Display + Copy + Send + Sync + 'static,
+{
+    move |value: &str| match value.trim().parse::<T>() {
+        Ok(n) if n >= min => Ok(n),
+        _ => Err(format!(
+            "{name} must be a whole number of at least {min}, not {value:?}"
+        )),
+    }
+}
+
+/// `true` or `false`.
+fn boolean(name: &'static str) -> impl Read<bool> {
+    move |value: &str| match value.trim() {
+        "true" => Ok(true),
+        "false" => Ok(false),
+        _ => Err(format!("{name} must be true or false, not {value:?}")),
+    }
+}
+
+/// An address to listen on, such as `127.0.0.1:3000`.
+fn address(name: &'static str) -> impl Read<SocketAddr> {
+    move |value: &str| {
+        value.trim().parse().map_err(|_| {
+            format!("{name} must be an address and port such as 127.0.0.1:3000, not {value:?}")
+        })
+    }
+}
+
+/// A log filter tracing can read, such as `info,sqlx=warn`.
+fn log_filter(name: &'static str) -> impl Read<String> {
+    move |value: &str| {
+        tracing_subscriber::EnvFilter::try_new(value)
+            .map(|_| value.to_string())
+            .map_err(|e| {
+                format!("{name} is not a log filter such as info,sqlx=warn ({e}): {value:?}")
+            })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    fn settings(args: &[&str]) -> Result<Settings, clap::Error> {
+        Settings::try_parse_from(std::iter::once("border-ops").chain(args.iter().copied()))
+    }
+
+    #[test]
+    fn each_setting_has_its_default() {
+        let config = Config::new(&settings(&[]).unwrap()).unwrap();
+        assert_eq!(config.max_connections, 16);
+        assert_eq!(config.leptos.site_addr, "127.0.0.1:3000".parse().unwrap());
+        assert_eq!(config.auth.idle, Duration::from_secs(60 * 60));
+        assert_eq!(config.auth.absolute, Duration::from_secs(12 * 3600));
+        assert!(!config.auth.secure_cookies);
+        assert_eq!(config.live.buffer, 1024);
+        assert_eq!(config.live.poll, None);
+    }
+
+    #[test]
+    fn a_bad_value_is_refused_with_the_name_of_its_variable() {
+        for (flag, value, name) in [
+            (
+                "--database-max-connections",
+                "abc",
+                "DATABASE_MAX_CONNECTIONS",
+            ),
+            (
+                "--database-max-connections",
+                "0",
+                "DATABASE_MAX_CONNECTIONS",
+            ),
+            ("--secure-cookies", "maybe", "SECURE_COOKIES"),
+            ("--site-addr", "localhost", "LEPTOS_SITE_ADDR"),
+            ("--session-idle-minutes", "-5", "SESSION_IDLE_MINUTES"),
+            ("--live-poll-ms", "5", "LIVE_POLL_MS"),
+            ("--log", "info,[", "RUST_LOG"),
+        ] {
+            let error = settings(&[&format!("{flag}={value}")])
+                .unwrap_err()
+                .to_string();
+            assert!(error.contains(name), "{flag} {value}: {error}");
+        }
     }
 }

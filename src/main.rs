@@ -8,6 +8,7 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    border_ops::telemetry::init();
-    run(Cli::parse()).await
+    let cli = Cli::parse();
+    border_ops::telemetry::init(&cli.settings.log);
+    run(cli).await
 }

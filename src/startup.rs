@@ -1,5 +1,7 @@
-//! Building and running the server. `Application::build` takes an already bound listener
-//! (port 0 in tests), so a test starts the whole product in one line.
+//! Building and running the server. `Application::with_db` takes a migrated database and an
+//! already bound listener (port 0 in tests), so a test starts the whole product in one line;
+//! `run_until_stopped` serves, runs the work that goes on beside the requests (the release of
+//! waiting referrals, the demo's simulator) and stops it all together.
 
 use crate::config::Config;
 use crate::live::LiveHub;
@@ -9,10 +11,11 @@ use app::demo::clock::SimControl;
 use app::sim::engine::Simulator;
 use app::{App, db::Db, shell, state::AppState};
 use axum::Router;
+use chrono::Utc;
 use leptos::prelude::{provide_context, use_context};
 use leptos_axum::{LeptosRoutes, file_and_error_handler_with_context, generate_route_list};
-use std::{future::Future, net::SocketAddr};
-use tokio::net::TcpListener;
+use std::{future::Future, net::SocketAddr, time::Duration};
+use tokio::{net::TcpListener, sync::watch};
 use tower_http::{compression::CompressionLayer, trace::TraceLayer};
 
 pub struct Application {
@@ -21,16 +24,11 @@ pub struct Application {
     state: ServerState,
     /// Runs beside the server from `run_until_stopped`, on the clock in `state.app.sim`.
     simulator: Option<Simulator>,
+    /// How often `run_until_stopped` offers waiting referrals the capacity time has freed.
+    release_referrals_every: Duration,
 }
 
 impl Application {
-    /// Connects to and migrates the database, then assembles the routes.
-    pub async fn build(config: Config, listener: TcpListener) -> anyhow::Result<Self> {
-        let db = Db::connect(&config.database_url, config.max_connections).await?;
-        db.migrate().await?;
-        Self::with_db(config, db, listener).await
-    }
-
     /// Assembles the routes over an already migrated database.
     pub async fn with_db(config: Config, db: Db, listener: TcpListener) -> anyhow::Result<Self> {
         let live = LiveHub::start(
@@ -64,6 +62,7 @@ impl Application {
             router,
             state,
             simulator: simulation.map(|(simulator, _)| simulator),
+            release_referrals_every: config.release_referrals_every,
         })
     }
 
@@ -75,14 +74,20 @@ impl Application {
         &self.state
     }
 
-    /// Serves (and runs the simulator, if any) until `shutdown` resolves, then finishes
-    /// in-flight requests and the simulated event under way, and returns.
+    /// Serves, releases waiting referrals as time frees capacity, and runs the simulator (if
+    /// any) until `shutdown` resolves; then finishes in-flight requests, the release and the
+    /// simulated event under way, and returns.
     pub async fn run_until_stopped(
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
         tracing::info!(addr = %self.listener.local_addr()?, "serving");
-        let (stop, stopped) = tokio::sync::watch::channel(false);
+        let (stop, stopped) = watch::channel(false);
+        let referrals = tokio::spawn(release_referrals(
+            self.state.app.db.pool.clone(),
+            self.release_referrals_every,
+            stopped.clone(),
+        ));
         let simulation = match (self.simulator, &self.state.app.sim) {
             (Some(simulator), Some(control)) => Some(tokio::spawn(app::sim::engine::run(
                 simulator,
@@ -101,11 +106,33 @@ impl Application {
         };
         let served = crate::serve::serve(self.listener, self.router, shutdown).await;
         let _ = stop.send(true);
+        let _ = referrals.await;
         if let Some(simulation) = simulation {
             let _ = simulation.await;
         }
         self.state.app.db.pool.close().await;
         served
+    }
+}
+
+/// Referrals waiting for examination capacity are released as slots free with time, not only
+/// when declarations arrive or capacity changes: at start, then `every`, until `stopped`.
+async fn release_referrals(
+    pool: sqlx::AnyPool,
+    every: Duration,
+    mut stopped: watch::Receiver<bool>,
+) {
+    let mut ticks = tokio::time::interval(every);
+    loop {
+        tokio::select! {
+            _ = ticks.tick() => {}
+            _ = stopped.changed() => return,
+        }
+        match app::targeting::db::release_waiting(&pool, "Targeting (capacity)", Utc::now()).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(released = n, "referrals released into the queue"),
+            Err(e) => tracing::warn!(error = %e, "waiting referrals could not be released"),
+        }
     }
 }
 

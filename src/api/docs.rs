@@ -3,7 +3,8 @@
 //! (Swagger UI's files are compiled into the binary), to signed-in callers like the rest of
 //! `/api/v1`.
 
-use crate::auth::Authenticated;
+use super::responses::SignIn;
+use crate::auth::{API_PAGE_PATH, Authenticated};
 use app::ErrorBody;
 use axum::{
     Router,
@@ -14,14 +15,12 @@ use axum::{
 };
 use std::sync::{Arc, LazyLock};
 use utoipa::{
-    IntoResponses, OpenApi,
+    OpenApi,
     openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme},
 };
 
 /// Where the document is served; Swagger UI fetches it from there.
 pub const DOCUMENT_PATH: &str = "/api/v1/openapi.json";
-/// Where the browsable page is served.
-pub const PAGE_PATH: &str = "/api/v1/docs/";
 
 pub fn router<S: Clone + Send + Sync + 'static>() -> Router<S> {
     Router::new()
@@ -29,65 +28,6 @@ pub fn router<S: Clone + Send + Sync + 'static>() -> Router<S> {
         .route("/docs", get(to_page))
         .route("/docs/", get(page))
         .route("/docs/{file}", get(file))
-}
-
-/// The refusal of a caller who is not signed in.
-#[derive(IntoResponses)]
-#[allow(dead_code)]
-pub enum SignIn {
-    /// No session cookie or bearer token, or one that is no longer valid.
-    #[response(status = 401)]
-    Unauthenticated(ErrorBody),
-}
-
-/// The refusals every endpoint may answer with, whatever it does.
-#[derive(IntoResponses)]
-#[allow(dead_code)]
-pub enum Refusals {
-    /// No session cookie or bearer token, or one that is no longer valid.
-    #[response(status = 401)]
-    Unauthenticated(ErrorBody),
-    /// The caller's role or ports do not allow this.
-    #[response(status = 403)]
-    Forbidden(ErrorBody),
-    /// The database cannot be reached; try again in a moment.
-    #[response(status = 503)]
-    Unavailable(ErrorBody),
-    /// A failure on the server: the body names a reference to quote, nothing more.
-    #[response(status = 500)]
-    Internal(ErrorBody),
-}
-
-/// The refusals of an action on a hold, besides [`Refusals`].
-#[derive(IntoResponses)]
-#[allow(dead_code)]
-pub enum HoldActionRefusals {
-    /// No hold has this id.
-    #[response(status = 404)]
-    NotFound(ErrorBody),
-    /// The hold changed since the `version` sent (`code` `stale`, with the hold as it now
-    /// is in `current`), or its status does not allow this action (`conflict`).
-    #[response(status = 409)]
-    Conflict(ErrorBody),
-    /// The body cannot be read, or a field is missing or wrong; `field` names it.
-    #[response(status = 422)]
-    Invalid(ErrorBody),
-}
-
-/// The refusals of an action on an inspection, besides [`Refusals`].
-#[derive(IntoResponses)]
-#[allow(dead_code)]
-pub enum InspectionActionRefusals {
-    /// No inspection has this id.
-    #[response(status = 404)]
-    NotFound(ErrorBody),
-    /// The inspection changed since the `version` sent (`code` `stale`, with the inspection
-    /// as it now is in `current`), or its status does not allow this action (`conflict`).
-    #[response(status = 409)]
-    Conflict(ErrorBody),
-    /// The body cannot be read, or a field is missing or wrong; `field` names it.
-    #[response(status = 422)]
-    Invalid(ErrorBody),
 }
 
 /// The document's own entry and its head: title, version, security schemes and tags.
@@ -120,14 +60,7 @@ struct Head;
 
 /// The routes of `api::router` itself (the areas document theirs in their own modules).
 #[derive(OpenApi)]
-#[openapi(paths(
-    super::actions::handover,
-    super::live::live,
-    document,
-    to_page,
-    page,
-    file
-))]
+#[openapi(paths(super::live::live, document, to_page, page, file))]
 pub struct Docs;
 
 struct Security;
@@ -251,7 +184,7 @@ async fn document(_: Authenticated) -> Response {
     )
 )]
 async fn to_page(_: Authenticated) -> Redirect {
-    Redirect::to(PAGE_PATH)
+    Redirect::to(API_PAGE_PATH)
 }
 
 /// The browsable page of this document (Swagger UI).

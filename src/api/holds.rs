@@ -1,9 +1,14 @@
-//! `GET /api/v1/holds` (same filters as `/holds`), `GET /api/v1/holds/{id}`.
+//! Holds under `/api/v1`: the list (same filters as `/holds`), one hold, and the actions on
+//! holds, through the same engine as the screens (`app::actions::db`). An action's body may
+//! carry the `version` the caller saw; the answer is the hold as it now is, with its new
+//! version.
 
-use super::docs::Refusals;
+use super::body::{ActionBody, json, json_or_default};
+use super::responses::{BadBody, BadQuery, NoShipment, Paging, Refusals};
 use crate::auth::Authenticated;
 use crate::state::ServerState;
 use app::domain::Action;
+use app::holds::{HoldCommand, NewHold, act as engine};
 use app::{
     AppError, ErrorBody,
     holds::{self, HoldFilter, HoldRow},
@@ -12,42 +17,70 @@ use app::{
 };
 use axum::{
     Json, Router,
+    body::Bytes,
     extract::{Path, RawQuery, State},
-    routing::get,
+    http::StatusCode,
+    routing::{MethodRouter, get, post},
 };
 use chrono::Utc;
+use utoipa::{IntoParams, IntoResponses};
 
 /// The documentation of the routes below, in the same order.
 #[derive(utoipa::OpenApi)]
 #[openapi(paths(
     list,
-    super::actions::place_hold,
+    place_hold,
     one,
-    super::actions::release,
-    super::actions::request_seizure,
-    super::actions::approve_seizure,
-    super::actions::refer,
-    super::actions::note,
-    super::actions::pause,
-    super::actions::resume,
+    release,
+    request_seizure,
+    approve_seizure,
+    refer,
+    note,
+    pause,
+    resume,
 ))]
 pub struct Docs;
 
 pub fn router() -> Router<ServerState> {
-    use super::actions as a;
     Router::new()
-        .route("/holds", get(list).post(a::place_hold))
+        .route("/holds", get(list).post(place_hold))
         .route("/holds/{id}", get(one))
-        .route("/holds/{id}/release", a::on_hold(a::release))
-        .route("/holds/{id}/seizure", a::on_hold(a::request_seizure))
-        .route(
-            "/holds/{id}/seizure/approve",
-            a::on_hold(a::approve_seizure),
-        )
-        .route("/holds/{id}/referral", a::on_hold(a::refer))
-        .route("/holds/{id}/notes", a::on_hold(a::note))
-        .route("/holds/{id}/pause", a::on_hold(a::pause))
-        .route("/holds/{id}/resume", a::on_hold(a::resume))
+        .route("/holds/{id}/release", on_hold(release))
+        .route("/holds/{id}/seizure", on_hold(request_seizure))
+        .route("/holds/{id}/seizure/approve", on_hold(approve_seizure))
+        .route("/holds/{id}/referral", on_hold(refer))
+        .route("/holds/{id}/notes", on_hold(note))
+        .route("/holds/{id}/pause", on_hold(pause))
+        .route("/holds/{id}/resume", on_hold(resume))
+}
+
+/// The path of a hold.
+#[derive(IntoParams)]
+#[into_params(parameter_in = Path)]
+#[allow(dead_code)]
+struct HoldId {
+    /// The hold's id
+    id: i64,
+}
+
+/// What an action on a hold answers, besides [`Refusals`].
+#[derive(IntoResponses)]
+// Never built: the variants' sizes do not matter.
+#[allow(dead_code, clippy::large_enum_variant)]
+enum HoldChanged {
+    /// The hold as it now is, with its new version
+    #[response(status = 200)]
+    Changed(HoldRow),
+    /// No hold has this id.
+    #[response(status = 404)]
+    NotFound(ErrorBody),
+    /// The hold changed since the `version` sent (`code` `stale`, with the hold as it now
+    /// is in `current`), or its status does not allow this action (`conflict`).
+    #[response(status = 409)]
+    Conflict(ErrorBody),
+    /// The body cannot be read, or a field is missing or wrong; `field` names it.
+    #[response(status = 422)]
+    Invalid(ErrorBody),
 }
 
 /// Holds, filtered, sorted and paged as on the board's holds page.
@@ -61,12 +94,11 @@ pub fn router() -> Router<ServerState> {
         ("status" = Option<String>, Query, description = "`active` (the default: placed, under examination or awaiting seizure approval), `all`, or one hold status"),
         ("min_age_hours" = Option<i64>, Query, description = "Only holds placed at least this many hours ago (0 to 8760)"),
         ("sort" = Option<String>, Query, description = "`dwell_desc` (the default: longest dwell first), `dwell_asc`, `due` (most overdue first) or `port`"),
-        ("page" = Option<i64>, Query, description = "The page, from 1"),
-        ("per_page" = Option<i64>, Query, description = "Rows per page, 1 to 500 (50 by default)"),
+        Paging,
     ),
     responses(
         (status = 200, description = "One page of holds", body = Page<HoldRow>),
-        (status = 422, description = "An unknown parameter or a value out of range; `field` names it", body = ErrorBody),
+        BadQuery,
         Refusals,
     )
 )]
@@ -88,7 +120,7 @@ async fn list(
     get,
     path = "/holds/{id}",
     tag = "holds",
-    params(("id" = i64, Path, description = "The hold's id")),
+    params(HoldId),
     responses(
         (status = 200, description = "The hold", body = HoldRow),
         (status = 404, description = "No hold has this id", body = ErrorBody),
@@ -103,4 +135,115 @@ async fn one(
     caller.authorize(&state.db.pool, Action::Read, None).await?;
     let id = super::parse_id(&id, "hold")?;
     Ok(Json(holds::db::by_id(&state.db.pool, id).await?))
+}
+
+/// Places a hold on a shipment.
+#[utoipa::path(
+    post,
+    path = "/holds",
+    tag = "holds",
+    request_body = NewHold,
+    responses(
+        (status = 201, description = "The new hold", body = HoldRow),
+        (status = 409, description = "The shipment cannot be held now (e.g. it already is)", body = ErrorBody),
+        NoShipment,
+        BadBody,
+        Refusals,
+    )
+)]
+async fn place_hold(
+    State(state): State<AppState>,
+    Authenticated(caller): Authenticated,
+    body: Bytes,
+) -> Result<(StatusCode, Json<HoldRow>), AppError> {
+    let request: NewHold = json(&body)?;
+    let hold = engine::place_hold(&state.db.pool, &caller, &request, Utc::now()).await?;
+    Ok((StatusCode::CREATED, Json(hold)))
+}
+
+/// The route of one action on a hold: `POST …/holds/{id}/<action>`, its body read into
+/// `command`.
+fn on_hold(command: fn(ActionBody) -> HoldCommand) -> MethodRouter<ServerState> {
+    post(
+        move |State(state): State<AppState>,
+              Authenticated(caller): Authenticated,
+              Path(raw): Path<String>,
+              body: Bytes| async move {
+            let id = super::parse_id(&raw, "hold")?;
+            let body: ActionBody = json_or_default(&body)?;
+            let version = body.version;
+            let hold = engine::hold_action(
+                &state.db.pool,
+                &caller,
+                id,
+                command(body),
+                version,
+                Utc::now(),
+            )
+            .await?;
+            Ok::<_, AppError>(Json(hold))
+        },
+    )
+}
+
+// Each action below is documented by its path and what it reads; every one answers
+// `HoldChanged` and the `Refusals`.
+
+/// Releases the goods: the hold ends.
+#[utoipa::path(post, path = "/holds/{id}/release", tag = "holds", params(HoldId),
+    request_body(content = Option<ActionBody>, description = "Reads `reason` and `version`."),
+    responses(HoldChanged, Refusals))]
+fn release(b: ActionBody) -> HoldCommand {
+    HoldCommand::Release { reason: b.reason }
+}
+
+/// Asks for the goods to be seized (a supervisor approves).
+#[utoipa::path(post, path = "/holds/{id}/seizure", tag = "holds", params(HoldId),
+    request_body(content = Option<ActionBody>, description = "Reads `reason` and `version`."),
+    responses(HoldChanged, Refusals))]
+fn request_seizure(b: ActionBody) -> HoldCommand {
+    HoldCommand::RequestSeizure { reason: b.reason }
+}
+
+/// Approves a requested seizure: the hold ends with the goods seized.
+#[utoipa::path(post, path = "/holds/{id}/seizure/approve", tag = "holds", params(HoldId),
+    request_body(content = Option<ActionBody>, description = "Reads `reason` and `version`."),
+    responses(HoldChanged, Refusals))]
+fn approve_seizure(b: ActionBody) -> HoldCommand {
+    HoldCommand::ApproveSeizure { reason: b.reason }
+}
+
+/// Refers the hold to another agency.
+#[utoipa::path(post, path = "/holds/{id}/referral", tag = "holds", params(HoldId),
+    request_body(content = Option<ActionBody>, description = "Reads `agency`, `reason` and `version`."),
+    responses(HoldChanged, Refusals))]
+fn refer(b: ActionBody) -> HoldCommand {
+    HoldCommand::Refer {
+        agency: b.agency.unwrap_or_default(),
+        reason: b.reason,
+    }
+}
+
+/// Adds a note to the hold.
+#[utoipa::path(post, path = "/holds/{id}/notes", tag = "holds", params(HoldId),
+    request_body(content = Option<ActionBody>, description = "Reads `text` and `version`."),
+    responses(HoldChanged, Refusals))]
+fn note(b: ActionBody) -> HoldCommand {
+    HoldCommand::Note { text: b.text }
+}
+
+/// Pauses the hold's service clock: the port is waiting on the trader.
+#[utoipa::path(post, path = "/holds/{id}/pause", tag = "holds", params(HoldId),
+    request_body(content = Option<ActionBody>, description = "Reads `reason` and `version`."),
+    responses(HoldChanged, Refusals))]
+fn pause(b: ActionBody) -> HoldCommand {
+    HoldCommand::Pause { reason: b.reason }
+}
+
+/// Restarts a paused service clock.
+#[utoipa::path(post, path = "/holds/{id}/resume", tag = "holds", params(HoldId),
+    request_body(content = Option<ActionBody>, description = "Reads `version`; may be empty."),
+    responses(HoldChanged, Refusals))]
+fn resume(_: ActionBody) -> HoldCommand {
+    HoldCommand::Resume
 }

@@ -64,7 +64,7 @@ const BURST: usize = 256;
     responses(
         (status = 200, description = "The event stream (never ends while the server runs)", content_type = "text/event-stream", body = String),
         (status = 422, description = "The resume position is not a journal sequence number", body = app::ErrorBody),
-        super::docs::Refusals,
+        super::responses::Refusals,
     )
 )]
 pub async fn live(

@@ -2,20 +2,21 @@
 //! they share the filters and queries of the board pages, so the two cannot disagree. Each
 //! area also lists its routes' documentation (`Docs`), gathered by `docs` into the OpenAPI
 //! document; a test checks the document against the routes actually served.
+//!
+//! Imports run one way: `docs` uses the areas, the areas use `responses` (the documentation
+//! they share) and `body` (how a body is read), and those two use no area.
 
 use crate::state::ServerState;
 use app::AppError;
-use axum::{
-    Router,
-    routing::{get, post},
-};
+use axum::{Router, routing::get};
 
-mod actions;
+mod body;
 pub mod docs;
 mod holds;
 mod inspections;
 pub mod live;
 mod ports;
+mod responses;
 mod shipments;
 mod targeting;
 
@@ -26,7 +27,6 @@ pub fn router() -> Router<ServerState> {
         .merge(inspections::router())
         .merge(shipments::router())
         .merge(targeting::router())
-        .route("/handover", post(actions::handover))
         .route("/live", get(live::live))
         .merge(docs::router())
         .fallback(|| async { AppError::not_found("this API endpoint") })

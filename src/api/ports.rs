@@ -1,9 +1,10 @@
-//! `GET /api/v1/ports`, `GET /api/v1/ports/{code}`.
+//! `GET /api/v1/ports`, `GET /api/v1/ports/{code}` and the port's workload.
 
-use super::docs::Refusals;
+use super::responses::Refusals;
 use crate::auth::Authenticated;
 use crate::state::ServerState;
 use app::domain::Action;
+use app::inspections::{OfficerLoad, db as engine};
 use app::{AppError, ErrorBody, ports, state::AppState};
 use axum::{
     Json, Router,
@@ -14,14 +15,14 @@ use chrono::Utc;
 
 /// The documentation of the routes below, in the same order.
 #[derive(utoipa::OpenApi)]
-#[openapi(paths(list, one, super::actions::workload))]
+#[openapi(paths(list, one, workload))]
 pub struct Docs;
 
 pub fn router() -> Router<ServerState> {
     Router::new()
         .route("/ports", get(list))
         .route("/ports/{code}", get(one))
-        .route("/ports/{code}/workload", get(super::actions::workload))
+        .route("/ports/{code}/workload", get(workload))
 }
 
 /// Every port of entry with its status, lanes, staffing, waits and workload, and the
@@ -67,5 +68,28 @@ async fn one(
     caller.authorize(&state.db.pool, Action::Read, None).await?;
     Ok(Json(
         ports::db::detail(&state.db.pool, &code.to_ascii_uppercase(), Utc::now()).await?,
+    ))
+}
+
+/// The port's officers and the open work each holds, busiest first (none for a code no port
+/// has).
+#[utoipa::path(
+    get,
+    path = "/ports/{code}/workload",
+    tag = "ports",
+    params(("code" = String, Path, description = "The port's code, e.g. `YVR`")),
+    responses(
+        (status = 200, description = "One row per officer of the port", body = Vec<OfficerLoad>),
+        Refusals,
+    )
+)]
+async fn workload(
+    State(state): State<AppState>,
+    Authenticated(caller): Authenticated,
+    Path(code): Path<String>,
+) -> Result<Json<Vec<OfficerLoad>>, AppError> {
+    caller.authorize(&state.db.pool, Action::Read, None).await?;
+    Ok(Json(
+        engine::workload(&state.db.pool, &code, Utc::now()).await?,
     ))
 }

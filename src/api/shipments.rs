@@ -1,6 +1,6 @@
 //! `GET /api/v1/shipments/{id}`: the declaration, its holds, inspections and timeline.
 
-use super::docs::Refusals;
+use super::responses::{NoShipment, Refusals, ShipmentId};
 use crate::auth::Authenticated;
 use crate::state::ServerState;
 use app::domain::Action;
@@ -28,10 +28,10 @@ pub fn router() -> Router<ServerState> {
     get,
     path = "/shipments/{id}",
     tag = "shipments",
-    params(("id" = i64, Path, description = "The shipment's id")),
+    params(ShipmentId),
     responses(
         (status = 200, description = "The shipment", body = shipments::ShipmentDetail),
-        (status = 404, description = "No shipment has this id", body = ErrorBody),
+        NoShipment,
         Refusals,
     )
 )]
@@ -62,11 +62,11 @@ struct NoteAdded {
     post,
     path = "/shipments/{id}/notes",
     tag = "shipments",
-    params(("id" = i64, Path, description = "The shipment's id")),
+    params(ShipmentId),
     request_body = NewNote,
     responses(
         (status = 201, description = "The note is in the journal at `seq`", body = NoteAdded),
-        (status = 404, description = "No shipment has this id", body = ErrorBody),
+        NoShipment,
         (status = 422, description = "The body is not `{\"text\": \"…\"}`, or the note is empty or too long", body = ErrorBody),
         Refusals,
     )

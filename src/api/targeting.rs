@@ -2,7 +2,8 @@
 //! a shipment's score explained, examination capacity and what waits for it, and the rules:
 //! list, create, new version, enable, disable, their figures, and a trial of a draft.
 
-use super::docs::Refusals;
+use super::body::{json, json_or_default};
+use super::responses::{BadBody, Refusals, ShipmentId};
 use crate::auth::Authenticated;
 use crate::state::ServerState;
 use app::domain::Action;
@@ -347,7 +348,7 @@ async fn import(
     get,
     path = "/shipments/{id}/score",
     tag = "targeting",
-    params(("id" = i64, Path, description = "The shipment's id")),
+    params(ShipmentId),
     responses(
         (status = 200, description = "The score, explained", body = ScoreBreakdown),
         (status = 404, description = "No shipment has this id, or it has no score", body = ErrorBody),
@@ -419,10 +420,6 @@ async fn capacity_at(
     Ok(Json(Capacity { lines }))
 }
 
-fn json_body<T: serde::de::DeserializeOwned>(bytes: &Bytes) -> Result<T, AppError> {
-    serde_json::from_slice(bytes).map_err(|e| AppError::invalid("body", e.to_string()))
-}
-
 /// Sets a port's examination capacity for one inspection type (supervisors of the port and
 /// administrators); referrals waiting are released if it frees slots.
 #[utoipa::path(
@@ -445,7 +442,7 @@ async fn set_capacity(
     Path(port): Path<String>,
     body: Bytes,
 ) -> Result<Json<Capacity>, AppError> {
-    let change: CapacityChange = json_body(&body)?;
+    let change: CapacityChange = json(&body)?;
     let lines = db::set_capacity(&state.db.pool, &caller, &port, &change, Utc::now()).await?;
     Ok(Json(Capacity { lines }))
 }
@@ -495,7 +492,7 @@ async fn set_settings(
     Authenticated(caller): Authenticated,
     body: Bytes,
 ) -> Result<Json<Settings>, AppError> {
-    let change: SettingsChange = json_body(&body)?;
+    let change: SettingsChange = json(&body)?;
     Ok(Json(
         db::set_settings(
             &state.db.pool,
@@ -542,15 +539,49 @@ struct RuleHistory {
     versions: Vec<Rule>,
 }
 
+/// The path of a rule.
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Path)]
+#[allow(dead_code)]
+struct RuleId {
+    /// The rule's id
+    id: i64,
+}
+
+/// The answer for a rule id that names none.
+#[derive(utoipa::IntoResponses)]
+#[allow(dead_code)]
+enum NoRule {
+    /// No rule has this id
+    #[response(status = 404)]
+    NotFound(ErrorBody),
+}
+
+/// What enabling or disabling a rule answers, besides [`Refusals`].
+#[derive(utoipa::IntoResponses)]
+// Never built: the variants' sizes do not matter.
+#[allow(dead_code, clippy::large_enum_variant)]
+enum RuleSwitched {
+    /// The rule
+    #[response(status = 200)]
+    Switched(Rule),
+    /// No rule has this id
+    #[response(status = 404)]
+    NotFound(ErrorBody),
+    /// The body cannot be read
+    #[response(status = 422)]
+    Invalid(ErrorBody),
+}
+
 /// Every version of one rule, newest first (rule managers).
 #[utoipa::path(
     get,
     path = "/targeting/rules/{id}",
     tag = "targeting",
-    params(("id" = i64, Path, description = "The rule's id")),
+    params(RuleId),
     responses(
         (status = 200, description = "The rule's versions", body = RuleHistory),
-        (status = 404, description = "No rule has this id", body = ErrorBody),
+        NoRule,
         Refusals,
     )
 )]
@@ -577,7 +608,7 @@ async fn rule(
     request_body = RuleDraft,
     responses(
         (status = 201, description = "The new rule", body = Rule),
-        (status = 422, description = "The body cannot be read, or a field is wrong; `field` names it", body = ErrorBody),
+        BadBody,
         Refusals,
     )
 )]
@@ -587,7 +618,7 @@ async fn create_rule(
     Authenticated(caller): Authenticated,
     body: Bytes,
 ) -> Result<(StatusCode, Json<Rule>), AppError> {
-    let draft: RuleDraft = json_body(&body)?;
+    let draft: RuleDraft = json(&body)?;
     let rule = db::create_rule(&state.db.pool, &caller, &draft, Utc::now()).await?;
     Ok((StatusCode::CREATED, Json(rule)))
 }
@@ -604,13 +635,13 @@ struct NewVersion {
     post,
     path = "/targeting/rules/{id}/versions",
     tag = "targeting",
-    params(("id" = i64, Path, description = "The rule's id")),
+    params(RuleId),
     request_body(content = RuleDraft, description = "The draft's fields, and `version`: the version edited (optional; a newer one refuses the edit with 409)"),
     responses(
         (status = 201, description = "The new version", body = Rule),
-        (status = 404, description = "No rule has this id", body = ErrorBody),
         (status = 409, description = "The rule has a newer version than the one edited", body = ErrorBody),
-        (status = 422, description = "The body cannot be read, or a field is wrong; `field` names it", body = ErrorBody),
+        NoRule,
+        BadBody,
         Refusals,
     )
 )]
@@ -623,7 +654,7 @@ async fn edit_rule(
     body: Bytes,
 ) -> Result<(StatusCode, Json<Rule>), AppError> {
     let id = super::parse_id(&id, "rule")?;
-    let mut value: serde_json::Value = json_body(&body)?;
+    let mut value: serde_json::Value = json(&body)?;
     let version = value
         .as_object_mut()
         .and_then(|m| m.remove("version"))
@@ -661,11 +692,7 @@ async fn switch(
     enabled: bool,
 ) -> Result<Json<Rule>, AppError> {
     let id = super::parse_id(&id, "rule")?;
-    let why: Why = if body.iter().all(u8::is_ascii_whitespace) {
-        Why::default()
-    } else {
-        json_body(&body)?
-    };
+    let why: Why = json_or_default(&body)?;
     Ok(Json(
         db::set_enabled(
             &state.db.pool,
@@ -684,14 +711,9 @@ async fn switch(
     post,
     path = "/targeting/rules/{id}/enable",
     tag = "targeting",
-    params(("id" = i64, Path, description = "The rule's id")),
+    params(RuleId),
     request_body(content = Option<Why>, description = "`{\"reason\": \"…\"}`; may be left out"),
-    responses(
-        (status = 200, description = "The rule", body = Rule),
-        (status = 404, description = "No rule has this id", body = ErrorBody),
-        (status = 422, description = "The body cannot be read", body = ErrorBody),
-        Refusals,
-    )
+    responses(RuleSwitched, Refusals)
 )]
 /// `POST /api/v1/targeting/rules/{id}/enable` `{"reason"}`.
 async fn enable(
@@ -708,14 +730,9 @@ async fn enable(
     post,
     path = "/targeting/rules/{id}/disable",
     tag = "targeting",
-    params(("id" = i64, Path, description = "The rule's id")),
+    params(RuleId),
     request_body(content = Option<Why>, description = "`{\"reason\": \"…\"}`; may be left out"),
-    responses(
-        (status = 200, description = "The rule", body = Rule),
-        (status = 404, description = "No rule has this id", body = ErrorBody),
-        (status = 422, description = "The body cannot be read", body = ErrorBody),
-        Refusals,
-    )
+    responses(RuleSwitched, Refusals)
 )]
 /// `POST /api/v1/targeting/rules/{id}/disable` `{"reason"}`.
 async fn disable(
@@ -824,8 +841,88 @@ async fn trial(
     caller
         .authorize(&state.db.pool, Action::ManageRules, None)
         .await?;
-    let trial: Trial = json_body(&body)?;
+    let trial: Trial = json(&body)?;
     Ok(Json(
         db::trial(&state.db.pool, &trial.rule, trial.days, Utc::now()).await?,
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use app::targeting::Declaration;
+    use app::targeting::declaration::{FIELDS, REQUIRED};
+    use std::collections::BTreeSet;
+
+    /// The names of a struct's fields, as serde reads it.
+    fn fields_of<T: serde::de::DeserializeOwned>() -> BTreeSet<String> {
+        use serde::de::{Error, Visitor, value};
+        struct Names(&'static [&'static str]);
+        impl<'de> serde::Deserializer<'de> for &mut Names {
+            type Error = value::Error;
+            fn deserialize_any<V: Visitor<'de>>(self, _: V) -> Result<V::Value, value::Error> {
+                Err(value::Error::custom("not a struct"))
+            }
+            fn deserialize_struct<V: Visitor<'de>>(
+                self,
+                _: &'static str,
+                fields: &'static [&'static str],
+                _: V,
+            ) -> Result<V::Value, value::Error> {
+                self.0 = fields;
+                Err(value::Error::custom("only the names were wanted"))
+            }
+            serde::forward_to_deserialize_any! {
+                bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes
+                byte_buf option unit unit_struct newtype_struct seq tuple tuple_struct map enum
+                identifier ignored_any
+            }
+        }
+        let mut names = Names(&[]);
+        let _ = T::deserialize(&mut names);
+        names.0.iter().map(|f| f.to_string()).collect()
+    }
+
+    /// `DeclarationIn` documents what `declaration::read` takes, which is not the stored
+    /// `Declaration` itself (fields may be left out, and a value may be sent in units): its
+    /// fields are every field the reader accepts, its required ones those the reader needs,
+    /// and the real declaration's fields are the same but for `declared_value`. A field added
+    /// to one and not the others fails here.
+    #[test]
+    fn the_documented_declaration_is_the_one_read_and_stored() {
+        let schema =
+            serde_json::to_value(<DeclarationIn as utoipa::PartialSchema>::schema()).unwrap();
+        let documented: BTreeSet<String> = schema["properties"]
+            .as_object()
+            .expect("properties")
+            .keys()
+            .cloned()
+            .collect();
+        let read: BTreeSet<String> = FIELDS.iter().map(|f| f.to_string()).collect();
+        assert_eq!(
+            documented, read,
+            "DeclarationIn against declaration::FIELDS"
+        );
+        let required: BTreeSet<String> = schema["required"]
+            .as_array()
+            .expect("required")
+            .iter()
+            .map(|f| f.as_str().unwrap().to_string())
+            .collect();
+        let needed: BTreeSet<String> = REQUIRED.iter().map(|f| f.to_string()).collect();
+        assert_eq!(
+            required, needed,
+            "DeclarationIn against declaration::REQUIRED"
+        );
+        // `declared_value` is the other way of sending `declared_value_cents`.
+        let stored: BTreeSet<String> = documented
+            .into_iter()
+            .filter(|f| f != "declared_value")
+            .collect();
+        assert_eq!(
+            fields_of::<Declaration>(),
+            stored,
+            "DeclarationIn against app::targeting::Declaration"
+        );
+    }
 }

@@ -1256,6 +1256,9 @@ pub async fn demo(db: &Db, options: &SeedOptions) -> anyhow::Result<SeedReport> 
         }
     }
     tx.commit().await?;
+    // The personas are written by the accounts' own operations, each with a connection of its
+    // own: this one goes back first, or a pool of one would wait for itself.
+    drop(conn);
     personas(db, end).await?;
 
     Ok(SeedReport {

@@ -4,7 +4,7 @@
 use app::accounts::db as accounts;
 use app::db::Db;
 use app::domain::{PortScope, Role};
-use border_ops::config::Config;
+use border_ops::config::{Config, Settings};
 use border_ops::seed::{self, SeedOptions};
 use border_ops::startup::Application;
 use chrono::Utc;
@@ -78,6 +78,14 @@ pub async fn fresh_db(backend: Backend) -> Option<(Db, Option<TempDir>)> {
     }
 }
 
+/// The configuration the environment gives, read as `border-ops` reads it, without a command
+/// line.
+pub fn config() -> Config {
+    use clap::Parser;
+    let settings = Settings::try_parse_from(["border-ops"]).expect("the settings");
+    Config::new(&settings).expect("configuration")
+}
+
 pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
     spawn_app_with(backend, TEST_SHIPMENTS).await
 }
@@ -102,7 +110,7 @@ pub async fn spawn_app_configured(
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind");
-    let mut config = Config::from_env().expect("configuration");
+    let mut config = config();
     config.database_url = String::new();
     configure(&mut config);
     let app = Application::with_db(config, db.clone(), listener)

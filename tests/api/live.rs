@@ -402,7 +402,7 @@ pub async fn shutdown_ends_open_streams(backend: Backend) {
     db.migrate().await.unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = format!("http://{}", listener.local_addr().unwrap());
-    let mut config = border_ops::config::Config::from_env().unwrap();
+    let mut config = crate::helpers::config();
     config.database_url = String::new();
     let application = Application::with_db(config, db.clone(), listener)
         .await

@@ -4,6 +4,7 @@
 mod access;
 mod accounts;
 mod actions;
+mod cli;
 mod helpers;
 mod live;
 mod openapi;
@@ -25,6 +26,12 @@ use actions::{
     fifty_officers_claim_one_inspection_and_one_wins, holds_move_only_as_the_rules_allow,
     inspections_are_claimed_worked_and_completed, random_actions_never_break_the_rules,
     twenty_people_placing_one_hold_at_once_place_it_once,
+};
+use cli::{
+    a_bad_configuration_value_is_refused_with_its_name,
+    a_manifest_is_imported_and_its_bad_row_reported, accounts_and_tokens_from_the_command_line,
+    each_benchmark_runs_at_a_small_size, migrate_then_seed_the_same_country_twice,
+    serve_with_each_flag, the_help_lists_every_variable_of_the_readme_with_its_default,
 };
 
 use openapi::{
@@ -121,7 +128,24 @@ on_both_backends!(
     a_parked_stream_whose_client_leaves_is_let_go,
     every_served_route_is_documented_and_nothing_else,
     the_api_page_is_served_by_the_product_alone,
+    migrate_then_seed_the_same_country_twice,
+    accounts_and_tokens_from_the_command_line,
+    a_manifest_is_imported_and_its_bad_row_reported,
+    each_benchmark_runs_at_a_small_size,
+    serve_with_each_flag,
+    the_demo_seed_needs_one_connection_at_a_time,
+    waiting_referrals_are_released_by_the_running_server,
 );
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_bad_configuration_value_is_refused() {
+    a_bad_configuration_value_is_refused_with_its_name().await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_help_lists_every_variable_of_the_readme() {
+    the_help_lists_every_variable_of_the_readme_with_its_default().await
+}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_processes_share_one_stream_on_postgres() {
@@ -668,7 +692,7 @@ async fn server_functions_answer_bad_input_with_4xx(backend: Backend) {
 }
 
 async fn the_board_benchmark_runs_on_a_fresh_database(backend: Backend) {
-    use border_ops::bench::{BoardBench, run};
+    use border_ops::bench::board::{BoardBench, run};
     let Some((db, _dir)) = helpers::fresh_db(backend).await else {
         return;
     };
@@ -686,4 +710,81 @@ async fn the_board_benchmark_runs_on_a_fresh_database(backend: Backend) {
 
 async fn app_count(db: &app::db::Db, sql: &str) -> i64 {
     sqlx::Row::get(&sqlx::query(sql).fetch_one(&db.pool).await.unwrap(), 0)
+}
+
+/// The demo seed and its personas ask for one connection at a time, so they complete on a pool
+/// of one, as `border-ops seed` opens it (the personas used to wait for a connection the seed
+/// still held, and each account read itself back while holding its own: "the database cannot
+/// be reached").
+async fn the_demo_seed_needs_one_connection_at_a_time(backend: Backend) {
+    use border_ops::seed::{self, SeedOptions};
+    use chrono::Utc;
+    let Some((db, _dir)) = helpers::fresh_db(backend).await else {
+        return;
+    };
+    db.pool.close().await;
+    let db = app::db::Db::connect(db.url(), 1).await.expect("connects");
+    db.migrate().await.expect("migrates");
+    let mut options = SeedOptions::new(7, Utc::now());
+    options.shipments = 50;
+    tokio::time::timeout(
+        std::time::Duration::from_secs(30),
+        seed::demo(&db, &options),
+    )
+    .await
+    .expect("the seed does not wait for itself")
+    .expect("the seed completes on a pool of one");
+    let personas = app_count(&db, "select count(*) from accounts where demo = 1").await;
+    assert_eq!(personas, 5);
+}
+
+/// The running server offers waiting referrals what time has freed, on its own timer (every
+/// minute by default, here every 100 ms): a referral whose hold was closed meanwhile is
+/// withdrawn without a declaration or a change of capacity.
+async fn waiting_referrals_are_released_by_the_running_server(backend: Backend) {
+    use chrono::Utc;
+    use sqlx::Row;
+    let Some(app) = helpers::spawn_app_configured(backend, 200, |config| {
+        config.release_referrals_every = std::time::Duration::from_millis(100);
+    })
+    .await
+    else {
+        return;
+    };
+    let closed = sqlx::query(
+        "select id, shipment_id, port_code from holds where status = 'released' order by id limit 1",
+    )
+    .fetch_one(&app.db.pool)
+    .await
+    .unwrap();
+    sqlx::query(
+        "insert into referrals_waiting (shipment_id, hold_id, port_code, kind, priority_rank, \
+         score, waiting_since) values ($1, $2, $3, 'xray', 2, 90, $4)",
+    )
+    .bind(closed.get::<i64, _>("shipment_id"))
+    .bind(closed.get::<i64, _>("id"))
+    .bind(closed.get::<String, _>("port_code"))
+    .bind(app::domain::clock::to_millis(Utc::now()))
+    .execute(&app.db.pool)
+    .await
+    .unwrap();
+    let started = std::time::Instant::now();
+    while app
+        .scalar("select count(*) from referrals_waiting where released_at is null")
+        .await
+        > 0
+    {
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(10),
+            "the waiting referral was never looked at"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let withdrawn = app
+        .scalar(
+            "select count(*) from journal where action = 'referral_withdrawn' \
+             and actor = 'Targeting (capacity)'",
+        )
+        .await;
+    assert_eq!(withdrawn, 1);
 }

@@ -12,8 +12,6 @@ use rand_chacha::ChaCha8Rng;
 use serde_json::{Map, Value, json};
 use std::time::Instant;
 
-use crate::seed::{self, SeedOptions};
-
 pub struct IngestBench {
     /// Declarations in each of the two runs (JSON, then CSV).
     pub declarations: usize,
@@ -91,15 +89,10 @@ fn to_csv(rows: &[Map<String, Value>]) -> String {
     out
 }
 
-pub async fn ingest(db: &Db, bench: &IngestBench) -> anyhow::Result<()> {
+pub async fn run(db: &Db, bench: &IngestBench) -> anyhow::Result<()> {
     use sqlx::Row;
-    anyhow::ensure!(
-        seed::is_empty(db).await?,
-        "the benchmark needs an empty database: it seeds its own country"
-    );
-    let mut options = SeedOptions::new(bench.seed, Utc::now());
-    options.shipments = 500;
-    seed::demo(db, &options).await?;
+    super::require_empty(db).await?;
+    super::seed_country(db, bench.seed, 500).await?;
     let pool = &db.pool;
     let n = bench.declarations;
     let json_rows = declarations(n, 0, bench.seed);

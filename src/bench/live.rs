@@ -21,8 +21,6 @@ use std::time::{Duration, Instant};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
-use crate::seed::{self, SeedOptions};
-
 pub struct LiveBench {
     pub clients: usize,
     pub rate: u32,
@@ -270,16 +268,10 @@ async fn subscribe(
     }
 }
 
-pub async fn live(url: &str, bench: &LiveBench) -> anyhow::Result<()> {
-    let db = Db::connect(url, 4).await?;
-    db.migrate().await?;
-    anyhow::ensure!(
-        seed::is_empty(&db).await?,
-        "the benchmark needs an empty database: it seeds its own country"
-    );
-    let mut options = SeedOptions::new(bench.seed, Utc::now());
-    options.shipments = 500;
-    seed::demo(&db, &options).await?;
+/// Runs the benchmark over `db` (migrated and empty), which the server process opens too.
+pub async fn run(db: &Db, bench: &LiveBench) -> anyhow::Result<()> {
+    super::require_empty(db).await?;
+    super::seed_country(db, bench.seed, 500).await?;
     let now = Utc::now();
     for (username, role) in [
         ("bench.writer", Role::Supervisor),
@@ -317,7 +309,7 @@ pub async fn live(url: &str, bench: &LiveBench) -> anyhow::Result<()> {
     let address: std::net::SocketAddr = format!("127.0.0.1:{port}").parse()?;
     let mut server = tokio::process::Command::new(std::env::current_exe()?)
         .arg("serve")
-        .env("DATABASE_URL", url)
+        .env("DATABASE_URL", db.url())
         .env("LEPTOS_SITE_ADDR", address.to_string())
         .env("RUST_LOG", "warn")
         .kill_on_drop(true)

@@ -1,0 +1,224 @@
+//! `border-ops bench …`: the product measured on this machine, each benchmark on a fresh
+//! database (a temporary SQLite file, or the empty database `DATABASE_URL` names), printing its
+//! figures and one `key=value` summary line. `board` times the board's queries, `actions`
+//! officers working the queue at once, `live` the live stream under load, `ingest` declarations
+//! scored and stored per second.
+
+use crate::seed::{self, SeedOptions, SeedReport};
+use app::db::Db;
+use chrono::Utc;
+use std::time::Duration;
+
+pub mod actions;
+pub mod board;
+pub mod ingest;
+pub mod live;
+
+#[derive(Debug, clap::Subcommand)]
+pub enum BenchCommand {
+    /// Time the board's queries over a demo country of the given size, on a fresh database:
+    /// a temporary SQLite file, or the empty database DATABASE_URL names.
+    Board {
+        #[arg(long, default_value_t = 200_000)]
+        shipments: usize,
+        #[arg(long, default_value_t = 200)]
+        iterations: usize,
+        #[arg(long, default_value_t = crate::seed::DEFAULT_SEED)]
+        seed: u64,
+    },
+    /// Officers claiming, starting and completing inspections concurrently, on a fresh
+    /// database: actions per second and latency.
+    Actions {
+        #[arg(long, default_value_t = 16)]
+        tasks: usize,
+        #[arg(long, default_value_t = 200)]
+        cycles: usize,
+        #[arg(long, default_value_t = crate::seed::DEFAULT_SEED)]
+        seed: u64,
+    },
+    /// The live stream under load: a server process of its own, `clients` subscribers,
+    /// `rate` changes per second for `seconds`; latency to the slowest subscriber, events
+    /// lost or duplicated, and server memory per subscriber.
+    Live {
+        #[arg(long, default_value_t = 1_000)]
+        clients: usize,
+        #[arg(long, default_value_t = 100)]
+        rate: u32,
+        #[arg(long, default_value_t = 10)]
+        seconds: u64,
+        #[arg(long, default_value_t = crate::seed::DEFAULT_SEED)]
+        seed: u64,
+    },
+    /// Declarations scored and stored per second, as JSON batches and as a CSV manifest, on
+    /// a fresh database.
+    Ingest {
+        /// Declarations in each run (JSON, then CSV).
+        #[arg(long, default_value_t = 50_000)]
+        declarations: usize,
+        /// Declarations per JSON request.
+        #[arg(long, default_value_t = 5_000)]
+        batch: usize,
+        #[arg(long, default_value_t = crate::seed::DEFAULT_SEED)]
+        seed: u64,
+        /// Run the CSV manifest first, on the fresh database, then the JSON batches.
+        #[arg(long)]
+        csv_first: bool,
+        /// Only write the benchmark's CSV manifest (`declarations` rows) to this file, for
+        /// `border-ops import`, and measure nothing.
+        #[arg(long)]
+        write_csv: Option<std::path::PathBuf>,
+    },
+}
+
+impl BenchCommand {
+    /// The connections the benchmark's pool needs: what it does at once. `None` when it needs
+    /// no database (writing a manifest).
+    pub fn connections(&self) -> Option<u32> {
+        match self {
+            BenchCommand::Ingest {
+                write_csv: Some(_), ..
+            } => None,
+            // Each officer acts with a connection of its own; the rest read and seed.
+            BenchCommand::Actions { tasks, .. } => Some((*tasks).clamp(1, 256) as u32 + 4),
+            BenchCommand::Board { .. }
+            | BenchCommand::Live { .. }
+            | BenchCommand::Ingest { .. } => Some(4),
+        }
+    }
+
+    /// Runs the benchmark over `db`, a migrated, empty database (none when
+    /// [`connections`](Self::connections) says it needs none).
+    pub async fn run(self, db: Option<&Db>) -> anyhow::Result<()> {
+        if let BenchCommand::Ingest {
+            declarations,
+            seed,
+            write_csv: Some(file),
+            ..
+        } = &self
+        {
+            return ingest::write_manifest(file, (*declarations).max(1), *seed);
+        }
+        let db = db.ok_or_else(|| anyhow::anyhow!("the benchmark needs a database"))?;
+        match self {
+            BenchCommand::Board {
+                shipments,
+                iterations,
+                seed,
+            } => {
+                let bench = board::BoardBench {
+                    shipments,
+                    iterations: iterations.max(1),
+                    seed,
+                };
+                board::run(db, &bench).await
+            }
+            BenchCommand::Actions {
+                tasks,
+                cycles,
+                seed,
+            } => {
+                let bench = actions::ActionsBench {
+                    tasks: tasks.clamp(1, 256),
+                    cycles: cycles.max(1),
+                    seed,
+                };
+                actions::run(db, &bench).await
+            }
+            BenchCommand::Live {
+                clients,
+                rate,
+                seconds,
+                seed,
+            } => {
+                let bench = live::LiveBench {
+                    clients: clients.max(1),
+                    rate: rate.max(1),
+                    seconds: seconds.max(1),
+                    seed,
+                };
+                live::run(db, &bench).await
+            }
+            BenchCommand::Ingest {
+                declarations,
+                batch,
+                seed,
+                csv_first,
+                ..
+            } => {
+                let bench = ingest::IngestBench {
+                    declarations: declarations.max(1),
+                    batch: batch.clamp(1, 20_000),
+                    seed,
+                    csv_first,
+                };
+                ingest::run(db, &bench).await
+            }
+        }
+    }
+}
+
+/// A benchmark measures a country of its own, never a mixture: it refuses a database that
+/// holds one already.
+async fn require_empty(db: &Db) -> anyhow::Result<()> {
+    anyhow::ensure!(
+        seed::is_empty(db).await?,
+        "the benchmark needs an empty database: it seeds its own country"
+    );
+    Ok(())
+}
+
+/// Seeds the benchmark's demo country, of `shipments` over the days up to now.
+async fn seed_country(db: &Db, seed: u64, shipments: usize) -> anyhow::Result<SeedReport> {
+    let mut options = SeedOptions::new(seed, Utc::now());
+    options.shipments = shipments;
+    seed::demo(db, &options).await
+}
+
+/// A folder for a benchmark's temporary SQLite database, removed when the benchmark ends.
+pub struct Scratch(std::path::PathBuf);
+
+impl Scratch {
+    pub fn new() -> Self {
+        Self(std::env::temp_dir().join(format!("border-ops-bench-{}", std::process::id())))
+    }
+
+    /// The URL of the database in it.
+    pub fn database_url(&self) -> String {
+        format!("sqlite://{}/bench.db", self.0.display())
+    }
+}
+
+impl Default for Scratch {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// Latency figures of one query or action, in milliseconds.
+struct Figures {
+    name: &'static str,
+    p50: f64,
+    p99: f64,
+    max: f64,
+}
+
+fn figures(name: &'static str, mut samples: Vec<Duration>) -> Figures {
+    samples.sort();
+    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+    let at = |q: f64| {
+        let rank = ((q * samples.len() as f64).ceil() as usize).clamp(1, samples.len());
+        ms(samples[rank - 1])
+    };
+    Figures {
+        name,
+        p50: at(0.50),
+        p99: at(0.99),
+        max: ms(*samples.last().expect("at least one sample")),
+    }
+}
