@@ -313,7 +313,7 @@ async fn seed_demo(
 /// then the report.
 async fn import(db: &Db, file: &std::path::Path) -> anyhow::Result<()> {
     use app::domain::PortScope;
-    use app::targeting::db::{Submitter, import_manifest};
+    use app::targeting::ingest::{Submitter, import_manifest};
     let bytes = std::fs::read(file)
         .map_err(|e| anyhow::anyhow!("{} cannot be read: {e}", file.display()))?;
     let name = file

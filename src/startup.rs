@@ -128,7 +128,9 @@ async fn release_referrals(
             _ = ticks.tick() => {}
             _ = stopped.changed() => return,
         }
-        match app::targeting::db::release_waiting(&pool, "Targeting (capacity)", Utc::now()).await {
+        match app::targeting::capacity::release_waiting(&pool, "Targeting (capacity)", Utc::now())
+            .await
+        {
             Ok(0) => {}
             Ok(n) => tracing::info!(released = n, "referrals released into the queue"),
             Err(e) => tracing::warn!(error = %e, "waiting referrals could not be released"),

@@ -9,7 +9,7 @@ use crate::state::ServerState;
 use app::domain::Action;
 use app::targeting::{
     CapacityChange, CapacityLine, Disposition, IngestReport, Rule, RuleDraft, ScoreBreakdown,
-    Settings, StatsReport, TrialReport, db,
+    Settings, StatsReport, TrialReport, capacity, db, ingest, rules, stats,
 };
 use app::{AppError, ErrorBody, state::AppState};
 use axum::{
@@ -240,10 +240,10 @@ async fn declare(
     }
     let now = Utc::now();
     let ports = db::port_codes(pool).await?;
-    let candidates = db::read_json_items(items, &ports, now);
-    let who = db::Submitter::of(&caller, "the API");
+    let candidates = ingest::read_json_items(items, &ports, now);
+    let who = ingest::Submitter::of(&caller, "the API");
     let report = run_ingest(&state, move |pool| async move {
-        db::ingest(&pool, &who, candidates, now, &mut |_| {}).await
+        ingest::ingest(&pool, &who, candidates, now, &mut |_| {}).await
     })
     .await?;
     if !single {
@@ -335,9 +335,9 @@ async fn import(
         Some(name) => format!("manifest {name}"),
         None => "a manifest upload".to_string(),
     };
-    let who = db::Submitter::of(&caller, source);
+    let who = ingest::Submitter::of(&caller, source);
     let report = run_ingest(&state, move |pool| async move {
-        db::import_manifest(&pool, &who, &bytes, Utc::now(), &mut |_, _| {}).await
+        ingest::import_manifest(&pool, &who, &bytes, Utc::now(), &mut |_, _| {}).await
     })
     .await?;
     Ok(Json(report))
@@ -364,7 +364,7 @@ async fn score(
     caller.authorize(&state.db.pool, Action::Read, None).await?;
     let id = super::parse_id(&id, "shipment")?;
     app::shipments::db::by_id(&state.db.pool, id).await?;
-    Ok(Json(db::breakdown(&state.db.pool, id).await?))
+    Ok(Json(stats::breakdown(&state.db.pool, id).await?))
 }
 
 #[derive(serde::Serialize, utoipa::ToSchema)]
@@ -394,7 +394,7 @@ async fn capacity(
         .into_iter()
         .find(|(k, _)| k == "port")
         .map(|(_, v)| v.to_ascii_uppercase());
-    let lines = db::capacity_status(&state.db.pool, port.as_deref(), Utc::now()).await?;
+    let lines = capacity::capacity_status(&state.db.pool, port.as_deref(), Utc::now()).await?;
     Ok(Json(Capacity { lines }))
 }
 
@@ -416,7 +416,7 @@ async fn capacity_at(
 ) -> Result<Json<Capacity>, AppError> {
     caller.authorize(&state.db.pool, Action::Read, None).await?;
     let port = port.to_ascii_uppercase();
-    let lines = db::capacity_status(&state.db.pool, Some(&port), Utc::now()).await?;
+    let lines = capacity::capacity_status(&state.db.pool, Some(&port), Utc::now()).await?;
     Ok(Json(Capacity { lines }))
 }
 
@@ -443,7 +443,7 @@ async fn set_capacity(
     body: Bytes,
 ) -> Result<Json<Capacity>, AppError> {
     let change: CapacityChange = json(&body)?;
-    let lines = db::set_capacity(&state.db.pool, &caller, &port, &change, Utc::now()).await?;
+    let lines = capacity::set_capacity(&state.db.pool, &caller, &port, &change, Utc::now()).await?;
     Ok(Json(Capacity { lines }))
 }
 
@@ -464,7 +464,7 @@ async fn settings(
     caller
         .authorize(&state.db.pool, Action::ManageRules, None)
         .await?;
-    Ok(Json(db::settings(&state.db.pool).await?))
+    Ok(Json(rules::settings(&state.db.pool).await?))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -494,7 +494,7 @@ async fn set_settings(
 ) -> Result<Json<Settings>, AppError> {
     let change: SettingsChange = json(&body)?;
     Ok(Json(
-        db::set_settings(
+        rules::set_settings(
             &state.db.pool,
             &caller,
             &change.settings,
@@ -529,7 +529,7 @@ async fn rules(
         .authorize(&state.db.pool, Action::ManageRules, None)
         .await?;
     Ok(Json(Rules {
-        rules: db::current_rules(&state.db.pool).await?,
+        rules: rules::current_rules(&state.db.pool).await?,
     }))
 }
 
@@ -596,7 +596,7 @@ async fn rule(
         .await?;
     let id = super::parse_id(&id, "rule")?;
     Ok(Json(RuleHistory {
-        versions: db::rule_versions(&state.db.pool, id).await?,
+        versions: rules::rule_versions(&state.db.pool, id).await?,
     }))
 }
 
@@ -619,7 +619,7 @@ async fn create_rule(
     body: Bytes,
 ) -> Result<(StatusCode, Json<Rule>), AppError> {
     let draft: RuleDraft = json(&body)?;
-    let rule = db::create_rule(&state.db.pool, &caller, &draft, Utc::now()).await?;
+    let rule = rules::create_rule(&state.db.pool, &caller, &draft, Utc::now()).await?;
     Ok((StatusCode::CREATED, Json(rule)))
 }
 
@@ -666,7 +666,7 @@ async fn edit_rule(
     let draft: RuleDraft =
         serde_json::from_value(value).map_err(|e| AppError::invalid("body", e.to_string()))?;
     let change = NewVersion { draft, version };
-    let rule = db::edit_rule(
+    let rule = rules::edit_rule(
         &state.db.pool,
         &caller,
         id,
@@ -694,7 +694,7 @@ async fn switch(
     let id = super::parse_id(&id, "rule")?;
     let why: Why = json_or_default(&body)?;
     Ok(Json(
-        db::set_enabled(
+        rules::set_enabled(
             &state.db.pool,
             &caller,
             id,
@@ -803,7 +803,7 @@ async fn stats(
             }
         }
     }
-    Ok(Json(db::stats(&state.db.pool, from, to).await?))
+    Ok(Json(stats::stats(&state.db.pool, from, to).await?))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -843,7 +843,7 @@ async fn trial(
         .await?;
     let trial: Trial = json(&body)?;
     Ok(Json(
-        db::trial(&state.db.pool, &trial.rule, trial.days, Utc::now()).await?,
+        stats::trial(&state.db.pool, &trial.rule, trial.days, Utc::now()).await?,
     ))
 }
 

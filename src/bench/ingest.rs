@@ -5,7 +5,8 @@
 
 use app::db::Db;
 use app::domain::{AirWaybill, Mode, PortScope};
-use app::targeting::db::{self as targeting, Submitter};
+use app::targeting::db::port_codes;
+use app::targeting::ingest::{self as targeting, Submitter};
 use chrono::{Duration, Utc};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -125,7 +126,7 @@ pub async fn run(db: &Db, bench: &IngestBench) -> anyhow::Result<()> {
         for body in &bodies {
             let items: Vec<Value> = serde_json::from_slice(body)?;
             let now = Utc::now();
-            let ports = targeting::port_codes(pool).await?;
+            let ports = port_codes(pool).await?;
             let candidates = targeting::read_json_items(items, &ports, now);
             let report = targeting::ingest(pool, &who, candidates, now, &mut |_| {}).await?;
             // A JSON batch answers for every declaration: count them as the report does.

@@ -7,7 +7,7 @@ use crate::domain::clock::format_duration;
 use crate::holds::{HoldFilter, list_holds, page::HoldTable};
 use crate::inspections::{InspectionFilter, list_inspections, page::InspectionTable};
 use crate::live::client::live_tick;
-use crate::targeting::page::CapacityPanel;
+use crate::targeting::panels::CapacityPanel;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;

@@ -10,7 +10,7 @@ use crate::error::AppError;
 use crate::holds::page::HoldTable;
 use crate::inspections::page::InspectionTable;
 use crate::live::client::use_live;
-use crate::targeting::page::ScorePanel;
+use crate::targeting::panels::ScorePanel;
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_meta::Title;

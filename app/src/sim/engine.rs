@@ -25,7 +25,7 @@ use crate::inspections::{
 };
 use crate::ports::db::{self as ports, PortChange};
 use crate::shipments::db as shipments;
-use crate::targeting::db as targeting;
+use crate::targeting::{capacity::release_waiting, db::port_codes, ingest as targeting};
 use chrono::{DateTime, Duration, Timelike, Utc};
 use chrono_tz::Tz;
 use rand::{Rng, SeedableRng, seq::SliceRandom};
@@ -589,7 +589,7 @@ impl Simulator {
                 continue;
             }
             let sent = paper.declaration(&goods, mode, &code, eta, false);
-            let ports = targeting::port_codes(pool).await?;
+            let ports = port_codes(pool).await?;
             let candidates =
                 targeting::read_json_items(vec![serde_json::Value::Object(sent)], &ports, now);
             let who = targeting::Submitter {
@@ -748,7 +748,7 @@ impl Simulator {
             // the simulation's clock), and look again later.
             None if waiting_for_capacity(pool, hold.id).await? => {
                 let actor = self.cast().targeting.account.username.clone();
-                targeting::release_waiting(pool, &actor, now).await?;
+                release_waiting(pool, &actor, now).await?;
                 minutes(&mut self.rng, 10, 30)
             }
             None => match self.decide(pool, now, port, &hold, &work).await? {

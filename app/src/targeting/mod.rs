@@ -4,21 +4,42 @@
 //! the enabled rules into an [`Assessment`]: the score, each rule version that fired with its
 //! weight, the trusted-trader credit, the lane (full declarations) or pre-load referral, and
 //! whether the minimum random rate selected it. The types here are shared by the server and
-//! the browser; `db` (server only) ingests declarations, keeps the rules, releases referrals
-//! as examination capacity frees, and measures each rule's hit rate.
+//! the browser.
+//!
+//! On the server: `ingest` scores and stores declarations (a chunk per transaction, in
+//! `ingest/chunk.rs`), asking `decide` (pure) what each needs; `capacity` opens examinations
+//! within each port's capacity and releases the referrals waiting for it; `rules` keeps the
+//! rules, their versions and the settings; `stats` measures what the rules find, tries a
+//! draft and explains a score; `db` holds the reads they share. The screens: `page` is
+//! `/targeting`, with the rule editor in `rule_editor` and the figures in `figures`;
+//! `panels` are the score and capacity panels of the shipment and port pages; `upload` is
+//! `/import`; `rpc` their server functions.
 
 use crate::domain::{InspectionKind, Mode, Referral};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "ssr")]
+pub mod capacity;
+#[cfg(feature = "ssr")]
 pub mod db;
+#[cfg(feature = "ssr")]
+pub mod decide;
 pub mod declaration;
+pub mod figures;
+#[cfg(feature = "ssr")]
+pub mod ingest;
 #[cfg(feature = "ssr")]
 pub mod manifest;
 pub mod page;
+pub mod panels;
 pub mod rpc;
+pub mod rule_editor;
+#[cfg(feature = "ssr")]
+pub mod rules;
 pub mod scoring;
+#[cfg(feature = "ssr")]
+pub mod stats;
 pub mod upload;
 
 vocabulary! {
@@ -278,6 +299,32 @@ impl RuleDraft {
             }
         }
         self.indicator.check()
+    }
+
+    /// The rule this draft makes: rule `id` at `version`, named `name`, written by `author`
+    /// at `now`, its reason and instructions trimmed as they are stored.
+    pub fn rule(
+        &self,
+        id: i64,
+        version: i64,
+        name: &str,
+        enabled: bool,
+        author: &str,
+        now: DateTime<Utc>,
+    ) -> Rule {
+        Rule {
+            id,
+            version,
+            name: name.to_string(),
+            enabled,
+            indicator: self.indicator.clone(),
+            weight: self.weight,
+            reason: self.reason.trim().to_string(),
+            instructions: self.instructions.trim().to_string(),
+            inspection: self.inspection,
+            author: author.to_string(),
+            created_at: now,
+        }
     }
 }
 

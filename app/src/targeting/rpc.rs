@@ -1,7 +1,7 @@
 //! The server functions of the targeting pages: a shipment's score, capacity waiting at a
 //! port, and the analyst's rules (list, versions, create, edit, enable, disable, figures and
 //! trial). Each authorizes as the matching `/api/v1` endpoint does; the writes go through the
-//! same `db` functions, which journal them.
+//! same functions (`rules`, `capacity`), which journal them.
 
 use super::{
     CapacityLine, CountryRole, Indicator, Rule, RuleDraft, RuleKind, ScoreBreakdown, StatsReport,
@@ -63,6 +63,16 @@ fn amount(cents: i64) -> String {
 }
 
 impl RuleForm {
+    /// The form of a new rule: a country rule, on origin or transit, weighing 30.
+    pub fn new_rule() -> Self {
+        RuleForm {
+            kind: RuleKind::Country.code().into(),
+            on: "either".into(),
+            weight: "30".into(),
+            ..Default::default()
+        }
+    }
+
     /// A form for the next version of `rule`.
     pub fn from_rule(rule: &Rule) -> Self {
         let mut form = RuleForm {
@@ -232,7 +242,7 @@ pub fn field_label(field: &str) -> &str {
 pub async fn shipment_score(id: i64) -> Result<Option<ScoreBreakdown>, AppError> {
     crate::auth::server::require(crate::domain::Action::Read, None).await?;
     let state = crate::state::app_state()?;
-    super::db::latest_breakdown(&state.db.pool, id).await
+    super::stats::latest_breakdown(&state.db.pool, id).await
 }
 
 /// Examination capacity and referrals waiting for it, at one port.
@@ -240,7 +250,7 @@ pub async fn shipment_score(id: i64) -> Result<Option<ScoreBreakdown>, AppError>
 pub async fn port_capacity(port: String) -> Result<Vec<CapacityLine>, AppError> {
     crate::auth::server::require(crate::domain::Action::Read, None).await?;
     let state = crate::state::app_state()?;
-    super::db::capacity_status(
+    super::capacity::capacity_status(
         &state.db.pool,
         Some(&port.to_ascii_uppercase()),
         chrono::Utc::now(),
@@ -253,7 +263,7 @@ pub async fn port_capacity(port: String) -> Result<Vec<CapacityLine>, AppError> 
 pub async fn list_rules() -> Result<Vec<Rule>, AppError> {
     crate::auth::server::require(crate::domain::Action::ManageRules, None).await?;
     let state = crate::state::app_state()?;
-    super::db::current_rules(&state.db.pool).await
+    super::rules::current_rules(&state.db.pool).await
 }
 
 /// Every version of one rule, newest first.
@@ -261,7 +271,7 @@ pub async fn list_rules() -> Result<Vec<Rule>, AppError> {
 pub async fn rule_versions(id: i64) -> Result<Vec<Rule>, AppError> {
     crate::auth::server::require(crate::domain::Action::ManageRules, None).await?;
     let state = crate::state::app_state()?;
-    super::db::rule_versions(&state.db.pool, id).await
+    super::rules::rule_versions(&state.db.pool, id).await
 }
 
 /// Adds a rule (`id: None`, enabled at version 1) or writes a new version of rule `id`,
@@ -277,8 +287,10 @@ pub async fn save_rule(
     let draft = form.draft()?;
     let now = chrono::Utc::now();
     match id {
-        None => super::db::create_rule(&state.db.pool, &caller, &draft, now).await,
-        Some(id) => super::db::edit_rule(&state.db.pool, &caller, id, &draft, version, now).await,
+        None => super::rules::create_rule(&state.db.pool, &caller, &draft, now).await,
+        Some(id) => {
+            super::rules::edit_rule(&state.db.pool, &caller, id, &draft, version, now).await
+        }
     }
     .map_err(form_error)
 }
@@ -288,7 +300,7 @@ pub async fn save_rule(
 pub async fn switch_rule(id: i64, enabled: bool, reason: String) -> Result<Rule, AppError> {
     let caller = crate::auth::server::require(crate::domain::Action::ManageRules, None).await?;
     let state = crate::state::app_state()?;
-    super::db::set_enabled(
+    super::rules::set_enabled(
         &state.db.pool,
         &caller,
         id,
@@ -322,7 +334,7 @@ pub async fn rule_stats(from: String, to: String) -> Result<StatsReport, AppErro
         .and_hms_opt(0, 0, 0)
         .unwrap_or_default()
         .and_utc();
-    super::db::stats(&state.db.pool, start, end).await
+    super::stats::stats(&state.db.pool, start, end).await
 }
 
 /// What the draft would have done over the last `days` days.
@@ -331,7 +343,7 @@ pub async fn try_rule(form: RuleForm, days: i64) -> Result<TrialReport, AppError
     crate::auth::server::require(crate::domain::Action::ManageRules, None).await?;
     let state = crate::state::app_state()?;
     let draft = form.draft()?;
-    super::db::trial(&state.db.pool, &draft, days, chrono::Utc::now())
+    super::stats::trial(&state.db.pool, &draft, days, chrono::Utc::now())
         .await
         .map_err(form_error)
 }
@@ -366,19 +378,7 @@ mod tests {
                 max_cents_per_kg: 60_050,
             }
         );
-        let rule = Rule {
-            id: 1,
-            version: 1,
-            name: draft.name.clone(),
-            enabled: true,
-            indicator: draft.indicator.clone(),
-            weight: draft.weight,
-            reason: draft.reason.clone(),
-            instructions: draft.instructions.clone(),
-            inspection: draft.inspection,
-            author: "analyst".into(),
-            created_at: chrono::Utc::now(),
-        };
+        let rule = draft.rule(1, 1, &draft.name, true, "analyst", chrono::Utc::now());
         assert_eq!(RuleForm::from_rule(&rule).draft().unwrap(), draft);
     }
 

@@ -1,0 +1,426 @@
+//! The rule editor of `/targeting`: a new rule, or the next version of one, as the analyst
+//! types it ([`RuleForm`]), tried on the last 30 days or saved. Each field is described once
+//! ([`Field`]: its name, how it is typed, its hint) and drawn by one component; what a rule
+//! looks for is a list of such fields per kind, and every label is the one a field error is
+//! named with ([`field_label`]).
+
+use super::RuleKind;
+use super::rpc::{RuleForm, SaveRule, TryRule, field_label};
+use crate::components::common::ErrorNotice;
+use crate::domain::InspectionKind;
+use crate::error::AppError;
+use crate::targeting::Rule;
+use leptos::prelude::*;
+
+/// The rule being edited: `None` for a new one.
+#[derive(Clone, Copy, PartialEq)]
+pub struct Editing {
+    pub id: i64,
+    pub version: i64,
+}
+
+/// How a field is filled in.
+#[derive(Clone, Copy)]
+enum Input {
+    /// One line, as wide as `size` characters when given.
+    Line(Option<u32>),
+    /// A few lines.
+    Lines,
+    /// One of a list: (value, what the analyst reads).
+    Choice(fn() -> Vec<(&'static str, &'static str)>),
+}
+
+/// One field of the rule form: its name in [`RuleForm`] (and in the errors that name it), how
+/// it is filled in, a hint shown under it, and where its text is kept.
+#[derive(Clone, Copy)]
+struct Field {
+    name: &'static str,
+    input: Input,
+    hint: &'static str,
+    get: fn(&RuleForm) -> &String,
+    set: fn(&mut RuleForm) -> &mut String,
+}
+
+impl Field {
+    const fn new(
+        name: &'static str,
+        input: Input,
+        get: fn(&RuleForm) -> &String,
+        set: fn(&mut RuleForm) -> &mut String,
+    ) -> Self {
+        Field {
+            name,
+            input,
+            hint: "",
+            get,
+            set,
+        }
+    }
+
+    const fn hint(self, hint: &'static str) -> Self {
+        Field { hint, ..self }
+    }
+}
+
+const LINE: Input = Input::Line(None);
+
+const NAME: Field = Field::new("name", Input::Line(Some(40)), |f| &f.name, |f| &mut f.name);
+const KIND: Field = Field::new("kind", Input::Choice(kinds), |f| &f.kind, |f| &mut f.kind);
+const WEIGHT: Field = Field::new(
+    "weight",
+    Input::Line(Some(5)),
+    |f| &f.weight,
+    |f| &mut f.weight,
+)
+.hint("points added when it fires, 1 to 100");
+const INSPECTION: Field = Field::new(
+    "inspection",
+    Input::Choice(examinations),
+    |f| &f.inspection,
+    |f| &mut f.inspection,
+);
+const REASON: Field = Field::new("reason", Input::Lines, |f| &f.reason, |f| &mut f.reason);
+const INSTRUCTIONS: Field = Field::new(
+    "instructions",
+    Input::Lines,
+    |f| &f.instructions,
+    |f| &mut f.instructions,
+);
+
+fn kinds() -> Vec<(&'static str, &'static str)> {
+    RuleKind::ALL
+        .iter()
+        .map(|k| (k.code(), k.label()))
+        .collect()
+}
+
+fn examinations() -> Vec<(&'static str, &'static str)> {
+    std::iter::once(("", "The port's usual examination"))
+        .chain(InspectionKind::ALL.iter().map(|k| (k.code(), k.label())))
+        .collect()
+}
+
+fn country_roles() -> Vec<(&'static str, &'static str)> {
+    vec![
+        ("either", "Origin or transit"),
+        ("origin", "Origin only"),
+        ("transit", "Transit only"),
+    ]
+}
+
+/// The fields of what a rule of `kind` looks for, in the order the form shows them.
+fn indicator_fields(kind: RuleKind) -> &'static [Field] {
+    const COUNTRY: &[Field] = &[
+        Field::new("countries", LINE, |f| &f.countries, |f| &mut f.countries)
+            .hint("two-letter codes, separated by commas: CN, HK"),
+        Field::new("on", Input::Choice(country_roles), |f| &f.on, |f| &mut f.on),
+    ];
+    const HS_PREFIX: &[Field] =
+        &[
+            Field::new("prefixes", LINE, |f| &f.prefixes, |f| &mut f.prefixes)
+                .hint("2 to 10 digits each, separated by commas: 8517, 9303"),
+        ];
+    const WATCH_LIST: &[Field] =
+        &[
+            Field::new("parties", Input::Lines, |f| &f.parties, |f| &mut f.parties)
+                .hint("one shipper or consignee name a line"),
+        ];
+    const VALUE_PER_KG: &[Field] = &[
+        Field::new("hs_prefix", LINE, |f| &f.hs_prefix, |f| &mut f.hs_prefix).hint("e.g. 8517"),
+        Field::new("min_per_kg", LINE, |f| &f.min_per_kg, |f| &mut f.min_per_kg)
+            .hint("in the declared currency, e.g. 200.00"),
+        Field::new("max_per_kg", LINE, |f| &f.max_per_kg, |f| &mut f.max_per_kg),
+    ];
+    const ROUTING: &[Field] = &[
+        Field::new("max_stops", LINE, |f| &f.max_stops, |f| &mut f.max_stops)
+            .hint("fires above this number; leave empty to look only at the stops below"),
+        Field::new("via", LINE, |f| &f.via, |f| &mut f.via)
+            .hint("location codes, separated by commas: DXB, PTY"),
+    ];
+    const INTELLIGENCE: &[Field] = &[
+        Field::new("party", LINE, |f| &f.party, |f| &mut f.party)
+            .hint("fires when the shipper, consignee or importer name contains it"),
+        Field::new("reference", LINE, |f| &f.reference, |f| &mut f.reference),
+    ];
+    match kind {
+        RuleKind::Country => COUNTRY,
+        RuleKind::HsPrefix => HS_PREFIX,
+        RuleKind::WatchList => WATCH_LIST,
+        RuleKind::FirstTimeImporter => &[],
+        RuleKind::ValuePerKg => VALUE_PER_KG,
+        RuleKind::Routing => ROUTING,
+        RuleKind::Intelligence => INTELLIGENCE,
+    }
+}
+
+/// The error of the last save or trial, if it is about a field.
+fn field_error(problem: Option<AppError>, field: &'static str) -> Option<String> {
+    match problem {
+        Some(AppError::Invalid { field: f, reason }) if f == field => Some(reason),
+        _ => None,
+    }
+}
+
+/// An error under a form's `title`: a field error named with the field's label, any other as
+/// every page shows it.
+#[component]
+pub fn FieldProblem(title: &'static str, error: AppError) -> impl IntoView {
+    match error {
+        AppError::Invalid { field, reason } => view! {
+            <div class="notice error" role="alert">
+                <strong>{title}</strong>
+                " "
+                {format!("{}: {reason}", field_label(&field))}
+            </div>
+        }
+        .into_any(),
+        error => view! { <ErrorNotice error /> }.into_any(),
+    }
+}
+
+/// One labelled field of the rule form; a typed one has its hint and its error under it.
+#[component]
+fn FormField(
+    field: Field,
+    form: RwSignal<RuleForm>,
+    problem: Signal<Option<AppError>>,
+) -> impl IntoView {
+    let Field {
+        name,
+        input,
+        hint,
+        get,
+        set,
+    } = field;
+    let label = field_label(name);
+    let id = format!("rule-{name}");
+    let value = move || form.with(|f| get(f).clone());
+    if let Input::Choice(options) = input {
+        return view! {
+            <div class="field">
+                <label for=id.clone()>{label}</label>
+                <select
+                    id=id
+                    name=name
+                    prop:value=value
+                    on:change=move |ev| form.update(|f| *set(f) = event_target_value(&ev))
+                >
+                    {options()
+                        .into_iter()
+                        .map(|(value, text)| view! { <option value=value>{text}</option> })
+                        .collect_view()}
+                </select>
+            </div>
+        }
+        .into_any();
+    }
+    let error_id = format!("{id}-error");
+    let hint_id = format!("{id}-hint");
+    let error = move || field_error(problem.get(), name);
+    let described = {
+        let (error_id, hint_id) = (error_id.clone(), hint_id.clone());
+        move || {
+            let mut ids = Vec::new();
+            if !hint.is_empty() {
+                ids.push(hint_id.clone());
+            }
+            if error().is_some() {
+                ids.push(error_id.clone());
+            }
+            (!ids.is_empty()).then(|| ids.join(" "))
+        }
+    };
+    let multiline = matches!(input, Input::Lines);
+    let control = match input {
+        Input::Line(size) => view! {
+            <input
+                id=id.clone()
+                name=name
+                size=size.map(|s| s.to_string())
+                aria-invalid=move || error().is_some().then_some("true")
+                aria-describedby=described
+                prop:value=value
+                on:input=move |ev| form.update(|f| *set(f) = event_target_value(&ev))
+            />
+        }
+        .into_any(),
+        _ => view! {
+            <textarea
+                id=id.clone()
+                name=name
+                rows="2"
+                aria-invalid=move || error().is_some().then_some("true")
+                aria-describedby=described
+                prop:value=value
+                on:input=move |ev| form.update(|f| *set(f) = event_target_value(&ev))
+            ></textarea>
+        }
+        .into_any(),
+    };
+    let class = if multiline { "field wide" } else { "field" };
+    view! {
+        <div class=class>
+            <label for=id>{label}</label>
+            {control}
+            {(!hint.is_empty())
+                .then(|| {
+                    view! {
+                        <span class="hint" id=hint_id>
+                            {hint}
+                        </span>
+                    }
+                })}
+            {move || {
+                error()
+                    .map(|reason| {
+                        view! {
+                            <span class="field-error" id=error_id.clone()>
+                                {reason}
+                            </span>
+                        }
+                    })
+            }}
+        </div>
+    }
+    .into_any()
+}
+
+/// The form of a new rule, or of the next version of the rule `editing` names, with the
+/// trial of the draft beside the save.
+#[component]
+pub fn RuleEditor(
+    form: RwSignal<RuleForm>,
+    editing: RwSignal<Option<Editing>>,
+    save: ServerAction<SaveRule>,
+    trial: ServerAction<TryRule>,
+) -> impl IntoView {
+    // The error of whichever of save and trial answered last.
+    let problem = RwSignal::new(None::<AppError>);
+    let saved = RwSignal::new(None::<Rule>);
+    Effect::new(move |_| match save.value().get() {
+        Some(Ok(rule)) => {
+            problem.set(None);
+            saved.set(Some(rule));
+            editing.set(None);
+            form.set(RuleForm::new_rule());
+        }
+        Some(Err(error)) => {
+            saved.set(None);
+            problem.set(Some(error));
+        }
+        None => {}
+    });
+    Effect::new(move |_| match trial.value().get() {
+        Some(Ok(_)) => problem.set(None),
+        Some(Err(error)) => problem.set(Some(error)),
+        None => {}
+    });
+    let problem_signal: Signal<Option<AppError>> = problem.into();
+    let field = move |field: Field| view! { <FormField field form problem=problem_signal /> };
+    let kind = move || form.with(|f| RuleKind::parse(&f.kind));
+    let busy = move || save.pending().get() || trial.pending().get();
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let edit = editing.get_untracked();
+        save.dispatch(SaveRule {
+            id: edit.map(|e| e.id),
+            version: edit.map(|e| e.version),
+            form: form.get_untracked(),
+        });
+    };
+    view! {
+        <section class="panel" aria-labelledby="editor-title">
+            <h2 id="editor-title">
+                {move || match editing.get() {
+                    Some(e) => format!("Edit rule #{} (new version after v{})", e.id, e.version),
+                    None => "New rule".to_string(),
+                }}
+            </h2>
+            {move || {
+                saved
+                    .get()
+                    .map(|rule| {
+                        view! {
+                            <p class="notice" role="status">
+                                {format!(
+                                    "\"{}\" saved as version {}{}.",
+                                    rule.name,
+                                    rule.version,
+                                    if rule.enabled {
+                                        ", enabled: it scores new declarations now"
+                                    } else {
+                                        ", disabled"
+                                    },
+                                )}
+                            </p>
+                        }
+                    })
+            }}
+            {move || {
+                problem.get().map(|error| view! { <FieldProblem title="Check the rule" error /> })
+            }}
+            <form class="rule-form" on:submit=submit>
+                {field(NAME)}
+                {field(KIND)}
+                {move || match kind() {
+                    Some(RuleKind::FirstTimeImporter) => {
+                        view! {
+                            <p class="hint">
+                                "Fires on an importer's first shipment: no parameter to set."
+                            </p>
+                        }
+                            .into_any()
+                    }
+                    Some(kind) => {
+                        indicator_fields(kind).iter().map(|&f| field(f)).collect_view().into_any()
+                    }
+                    None => ().into_any(),
+                }}
+                {field(WEIGHT)}
+                {field(INSPECTION)}
+                {field(REASON)}
+                {field(INSTRUCTIONS)}
+                <div class="form-actions">
+                    <button
+                        type="button"
+                        disabled=busy
+                        on:click=move |_| {
+                            trial
+                                .dispatch(TryRule {
+                                    form: form.get_untracked(),
+                                    days: 30,
+                                });
+                        }
+                    >
+                        {move || {
+                            if trial.pending().get() { "Trying…" } else { "Try on last 30 days" }
+                        }}
+                    </button>
+                    <button type="submit" class="primary" disabled=busy>
+                        {move || match editing.get() {
+                            Some(_) => "Save new version",
+                            None => "Create and enable",
+                        }}
+                    </button>
+                    {move || {
+                        editing
+                            .get()
+                            .map(|_| {
+                                view! {
+                                    <button
+                                        type="button"
+                                        on:click=move |_| {
+                                            editing.set(None);
+                                            problem.set(None);
+                                        }
+                                    >
+                                        "Stop editing"
+                                    </button>
+                                }
+                            })
+                    }}
+                </div>
+            </form>
+        </section>
+    }
+}
