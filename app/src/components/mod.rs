@@ -4,3 +4,4 @@ pub mod clock;
 pub mod common;
 pub mod forms;
 pub mod me;
+pub mod table;

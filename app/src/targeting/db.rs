@@ -30,6 +30,8 @@ impl Context {
     }
 }
 
+/// Reads what scoring needs: the enabled rules at their current versions, the settings, the
+/// ports' time zones and capacities.
 pub async fn context(pool: &AnyPool) -> Result<Context, AppError> {
     let rules: Vec<Rule> = rules::current_rules(pool)
         .await?
@@ -87,6 +89,7 @@ pub const DECLARATION_COLUMNS: &str = "mode, declaration_kind, reference_kind, r
     transit_location, routing, port_code, shipper_name, shipper_address, consignee_name, \
     consignee_address, importer_name, trusted_trader, hs_code, description, pieces, weight_kg, \
     declared_value_cents, currency, eta_at";
+/// How many columns [`DECLARATION_COLUMNS`] names.
 pub const DECLARATION_COUNT: usize = 26;
 
 /// The values of [`DECLARATION_COLUMNS`].

@@ -5,6 +5,7 @@
 use super::rpc::{TryRule, rule_stats};
 use super::rule_editor::FieldProblem;
 use super::{SelectionStats, StatsReport, TrialReport};
+use crate::components::table::ColumnHeads;
 use crate::domain::clock::local_time;
 use chrono::Utc;
 use leptos::prelude::*;
@@ -67,12 +68,7 @@ fn TrialView(report: TrialReport) -> impl IntoView {
                 <table class="grid trial-days">
                     <caption>"Selected per day"</caption>
                     <thead>
-                        <tr>
-                            <th scope="col">"Day (UTC)"</th>
-                            <th scope="col" class="num">
-                                "Selected"
-                            </th>
-                        </tr>
+                        <ColumnHeads names=&["Day (UTC)", "Selected"] numeric=&["Selected"] />
                     </thead>
                     <tbody>
                         {days
@@ -91,18 +87,10 @@ fn TrialView(report: TrialReport) -> impl IntoView {
                 <table class="grid trial-ports">
                     <caption>"At which ports, against capacity"</caption>
                     <thead>
-                        <tr>
-                            <th scope="col">"Port"</th>
-                            <th scope="col" class="num">
-                                "Selected"
-                            </th>
-                            <th scope="col" class="num">
-                                "Per day"
-                            </th>
-                            <th scope="col" class="num">
-                                "Capacity per day"
-                            </th>
-                        </tr>
+                        <ColumnHeads
+                            names=&["Port", "Selected", "Per day", "Capacity per day"]
+                            numeric=&["Selected", "Per day", "Capacity per day"]
+                        />
                     </thead>
                     <tbody>
                         {report
@@ -145,6 +133,19 @@ pub fn StatsPanel() -> impl IntoView {
     let to = RwSignal::new(today.format("%Y-%m-%d").to_string());
     let period = RwSignal::new((from.get_untracked(), to.get_untracked()));
     let stats = Resource::new(move || period.get(), |(from, to)| rule_stats(from, to));
+    let day = |label: &'static str, name: &'static str, value: RwSignal<String>| {
+        view! {
+            <label>
+                {label}
+                <input
+                    type="date"
+                    name=name
+                    prop:value=move || value.get()
+                    on:input=move |ev| value.set(event_target_value(&ev))
+                />
+            </label>
+        }
+    };
     view! {
         <section class="panel" aria-labelledby="stats-title">
             <h2 id="stats-title">"What the rules found"</h2>
@@ -156,24 +157,8 @@ pub fn StatsPanel() -> impl IntoView {
                     period.set((from.get_untracked(), to.get_untracked()));
                 }
             >
-                <label>
-                    "From"
-                    <input
-                        type="date"
-                        name="from"
-                        prop:value=move || from.get()
-                        on:input=move |ev| from.set(event_target_value(&ev))
-                    />
-                </label>
-                <label>
-                    "To"
-                    <input
-                        type="date"
-                        name="to"
-                        prop:value=move || to.get()
-                        on:input=move |ev| to.set(event_target_value(&ev))
-                    />
-                </label>
+                {day("From", "from", from)}
+                {day("To", "to", to)}
                 <button type="submit">"Show"</button>
             </form>
             <Transition fallback=|| {
@@ -216,24 +201,23 @@ fn StatsTable(report: StatsReport) -> impl IntoView {
                 )}
             </caption>
             <thead>
-                <tr>
-                    <th scope="col">"Rule"</th>
-                    <th scope="col" class="num">
-                        "Selections"
-                    </th>
-                    <th scope="col" class="num">
-                        "Examinations completed"
-                    </th>
-                    <th scope="col" class="num">
-                        "With findings"
-                    </th>
-                    <th scope="col" class="num">
-                        "Hit rate"
-                    </th>
-                    <th scope="col" class="num">
-                        "Sample size"
-                    </th>
-                </tr>
+                <ColumnHeads
+                    names=&[
+                        "Rule",
+                        "Selections",
+                        "Examinations completed",
+                        "With findings",
+                        "Hit rate",
+                        "Sample size",
+                    ]
+                    numeric=&[
+                        "Selections",
+                        "Examinations completed",
+                        "With findings",
+                        "Hit rate",
+                        "Sample size",
+                    ]
+                />
             </thead>
             <tbody>
                 {report

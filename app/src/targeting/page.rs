@@ -7,12 +7,14 @@ use super::figures::{StatsPanel, TrialResult};
 use super::rpc::{RuleForm, SaveRule, SwitchRule, TryRule, list_rules, rule_versions};
 use super::rule_editor::{Editing, RuleEditor};
 use crate::components::common::{Badge, ErrorNotice, RoleGate};
+use crate::components::table::ColumnHeads;
 use crate::domain::Action;
 use crate::domain::clock::local_time;
 use crate::live::client::use_live;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
+/// `/targeting`: the rules workspace, for analysts and administrators.
 #[component]
 pub fn TargetingPage() -> impl IntoView {
     view! {
@@ -26,6 +28,7 @@ pub fn TargetingPage() -> impl IntoView {
     }
 }
 
+/// The rules, their editor and their figures, sharing the form and the rule being edited.
 #[component]
 fn RulesWorkspace() -> impl IntoView {
     let save = ServerAction::<SaveRule>::new();
@@ -107,18 +110,19 @@ fn RuleTable(
     view! {
         <table class="grid rules">
             <thead>
-                <tr>
-                    <th scope="col">"Rule"</th>
-                    <th scope="col">"Looks at"</th>
-                    <th scope="col" class="num">
-                        "Weight"
-                    </th>
-                    <th scope="col">"Status"</th>
-                    <th scope="col">"Version"</th>
-                    <th scope="col">"Author"</th>
-                    <th scope="col">"Last change"</th>
-                    <th scope="col">"Actions"</th>
-                </tr>
+                <ColumnHeads
+                    names=&[
+                        "Rule",
+                        "Looks at",
+                        "Weight",
+                        "Status",
+                        "Version",
+                        "Author",
+                        "Last change",
+                        "Actions",
+                    ]
+                    numeric=&["Weight"]
+                />
             </thead>
             <tbody>
                 {rules
@@ -291,17 +295,18 @@ fn RuleHistory(history: RwSignal<Option<i64>>) -> impl IntoView {
                                 <h3>{format!("Versions of \"{name}\"")}</h3>
                                 <table class="grid">
                                     <thead>
-                                        <tr>
-                                            <th scope="col">"Version"</th>
-                                            <th scope="col">"Name"</th>
-                                            <th scope="col">"Looks for"</th>
-                                            <th scope="col" class="num">
-                                                "Weight"
-                                            </th>
-                                            <th scope="col">"Reason"</th>
-                                            <th scope="col">"Author"</th>
-                                            <th scope="col">"Written"</th>
-                                        </tr>
+                                        <ColumnHeads
+                                            names=&[
+                                                "Version",
+                                                "Name",
+                                                "Looks for",
+                                                "Weight",
+                                                "Reason",
+                                                "Author",
+                                                "Written",
+                                            ]
+                                            numeric=&["Weight"]
+                                        />
                                     </thead>
                                     <tbody>
                                         {versions

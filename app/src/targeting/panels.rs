@@ -5,6 +5,7 @@
 use super::rpc::{port_capacity, shipment_score};
 use super::{DeclarationKind, Lane, ScoreBreakdown};
 use crate::components::common::{Badge, ErrorNotice};
+use crate::components::table::ColumnHeads;
 use crate::domain::clock::local_time;
 use crate::live::client::live_tick;
 use leptos::prelude::*;
@@ -90,16 +91,17 @@ fn ScoreView(breakdown: ScoreBreakdown) -> impl IntoView {
                 <table class="grid breakdown">
                     <caption class="visually-hidden">"Indicators that fired"</caption>
                     <thead>
-                        <tr>
-                            <th scope="col">"Rule"</th>
-                            <th scope="col">"Looks at"</th>
-                            <th scope="col" class="num">
-                                "Weight"
-                            </th>
-                            <th scope="col">"Why it matters"</th>
-                            <th scope="col">"Examiner instructions"</th>
-                            <th scope="col">"Version"</th>
-                        </tr>
+                        <ColumnHeads
+                            names=&[
+                                "Rule",
+                                "Looks at",
+                                "Weight",
+                                "Why it matters",
+                                "Examiner instructions",
+                                "Version",
+                            ]
+                            numeric=&["Weight"]
+                        />
                     </thead>
                     <tbody>
                         {b

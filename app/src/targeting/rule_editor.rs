@@ -64,28 +64,21 @@ impl Field {
 
 const LINE: Input = Input::Line(None);
 
-const NAME: Field = Field::new("name", Input::Line(Some(40)), |f| &f.name, |f| &mut f.name);
-const KIND: Field = Field::new("kind", Input::Choice(kinds), |f| &f.kind, |f| &mut f.kind);
-const WEIGHT: Field = Field::new(
-    "weight",
-    Input::Line(Some(5)),
-    |f| &f.weight,
-    |f| &mut f.weight,
-)
-.hint("points added when it fires, 1 to 100");
-const INSPECTION: Field = Field::new(
-    "inspection",
-    Input::Choice(examinations),
-    |f| &f.inspection,
-    |f| &mut f.inspection,
-);
-const REASON: Field = Field::new("reason", Input::Lines, |f| &f.reason, |f| &mut f.reason);
-const INSTRUCTIONS: Field = Field::new(
-    "instructions",
-    Input::Lines,
-    |f| &f.instructions,
-    |f| &mut f.instructions,
-);
+/// The field of [`RuleForm`] called `$name`, filled in as `$input`: its name is the form's
+/// own, so a field error names the field it is shown under.
+macro_rules! field {
+    ($name:ident, $input:expr) => {
+        Field::new(stringify!($name), $input, |f| &f.$name, |f| &mut f.$name)
+    };
+}
+
+const NAME: Field = field!(name, Input::Line(Some(40)));
+const KIND: Field = field!(kind, Input::Choice(kinds));
+const WEIGHT: Field =
+    field!(weight, Input::Line(Some(5))).hint("points added when it fires, 1 to 100");
+const INSPECTION: Field = field!(inspection, Input::Choice(examinations));
+const REASON: Field = field!(reason, Input::Lines);
+const INSTRUCTIONS: Field = field!(instructions, Input::Lines);
 
 fn kinds() -> Vec<(&'static str, &'static str)> {
     RuleKind::ALL
@@ -111,36 +104,26 @@ fn country_roles() -> Vec<(&'static str, &'static str)> {
 /// The fields of what a rule of `kind` looks for, in the order the form shows them.
 fn indicator_fields(kind: RuleKind) -> &'static [Field] {
     const COUNTRY: &[Field] = &[
-        Field::new("countries", LINE, |f| &f.countries, |f| &mut f.countries)
-            .hint("two-letter codes, separated by commas: CN, HK"),
-        Field::new("on", Input::Choice(country_roles), |f| &f.on, |f| &mut f.on),
+        field!(countries, LINE).hint("two-letter codes, separated by commas: CN, HK"),
+        field!(on, Input::Choice(country_roles)),
     ];
     const HS_PREFIX: &[Field] =
-        &[
-            Field::new("prefixes", LINE, |f| &f.prefixes, |f| &mut f.prefixes)
-                .hint("2 to 10 digits each, separated by commas: 8517, 9303"),
-        ];
+        &[field!(prefixes, LINE).hint("2 to 10 digits each, separated by commas: 8517, 9303")];
     const WATCH_LIST: &[Field] =
-        &[
-            Field::new("parties", Input::Lines, |f| &f.parties, |f| &mut f.parties)
-                .hint("one shipper or consignee name a line"),
-        ];
+        &[field!(parties, Input::Lines).hint("one shipper or consignee name a line")];
     const VALUE_PER_KG: &[Field] = &[
-        Field::new("hs_prefix", LINE, |f| &f.hs_prefix, |f| &mut f.hs_prefix).hint("e.g. 8517"),
-        Field::new("min_per_kg", LINE, |f| &f.min_per_kg, |f| &mut f.min_per_kg)
-            .hint("in the declared currency, e.g. 200.00"),
-        Field::new("max_per_kg", LINE, |f| &f.max_per_kg, |f| &mut f.max_per_kg),
+        field!(hs_prefix, LINE).hint("e.g. 8517"),
+        field!(min_per_kg, LINE).hint("in the declared currency, e.g. 200.00"),
+        field!(max_per_kg, LINE),
     ];
     const ROUTING: &[Field] = &[
-        Field::new("max_stops", LINE, |f| &f.max_stops, |f| &mut f.max_stops)
+        field!(max_stops, LINE)
             .hint("fires above this number; leave empty to look only at the stops below"),
-        Field::new("via", LINE, |f| &f.via, |f| &mut f.via)
-            .hint("location codes, separated by commas: DXB, PTY"),
+        field!(via, LINE).hint("location codes, separated by commas: DXB, PTY"),
     ];
     const INTELLIGENCE: &[Field] = &[
-        Field::new("party", LINE, |f| &f.party, |f| &mut f.party)
-            .hint("fires when the shipper, consignee or importer name contains it"),
-        Field::new("reference", LINE, |f| &f.reference, |f| &mut f.reference),
+        field!(party, LINE).hint("fires when the shipper, consignee or importer name contains it"),
+        field!(reference, LINE),
     ];
     match kind {
         RuleKind::Country => COUNTRY,
@@ -230,34 +213,39 @@ fn FormField(
             (!ids.is_empty()).then(|| ids.join(" "))
         }
     };
-    let multiline = matches!(input, Input::Lines);
-    let control = match input {
-        Input::Line(size) => view! {
-            <input
-                id=id.clone()
-                name=name
-                size=size.map(|s| s.to_string())
-                aria-invalid=move || error().is_some().then_some("true")
-                aria-describedby=described
-                prop:value=value
-                on:input=move |ev| form.update(|f| *set(f) = event_target_value(&ev))
-            />
-        }
-        .into_any(),
-        _ => view! {
-            <textarea
-                id=id.clone()
-                name=name
-                rows="2"
-                aria-invalid=move || error().is_some().then_some("true")
-                aria-describedby=described
-                prop:value=value
-                on:input=move |ev| form.update(|f| *set(f) = event_target_value(&ev))
-            ></textarea>
-        }
-        .into_any(),
+    let (control, class) = match input {
+        Input::Line(size) => (
+            view! {
+                <input
+                    id=id.clone()
+                    name=name
+                    size=size.map(|s| s.to_string())
+                    aria-invalid=move || error().is_some().then_some("true")
+                    aria-describedby=described
+                    prop:value=value
+                    on:input=move |ev| form.update(|f| *set(f) = event_target_value(&ev))
+                />
+            }
+            .into_any(),
+            "field",
+        ),
+        // A choice is drawn above, with its label and nothing under it.
+        Input::Lines | Input::Choice(_) => (
+            view! {
+                <textarea
+                    id=id.clone()
+                    name=name
+                    rows="2"
+                    aria-invalid=move || error().is_some().then_some("true")
+                    aria-describedby=described
+                    prop:value=value
+                    on:input=move |ev| form.update(|f| *set(f) = event_target_value(&ev))
+                ></textarea>
+            }
+            .into_any(),
+            "field wide",
+        ),
     };
-    let class = if multiline { "field wide" } else { "field" };
     view! {
         <div class=class>
             <label for=id>{label}</label>

@@ -8,6 +8,7 @@
 use super::{Disposition, IngestReport};
 use crate::components::common::ErrorNotice;
 use crate::components::common::RoleGate;
+use crate::components::table::ColumnHeads;
 use crate::domain::Action;
 use crate::error::AppError;
 use leptos::prelude::*;
@@ -208,14 +209,10 @@ fn ImportReport(report: IngestReport) -> impl IntoView {
                     <table class="grid refused">
                         <caption>"Refused rows"</caption>
                         <thead>
-                            <tr>
-                                <th scope="col" class="num">
-                                    "Line"
-                                </th>
-                                <th scope="col">"Reference"</th>
-                                <th scope="col">"Field"</th>
-                                <th scope="col">"Reason"</th>
-                            </tr>
+                            <ColumnHeads
+                                names=&["Line", "Reference", "Field", "Reason"]
+                                numeric=&["Line"]
+                            />
                         </thead>
                         <tbody>
                             {refused

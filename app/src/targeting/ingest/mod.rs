@@ -37,6 +37,7 @@ pub struct Submitter {
 }
 
 impl Submitter {
+    /// The calling account, sending through `source`.
     pub fn of(caller: &Caller, source: impl Into<String>) -> Self {
         Submitter {
             actor: caller.account.username.clone(),
