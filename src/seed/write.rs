@@ -110,9 +110,9 @@ fn ports(world: &mut World, days: i64) -> (Vec<Port>, Vec<Notice>, Vec<Event>) {
     for (code, status, kind, message) in INCIDENTS {
         let since = end - UNDER_WAY_FOR.draw(&mut world.rng);
         notices.push(Notice {
-            port: *code,
+            port: code,
             kind: kind.code(),
-            message: *message,
+            message,
             since,
         });
         events.push(Event {
