@@ -7,7 +7,7 @@
 //! with work in every state.
 
 use super::SeedOptions;
-use super::world::{Event, Hold, Shipment, World};
+use super::world::{Draws, Event, Hold, Shipment, World};
 use app::demo::country::{MODE_SHARE, PORTS, PortSpec, first_inspection};
 use app::demo::incidents::opening_status;
 use app::demo::model::{self, Decision, Span};
@@ -16,11 +16,17 @@ use app::domain::clock::zone;
 use app::domain::{HoldAction, HoldReason, HoldStatus, InspectionAction, Outcome, ShipmentStatus};
 use chrono::{DateTime, Duration, Utc};
 use rand::Rng;
+use rand_chacha::ChaCha8Rng;
 use serde_json::json;
 
-/// Draws the declaration numbered `id`, filed between `from` and `to`.
-fn declare(world: &mut World, id: i64, from: DateTime<Utc>, to: DateTime<Utc>) -> Shipment {
-    let rng = &mut world.rng;
+/// Draws the declaration numbered `id`, filed between `from` and `to`, with `rng`.
+fn declare(
+    world: &World,
+    rng: &mut ChaCha8Rng,
+    id: i64,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> Shipment {
     let mode = *weighted(rng, MODE_SHARE);
     let ports: Vec<(&'static PortSpec, u32)> = PORTS
         .iter()
@@ -29,9 +35,10 @@ fn declare(world: &mut World, id: i64, from: DateTime<Utc>, to: DateTime<Utc>) -
         .collect();
     let port = *weighted(rng, &ports);
     let goods = demo::goods(rng, mode);
-    let declared_at = model::declared_between(rng, mode, zone(port.time_zone), from, to);
     let paper = demo::paperwork(rng, mode, &goods);
-    let eta = declared_at + model::lead(mode).draw(rng);
+    let when = &mut world.draws(Draws::When(id));
+    let declared_at = model::declared_between(when, mode, zone(port.time_zone), from, to);
+    let eta = declared_at + model::lead(mode).draw(when);
     Shipment {
         id,
         mode,
@@ -66,6 +73,7 @@ fn play(world: &mut World, s: usize) {
             ship.paper.reference.clone(),
         )
     };
+    world.draw_for(Draws::Story(id));
     let edi = format!("{} (EDI)", world.shipments[s].paper.carrier);
     world.event(Event::goods(
         declared_at,
@@ -343,9 +351,11 @@ pub(super) fn build(options: &SeedOptions) -> World {
     let from = options.end - Duration::days(options.days);
     let mut references = std::collections::HashSet::new();
     for n in 0..options.shipments {
+        let id = n as i64 + 1;
+        let mut rng = world.draws(Draws::Declaration(id));
         // Redraw on the rare collision of two random waybill or bill numbers.
         let shipment = loop {
-            let candidate = declare(&mut world, n as i64 + 1, from, options.end);
+            let candidate = declare(&world, &mut rng, id, from, options.end);
             if references.insert(candidate.paper.reference.clone()) {
                 break candidate;
             }
@@ -358,6 +368,7 @@ pub(super) fn build(options: &SeedOptions) -> World {
     for s in order {
         play(&mut world, s);
     }
+    world.draw_for(Draws::WriteOut);
     world.events.sort_by_key(|e| (e.at, e.order));
     world
 }

@@ -157,7 +157,39 @@ fn by_the_rules<S, E: std::fmt::Display>(next: Result<S, E>) -> S {
     next.unwrap_or_else(|e| panic!("the demo story broke a rule: {e}"))
 }
 
+/// What a generator of the history draws. Each has its own stream of the seed, so that one
+/// shipment's draws never move another's: what a shipment is and how its story goes depend on
+/// the seed and its number alone, whatever hour the history ends at (the rhythm moves its
+/// instants, not its goods or its fate). Stream 1 is the simulator's.
+#[derive(Debug, Clone, Copy)]
+pub(super) enum Draws {
+    Officers,
+    /// The ports as they stand at the end, and the incidents under way.
+    WriteOut,
+    /// A shipment's goods and papers.
+    Declaration(i64),
+    /// When a shipment was declared, and its lead.
+    When(i64),
+    /// A shipment's story.
+    Story(i64),
+}
+
+impl Draws {
+    fn stream(self) -> u64 {
+        let shipment = |id: i64, k: u64| 3 + id.unsigned_abs() * 3 + k;
+        match self {
+            Draws::Officers => 0,
+            Draws::WriteOut => 2,
+            Draws::Declaration(id) => shipment(id, 0),
+            Draws::When(id) => shipment(id, 1),
+            Draws::Story(id) => shipment(id, 2),
+        }
+    }
+}
+
 pub(super) struct World {
+    seed: u64,
+    /// The generator of what is being drawn now (see [`World::draw_for`]).
     pub rng: ChaCha8Rng,
     /// The demo's "now": nothing happens after it.
     pub end: DateTime<Utc>,
@@ -172,6 +204,7 @@ impl World {
     /// The country with its officers, before any traffic.
     pub fn new(seed: u64, end: DateTime<Utc>) -> Self {
         let mut world = World {
+            seed,
             rng: ChaCha8Rng::seed_from_u64(seed),
             end,
             officers: vec![],
@@ -196,6 +229,18 @@ impl World {
             }
         }
         world
+    }
+
+    /// A generator for `draws`, from its own stream of the seed.
+    pub fn draws(&self, draws: Draws) -> ChaCha8Rng {
+        let mut rng = ChaCha8Rng::seed_from_u64(self.seed);
+        rng.set_stream(draws.stream());
+        rng
+    }
+
+    /// Makes `draws` the world's generator from now on.
+    pub fn draw_for(&mut self, draws: Draws) {
+        self.rng = self.draws(draws);
     }
 
     pub fn event(&mut self, e: Event) {
