@@ -288,37 +288,27 @@ fn decide(world: &mut World, s: usize, h: usize, outcome: Outcome, known_at: Dat
     };
     let d = world.officer_at(port);
     let decider = world.officers[d].actor();
-    match model::decision(&mut world.rng, reason, outcome, true) {
-        Decision::Release { reason } => {
-            world.hold_step(
-                h,
-                HoldAction::Release,
-                decided,
-                decider.clone(),
-                Some(reason),
-            );
-            world.shipment_status(s, ShipmentStatus::Released, decided, decider, "released");
-        }
-        Decision::ReturnToOrigin { reason } => {
-            world.hold_step(
-                h,
-                HoldAction::ReturnToOrigin,
-                decided,
-                decider.clone(),
-                Some(reason),
-            );
-            world.shipment_status(s, ShipmentStatus::Returned, decided, decider, "returned");
-        }
+    let (action, status, name, why) = match model::decision(&mut world.rng, reason, outcome, true) {
+        Decision::Release { reason } => (
+            HoldAction::Release,
+            ShipmentStatus::Released,
+            "released",
+            reason,
+        ),
+        Decision::ReturnToOrigin { reason } => (
+            HoldAction::ReturnToOrigin,
+            ShipmentStatus::Returned,
+            "returned",
+            reason,
+        ),
         Decision::Refer { agency, reason } => {
             world.holds[h].agency = Some(agency);
-            world.hold_step(
-                h,
+            (
                 HoldAction::ReferToAgency,
-                decided,
-                decider.clone(),
-                Some(reason),
-            );
-            world.shipment_status(s, ShipmentStatus::Referred, decided, decider, "referred");
+                ShipmentStatus::Referred,
+                "referred",
+                reason,
+            )
         }
         Decision::RequestSeizure { reason } => {
             world.hold_step(
@@ -328,20 +318,25 @@ fn decide(world: &mut World, s: usize, h: usize, outcome: Outcome, known_at: Dat
                 decider,
                 Some(reason),
             );
+            // A supervisor approves it, later.
             let Some(approved) = within(world, decided, model::APPROVAL_AFTER) else {
                 return;
             };
             let supervisor = world.supervisor_at(port);
+            let why = Some(model::SEIZURE_APPROVAL_REASON);
             world.hold_step(
                 h,
                 HoldAction::ApproveSeizure,
                 approved,
                 supervisor.clone(),
-                Some(model::SEIZURE_APPROVAL_REASON),
+                why,
             );
             world.shipment_status(s, ShipmentStatus::Seized, approved, supervisor, "seized");
+            return;
         }
-    }
+    };
+    world.hold_step(h, action, decided, decider.clone(), Some(why));
+    world.shipment_status(s, status, decided, decider, name);
 }
 
 /// The demo country's history: its officers, and `options.shipments` declarations filed over

@@ -152,9 +152,17 @@ impl Event {
     }
 }
 
-/// The status `next` gives: a demo story that breaks the product's rules stops the seed.
-fn by_the_rules<S, E: std::fmt::Display>(next: Result<S, E>) -> S {
-    next.unwrap_or_else(|e| panic!("the demo story broke a rule: {e}"))
+/// Moves `status` on as `next` says and counts a new `version`; returns the status before and
+/// after. A demo story that breaks the product's rules stops the seed.
+fn by_the_rules<S: Copy, E: std::fmt::Display>(
+    status: &mut S,
+    version: &mut i64,
+    next: impl FnOnce(S) -> Result<S, E>,
+) -> (S, S) {
+    let before = *status;
+    *status = next(before).unwrap_or_else(|e| panic!("the demo story broke a rule: {e}"));
+    *version += 1;
+    (before, *status)
 }
 
 /// What a generator of the history draws. Each has its own stream of the seed, so that one
@@ -187,6 +195,13 @@ impl Draws {
     }
 }
 
+/// The generator of `draws` for `seed`.
+fn generator(seed: u64, draws: Draws) -> ChaCha8Rng {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    rng.set_stream(draws.stream());
+    rng
+}
+
 pub(super) struct World {
     seed: u64,
     /// The generator of what is being drawn now (see [`World::draw_for`]).
@@ -205,7 +220,7 @@ impl World {
     pub fn new(seed: u64, end: DateTime<Utc>) -> Self {
         let mut world = World {
             seed,
-            rng: ChaCha8Rng::seed_from_u64(seed),
+            rng: generator(seed, Draws::Officers),
             end,
             officers: vec![],
             shipments: vec![],
@@ -233,9 +248,7 @@ impl World {
 
     /// A generator for `draws`, from its own stream of the seed.
     pub fn draws(&self, draws: Draws) -> ChaCha8Rng {
-        let mut rng = ChaCha8Rng::seed_from_u64(self.seed);
-        rng.set_stream(draws.stream());
-        rng
+        generator(self.seed, draws)
     }
 
     /// Makes `draws` the world's generator from now on.
@@ -278,10 +291,7 @@ impl World {
         reason: Option<&str>,
     ) {
         let hold = &mut self.holds[h];
-        let before = hold.status;
-        let after = by_the_rules(before.next(action));
-        hold.status = after;
-        hold.version += 1;
+        let (before, after) = by_the_rules(&mut hold.status, &mut hold.version, |s| s.next(action));
         if !after.is_active() {
             hold.resolved_at = Some(at);
             hold.resolved_by = Some(actor.clone());
@@ -397,10 +407,7 @@ impl World {
         reason: Option<&str>,
     ) {
         let insp = &mut self.inspections[i];
-        let before = insp.status;
-        let after = by_the_rules(before.next(action));
-        insp.status = after;
-        insp.version += 1;
+        let (before, after) = by_the_rules(&mut insp.status, &mut insp.version, |s| s.next(action));
         let mut after_json = json!({ "status": after.code() });
         match action {
             InspectionAction::Assign => {

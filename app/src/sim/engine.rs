@@ -20,6 +20,7 @@ use crate::demo::clock::SimControl;
 use crate::demo::incidents;
 use crate::domain::{HoldReason, Mode, Referral};
 use crate::error::AppError;
+use crate::shipments::db as shipments;
 use chrono::{DateTime, Duration, Utc};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -205,9 +206,24 @@ impl Simulator {
                 shipment,
                 referral,
                 reason,
-            } => self.referral(pool, now, shipment, referral, reason).await,
-            Event::Arrival { shipment } => self.arrival(pool, now, shipment).await,
-            Event::Release { shipment } => self.release(pool, now, shipment).await,
+            } => {
+                let caller = &self.cast().targeting;
+                shipments::issue_referral(pool, caller, shipment, referral, reason, now)
+                    .await
+                    .map(|_| ())
+            }
+            Event::Arrival { shipment } => {
+                let actor = &self.cast().carriers;
+                shipments::record_arrival(pool, actor, shipment, None, now)
+                    .await
+                    .map(|_| ())
+            }
+            Event::Release { shipment } => {
+                let actor = &self.cast().release;
+                shipments::release_unheld(pool, actor, shipment, None, now)
+                    .await
+                    .map(|_| ())
+            }
             Event::PlaceHold { shipment, reason } => {
                 self.place_hold(pool, now, shipment, reason).await
             }

@@ -162,44 +162,6 @@ impl Simulator {
         Ok(None)
     }
 
-    pub(super) async fn referral(
-        &mut self,
-        pool: &AnyPool,
-        now: DateTime<Utc>,
-        shipment: i64,
-        referral: Referral,
-        reason: &str,
-    ) -> Result<(), AppError> {
-        let caller = &self.cast().targeting;
-        shipments::issue_referral(pool, caller, shipment, referral, reason, now)
-            .await
-            .map(|_| ())
-    }
-
-    pub(super) async fn arrival(
-        &mut self,
-        pool: &AnyPool,
-        now: DateTime<Utc>,
-        shipment: i64,
-    ) -> Result<(), AppError> {
-        let actor = &self.cast().carriers;
-        shipments::record_arrival(pool, actor, shipment, None, now)
-            .await
-            .map(|_| ())
-    }
-
-    pub(super) async fn release(
-        &mut self,
-        pool: &AnyPool,
-        now: DateTime<Utc>,
-        shipment: i64,
-    ) -> Result<(), AppError> {
-        let actor = &self.cast().release;
-        shipments::release_unheld(pool, actor, shipment, None, now)
-            .await
-            .map(|_| ())
-    }
-
     /// The port's officer holds the goods, and looks at the hold again soon.
     pub(super) async fn place_hold(
         &mut self,
