@@ -38,6 +38,7 @@ use openapi::{
     every_served_route_is_documented_and_nothing_else, the_api_page_is_served_by_the_product_alone,
 };
 use sim::{
+    a_simulated_day_has_the_shape_of_a_seeded_day,
     an_administrator_pauses_and_resumes_the_simulation,
     the_same_seed_and_start_give_the_same_journal,
 };
@@ -115,6 +116,7 @@ on_both_backends!(
     shutdown_ends_open_streams,
     the_same_seed_and_start_give_the_same_journal,
     an_administrator_pauses_and_resumes_the_simulation,
+    a_simulated_day_has_the_shape_of_a_seeded_day,
     a_position_the_pump_has_not_read_yet_is_resumed_not_reloaded,
     a_declaration_is_scored_held_referred_and_seen_live,
     a_resend_updates_and_never_duplicates,

@@ -1,7 +1,9 @@
 //! The demo's simulation, on both backends: the same seed and start give the same journal
 //! however the span is cut up, another seed another journal; everything it does goes through
 //! the domain operations under simulated names (arrivals, referrals, holds, inspections,
-//! decisions, waits, incidents); and an administrator, only, pauses and resumes it.
+//! decisions, waits, incidents); an administrator, only, pauses and resumes it; and a day of
+//! its traffic has the shape of a day of the seeded history (shares held and examined, and
+//! the results of examinations), both following the demo's one model.
 
 use crate::helpers::{Backend, TempDir, client, fresh_db, spawn_app_configured, spawn_app_with};
 use app::db::Db;
@@ -390,4 +392,181 @@ pub async fn an_administrator_pauses_and_resumes_the_simulation(backend: Backend
         .await
         .unwrap();
     assert_eq!(missing.status(), StatusCode::NOT_FOUND);
+}
+
+/// How one day of declarations turned out within `SHAPE_HORIZON` of each declaration, for the
+/// part of it the demo's model decides: the declarations the targeting rules did not hold on
+/// their score (the seeded history has no scores, so that is all of it there), how many of
+/// them the officers held and examined, and what those examinations found. The inconclusive
+/// band does not depend on the reason for the hold, so every examination of the day counts
+/// for it, those of the holds placed on a score too.
+#[derive(Debug, Default)]
+struct Shape {
+    declared: i64,
+    held: i64,
+    examined: i64,
+    /// Results of the examinations of the officers' holds, and how many found something.
+    results: i64,
+    findings: i64,
+    /// Results of every examination of the day, and how many were inconclusive.
+    all_results: i64,
+    inconclusive: i64,
+    /// Declarations the targeting rules held on their score (the simulation's only).
+    held_on_score: i64,
+}
+
+/// How long after its declaration a shipment's story is counted: long enough for the goods to
+/// arrive (a ship's lead is up to twelve hours) and be held, and for most examinations to be
+/// opened and many to be finished. The same horizon on both sides.
+const SHAPE_HORIZON: Duration = Duration::hours(12);
+
+/// A hold the targeting rules placed on a score, as they sign it.
+const ON_SCORE: &str = "h.placed_by like 'Targeting (%'";
+
+/// The shape of the shipments declared in `[from, to)`.
+async fn shape(db: &Db, from: DateTime<Utc>, to: DateTime<Utc>) -> Shape {
+    use app::domain::clock::to_millis;
+    use sqlx::Row;
+    let (from, to) = (to_millis(from), to_millis(to));
+    let horizon = SHAPE_HORIZON.num_milliseconds();
+    let row = sqlx::query(&format!(
+        "select count(*) as declared, \
+         coalesce(sum(case when exists (select 1 from holds h where h.shipment_id = s.id \
+           and h.placed_at <= s.created_at + $3) then 1 else 0 end), 0) as held, \
+         coalesce(sum(case when exists (select 1 from inspections i join holds h \
+           on h.id = i.hold_id where h.shipment_id = s.id \
+           and i.created_at <= s.created_at + $3) then 1 else 0 end), 0) as examined \
+         from shipments s where s.created_at >= $1 and s.created_at < $2 \
+         and not exists (select 1 from holds h where h.shipment_id = s.id and {ON_SCORE})"
+    ))
+    .bind(from)
+    .bind(to)
+    .bind(horizon)
+    .fetch_one(&db.pool)
+    .await
+    .expect("the shape reads");
+    let mut shape = Shape {
+        declared: row.get("declared"),
+        held: row.get("held"),
+        examined: row.get("examined"),
+        ..Shape::default()
+    };
+    let outcomes = sqlx::query(&format!(
+        "select i.outcome, case when {ON_SCORE} then 1 else 0 end as on_score, \
+         count(*) as n from inspections i \
+         join holds h on h.id = i.hold_id join shipments s on s.id = h.shipment_id \
+         where s.created_at >= $1 and s.created_at < $2 and i.outcome is not null \
+         and i.completed_at <= s.created_at + $3 group by i.outcome, on_score"
+    ))
+    .bind(from)
+    .bind(to)
+    .bind(horizon)
+    .fetch_all(&db.pool)
+    .await
+    .expect("the outcomes read");
+    for row in outcomes {
+        let outcome: String = row.get("outcome");
+        let (on_score, n): (i64, i64) = (row.get("on_score"), row.get("n"));
+        shape.all_results += n;
+        if outcome == "inconclusive" {
+            shape.inconclusive += n;
+        }
+        if on_score == 0 {
+            shape.results += n;
+            if !["no_finding", "inconclusive"].contains(&outcome.as_str()) {
+                shape.findings += n;
+            }
+        }
+    }
+    shape.held_on_score = sqlx::query(&format!(
+        "select count(*) as n from shipments s where s.created_at >= $1 and s.created_at < $2 \
+         and exists (select 1 from holds h where h.shipment_id = s.id and {ON_SCORE})"
+    ))
+    .bind(from)
+    .bind(to)
+    .fetch_one(&db.pool)
+    .await
+    .expect("the holds on score read")
+    .get("n");
+    shape
+}
+
+/// Whether two shares, `a` of `n` and `b` of `m`, are the same within `Z` standard errors of
+/// their difference (two proportions, pooled). Deterministic seeds make the test repeatable;
+/// the tolerance is what lets it say "the same shape" rather than "the same numbers".
+fn same_share(what: &str, (a, n): (i64, i64), (b, m): (i64, i64)) -> Result<(), String> {
+    /// A matching pair differs by more than this one time in about two thousand, for each
+    /// figure: an unrelated change that redraws the random streams does not trip the test.
+    const Z: f64 = 3.5;
+    let (p, q) = (a as f64 / n as f64, b as f64 / m as f64);
+    let pooled = (a + b) as f64 / (n + m) as f64;
+    let error = (pooled * (1.0 - pooled) * (1.0 / n as f64 + 1.0 / m as f64)).sqrt();
+    let tolerance = Z * error;
+    let line = format!(
+        "{what}: simulated {p:.4} ({a} of {n}), seeded {q:.4} ({b} of {m}), \
+         difference {:.4}, tolerance {tolerance:.4}",
+        (p - q).abs()
+    );
+    eprintln!("{line}");
+    if (p - q).abs() <= tolerance {
+        Ok(())
+    } else {
+        Err(line)
+    }
+}
+
+pub async fn a_simulated_day_has_the_shape_of_a_seeded_day(backend: Backend) {
+    // The history as `make run` seeds it (12,000 shipments over 14 days), ending at noon in
+    // Toronto; then a day of the simulation, run on until the last of its declarations has had
+    // the same horizon as the history's.
+    let Some((db, _dir)) = fresh_db(backend).await else {
+        return;
+    };
+    db.migrate().await.expect("migrations apply");
+    let options = SeedOptions::new(seed::DEFAULT_SEED, start());
+    seed::demo(&db, &options).await.expect("demo country seeds");
+    let day = Duration::days(1);
+    let mut simulator = Simulator::new(seed::DEFAULT_SEED, start());
+    simulator
+        .advance_to(&db.pool, start() + day + SHAPE_HORIZON)
+        .await
+        .expect("the simulation runs");
+
+    let history_from = start() - Duration::days(options.days);
+    let seeded = shape(&db, history_from, start() - SHAPE_HORIZON).await;
+    let simulated = shape(&db, start(), start() + day).await;
+    eprintln!("seeded {seeded:?}\nsimulated {simulated:?}");
+    assert!(simulated.declared > 3_000, "{simulated:?}");
+    assert!(seeded.declared > 10_000, "{seeded:?}");
+    assert_eq!(seeded.held_on_score, 0, "the history has no scores");
+    let failures: Vec<String> = [
+        same_share(
+            "held",
+            (simulated.held, simulated.declared),
+            (seeded.held, seeded.declared),
+        ),
+        same_share(
+            "examined",
+            (simulated.examined, simulated.declared),
+            (seeded.examined, seeded.declared),
+        ),
+        same_share(
+            "findings among results",
+            (simulated.findings, simulated.results),
+            (seeded.findings, seeded.results),
+        ),
+        same_share(
+            "inconclusive among results",
+            (simulated.inconclusive, simulated.all_results),
+            (seeded.inconclusive, seeded.all_results),
+        ),
+    ]
+    .into_iter()
+    .filter_map(Result::err)
+    .collect();
+    assert!(
+        failures.is_empty(),
+        "a simulated day and a seeded day differ in shape:\n{}",
+        failures.join("\n")
+    );
 }

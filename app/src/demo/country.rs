@@ -1,7 +1,7 @@
 //! The demo country: real Canadian ports of entry (codes are the board's own short codes),
 //! and fictional carriers' traffic, traders and officers with believable shapes.
 
-use crate::domain::{HoldReason, InspectionKind, Mode, NoticeKind, PortStatus};
+use crate::domain::{HoldReason, InspectionKind, Mode};
 
 pub struct PortSpec {
     pub code: &'static str,
@@ -263,49 +263,6 @@ pub const PORTS: &[PortSpec] = &[
         5,
     ),
 ];
-
-/// Ports not running normally when the demo starts, and why.
-pub const INCIDENTS: &[(&str, PortStatus, NoticeKind, &str)] = &[
-    (
-        "YHZ",
-        PortStatus::Limited,
-        NoticeKind::Weather,
-        "Winter storm: ramp operations reduced, cargo acceptance delayed",
-    ),
-    (
-        "PEA",
-        PortStatus::Limited,
-        NoticeKind::Construction,
-        "Deck rehabilitation: commercial lanes 3 and 4 closed",
-    ),
-    (
-        "RWI",
-        PortStatus::Closed,
-        NoticeKind::Equipment,
-        "Tunnel ventilation fault: rail traffic diverted to Sarnia",
-    ),
-    (
-        "YVR",
-        PortStatus::Open,
-        NoticeKind::Equipment,
-        "Dual-view X-ray 2 out of service; one scanner in use",
-    ),
-    (
-        "LAC",
-        PortStatus::Open,
-        NoticeKind::SystemOutage,
-        "Intermittent release-system slowness reported by brokers",
-    ),
-];
-
-/// How a port is running when the demo starts: its incident's status, or open.
-pub fn opening_status(code: &str) -> PortStatus {
-    INCIDENTS
-        .iter()
-        .find(|(port, ..)| *port == code)
-        .map(|(_, status, ..)| *status)
-        .unwrap_or(PortStatus::Open)
-}
 
 /// Share of shipments per mode, in percent: air cargo dominates.
 pub const MODE_SHARE: &[(Mode, u32)] = &[

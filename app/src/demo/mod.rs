@@ -1,15 +1,18 @@
 //! The demo country, shared by the seed (its fourteen days of history) and the simulator (its
-//! traffic from then on): the ports, carriers, traders and goods, and how one declaration is
-//! drawn from them. Server only.
+//! traffic from then on): the ports, carriers, traders and goods (`country.rs`), how one
+//! declaration is drawn from them (here), the one model of the country's rhythms that both
+//! follow (`model.rs`: traffic by hour, durations, shares held and examined, outcomes), what
+//! goes wrong at its ports (`incidents.rs`), and the simulated clock (`clock.rs`). Server only.
 //!
-//! A declaration is drawn in two parts, the goods then the paperwork, so that the seed can draw
-//! the arrival time between them as it always has: the same seed keeps giving the same country.
+//! A declaration is drawn in two parts, the goods then the paperwork, so that the seed can
+//! draw when it was filed between them.
 
 pub mod clock;
 pub mod country;
+pub mod incidents;
+pub mod model;
 
 use crate::domain::{AirWaybill, Mode};
-use chrono::Duration;
 use country::*;
 use rand::{Rng, seq::SliceRandom};
 
@@ -83,8 +86,6 @@ pub struct Paperwork {
     pub weight_kg: f64,
     pub value_cents: i64,
     pub currency: &'static str,
-    /// How long before arrival the declaration is filed.
-    pub declared_before: Duration,
 }
 
 impl Paperwork {
@@ -163,7 +164,6 @@ pub fn paperwork<R: Rng + ?Sized>(rng: &mut R, mode: Mode, goods: &Goods) -> Pap
         origin_country,
         origin_location,
         transit,
-        declared_before,
         house_waybill,
     ) = match mode {
         Mode::Air => {
@@ -184,7 +184,6 @@ pub fn paperwork<R: Rng + ?Sized>(rng: &mut R, mode: Mode, goods: &Goods) -> Pap
                 country,
                 airport.to_string(),
                 transit,
-                Duration::hours(rng.gen_range(6..30)),
                 house,
             )
         }
@@ -204,7 +203,6 @@ pub fn paperwork<R: Rng + ?Sized>(rng: &mut R, mode: Mode, goods: &Goods) -> Pap
                 country,
                 seaport.to_string(),
                 None,
-                Duration::days(rng.gen_range(2..6)),
                 None,
             )
         }
@@ -219,7 +217,6 @@ pub fn paperwork<R: Rng + ?Sized>(rng: &mut R, mode: Mode, goods: &Goods) -> Pap
                 country,
                 city.to_string(),
                 None,
-                Duration::minutes(rng.gen_range(60..300)),
                 None,
             )
         }
@@ -234,7 +231,6 @@ pub fn paperwork<R: Rng + ?Sized>(rng: &mut R, mode: Mode, goods: &Goods) -> Pap
                 country,
                 city.to_string(),
                 None,
-                Duration::hours(rng.gen_range(2..12)),
                 None,
             )
         }
@@ -267,6 +263,5 @@ pub fn paperwork<R: Rng + ?Sized>(rng: &mut R, mode: Mode, goods: &Goods) -> Pap
         weight_kg,
         value_cents,
         currency,
-        declared_before,
     }
 }

@@ -1,7 +1,11 @@
 //! The moving country of the demo: a simulator that plays traffic, targeting, holds,
 //! inspections, waits and incidents through the same domain operations as people use, on a
-//! simulated clock that an administrator can pause and resume. Here: the status both sides
-//! share, the clock's handle (server), the server functions and the header badge.
+//! simulated clock that an administrator can pause and resume, following the demo's model
+//! (`demo::model`) as the seed's history does. Here: the status both sides share, the
+//! clock's handle (server), the server functions and the header badge. Server side, the
+//! simulator itself: `engine.rs` (its schedule and clock, and the runner), `cast.rs` (its
+//! accounts and ports), `traffic.rs` (declarations, arrivals, releases, referrals, holds),
+//! `story.rs` (a hold's story), `conditions.rs` (waits and incidents).
 
 use crate::error::AppError;
 use chrono::{DateTime, Utc};
@@ -9,7 +13,15 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "ssr")]
+mod cast;
+#[cfg(feature = "ssr")]
+mod conditions;
+#[cfg(feature = "ssr")]
 pub mod engine;
+#[cfg(feature = "ssr")]
+mod story;
+#[cfg(feature = "ssr")]
+mod traffic;
 
 /// How the simulator is running, for the header badge.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
