@@ -26,7 +26,9 @@ test("the API page, reached from the header, lists the operations from this serv
   await expect(page).toHaveURL(/\/api\/v1\/docs\/$/);
 
   const operations = page.locator(".opblock");
-  await expect(operations.first()).toBeVisible();
+  // The page reads the whole document and draws every operation in the browser: about 7 s
+  // alone on two cores here, more beside another worker, so this one wait is longer.
+  await expect(operations.first()).toBeVisible({ timeout: 20_000 });
   expect(await operations.count()).toBeGreaterThanOrEqual(28);
   const release = page.locator(".opblock-post", { hasText: "/api/v1/holds/{id}/release" });
   await expect(release).toBeVisible();
