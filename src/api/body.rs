@@ -1,10 +1,13 @@
-//! Reading request bodies, the same way in every area: JSON into the type an endpoint takes,
-//! a 422 that says why when it cannot be read, and `ActionBody`, what the actions on holds and
-//! inspections read (the same body for every action on either).
+//! Reading request bodies, the same way in every area: JSON into the type an endpoint takes
+//! (`JsonBody`, or `json_or_default` for one that may be left out), a 422 that says why when it
+//! cannot be read, and `ActionBody`, what the actions on holds and inspections read (the same
+//! body for every action on either).
 
 use app::AppError;
 use app::domain::{InspectionKind, Outcome, Priority};
 use axum::body::Bytes;
+use axum::extract::{FromRequest, Request};
+use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, de::DeserializeOwned};
 
 /// Every field any action reads; each action takes what it needs and names what is missing.
@@ -45,4 +48,18 @@ pub fn json_or_default<T: DeserializeOwned + Default>(bytes: &Bytes) -> Result<T
         return Ok(T::default());
     }
     json(bytes)
+}
+
+/// A JSON body read into `T`, as [`json`] reads it.
+pub struct JsonBody<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
+    type Rejection = Response;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, Response> {
+        let bytes = Bytes::from_request(request, state)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        json(&bytes).map(Self).map_err(IntoResponse::into_response)
+    }
 }

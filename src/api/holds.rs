@@ -3,22 +3,20 @@
 //! carry the `version` the caller saw; the answer is the hold as it now is, with its new
 //! version.
 
-use super::body::{ActionBody, json, json_or_default};
-use super::responses::{BadBody, BadQuery, NoShipment, Paging, Refusals};
-use crate::auth::Authenticated;
+use super::body::{ActionBody, JsonBody, json_or_default};
+use super::extract::{Allowed, QueryParams, Read, Signed};
+use super::responses::{Area, BadBody, BadQuery, NoShipment, Paging};
 use crate::state::ServerState;
-use app::domain::Action;
 use app::holds::{HoldCommand, NewHold, act as engine};
 use app::{
     AppError, ErrorBody,
     holds::{self, HoldFilter, HoldRow},
     paging::Page,
-    state::AppState,
 };
 use axum::{
     Json, Router,
     body::Bytes,
-    extract::{Path, RawQuery, State},
+    extract::Path,
     http::StatusCode,
     routing::{MethodRouter, get, post},
 };
@@ -38,8 +36,12 @@ use utoipa::{IntoParams, IntoResponses};
     note,
     pause,
     resume,
-))]
+),
+    modifiers(&AREA)
+)]
 pub struct Docs;
+
+const AREA: Area = Area("holds");
 
 pub fn router() -> Router<ServerState> {
     Router::new()
@@ -63,7 +65,7 @@ struct HoldId {
     id: i64,
 }
 
-/// What an action on a hold answers, besides [`Refusals`].
+/// What an action on a hold answers, besides the [`Refusals`](super::responses::Refusals).
 #[derive(IntoResponses)]
 // Never built: the variants' sizes do not matter.
 #[allow(dead_code, clippy::large_enum_variant)]
@@ -87,7 +89,6 @@ enum HoldChanged {
 #[utoipa::path(
     get,
     path = "/holds",
-    tag = "holds",
     params(
         ("port" = Option<String>, Query, description = "A port code, e.g. `YVR`"),
         ("reason" = Option<app::domain::HoldReason>, Query, description = "Why the holds were placed"),
@@ -99,19 +100,12 @@ enum HoldChanged {
     responses(
         (status = 200, description = "One page of holds", body = Page<HoldRow>),
         BadQuery,
-        Refusals,
     )
 )]
-async fn list(
-    State(state): State<AppState>,
-    Authenticated(caller): Authenticated,
-    RawQuery(raw): RawQuery,
-) -> Result<Json<Page<HoldRow>>, AppError> {
-    caller.authorize(&state.db.pool, Action::Read, None).await?;
-    let pairs = super::query_pairs(raw);
-    let filter = HoldFilter::from_query(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))?;
+async fn list(reader: Allowed<Read>, query: QueryParams) -> Result<Json<Page<HoldRow>>, AppError> {
+    let filter = HoldFilter::from_query(query.pairs())?;
     Ok(Json(
-        holds::db::list(&state.db.pool, &filter, Utc::now()).await?,
+        holds::db::list(reader.pool(), &filter, Utc::now()).await?,
     ))
 }
 
@@ -119,45 +113,34 @@ async fn list(
 #[utoipa::path(
     get,
     path = "/holds/{id}",
-    tag = "holds",
     params(HoldId),
     responses(
         (status = 200, description = "The hold", body = HoldRow),
         (status = 404, description = "No hold has this id", body = ErrorBody),
-        Refusals,
     )
 )]
-async fn one(
-    State(state): State<AppState>,
-    Authenticated(caller): Authenticated,
-    Path(id): Path<String>,
-) -> Result<Json<HoldRow>, AppError> {
-    caller.authorize(&state.db.pool, Action::Read, None).await?;
+async fn one(reader: Allowed<Read>, Path(id): Path<String>) -> Result<Json<HoldRow>, AppError> {
     let id = super::parse_id(&id, "hold")?;
-    Ok(Json(holds::db::by_id(&state.db.pool, id).await?))
+    Ok(Json(holds::db::by_id(reader.pool(), id).await?))
 }
 
 /// Places a hold on a shipment.
 #[utoipa::path(
     post,
     path = "/holds",
-    tag = "holds",
     request_body = NewHold,
     responses(
         (status = 201, description = "The new hold", body = HoldRow),
         (status = 409, description = "The shipment cannot be held now (e.g. it already is)", body = ErrorBody),
         NoShipment,
         BadBody,
-        Refusals,
     )
 )]
 async fn place_hold(
-    State(state): State<AppState>,
-    Authenticated(caller): Authenticated,
-    body: Bytes,
+    signed: Signed,
+    JsonBody(request): JsonBody<NewHold>,
 ) -> Result<(StatusCode, Json<HoldRow>), AppError> {
-    let request: NewHold = json(&body)?;
-    let hold = engine::place_hold(&state.db.pool, &caller, &request, Utc::now()).await?;
+    let hold = engine::place_hold(signed.pool(), &signed.caller, &request, Utc::now()).await?;
     Ok((StatusCode::CREATED, Json(hold)))
 }
 
@@ -165,16 +148,13 @@ async fn place_hold(
 /// `command`.
 fn on_hold(command: fn(ActionBody) -> HoldCommand) -> MethodRouter<ServerState> {
     post(
-        move |State(state): State<AppState>,
-              Authenticated(caller): Authenticated,
-              Path(raw): Path<String>,
-              body: Bytes| async move {
+        move |signed: Signed, Path(raw): Path<String>, body: Bytes| async move {
             let id = super::parse_id(&raw, "hold")?;
             let body: ActionBody = json_or_default(&body)?;
             let version = body.version;
             let hold = engine::hold_action(
-                &state.db.pool,
-                &caller,
+                signed.pool(),
+                &signed.caller,
                 id,
                 command(body),
                 version,
@@ -187,36 +167,36 @@ fn on_hold(command: fn(ActionBody) -> HoldCommand) -> MethodRouter<ServerState> 
 }
 
 // Each action below is documented by its path and what it reads; every one answers
-// `HoldChanged` and the `Refusals`.
+// `HoldChanged` (and, as every operation of the area, the `Refusals`).
 
 /// Releases the goods: the hold ends.
-#[utoipa::path(post, path = "/holds/{id}/release", tag = "holds", params(HoldId),
+#[utoipa::path(post, path = "/holds/{id}/release", params(HoldId),
     request_body(content = Option<ActionBody>, description = "Reads `reason` and `version`."),
-    responses(HoldChanged, Refusals))]
+    responses(HoldChanged))]
 fn release(b: ActionBody) -> HoldCommand {
     HoldCommand::Release { reason: b.reason }
 }
 
 /// Asks for the goods to be seized (a supervisor approves).
-#[utoipa::path(post, path = "/holds/{id}/seizure", tag = "holds", params(HoldId),
+#[utoipa::path(post, path = "/holds/{id}/seizure", params(HoldId),
     request_body(content = Option<ActionBody>, description = "Reads `reason` and `version`."),
-    responses(HoldChanged, Refusals))]
+    responses(HoldChanged))]
 fn request_seizure(b: ActionBody) -> HoldCommand {
     HoldCommand::RequestSeizure { reason: b.reason }
 }
 
 /// Approves a requested seizure: the hold ends with the goods seized.
-#[utoipa::path(post, path = "/holds/{id}/seizure/approve", tag = "holds", params(HoldId),
+#[utoipa::path(post, path = "/holds/{id}/seizure/approve", params(HoldId),
     request_body(content = Option<ActionBody>, description = "Reads `reason` and `version`."),
-    responses(HoldChanged, Refusals))]
+    responses(HoldChanged))]
 fn approve_seizure(b: ActionBody) -> HoldCommand {
     HoldCommand::ApproveSeizure { reason: b.reason }
 }
 
 /// Refers the hold to another agency.
-#[utoipa::path(post, path = "/holds/{id}/referral", tag = "holds", params(HoldId),
+#[utoipa::path(post, path = "/holds/{id}/referral", params(HoldId),
     request_body(content = Option<ActionBody>, description = "Reads `agency`, `reason` and `version`."),
-    responses(HoldChanged, Refusals))]
+    responses(HoldChanged))]
 fn refer(b: ActionBody) -> HoldCommand {
     HoldCommand::Refer {
         agency: b.agency.unwrap_or_default(),
@@ -225,25 +205,25 @@ fn refer(b: ActionBody) -> HoldCommand {
 }
 
 /// Adds a note to the hold.
-#[utoipa::path(post, path = "/holds/{id}/notes", tag = "holds", params(HoldId),
+#[utoipa::path(post, path = "/holds/{id}/notes", params(HoldId),
     request_body(content = Option<ActionBody>, description = "Reads `text` and `version`."),
-    responses(HoldChanged, Refusals))]
+    responses(HoldChanged))]
 fn note(b: ActionBody) -> HoldCommand {
     HoldCommand::Note { text: b.text }
 }
 
 /// Pauses the hold's service clock: the port is waiting on the trader.
-#[utoipa::path(post, path = "/holds/{id}/pause", tag = "holds", params(HoldId),
+#[utoipa::path(post, path = "/holds/{id}/pause", params(HoldId),
     request_body(content = Option<ActionBody>, description = "Reads `reason` and `version`."),
-    responses(HoldChanged, Refusals))]
+    responses(HoldChanged))]
 fn pause(b: ActionBody) -> HoldCommand {
     HoldCommand::Pause { reason: b.reason }
 }
 
 /// Restarts a paused service clock.
-#[utoipa::path(post, path = "/holds/{id}/resume", tag = "holds", params(HoldId),
+#[utoipa::path(post, path = "/holds/{id}/resume", params(HoldId),
     request_body(content = Option<ActionBody>, description = "Reads `version`; may be empty."),
-    responses(HoldChanged, Refusals))]
+    responses(HoldChanged))]
 fn resume(_: ActionBody) -> HoldCommand {
     HoldCommand::Resume
 }

@@ -3,11 +3,11 @@
 //! (`app::actions::db`). An action's body may carry the `version` the caller saw; the answer
 //! is the inspection as it now is, with its new version.
 
-use super::body::{ActionBody, json, json_or_default};
-use super::responses::{BadBody, BadQuery, Paging, Refusals};
-use crate::auth::Authenticated;
+use super::body::{ActionBody, JsonBody, json_or_default};
+use super::extract::{Allowed, QueryParams, Read, Signed};
+use super::responses::{Area, BadBody, BadQuery, Paging};
 use crate::state::ServerState;
-use app::domain::{Action, Outcome, Priority};
+use app::domain::{Outcome, Priority};
 use app::inspections::{
     HandoverReport, HandoverRequest, InspectionCommand, NewInspection, act as engine,
 };
@@ -15,12 +15,11 @@ use app::{
     AppError, ErrorBody,
     inspections::{self, InspectionFilter, InspectionRow},
     paging::Page,
-    state::AppState,
 };
 use axum::{
     Json, Router,
     body::Bytes,
-    extract::{Path, RawQuery, State},
+    extract::Path,
     http::StatusCode,
     routing::{MethodRouter, get, post},
 };
@@ -39,8 +38,12 @@ use utoipa::{IntoParams, IntoResponses};
     cancel,
     priority,
     handover,
-))]
+),
+    modifiers(&AREA)
+)]
 pub struct Docs;
+
+const AREA: Area = Area("inspections");
 
 pub fn router() -> Router<ServerState> {
     Router::new()
@@ -63,7 +66,7 @@ struct InspectionId {
     id: i64,
 }
 
-/// What an action on an inspection answers, besides [`Refusals`].
+/// What an action on an inspection answers, besides the [`Refusals`](super::responses::Refusals).
 #[derive(IntoResponses)]
 // Never built: the variants' sizes do not matter.
 #[allow(dead_code, clippy::large_enum_variant)]
@@ -88,7 +91,6 @@ enum InspectionChanged {
 #[utoipa::path(
     get,
     path = "/inspections",
-    tag = "inspections",
     params(
         ("port" = Option<String>, Query, description = "A port code, e.g. `YVR`"),
         ("kind" = Option<app::domain::InspectionKind>, Query, description = "The kind of examination"),
@@ -100,19 +102,15 @@ enum InspectionChanged {
     responses(
         (status = 200, description = "One page of the queue", body = Page<InspectionRow>),
         BadQuery,
-        Refusals,
     )
 )]
 async fn list(
-    State(state): State<AppState>,
-    Authenticated(caller): Authenticated,
-    RawQuery(raw): RawQuery,
+    reader: Allowed<Read>,
+    query: QueryParams,
 ) -> Result<Json<Page<InspectionRow>>, AppError> {
-    caller.authorize(&state.db.pool, Action::Read, None).await?;
-    let pairs = super::query_pairs(raw);
-    let filter = InspectionFilter::from_query(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))?;
+    let filter = InspectionFilter::from_query(query.pairs())?;
     Ok(Json(
-        inspections::db::list(&state.db.pool, &filter, Utc::now()).await?,
+        inspections::db::list(reader.pool(), &filter, Utc::now()).await?,
     ))
 }
 
@@ -120,23 +118,19 @@ async fn list(
 #[utoipa::path(
     post,
     path = "/inspections",
-    tag = "inspections",
     request_body = NewInspection,
     responses(
         (status = 201, description = "The new inspection, queued", body = InspectionRow),
         (status = 404, description = "No hold has this id", body = ErrorBody),
         (status = 409, description = "The hold cannot be inspected now (e.g. it has ended)", body = ErrorBody),
         BadBody,
-        Refusals,
     )
 )]
 async fn open_inspection(
-    State(state): State<AppState>,
-    Authenticated(caller): Authenticated,
-    body: Bytes,
+    signed: Signed,
+    JsonBody(request): JsonBody<NewInspection>,
 ) -> Result<(StatusCode, Json<InspectionRow>), AppError> {
-    let request: NewInspection = json(&body)?;
-    let row = engine::open_inspection(&state.db.pool, &caller, &request, Utc::now()).await?;
+    let row = engine::open_inspection(signed.pool(), &signed.caller, &request, Utc::now()).await?;
     Ok((StatusCode::CREATED, Json(row)))
 }
 
@@ -145,24 +139,20 @@ async fn open_inspection(
 #[utoipa::path(
     post,
     path = "/handover",
-    tag = "inspections",
     request_body = HandoverRequest,
     responses(
         (status = 200, description = "The inspections that moved", body = HandoverReport),
         (status = 404, description = "The port or an officer does not exist", body = ErrorBody),
         (status = 409, description = "The handover cannot be made (e.g. the officer is not of this port)", body = ErrorBody),
         BadBody,
-        Refusals,
     )
 )]
 async fn handover(
-    State(state): State<AppState>,
-    Authenticated(caller): Authenticated,
-    body: Bytes,
+    signed: Signed,
+    JsonBody(request): JsonBody<HandoverRequest>,
 ) -> Result<Json<HandoverReport>, AppError> {
-    let request: HandoverRequest = json(&body)?;
     Ok(Json(
-        engine::handover(&state.db.pool, &caller, &request, Utc::now()).await?,
+        engine::handover(signed.pool(), &signed.caller, &request, Utc::now()).await?,
     ))
 }
 
@@ -172,17 +162,14 @@ fn on_inspection(
     command: fn(ActionBody) -> Result<InspectionCommand, AppError>,
 ) -> MethodRouter<ServerState> {
     post(
-        move |State(state): State<AppState>,
-              Authenticated(caller): Authenticated,
-              Path(raw): Path<String>,
-              body: Bytes| async move {
+        move |signed: Signed, Path(raw): Path<String>, body: Bytes| async move {
             let id = super::parse_id(&raw, "inspection")?;
             let body: ActionBody = json_or_default(&body)?;
             let version = body.version;
             let command = command(body)?;
             let item = engine::inspection_action(
-                &state.db.pool,
-                &caller,
+                signed.pool(),
+                &signed.caller,
                 id,
                 command,
                 version,
@@ -195,20 +182,20 @@ fn on_inspection(
 }
 
 // Each action below is documented by its path and what it reads; every one answers
-// `InspectionChanged` and the `Refusals`.
+// `InspectionChanged` (and, as every operation of the area, the `Refusals`).
 
 /// The signed-in officer takes the inspection.
-#[utoipa::path(post, path = "/inspections/{id}/claim", tag = "inspections", params(InspectionId),
+#[utoipa::path(post, path = "/inspections/{id}/claim", params(InspectionId),
     request_body(content = Option<ActionBody>, description = "Reads `version`; may be empty."),
-    responses(InspectionChanged, Refusals))]
+    responses(InspectionChanged))]
 fn claim(_: ActionBody) -> Result<InspectionCommand, AppError> {
     Ok(InspectionCommand::Claim)
 }
 
 /// A supervisor gives the inspection to an officer of its port, or back to the queue.
-#[utoipa::path(post, path = "/inspections/{id}/assign", tag = "inspections", params(InspectionId),
+#[utoipa::path(post, path = "/inspections/{id}/assign", params(InspectionId),
     request_body(content = Option<ActionBody>, description = "Reads `officer_id` (`null`: back to the queue) and `version`."),
-    responses(InspectionChanged, Refusals))]
+    responses(InspectionChanged))]
 fn assign(b: ActionBody) -> Result<InspectionCommand, AppError> {
     Ok(InspectionCommand::Assign {
         officer_id: b.officer_id,
@@ -216,17 +203,17 @@ fn assign(b: ActionBody) -> Result<InspectionCommand, AppError> {
 }
 
 /// The assigned officer starts the examination.
-#[utoipa::path(post, path = "/inspections/{id}/start", tag = "inspections", params(InspectionId),
+#[utoipa::path(post, path = "/inspections/{id}/start", params(InspectionId),
     request_body(content = Option<ActionBody>, description = "Reads `version`; may be empty."),
-    responses(InspectionChanged, Refusals))]
+    responses(InspectionChanged))]
 fn start(_: ActionBody) -> Result<InspectionCommand, AppError> {
     Ok(InspectionCommand::Start)
 }
 
 /// Records the examination's outcome.
-#[utoipa::path(post, path = "/inspections/{id}/complete", tag = "inspections", params(InspectionId),
+#[utoipa::path(post, path = "/inspections/{id}/complete", params(InspectionId),
     request_body(content = Option<ActionBody>, description = "Reads `outcome` (required), `notes`, `follow_up` (when inconclusive) and `version`."),
-    responses(InspectionChanged, Refusals))]
+    responses(InspectionChanged))]
 fn complete(b: ActionBody) -> Result<InspectionCommand, AppError> {
     let outcome = b.outcome.ok_or_else(|| {
         AppError::invalid(
@@ -242,17 +229,17 @@ fn complete(b: ActionBody) -> Result<InspectionCommand, AppError> {
 }
 
 /// Cancels the inspection.
-#[utoipa::path(post, path = "/inspections/{id}/cancel", tag = "inspections", params(InspectionId),
+#[utoipa::path(post, path = "/inspections/{id}/cancel", params(InspectionId),
     request_body(content = Option<ActionBody>, description = "Reads `reason` and `version`."),
-    responses(InspectionChanged, Refusals))]
+    responses(InspectionChanged))]
 fn cancel(b: ActionBody) -> Result<InspectionCommand, AppError> {
     Ok(InspectionCommand::Cancel { reason: b.reason })
 }
 
 /// Changes the inspection's priority.
-#[utoipa::path(post, path = "/inspections/{id}/priority", tag = "inspections", params(InspectionId),
+#[utoipa::path(post, path = "/inspections/{id}/priority", params(InspectionId),
     request_body(content = Option<ActionBody>, description = "Reads `priority` (required), `reason` and `version`."),
-    responses(InspectionChanged, Refusals))]
+    responses(InspectionChanged))]
 fn priority(b: ActionBody) -> Result<InspectionCommand, AppError> {
     let priority = b.priority.ok_or_else(|| {
         AppError::invalid("priority", format!("choose one of {}", Priority::codes()))

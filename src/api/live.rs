@@ -1,5 +1,6 @@
 //! `GET /api/v1/live`: the journal as Server-Sent Events (see `crate::live` and `app::live`).
 
+use super::extract::QueryParams;
 use crate::auth::Authenticated;
 use crate::live::{Delivery, Follow, LiveHub, reload_frame};
 use app::{AppError, state::AppState};
@@ -27,10 +28,7 @@ fn resume_point(headers: &HeaderMap, raw: Option<String>) -> Result<Option<i64>,
         .map(str::trim)
         .filter(|v| !v.is_empty())
         .map(String::from);
-    let query = super::query_pairs(raw)
-        .into_iter()
-        .find(|(k, _)| k == "after")
-        .map(|(_, v)| v);
+    let query = QueryParams::from(raw).first("after").map(String::from);
     match header.or(query) {
         None => Ok(None),
         Some(value) => value

@@ -4,7 +4,8 @@
 //! document; a test checks the document against the routes actually served.
 //!
 //! Imports run one way: `docs` uses the areas, the areas use `responses` (the documentation
-//! they share) and `body` (how a body is read), and those two use no area.
+//! they share), `body` (how a body is read) and `extract` (the caller and the query), and
+//! those use no area.
 
 use crate::state::ServerState;
 use app::AppError;
@@ -12,6 +13,7 @@ use axum::{Router, routing::get};
 
 mod body;
 pub mod docs;
+mod extract;
 mod holds;
 mod inspections;
 pub mod live;
@@ -30,16 +32,6 @@ pub fn router() -> Router<ServerState> {
         .route("/live", get(live::live))
         .merge(docs::router())
         .fallback(|| async { AppError::not_found("this API endpoint") })
-}
-
-/// Decoded `key=value` pairs of a query string.
-pub fn query_pairs(raw: Option<String>) -> Vec<(String, String)> {
-    raw.map(|q| {
-        form_urlencoded::parse(q.as_bytes())
-            .map(|(k, v)| (k.into_owned(), v.into_owned()))
-            .collect()
-    })
-    .unwrap_or_default()
 }
 
 /// A path id: a positive whole number, or a 404 that says what was looked for.

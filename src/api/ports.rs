@@ -1,22 +1,19 @@
 //! `GET /api/v1/ports`, `GET /api/v1/ports/{code}` and the port's workload.
 
-use super::responses::Refusals;
-use crate::auth::Authenticated;
+use super::extract::{Allowed, QueryParams, Read};
+use super::responses::Area;
 use crate::state::ServerState;
-use app::domain::Action;
 use app::inspections::{OfficerLoad, db as engine};
-use app::{AppError, ErrorBody, ports, state::AppState};
-use axum::{
-    Json, Router,
-    extract::{Path, RawQuery, State},
-    routing::get,
-};
+use app::{AppError, ErrorBody, ports};
+use axum::{Json, Router, extract::Path, routing::get};
 use chrono::Utc;
 
 /// The documentation of the routes below, in the same order.
 #[derive(utoipa::OpenApi)]
-#[openapi(paths(list, one, workload))]
+#[openapi(paths(list, one, workload), modifiers(&AREA))]
 pub struct Docs;
+
+const AREA: Area = Area("ports");
 
 pub fn router() -> Router<ServerState> {
     Router::new()
@@ -30,44 +27,35 @@ pub fn router() -> Router<ServerState> {
 #[utoipa::path(
     get,
     path = "/ports",
-    tag = "ports",
     responses(
         (status = 200, description = "The overview", body = ports::Overview),
         (status = 422, description = "A query parameter was given (this endpoint takes none)", body = ErrorBody),
-        Refusals,
     )
 )]
 async fn list(
-    State(state): State<AppState>,
-    Authenticated(caller): Authenticated,
-    RawQuery(raw): RawQuery,
+    reader: Allowed<Read>,
+    query: QueryParams,
 ) -> Result<Json<ports::Overview>, AppError> {
-    caller.authorize(&state.db.pool, Action::Read, None).await?;
-    let pairs = super::query_pairs(raw);
-    app::paging::QueryPairs::new(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())), &[])?;
-    Ok(Json(ports::db::overview(&state.db.pool, Utc::now()).await?))
+    app::paging::QueryPairs::new(query.pairs(), &[])?;
+    Ok(Json(ports::db::overview(reader.pool(), Utc::now()).await?))
 }
 
 /// One port: its tile, release times over the last days and its recent traffic.
 #[utoipa::path(
     get,
     path = "/ports/{code}",
-    tag = "ports",
     params(("code" = String, Path, description = "The port's code, e.g. `YVR` (any case)")),
     responses(
         (status = 200, description = "The port", body = ports::PortDetail),
         (status = 404, description = "No port has this code", body = ErrorBody),
-        Refusals,
     )
 )]
 async fn one(
-    State(state): State<AppState>,
-    Authenticated(caller): Authenticated,
+    reader: Allowed<Read>,
     Path(code): Path<String>,
 ) -> Result<Json<ports::PortDetail>, AppError> {
-    caller.authorize(&state.db.pool, Action::Read, None).await?;
     Ok(Json(
-        ports::db::detail(&state.db.pool, &code.to_ascii_uppercase(), Utc::now()).await?,
+        ports::db::detail(reader.pool(), &code.to_ascii_uppercase(), Utc::now()).await?,
     ))
 }
 
@@ -76,20 +64,16 @@ async fn one(
 #[utoipa::path(
     get,
     path = "/ports/{code}/workload",
-    tag = "ports",
     params(("code" = String, Path, description = "The port's code, e.g. `YVR`")),
     responses(
         (status = 200, description = "One row per officer of the port", body = Vec<OfficerLoad>),
-        Refusals,
     )
 )]
 async fn workload(
-    State(state): State<AppState>,
-    Authenticated(caller): Authenticated,
+    reader: Allowed<Read>,
     Path(code): Path<String>,
 ) -> Result<Json<Vec<OfficerLoad>>, AppError> {
-    caller.authorize(&state.db.pool, Action::Read, None).await?;
     Ok(Json(
-        engine::workload(&state.db.pool, &code, Utc::now()).await?,
+        engine::workload(reader.pool(), &code, Utc::now()).await?,
     ))
 }

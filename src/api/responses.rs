@@ -5,12 +5,14 @@
 //! repeating their lines.
 //!
 //! The types here are never built: they exist for their `IntoResponses` and `IntoParams`
-//! implementations.
+//! implementations. `Area` is what every operation of an area shares: its tag and the
+//! refusals; an area's `Docs` names it once among its modifiers.
 
 #![allow(dead_code)]
 
 use app::ErrorBody;
-use utoipa::{IntoParams, IntoResponses};
+use utoipa::openapi::OpenApi;
+use utoipa::{IntoParams, IntoResponses, Modify};
 
 /// The refusal of a caller who is not signed in.
 #[derive(IntoResponses)]
@@ -77,4 +79,35 @@ pub struct Paging {
     page: Option<i64>,
     /// Rows per page, 1 to 500 (50 by default)
     per_page: Option<i64>,
+}
+
+/// What every operation of an area shares: the area's tag, and the [`Refusals`] among its
+/// answers (beside its own, which it lists in its annotation).
+pub struct Area(pub &'static str);
+
+impl Modify for Area {
+    fn modify(&self, openapi: &mut OpenApi) {
+        for item in openapi.paths.paths.values_mut() {
+            let operations = [
+                &mut item.get,
+                &mut item.put,
+                &mut item.post,
+                &mut item.delete,
+                &mut item.options,
+                &mut item.head,
+                &mut item.patch,
+                &mut item.trace,
+            ];
+            for operation in operations.into_iter().flatten() {
+                operation.tags = Some(vec![self.0.to_string()]);
+                for (status, response) in Refusals::responses() {
+                    operation
+                        .responses
+                        .responses
+                        .entry(status)
+                        .or_insert(response);
+                }
+            }
+        }
+    }
 }

@@ -1,20 +1,21 @@
 //! `GET /api/v1/shipments/{id}`: the declaration, its holds, inspections and timeline.
 
-use super::responses::{NoShipment, Refusals, ShipmentId};
-use crate::auth::Authenticated;
+use super::extract::{Allowed, Read, Signed};
+use super::responses::{Area, NoShipment, ShipmentId};
 use crate::state::ServerState;
-use app::domain::Action;
-use app::{AppError, ErrorBody, shipments, state::AppState};
+use app::{AppError, ErrorBody, shipments};
 use axum::{
     Json, Router,
-    extract::{Path, State},
+    extract::Path,
     routing::{get, post},
 };
 
 /// The documentation of the routes below, in the same order.
 #[derive(utoipa::OpenApi)]
-#[openapi(paths(one, add_note))]
+#[openapi(paths(one, add_note), modifiers(&AREA))]
 pub struct Docs;
+
+const AREA: Area = Area("shipments");
 
 pub fn router() -> Router<ServerState> {
     Router::new()
@@ -27,22 +28,18 @@ pub fn router() -> Router<ServerState> {
 #[utoipa::path(
     get,
     path = "/shipments/{id}",
-    tag = "shipments",
     params(ShipmentId),
     responses(
         (status = 200, description = "The shipment", body = shipments::ShipmentDetail),
         NoShipment,
-        Refusals,
     )
 )]
 async fn one(
-    State(state): State<AppState>,
-    Authenticated(caller): Authenticated,
+    reader: Allowed<Read>,
     Path(id): Path<String>,
 ) -> Result<Json<shipments::ShipmentDetail>, AppError> {
-    caller.authorize(&state.db.pool, Action::Read, None).await?;
     let id = super::parse_id(&id, "shipment")?;
-    Ok(Json(shipments::db::detail(&state.db.pool, id).await?))
+    Ok(Json(shipments::db::detail(reader.pool(), id).await?))
 }
 
 #[derive(serde::Deserialize, utoipa::ToSchema)]
@@ -61,26 +58,29 @@ struct NoteAdded {
 #[utoipa::path(
     post,
     path = "/shipments/{id}/notes",
-    tag = "shipments",
     params(ShipmentId),
     request_body = NewNote,
     responses(
         (status = 201, description = "The note is in the journal at `seq`", body = NoteAdded),
         NoShipment,
         (status = 422, description = "The body is not `{\"text\": \"…\"}`, or the note is empty or too long", body = ErrorBody),
-        Refusals,
     )
 )]
 async fn add_note(
-    State(state): State<AppState>,
-    Authenticated(caller): Authenticated,
+    signed: Signed,
     Path(id): Path<String>,
     body: Result<Json<NewNote>, axum::extract::rejection::JsonRejection>,
 ) -> Result<(axum::http::StatusCode, Json<NoteAdded>), AppError> {
     let id = super::parse_id(&id, "shipment")?;
     let Json(note) =
         body.map_err(|e| AppError::invalid("body", format!("send {{\"text\": \"…\"}} ({e})")))?;
-    let seq = shipments::db::add_note(&state.db.pool, &caller, id, &note.text, chrono::Utc::now())
-        .await?;
+    let seq = shipments::db::add_note(
+        signed.pool(),
+        &signed.caller,
+        id,
+        &note.text,
+        chrono::Utc::now(),
+    )
+    .await?;
     Ok((axum::http::StatusCode::CREATED, Json(NoteAdded { seq })))
 }

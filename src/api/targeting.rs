@@ -2,11 +2,10 @@
 //! a shipment's score explained, examination capacity and what waits for it, and the rules:
 //! list, create, new version, enable, disable, their figures, and a trial of a draft.
 
-use super::body::{json, json_or_default};
-use super::responses::{BadBody, Refusals, ShipmentId};
-use crate::auth::Authenticated;
+use super::body::{JsonBody, json, json_or_default};
+use super::extract::{Allowed, DeclareShipments, ManageRules, QueryParams, Read, Signed};
+use super::responses::{Area, BadBody, ShipmentId};
 use crate::state::ServerState;
-use app::domain::Action;
 use app::targeting::{
     CapacityChange, CapacityLine, Disposition, IngestReport, Rule, RuleDraft, ScoreBreakdown,
     Settings, StatsReport, TrialReport, capacity, db, ingest, rules, stats,
@@ -15,7 +14,7 @@ use app::{AppError, ErrorBody, state::AppState};
 use axum::{
     Json, Router,
     body::{Body, Bytes},
-    extract::{Path, RawQuery, State},
+    extract::Path,
     http::{HeaderMap, StatusCode, header::CONTENT_LENGTH, header::CONTENT_TYPE},
     response::{IntoResponse, Response},
     routing::{get, post},
@@ -51,9 +50,11 @@ pub const CSV_LIMIT: usize = 128 * 1024 * 1024;
         stats,
         trial,
     ),
-    tags((name = "targeting", description = "Declarations in, risk scores, examination capacity and the targeting rules"))
+    modifiers(&AREA)
 )]
 pub struct Docs;
+
+const AREA: Area = Area("targeting");
 
 pub fn router() -> Router<ServerState> {
     Router::new()
@@ -189,7 +190,6 @@ enum Declarations {
 #[utoipa::path(
     post,
     path = "/shipments",
-    tag = "targeting",
     request_body(content = Declarations, content_type = "application/json"),
     responses(
         (status = 201, description = "One declaration: a new shipment", body = app::targeting::ItemResult),
@@ -197,22 +197,17 @@ enum Declarations {
         (status = 413, description = "The body is larger than 16 MB, or the batch has more than 20,000 declarations", body = ErrorBody),
         (status = 415, description = "The body is not `application/json`", body = ErrorBody),
         (status = 422, description = "The body is not JSON, the batch is empty, or the one declaration sent is refused; `field` names what is wrong", body = ErrorBody),
-        Refusals,
     )
 )]
 /// `POST /api/v1/shipments`: one declaration (an object) or a batch (an array), JSON.
 /// One: 201 (new), 200 (updated or unchanged) with its result, or 422 naming the field.
 /// A batch: 200 with a result per index; bad ones are refused and the good ones stored.
 async fn declare(
-    State(state): State<AppState>,
-    Authenticated(caller): Authenticated,
+    declarer: Allowed<DeclareShipments>,
     headers: HeaderMap,
     body: Body,
 ) -> Result<Response, AppError> {
-    let pool = &state.db.pool;
-    caller
-        .authorize(pool, Action::DeclareShipments, None)
-        .await?;
+    let pool = declarer.pool();
     require_type(&headers, "application/json")?;
     let bytes = read_limited(&headers, body, JSON_LIMIT).await?;
     let value: serde_json::Value = serde_json::from_slice(&bytes)
@@ -241,8 +236,8 @@ async fn declare(
     let now = Utc::now();
     let ports = db::port_codes(pool).await?;
     let candidates = ingest::read_json_items(items, &ports, now);
-    let who = ingest::Submitter::of(&caller, "the API");
-    let report = run_ingest(&state, move |pool| async move {
+    let who = ingest::Submitter::of(&declarer.caller, "the API");
+    let report = run_ingest(&declarer.state, move |pool| async move {
         ingest::ingest(&pool, &who, candidates, now, &mut |_| {}).await
     })
     .await?;
@@ -301,7 +296,6 @@ where
 #[utoipa::path(
     post,
     path = "/shipments/import",
-    tag = "targeting",
     params(("name" = Option<String>, Query, description = "The manifest's name, for the journal (at most 100 characters)")),
     request_body(content = String, content_type = "text/csv", description = "A header row of declaration fields (see `DeclarationIn`), then one row per declaration"),
     responses(
@@ -309,34 +303,27 @@ where
         (status = 413, description = "The file is larger than 128 MB", body = ErrorBody),
         (status = 415, description = "The body is not `text/csv`", body = ErrorBody),
         (status = 422, description = "The file cannot be read as CSV (no header, an unknown column, bad encoding)", body = ErrorBody),
-        Refusals,
     )
 )]
 /// `POST /api/v1/shipments/import` with a `text/csv` manifest: the report, with each bad row's
 /// line, field and reason; good rows are stored.
 async fn import(
-    State(state): State<AppState>,
-    Authenticated(caller): Authenticated,
+    declarer: Allowed<DeclareShipments>,
     headers: HeaderMap,
-    RawQuery(raw): RawQuery,
+    query: QueryParams,
     body: Body,
 ) -> Result<Json<IngestReport>, AppError> {
-    let pool = &state.db.pool;
-    caller
-        .authorize(pool, Action::DeclareShipments, None)
-        .await?;
     require_type(&headers, "text/csv")?;
     let bytes = read_limited(&headers, body, CSV_LIMIT).await?;
-    let name = super::query_pairs(raw)
-        .into_iter()
-        .find(|(k, _)| k == "name")
-        .map(|(_, v)| v.chars().take(100).collect::<String>());
+    let name = query
+        .first("name")
+        .map(|v| v.chars().take(100).collect::<String>());
     let source = match name {
         Some(name) => format!("manifest {name}"),
         None => "a manifest upload".to_string(),
     };
-    let who = ingest::Submitter::of(&caller, source);
-    let report = run_ingest(&state, move |pool| async move {
+    let who = ingest::Submitter::of(&declarer.caller, source);
+    let report = run_ingest(&declarer.state, move |pool| async move {
         ingest::import_manifest(&pool, &who, &bytes, Utc::now(), &mut |_, _| {}).await
     })
     .await?;
@@ -347,24 +334,20 @@ async fn import(
 #[utoipa::path(
     get,
     path = "/shipments/{id}/score",
-    tag = "targeting",
     params(ShipmentId),
     responses(
         (status = 200, description = "The score, explained", body = ScoreBreakdown),
         (status = 404, description = "No shipment has this id, or it has no score", body = ErrorBody),
-        Refusals,
     )
 )]
 /// `GET /api/v1/shipments/{id}/score`: the latest score, each rule version that fired.
 async fn score(
-    State(state): State<AppState>,
-    Authenticated(caller): Authenticated,
+    reader: Allowed<Read>,
     Path(id): Path<String>,
 ) -> Result<Json<ScoreBreakdown>, AppError> {
-    caller.authorize(&state.db.pool, Action::Read, None).await?;
     let id = super::parse_id(&id, "shipment")?;
-    app::shipments::db::by_id(&state.db.pool, id).await?;
-    Ok(Json(stats::breakdown(&state.db.pool, id).await?))
+    app::shipments::db::by_id(reader.pool(), id).await?;
+    Ok(Json(stats::breakdown(reader.pool(), id).await?))
 }
 
 #[derive(serde::Serialize, utoipa::ToSchema)]
@@ -376,25 +359,15 @@ struct Capacity {
 #[utoipa::path(
     get,
     path = "/targeting/capacity",
-    tag = "targeting",
     params(("port" = Option<String>, Query, description = "Only this port, e.g. `YVR`")),
     responses(
         (status = 200, description = "Every limited port and type, and every one with referrals waiting", body = Capacity),
-        Refusals,
     )
 )]
 /// `GET /api/v1/targeting/capacity[?port=YVR]`: capacity per port and type, and what waits.
-async fn capacity(
-    State(state): State<AppState>,
-    Authenticated(caller): Authenticated,
-    RawQuery(raw): RawQuery,
-) -> Result<Json<Capacity>, AppError> {
-    caller.authorize(&state.db.pool, Action::Read, None).await?;
-    let port = super::query_pairs(raw)
-        .into_iter()
-        .find(|(k, _)| k == "port")
-        .map(|(_, v)| v.to_ascii_uppercase());
-    let lines = capacity::capacity_status(&state.db.pool, port.as_deref(), Utc::now()).await?;
+async fn capacity(reader: Allowed<Read>, query: QueryParams) -> Result<Json<Capacity>, AppError> {
+    let port = query.first("port").map(str::to_ascii_uppercase);
+    let lines = capacity::capacity_status(reader.pool(), port.as_deref(), Utc::now()).await?;
     Ok(Json(Capacity { lines }))
 }
 
@@ -402,21 +375,17 @@ async fn capacity(
 #[utoipa::path(
     get,
     path = "/targeting/capacity/{port}",
-    tag = "targeting",
     params(("port" = String, Path, description = "The port's code, e.g. `YVR`")),
     responses(
         (status = 200, description = "The port's capacity per inspection type", body = Capacity),
-        Refusals,
     )
 )]
 async fn capacity_at(
-    State(state): State<AppState>,
-    Authenticated(caller): Authenticated,
+    reader: Allowed<Read>,
     Path(port): Path<String>,
 ) -> Result<Json<Capacity>, AppError> {
-    caller.authorize(&state.db.pool, Action::Read, None).await?;
     let port = port.to_ascii_uppercase();
-    let lines = capacity::capacity_status(&state.db.pool, Some(&port), Utc::now()).await?;
+    let lines = capacity::capacity_status(reader.pool(), Some(&port), Utc::now()).await?;
     Ok(Json(Capacity { lines }))
 }
 
@@ -425,25 +394,22 @@ async fn capacity_at(
 #[utoipa::path(
     post,
     path = "/targeting/capacity/{port}",
-    tag = "targeting",
     params(("port" = String, Path, description = "The port's code, e.g. `YVR`")),
     request_body = CapacityChange,
     responses(
         (status = 200, description = "The port's capacity as it now is", body = Capacity),
         (status = 404, description = "No port has this code", body = ErrorBody),
         (status = 422, description = "The body cannot be read, or a value is out of range; `field` names it", body = ErrorBody),
-        Refusals,
     )
 )]
 /// `POST /api/v1/targeting/capacity/{port}` `{"kind", "per_hour", "reason"?}`.
 async fn set_capacity(
-    State(state): State<AppState>,
-    Authenticated(caller): Authenticated,
+    signed: Signed,
     Path(port): Path<String>,
-    body: Bytes,
+    JsonBody(change): JsonBody<CapacityChange>,
 ) -> Result<Json<Capacity>, AppError> {
-    let change: CapacityChange = json(&body)?;
-    let lines = capacity::set_capacity(&state.db.pool, &caller, &port, &change, Utc::now()).await?;
+    let lines =
+        capacity::set_capacity(signed.pool(), &signed.caller, &port, &change, Utc::now()).await?;
     Ok(Json(Capacity { lines }))
 }
 
@@ -451,20 +417,12 @@ async fn set_capacity(
 #[utoipa::path(
     get,
     path = "/targeting/settings",
-    tag = "targeting",
     responses(
         (status = 200, description = "The settings in force", body = Settings),
-        Refusals,
     )
 )]
-async fn settings(
-    State(state): State<AppState>,
-    Authenticated(caller): Authenticated,
-) -> Result<Json<Settings>, AppError> {
-    caller
-        .authorize(&state.db.pool, Action::ManageRules, None)
-        .await?;
-    Ok(Json(rules::settings(&state.db.pool).await?))
+async fn settings(manager: Allowed<ManageRules>) -> Result<Json<Settings>, AppError> {
+    Ok(Json(rules::settings(manager.pool()).await?))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -478,25 +436,21 @@ struct SettingsChange {
 #[utoipa::path(
     post,
     path = "/targeting/settings",
-    tag = "targeting",
     request_body = SettingsChange,
     responses(
         (status = 200, description = "The settings now in force", body = Settings),
         (status = 422, description = "The body cannot be read, a value is out of range or the reason is missing; `field` names it", body = ErrorBody),
-        Refusals,
     )
 )]
 /// `POST /api/v1/targeting/settings` with every setting and a `reason`.
 async fn set_settings(
-    State(state): State<AppState>,
-    Authenticated(caller): Authenticated,
-    body: Bytes,
+    signed: Signed,
+    JsonBody(change): JsonBody<SettingsChange>,
 ) -> Result<Json<Settings>, AppError> {
-    let change: SettingsChange = json(&body)?;
     Ok(Json(
         rules::set_settings(
-            &state.db.pool,
-            &caller,
+            signed.pool(),
+            &signed.caller,
             &change.settings,
             &change.reason,
             Utc::now(),
@@ -514,22 +468,14 @@ struct Rules {
 #[utoipa::path(
     get,
     path = "/targeting/rules",
-    tag = "targeting",
     responses(
         (status = 200, description = "The rules", body = Rules),
-        Refusals,
     )
 )]
 /// `GET /api/v1/targeting/rules`: every rule at its current version.
-async fn rules(
-    State(state): State<AppState>,
-    Authenticated(caller): Authenticated,
-) -> Result<Json<Rules>, AppError> {
-    caller
-        .authorize(&state.db.pool, Action::ManageRules, None)
-        .await?;
+async fn rules(manager: Allowed<ManageRules>) -> Result<Json<Rules>, AppError> {
     Ok(Json(Rules {
-        rules: rules::current_rules(&state.db.pool).await?,
+        rules: rules::current_rules(manager.pool()).await?,
     }))
 }
 
@@ -557,7 +503,7 @@ enum NoRule {
     NotFound(ErrorBody),
 }
 
-/// What enabling or disabling a rule answers, besides [`Refusals`].
+/// What enabling or disabling a rule answers, besides the [`Refusals`](super::responses::Refusals).
 #[derive(utoipa::IntoResponses)]
 // Never built: the variants' sizes do not matter.
 #[allow(dead_code, clippy::large_enum_variant)]
@@ -577,26 +523,20 @@ enum RuleSwitched {
 #[utoipa::path(
     get,
     path = "/targeting/rules/{id}",
-    tag = "targeting",
     params(RuleId),
     responses(
         (status = 200, description = "The rule's versions", body = RuleHistory),
         NoRule,
-        Refusals,
     )
 )]
 /// `GET /api/v1/targeting/rules/{id}`: every version of one rule, newest first.
 async fn rule(
-    State(state): State<AppState>,
-    Authenticated(caller): Authenticated,
+    manager: Allowed<ManageRules>,
     Path(id): Path<String>,
 ) -> Result<Json<RuleHistory>, AppError> {
-    caller
-        .authorize(&state.db.pool, Action::ManageRules, None)
-        .await?;
     let id = super::parse_id(&id, "rule")?;
     Ok(Json(RuleHistory {
-        versions: rules::rule_versions(&state.db.pool, id).await?,
+        versions: rules::rule_versions(manager.pool(), id).await?,
     }))
 }
 
@@ -604,22 +544,18 @@ async fn rule(
 #[utoipa::path(
     post,
     path = "/targeting/rules",
-    tag = "targeting",
     request_body = RuleDraft,
     responses(
         (status = 201, description = "The new rule", body = Rule),
         BadBody,
-        Refusals,
     )
 )]
 /// `POST /api/v1/targeting/rules` with a draft: 201 with the rule at version 1.
 async fn create_rule(
-    State(state): State<AppState>,
-    Authenticated(caller): Authenticated,
-    body: Bytes,
+    signed: Signed,
+    JsonBody(draft): JsonBody<RuleDraft>,
 ) -> Result<(StatusCode, Json<Rule>), AppError> {
-    let draft: RuleDraft = json(&body)?;
-    let rule = rules::create_rule(&state.db.pool, &caller, &draft, Utc::now()).await?;
+    let rule = rules::create_rule(signed.pool(), &signed.caller, &draft, Utc::now()).await?;
     Ok((StatusCode::CREATED, Json(rule)))
 }
 
@@ -634,7 +570,6 @@ struct NewVersion {
 #[utoipa::path(
     post,
     path = "/targeting/rules/{id}/versions",
-    tag = "targeting",
     params(RuleId),
     request_body(content = RuleDraft, description = "The draft's fields, and `version`: the version edited (optional; a newer one refuses the edit with 409)"),
     responses(
@@ -642,14 +577,12 @@ struct NewVersion {
         (status = 409, description = "The rule has a newer version than the one edited", body = ErrorBody),
         NoRule,
         BadBody,
-        Refusals,
     )
 )]
 /// `POST /api/v1/targeting/rules/{id}/versions` with a draft (and the `version` edited): 201
 /// with the new version.
 async fn edit_rule(
-    State(state): State<AppState>,
-    Authenticated(caller): Authenticated,
+    signed: Signed,
     Path(id): Path<String>,
     body: Bytes,
 ) -> Result<(StatusCode, Json<Rule>), AppError> {
@@ -667,8 +600,8 @@ async fn edit_rule(
         serde_json::from_value(value).map_err(|e| AppError::invalid("body", e.to_string()))?;
     let change = NewVersion { draft, version };
     let rule = rules::edit_rule(
-        &state.db.pool,
-        &caller,
+        signed.pool(),
+        &signed.caller,
         id,
         &change.draft,
         change.version,
@@ -685,8 +618,7 @@ struct Why {
 }
 
 async fn switch(
-    state: AppState,
-    caller: app::auth::server::Caller,
+    signed: Signed,
     id: String,
     body: Bytes,
     enabled: bool,
@@ -695,8 +627,8 @@ async fn switch(
     let why: Why = json_or_default(&body)?;
     Ok(Json(
         rules::set_enabled(
-            &state.db.pool,
-            &caller,
+            signed.pool(),
+            &signed.caller,
             id,
             enabled,
             &why.reason,
@@ -710,38 +642,34 @@ async fn switch(
 #[utoipa::path(
     post,
     path = "/targeting/rules/{id}/enable",
-    tag = "targeting",
     params(RuleId),
     request_body(content = Option<Why>, description = "`{\"reason\": \"…\"}`; may be left out"),
-    responses(RuleSwitched, Refusals)
+    responses(RuleSwitched)
 )]
 /// `POST /api/v1/targeting/rules/{id}/enable` `{"reason"}`.
 async fn enable(
-    State(state): State<AppState>,
-    Authenticated(caller): Authenticated,
+    signed: Signed,
     Path(id): Path<String>,
     body: Bytes,
 ) -> Result<Json<Rule>, AppError> {
-    switch(state, caller, id, body, true).await
+    switch(signed, id, body, true).await
 }
 
 /// Disables a rule (rule managers), with a reason for the journal.
 #[utoipa::path(
     post,
     path = "/targeting/rules/{id}/disable",
-    tag = "targeting",
     params(RuleId),
     request_body(content = Option<Why>, description = "`{\"reason\": \"…\"}`; may be left out"),
-    responses(RuleSwitched, Refusals)
+    responses(RuleSwitched)
 )]
 /// `POST /api/v1/targeting/rules/{id}/disable` `{"reason"}`.
 async fn disable(
-    State(state): State<AppState>,
-    Authenticated(caller): Authenticated,
+    signed: Signed,
     Path(id): Path<String>,
     body: Bytes,
 ) -> Result<Json<Rule>, AppError> {
-    switch(state, caller, id, body, false).await
+    switch(signed, id, body, false).await
 }
 
 /// An instant of a query: RFC 3339, or a date (its start, UTC).
@@ -768,7 +696,6 @@ fn instant(field: &str, text: &str) -> Result<DateTime<Utc>, AppError> {
 #[utoipa::path(
     get,
     path = "/targeting/stats",
-    tag = "targeting",
     params(
         ("from" = Option<String>, Query, description = "The period's start: a date (`2026-06-01`) or an RFC 3339 instant; 30 days ago by default"),
         ("to" = Option<String>, Query, description = "The period's end; now by default"),
@@ -776,25 +703,20 @@ fn instant(field: &str, text: &str) -> Result<DateTime<Utc>, AppError> {
     responses(
         (status = 200, description = "The figures", body = StatsReport),
         (status = 422, description = "An unknown parameter or a date that cannot be read; `field` names it", body = ErrorBody),
-        Refusals,
     )
 )]
 /// `GET /api/v1/targeting/stats?from=&to=`: per rule and for random selection; the last 30
 /// days by default.
 async fn stats(
-    State(state): State<AppState>,
-    Authenticated(caller): Authenticated,
-    RawQuery(raw): RawQuery,
+    manager: Allowed<ManageRules>,
+    query: QueryParams,
 ) -> Result<Json<StatsReport>, AppError> {
-    caller
-        .authorize(&state.db.pool, Action::ManageRules, None)
-        .await?;
     let now = Utc::now();
     let (mut from, mut to) = (now - Duration::days(30), now);
-    for (key, value) in super::query_pairs(raw) {
-        match key.as_str() {
-            "from" => from = instant("from", &value)?,
-            "to" => to = instant("to", &value)?,
+    for (key, value) in query.pairs() {
+        match key {
+            "from" => from = instant("from", value)?,
+            "to" => to = instant("to", value)?,
             other => {
                 return Err(AppError::invalid(
                     other,
@@ -803,7 +725,7 @@ async fn stats(
             }
         }
     }
-    Ok(Json(stats::stats(&state.db.pool, from, to).await?))
+    Ok(Json(stats::stats(manager.pool(), from, to).await?))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -823,27 +745,20 @@ fn thirty() -> i64 {
 #[utoipa::path(
     post,
     path = "/targeting/trial",
-    tag = "targeting",
     request_body = Trial,
     responses(
         (status = 200, description = "What the draft would have done", body = TrialReport),
         (status = 422, description = "The body cannot be read, or a field of the draft is wrong; `field` names it", body = ErrorBody),
-        Refusals,
     )
 )]
 /// `POST /api/v1/targeting/trial` `{"rule": draft, "days"?: 30}`: what the draft would have
 /// selected, per day and port, against capacity, and the hit rate of those shipments.
 async fn trial(
-    State(state): State<AppState>,
-    Authenticated(caller): Authenticated,
-    body: Bytes,
+    manager: Allowed<ManageRules>,
+    JsonBody(trial): JsonBody<Trial>,
 ) -> Result<Json<TrialReport>, AppError> {
-    caller
-        .authorize(&state.db.pool, Action::ManageRules, None)
-        .await?;
-    let trial: Trial = json(&body)?;
     Ok(Json(
-        stats::trial(&state.db.pool, &trial.rule, trial.days, Utc::now()).await?,
+        stats::trial(manager.pool(), &trial.rule, trial.days, Utc::now()).await?,
     ))
 }
 
