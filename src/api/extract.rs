@@ -66,8 +66,8 @@ impl Permission for DeclareShipments {
     const ACTION: Action = Action::DeclareShipments;
 }
 
-/// A signed-in caller allowed to do `P::ACTION`, checked before anything else of the request
-/// is read: a refusal is journaled and answered with a 403 that says why.
+/// A signed-in caller allowed to do `P::ACTION`, checked as it is extracted (so before what
+/// the handler takes after it): a refusal is journaled and answered with a 403 that says why.
 pub struct Allowed<P> {
     pub state: AppState,
     pub caller: Caller,

@@ -6,6 +6,7 @@ use super::body::{JsonBody, json, json_or_default};
 use super::extract::{Allowed, DeclareShipments, ManageRules, QueryParams, Read, Signed};
 use super::responses::{Area, BadBody, ShipmentId};
 use crate::state::ServerState;
+use app::domain::Action;
 use app::targeting::{
     CapacityChange, CapacityLine, Disposition, IngestReport, Rule, RuleDraft, ScoreBreakdown,
     Settings, StatsReport, TrialReport, capacity, db, ingest, rules, stats,
@@ -531,8 +532,9 @@ enum RuleSwitched {
 )]
 /// `GET /api/v1/targeting/rules/{id}`: every version of one rule, newest first.
 async fn rule(
-    manager: Allowed<ManageRules>,
+    // Read first: a path that cannot be read is a 400 whoever asks.
     Path(id): Path<String>,
+    manager: Allowed<ManageRules>,
 ) -> Result<Json<RuleHistory>, AppError> {
     let id = super::parse_id(&id, "rule")?;
     Ok(Json(RuleHistory {
@@ -753,12 +755,16 @@ fn thirty() -> i64 {
 )]
 /// `POST /api/v1/targeting/trial` `{"rule": draft, "days"?: 30}`: what the draft would have
 /// selected, per day and port, against capacity, and the hit rate of those shipments.
-async fn trial(
-    manager: Allowed<ManageRules>,
-    JsonBody(trial): JsonBody<Trial>,
-) -> Result<Json<TrialReport>, AppError> {
+async fn trial(signed: Signed, body: Bytes) -> Result<Json<TrialReport>, AppError> {
+    // The body is taken whole before the permission is checked (a body too large is a 413
+    // whoever sends it), and read as JSON after.
+    signed
+        .caller
+        .authorize(signed.pool(), Action::ManageRules, None)
+        .await?;
+    let trial: Trial = json(&body)?;
     Ok(Json(
-        stats::trial(manager.pool(), &trial.rule, trial.days, Utc::now()).await?,
+        stats::trial(signed.pool(), &trial.rule, trial.days, Utc::now()).await?,
     ))
 }
 
