@@ -1,4 +1,4 @@
-//! The heads of a table's columns, written once for every table that lists records.
+//! Tables that list records: the table with one row per record, and the heads of its columns.
 
 use leptos::prelude::*;
 
@@ -24,4 +24,32 @@ pub fn ColumnHeads(
                 .collect_view()}
         </tr>
     }
+}
+
+/// A table of records, one row each; `empty`, when given, is said instead of an empty table.
+#[component]
+pub fn RecordTable<R, H, V>(
+    /// Names the table for the style sheet: `holds` gives `grid holds`.
+    class: &'static str,
+    #[prop(optional)] label: Option<&'static str>,
+    /// The row of column heads.
+    heads: H,
+    records: Vec<R>,
+    row: impl FnMut(R) -> V,
+    #[prop(optional)] empty: Option<&'static str>,
+) -> impl IntoView
+where
+    H: IntoView + 'static,
+    V: IntoView + 'static,
+{
+    if let Some(empty) = empty.filter(|_| records.is_empty()) {
+        return view! { <p class="empty">{empty}</p> }.into_any();
+    }
+    view! {
+        <table class=format!("grid {class}") aria-label=label>
+            <thead>{heads}</thead>
+            <tbody>{records.into_iter().map(row).collect_view()}</tbody>
+        </table>
+    }
+    .into_any()
 }

@@ -2,6 +2,7 @@
 //! JSON API, so both refuse the same bad input with the same words. On the server, `db` reads
 //! one page of a filtered list.
 
+use crate::domain::Vocabulary;
 use crate::error::AppError;
 use serde::{Deserialize, Serialize};
 
@@ -52,6 +53,48 @@ pub trait ListFilter: Clone + Send + Sync + 'static {
     fn to_query(&self) -> String;
     /// The same filter at page `page`.
     fn at_page(&self, page: i64) -> Self;
+}
+
+/// A status vocabulary whose lists show only the items still being worked, unless asked for
+/// all of them or for one status.
+pub trait WorkStatus: Vocabulary {
+    /// The code and the label of "still being worked" in a filter: `active` holds, `open`
+    /// inspections.
+    const UNFINISHED: (&'static str, &'static str);
+}
+
+/// Which rows of a list a status filter selects.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum StatusFilter<S> {
+    /// Those still being worked (the default).
+    #[default]
+    Unfinished,
+    All,
+    One(S),
+}
+
+impl<S: WorkStatus> StatusFilter<S> {
+    /// The code of the filter's choice: `all`, a status, or the word for the default.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Unfinished => S::UNFINISHED.0,
+            Self::All => "all",
+            Self::One(s) => s.code(),
+        }
+    }
+
+    /// The code for a link; the default is left out.
+    pub fn to_query(self) -> Option<&'static str> {
+        (self != Self::Unfinished).then(|| self.code())
+    }
+
+    fn parse(code: &str) -> Option<Self> {
+        match code {
+            "all" => Some(Self::All),
+            code if code == S::UNFINISHED.0 => Some(Self::Unfinished),
+            code => S::parse(code).map(Self::One),
+        }
+    }
 }
 
 /// A query string being written back from a filter, defaults left out (for links).
@@ -141,6 +184,16 @@ impl<'a> QueryPairs<'a> {
             .int_in("per_page", 1, MAX_PER_PAGE)?
             .unwrap_or(DEFAULT_PER_PAGE);
         Ok((page, per_page))
+    }
+
+    /// `status`: the word for the items still being worked (the default), `all`, or one
+    /// status.
+    pub fn status<S: WorkStatus>(&self) -> Result<StatusFilter<S>, AppError> {
+        Ok(self
+            .parse_with("status", StatusFilter::parse, || {
+                format!("{}, all, {}", S::UNFINISHED.0, S::codes())
+            })?
+            .unwrap_or_default())
     }
 
     /// A port code: 2 to 8 capital letters or digits (validated against the database later).
