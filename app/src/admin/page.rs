@@ -4,7 +4,7 @@
 use super::{CreateAccount, DisableAccount, ResetPassword, list_accounts};
 use crate::accounts::Issued;
 use crate::components::common::{ErrorNotice, Loaded, LocalTime};
-use crate::components::table::RecordTable;
+use crate::components::table::{ColumnHeads, RecordTable};
 use crate::domain::Role;
 use crate::error::AppError;
 use leptos::form::ActionForm;
@@ -91,18 +91,18 @@ pub fn AccountsPage() -> impl IntoView {
                     <RecordTable
                         class="accounts"
                         heads=view! {
-                            <tr>
-                                <th scope="col">"Username"</th>
-                                <th scope="col">"Name"</th>
-                                <th scope="col">"Badge"</th>
-                                <th scope="col">"Role"</th>
-                                <th scope="col">"Ports"</th>
-                                <th scope="col">"Since"</th>
-                                <th scope="col">"Status"</th>
-                                <th scope="col">
-                                    <span class="visually-hidden">"Actions"</span>
-                                </th>
-                            </tr>
+                            <ColumnHeads
+                                names=&[
+                                    "Username",
+                                    "Name",
+                                    "Badge",
+                                    "Role",
+                                    "Ports",
+                                    "Since",
+                                    "Status",
+                                ]
+                                actions="Actions"
+                            />
                         }
                         records=list
                         row=move |a| {

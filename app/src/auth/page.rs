@@ -5,7 +5,7 @@ use super::{
 };
 use crate::components::common::{ErrorNotice, Loaded, LocalTime};
 use crate::components::me::MeResource;
-use crate::components::table::RecordTable;
+use crate::components::table::{ColumnHeads, RecordTable};
 use crate::domain::{Action, Me};
 use crate::error::AppError;
 use leptos::form::ActionForm;
@@ -212,15 +212,10 @@ pub fn SessionsPage() -> impl IntoView {
                     <RecordTable
                         class="sessions"
                         heads=view! {
-                            <tr>
-                                <th scope="col">"Signed in"</th>
-                                <th scope="col">"Last seen"</th>
-                                <th scope="col">"From"</th>
-                                <th scope="col">"Browser"</th>
-                                <th scope="col">
-                                    <span class="visually-hidden">"Action"</span>
-                                </th>
-                            </tr>
+                            <ColumnHeads
+                                names=&["Signed in", "Last seen", "From", "Browser"]
+                                actions="Action"
+                            />
                         }
                         records=list
                         row=move |s| {

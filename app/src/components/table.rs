@@ -8,6 +8,9 @@ use leptos::prelude::*;
 pub fn ColumnHeads(
     names: &'static [&'static str],
     #[prop(optional)] numeric: &'static [&'static str],
+    /// A last column of buttons, its head read out but not shown: "Actions".
+    #[prop(optional)]
+    actions: Option<&'static str>,
 ) -> impl IntoView {
     view! {
         <tr>
@@ -22,7 +25,38 @@ pub fn ColumnHeads(
                     }
                 })
                 .collect_view()}
+            {actions
+                .map(|name| {
+                    view! {
+                        <th scope="col">
+                            <span class="visually-hidden">{name}</span>
+                        </th>
+                    }
+                })}
         </tr>
+    }
+}
+
+/// A cell naming a shipment, linked to its page, with what the goods are under it.
+#[component]
+pub fn ShipmentCell(id: i64, reference: String, description: String) -> impl IntoView {
+    view! {
+        <td>
+            <a href=format!("/shipments/{id}") class="shipment-link">
+                {reference}
+            </a>
+            <div class="sub">{description}</div>
+        </td>
+    }
+}
+
+/// A cell naming a port, linked to its page.
+#[component]
+pub fn PortCell(code: String) -> impl IntoView {
+    view! {
+        <td>
+            <a href=format!("/ports/{code}")>{code.clone()}</a>
+        </td>
     }
 }
 

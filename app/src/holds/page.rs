@@ -4,7 +4,7 @@ use super::{HoldFilter, HoldRow, HoldSort, list_holds};
 use crate::components::clock::{DueIn, Dwell};
 use crate::components::common::{Badge, LocalTime, PortField};
 use crate::components::list::{ListResults, StatusSelect, VocabSelect, use_list_filter};
-use crate::components::table::RecordTable;
+use crate::components::table::{PortCell, RecordTable, ShipmentCell};
 use crate::live::client::{live_tick, use_live};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -102,28 +102,16 @@ pub fn HoldTable(rows: Vec<HoldRow>, show_port: bool) -> impl IntoView {
             row=move |h| {
                 let clock = h.clock();
                 let active = h.status.is_active();
-                let shipment_href = format!("/shipments/{}", h.shipment_id);
                 let id = h.id;
                 view! {
                     <tr data-hold=h.id class:changed=move || live.changed("hold", id)>
                         <td class="num">{format!("#{}", h.id)}</td>
-                        <td>
-                            <a href=shipment_href class="shipment-link">
-                                {h.shipment_reference.clone()}
-                            </a>
-                            <div class="sub">{h.description.clone()}</div>
-                        </td>
-                        {show_port
-                            .then(|| {
-                                view! {
-                                    <td>
-                                        <a href=format!(
-                                            "/ports/{}",
-                                            h.port_code,
-                                        )>{h.port_code.clone()}</a>
-                                    </td>
-                                }
-                            })}
+                        <ShipmentCell
+                            id=h.shipment_id
+                            reference=h.shipment_reference.clone()
+                            description=h.description.clone()
+                        />
+                        {show_port.then(|| view! { <PortCell code=h.port_code.clone() /> })}
                         <td>{h.reason.label()}</td>
                         <td>
                             <Badge kind=format!("hold-{}", h.status.code()) text=h.status.label() />

@@ -4,7 +4,7 @@ use super::{InspectionFilter, InspectionRow, list_inspections};
 use crate::components::clock::DueIn;
 use crate::components::common::{Badge, ErrorNotice, LocalTime, PortField};
 use crate::components::list::{ListResults, StatusSelect, VocabSelect, use_list_filter};
-use crate::components::table::RecordTable;
+use crate::components::table::{PortCell, RecordTable, ShipmentCell};
 use crate::domain::InspectionStatus;
 use crate::live::client::{live_tick, use_live};
 use leptos::prelude::*;
@@ -350,23 +350,12 @@ pub fn InspectionTable(
                             {i.kind.label()}
                             {i.outcome.map(|o| view! { <div class="sub">{o.label()}</div> })}
                         </td>
-                        <td>
-                            <a href=format!("/shipments/{}", i.shipment_id) class="shipment-link">
-                                {i.shipment_reference.clone()}
-                            </a>
-                            <div class="sub">{i.description.clone()}</div>
-                        </td>
-                        {show_port
-                            .then(|| {
-                                view! {
-                                    <td>
-                                        <a href=format!(
-                                            "/ports/{}",
-                                            i.port_code,
-                                        )>{i.port_code.clone()}</a>
-                                    </td>
-                                }
-                            })}
+                        <ShipmentCell
+                            id=i.shipment_id
+                            reference=i.shipment_reference.clone()
+                            description=i.description.clone()
+                        />
+                        {show_port.then(|| view! { <PortCell code=i.port_code.clone() /> })}
                         <td>
                             <Badge kind=format!("insp-{}", i.status.code()) text=i.status.label() />
                         </td>
