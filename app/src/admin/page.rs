@@ -3,7 +3,8 @@
 
 use super::{CreateAccount, DisableAccount, ResetPassword, list_accounts};
 use crate::accounts::Issued;
-use crate::components::common::{ErrorNotice, LocalTime};
+use crate::components::common::{ErrorNotice, Loaded, LocalTime};
+use crate::components::table::{ColumnHeads, RecordTable};
 use crate::domain::Role;
 use crate::error::AppError;
 use leptos::form::ActionForm;
@@ -82,76 +83,67 @@ pub fn AccountsPage() -> impl IntoView {
                 </button>
             </ActionForm>
         </section>
-        <Transition fallback=|| {
-            view! { <p class="loading">"Loading accounts…"</p> }
-        }>
-            {move || Suspend::new(async move {
-                match accounts.await {
-                    Ok(list) => {
-                        view! {
-                            <table class="grid accounts">
-                                <thead>
-                                    <tr>
-                                        <th scope="col">"Username"</th>
-                                        <th scope="col">"Name"</th>
-                                        <th scope="col">"Badge"</th>
-                                        <th scope="col">"Role"</th>
-                                        <th scope="col">"Ports"</th>
-                                        <th scope="col">"Since"</th>
-                                        <th scope="col">"Status"</th>
-                                        <th scope="col">
-                                            <span class="visually-hidden">"Actions"</span>
-                                        </th>
-                                    </tr>
-                                </thead>
-                                <tbody>
-                                    {list
-                                        .into_iter()
-                                        .map(|a| {
-                                            let active = a.active;
-                                            let username = a.username.clone();
-                                            view! {
-                                                <tr class:disabled=!active>
-                                                    <td>{a.username.clone()}</td>
-                                                    <td>{a.display_name.clone()}</td>
-                                                    <td>{a.badge.clone().unwrap_or_default()}</td>
-                                                    <td>{a.role.label()}</td>
-                                                    <td>{a.ports.to_string()}</td>
-                                                    <td>
-                                                        <LocalTime at=a.created_at zone="UTC".into() short=true />
-                                                    </td>
-                                                    <td>{if active { "active" } else { "disabled" }}</td>
-                                                    <td class="row-actions">
-                                                        {active
-                                                            .then(move || {
-                                                                let for_disable = username.clone();
-                                                                view! {
-                                                                    <ActionForm action=reset>
-                                                                        <input type="hidden" name="username" value=username />
-                                                                        <button type="submit">"Reset password"</button>
-                                                                    </ActionForm>
-                                                                    <ActionForm action=disable>
-                                                                        <input type="hidden" name="username" value=for_disable />
-                                                                        <button type="submit" class="danger">
-                                                                            "Disable"
-                                                                        </button>
-                                                                    </ActionForm>
-                                                                }
-                                                            })}
-                                                    </td>
-                                                </tr>
-                                            }
-                                        })
-                                        .collect_view()}
-                                </tbody>
-                            </table>
+        <Loaded
+            resource=accounts
+            loading="Loading accounts…"
+            show=move |list| {
+                view! {
+                    <RecordTable
+                        class="accounts"
+                        heads=view! {
+                            <ColumnHeads
+                                names=&[
+                                    "Username",
+                                    "Name",
+                                    "Badge",
+                                    "Role",
+                                    "Ports",
+                                    "Since",
+                                    "Status",
+                                ]
+                                actions="Actions"
+                            />
                         }
-                            .into_any()
-                    }
-                    Err(error) => view! { <ErrorNotice error /> }.into_any(),
+                        records=list
+                        row=move |a| {
+                            let active = a.active;
+                            let username = a.username.clone();
+                            view! {
+                                <tr class:disabled=!active>
+                                    <td>{a.username.clone()}</td>
+                                    <td>{a.display_name.clone()}</td>
+                                    <td>{a.badge.clone().unwrap_or_default()}</td>
+                                    <td>{a.role.label()}</td>
+                                    <td>{a.ports.to_string()}</td>
+                                    <td>
+                                        <LocalTime at=a.created_at zone="UTC".into() short=true />
+                                    </td>
+                                    <td>{if active { "active" } else { "disabled" }}</td>
+                                    <td class="row-actions">
+                                        {active
+                                            .then(move || {
+                                                let for_disable = username.clone();
+                                                view! {
+                                                    <ActionForm action=reset>
+                                                        <input type="hidden" name="username" value=username />
+                                                        <button type="submit">"Reset password"</button>
+                                                    </ActionForm>
+                                                    <ActionForm action=disable>
+                                                        <input type="hidden" name="username" value=for_disable />
+                                                        <button type="submit" class="danger">
+                                                            "Disable"
+                                                        </button>
+                                                    </ActionForm>
+                                                }
+                                            })}
+                                    </td>
+                                </tr>
+                            }
+                        }
+                    />
                 }
-            })}
-        </Transition>
+            }
+        />
     }
 }
 

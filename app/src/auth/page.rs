@@ -3,8 +3,9 @@
 use super::{
     DemoSignIn, EndSession, SignIn, SignOut, demo_personas, my_sessions, safe_next, whoami,
 };
-use crate::components::common::{ErrorNotice, LocalTime};
+use crate::components::common::{ErrorNotice, Loaded, LocalTime};
 use crate::components::me::MeResource;
+use crate::components::table::{ColumnHeads, RecordTable};
 use crate::domain::{Action, Me};
 use crate::error::AppError;
 use leptos::form::ActionForm;
@@ -203,64 +204,50 @@ pub fn SessionsPage() -> impl IntoView {
             </p>
         </div>
         {failure(end.value())}
-        <Transition fallback=|| {
-            view! { <p class="loading">"Loading sessions…"</p> }
-        }>
-            {move || Suspend::new(async move {
-                match sessions.await {
-                    Ok(list) => {
-                        view! {
-                            <table class="grid sessions">
-                                <thead>
-                                    <tr>
-                                        <th scope="col">"Signed in"</th>
-                                        <th scope="col">"Last seen"</th>
-                                        <th scope="col">"From"</th>
-                                        <th scope="col">"Browser"</th>
-                                        <th scope="col">
-                                            <span class="visually-hidden">"Action"</span>
-                                        </th>
-                                    </tr>
-                                </thead>
-                                <tbody>
-                                    {list
-                                        .into_iter()
-                                        .map(|s| {
-                                            view! {
-                                                <tr class:current=s.current>
-                                                    <td>
-                                                        <LocalTime at=s.signed_in_at zone="UTC".into() />
-                                                    </td>
-                                                    <td>
-                                                        <LocalTime at=s.last_seen_at zone="UTC".into() />
-                                                    </td>
-                                                    <td>{s.address.clone()}</td>
-                                                    <td class="agent">{s.user_agent.clone()}</td>
-                                                    <td>
-                                                        <ActionForm action=end>
-                                                            <input type="hidden" name="key" value=s.key.clone() />
-                                                            <button type="submit">
-                                                                {if s.current { "End (sign out)" } else { "End" }}
-                                                            </button>
-                                                        </ActionForm>
-                                                        {s
-                                                            .current
-                                                            .then(|| {
-                                                                view! { <span class="this">"this browser"</span> }
-                                                            })}
-                                                    </td>
-                                                </tr>
-                                            }
-                                        })
-                                        .collect_view()}
-                                </tbody>
-                            </table>
+        <Loaded
+            resource=sessions
+            loading="Loading sessions…"
+            show=move |list| {
+                view! {
+                    <RecordTable
+                        class="sessions"
+                        heads=view! {
+                            <ColumnHeads
+                                names=&["Signed in", "Last seen", "From", "Browser"]
+                                actions="Action"
+                            />
                         }
-                            .into_any()
-                    }
-                    Err(error) => view! { <ErrorNotice error /> }.into_any(),
+                        records=list
+                        row=move |s| {
+                            view! {
+                                <tr class:current=s.current>
+                                    <td>
+                                        <LocalTime at=s.signed_in_at zone="UTC".into() />
+                                    </td>
+                                    <td>
+                                        <LocalTime at=s.last_seen_at zone="UTC".into() />
+                                    </td>
+                                    <td>{s.address.clone()}</td>
+                                    <td class="agent">{s.user_agent.clone()}</td>
+                                    <td>
+                                        <ActionForm action=end>
+                                            <input type="hidden" name="key" value=s.key.clone() />
+                                            <button type="submit">
+                                                {if s.current { "End (sign out)" } else { "End" }}
+                                            </button>
+                                        </ActionForm>
+                                        {s
+                                            .current
+                                            .then(|| {
+                                                view! { <span class="this">"this browser"</span> }
+                                            })}
+                                    </td>
+                                </tr>
+                            }
+                        }
+                    />
                 }
-            })}
-        </Transition>
+            }
+        />
     }
 }

@@ -30,6 +30,36 @@ pub fn ErrorNotice(error: AppError) -> impl IntoView {
     }
 }
 
+/// What a resource holds once it has come: a loading line until then, then `show` of its value,
+/// or what went wrong.
+#[component]
+pub fn Loaded<T, V>(
+    resource: Resource<Result<T, AppError>>,
+    /// The words while it comes: "Loading accounts…".
+    loading: &'static str,
+    show: impl Fn(T) -> V + Clone + Send + Sync + 'static,
+) -> impl IntoView
+where
+    T: Clone + Send + Sync + 'static,
+    V: IntoView + 'static,
+{
+    view! {
+        <Transition fallback=move || {
+            view! { <p class="loading">{loading}</p> }
+        }>
+            {move || {
+                let show = show.clone();
+                Suspend::new(async move {
+                    match resource.await {
+                        Ok(value) => show(value).into_any(),
+                        Err(error) => view! { <ErrorNotice error /> }.into_any(),
+                    }
+                })
+            }}
+        </Transition>
+    }
+}
+
 /// An instant in the port's time zone, with UTC in the tooltip.
 #[component]
 pub fn LocalTime(at: DateTime<Utc>, zone: String, #[prop(optional)] short: bool) -> impl IntoView {

@@ -3,5 +3,6 @@
 pub mod clock;
 pub mod common;
 pub mod forms;
+pub mod list;
 pub mod me;
 pub mod table;

@@ -1,4 +1,4 @@
-//! The heads of a table's columns, written once for every table that lists records.
+//! Tables that list records: the table with one row per record, and the heads of its columns.
 
 use leptos::prelude::*;
 
@@ -8,6 +8,9 @@ use leptos::prelude::*;
 pub fn ColumnHeads(
     names: &'static [&'static str],
     #[prop(optional)] numeric: &'static [&'static str],
+    /// A last column of buttons, its head read out but not shown: "Actions".
+    #[prop(optional)]
+    actions: Option<&'static str>,
 ) -> impl IntoView {
     view! {
         <tr>
@@ -22,6 +25,65 @@ pub fn ColumnHeads(
                     }
                 })
                 .collect_view()}
+            {actions
+                .map(|name| {
+                    view! {
+                        <th scope="col">
+                            <span class="visually-hidden">{name}</span>
+                        </th>
+                    }
+                })}
         </tr>
     }
+}
+
+/// A cell naming a shipment, linked to its page, with what the goods are under it.
+#[component]
+pub fn ShipmentCell(id: i64, reference: String, description: String) -> impl IntoView {
+    view! {
+        <td>
+            <a href=format!("/shipments/{id}") class="shipment-link">
+                {reference}
+            </a>
+            <div class="sub">{description}</div>
+        </td>
+    }
+}
+
+/// A cell naming a port, linked to its page.
+#[component]
+pub fn PortCell(code: String) -> impl IntoView {
+    view! {
+        <td>
+            <a href=format!("/ports/{code}")>{code.clone()}</a>
+        </td>
+    }
+}
+
+/// A table of records, one row each; `empty`, when given, is said instead of an empty table.
+#[component]
+pub fn RecordTable<R, H, V>(
+    /// Names the table for the style sheet: `holds` gives `grid holds`.
+    class: &'static str,
+    #[prop(optional)] label: Option<&'static str>,
+    /// The row of column heads.
+    heads: H,
+    records: Vec<R>,
+    row: impl FnMut(R) -> V,
+    #[prop(optional)] empty: Option<&'static str>,
+) -> impl IntoView
+where
+    H: IntoView + 'static,
+    V: IntoView + 'static,
+{
+    if let Some(empty) = empty.filter(|_| records.is_empty()) {
+        return view! { <p class="empty">{empty}</p> }.into_any();
+    }
+    view! {
+        <table class=format!("grid {class}") aria-label=label>
+            <thead>{heads}</thead>
+            <tbody>{records.into_iter().map(row).collect_view()}</tbody>
+        </table>
+    }
+    .into_any()
 }

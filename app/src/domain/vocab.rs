@@ -1,8 +1,23 @@
 //! The closed vocabularies of the trade (port kinds, hold reasons, inspection types, …).
 //! Each is an enum stored and sent as a stable lowercase code and shown with a label.
 
+/// What every vocabulary offers, for code written once for all of them (a filter's options,
+/// a status filter). Each enum also has these as inherent items, so callers need no import.
+pub trait Vocabulary: Copy + PartialEq + Send + Sync + 'static {
+    /// Every value, in the order screens list them.
+    fn all() -> &'static [Self];
+    /// The stable code used in the database, JSON and URLs.
+    fn code(self) -> &'static str;
+    /// The words shown to people.
+    fn label(self) -> &'static str;
+    fn parse(code: &str) -> Option<Self>;
+    /// The codes, for error messages that list what is allowed.
+    fn codes() -> String;
+}
+
 /// Declares an enum whose variants have a stable code (database, JSON, URLs) and a label
-/// (screens). Generates `ALL`, `code`, `label`, `parse`, `Display` and serde by code.
+/// (screens). Generates `ALL`, `code`, `label`, `parse`, `Display`, serde by code, and the
+/// [`Vocabulary`] trait over them.
 macro_rules! vocabulary {
     (
         $(#[$meta:meta])*
@@ -33,6 +48,24 @@ macro_rules! vocabulary {
             /// The codes, for error messages that list what is allowed.
             pub fn codes() -> String {
                 [$($code),+].join(", ")
+            }
+        }
+
+        impl $crate::domain::Vocabulary for $name {
+            fn all() -> &'static [Self] {
+                Self::ALL
+            }
+            fn code(self) -> &'static str {
+                $name::code(self)
+            }
+            fn label(self) -> &'static str {
+                $name::label(self)
+            }
+            fn parse(code: &str) -> Option<Self> {
+                $name::parse(code)
+            }
+            fn codes() -> String {
+                $name::codes()
             }
         }
 

@@ -80,7 +80,7 @@ pub async fn list(
     check_port(pool, filter.port.as_deref()).await?;
     let mut w = Where::default();
     match filter.status {
-        StatusFilter::Active => w.fixed(active("h.status")),
+        StatusFilter::Unfinished => w.fixed(active("h.status")),
         StatusFilter::All => {}
         StatusFilter::One(s) => w.bind("h.status = ?", s.code()),
     }

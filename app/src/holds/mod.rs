@@ -4,7 +4,7 @@
 
 use crate::domain::{HoldReason, HoldStatus, ServiceClock};
 use crate::error::AppError;
-use crate::paging::{ListFilter, Page, QueryPairs, QueryString};
+use crate::paging::{ListFilter, Page, QueryPairs, QueryString, WorkStatus};
 use chrono::{DateTime, Duration, Utc};
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
@@ -80,13 +80,12 @@ pub enum HoldCommand {
     Resume,
 }
 
-/// Which holds a status filter selects.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum StatusFilter {
-    /// Placed, under examination or awaiting seizure approval (the default).
-    Active,
-    All,
-    One(HoldStatus),
+/// Which holds a status filter selects; by default the active ones: placed, under examination
+/// or awaiting seizure approval.
+pub type StatusFilter = crate::paging::StatusFilter<HoldStatus>;
+
+impl WorkStatus for HoldStatus {
+    const UNFINISHED: (&'static str, &'static str) = ("active", "Active");
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -133,7 +132,7 @@ impl Default for HoldFilter {
         Self {
             port: None,
             reason: None,
-            status: StatusFilter::Active,
+            status: StatusFilter::Unfinished,
             min_age_hours: None,
             sort: HoldSort::DwellDesc,
             page: 1,
@@ -158,17 +157,6 @@ impl HoldFilter {
     ) -> Result<Self, AppError> {
         let q = QueryPairs::new(pairs, &Self::PARAMS)?;
         let (page, per_page) = q.paging()?;
-        let status = q
-            .parse_with(
-                "status",
-                |v| match v {
-                    "active" => Some(StatusFilter::Active),
-                    "all" => Some(StatusFilter::All),
-                    other => HoldStatus::parse(other).map(StatusFilter::One),
-                },
-                || format!("active, all, {}", HoldStatus::codes()),
-            )?
-            .unwrap_or(StatusFilter::Active);
         let sort = q
             .parse_with(
                 "sort",
@@ -184,7 +172,7 @@ impl HoldFilter {
         Ok(Self {
             port: q.port()?,
             reason: q.parse_with("reason", HoldReason::parse, HoldReason::codes)?,
-            status,
+            status: q.status()?,
             min_age_hours: q.int_in("min_age_hours", 0, 24 * 365)?,
             sort,
             page,
@@ -205,14 +193,7 @@ impl ListFilter for HoldFilter {
         let mut q = QueryString::default();
         q.push("port", self.port.as_ref())
             .push("reason", self.reason.map(|r| r.code()))
-            .push(
-                "status",
-                match self.status {
-                    StatusFilter::Active => None,
-                    StatusFilter::All => Some("all"),
-                    StatusFilter::One(s) => Some(s.code()),
-                },
-            )
+            .push("status", self.status.to_query())
             .push("min_age_hours", self.min_age_hours)
             .push(
                 "sort",

@@ -85,7 +85,7 @@ pub async fn list(
     check_port(pool, filter.port.as_deref()).await?;
     let mut w = Where::default();
     match filter.status {
-        QueueStatus::Open => w.fixed(open("i.status")),
+        QueueStatus::Unfinished => w.fixed(open("i.status")),
         QueueStatus::All => {}
         QueueStatus::One(s) => w.bind("i.status = ?", s.code()),
     }

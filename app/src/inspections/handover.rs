@@ -3,6 +3,7 @@
 
 use super::{Handover, HandoverRequest, OfficerLoad, workload};
 use crate::components::common::ErrorNotice;
+use crate::components::table::{ColumnHeads, RecordTable};
 use crate::domain::MAX_TEXT_CHARS;
 use crate::live::client::live_tick;
 use leptos::prelude::*;
@@ -78,32 +79,26 @@ pub fn HandoverPage() -> impl IntoView {
                         view! {
                             <WorkloadTable loads=list />
                             <div class="filters handover-form">
-                                <label>
-                                    "From"
-                                    <select on:change=move |ev| {
-                                        from.set(event_target_value(&ev).parse().ok())
-                                    }>
-                                        <option value="">"Choose an officer…"</option>
-                                        {choices
-                                            .iter()
-                                            .filter(|o| o.open() > 0)
-                                            .map(officer_option)
-                                            .collect_view()}
-                                    </select>
-                                </label>
-                                <label>
-                                    "To"
-                                    <select on:change=move |ev| {
-                                        to.set(event_target_value(&ev).parse().ok())
-                                    }>
-                                        <option value="">"Back to the queue"</option>
-                                        {choices
-                                            .iter()
-                                            .filter(|o| o.on_shift)
-                                            .map(officer_option)
-                                            .collect_view()}
-                                    </select>
-                                </label>
+                                <OfficerChoice
+                                    label="From"
+                                    none="Choose an officer…"
+                                    officers=choices
+                                        .iter()
+                                        .filter(|o| o.open() > 0)
+                                        .cloned()
+                                        .collect()
+                                    chosen=from
+                                />
+                                <OfficerChoice
+                                    label="To"
+                                    none="Back to the queue"
+                                    officers=choices
+                                        .iter()
+                                        .filter(|o| o.on_shift)
+                                        .cloned()
+                                        .collect()
+                                    chosen=to
+                                />
                                 <label>
                                     "Note"
                                     <input
@@ -151,40 +146,52 @@ pub fn officer_option(o: &OfficerLoad) -> impl IntoView + use<> {
     }
 }
 
+/// A choice of one officer of the port, or of `none`, kept in `chosen`.
+#[component]
+fn OfficerChoice(
+    label: &'static str,
+    /// The words of the empty choice.
+    none: &'static str,
+    officers: Vec<OfficerLoad>,
+    chosen: RwSignal<Option<i64>>,
+) -> impl IntoView {
+    view! {
+        <label>
+            {label}
+            <select on:change=move |ev| { chosen.set(event_target_value(&ev).parse().ok()) }>
+                <option value="">{none}</option>
+                {officers.iter().map(officer_option).collect_view()}
+            </select>
+        </label>
+    }
+}
+
 /// Officers of a port and their open work, so nobody is given more than they can carry.
 #[component]
 pub fn WorkloadTable(loads: Vec<OfficerLoad>) -> impl IntoView {
     view! {
-        <table class="grid workload" aria-label="Officers and their open work">
-            <thead>
-                <tr>
-                    <th scope="col">"Officer"</th>
-                    <th scope="col">"On shift"</th>
-                    <th scope="col">"Assigned"</th>
-                    <th scope="col">"In progress"</th>
-                    <th scope="col">"Overdue"</th>
-                </tr>
-            </thead>
-            <tbody>
-                {loads
-                    .into_iter()
-                    .map(|o| {
-                        let heavy = o.open() >= 5;
-                        let late = o.overdue > 0;
-                        view! {
-                            <tr class:heavy=heavy data-officer=o.officer_id>
-                                <td>{format!("{} ({})", o.name, o.badge)}</td>
-                                <td>{if o.on_shift { "yes" } else { "no" }}</td>
-                                <td class="num">{o.assigned}</td>
-                                <td class="num">{o.in_progress}</td>
-                                <td class="num" class:overdue=late>
-                                    {o.overdue}
-                                </td>
-                            </tr>
-                        }
-                    })
-                    .collect_view()}
-            </tbody>
-        </table>
+        <RecordTable
+            class="workload"
+            label="Officers and their open work"
+            heads=view! {
+                <ColumnHeads names=&["Officer", "On shift", "Assigned", "In progress", "Overdue"] />
+            }
+            records=loads
+            row=|o| {
+                let heavy = o.open() >= 5;
+                let late = o.overdue > 0;
+                view! {
+                    <tr class:heavy=heavy data-officer=o.officer_id>
+                        <td>{format!("{} ({})", o.name, o.badge)}</td>
+                        <td>{if o.on_shift { "yes" } else { "no" }}</td>
+                        <td class="num">{o.assigned}</td>
+                        <td class="num">{o.in_progress}</td>
+                        <td class="num" class:overdue=late>
+                            {o.overdue}
+                        </td>
+                    </tr>
+                }
+            }
+        />
     }
 }

@@ -4,7 +4,7 @@
 
 use crate::domain::{InspectionKind, InspectionStatus, Outcome, Priority};
 use crate::error::AppError;
-use crate::paging::{ListFilter, Page, QueryPairs, QueryString};
+use crate::paging::{ListFilter, Page, QueryPairs, QueryString, WorkStatus};
 use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
@@ -136,12 +136,12 @@ impl OfficerLoad {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum QueueStatus {
-    /// Queued, assigned or in progress (the default).
-    Open,
-    All,
-    One(InspectionStatus),
+/// Which inspections a status filter selects; by default the open ones: queued, assigned or
+/// in progress.
+pub type QueueStatus = crate::paging::StatusFilter<InspectionStatus>;
+
+impl WorkStatus for InspectionStatus {
+    const UNFINISHED: (&'static str, &'static str) = ("open", "Open");
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -161,7 +161,7 @@ impl Default for InspectionFilter {
         Self {
             port: None,
             kind: None,
-            status: QueueStatus::Open,
+            status: QueueStatus::Unfinished,
             priority: None,
             overdue: false,
             page: 1,
@@ -180,17 +180,6 @@ impl InspectionFilter {
     ) -> Result<Self, AppError> {
         let q = QueryPairs::new(pairs, &Self::PARAMS)?;
         let (page, per_page) = q.paging()?;
-        let status = q
-            .parse_with(
-                "status",
-                |v| match v {
-                    "open" => Some(QueueStatus::Open),
-                    "all" => Some(QueueStatus::All),
-                    other => InspectionStatus::parse(other).map(QueueStatus::One),
-                },
-                || format!("open, all, {}", InspectionStatus::codes()),
-            )?
-            .unwrap_or(QueueStatus::Open);
         let overdue = q
             .parse_with(
                 "overdue",
@@ -205,7 +194,7 @@ impl InspectionFilter {
         Ok(Self {
             port: q.port()?,
             kind: q.parse_with("kind", InspectionKind::parse, InspectionKind::codes)?,
-            status,
+            status: q.status()?,
             priority: q.parse_with("priority", Priority::parse, Priority::codes)?,
             overdue,
             page,
@@ -226,14 +215,7 @@ impl ListFilter for InspectionFilter {
         let mut q = QueryString::default();
         q.push("port", self.port.as_ref())
             .push("kind", self.kind.map(|k| k.code()))
-            .push(
-                "status",
-                match self.status {
-                    QueueStatus::Open => None,
-                    QueueStatus::All => Some("all"),
-                    QueueStatus::One(s) => Some(s.code()),
-                },
-            )
+            .push("status", self.status.to_query())
             .push("priority", self.priority.map(|p| p.code()))
             .push("overdue", self.overdue.then_some("true"));
         q.paging(self.page, self.per_page)

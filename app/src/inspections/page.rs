@@ -1,22 +1,21 @@
 //! `/inspections`: the examination queue, most urgent first, then soonest due.
 
-use super::{InspectionFilter, InspectionRow, QueueStatus, list_inspections};
+use super::{InspectionFilter, InspectionRow, list_inspections};
 use crate::components::clock::DueIn;
-use crate::components::common::{Badge, ErrorNotice, LocalTime, Pager, PortField};
-use crate::domain::{InspectionKind, InspectionStatus, Priority};
+use crate::components::common::{Badge, ErrorNotice, LocalTime, PortField};
+use crate::components::list::{ListResults, StatusSelect, VocabSelect, use_list_filter};
+use crate::components::table::{PortCell, RecordTable, ShipmentCell};
+use crate::domain::InspectionStatus;
 use crate::live::client::{live_tick, use_live};
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::{components::Form, hooks::use_query_map};
+use leptos_router::components::Form;
 
 #[component]
 pub fn InspectionsPage() -> impl IntoView {
     // The keyboard's row, shared by the key handler and the table.
     provide_context(QueueCursor(RwSignal::new(None)));
-    let query = use_query_map();
-    let filter = Memo::new(move |_| {
-        query.with(|q| InspectionFilter::from_query(q.into_iter().map(|(k, v)| (k.as_ref(), v))))
-    });
+    let filter = use_list_filter(|pairs| InspectionFilter::from_query(pairs));
     let claim_run = Action::new(|(id, version): &(i64, i64)| {
         let (id, version) = (*id, *version);
         async move { super::inspection_action(id, super::InspectionCommand::Claim, Some(version)).await }
@@ -60,12 +59,7 @@ pub fn InspectionsPage() -> impl IntoView {
                 live_tick(),
             )
         },
-        |(filter, _, _, _)| async move {
-            match filter {
-                Ok(filter) => list_inspections(filter).await,
-                Err(e) => Err(e),
-            }
-        },
+        |(filter, _, _, _)| async move { list_inspections(filter?).await },
     );
     view! {
         <Title text="Inspections" />
@@ -92,29 +86,21 @@ pub fn InspectionsPage() -> impl IntoView {
         {move || {
             filter.get().ok().and_then(|f| f.port).map(|_| view! { <PortWorkload loads /> })
         }}
-        <Transition fallback=|| {
-            view! { <p class="loading">"Loading the queue…"</p> }
-        }>
-            {move || Suspend::new(async move {
-                match queue.await {
-                    Ok(page) => {
-                        let current = filter.get_untracked().unwrap_or_default();
-                        view! {
-                            {with_claim(
-                                claim_run,
-                                assign_run,
-                                filter.get_untracked().ok().and_then(|f| f.port),
-                                loads,
-                                page.items.clone(),
-                            )}
-                            <Pager base="/inspections" filter=current at=page.position() />
-                        }
-                            .into_any()
-                    }
-                    Err(error) => view! { <ErrorNotice error /> }.into_any(),
-                }
-            })}
-        </Transition>
+        <ListResults
+            filter
+            results=queue
+            base="/inspections"
+            loading="Loading the queue…"
+            rows=move |rows| {
+                with_claim(
+                    claim_run,
+                    assign_run,
+                    filter.get_untracked().ok().and_then(|f| f.port),
+                    loads,
+                    rows,
+                )
+            }
+        />
     }
 }
 
@@ -258,11 +244,6 @@ fn QueueKeys() -> impl IntoView {
 
 #[component]
 fn InspectionFilterForm(filter: InspectionFilter) -> impl IntoView {
-    let status_value = match filter.status {
-        QueueStatus::Open => "open".to_string(),
-        QueueStatus::All => "all".to_string(),
-        QueueStatus::One(s) => s.code().to_string(),
-    };
     view! {
         <Form
             method="GET"
@@ -271,56 +252,14 @@ fn InspectionFilterForm(filter: InspectionFilter) -> impl IntoView {
             attr:aria-label="Filter the queue"
         >
             <PortField value=filter.port.clone() />
-            <label>
-                "Type" <select name="kind">
-                    <option value="">"Any type"</option>
-                    {InspectionKind::ALL
-                        .iter()
-                        .map(|k| {
-                            view! {
-                                <option value=k.code() selected=filter.kind == Some(*k)>
-                                    {k.label()}
-                                </option>
-                            }
-                        })
-                        .collect_view()}
-                </select>
-            </label>
-            <label>
-                "Priority" <select name="priority">
-                    <option value="">"Any priority"</option>
-                    {Priority::ALL
-                        .iter()
-                        .map(|p| {
-                            view! {
-                                <option value=p.code() selected=filter.priority == Some(*p)>
-                                    {p.label()}
-                                </option>
-                            }
-                        })
-                        .collect_view()}
-                </select>
-            </label>
-            <label>
-                "Status" <select name="status">
-                    <option value="open" selected=status_value == "open">
-                        "Open"
-                    </option>
-                    <option value="all" selected=status_value == "all">
-                        "All"
-                    </option>
-                    {InspectionStatus::ALL
-                        .iter()
-                        .map(|s| {
-                            view! {
-                                <option value=s.code() selected=status_value == s.code()>
-                                    {s.label()}
-                                </option>
-                            }
-                        })
-                        .collect_view()}
-                </select>
-            </label>
+            <VocabSelect label="Type" name="kind" any="Any type" selected=filter.kind />
+            <VocabSelect
+                label="Priority"
+                name="priority"
+                any="Any priority"
+                selected=filter.priority
+            />
+            <StatusSelect status=filter.status />
             <label class="check">
                 <input type="checkbox" name="overdue" value="true" checked=filter.overdue />
                 "Overdue only"
@@ -357,182 +296,154 @@ pub fn InspectionTable(
     #[prop(optional)]
     claim: Option<Claim>,
 ) -> impl IntoView {
-    if rows.is_empty() {
-        return view! { <p class="empty">"No inspections match."</p> }.into_any();
-    }
     let live = use_live();
     let cursor = use_context::<QueueCursor>();
     let chosen = move |id: i64| cursor.is_some_and(|QueueCursor(c)| c.get() == Some(id));
+    let heads = view! {
+        <tr>
+            <th scope="col">"Priority"</th>
+            <th scope="col">"Inspection"</th>
+            <th scope="col">"Shipment"</th>
+            {show_port.then(|| view! { <th scope="col">"Port"</th> })}
+            <th scope="col">"Status"</th>
+            <th scope="col">"Officer"</th>
+            <th scope="col">"Opened"</th>
+            <th scope="col">"Due"</th>
+            {claim
+                .is_some()
+                .then(|| {
+                    view! {
+                        <th scope="col">
+                            <span class="visually-hidden">"Action"</span>
+                        </th>
+                    }
+                })}
+        </tr>
+    };
     view! {
-        <table class="grid inspections">
-            <thead>
-                <tr>
-                    <th scope="col">"Priority"</th>
-                    <th scope="col">"Inspection"</th>
-                    <th scope="col">"Shipment"</th>
-                    {show_port.then(|| view! { <th scope="col">"Port"</th> })}
-                    <th scope="col">"Status"</th>
-                    <th scope="col">"Officer"</th>
-                    <th scope="col">"Opened"</th>
-                    <th scope="col">"Due"</th>
-                    {claim
-                        .is_some()
-                        .then(|| {
-                            view! {
-                                <th scope="col">
-                                    <span class="visually-hidden">"Action"</span>
-                                </th>
-                            }
-                        })}
-                </tr>
-            </thead>
-            <tbody>
-                {rows
-                    .into_iter()
-                    .map(|i| {
-                        let open = i.status.is_open();
-                        let overdue = i.is_overdue(chrono::Utc::now());
-                        let id = i.id;
-                        view! {
-                            <tr
-                                data-inspection=i.id
-                                tabindex="-1"
-                                class:overdue=overdue
-                                class:changed=move || live.changed("inspection", id)
-                                class:selected=move || chosen(id)
-                                aria-selected=move || chosen(id).then_some("true")
-                            >
-                                <td>
-                                    <Badge
-                                        kind=format!("priority-{}", i.priority.code())
-                                        text=i.priority.label()
-                                    />
-                                </td>
-                                <td>
-                                    <span class="num">{format!("#{} ", i.id)}</span>
-                                    {i.kind.label()}
-                                    {i
-                                        .outcome
-                                        .map(|o| view! { <div class="sub">{o.label()}</div> })}
-                                </td>
-                                <td>
-                                    <a
-                                        href=format!("/shipments/{}", i.shipment_id)
-                                        class="shipment-link"
-                                    >
-                                        {i.shipment_reference.clone()}
-                                    </a>
-                                    <div class="sub">{i.description.clone()}</div>
-                                </td>
-                                {show_port
-                                    .then(|| {
-                                        view! {
-                                            <td>
-                                                <a href=format!(
-                                                    "/ports/{}",
-                                                    i.port_code,
-                                                )>{i.port_code.clone()}</a>
-                                            </td>
-                                        }
-                                    })}
-                                <td>
-                                    <Badge
-                                        kind=format!("insp-{}", i.status.code())
-                                        text=i.status.label()
-                                    />
-                                </td>
-                                <td>
-                                    {i
-                                        .assigned_officer
-                                        .as_ref()
-                                        .map(|o| format!("{} ({})", o.name, o.badge))
-                                        .unwrap_or_else(|| "—".into())}
-                                </td>
-                                <td>
-                                    <LocalTime
-                                        at=i.created_at
-                                        zone=i.port_time_zone.clone()
-                                        short=true
-                                    />
-                                </td>
-                                <td>
-                                    <DueIn due=i.due_at done=!open />
-                                </td>
-                                {claim
+        <RecordTable
+            class="inspections"
+            heads
+            records=rows
+            empty="No inspections match."
+            row=move |i| {
+                let open = i.status.is_open();
+                let overdue = i.is_overdue(chrono::Utc::now());
+                let id = i.id;
+                view! {
+                    <tr
+                        data-inspection=i.id
+                        tabindex="-1"
+                        class:overdue=overdue
+                        class:changed=move || live.changed("inspection", id)
+                        class:selected=move || chosen(id)
+                        aria-selected=move || chosen(id).then_some("true")
+                    >
+                        <td>
+                            <Badge
+                                kind=format!("priority-{}", i.priority.code())
+                                text=i.priority.label()
+                            />
+                        </td>
+                        <td>
+                            <span class="num">{format!("#{} ", i.id)}</span>
+                            {i.kind.label()}
+                            {i.outcome.map(|o| view! { <div class="sub">{o.label()}</div> })}
+                        </td>
+                        <ShipmentCell
+                            id=i.shipment_id
+                            reference=i.shipment_reference.clone()
+                            description=i.description.clone()
+                        />
+                        {show_port.then(|| view! { <PortCell code=i.port_code.clone() /> })}
+                        <td>
+                            <Badge kind=format!("insp-{}", i.status.code()) text=i.status.label() />
+                        </td>
+                        <td>
+                            {i
+                                .assigned_officer
+                                .as_ref()
+                                .map(|o| format!("{} ({})", o.name, o.badge))
+                                .unwrap_or_else(|| "—".into())}
+                        </td>
+                        <td>
+                            <LocalTime at=i.created_at zone=i.port_time_zone.clone() short=true />
+                        </td>
+                        <td>
+                            <DueIn due=i.due_at done=!open />
+                        </td>
+                        {claim
+                            .clone()
+                            .map(|c| {
+                                let can = i.status == InspectionStatus::Queued
+                                    && c
+                                        .me
+                                        .may(
+                                            crate::domain::Action::ClaimInspection,
+                                            Some(&i.port_code),
+                                        );
+                                let (id, version) = (i.id, i.version);
+                                let assign = c
+                                    .assign
                                     .clone()
-                                    .map(|c| {
-                                        let can = i.status == InspectionStatus::Queued
+                                    .filter(|_| {
+                                        open
                                             && c
                                                 .me
                                                 .may(
-                                                    crate::domain::Action::ClaimInspection,
+                                                    crate::domain::Action::AssignInspection,
                                                     Some(&i.port_code),
-                                                );
-                                        let (id, version) = (i.id, i.version);
-                                        let assign = c
-                                            .assign
-                                            .clone()
-                                            .filter(|_| {
-                                                open
-                                                    && c
-                                                        .me
-                                                        .may(
-                                                            crate::domain::Action::AssignInspection,
-                                                            Some(&i.port_code),
-                                                        )
-                                            });
-                                        let current = i.assigned_officer.as_ref().map(|o| o.id);
-                                        let assign_view = assign
-                                            .map(|a| {
-                                                let choices = a
-                                                    .officers
-                                                    .iter()
-                                                    .filter(|o| Some(o.officer_id) != current)
-                                                    .map(super::handover::officer_option)
-                                                    .collect_view();
+                                                )
+                                    });
+                                let current = i.assigned_officer.as_ref().map(|o| o.id);
+                                let assign_view = assign
+                                    .map(|a| {
+                                        let choices = a
+                                            .officers
+                                            .iter()
+                                            .filter(|o| Some(o.officer_id) != current)
+                                            .map(super::handover::officer_option)
+                                            .collect_view();
+                                        view! {
+                                            <select
+                                                class="assign"
+                                                aria-label=format!("Assign inspection #{id}")
+                                                on:change=move |ev| {
+                                                    if let Ok(officer) = event_target_value(&ev).parse::<i64>()
+                                                    {
+                                                        a.run.dispatch((id, officer, version));
+                                                    }
+                                                }
+                                            >
+                                                <option value="">"Assign to…"</option>
+                                                {choices}
+                                            </select>
+                                        }
+                                    });
+                                view! {
+                                    <td class="row-actions">
+                                        {assign_view}
+                                        {can
+                                            .then(|| {
                                                 view! {
-                                                    <select
-                                                        class="assign"
-                                                        aria-label=format!("Assign inspection #{id}")
-                                                        on:change=move |ev| {
-                                                            if let Ok(officer) = event_target_value(&ev).parse::<i64>()
-                                                            {
-                                                                a.run.dispatch((id, officer, version));
-                                                            }
+                                                    <button
+                                                        type="button"
+                                                        class="claim"
+                                                        disabled=move || c.run.pending().get()
+                                                        on:click=move |_| {
+                                                            c.run.dispatch((id, version));
                                                         }
                                                     >
-                                                        <option value="">"Assign to…"</option>
-                                                        {choices}
-                                                    </select>
+                                                        "Claim"
+                                                    </button>
                                                 }
-                                            });
-                                        view! {
-                                            <td class="row-actions">
-                                                {assign_view}
-                                                {can
-                                                    .then(|| {
-                                                        view! {
-                                                            <button
-                                                                type="button"
-                                                                class="claim"
-                                                                disabled=move || c.run.pending().get()
-                                                                on:click=move |_| {
-                                                                    c.run.dispatch((id, version));
-                                                                }
-                                                            >
-                                                                "Claim"
-                                                            </button>
-                                                        }
-                                                    })}
-                                            </td>
-                                        }
-                                    })}
-                            </tr>
-                        }
-                    })
-                    .collect_view()}
-            </tbody>
-        </table>
+                                            })}
+                                    </td>
+                                }
+                            })}
+                    </tr>
+                }
+            }
+        />
     }
-    .into_any()
 }

@@ -62,16 +62,10 @@ impl<'a> NewEntry<'a> {
         after: serde_json::Value,
     ) -> Self {
         Self {
-            at,
-            actor,
-            entity,
-            entity_id: entity_id.to_string(),
             shipment_id: Some(shipment_id),
             port_code: Some(port_code),
-            action,
             before: Some(before),
-            after: Some(after),
-            reason: None,
+            ..Self::administrative(at, actor, entity, entity_id, action, after)
         }
     }
 

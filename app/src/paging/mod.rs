@@ -2,6 +2,7 @@
 //! JSON API, so both refuse the same bad input with the same words. On the server, `db` reads
 //! one page of a filtered list.
 
+use crate::domain::Vocabulary;
 use crate::error::AppError;
 use serde::{Deserialize, Serialize};
 
@@ -52,6 +53,88 @@ pub trait ListFilter: Clone + Send + Sync + 'static {
     fn to_query(&self) -> String;
     /// The same filter at page `page`.
     fn at_page(&self, page: i64) -> Self;
+}
+
+/// A status vocabulary whose lists show only the items still being worked, unless asked for
+/// all of them or for one status.
+pub trait WorkStatus: Vocabulary {
+    /// The code and the label of "still being worked" in a filter: `active` holds, `open`
+    /// inspections.
+    const UNFINISHED: (&'static str, &'static str);
+}
+
+/// Which rows of a list a status filter selects. In a server function's arguments the
+/// default is named by its label (`Active`, `Open`), as it was when each list had its own enum.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum StatusFilter<S> {
+    /// Those still being worked (the default).
+    #[default]
+    Unfinished,
+    All,
+    One(S),
+}
+
+impl<S: WorkStatus> StatusFilter<S> {
+    /// The code of the filter's choice: `all`, a status, or the word for the default.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Unfinished => S::UNFINISHED.0,
+            Self::All => "all",
+            Self::One(s) => s.code(),
+        }
+    }
+
+    /// The code for a link; the default is left out.
+    pub fn to_query(self) -> Option<&'static str> {
+        (self != Self::Unfinished).then(|| self.code())
+    }
+
+    fn parse(code: &str) -> Option<Self> {
+        match code {
+            "all" => Some(Self::All),
+            code if code == S::UNFINISHED.0 => Some(Self::Unfinished),
+            code => S::parse(code).map(Self::One),
+        }
+    }
+}
+
+impl<S: WorkStatus + Serialize> Serialize for StatusFilter<S> {
+    fn serialize<Z: serde::Serializer>(&self, to: Z) -> Result<Z::Ok, Z::Error> {
+        match self {
+            Self::Unfinished => to.serialize_unit_variant("StatusFilter", 0, S::UNFINISHED.1),
+            Self::All => to.serialize_unit_variant("StatusFilter", 1, "All"),
+            Self::One(status) => to.serialize_newtype_variant("StatusFilter", 2, "One", status),
+        }
+    }
+}
+
+impl<'de, S: WorkStatus + Deserialize<'de>> Deserialize<'de> for StatusFilter<S> {
+    fn deserialize<D: serde::Deserializer<'de>>(from: D) -> Result<Self, D::Error> {
+        use serde::de::{EnumAccess, Error, VariantAccess, Visitor};
+        struct Read<S>(std::marker::PhantomData<S>);
+        impl<'de, S: WorkStatus + Deserialize<'de>> Visitor<'de> for Read<S> {
+            type Value = StatusFilter<S>;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                write!(f, "{}, All or One", S::UNFINISHED.1)
+            }
+            fn visit_enum<A: EnumAccess<'de>>(self, data: A) -> Result<Self::Value, A::Error> {
+                let (name, variant): (String, _) = data.variant()?;
+                match name.as_str() {
+                    "One" => variant.newtype_variant().map(StatusFilter::One),
+                    "All" => variant.unit_variant().map(|()| StatusFilter::All),
+                    name if name == S::UNFINISHED.1 => {
+                        variant.unit_variant().map(|()| StatusFilter::Unfinished)
+                    }
+                    name => Err(A::Error::unknown_variant(name, &["All", "One"])),
+                }
+            }
+        }
+        from.deserialize_enum(
+            "StatusFilter",
+            &["All", "One"],
+            Read(std::marker::PhantomData),
+        )
+    }
 }
 
 /// A query string being written back from a filter, defaults left out (for links).
@@ -143,6 +226,16 @@ impl<'a> QueryPairs<'a> {
         Ok((page, per_page))
     }
 
+    /// `status`: the word for the items still being worked (the default), `all`, or one
+    /// status.
+    pub fn status<S: WorkStatus>(&self) -> Result<StatusFilter<S>, AppError> {
+        Ok(self
+            .parse_with("status", StatusFilter::parse, || {
+                format!("{}, all, {}", S::UNFINISHED.0, S::codes())
+            })?
+            .unwrap_or_default())
+    }
+
     /// A port code: 2 to 8 capital letters or digits (validated against the database later).
     pub fn port(&self) -> Result<Option<String>, AppError> {
         self.parse_with(
@@ -198,6 +291,46 @@ mod tests {
         assert_eq!(q.port().unwrap(), Some("YVR".into()));
         let q = QueryPairs::new([("port", "Y'; drop")], &["port"]).unwrap();
         assert!(q.port().is_err());
+    }
+
+    #[test]
+    fn status_filters_keep_their_wire_names() {
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+        enum Stage {
+            Started,
+        }
+        impl Vocabulary for Stage {
+            fn all() -> &'static [Self] {
+                &[Stage::Started]
+            }
+            fn code(self) -> &'static str {
+                "started"
+            }
+            fn label(self) -> &'static str {
+                "Started"
+            }
+            fn parse(code: &str) -> Option<Self> {
+                (code == "started").then_some(Stage::Started)
+            }
+            fn codes() -> String {
+                "started".into()
+            }
+        }
+        impl WorkStatus for Stage {
+            const UNFINISHED: (&'static str, &'static str) = ("active", "Active");
+        }
+        for (filter, json) in [
+            (StatusFilter::Unfinished, r#""Active""#),
+            (StatusFilter::All, r#""All""#),
+            (StatusFilter::One(Stage::Started), r#"{"One":"Started"}"#),
+        ] {
+            assert_eq!(serde_json::to_string(&filter).unwrap(), json);
+            assert_eq!(
+                serde_json::from_str::<StatusFilter<Stage>>(json).unwrap(),
+                filter
+            );
+        }
+        assert!(serde_json::from_str::<StatusFilter<Stage>>(r#""Open""#).is_err());
     }
 
     #[test]

@@ -43,17 +43,26 @@ fn summary_sql(one_port: bool) -> String {
     )
 }
 
-fn summary_from_row(row: &AnyRow, notices: Vec<Notice>) -> Result<PortSummary, sqlx::Error> {
+/// A port row's kind of crossing and status, checked against their vocabularies.
+fn kind_and_status(row: &AnyRow) -> Result<(Mode, PortStatus), sqlx::Error> {
     let kind: String = row.try_get("kind")?;
     let status: String = row.try_get("status")?;
+    Ok((
+        Mode::parse(&kind).ok_or_else(|| decode_error("kind", &kind))?,
+        PortStatus::parse(&status).ok_or_else(|| decode_error("status", &status))?,
+    ))
+}
+
+fn summary_from_row(row: &AnyRow, notices: Vec<Notice>) -> Result<PortSummary, sqlx::Error> {
+    let (kind, status) = kind_and_status(row)?;
     let measured: Option<i64> = row.try_get("waits_measured_at")?;
     Ok(PortSummary {
         code: row.try_get("code")?,
         name: row.try_get("name")?,
-        kind: Mode::parse(&kind).ok_or_else(|| decode_error("kind", &kind))?,
+        kind,
         province: row.try_get("province")?,
         time_zone: row.try_get("time_zone")?,
-        status: PortStatus::parse(&status).ok_or_else(|| decode_error("status", &status))?,
+        status,
         hours: row.try_get("hours")?,
         lanes_open: row.try_get("lanes_open")?,
         lanes_available: row.try_get("lanes_available")?,
@@ -247,13 +256,12 @@ pub async fn state(pool: &AnyPool, code: &str) -> Result<PortState, AppError> {
     .fetch_optional(pool)
     .await?
     .ok_or_else(|| AppError::not_found(format!("port {code}")))?;
-    let kind: String = row.try_get("kind")?;
-    let status: String = row.try_get("status")?;
+    let (kind, status) = kind_and_status(&row)?;
     Ok(PortState {
         code: row.try_get("code")?,
-        kind: Mode::parse(&kind).ok_or_else(|| decode_error("kind", &kind))?,
+        kind,
         time_zone: row.try_get("time_zone")?,
-        status: PortStatus::parse(&status).ok_or_else(|| decode_error("status", &status))?,
+        status,
         lanes_open: row.try_get("lanes_open")?,
         lanes_available: row.try_get("lanes_available")?,
         commercial_wait_min: row.try_get("commercial_wait_min")?,

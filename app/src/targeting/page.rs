@@ -7,7 +7,7 @@ use super::figures::{StatsPanel, TrialResult};
 use super::rpc::{RuleForm, SaveRule, SwitchRule, TryRule, list_rules, rule_versions};
 use super::rule_editor::{Editing, RuleEditor};
 use crate::components::common::{Badge, ErrorNotice, RoleGate};
-use crate::components::table::ColumnHeads;
+use crate::components::table::{ColumnHeads, RecordTable};
 use crate::domain::Action;
 use crate::domain::clock::local_time;
 use crate::live::client::use_live;
@@ -104,12 +104,10 @@ fn RuleTable(
     history: RwSignal<Option<i64>>,
     switching: RwSignal<Option<(Rule, bool)>>,
 ) -> impl IntoView {
-    if rules.is_empty() {
-        return view! { <p class="empty">"No rule yet: write the first one below."</p> }.into_any();
-    }
     view! {
-        <table class="grid rules">
-            <thead>
+        <RecordTable
+            class="rules"
+            heads=view! {
                 <ColumnHeads
                     names=&[
                         "Rule",
@@ -123,78 +121,74 @@ fn RuleTable(
                     ]
                     numeric=&["Weight"]
                 />
-            </thead>
-            <tbody>
-                {rules
-                    .into_iter()
-                    .map(|rule| {
-                        let for_edit = rule.clone();
-                        let for_switch = rule.clone();
-                        let (id, name, enabled) = (rule.id, rule.name.clone(), rule.enabled);
-                        view! {
-                            <tr data-rule=rule.id>
-                                <th scope="row">
-                                    {rule.name.clone()} <div class="sub">{rule.reason.clone()}</div>
-                                </th>
-                                <td>{rule.indicator.kind().label()}</td>
-                                <td class="num">{rule.weight.to_string()}</td>
-                                <td>
-                                    {if enabled {
-                                        view! { <Badge kind="enabled" text="Enabled" /> }
-                                    } else {
-                                        view! { <Badge kind="disabled" text="Disabled" /> }
-                                    }}
-                                </td>
-                                <td>{format!("v{}", rule.version)}</td>
-                                <td>{rule.author.clone()}</td>
-                                <td>{local_time(rule.created_at, "UTC")}</td>
-                                <td class="row-actions">
-                                    <button
-                                        type="button"
-                                        aria-label=format!("Edit {name}")
-                                        on:click=move |_| {
-                                            form.set(RuleForm::from_rule(&for_edit));
-                                            editing
-                                                .set(
-                                                    Some(Editing {
-                                                        id: for_edit.id,
-                                                        version: for_edit.version,
-                                                    }),
-                                                );
-                                            focus("rule-name");
-                                        }
-                                    >
-                                        "Edit"
-                                    </button>
-                                    <button
-                                        type="button"
-                                        aria-label=format!("Versions of {name}")
-                                        on:click=move |_| history.set(Some(id))
-                                    >
-                                        "Versions"
-                                    </button>
-                                    <button
-                                        type="button"
-                                        aria-label=format!(
-                                            "{} {name}",
-                                            if enabled { "Disable" } else { "Enable" },
-                                        )
-                                        on:click=move |_| {
-                                            switching.set(Some((for_switch.clone(), !enabled)));
-                                            focus("switch-reason");
-                                        }
-                                    >
-                                        {if enabled { "Disable…" } else { "Enable…" }}
-                                    </button>
-                                </td>
-                            </tr>
-                        }
-                    })
-                    .collect_view()}
-            </tbody>
-        </table>
+            }
+            records=rules
+            empty="No rule yet: write the first one below."
+            row=move |rule| {
+                let for_edit = rule.clone();
+                let for_switch = rule.clone();
+                let (id, name, enabled) = (rule.id, rule.name.clone(), rule.enabled);
+                view! {
+                    <tr data-rule=rule.id>
+                        <th scope="row">
+                            {rule.name.clone()} <div class="sub">{rule.reason.clone()}</div>
+                        </th>
+                        <td>{rule.indicator.kind().label()}</td>
+                        <td class="num">{rule.weight.to_string()}</td>
+                        <td>
+                            {if enabled {
+                                view! { <Badge kind="enabled" text="Enabled" /> }
+                            } else {
+                                view! { <Badge kind="disabled" text="Disabled" /> }
+                            }}
+                        </td>
+                        <td>{format!("v{}", rule.version)}</td>
+                        <td>{rule.author.clone()}</td>
+                        <td>{local_time(rule.created_at, "UTC")}</td>
+                        <td class="row-actions">
+                            <button
+                                type="button"
+                                aria-label=format!("Edit {name}")
+                                on:click=move |_| {
+                                    form.set(RuleForm::from_rule(&for_edit));
+                                    editing
+                                        .set(
+                                            Some(Editing {
+                                                id: for_edit.id,
+                                                version: for_edit.version,
+                                            }),
+                                        );
+                                    focus("rule-name");
+                                }
+                            >
+                                "Edit"
+                            </button>
+                            <button
+                                type="button"
+                                aria-label=format!("Versions of {name}")
+                                on:click=move |_| history.set(Some(id))
+                            >
+                                "Versions"
+                            </button>
+                            <button
+                                type="button"
+                                aria-label=format!(
+                                    "{} {name}",
+                                    if enabled { "Disable" } else { "Enable" },
+                                )
+                                on:click=move |_| {
+                                    switching.set(Some((for_switch.clone(), !enabled)));
+                                    focus("switch-reason");
+                                }
+                            >
+                                {if enabled { "Disable…" } else { "Enable…" }}
+                            </button>
+                        </td>
+                    </tr>
+                }
+            }
+        />
     }
-    .into_any()
 }
 
 /// Moves the keyboard focus to the element with this id, once it is on the page.
