@@ -704,7 +704,7 @@ fn instant(field: &str, text: &str) -> Result<DateTime<Utc>, AppError> {
     ),
     responses(
         (status = 200, description = "The figures", body = StatsReport),
-        (status = 422, description = "An unknown parameter or a date that cannot be read; `field` names it", body = ErrorBody),
+        (status = 422, description = "An unknown parameter, a date that cannot be read, or a period longer than 366 days; `field` names it", body = ErrorBody),
     )
 )]
 /// `GET /api/v1/targeting/stats?from=&to=`: per rule and for random selection; the last 30

@@ -95,6 +95,7 @@ on_both_backends!(
     responses_carry_security_headers,
     cross_site_requests_that_change_state_are_refused,
     server_functions_answer_bad_input_with_4xx,
+    server_functions_hold_the_bounds_of_the_api,
     the_board_benchmark_runs_on_a_fresh_database,
     every_role_meets_the_same_authority_on_every_endpoint,
     sessions_are_server_side_and_end_when_they_should,
@@ -691,6 +692,113 @@ async fn server_functions_answer_bad_input_with_4xx(backend: Backend) {
     }
     let ok = call("/rpc/overview", "").await.unwrap();
     assert_eq!(ok.status().as_u16(), 200);
+}
+
+/// A server function receives its filter whole, not through the address: it is held to the
+/// same bounds as the address and the API, and a value out of range is a 422 naming the field
+/// (`/rpc/holds` once answered 100,000 rows a page). Statistics read at most 366 days.
+async fn server_functions_hold_the_bounds_of_the_api(backend: Backend) {
+    let Some(app) = spawn_app_with(backend, 50).await else {
+        return;
+    };
+    let holds = "filter[status]=Active&filter[sort]=DwellDesc";
+    let queue = "filter[status]=Open&filter[overdue]=false";
+    let cases = [
+        (
+            format!("{holds}&filter[page]=1&filter[per_page]=100000"),
+            "/rpc/holds",
+            "per_page",
+        ),
+        (
+            format!("{holds}&filter[page]=0&filter[per_page]=5"),
+            "/rpc/holds",
+            "page",
+        ),
+        (
+            format!("{holds}&filter[page]=1&filter[per_page]=5&filter[min_age_hours]=1000000"),
+            "/rpc/holds",
+            "min_age_hours",
+        ),
+        // A port that would smuggle a second parameter in is a bad port, nothing more.
+        (
+            format!("{holds}&filter[page]=1&filter[per_page]=5&filter[port]=YVR%26per_page%3D9"),
+            "/rpc/holds",
+            "port",
+        ),
+        (
+            format!("{queue}&filter[page]=1&filter[per_page]=100000"),
+            "/rpc/inspections",
+            "per_page",
+        ),
+        (
+            format!("{queue}&filter[page]=-3&filter[per_page]=5"),
+            "/rpc/inspections",
+            "page",
+        ),
+    ];
+    for (body, path, field) in &cases {
+        let response = app
+            .client
+            .post(app.url(path))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(body.clone())
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status().as_u16(), 422, "{path} {body}");
+        let error: Value = response.json().await.unwrap();
+        assert_eq!(error["field"], *field, "{path} {body}: {error}");
+    }
+    // Within the bounds, the same call answers.
+    let fine = app
+        .client
+        .post(app.url("/rpc/holds"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(format!("{holds}&filter[page]=1&filter[per_page]=500"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(fine.status().as_u16(), 200);
+
+    // The figures of the rules, for a rule manager: a period of at most 366 days, and no day
+    // past the calendar's last.
+    let password = app
+        .account("b.analyst", app::domain::Role::Analyst, "all")
+        .await;
+    let analyst = helpers::client(true);
+    assert!(
+        app.sign_in(&analyst, "b.analyst", &password)
+            .await
+            .status()
+            .is_success()
+    );
+    for (from, to, status) in [
+        ("2025-01-01", "2025-12-31", 200),
+        ("2024-01-01", "2024-12-31", 200),
+        ("2020-01-01", "2026-01-01", 422),
+        ("2026-01-01", "262142-12-31", 422),
+    ] {
+        let response = analyst
+            .post(app.url("/rpc/rule_stats"))
+            .form(&[("from", from), ("to", to)])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status().as_u16(), status, "{from} to {to}");
+        if status == 422 {
+            let error: Value = response.json().await.unwrap();
+            assert_eq!(error["field"], "to", "{from} to {to}: {error}");
+        }
+    }
+    let token = app.token_for("b.analyst").await;
+    let long = app
+        .client
+        .get(app.url("/api/v1/targeting/stats?from=2020-01-01&to=2026-01-01"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(long.status().as_u16(), 422);
 }
 
 async fn the_board_benchmark_runs_on_a_fresh_database(backend: Backend) {

@@ -182,6 +182,10 @@ impl HoldFilter {
 }
 
 impl ListFilter for HoldFilter {
+    fn parse(pairs: Vec<(&str, &str)>) -> Result<Self, AppError> {
+        Self::from_query(pairs)
+    }
+
     fn at_page(&self, page: i64) -> Self {
         Self {
             page,
@@ -207,7 +211,7 @@ impl ListFilter for HoldFilter {
 pub async fn list_holds(filter: HoldFilter) -> Result<Page<HoldRow>, AppError> {
     crate::auth::server::require(crate::domain::Action::Read, None).await?;
     let state = crate::state::app_state()?;
-    db::list(&state.db.pool, &filter, Utc::now()).await
+    db::list(&state.db.pool, &filter.checked()?, Utc::now()).await
 }
 
 #[server(prefix = "/rpc", endpoint = "place_hold", input = Json)]

@@ -204,6 +204,10 @@ impl InspectionFilter {
 }
 
 impl ListFilter for InspectionFilter {
+    fn parse(pairs: Vec<(&str, &str)>) -> Result<Self, AppError> {
+        Self::from_query(pairs)
+    }
+
     fn at_page(&self, page: i64) -> Self {
         Self {
             page,
@@ -226,7 +230,7 @@ impl ListFilter for InspectionFilter {
 pub async fn list_inspections(filter: InspectionFilter) -> Result<Page<InspectionRow>, AppError> {
     crate::auth::server::require(crate::domain::Action::Read, None).await?;
     let state = crate::state::app_state()?;
-    db::list(&state.db.pool, &filter, Utc::now()).await
+    db::list(&state.db.pool, &filter.checked()?, Utc::now()).await
 }
 
 #[server(prefix = "/rpc", endpoint = "open_inspection", input = Json)]

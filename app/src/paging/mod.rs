@@ -47,12 +47,30 @@ pub struct PagePosition {
 }
 
 /// A filter of a paged list, as its links need it: the same filter at another page, written
-/// back as a query string.
+/// back as a query string; and read from one, by the parser the address and the API share.
 pub trait ListFilter: Clone + Send + Sync + 'static {
     /// The query string that reproduces this filter (defaults left out).
     fn to_query(&self) -> String;
     /// The same filter at page `page`.
     fn at_page(&self, page: i64) -> Self;
+    /// The filter a query string's pairs give, or what is wrong with them.
+    fn parse(pairs: Vec<(&str, &str)>) -> Result<Self, AppError>;
+
+    /// This filter as the address would give it: written as its query and read back, so a
+    /// filter a server function receives whole (a page of 100,000 rows, an age of a million
+    /// hours) is refused with the same words, naming the same field, as the same address.
+    fn checked(&self) -> Result<Self, AppError> {
+        let query = self.to_query();
+        let pairs: Vec<(String, String)> = form_urlencoded::parse(query.as_bytes())
+            .map(|(k, v)| (k.into_owned(), v.into_owned()))
+            .collect();
+        Self::parse(
+            pairs
+                .iter()
+                .map(|(k, v)| (k.as_str(), v.as_str()))
+                .collect(),
+        )
+    }
 }
 
 /// A status vocabulary whose lists show only the items still being worked, unless asked for
@@ -142,9 +160,11 @@ impl<'de, S: WorkStatus + Deserialize<'de>> Deserialize<'de> for StatusFilter<S>
 pub struct QueryString(Vec<String>);
 
 impl QueryString {
-    /// `key=value` when there is a value.
+    /// `key=value` when there is a value, the value encoded as a form's would be.
     pub fn push(&mut self, key: &str, value: Option<impl std::fmt::Display>) -> &mut Self {
         if let Some(value) = value {
+            let value: String =
+                form_urlencoded::byte_serialize(value.to_string().as_bytes()).collect();
             self.0.push(format!("{key}={value}"));
         }
         self

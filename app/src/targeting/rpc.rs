@@ -330,10 +330,11 @@ pub async fn rule_stats(from: String, to: String) -> Result<StatsReport, AppErro
         ));
     }
     let start = from.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc();
-    let end = (to + chrono::Duration::days(1))
-        .and_hms_opt(0, 0, 0)
-        .unwrap_or_default()
-        .and_utc();
+    // The day after the last: there is none after chrono's last day.
+    let after = to
+        .succ_opt()
+        .ok_or_else(|| AppError::invalid("to", "choose a day before the year 262143"))?;
+    let end = after.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc();
     super::stats::stats(&state.db.pool, start, end).await
 }
 

@@ -122,6 +122,10 @@ fn completed_examinations(shipment: &str) -> String {
     )
 }
 
+/// The longest period the figures are read over: a year, leap day included. A longer one
+/// reads more than any question about a rule needs.
+pub const MAX_PERIOD: Duration = Duration::days(366);
+
 /// Selections, examinations and findings per rule over `[from, to)`, and the same for random
 /// selections: the baseline a rule's hit rate is judged against.
 pub async fn stats(
@@ -133,6 +137,12 @@ pub async fn stats(
         return Err(AppError::invalid(
             "to",
             "the period must end after it starts",
+        ));
+    }
+    if to - from > MAX_PERIOD {
+        return Err(AppError::invalid(
+            "to",
+            "choose a period of at most 366 days",
         ));
     }
     let (from_ms, to_ms) = (to_millis(from), to_millis(to));
