@@ -516,6 +516,21 @@ async fn the_journal_is_append_only(backend: Backend) {
             .await
             .is_err()
     );
+    if backend == Backend::Postgres {
+        // Nor emptied at once, by itself or by a cascade from the shipments it names.
+        for statement in ["truncate journal", "truncate shipments cascade"] {
+            let refused = sqlx::query(statement)
+                .execute(&app.db.pool)
+                .await
+                .expect_err(statement)
+                .to_string();
+            assert!(
+                refused.contains("the journal is append-only: it cannot be truncated"),
+                "{statement}: {refused}"
+            );
+        }
+        assert!(app.scalar("select count(*) from shipments").await > 0);
+    }
     assert_eq!(app.scalar("select count(*) from journal").await, before);
 }
 
