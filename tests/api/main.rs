@@ -23,9 +23,9 @@ use accounts::{
     tokens_are_stored_hashed_and_can_be_revoked,
 };
 use actions::{
-    fifty_officers_claim_one_inspection_and_one_wins, holds_move_only_as_the_rules_allow,
-    inspections_are_claimed_worked_and_completed, random_actions_never_break_the_rules,
-    twenty_people_placing_one_hold_at_once_place_it_once,
+    accounts_of_one_badge_racing_to_act_link_one, fifty_officers_claim_one_inspection_and_one_wins,
+    holds_move_only_as_the_rules_allow, inspections_are_claimed_worked_and_completed,
+    random_actions_never_break_the_rules, twenty_people_placing_one_hold_at_once_place_it_once,
 };
 use cli::{
     a_bad_configuration_value_is_refused_with_its_name,
@@ -107,6 +107,7 @@ on_both_backends!(
     holds_move_only_as_the_rules_allow,
     inspections_are_claimed_worked_and_completed,
     fifty_officers_claim_one_inspection_and_one_wins,
+    accounts_of_one_badge_racing_to_act_link_one,
     random_actions_never_break_the_rules,
     twenty_people_placing_one_hold_at_once_place_it_once,
     an_account_name_raced_by_many_is_made_once,
