@@ -12,7 +12,7 @@ use app::state::AuthSettings;
 use axum::{
     Router,
     extract::{ConnectInfo, FromRequestParts, Request, State},
-    http::{HeaderMap, Method, header, request::Parts},
+    http::{HeaderMap, HeaderValue, Method, header, request::Parts},
     middleware::Next,
     response::{IntoResponse, Redirect, Response},
 };
@@ -25,6 +25,25 @@ use tower_sessions::{
 use tower_sessions_sqlx_store::{PostgresStore, SqliteStore};
 
 pub const SESSION_COOKIE: &str = "boc_session";
+
+/// The session cookie's name over TLS. Browsers accept a `__Host-` cookie only with `Secure`,
+/// `Path=/` and no `Domain`, so neither a sibling subdomain nor a plain-HTTP page can set or
+/// shadow it.
+pub const SECURE_SESSION_COOKIE: &str = "__Host-boc_session";
+
+/// The name the session cookie has with these settings.
+pub fn session_cookie(secure: bool) -> &'static str {
+    if secure {
+        SECURE_SESSION_COOKIE
+    } else {
+        SESSION_COOKIE
+    }
+}
+
+/// Marks a response that is the same for every caller and carries no data (a file of the
+/// API's page), so that it keeps the `Cache-Control` it was given.
+#[derive(Debug, Clone, Copy)]
+pub struct SharedFile;
 
 /// The API's browsable page: a page like the board's, so a browser without a session is sent
 /// to sign in rather than answered 401.
@@ -56,6 +75,10 @@ fn bearer(headers: &HeaderMap) -> Option<Result<&str, ()>> {
     Some(token.ok_or(()))
 }
 
+/// Names the caller of every request but those of files and health checks, and marks every
+/// answer that passed here `Cache-Control: no-store`: what it carries was chosen for the
+/// caller (or says that there is none), and no browser cache or proxy may keep it for the next
+/// person at that desk.
 pub async fn authenticate(
     State(state): State<AppState>,
     mut request: Request,
@@ -74,6 +97,18 @@ pub async fn authenticate(
         // session store, and answer while the database is away.
         return next.run(request).await;
     }
+    let mut response = identify(state, request, next, address).await;
+    if response.extensions().get::<SharedFile>().is_none() {
+        response
+            .headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    response
+}
+
+/// Puts the caller named by a bearer token or the session on the request, or answers for
+/// nobody: sign in for a page, 401 for a call, the request itself for a public path.
+async fn identify(state: AppState, mut request: Request, next: Next, address: String) -> Response {
     let caller = match bearer(request.headers()) {
         Some(Ok(token)) => match accounts::account_for_token(&state.db.pool, token).await {
             Ok(Some(account)) => Some(Caller {
@@ -163,10 +198,11 @@ fn session_layer<S: SessionStore + Clone>(
     let longest = (settings.absolute + settings.idle).as_secs();
     let longest = i64::try_from(longest).unwrap_or(i64::MAX);
     SessionManagerLayer::new(store)
-        .with_name(SESSION_COOKIE)
+        .with_name(session_cookie(settings.secure_cookies))
         .with_http_only(true)
         .with_same_site(SameSite::Strict)
         .with_secure(settings.secure_cookies)
+        // `Path=/` and no `Domain`, as the `__Host-` name requires.
         .with_path("/")
         // The cookie lasts as long as a session may; the idle timeout is enforced (and
         // journaled) by the server, which sees every request.
@@ -204,7 +240,6 @@ pub async fn with_sessions(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use axum::http::HeaderValue;
 
     #[test]
     fn only_the_sign_in_page_its_assets_and_health_are_public() {

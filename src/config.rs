@@ -60,7 +60,7 @@ pub struct Settings {
     pub session_max_hours: u64,
 
     /// `true` when the product is served over TLS (behind a proxy): the session cookie gets
-    /// `Secure`
+    /// `Secure` and the `__Host-` prefix, and answers carry `Strict-Transport-Security`
     #[arg(long, env = "SECURE_COOKIES", value_name = "SECURE_COOKIES", global = true,
           action = clap::ArgAction::Set, default_value_t = false,
           value_parser = boolean("SECURE_COOKIES"))]

@@ -5,16 +5,43 @@
 use axum::{
     Router,
     extract::Request,
-    http::{HeaderMap, HeaderValue, Method, header},
+    http::{HeaderMap, HeaderName, HeaderValue, Method, header},
     middleware::Next,
     response::{IntoResponse, Response},
 };
 use tower_http::set_header::SetResponseHeaderLayer;
 
+/// What the board may ask the browser for: nothing of the device (camera, microphone,
+/// location, sensors, payment, USB and the like), here or in any frame.
+pub const PERMISSIONS_POLICY: &str = "accelerometer=(), autoplay=(), camera=(), \
+     display-capture=(), geolocation=(), gyroscope=(), hid=(), magnetometer=(), microphone=(), \
+     midi=(), payment=(), publickey-credentials-get=(), serial=(), usb=(), \
+     xr-spatial-tracking=()";
+
+/// Two years, this host and every subdomain.
+pub const TRANSPORT_SECURITY: &str = "max-age=63072000; includeSubDomains";
+
 /// Sets the headers every response carries, unless it sets its own policy (pages set a CSP
-/// with a nonce).
-pub fn with_headers(router: Router) -> Router {
+/// with a nonce). `over_tls` (`SECURE_COOKIES=true`) adds `Strict-Transport-Security`: only
+/// a board served over TLS may tell browsers never to reach it otherwise.
+pub fn with_headers(router: Router, over_tls: bool) -> Router {
+    let router = if over_tls {
+        router.layer(SetResponseHeaderLayer::overriding(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static(TRANSPORT_SECURITY),
+        ))
+    } else {
+        router
+    };
     router
+        .layer(SetResponseHeaderLayer::overriding(
+            HeaderName::from_static("cross-origin-opener-policy"),
+            HeaderValue::from_static("same-origin"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            HeaderName::from_static("permissions-policy"),
+            HeaderValue::from_static(PERMISSIONS_POLICY),
+        ))
         .layer(SetResponseHeaderLayer::overriding(
             header::X_CONTENT_TYPE_OPTIONS,
             HeaderValue::from_static("nosniff"),

@@ -180,7 +180,10 @@ pub async fn router(state: ServerState) -> anyhow::Result<Router> {
         .layer(axum::middleware::from_fn(crate::security::with_page_policy))
         .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http());
-    Ok(crate::security::with_headers(router))
+    Ok(crate::security::with_headers(
+        router,
+        state.app.auth.secure_cookies,
+    ))
 }
 
 /// Resolves on Ctrl-C or SIGTERM.

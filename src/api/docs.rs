@@ -4,7 +4,7 @@
 //! `/api/v1`.
 
 use super::responses::SignIn;
-use crate::auth::{API_PAGE_PATH, Authenticated};
+use crate::auth::{API_PAGE_PATH, Authenticated, SharedFile};
 use app::ErrorBody;
 use axum::{
     Router,
@@ -84,7 +84,8 @@ impl utoipa::Modify for Security {
             "session",
             SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::with_description(
                 crate::auth::SESSION_COOKIE,
-                "The board's session cookie, set on signing in (what this page uses).",
+                "The board's session cookie, set on signing in (what this page uses); \
+                 `__Host-boc_session` when the board is served over TLS.",
             ))),
         );
     }
@@ -198,7 +199,10 @@ async fn to_page(_: Authenticated) -> Redirect {
     )
 )]
 async fn page(caller: Authenticated) -> Response {
-    file(caller, Path("index.html".into())).await
+    let mut page = file(caller, Path("index.html".into())).await;
+    // A page like the board's, kept by no cache: only the files it loads may be.
+    page.extensions_mut().remove::<SharedFile>();
+    page
 }
 
 /// One of the page's files: its scripts, styles and icons.
@@ -220,6 +224,8 @@ async fn file(_: Authenticated, Path(name): Path<String>) -> Response {
                 (header::CONTENT_TYPE, file.content_type),
                 (header::CACHE_CONTROL, "private, max-age=3600".into()),
             ],
+            // Swagger UI's own files, the same for everyone: the browser may keep them.
+            axum::Extension(SharedFile),
             file.bytes.into_owned(),
         )
             .into_response(),

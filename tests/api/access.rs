@@ -36,7 +36,7 @@ fn cookie_of(response: &reqwest::Response) -> Option<String> {
         .get_all("set-cookie")
         .iter()
         .filter_map(|v| v.to_str().ok())
-        .find(|c| c.starts_with("boc_session="))
+        .find(|c| c.starts_with("boc_session=") || c.starts_with("__Host-boc_session="))
         .map(str::to_string)
 }
 
@@ -52,7 +52,7 @@ async fn call(browser: &reqwest::Client, url: String) -> Value {
         .expect("JSON body")
 }
 
-/// `boc_session=…` alone, to send back by hand.
+/// `boc_session=…` (or `__Host-boc_session=…`) alone, to send back by hand.
 fn cookie_pair(set_cookie: &str) -> String {
     set_cookie.split(';').next().unwrap_or_default().to_string()
 }
@@ -548,6 +548,28 @@ pub async fn sessions_time_out_and_cookies_are_secure_over_tls(backend: Backend)
     let signed = app.sign_in(&browser, "t.officer", &password).await;
     let set_cookie = cookie_of(&signed).expect("cookie");
     assert!(set_cookie.contains("Secure"), "{set_cookie}");
+    // The `__Host-` prefix, with what browsers require of it: `Secure`, `Path=/`, no `Domain`.
+    assert!(
+        set_cookie.starts_with("__Host-boc_session="),
+        "{set_cookie}"
+    );
+    assert!(set_cookie.contains("Path=/"), "{set_cookie}");
+    assert!(
+        !set_cookie.to_ascii_lowercase().contains("domain="),
+        "{set_cookie}"
+    );
+    // Served over TLS, the board tells browsers to come back over TLS only.
+    for path in ["/signin", "/healthz", "/api/v1/ports"] {
+        let response = client(false).get(app.url(path)).send().await.unwrap();
+        assert_eq!(
+            response
+                .headers()
+                .get("strict-transport-security")
+                .map(|v| v.to_str().unwrap()),
+            Some("max-age=63072000; includeSubDomains"),
+            "{path}"
+        );
+    }
     let cookie = cookie_pair(&set_cookie);
     let probe = || {
         browser
@@ -591,6 +613,84 @@ pub async fn sessions_time_out_and_cookies_are_secure_over_tls(backend: Backend)
             .await,
         1
     );
+}
+
+pub async fn signed_in_answers_are_never_stored(backend: Backend) {
+    let Some(app) = spawn_app_with(backend, 50).await else {
+        return;
+    };
+    let cache = |response: &reqwest::Response| {
+        response
+            .headers()
+            .get("cache-control")
+            .map(|v| v.to_str().unwrap().to_string())
+            .unwrap_or_default()
+    };
+    let password = app.account("c.officer", Role::Officer, "YVR").await;
+    let browser = client(true);
+    let signed = app.sign_in(&browser, "c.officer", &password).await;
+    assert_eq!(signed.status(), StatusCode::OK);
+    assert_eq!(cache(&signed), "no-store", "the sign-in's answer");
+    let answers = [
+        ("a page", browser.get(app.url("/holds")).send().await),
+        (
+            "the API",
+            browser.get(app.url("/api/v1/ports")).send().await,
+        ),
+        (
+            "a server function",
+            browser
+                .post(app.url("/rpc/overview"))
+                .header("content-type", "application/x-www-form-urlencoded")
+                .body("")
+                .send()
+                .await,
+        ),
+        (
+            "the API page",
+            browser.get(app.url("/api/v1/docs/")).send().await,
+        ),
+        ("the API with a token", Ok(app.get("/api/v1/holds").await)),
+        ("a page with a token", Ok(app.get("/inspections").await)),
+    ];
+    for (what, answer) in answers {
+        let answer = answer.expect("request is sent");
+        assert_eq!(answer.status(), StatusCode::OK, "{what}");
+        assert_eq!(cache(&answer), "no-store", "{what}");
+    }
+    // The live stream too: what it sends was chosen for its reader.
+    let stream = browser
+        .get(app.url("/api/v1/live"))
+        .send()
+        .await
+        .expect("request is sent");
+    assert_eq!(stream.status(), StatusCode::OK);
+    assert_eq!(cache(&stream), "no-store");
+    drop(stream);
+    // Nobody's answers say nothing about anyone, but are not kept either.
+    let refused = client(false)
+        .get(app.url("/api/v1/ports"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(cache(&refused), "no-store");
+    // Files that are the same for everyone may be kept.
+    for path in ["/favicon.svg", "/pkg/border-ops.css"] {
+        let file = browser.get(app.url(path)).send().await.unwrap();
+        assert!(
+            !cache(&file).contains("no-store"),
+            "{path}: {}",
+            cache(&file)
+        );
+    }
+    let swagger = browser
+        .get(app.url("/api/v1/docs/swagger-ui.css"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(swagger.status(), StatusCode::OK);
+    assert_eq!(cache(&swagger), "private, max-age=3600");
 }
 
 pub async fn failed_sign_ins_are_slowed_then_refused(backend: Backend) {

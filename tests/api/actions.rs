@@ -5,7 +5,7 @@
 use crate::helpers::{Backend, TestApp, spawn_app_with};
 use app::accounts::db as accounts;
 use app::auth::server::Caller;
-use app::domain::{HoldStatus, InspectionKind, InspectionStatus, Outcome, Role};
+use app::domain::{HoldStatus, InspectionKind, InspectionStatus, Outcome, PortScope, Role};
 use app::holds::{HoldCommand, act as hold_ops};
 use app::inspections::{InspectionCommand, act as inspection_ops};
 use chrono::Utc;
@@ -526,6 +526,108 @@ pub async fn inspections_are_claimed_worked_and_completed(backend: Backend) {
         StatusCode::FORBIDDEN,
         "officers do not hand shifts over"
     );
+}
+
+/// Accounts sharing one badge claim an inspection each, all at once: the first to link
+/// becomes the officer of that badge, the others are refused, and nothing of theirs is done.
+pub async fn accounts_of_one_badge_racing_to_act_link_one(backend: Backend) {
+    const RACERS: usize = 12;
+    let Some(app) = spawn_app_with(backend, 300).await else {
+        return;
+    };
+    app.account("l.opener", Role::Officer, PORT).await;
+    let opener = app.token_for("l.opener").await;
+    let mut claims = vec![];
+    for n in 0..RACERS {
+        let username = format!("l.twin{n:02}");
+        accounts::create(
+            &app.db.pool,
+            accounts::NewAccount {
+                username: &username,
+                display_name: &username,
+                badge: Some("TWIN-1"),
+                role: Role::Officer,
+                ports: PortScope::parse(PORT).unwrap(),
+                password: &format!("pw-{}", uuid::Uuid::new_v4().simple()),
+                demo: false,
+            },
+            "test",
+            Utc::now(),
+        )
+        .await
+        .expect("account is created");
+        let hold = placed_hold(&app).await;
+        let (status, opened) = post(
+            &app,
+            &opener,
+            "/inspections",
+            json!({ "hold_id": hold, "kind": "physical" }),
+        )
+        .await;
+        assert_eq!(status, StatusCode::CREATED, "{opened}");
+        claims.push((
+            app.token_for(&username).await,
+            opened["id"].as_i64().unwrap(),
+        ));
+    }
+    let before = journal_rows(&app).await;
+    let app = std::sync::Arc::new(app);
+    let gate = std::sync::Arc::new(tokio::sync::Barrier::new(RACERS));
+    let mut tasks = vec![];
+    for (token, id) in claims {
+        let (app, gate) = (app.clone(), gate.clone());
+        tasks.push(tokio::spawn(async move {
+            gate.wait().await;
+            let (status, body) =
+                post(&app, &token, &format!("/inspections/{id}/claim"), json!({})).await;
+            (id, status, body)
+        }));
+    }
+    let (mut claimed, mut refused) = (vec![], vec![]);
+    for task in tasks {
+        let (id, status, body) = task.await.unwrap();
+        match status {
+            StatusCode::OK => claimed.push(id),
+            StatusCode::CONFLICT => {
+                refused.push(id.to_string());
+                assert_eq!(
+                    body["error"]["message"],
+                    "the officer with badge TWIN-1 on the roster acts through another account: \
+                     two accounts cannot act as one officer",
+                    "{body}"
+                );
+            }
+            other => panic!("unexpected {other}: {body}"),
+        }
+    }
+    assert_eq!((claimed.len(), refused.len()), (1, RACERS - 1));
+    assert_eq!(
+        app.scalar("select count(*) from officers where badge = 'TWIN-1'")
+            .await,
+        1,
+        "the badge is one officer"
+    );
+    assert_eq!(
+        app.scalar(
+            "select count(*) from accounts where officer_id = \
+             (select id from officers where badge = 'TWIN-1')"
+        )
+        .await,
+        1,
+        "acting through one account"
+    );
+    assert_eq!(
+        app.scalar(&format!(
+            "select count(*) from inspections where id in ({}) and status = '{}' \
+             and assigned_officer_id is null",
+            refused.join(", "),
+            InspectionStatus::Queued.code()
+        ))
+        .await,
+        (RACERS - 1) as i64,
+        "the refused claims changed nothing"
+    );
+    assert_eq!(journal_rows(&app).await, before + 1, "one claim, one entry");
 }
 
 pub async fn fifty_officers_claim_one_inspection_and_one_wins(backend: Backend) {

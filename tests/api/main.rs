@@ -16,16 +16,16 @@ use access::{
     demo_mode_offers_personas_and_only_in_demo_mode,
     every_role_meets_the_same_authority_on_every_endpoint, failed_sign_ins_are_slowed_then_refused,
     sessions_are_server_side_and_end_when_they_should,
-    sessions_time_out_and_cookies_are_secure_over_tls,
+    sessions_time_out_and_cookies_are_secure_over_tls, signed_in_answers_are_never_stored,
 };
 use accounts::{
     accounts_hash_passwords_and_check_credentials, an_account_name_raced_by_many_is_made_once,
     tokens_are_stored_hashed_and_can_be_revoked,
 };
 use actions::{
-    fifty_officers_claim_one_inspection_and_one_wins, holds_move_only_as_the_rules_allow,
-    inspections_are_claimed_worked_and_completed, random_actions_never_break_the_rules,
-    twenty_people_placing_one_hold_at_once_place_it_once,
+    accounts_of_one_badge_racing_to_act_link_one, fifty_officers_claim_one_inspection_and_one_wins,
+    holds_move_only_as_the_rules_allow, inspections_are_claimed_worked_and_completed,
+    random_actions_never_break_the_rules, twenty_people_placing_one_hold_at_once_place_it_once,
 };
 use cli::{
     a_bad_configuration_value_is_refused_with_its_name,
@@ -100,6 +100,7 @@ on_both_backends!(
     every_role_meets_the_same_authority_on_every_endpoint,
     sessions_are_server_side_and_end_when_they_should,
     sessions_time_out_and_cookies_are_secure_over_tls,
+    signed_in_answers_are_never_stored,
     failed_sign_ins_are_slowed_then_refused,
     demo_mode_offers_personas_and_only_in_demo_mode,
     bearer_tokens_stop_when_revoked,
@@ -107,6 +108,7 @@ on_both_backends!(
     holds_move_only_as_the_rules_allow,
     inspections_are_claimed_worked_and_completed,
     fifty_officers_claim_one_inspection_and_one_wins,
+    accounts_of_one_badge_racing_to_act_link_one,
     random_actions_never_break_the_rules,
     twenty_people_placing_one_hold_at_once_place_it_once,
     an_account_name_raced_by_many_is_made_once,
@@ -516,6 +518,21 @@ async fn the_journal_is_append_only(backend: Backend) {
             .await
             .is_err()
     );
+    if backend == Backend::Postgres {
+        // Nor emptied at once, by itself or by a cascade from the shipments it names.
+        for statement in ["truncate journal", "truncate shipments cascade"] {
+            let refused = sqlx::query(statement)
+                .execute(&app.db.pool)
+                .await
+                .expect_err(statement)
+                .to_string();
+            assert!(
+                refused.contains("the journal is append-only: it cannot be truncated"),
+                "{statement}: {refused}"
+            );
+        }
+        assert!(app.scalar("select count(*) from shipments").await > 0);
+    }
     assert_eq!(app.scalar("select count(*) from journal").await, before);
 }
 
@@ -600,6 +617,19 @@ async fn responses_carry_security_headers(backend: Backend) {
     assert_eq!(header(&page, "x-content-type-options"), "nosniff");
     assert_eq!(header(&page, "x-frame-options"), "DENY");
     assert_eq!(header(&page, "referrer-policy"), "same-origin");
+    assert_eq!(header(&page, "cross-origin-opener-policy"), "same-origin");
+    let permissions = header(&page, "permissions-policy");
+    for feature in [
+        "camera=()",
+        "microphone=()",
+        "geolocation=()",
+        "payment=()",
+        "usb=()",
+    ] {
+        assert!(permissions.contains(feature), "{permissions}");
+    }
+    // Served over plain HTTP (no `SECURE_COOKIES`), the board does not pin browsers to TLS.
+    assert_eq!(header(&page, "strict-transport-security"), "");
     let csp = header(&page, "content-security-policy");
     assert!(csp.contains("frame-ancestors 'none'"), "{csp}");
     assert!(!csp.contains("unsafe-inline"), "{csp}");
@@ -625,6 +655,21 @@ async fn responses_carry_security_headers(backend: Backend) {
         "default-src 'none'; frame-ancestors 'none'"
     );
     assert_eq!(header(&api, "x-content-type-options"), "nosniff");
+    // Every answer, whatever it is, files and probes included.
+    for path in ["/healthz", "/favicon.svg", "/signin"] {
+        let response = reqwest::get(app.url(path)).await.unwrap();
+        assert_eq!(
+            header(&response, "cross-origin-opener-policy"),
+            "same-origin",
+            "{path}"
+        );
+        assert_eq!(
+            header(&response, "permissions-policy"),
+            permissions,
+            "{path}"
+        );
+        assert_eq!(header(&response, "strict-transport-security"), "", "{path}");
+    }
 }
 
 async fn cross_site_requests_that_change_state_are_refused(backend: Backend) {

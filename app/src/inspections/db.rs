@@ -13,7 +13,7 @@ use crate::holds::db::reference_label;
 use crate::journal::db::{NewEntry, update_with_entry};
 use crate::paging::Page;
 use crate::paging::db::{ListQuery, check_port};
-use crate::sql::{Bind, Where, arguments, decode_error, insert_many, status_in};
+use crate::sql::{Bind, Where, arguments, decode_error, insert_many, status_in, unique_violation};
 use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
 use sqlx::{AnyConnection, AnyPool, Row, any::AnyRow};
@@ -303,7 +303,8 @@ pub async fn assignee(pool: &AnyPool, officer_id: i64) -> Result<Option<Assignee
 }
 
 /// Links the caller's account to its officer on the roster, inside the action's transaction:
-/// by badge when the roster has it, otherwise a new officer of `port`. Returns the officer.
+/// by badge when the roster has it, otherwise a new officer of `port`. Returns the officer; a
+/// conflict when another account already acts as that officer.
 pub async fn link_officer(
     conn: &mut AnyConnection,
     caller: &Caller,
@@ -322,24 +323,50 @@ pub async fn link_officer(
         .transpose()?;
     let id = match known {
         Some(id) => id,
-        None => sqlx::query(
-            "insert into officers (name, badge, home_port, on_shift) \
-             values ($1, $2, $3, 1) returning id",
-        )
-        .bind(&caller.account.display_name)
-        .bind(&badge)
-        .bind(port)
-        .fetch_one(&mut *conn)
-        .await?
-        .try_get("id")?,
+        None => {
+            // Another account with this badge may be adding it at this very moment: the
+            // officer is made once, and both then read the same one.
+            sqlx::query(
+                "insert into officers (name, badge, home_port, on_shift) \
+                 values ($1, $2, $3, 1) on conflict (badge) do nothing",
+            )
+            .bind(&caller.account.display_name)
+            .bind(&badge)
+            .bind(port)
+            .execute(&mut *conn)
+            .await?;
+            sqlx::query("select id from officers where badge = $1")
+                .bind(&badge)
+                .fetch_one(&mut *conn)
+                .await?
+                .try_get("id")?
+        }
     };
+    // The unique index on the link decides between two accounts of one badge, whoever else
+    // is linking at the same moment: the loser is told the officer is taken.
     sqlx::query("update accounts set officer_id = $1 where id = $2 and officer_id is null")
         .bind(id)
         .bind(caller.account.id)
         .execute(&mut *conn)
-        .await?;
+        .await
+        .map_err(|e| {
+            if unique_violation(&e, ONE_PER_OFFICER.0, ONE_PER_OFFICER.1) {
+                AppError::Conflict {
+                    message: format!(
+                        "the officer with badge {badge} on the roster acts through another \
+                         account: two accounts cannot act as one officer"
+                    ),
+                }
+            } else {
+                e.into()
+            }
+        })?;
     Ok(id)
 }
+
+/// The unique index that keeps each officer on the roster to one account, and its column as
+/// SQLite names it.
+const ONE_PER_OFFICER: (&str, &str) = ("accounts_one_per_officer", "accounts.officer_id");
 
 /// The home port of an officer, `None` when there is no such officer.
 pub async fn home_port(pool: &AnyPool, officer_id: i64) -> Result<Option<String>, AppError> {

@@ -1,0 +1,4 @@
+-- The twin of PostgreSQL's refusal to truncate the journal. SQLite has no `truncate`: the
+-- nearest, `delete from journal` without a condition, runs the row triggers that already
+-- refuse it (20261128000001_board.sql; a table with a delete trigger is never emptied by
+-- SQLite's truncate optimization), so there is nothing to add here.
