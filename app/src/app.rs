@@ -25,10 +25,12 @@ use leptos_router::{
 /// The HTML document the server renders around the application.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     // Where the journal stood before this page read its data: the browser follows the live
-    // stream from here, so that nothing committed while the page loads is missed.
+    // stream from here, so that nothing committed while the page loads is missed. Only for a
+    // signed-in caller: the sign-in page tells nobody how long the journal is.
     #[cfg(feature = "ssr")]
-    let position = crate::state::app_state()
+    let position = crate::auth::server::current()
         .ok()
+        .and_then(|_| crate::state::app_state().ok())
         .map(|state| state.live.latest().to_string());
     #[cfg(not(feature = "ssr"))]
     let position: Option<String> = None;

@@ -96,6 +96,7 @@ on_both_backends!(
     cross_site_requests_that_change_state_are_refused,
     server_functions_answer_bad_input_with_4xx,
     server_functions_hold_the_bounds_of_the_api,
+    the_sign_in_page_tells_nothing_of_the_journal,
     the_board_benchmark_runs_on_a_fresh_database,
     every_role_meets_the_same_authority_on_every_endpoint,
     sessions_are_server_side_and_end_when_they_should,
@@ -844,6 +845,38 @@ async fn server_functions_hold_the_bounds_of_the_api(backend: Backend) {
         .await
         .unwrap();
     assert_eq!(long.status().as_u16(), 422);
+}
+
+/// The page's journal position is for the live stream of a signed-in board: the sign-in page,
+/// which anyone may read, does not tell how long the journal is.
+async fn the_sign_in_page_tells_nothing_of_the_journal(backend: Backend) {
+    let Some(app) = spawn_app_with(backend, 50).await else {
+        return;
+    };
+    let position = |html: &str| {
+        html.split("name=\"journal-position\"")
+            .nth(1)
+            .and_then(|rest| rest.split('>').next())
+            .and_then(|attrs| attrs.split("content=\"").nth(1))
+            .and_then(|content| content.split('"').next())
+            .map(str::to_string)
+    };
+    let anonymous = helpers::client(false);
+    let signin = anonymous.get(app.url("/signin")).send().await.unwrap();
+    assert_eq!(signin.status().as_u16(), 200);
+    let html = signin.text().await.unwrap();
+    assert!(html.contains("Sign in"), "the sign-in page renders");
+    assert_eq!(
+        position(&html),
+        None,
+        "the sign-in page names a journal position"
+    );
+
+    let board = app.get("/").await;
+    assert_eq!(board.status().as_u16(), 200);
+    let html = board.text().await.unwrap();
+    let seq = position(&html).expect("a signed-in board has its journal position");
+    assert!(seq.parse::<i64>().unwrap() > 0, "{seq}");
 }
 
 async fn the_board_benchmark_runs_on_a_fresh_database(backend: Backend) {

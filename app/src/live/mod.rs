@@ -63,7 +63,8 @@ pub struct LiveEvent {
     pub version: Option<i64>,
 }
 
-/// The kinds of record the board shows; anyone who may read the board sees their changes.
+/// The kinds of record the board shows; anyone who may read the board sees their changes,
+/// but for the targeting rules', which only those who may read the rules see.
 pub const BOARD_ENTITIES: [&str; 6] = [
     "port",
     "shipment",
@@ -93,13 +94,16 @@ pub const OTHER: &str = "change";
 pub const RELOAD: &str = "reload";
 
 impl LiveEvent {
-    /// Whether `who` may see this change: board changes for anyone who may read the port,
+    /// Whether `who` may see this change: the targeting rules' changes for those who may read
+    /// the rules (their managers), other board changes for anyone who may read the port,
     /// administrative ones for administrators only.
     pub fn visible_to(&self, who: &Principal) -> bool {
-        if BOARD_ENTITIES.contains(&self.entity.as_str()) {
-            authorize(who, Action::Read, self.port_code.as_deref()).is_ok()
-        } else {
-            authorize(who, Action::ManageAccounts, None).is_ok()
+        match self.entity.as_str() {
+            "rule" => authorize(who, Action::ManageRules, None).is_ok(),
+            entity if BOARD_ENTITIES.contains(&entity) => {
+                authorize(who, Action::Read, self.port_code.as_deref()).is_ok()
+            }
+            _ => authorize(who, Action::ManageAccounts, None).is_ok(),
         }
     }
 
@@ -157,6 +161,20 @@ mod tests {
         }
         assert!(session.visible_to(&who(Role::Admin, true)));
         assert!(!hold.visible_to(&who(Role::Viewer, false)), "disabled");
+    }
+
+    #[test]
+    fn the_rules_changes_reach_only_those_who_may_read_the_rules() {
+        let rule = event("rule", None);
+        for role in [Role::Viewer, Role::Officer, Role::Supervisor] {
+            assert!(
+                !rule.visible_to(&who(role, true)),
+                "{role:?} does not read the rules"
+            );
+        }
+        assert!(rule.visible_to(&who(Role::Analyst, true)));
+        assert!(rule.visible_to(&who(Role::Admin, true)));
+        assert!(!rule.visible_to(&who(Role::Analyst, false)), "disabled");
     }
 
     #[test]
