@@ -609,6 +609,20 @@ pub async fn a_rule_edit_makes_a_new_version_and_scores_name_theirs(backend: Bac
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(bad["error"]["field"], "weight");
+    // A watch list is bounded: 1,001 parties are refused, naming the list.
+    let parties: Vec<String> = (0..1001).map(|n| format!("PARTY {n}")).collect();
+    let (status, bad) = desk
+        .send(
+            &desk.analyst,
+            "/api/v1/targeting/rules",
+            with(
+                draft.clone(),
+                json!({"indicator": {"kind": "watch_list", "parties": parties}}),
+            ),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{bad}");
+    assert_eq!(bad["error"]["field"], "indicator.parties");
     let (status, rule) = desk
         .send(&desk.analyst, "/api/v1/targeting/rules", draft.clone())
         .await;

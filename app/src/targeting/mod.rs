@@ -130,6 +130,11 @@ pub enum Indicator {
     Intelligence { party: String, reference: String },
 }
 
+/// The most entries a rule's list may hold (countries, HS prefixes, watched parties, places),
+/// and the longest entry: every declaration scored is held against every rule.
+pub const MAX_LIST_ENTRIES: usize = 1000;
+pub const MAX_ENTRY_CHARS: usize = 200;
+
 impl Indicator {
     pub fn kind(&self) -> RuleKind {
         match self {
@@ -146,7 +151,23 @@ impl Indicator {
     /// Checks the parameters, naming the one that is wrong.
     pub fn check(&self) -> Result<(), crate::AppError> {
         use crate::AppError;
+        let bounded = |field: &str, list: &[String]| {
+            if list.len() > MAX_LIST_ENTRIES {
+                Err(AppError::invalid(
+                    field,
+                    format!("a rule's list holds at most {MAX_LIST_ENTRIES} entries"),
+                ))
+            } else if list.iter().any(|s| s.chars().count() > MAX_ENTRY_CHARS) {
+                Err(AppError::invalid(
+                    field,
+                    format!("an entry is at most {MAX_ENTRY_CHARS} characters"),
+                ))
+            } else {
+                Ok(())
+            }
+        };
         let nonempty = |field: &str, list: &[String], what: &str| {
+            bounded(field, list)?;
             if list.iter().all(|s| s.trim().is_empty()) {
                 Err(AppError::invalid(
                     field,
@@ -203,6 +224,7 @@ impl Indicator {
                 Ok(())
             }
             Indicator::Routing { max_stops, via } => {
+                bounded("indicator.via", via)?;
                 if max_stops.is_none() && via.iter().all(|v| v.trim().is_empty()) {
                     return Err(AppError::invalid(
                         "indicator.max_stops",
@@ -212,6 +234,8 @@ impl Indicator {
                 Ok(())
             }
             Indicator::Intelligence { party, reference } => {
+                bounded("indicator.party", std::slice::from_ref(party))?;
+                bounded("indicator.reference", std::slice::from_ref(reference))?;
                 if normalize_name(party).len() < 3 {
                     return Err(AppError::invalid(
                         "indicator.party",
@@ -766,6 +790,48 @@ pub struct TrialPort {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_rules_lists_and_their_entries_are_bounded() {
+        let field = |indicator: Indicator| match indicator.check() {
+            Err(crate::AppError::Invalid { field, .. }) => Some(field),
+            _ => None,
+        };
+        let many = vec!["ACME TRADING".to_string(); MAX_LIST_ENTRIES + 1];
+        let enough = vec!["ACME TRADING".to_string(); MAX_LIST_ENTRIES];
+        let long = vec!["X".repeat(MAX_ENTRY_CHARS + 1)];
+        assert_eq!(
+            field(Indicator::WatchList {
+                parties: many.clone()
+            })
+            .as_deref(),
+            Some("indicator.parties")
+        );
+        assert_eq!(field(Indicator::WatchList { parties: enough }), None);
+        assert_eq!(
+            field(Indicator::WatchList {
+                parties: long.clone()
+            })
+            .as_deref(),
+            Some("indicator.parties")
+        );
+        assert_eq!(
+            field(Indicator::Routing {
+                max_stops: Some(2),
+                via: many
+            })
+            .as_deref(),
+            Some("indicator.via")
+        );
+        assert_eq!(
+            field(Indicator::Intelligence {
+                party: long[0].clone(),
+                reference: "ALERT-1".into(),
+            })
+            .as_deref(),
+            Some("indicator.party")
+        );
+    }
 
     #[test]
     fn names_compare_without_case_accents_or_punctuation() {
