@@ -325,6 +325,16 @@ impl PortState {
             "version": self.version,
         })
     }
+
+    /// Refuses a change made from a view of the port older than this one.
+    fn check_seen(&self, seen: Option<i64>) -> Result<(), AppError> {
+        check_version(
+            &format!("port {}", self.code),
+            &self.current(),
+            self.version,
+            seen,
+        )
+    }
 }
 
 /// The conditional update of a port's status and lanes: the first statement of the
@@ -396,12 +406,7 @@ async fn port_to_change(
     caller
         .authorize(pool, Action::ManagePort, Some(&port.code))
         .await?;
-    check_version(
-        &format!("port {}", port.code),
-        &port.current(),
-        port.version,
-        seen,
-    )?;
+    port.check_seen(seen)?;
     check_change(&port, change)?;
     Ok(port)
 }
@@ -525,12 +530,7 @@ pub async fn record_waits(
         return Err(AppError::invalid("wait", "a wait is zero minutes or more"));
     }
     let port = state(pool, code).await?;
-    check_version(
-        &format!("port {}", port.code),
-        &port.current(),
-        port.version,
-        seen,
-    )?;
+    port.check_seen(seen)?;
     let mut tx = crate::db::WriteTx::begin(pool).await?;
     let updated = sqlx::query(
         "update ports set commercial_wait_min = $1, traveller_wait_min = $2, \
