@@ -1,14 +1,35 @@
 #!/usr/bin/env bash
 # Installs what building and testing border-ops needs, skipping whatever is already there.
 #   scripts/setup.sh build   the Rust toolchain pieces (wasm target, cargo-leptos, wasm-bindgen)
-#   scripts/setup.sh test    the above, plus leptosfmt, Chromium, the end2end npm packages and
-#                            PostgreSQL (installed and started where this user may do so)
+#   scripts/setup.sh test    the above, plus leptosfmt, Chromium, the end2end npm packages,
+#                            PostgreSQL (installed and started where this user may do so) and
+#                            the API fuzzer
+#   scripts/setup.sh fuzzer  only the API fuzzer (Schemathesis, in its own Python environment);
+#                            prints the path of its command
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 what="${1:-build}"
-say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
+say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 have() { command -v "$1" >/dev/null 2>&1; }
+
+# Schemathesis, pinned, in a Python environment of its own outside the clone.
+fuzzer_version=4.32.5
+fuzzer_env="${XDG_CACHE_HOME:-$HOME/.cache}/border-ops/schemathesis-${fuzzer_version}"
+install_fuzzer() {
+  if ! "$fuzzer_env/bin/schemathesis" --version 2>/dev/null | grep -q " ${fuzzer_version}\$"; then
+    say "installing the API fuzzer (Schemathesis ${fuzzer_version})"
+    have python3 || { echo "python3 is needed for the API fuzzer" >&2; exit 1; }
+    rm -rf "$fuzzer_env"
+    python3 -m venv "$fuzzer_env"
+    "$fuzzer_env/bin/pip" install --quiet --disable-pip-version-check "schemathesis==${fuzzer_version}" >&2
+  fi
+}
+if [ "$what" = fuzzer ]; then
+  install_fuzzer
+  echo "$fuzzer_env/bin/schemathesis"
+  exit 0
+fi
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; elif have sudo; then sudo "$@"; else return 1; fi; }
 apt_updated=0
 apt_install() {
@@ -55,3 +76,5 @@ if ! have pg_ctlcluster && [ -z "${TEST_POSTGRES_URL:-}" ]; then
   say "installing PostgreSQL"
   apt_install postgresql || echo "PostgreSQL cannot be installed here; its tests will be skipped" >&2
 fi
+
+install_fuzzer

@@ -46,6 +46,9 @@ step "end-to-end tests in Chromium"
 export BORDER_OPS_BIN="$target/debug/border-ops"
 (cd end2end && npx playwright test) 2>&1 | tee "$logs/e2e.log"
 
+step "fuzzing the JSON API from its OpenAPI document"
+scripts/fuzz.sh
+
 # Sum the "N passed" / "N failed" counts a runner printed (none printed counts as 0).
 count() { { grep -ho "$1" "$2" || true; } | awk '{ s += $1 } END { print s + 0 }'; }
 passed=$(( $(count '[0-9]\+ passed' "$logs/cargo.log") + $(count '^ *[0-9]\+ passed' "$logs/e2e.log") ))
