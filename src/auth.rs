@@ -210,7 +210,8 @@ fn session_layer<S: SessionStore + Clone>(
 }
 
 /// Puts the session layer, kept in the product's own database, around `router`, and starts
-/// the task that clears expired sessions from it.
+/// the task that clears expired sessions from it. Its table (`web_sessions`) is made by the
+/// migrations, so that nothing here needs the right to create tables.
 pub async fn with_sessions(
     router: Router,
     db: &Db,
@@ -222,7 +223,6 @@ pub async fn with_sessions(
             let store = SqliteStore::new(pool)
                 .with_table_name("web_sessions")
                 .map_err(anyhow::Error::msg)?;
-            store.migrate().await?;
             tokio::spawn(store.clone().continuously_delete_expired(every));
             router.layer(session_layer(store, settings))
         }
@@ -230,7 +230,6 @@ pub async fn with_sessions(
             let store = PostgresStore::new(pool)
                 .with_table_name("web_sessions")
                 .map_err(anyhow::Error::msg)?;
-            store.migrate().await?;
             tokio::spawn(store.clone().continuously_delete_expired(every));
             router.layer(session_layer(store, settings))
         }

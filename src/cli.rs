@@ -24,7 +24,13 @@ pub enum Command {
     /// Serve the board (the default).
     Serve(Serve),
     /// Apply the database migrations and exit.
-    Migrate,
+    Migrate {
+        /// PostgreSQL: also give this existing login role the rights `serve` needs and no
+        /// more (read and write the tables; the journal only read and added to), so that
+        /// `serve` can run as it with MIGRATE_ON_START=false.
+        #[arg(long, value_name = "ROLE")]
+        serving_role: Option<String>,
+    },
     /// Fill the database with a demo country (deterministic for a given --seed and --at).
     Seed {
         /// Required: the only kind of seed there is, named so it is never run by accident.
@@ -180,7 +186,7 @@ impl Command {
             Command::Serve(_) => Some(config.max_connections),
             // One thing at a time: the migrations, the seed's one transaction and then its
             // personas one by one, one account or token change, the manifest's chunks in turn.
-            Command::Migrate
+            Command::Migrate { .. }
             | Command::Seed { .. }
             | Command::User { .. }
             | Command::Token { .. }
@@ -207,7 +213,17 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
     let db = match command.connections(&config) {
         Some(connections) => {
             let db = Db::connect(&url, connections).await?;
-            db.migrate().await?;
+            match &command {
+                Command::Serve(_) if !config.migrate_on_start => check_migrated(&db).await?,
+                Command::Serve(_) => db.migrate().await.map_err(|e| {
+                    anyhow::anyhow!(
+                        "the migrations could not be applied ({e}); if this role may not \
+                         change the tables, run `border-ops migrate` as the database's owner \
+                         and start `serve` with MIGRATE_ON_START=false"
+                    )
+                })?,
+                _ => db.migrate().await?,
+            }
             Some(db)
         }
         None => None,
@@ -215,8 +231,15 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
     let outcome = match (command, &db) {
         (Command::Bench { what }, db) => what.run(db.as_ref()).await,
         (Command::Serve(flags), Some(db)) => serve(config, db.clone(), flags).await,
-        (Command::Migrate, Some(_)) => {
+        (Command::Migrate { serving_role }, Some(db)) => {
             println!("migrations applied to {}", redact(&url));
+            if let Some(role) = serving_role {
+                db.grant_serving_role(&role).await?;
+                println!(
+                    "{role} may now serve: run `border-ops serve` as {role} with \
+                     MIGRATE_ON_START=false"
+                );
+            }
             Ok(())
         }
         (
@@ -237,6 +260,19 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         db.pool.close().await;
     }
     outcome
+}
+
+/// Refuses to serve a database that lacks a migration of this version (`MIGRATE_ON_START=false`).
+async fn check_migrated(db: &Db) -> anyhow::Result<()> {
+    let pending = db.pending_migrations().await?;
+    anyhow::ensure!(
+        pending.is_empty(),
+        "the database lacks {} migration(s) of this version (the first is {}): run \
+         `border-ops migrate` as the database's owner, then start `serve` again",
+        pending.len(),
+        pending.first().copied().unwrap_or_default()
+    );
+    Ok(())
 }
 
 /// `border-ops serve`: the demo country and its personas first if asked, an administrator if

@@ -91,6 +91,14 @@ pub struct Settings {
           default_value_t = LiveSettings::default().gather.as_millis() as u64,
           value_parser = whole::<u64>("LIVE_GATHER_MS", 0))]
     pub live_gather_ms: u64,
+
+    /// `false` to have `serve` check, not apply, the database's migrations: for running as a
+    /// role that may not change the tables' structure (`migrate --serving-role`). It refuses
+    /// to start on a database that lacks a migration of this version
+    #[arg(long, env = "MIGRATE_ON_START", value_name = "MIGRATE_ON_START", global = true,
+          action = clap::ArgAction::Set, default_value_t = true,
+          value_parser = boolean("MIGRATE_ON_START"))]
+    pub migrate_on_start: bool,
 }
 
 /// What the server is built from.
@@ -98,6 +106,8 @@ pub struct Settings {
 pub struct Config {
     pub database_url: String,
     pub max_connections: u32,
+    /// Whether `serve` applies the migrations (`MIGRATE_ON_START`) or only checks them.
+    pub migrate_on_start: bool,
     pub leptos: LeptosOptions,
     pub auth: AuthSettings,
     pub live: LiveSettings,
@@ -161,6 +171,7 @@ impl Config {
                 .clone()
                 .unwrap_or_else(|| DEFAULT_DATABASE_URL.to_string()),
             max_connections: settings.database_max_connections,
+            migrate_on_start: settings.migrate_on_start,
             leptos,
             auth: AuthSettings {
                 idle: Duration::from_secs(settings.session_idle_minutes * 60),

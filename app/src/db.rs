@@ -119,16 +119,116 @@ impl Db {
     }
 
     pub async fn migrate(&self) -> Result<(), sqlx::migrate::MigrateError> {
+        self.migrator().run(&self.pool).await
+    }
+
+    fn migrator(&self) -> &'static Migrator {
         match self.backend {
-            Backend::Sqlite => SQLITE_MIGRATIONS.run(&self.pool).await,
-            Backend::Postgres => POSTGRES_MIGRATIONS.run(&self.pool).await,
+            Backend::Sqlite => &SQLITE_MIGRATIONS,
+            Backend::Postgres => &POSTGRES_MIGRATIONS,
         }
+    }
+
+    /// The migrations of this build that the database has not applied, by version (none on a
+    /// database `migrate` brought up to date). Only reads: a role that may not create tables
+    /// can ask.
+    pub async fn pending_migrations(&self) -> Result<Vec<i64>, sqlx::Error> {
+        use sqlx::Row;
+        let applied: Vec<i64> =
+            match sqlx::query("select version from _sqlx_migrations where success = true")
+                .fetch_all(&self.pool)
+                .await
+            {
+                Ok(rows) => rows
+                    .iter()
+                    .map(|row| row.try_get("version"))
+                    .collect::<Result<_, _>>()?,
+                // Never migrated: no table of migrations yet.
+                Err(sqlx::Error::Database(e)) if e.code().as_deref() == Some("42P01") => vec![],
+                Err(sqlx::Error::Database(e)) if e.message().contains("no such table") => vec![],
+                Err(e) => return Err(e),
+            };
+        Ok(self
+            .migrator()
+            .iter()
+            .map(|m| m.version)
+            .filter(|v| !applied.contains(v))
+            .collect())
+    }
+
+    /// Gives `role` (a PostgreSQL login role that owns nothing) the rights `serve` needs and
+    /// no more: to read and write the product's tables, but only to read and add to the
+    /// journal (never change, delete or empty it) and only to read the migrations applied.
+    /// Run by the owner after the migrations, so it covers every table they made.
+    pub async fn grant_serving_role(&self, role: &str) -> Result<(), ServingRoleError> {
+        if self.backend != Backend::Postgres {
+            return Err(ServingRoleError::NotPostgres);
+        }
+        if !is_plain_role_name(role) {
+            return Err(ServingRoleError::BadName(role.to_string()));
+        }
+        let exists = sqlx::query("select 1 from pg_roles where rolname = $1")
+            .bind(role)
+            .fetch_optional(&self.pool)
+            .await?
+            .is_some();
+        if !exists {
+            return Err(ServingRoleError::NoSuchRole(role.to_string()));
+        }
+        let mut tx = self.pool.begin().await?;
+        for statement in serving_grants(role) {
+            tx.execute(statement.as_str()).await?;
+        }
+        tx.commit().await?;
+        Ok(())
     }
 
     /// True when a trivial query answers: what `/readyz` reports.
     pub async fn is_ready(&self) -> bool {
         sqlx::query("select 1").execute(&self.pool).await.is_ok()
     }
+}
+
+/// Why a role could not be given the rights of `serve`.
+#[derive(Debug, thiserror::Error)]
+pub enum ServingRoleError {
+    #[error(
+        "a serving role exists only on PostgreSQL: SQLite has no roles (the file's permissions decide who may write it)"
+    )]
+    NotPostgres,
+    #[error(
+        "the role name {0:?} is not a plain PostgreSQL name: use lower-case letters, digits and _, starting with a letter or _"
+    )]
+    BadName(String),
+    #[error(
+        "there is no role {0:?}: create it first, e.g. `create role {0} login password '…'`, then run this again"
+    )]
+    NoSuchRole(String),
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+}
+
+/// A role name that needs no quoting: lower-case letters, digits and `_`, at most 63 bytes.
+fn is_plain_role_name(role: &str) -> bool {
+    let mut chars = role.chars();
+    matches!(chars.next(), Some(c) if c.is_ascii_lowercase() || c == '_')
+        && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+        && role.len() <= 63
+}
+
+/// The statements that give `role` the rights of `serve` (see [`Db::grant_serving_role`]).
+fn serving_grants(role: &str) -> Vec<String> {
+    [
+        "grant usage on schema public, tower_sessions to {role}",
+        "grant select, insert, update, delete on all tables in schema public to {role}",
+        "revoke update, delete, truncate on journal from {role}",
+        "revoke insert, update, delete, truncate on _sqlx_migrations from {role}",
+        "grant usage, select on all sequences in schema public to {role}",
+        "grant select, insert, update, delete on tower_sessions.web_sessions to {role}",
+    ]
+    .iter()
+    .map(|statement| statement.replace("{role}", role))
+    .collect()
 }
 
 /// A write in progress: this database's writer turn (SQLite), a connection and an open

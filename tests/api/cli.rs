@@ -26,6 +26,7 @@ const VARIABLES: &[&str] = &[
     "LIVE_REPLAY_LIMIT",
     "LIVE_POLL_MS",
     "LIVE_GATHER_MS",
+    "MIGRATE_ON_START",
 ];
 
 /// The instant of the README's seed command.
@@ -73,7 +74,7 @@ pub struct Ran {
 
 impl Ran {
     /// The run succeeded; else the test fails with what it printed.
-    fn ok(self, what: &str) -> Self {
+    pub fn ok(self, what: &str) -> Self {
         assert!(
             self.status.success(),
             "{what}: {}\n{}\n{}",
@@ -85,7 +86,7 @@ impl Ran {
     }
 
     /// The run failed, saying `why` on its standard error.
-    fn refused(self, what: &str, why: &str) {
+    pub fn refused(self, what: &str, why: &str) {
         assert!(
             !self.status.success(),
             "{what} should fail:\n{}",
@@ -555,7 +556,7 @@ pub async fn each_benchmark_runs_at_a_small_size(backend: Backend) {
 }
 
 /// A `border-ops serve` process on a free port.
-struct Server {
+pub struct Server {
     child: tokio::process::Child,
     base: String,
 }
@@ -563,13 +564,21 @@ struct Server {
 impl Server {
     /// Starts `border-ops ARGS` on `database` and waits until `/healthz` answers.
     async fn start(database: &str, args: &[&str]) -> Server {
+        Server::start_with(database, &[], args).await
+    }
+
+    /// Starts `border-ops ARGS` on `database` with the variables `vars`, and waits until
+    /// `/healthz` answers.
+    pub async fn start_with(database: &str, vars: &[(&str, &str)], args: &[&str]) -> Server {
         let port = std::net::TcpListener::bind("127.0.0.1:0")
             .unwrap()
             .local_addr()
             .unwrap()
             .port();
         let address = format!("127.0.0.1:{port}");
-        let child = border_ops(&[("DATABASE_URL", database), ("LEPTOS_SITE_ADDR", &address)])
+        let mut all = vec![("DATABASE_URL", database), ("LEPTOS_SITE_ADDR", &address)];
+        all.extend_from_slice(vars);
+        let child = border_ops(&all)
             .args(args)
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -598,7 +607,7 @@ impl Server {
         server
     }
 
-    fn url(&self, path: &str) -> String {
+    pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
     }
 
@@ -621,7 +630,7 @@ impl Server {
     }
 
     /// Sends SIGTERM and waits for the process to end; returns its standard output.
-    async fn stop(self) -> String {
+    pub async fn stop(self) -> String {
         let pid = self.child.id().expect("a running server").to_string();
         let killed = std::process::Command::new("kill")
             .args(["-TERM", &pid])

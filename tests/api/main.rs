@@ -8,6 +8,7 @@ mod cli;
 mod helpers;
 mod live;
 mod openapi;
+mod roles;
 mod sim;
 mod targeting;
 
@@ -37,6 +38,7 @@ use cli::{
 use openapi::{
     every_served_route_is_documented_and_nothing_else, the_api_page_is_served_by_the_product_alone,
 };
+use roles::serve_runs_as_a_role_that_owns_nothing;
 use sim::{
     a_simulated_day_has_the_shape_of_a_seeded_day,
     an_administrator_pauses_and_resumes_the_simulation,
@@ -139,6 +141,7 @@ on_both_backends!(
     a_manifest_is_imported_and_its_bad_row_reported,
     each_benchmark_runs_at_a_small_size,
     serve_with_each_flag,
+    serve_runs_as_a_role_that_owns_nothing,
     the_demo_seed_needs_one_connection_at_a_time,
     waiting_referrals_are_released_by_the_running_server,
 );
