@@ -2,9 +2,10 @@
 //! state-changing requests sent from another site (a page elsewhere cannot make a signed-in
 //! officer's browser act on the board).
 
+use app::journal::refusals;
 use axum::{
     Router,
-    extract::Request,
+    extract::{ConnectInfo, Request, State},
     http::{HeaderMap, HeaderName, HeaderValue, Method, header},
     middleware::Next,
     response::{IntoResponse, Response},
@@ -123,9 +124,50 @@ pub async fn with_page_policy(mut request: Request, next: Next) -> Response {
     response
 }
 
-pub async fn refuse_cross_site(request: Request, next: Next) -> Response {
+/// Refuses a state-changing request sent from another site, and journals it (counted, so a
+/// page posting in a loop costs the journal two entries a minute: see
+/// `app::journal::refusals`). Nobody is signed in as far as this layer knows: the entry names
+/// the address.
+pub async fn refuse_cross_site(
+    State(pool): State<sqlx::AnyPool>,
+    request: Request,
+    next: Next,
+) -> Response {
     if is_cross_site(request.method(), request.headers()) {
         tracing::warn!(method = %request.method(), uri = %request.uri(), "cross-site request refused");
+        let address = request
+            .extensions()
+            .get::<ConnectInfo<std::net::SocketAddr>>()
+            .map(|c| c.0.ip().to_string())
+            .unwrap_or_else(|| "unknown".into());
+        let headers = request.headers();
+        let header = |name: &str| {
+            headers
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .map(|v| v.chars().take(200).collect::<String>())
+        };
+        let what = format!("{} {}", request.method(), request.uri().path());
+        let after = serde_json::json!({
+            "request": what,
+            "origin": header("origin"),
+            "sec_fetch_site": header("sec-fetch-site"),
+            "address": address,
+        });
+        drop(request);
+        let kind = refusals::Kind {
+            actor: "unknown".into(),
+            entity: "access",
+            entity_id: address,
+            action: "cross_site_refused",
+            what: what.chars().take(200).collect(),
+            port: None,
+        };
+        let reason = "a request from another site";
+        if let Err(error) = refusals::journal(&pool, kind, after, reason, chrono::Utc::now()).await
+        {
+            tracing::error!(%error, "journaling a cross-site refusal");
+        }
         return app::AppError::Forbidden {
             message: "requests that change something must come from the board itself".into(),
         }

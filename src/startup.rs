@@ -104,11 +104,21 @@ impl Application {
             shutdown.await;
             live.close();
         };
+        let pool = self.state.app.db.pool.clone();
+        // Repeated refusals are journaled as counts once their minute is over.
+        let refusals = tokio::spawn(app::journal::refusals::flush_every(
+            pool.clone(),
+            Duration::from_secs(5),
+        ));
         let served = crate::serve::serve(self.listener, self.router, shutdown).await;
         let _ = stop.send(true);
         let _ = referrals.await;
         if let Some(simulation) = simulation {
             let _ = simulation.await;
+        }
+        refusals.abort();
+        if let Err(error) = app::journal::refusals::flush_all(&pool).await {
+            tracing::error!(%error, "journaling the last repeated refusals");
         }
         self.state.app.db.pool.close().await;
         served
@@ -174,7 +184,8 @@ pub async fn router(state: ServerState) -> anyhow::Result<Router> {
         .with_state(state.clone());
     let router = crate::auth::with_sessions(router, &state.app.db, &state.app.auth)
         .await?
-        .layer(axum::middleware::from_fn(
+        .layer(axum::middleware::from_fn_with_state(
+            state.app.db.pool.clone(),
             crate::security::refuse_cross_site,
         ))
         .layer(axum::middleware::from_fn(crate::security::with_page_policy))

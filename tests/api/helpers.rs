@@ -213,6 +213,38 @@ impl TestApp {
         response.json().await.expect("JSON body")
     }
 
+    /// Refusals of `action` accounted for in the journal: those written in full, and the
+    /// repeats counted in `refused_repeatedly` entries, once every count kept is written.
+    pub async fn refusals_accounted(&self, action: &str) -> i64 {
+        use sqlx::Row;
+        app::journal::refusals::flush_all(&self.db.pool)
+            .await
+            .expect("the counts are written");
+        let full = self
+            .scalar(&format!(
+                "select count(*) from journal where entity = 'access' and action = '{action}'"
+            ))
+            .await;
+        let repeats: i64 = sqlx::query(
+            "select after_json from journal where entity = 'access' and action = 'refused_repeatedly'",
+        )
+        .fetch_all(&self.db.pool)
+        .await
+        .expect("query runs")
+        .iter()
+        .map(|row| {
+            let after: String = row.try_get(0).expect("text");
+            let after: Value = serde_json::from_str(&after).expect("JSON");
+            if after["refused"] == action {
+                after["repeats"].as_i64().expect("a count")
+            } else {
+                0
+            }
+        })
+        .sum();
+        full + repeats
+    }
+
     pub async fn scalar(&self, sql: &str) -> i64 {
         use sqlx::Row;
         sqlx::query(sql)

@@ -13,7 +13,8 @@ mod sim;
 mod targeting;
 
 use access::{
-    a_database_without_an_administrator_gets_one_once, bearer_tokens_stop_when_revoked,
+    a_database_without_an_administrator_gets_one_once,
+    a_flood_of_refusals_is_counted_not_written_each, bearer_tokens_stop_when_revoked,
     demo_mode_offers_personas_and_only_in_demo_mode,
     every_role_meets_the_same_authority_on_every_endpoint, failed_sign_ins_are_slowed_then_refused,
     sessions_are_server_side_and_end_when_they_should,
@@ -142,6 +143,7 @@ on_both_backends!(
     each_benchmark_runs_at_a_small_size,
     serve_with_each_flag,
     serve_runs_as_a_role_that_owns_nothing,
+    a_flood_of_refusals_is_counted_not_written_each,
     the_demo_seed_needs_one_connection_at_a_time,
     waiting_referrals_are_released_by_the_running_server,
 );

@@ -8,6 +8,7 @@ use crate::domain::clock::{from_millis, to_millis};
 use crate::domain::{Action, PortScope, Role};
 use crate::error::AppError;
 use crate::journal::db::{NewEntry, record};
+use crate::journal::refusals;
 use crate::state::{AuthSettings, SignInLimits};
 use chrono::{DateTime, Utc};
 use serde_json::json;
@@ -186,7 +187,8 @@ pub async fn open_sessions(
         .map_err(AppError::from)
 }
 
-/// Journals an action that was refused, with who, where from and why.
+/// Journals an action that was refused, with who, where from and why: in full the first time
+/// in a minute, then counted (see [`crate::journal::refusals`]).
 pub async fn journal_refusal(
     pool: &AnyPool,
     caller: &Caller,
@@ -195,11 +197,20 @@ pub async fn journal_refusal(
     reason: &str,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
-    let mut conn = pool.acquire().await?;
     let after = json!({ "action": action, "port": port, "address": caller.address });
     let who = &caller.account.username;
-    let entry = NewEntry::administrative(now, who, "access", who, "refused", after);
-    record(&mut conn, entry.reason(Some(reason))).await?;
+    let kind = refusals::Kind {
+        actor: who.clone(),
+        entity: "access",
+        entity_id: who.clone(),
+        action: "refused",
+        what: serde_json::to_value(action)
+            .ok()
+            .and_then(|v| v.as_str().map(String::from))
+            .unwrap_or_else(|| format!("{action:?}")),
+        port: port.map(String::from),
+    };
+    refusals::journal(pool, kind, after, reason, now).await?;
     Ok(())
 }
 

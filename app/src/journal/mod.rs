@@ -9,6 +9,8 @@ use serde::{Deserialize, Serialize};
 pub mod acting;
 #[cfg(feature = "ssr")]
 pub mod db;
+#[cfg(feature = "ssr")]
+pub mod refusals;
 
 /// One recorded change, as read back.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
