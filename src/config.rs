@@ -91,6 +91,13 @@ pub struct Settings {
           default_value_t = LiveSettings::default().gather.as_millis() as u64,
           value_parser = whole::<u64>("LIVE_GATHER_MS", 0))]
     pub live_gather_ms: u64,
+
+    /// Live streams one account may hold open on one instance (each tab of the board holds
+    /// one); the next is refused with 429
+    #[arg(long, env = "LIVE_STREAMS_PER_ACCOUNT", value_name = "LIVE_STREAMS_PER_ACCOUNT",
+          global = true, default_value_t = LiveSettings::default().streams_per_account,
+          value_parser = whole::<usize>("LIVE_STREAMS_PER_ACCOUNT", 1))]
+    pub live_streams_per_account: usize,
 }
 
 /// What the server is built from.
@@ -133,6 +140,8 @@ pub struct LiveSettings {
     /// How long the live pump gathers commits after a read that found changes before it reads
     /// again (`LIVE_GATHER_MS`).
     pub gather: Duration,
+    /// Live streams one account may hold open on this instance (`LIVE_STREAMS_PER_ACCOUNT`).
+    pub streams_per_account: usize,
 }
 
 impl Default for LiveSettings {
@@ -143,6 +152,7 @@ impl Default for LiveSettings {
             poll: None,
             keep_alive: crate::live::DEFAULT_KEEP_ALIVE,
             gather: crate::live::DEFAULT_GATHER,
+            streams_per_account: crate::live::DEFAULT_STREAMS_PER_ACCOUNT,
         }
     }
 }
@@ -173,6 +183,7 @@ impl Config {
                 replay_limit: settings.live_replay_limit,
                 poll: settings.live_poll_ms.map(Duration::from_millis),
                 gather: Duration::from_millis(settings.live_gather_ms),
+                streams_per_account: settings.live_streams_per_account,
                 ..LiveSettings::default()
             },
             simulation: None,

@@ -26,6 +26,7 @@ const VARIABLES: &[&str] = &[
     "LIVE_REPLAY_LIMIT",
     "LIVE_POLL_MS",
     "LIVE_GATHER_MS",
+    "LIVE_STREAMS_PER_ACCOUNT",
 ];
 
 /// The instant of the README's seed command.
@@ -349,7 +350,10 @@ pub async fn accounts_and_tokens_from_the_command_line(backend: Backend) {
         "{token:?}"
     );
     let holder = account_for_token(&db.pool, token).await.unwrap();
-    assert_eq!(holder.map(|a| a.username).as_deref(), Some("ops.bridge"));
+    assert_eq!(
+        holder.map(|(a, _)| a.username).as_deref(),
+        Some("ops.bridge")
+    );
     assert_eq!(
         count(
             &db,
