@@ -218,6 +218,10 @@ impl LiveHub {
         let Some(warden) = self.inner.warden.get() else {
             return;
         };
+        // Most batches are the board's: they concern no grant, and cost nothing here.
+        if !batch.iter().any(|p| concerns_access(&p.event.entity)) {
+            return;
+        }
         let due = concerned(&self.inner.grants.all(), batch);
         let mut changed = false;
         for grant in due {
@@ -329,15 +333,105 @@ fn concerned(grants: &[Arc<Grant>], batch: &Batch) -> Vec<Arc<Grant>> {
             }
         })
     };
-    let administrative = batch
-        .iter()
-        .any(|p| matches!(p.event.entity.as_str(), "account" | "session" | "api_token"));
-    if !administrative {
-        return vec![];
-    }
     grants
         .iter()
         .filter(|g| g.ended().is_none() && touches(g))
         .cloned()
         .collect()
+}
+
+/// Whether changes to records of `entity` may end or change access.
+fn concerns_access(entity: &str) -> bool {
+    matches!(entity, "account" | "session" | "api_token")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::live::Published;
+    use app::domain::{PortScope, Role};
+    use app::live::LiveEvent;
+
+    fn grant(account_id: i64, credential: Credential) -> Arc<Grant> {
+        let reader = Principal {
+            username: format!("a{account_id}"),
+            role: Role::Admin,
+            ports: PortScope::All,
+            active: true,
+        };
+        Arc::new(Grant::new(account_id, credential, "test", reader))
+    }
+
+    fn batch(changes: &[(&str, &str)]) -> Batch {
+        Arc::new(
+            changes
+                .iter()
+                .enumerate()
+                .map(|(n, (entity, id))| {
+                    Arc::new(Published::from(LiveEvent {
+                        seq: n as i64 + 1,
+                        at: 0,
+                        actor: "test".into(),
+                        entity: (*entity).into(),
+                        entity_id: (*id).into(),
+                        shipment_id: None,
+                        port_code: None,
+                        action: "changed".into(),
+                        version: None,
+                    }))
+                })
+                .collect(),
+        )
+    }
+
+    #[test]
+    fn a_change_concerns_the_grants_of_its_session_token_or_account() {
+        let by_session = grant(3, Credential::Session("k".into()));
+        let by_token = grant(3, Credential::Token(7));
+        let other = grant(4, Credential::Session("j".into()));
+        let grants = [by_session.clone(), by_token.clone(), other.clone()];
+        let keys = |found: Vec<Arc<Grant>>| {
+            found
+                .iter()
+                .map(|g| (g.account_id, g.credential.clone()))
+                .collect::<Vec<_>>()
+        };
+        let of = |g: &Arc<Grant>| (g.account_id, g.credential.clone());
+        assert_eq!(
+            keys(concerned(&grants, &batch(&[("session", "k")]))),
+            [of(&by_session)]
+        );
+        assert_eq!(
+            keys(concerned(&grants, &batch(&[("api_token", "7")]))),
+            [of(&by_token)]
+        );
+        assert_eq!(
+            keys(concerned(&grants, &batch(&[("account", "3")]))),
+            [of(&by_session), of(&by_token)]
+        );
+        assert!(concerned(&grants, &batch(&[("hold", "3"), ("shipment", "k")])).is_empty());
+        // An ended grant is not looked at again; its stream is closing.
+        other.end("signed_out");
+        assert!(concerned(&grants, &batch(&[("session", "j")])).is_empty());
+        assert_eq!(other.ended(), Some("signed_out"));
+        other.end("idle");
+        assert_eq!(other.ended(), Some("signed_out"), "the first reason stays");
+    }
+
+    #[test]
+    fn a_new_principal_moves_the_version_and_the_same_one_does_not() {
+        let grant = grant(1, Credential::Token(1));
+        let before = grant.version();
+        let mut viewer = grant.principal();
+        assert!(!grant.replace(viewer.clone()));
+        assert_eq!(grant.version(), before);
+        viewer.role = Role::Viewer;
+        assert!(grant.replace(viewer));
+        assert_eq!(grant.version(), before + 1);
+        assert_eq!(grant.principal().role, Role::Viewer);
+        assert_eq!(
+            grant.ended_frame(),
+            bytes::Bytes::from("event: ended\ndata: {\"reason\":\"ended\"}\n\n")
+        );
+    }
 }

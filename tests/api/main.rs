@@ -32,7 +32,8 @@ use cli::{
     a_bad_configuration_value_is_refused_with_its_name,
     a_manifest_is_imported_and_its_bad_row_reported, accounts_and_tokens_from_the_command_line,
     each_benchmark_runs_at_a_small_size, migrate_then_seed_the_same_country_twice,
-    serve_with_each_flag, the_help_lists_every_variable_of_the_readme_with_its_default,
+    serve_caps_live_streams_by_its_flag, serve_with_each_flag,
+    the_help_lists_every_variable_of_the_readme_with_its_default,
 };
 
 use openapi::{
@@ -151,6 +152,7 @@ on_both_backends!(
     a_manifest_is_imported_and_its_bad_row_reported,
     each_benchmark_runs_at_a_small_size,
     serve_with_each_flag,
+    serve_caps_live_streams_by_its_flag,
     the_demo_seed_needs_one_connection_at_a_time,
     waiting_referrals_are_released_by_the_running_server,
 );
