@@ -111,10 +111,11 @@ pub async fn authenticate(
 async fn identify(state: AppState, mut request: Request, next: Next, address: String) -> Response {
     let caller = match bearer(request.headers()) {
         Some(Ok(token)) => match accounts::account_for_token(&state.db.pool, token).await {
-            Ok(Some(account)) => Some(Caller {
+            Ok(Some((account, token))) => Some(Caller {
                 account,
                 address,
                 session: None,
+                token: Some(token),
             }),
             Ok(None) => {
                 return AppError::Unauthenticated {

@@ -99,6 +99,12 @@ pub struct Settings {
           action = clap::ArgAction::Set, default_value_t = true,
           value_parser = boolean("MIGRATE_ON_START"))]
     pub migrate_on_start: bool,
+    /// Live streams one account may hold open on one instance (each tab of the board holds
+    /// one); the next is refused with 429
+    #[arg(long, env = "LIVE_STREAMS_PER_ACCOUNT", value_name = "LIVE_STREAMS_PER_ACCOUNT",
+          global = true, default_value_t = LiveSettings::default().streams_per_account,
+          value_parser = whole::<usize>("LIVE_STREAMS_PER_ACCOUNT", 1))]
+    pub live_streams_per_account: usize,
 }
 
 /// What the server is built from.
@@ -143,6 +149,8 @@ pub struct LiveSettings {
     /// How long the live pump gathers commits after a read that found changes before it reads
     /// again (`LIVE_GATHER_MS`).
     pub gather: Duration,
+    /// Live streams one account may hold open on this instance (`LIVE_STREAMS_PER_ACCOUNT`).
+    pub streams_per_account: usize,
 }
 
 impl Default for LiveSettings {
@@ -153,6 +161,7 @@ impl Default for LiveSettings {
             poll: None,
             keep_alive: crate::live::DEFAULT_KEEP_ALIVE,
             gather: crate::live::DEFAULT_GATHER,
+            streams_per_account: crate::live::DEFAULT_STREAMS_PER_ACCOUNT,
         }
     }
 }
@@ -184,6 +193,7 @@ impl Config {
                 replay_limit: settings.live_replay_limit,
                 poll: settings.live_poll_ms.map(Duration::from_millis),
                 gather: Duration::from_millis(settings.live_gather_ms),
+                streams_per_account: settings.live_streams_per_account,
                 ..LiveSettings::default()
             },
             simulation: None,

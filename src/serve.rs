@@ -230,6 +230,7 @@ async fn direct(socket: Arc<TcpStream>, mut first: Vec<u8>, started: Stream) {
     }
     drop(first);
     let pool = follow.pool().clone();
+    let grant = follow.grant().clone();
     let mut last_write = Instant::now();
     loop {
         if let Some(parking) = hub.park(&follow, &socket, last_write) {
@@ -240,14 +241,19 @@ async fn direct(socket: Arc<TcpStream>, mut first: Vec<u8>, started: Stream) {
                 // Dropping the parking lets the fan-out thread forget the stream.
                 _ = closed_by_peer(&socket) => None,
             };
-            let Some(Resume::Behind { rest, last, reader }) = resumed else {
-                return;
+            let (rest, last) = match resumed {
+                Some(Resume::Behind { rest, last }) => (rest, last),
+                Some(Resume::Ended) => {
+                    let _ = write_all(&socket, &grant.ended_frame()).await;
+                    return;
+                }
+                _ => return,
             };
             if write_all(&socket, &rest).await.is_err() {
                 return;
             }
             last_write = Instant::now();
-            follow = hub.follow(pool.clone(), reader, Some(last)).await;
+            follow = hub.follow(pool.clone(), grant.clone(), Some(last)).await;
         }
         let next = tokio::select! {
             next = next_write(&mut follow, &mut last_write, quiet_for) => next,

@@ -40,6 +40,12 @@ impl Application {
             config.live.gather,
         )
         .await?;
+        // Streams end when their access does, and an account holds only so many.
+        live.keep_watch(
+            db.pool.clone(),
+            config.auth.clone(),
+            config.live.streams_per_account,
+        );
         let simulation = config.simulation.as_ref().map(|s| {
             (
                 Simulator::new(s.seed, s.start),

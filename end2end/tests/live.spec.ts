@@ -3,7 +3,7 @@ import { spawn, execFileSync, type ChildProcess } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { live, personaPage } from "../support";
+import { hydrated, live, personaPage } from "../support";
 
 const root = path.resolve(__dirname, "..", "..");
 const binary = path.resolve(root, process.env.BORDER_OPS_BIN ?? "target/debug/border-ops");
@@ -201,4 +201,28 @@ test("an administrator pauses and resumes the simulation, and every board sees i
     server.kill("SIGKILL");
     fs.rmSync(folder, { recursive: true, force: true });
   }
+});
+
+test("a page whose session is signed out from another page goes to sign in within 5 s", async ({
+  browser,
+}) => {
+  // A browser of its own (the shared viewer must stay signed in for the other tests).
+  const first = await personaPage(browser, "supervisor.yyz");
+  await first.goto("/inspections?port=YYZ&status=open");
+  await live(first);
+
+  // Another tab of the same browser signs out.
+  const second = await first.context().newPage();
+  await second.goto("/");
+  await hydrated(second);
+  const signedOut = Date.now();
+  await second.getByRole("button", { name: "Sign out" }).click();
+  await expect(second).toHaveURL(/\/signin/);
+
+  // The first page is told by its stream, and goes to sign in, to come back where it was.
+  await expect(first).toHaveURL(/\/signin\?next=%2Finspections%3Fport%3DYYZ%26status%3Dopen$/, {
+    timeout: 5_000,
+  });
+  expect(Date.now() - signedOut).toBeLessThan(5_000);
+  await expect(first.getByRole("heading", { name: "Sign in", exact: true })).toBeVisible();
 });

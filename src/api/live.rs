@@ -60,8 +60,9 @@ const BURST: usize = 256;
         ("Last-Event-ID" = Option<String>, Header, description = "Sent by a reconnecting browser; wins over `after`"),
     ),
     responses(
-        (status = 200, description = "The event stream (never ends while the server runs)", content_type = "text/event-stream", body = String),
+        (status = 200, description = "The event stream: it ends, after an `ended` frame with the reason, when the caller's session, token or account stops giving access", content_type = "text/event-stream", body = String),
         (status = 422, description = "The resume position is not a journal sequence number", body = app::ErrorBody),
+        (status = 429, description = "The account already holds as many live streams open as it may (`LIVE_STREAMS_PER_ACCOUNT`)", body = app::ErrorBody),
         super::responses::Refusals,
     )
 )]
@@ -73,9 +74,10 @@ pub async fn live(
     RawQuery(raw): RawQuery,
 ) -> Result<Response, AppError> {
     let after = resume_point(&headers, raw)?;
-    let follow = hub
-        .follow(state.db.pool.clone(), caller.account.principal(), after)
-        .await;
+    // Refused (429) when the account holds as many streams as it may; the grant ends the
+    // stream when the caller's access ends (see `crate::live::Grant`).
+    let grant = hub.grant(&caller)?;
+    let follow = hub.follow(state.db.pool.clone(), grant, after).await;
     // The first frame: how long to wait before reconnecting, and where the stream starts.
     let hello = Bytes::from(format!(
         "retry: {}\nevent: hello\ndata: {{\"seq\":{}}}\n\n",
@@ -115,6 +117,8 @@ pub async fn live(
         [
             (header::CONTENT_TYPE, "text/event-stream"),
             (header::CACHE_CONTROL, "no-cache"),
+            // A stream that ends (its access did) ends its connection too.
+            (header::CONNECTION, "close"),
             // Proxies such as nginx must pass each frame on as it comes.
             (HeaderName::from_static("x-accel-buffering"), "no"),
         ],
@@ -147,7 +151,8 @@ impl LiveStream {
 
 /// The next write of a stream: what is ready, in one piece, or a keep-alive comment when the
 /// stream has been silent for `quiet_for`. `Some(None)` when the stream was woken with nothing
-/// to send (changes it may not see, the pump's tick), `None` when the server is shutting down.
+/// to send (changes it may not see, the pump's tick), `None` when the server is shutting down
+/// or the stream has ended (after its `ended` frame).
 pub async fn next_write(
     follow: &mut Follow,
     last_write: &mut Instant,
@@ -184,6 +189,7 @@ fn frame(delivery: Delivery) -> Option<Bytes> {
     match delivery {
         Delivery::Event(published) => Some(published.frame.clone()),
         Delivery::Reload(seq) => Some(reload_frame(seq)),
+        Delivery::Ended(frame) => Some(frame),
         Delivery::Quiet => None,
     }
 }

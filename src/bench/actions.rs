@@ -95,6 +95,7 @@ pub async fn run(db: &Db, bench: &ActionsBench) -> anyhow::Result<()> {
             account,
             address: "bench".into(),
             session: None,
+            token: None,
         });
     }
     eprintln!(

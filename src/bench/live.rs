@@ -312,6 +312,8 @@ pub async fn run(db: &Db, bench: &LiveBench) -> anyhow::Result<()> {
         .env("DATABASE_URL", db.url())
         .env("LEPTOS_SITE_ADDR", address.to_string())
         .env("RUST_LOG", "warn")
+        // Every subscriber reads as the one watcher account.
+        .env("LIVE_STREAMS_PER_ACCOUNT", (bench.clients + 1).to_string())
         .kill_on_drop(true)
         .stdout(std::process::Stdio::null())
         .spawn()

@@ -7,7 +7,7 @@
 //! not take a write whole, or a stream behind the tail, goes back to its task ([`Resume`]).
 
 use super::tail::Tail;
-use super::{Follow, Inner, LiveHub};
+use super::{Follow, Grant, Inner, LiveHub};
 use app::domain::Principal;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -48,6 +48,10 @@ struct Incoming {
 /// client went away) drops its [`Parking`], and the thread lets the stream go.
 struct Parked {
     socket: Arc<TcpStream>,
+    /// Its right to read: a pass sends the stream back once it has ended, and reads with its
+    /// principal as of version `seen`.
+    grant: Arc<Grant>,
+    seen: u64,
     reader: Principal,
     last: i64,
     last_write: Instant,
@@ -59,11 +63,9 @@ struct Parked {
 pub enum Resume {
     /// Its socket took only part of a write: `rest` is still to be written, then the stream
     /// goes on after `last` (catching up from the journal if it must).
-    Behind {
-        rest: bytes::Bytes,
-        last: i64,
-        reader: Principal,
-    },
+    Behind { rest: bytes::Bytes, last: i64 },
+    /// Its access ended: the task tells the client why and closes the connection.
+    Ended,
     /// The server is shutting down.
     Closing,
 }
@@ -101,6 +103,16 @@ impl Inner {
                 streams.swap_remove(index);
                 continue;
             }
+            // Two atomic loads a stream: whether its access ended, whether its sight changed.
+            if stream.grant.ended().is_some() {
+                let _ = streams.swap_remove(index).resume.send(Resume::Ended);
+                continue;
+            }
+            let version = stream.grant.version();
+            if version != stream.seen {
+                stream.reader = stream.grant.principal();
+                stream.seen = version;
+            }
             match write_parked(stream, &tail, &mut prepared, now, quiet_for) {
                 Written::Whole => index += 1,
                 Written::Part(rest) => {
@@ -109,7 +121,6 @@ impl Inner {
                     let _ = stream.resume.send(Resume::Behind {
                         rest,
                         last: stream.last,
-                        reader: stream.reader,
                     });
                 }
                 // The connection is broken: its task finds out and ends.
@@ -296,9 +307,12 @@ impl LiveHub {
             if incoming.ended {
                 return None;
             }
+            let grant = follow.grant().clone();
             incoming.streams.push(Parked {
                 socket: socket.clone(),
-                reader: follow.reader().clone(),
+                seen: grant.version(),
+                reader: grant.principal(),
+                grant,
                 last: follow.position(),
                 last_write,
                 resume,
@@ -333,6 +347,7 @@ impl LiveHub {
 mod tests {
     use super::*;
     use crate::live::tail::tests::{batch, of_kinds};
+    use app::auth::access::Credential;
     use app::domain::{PortScope, Role};
     use std::collections::VecDeque;
 
@@ -356,8 +371,11 @@ mod tests {
             .unwrap();
         let (server, _) = listener.accept().await.unwrap();
         let (resume, resumed) = oneshot::channel();
+        let grant = Grant::new(0, Credential::Token(0), "test", reader.clone());
         let stream = Parked {
             socket: Arc::new(server),
+            grant: Arc::new(grant),
+            seen: 0,
             reader,
             last,
             last_write: Instant::now(),

@@ -5,7 +5,7 @@
 //! reload.
 
 use super::pump::{PAGE, entries_after, last_seq};
-use super::{Batch, LiveHub, Published};
+use super::{Batch, Grant, LiveHub, Published};
 use app::domain::Principal;
 use sqlx::AnyPool;
 use std::collections::VecDeque;
@@ -15,8 +15,9 @@ use std::time::Duration;
 use tokio::sync::broadcast;
 
 impl LiveHub {
-    /// A stream of what `reader` may see, starting after `after` (or now, when `None`).
-    pub async fn follow(&self, pool: AnyPool, reader: Principal, after: Option<i64>) -> Follow {
+    /// A stream of what the holder of `grant` may see, starting after `after` (or now, when
+    /// `None`), for as long as the grant holds.
+    pub async fn follow(&self, pool: AnyPool, grant: Arc<Grant>, after: Option<i64>) -> Follow {
         // Subscribe before reading anything, so nothing committed meanwhile is missed.
         let receiver = self.inner.sender.subscribe();
         let latest = self.latest();
@@ -32,11 +33,15 @@ impl LiveHub {
             Some(after) if ahead || latest - after > self.inner.replay_limit => (latest, true),
             Some(after) => (after, false),
         };
+        let seen = grant.version();
         Follow {
             hub: self.clone(),
             receiver,
             pool,
-            reader,
+            reader: grant.principal(),
+            seen,
+            grant,
+            finished: false,
             last: start,
             backlog: VecDeque::new(),
             catching_up: after.is_some() && !reload,
@@ -50,7 +55,13 @@ pub struct Follow {
     hub: LiveHub,
     receiver: broadcast::Receiver<Batch>,
     pool: AnyPool,
+    /// The stream's right to read, kept true by the warden.
+    grant: Arc<Grant>,
+    /// Who the stream reads as: the grant's principal as of version `seen`.
     reader: Principal,
+    seen: u64,
+    /// The grant ended and the client was told: nothing follows.
+    finished: bool,
     /// The last sequence number passed on (or skipped as not visible).
     last: i64,
     backlog: VecDeque<Arc<Published>>,
@@ -69,16 +80,26 @@ pub enum Delivery {
     /// The broadcast woke the stream with nothing for this reader (a tick of the pump, or
     /// changes it may not see): a moment to keep an idle connection open.
     Quiet,
+    /// Access ended (the grant's reason is in its frame): tell the client, then close.
+    Ended(bytes::Bytes),
 }
 
 impl Follow {
-    /// The next delivery, or `None` when the server is shutting down.
+    /// The next delivery, or `None` when the server is shutting down or the stream has ended.
     pub async fn next(&mut self) -> Option<Delivery> {
+        if let Some(ended) = self.ended() {
+            return ended;
+        }
         if let Some(seq) = self.reload.take() {
             return Some(Delivery::Reload(seq));
         }
         let mut woken = false;
         loop {
+            // Checked before anything else goes out: nothing reaches a client after its
+            // access ended (the warden wakes the stream with an empty batch when it does).
+            if let Some(ended) = self.ended() {
+                return ended;
+            }
             if let Some(delivery) = self.next_in_backlog() {
                 return Some(delivery);
             }
@@ -120,7 +141,7 @@ impl Follow {
     /// A delivery that is ready now, without waiting: from the backlog or the broadcast. Lets
     /// a stream send a burst of changes in one write.
     pub fn ready(&mut self) -> Option<Delivery> {
-        if self.reload.is_some() || self.catching_up {
+        if self.reload.is_some() || self.catching_up || self.grant.ended().is_some() {
             return None;
         }
         loop {
@@ -141,6 +162,12 @@ impl Follow {
     /// The next change of the backlog this reader may see, skipping what was already passed
     /// on (replay and broadcast overlap) and what it may not see.
     fn next_in_backlog(&mut self) -> Option<Delivery> {
+        let version = self.grant.version();
+        if version != self.seen {
+            // The account's role or ports changed: what comes next is read with the new.
+            self.reader = self.grant.principal();
+            self.seen = version;
+        }
         while let Some(published) = self.backlog.pop_front() {
             let event = &published.event;
             if event.seq <= self.last {
@@ -164,12 +191,26 @@ impl Follow {
     /// no catching up from the journal, nothing waiting in its backlog. Only such a stream
     /// may be parked.
     pub(super) fn nothing_pending(&self) -> bool {
-        self.reload.is_none() && !self.catching_up && self.backlog.is_empty()
+        self.reload.is_none()
+            && !self.catching_up
+            && self.backlog.is_empty()
+            && !self.finished
+            && self.grant.ended().is_none()
     }
 
-    /// Whose stream this is: what they may see decides what is passed on.
-    pub(super) fn reader(&self) -> &Principal {
-        &self.reader
+    /// The `Ended` delivery once the grant has ended, then `None`; nothing while it holds.
+    fn ended(&mut self) -> Option<Option<Delivery>> {
+        if self.finished {
+            return Some(None);
+        }
+        self.grant.ended()?;
+        self.finished = true;
+        Some(Some(Delivery::Ended(self.grant.ended_frame())))
+    }
+
+    /// The stream's right to read: what it may see decides what is passed on.
+    pub fn grant(&self) -> &Arc<Grant> {
+        &self.grant
     }
 
     /// The last sequence number this stream has passed.

@@ -12,10 +12,15 @@
 //! passes are long). A change therefore reaches every parked stream within one pass of being
 //! read, whatever the pass was doing when it came.
 //!
+//! Every stream reads with a [`Grant`]: its right to read, which ends when its session, token
+//! or account does, and follows its account's role and ports; a warden task keeps the grants
+//! true from the journal and the sessions' time limits (`grant.rs`).
+//!
 //! Here: [`LiveHub`], the handle every stream and the server share, how it starts and closes.
 //! `pump.rs` reads the journal and publishes what it finds; `tail.rs` keeps the latest changes
 //! for the fan-out threads; `follow.rs` is one stream's position (replay, broadcast, catching
-//! up); `fanout.rs` the parked streams and the threads' passes. The events themselves, and
+//! up); `fanout.rs` the parked streams and the threads' passes; `grant.rs` the grants, their
+//! registry and the warden. The events themselves, and
 //! who may see which, are the `app` crate's ([`app::live`]), as is the journal position pages
 //! are rendered at ([`JournalPosition`]), which the pump moves.
 
@@ -28,11 +33,13 @@ use tokio::sync::{Notify, broadcast, watch};
 
 mod fanout;
 mod follow;
+mod grant;
 mod pump;
 mod tail;
 
 pub use fanout::{Parking, Resume};
 pub use follow::{Delivery, Follow};
+pub use grant::{DEFAULT_STREAMS_PER_ACCOUNT, Grant, WATCH_EVERY};
 
 use fanout::Shard;
 use tail::Tail;
@@ -124,6 +131,10 @@ struct Inner {
     parked_so_far: AtomicU64,
     /// How many times a parked stream's socket did not take a write whole.
     sent_back: AtomicU64,
+    /// The grants of the open streams, which the warden keeps true (see `grant.rs`).
+    grants: grant::Registry,
+    /// How grants are checked; set once by [`LiveHub::keep_watch`].
+    warden: std::sync::OnceLock<grant::Warden>,
 }
 
 impl Inner {
@@ -176,6 +187,8 @@ impl LiveHub {
                     .collect(),
                 parked_so_far: AtomicU64::new(0),
                 sent_back: AtomicU64::new(0),
+                grants: grant::Registry::default(),
+                warden: std::sync::OnceLock::new(),
             }),
         };
         for shard in 0..hub.inner.shards.len() {

@@ -117,9 +117,11 @@ impl LiveHub {
                         if let Some(last) = events.last() {
                             after = last.seq;
                             found = true;
-                            self.publish(Arc::new(
-                                events.into_iter().map(|e| Arc::new(e.into())).collect(),
-                            ));
+                            let batch: Batch =
+                                Arc::new(events.into_iter().map(|e| Arc::new(e.into())).collect());
+                            // Access that ended or changed with these entries does so first.
+                            self.reconsider(&batch).await;
+                            self.publish(batch);
                             last_sent = Instant::now();
                         }
                         if !full {

@@ -137,7 +137,7 @@ pub async fn tokens_are_stored_hashed_and_can_be_revoked(backend: Backend) {
         "the token itself is never stored"
     );
     let who = accounts::account_for_token(pool, &token).await.unwrap();
-    assert_eq!(who.map(|a| a.username), Some("j.tremblay".into()));
+    assert_eq!(who.map(|(a, _)| a.username), Some("j.tremblay".into()));
     assert!(
         accounts::account_for_token(pool, "boc_forged")
             .await

@@ -46,6 +46,7 @@ async fn placed_hold(app: &TestApp) -> i64 {
         account: accounts::by_username(pool, "h.placer").await.unwrap(),
         address: "127.0.0.1".into(),
         session: None,
+        token: None,
     };
     let request = app::holds::NewHold {
         shipment_id: free_shipment(app).await,
@@ -748,6 +749,7 @@ pub async fn random_actions_never_break_the_rules(backend: Backend) {
             account: accounts::by_username(pool, name).await.unwrap(),
             address: "127.0.0.1".into(),
             session: None,
+            token: None,
         });
     }
     let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(7);

@@ -27,6 +27,7 @@ const VARIABLES: &[&str] = &[
     "LIVE_POLL_MS",
     "LIVE_GATHER_MS",
     "MIGRATE_ON_START",
+    "LIVE_STREAMS_PER_ACCOUNT",
 ];
 
 /// The instant of the README's seed command.
@@ -350,7 +351,10 @@ pub async fn accounts_and_tokens_from_the_command_line(backend: Backend) {
         "{token:?}"
     );
     let holder = account_for_token(&db.pool, token).await.unwrap();
-    assert_eq!(holder.map(|a| a.username).as_deref(), Some("ops.bridge"));
+    assert_eq!(
+        holder.map(|(a, _)| a.username).as_deref(),
+        Some("ops.bridge")
+    );
     assert_eq!(
         count(
             &db,
@@ -649,6 +653,47 @@ impl Server {
         );
         String::from_utf8_lossy(&output.stdout).into_owned()
     }
+}
+
+/// `serve --live-streams-per-account N`, as the README gives it: an account holds N live
+/// streams open, and the next is refused with 429, a sentence and `Retry-After`.
+pub async fn serve_caps_live_streams_by_its_flag(backend: Backend) {
+    let Some((database, _dir)) = fresh_database(backend).await else {
+        return;
+    };
+    run(
+        &database,
+        &["user", "add", "--username", "ops.wall", "--role", "viewer"],
+    )
+    .await
+    .ok("user add");
+    let token = run(&database, &["token", "issue", "--username", "ops.wall"])
+        .await
+        .ok("token issue");
+    let token = token.stdout.trim();
+    let server = Server::start(&database, &["serve", "--live-streams-per-account", "2"]).await;
+    let http = reqwest::Client::new();
+    let open = || {
+        http.get(server.url("/api/v1/live"))
+            .bearer_auth(token)
+            .send()
+    };
+    let (first, second) = (open().await.unwrap(), open().await.unwrap());
+    assert_eq!(
+        (first.status().as_u16(), second.status().as_u16()),
+        (200, 200)
+    );
+    let third = open().await.unwrap();
+    assert_eq!(third.status().as_u16(), 429);
+    assert!(third.headers().contains_key("retry-after"));
+    let refusal: Value = third.json().await.unwrap();
+    let message = refusal["error"]["message"].as_str().unwrap_or_default();
+    assert!(
+        message.contains("already has 2 live streams open"),
+        "{refusal}"
+    );
+    drop((first, second));
+    server.stop().await;
 }
 
 /// `serve` with each flag: `--demo` fills an empty database with the demo country of

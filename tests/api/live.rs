@@ -283,7 +283,13 @@ pub async fn a_lagging_stream_catches_up_from_the_database(backend: Backend) {
         active: true,
     };
     let before = app.live.catch_ups();
-    let mut follow = app.live.follow(app.db.pool.clone(), reader, None).await;
+    // A grant no warden watches: it holds for the life of the follower.
+    let credential = app::auth::access::Credential::Token(0);
+    let grant = border_ops::live::Grant::new(0, credential, "test", reader);
+    let mut follow = app
+        .live
+        .follow(app.db.pool.clone(), std::sync::Arc::new(grant), None)
+        .await;
     let start = follow.position();
     for n in 0..3 {
         note(&app, &token, shipment, &format!("unread {n}")).await;

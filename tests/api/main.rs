@@ -7,6 +7,7 @@ mod actions;
 mod cli;
 mod helpers;
 mod live;
+mod live_access;
 mod openapi;
 mod roles;
 mod sim;
@@ -33,7 +34,8 @@ use cli::{
     a_bad_configuration_value_is_refused_with_its_name,
     a_manifest_is_imported_and_its_bad_row_reported, accounts_and_tokens_from_the_command_line,
     each_benchmark_runs_at_a_small_size, migrate_then_seed_the_same_country_twice,
-    serve_with_each_flag, the_help_lists_every_variable_of_the_readme_with_its_default,
+    serve_caps_live_streams_by_its_flag, serve_with_each_flag,
+    the_help_lists_every_variable_of_the_readme_with_its_default,
 };
 
 use openapi::{
@@ -64,6 +66,12 @@ use live::{
     a_reconnecting_client_gets_every_change_once_in_order, each_account_sees_only_what_it_may_read,
     shutdown_ends_open_streams,
     streams_are_the_same_on_fresh_and_reused_connections_and_kept_alive,
+};
+use live_access::{
+    a_live_stream_ends_soon_after_its_access_does, a_live_stream_ends_when_its_session_times_out,
+    access_ended_on_one_instance_ends_streams_on_another,
+    an_account_holds_at_most_its_share_of_live_streams,
+    what_a_live_stream_reads_follows_its_accounts_rights,
 };
 use serde_json::Value;
 use std::collections::HashSet;
@@ -135,6 +143,11 @@ on_both_backends!(
     streams_are_the_same_on_fresh_and_reused_connections_and_kept_alive,
     a_parked_stream_whose_reader_stalls_loses_nothing,
     a_parked_stream_whose_client_leaves_is_let_go,
+    a_live_stream_ends_soon_after_its_access_does,
+    a_live_stream_ends_when_its_session_times_out,
+    what_a_live_stream_reads_follows_its_accounts_rights,
+    an_account_holds_at_most_its_share_of_live_streams,
+    access_ended_on_one_instance_ends_streams_on_another,
     every_served_route_is_documented_and_nothing_else,
     the_api_page_is_served_by_the_product_alone,
     migrate_then_seed_the_same_country_twice,
@@ -144,6 +157,7 @@ on_both_backends!(
     serve_with_each_flag,
     serve_runs_as_a_role_that_owns_nothing,
     a_flood_of_refusals_is_counted_not_written_each,
+    serve_caps_live_streams_by_its_flag,
     the_demo_seed_needs_one_connection_at_a_time,
     waiting_referrals_are_released_by_the_running_server,
 );

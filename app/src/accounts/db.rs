@@ -311,19 +311,23 @@ pub async fn issue_token(
     Ok(token)
 }
 
-/// The active account a live token belongs to, if any.
-pub async fn account_for_token(pool: &AnyPool, token: &str) -> Result<Option<Account>, AppError> {
+/// The active account a live token belongs to, if any, and the token's id.
+pub async fn account_for_token(
+    pool: &AnyPool,
+    token: &str,
+) -> Result<Option<(Account, i64)>, AppError> {
     let row = sqlx::query(
-        "select a.username from api_tokens t join accounts a on a.id = t.account_id \
+        "select a.username, t.id from api_tokens t join accounts a on a.id = t.account_id \
          where t.token_hash = $1 and t.revoked_at is null and a.active = 1",
     )
     .bind(token_digest(token))
     .fetch_optional(pool)
     .await?;
     match row {
-        Some(row) => Ok(Some(
+        Some(row) => Ok(Some((
             by_username(pool, &row.try_get::<String, _>("username")?).await?,
-        )),
+            row.try_get("id")?,
+        ))),
         None => Ok(None),
     }
 }

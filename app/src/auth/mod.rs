@@ -9,6 +9,8 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "ssr")]
+pub mod access;
+#[cfg(feature = "ssr")]
 pub mod db;
 pub mod page;
 #[cfg(feature = "ssr")]

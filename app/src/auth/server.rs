@@ -25,6 +25,8 @@ pub struct Caller {
     pub address: String,
     /// The key of the session the call came through; `None` for a bearer token.
     pub session: Option<String>,
+    /// The id of the bearer token the call came with; `None` for a session.
+    pub token: Option<i64>,
 }
 
 /// What the session layer stores for a signed-in session: the key of its `sessions` row,
@@ -288,6 +290,7 @@ pub async fn resolve_session(
         account,
         address: address.to_string(),
         session: Some(auth.key),
+        token: None,
     }))
 }
 

@@ -249,7 +249,7 @@ mod browser {
 
     /// The longest a form being filled in holds the board's changes back.
     const HOLD_AT_MOST: chrono::TimeDelta = chrono::TimeDelta::seconds(60);
-    use crate::live::{LiveEvent, RELOAD, event_names};
+    use crate::live::{ENDED, LiveEvent, RELOAD, event_names};
     use chrono::Utc;
     use leptos::prelude::*;
     use std::cell::{Cell, OnceCell, RefCell};
@@ -451,6 +451,18 @@ mod browser {
                         follower.live.epoch.update(|e| *e += 1);
                         return;
                     }
+                    if message.type_() == ENDED {
+                        // The session, token or account no longer gives access: the browser
+                        // must not reconnect, but sign in again and come back here.
+                        if let Some(source) = message
+                            .target()
+                            .and_then(|target| target.dyn_into::<EventSource>().ok())
+                        {
+                            source.close();
+                        }
+                        sign_in_again();
+                        return;
+                    }
                     if let Some(event) = message
                         .data()
                         .as_string()
@@ -472,10 +484,7 @@ mod browser {
                         .and_then(|target| target.dyn_into::<EventSource>().ok())
                         .is_some_and(|source| source.ready_state() == EventSource::CLOSED);
                     if closed {
-                        let delay = follower.backoff_ms.get();
-                        follower.backoff_ms.set((delay * 2).min(30_000));
-                        let follower = follower.clone();
-                        set_timeout(move || open(follower), Duration::from_millis(delay));
+                        reopen_unless_signed_out(follower.clone());
                     }
                 })
             };
@@ -485,6 +494,52 @@ mod browser {
                 on_error: on_error.into_js_value().unchecked_into(),
             }
         }
+    }
+
+    /// Sends the browser to the sign-in page, which brings it back to this page.
+    fn sign_in_again() {
+        let location = window().location();
+        let here = format!(
+            "{}{}",
+            location.pathname().unwrap_or_default(),
+            location.search().unwrap_or_default()
+        );
+        // Always a path of this site (the sign-in page checks `next` again all the same).
+        let target = if here == "/" {
+            "/signin".to_string()
+        } else {
+            format!("/signin?next={}", js_sys::encode_uri_component(&here))
+        };
+        let _ = location.assign(&target);
+    }
+
+    /// After the server refused a stream: the sign-in page if the browser is no longer signed
+    /// in (401), otherwise a new stream, later each time.
+    fn reopen_unless_signed_out(follower: Rc<Follower>) {
+        let reopen = move || {
+            let delay = follower.backoff_ms.get();
+            follower.backoff_ms.set((delay * 2).min(30_000));
+            let follower = follower.clone();
+            set_timeout(move || open(follower), Duration::from_millis(delay));
+        };
+        let Ok(request) = web_sys::XmlHttpRequest::new() else {
+            return reopen();
+        };
+        if request.open("POST", "/rpc/whoami").is_err() {
+            return reopen();
+        }
+        let _ = request.set_request_header("accept", "application/json");
+        let asked = request.clone();
+        let on_done = Closure::once_into_js(move || {
+            if asked.status().unwrap_or(0) == 401 {
+                sign_in_again();
+            } else {
+                reopen();
+            }
+        });
+        request.set_onloadend(Some(on_done.unchecked_ref()));
+        // A request that cannot be sent still ends (`loadend`, status 0): a new stream, later.
+        let _ = request.send();
     }
 
     fn open(follower: Rc<Follower>) {

@@ -80,18 +80,23 @@ pub const ADMINISTRATIVE_ENTITIES: [&str; 5] =
     ["account", "api_token", "session", "sign_in", "access"];
 
 /// Every SSE event name a client listens for: the kinds above, `change` for a kind it does
-/// not know yet, and `reload` (what was missed is too old to replay: fetch everything again).
+/// not know yet, `reload` (what was missed is too old to replay: fetch everything again) and
+/// `ended` (the stream's access ended: sign in again).
 pub fn event_names() -> impl Iterator<Item = &'static str> {
     BOARD_ENTITIES
         .into_iter()
         .chain(ADMINISTRATIVE_ENTITIES)
-        .chain([OTHER, RELOAD])
+        .chain([OTHER, RELOAD, ENDED])
 }
 
 /// The event name of a change of a kind not listed above.
 pub const OTHER: &str = "change";
 
 pub const RELOAD: &str = "reload";
+
+/// The last frame of a stream whose access ended (its session, token or account), with the
+/// reason as data: `{"reason":"signed_out"}`. The server closes the stream after it.
+pub const ENDED: &str = "ended";
 
 impl LiveEvent {
     /// Whether `who` may see this change: the targeting rules' changes for those who may read
@@ -182,5 +187,6 @@ mod tests {
         assert_eq!(event("hold", None).event_name(), "hold");
         assert_eq!(event("rocket", None).event_name(), "change");
         assert_eq!(event("reload", None).event_name(), "change");
+        assert_eq!(event("ended", None).event_name(), "change");
     }
 }

@@ -181,5 +181,6 @@ async fn account(
         account,
         address: "simulator".into(),
         session: None,
+        token: None,
     })
 }
