@@ -8,6 +8,7 @@ mod cli;
 mod helpers;
 mod live;
 mod openapi;
+mod signin;
 mod sim;
 mod targeting;
 
@@ -36,6 +37,10 @@ use cli::{
 
 use openapi::{
     every_served_route_is_documented_and_nothing_else, the_api_page_is_served_by_the_product_alone,
+};
+use signin::{
+    a_burst_of_sign_ins_does_not_stall_other_requests,
+    forty_guesses_at_once_are_checked_at_most_five_times,
 };
 use sim::{
     a_simulated_day_has_the_shape_of_a_seeded_day,
@@ -103,6 +108,8 @@ on_both_backends!(
     sessions_time_out_and_cookies_are_secure_over_tls,
     signed_in_answers_are_never_stored,
     failed_sign_ins_are_slowed_then_refused,
+    forty_guesses_at_once_are_checked_at_most_five_times,
+    a_burst_of_sign_ins_does_not_stall_other_requests,
     demo_mode_offers_personas_and_only_in_demo_mode,
     bearer_tokens_stop_when_revoked,
     a_database_without_an_administrator_gets_one_once,
