@@ -10,6 +10,7 @@ mod live;
 mod live_access;
 mod openapi;
 mod roles;
+mod signin;
 mod sim;
 mod targeting;
 
@@ -42,6 +43,10 @@ use openapi::{
     every_served_route_is_documented_and_nothing_else, the_api_page_is_served_by_the_product_alone,
 };
 use roles::serve_runs_as_a_role_that_owns_nothing;
+use signin::{
+    a_burst_of_sign_ins_does_not_stall_other_requests,
+    forty_guesses_at_once_are_checked_at_most_five_times,
+};
 use sim::{
     a_simulated_day_has_the_shape_of_a_seeded_day,
     an_administrator_pauses_and_resumes_the_simulation,
@@ -114,6 +119,8 @@ on_both_backends!(
     sessions_time_out_and_cookies_are_secure_over_tls,
     signed_in_answers_are_never_stored,
     failed_sign_ins_are_slowed_then_refused,
+    forty_guesses_at_once_are_checked_at_most_five_times,
+    a_burst_of_sign_ins_does_not_stall_other_requests,
     demo_mode_offers_personas_and_only_in_demo_mode,
     bearer_tokens_stop_when_revoked,
     a_database_without_an_administrator_gets_one_once,

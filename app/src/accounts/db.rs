@@ -42,8 +42,34 @@ fn scope_text(scope: &PortScope) -> String {
     }
 }
 
+/// Hashing and checking passwords: Argon2id is meant to be slow, so it runs on the blocking
+/// threads, never on those that serve requests, and no more of it at once than there are cores,
+/// so that a burst of sign-ins waits its turn while the board goes on answering.
+static HASHING: std::sync::LazyLock<tokio::sync::Semaphore> = std::sync::LazyLock::new(|| {
+    let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+    tokio::sync::Semaphore::new(cores)
+});
+
+/// Runs `work` on a blocking thread once a core is free for it. The turn is held until the
+/// work ends, even when the request that asked for it has gone away.
+async fn hashing<T: Send + 'static>(
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, AppError> {
+    let internal = |what: &str| AppError::Internal {
+        reference: format!("password-{what}"),
+    };
+    let turn = HASHING.acquire().await.map_err(|_| internal("turn"))?;
+    tokio::task::spawn_blocking(move || {
+        let done = work();
+        drop(turn);
+        done
+    })
+    .await
+    .map_err(|_| internal("thread"))
+}
+
 /// An Argon2id hash (PHC string) with a fresh random salt.
-pub fn hash_password(password: &str) -> Result<String, AppError> {
+fn hash_now(password: &str) -> Result<String, AppError> {
     let salt = SaltString::generate(&mut OsRng);
     Argon2::default()
         .hash_password(password.as_bytes(), &salt)
@@ -56,7 +82,7 @@ pub fn hash_password(password: &str) -> Result<String, AppError> {
         })
 }
 
-pub fn verify_password(password: &str, phc: &str) -> bool {
+fn verify_now(password: &str, phc: &str) -> bool {
     PasswordHash::new(phc)
         .map(|parsed| {
             Argon2::default()
@@ -64,6 +90,18 @@ pub fn verify_password(password: &str, phc: &str) -> bool {
                 .is_ok()
         })
         .unwrap_or(false)
+}
+
+/// An Argon2id hash (PHC string) with a fresh random salt, computed off the request threads.
+pub async fn hash_password(password: &str) -> Result<String, AppError> {
+    let password = password.to_string();
+    hashing(move || hash_now(&password)).await?
+}
+
+/// Whether `password` matches the PHC string `phc`, checked off the request threads.
+pub async fn verify_password(password: &str, phc: &str) -> Result<bool, AppError> {
+    let (password, phc) = (password.to_string(), phc.to_string());
+    hashing(move || verify_now(&password, &phc)).await
 }
 
 /// `N` bytes from the operating system's generator, as URL-safe base64.
@@ -105,7 +143,7 @@ pub async fn create(
             "a display name is 1 to 80 characters",
         ));
     }
-    let hash = hash_password(new.password)?;
+    let hash = hash_password(new.password).await?;
     let mut tx = crate::db::WriteTx::begin(pool).await?;
     // The unique index on usernames decides, whoever else is creating the same one at the
     // same moment: the loser is told the name is taken.
@@ -188,17 +226,19 @@ pub async fn check_credentials(
     .await?;
     let Some(row) = row else {
         // Spend the time a real check takes, so timing does not reveal unknown usernames.
-        let _ = verify_password(password, &DUMMY_HASH);
+        let password = password.to_string();
+        hashing(move || verify_now(&password, &DUMMY_HASH)).await?;
         return Ok(None);
     };
     let hash: String = row.try_get("password_hash")?;
     let account = row_to_account(&row)?;
-    Ok((verify_password(password, &hash) && account.active).then_some(account))
+    Ok((verify_password(password, &hash).await? && account.active).then_some(account))
 }
 
 /// A hash of a random password, checked against when the username is unknown.
+/// (Made on first use, on a blocking thread.)
 static DUMMY_HASH: std::sync::LazyLock<String> =
-    std::sync::LazyLock::new(|| hash_password(&generate_password()).unwrap_or_default());
+    std::sync::LazyLock::new(|| hash_now(&generate_password()).unwrap_or_default());
 
 /// Journals a change to an existing account, recording whether it was active before.
 async fn journal_account(
@@ -250,7 +290,7 @@ pub async fn set_password(
 ) -> Result<Account, AppError> {
     check_password(password).map_err(|r| AppError::invalid("password", r))?;
     let account = by_username(pool, username).await?;
-    let hash = hash_password(password)?;
+    let hash = hash_password(password).await?;
     let mut tx = crate::db::WriteTx::begin(pool).await?;
     sqlx::query(
         "update accounts set password_hash = $1, password_changed_at = $2, version = version + 1 \

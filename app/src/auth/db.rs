@@ -1,7 +1,7 @@
 //! Sessions, failed sign-ins and refusals in the database. Every sign-in, sign-out, failure
 //! and refusal is journaled in the transaction that records it.
 
-use super::server::{Caller, RecentFailures};
+use super::server::{Caller, Counted, Reservation};
 use super::{Persona, SessionInfo};
 use crate::accounts::Account;
 use crate::domain::clock::{from_millis, to_millis};
@@ -214,72 +214,134 @@ pub async fn journal_refusal(
     Ok(())
 }
 
-/// Journals a sign-in event that has no session (a refusal for too many failures).
-pub async fn journal_sign_in(
-    pool: &AnyPool,
-    username: &str,
-    action: &str,
-    address: &str,
-    now: DateTime<Utc>,
-) -> Result<(), AppError> {
-    let mut conn = pool.acquire().await?;
-    let after = json!({ "address": address });
-    let entry = NewEntry::administrative(now, username, "sign_in", username, action, after);
-    record(&mut conn, entry).await?;
-    Ok(())
+/// The key of a username's or an address's row in `sign_in_attempts`.
+fn attempt_key(kind: &str, value: &str) -> String {
+    format!("{kind}:{value}")
 }
 
-pub async fn recent_failures(
+/// Counts one more attempt on `key` and returns the count and when its window began. A window
+/// that has passed starts again at this attempt. One statement, so that attempts sent at once
+/// are each given their own number.
+async fn count_attempt(
+    conn: &mut sqlx::AnyConnection,
+    key: &str,
+    now: DateTime<Utc>,
+    window: chrono::Duration,
+) -> Result<Counted, sqlx::Error> {
+    let row = sqlx::query(
+        "insert into sign_in_attempts (key, window_start, attempts) values ($1, $2, 1) \
+         on conflict (key) do update set \
+         window_start = case when sign_in_attempts.window_start <= $3 then $2 \
+                        else sign_in_attempts.window_start end, \
+         attempts = case when sign_in_attempts.window_start <= $3 then 1 \
+                    else sign_in_attempts.attempts + 1 end \
+         returning attempts, window_start",
+    )
+    .bind(key)
+    .bind(to_millis(now))
+    .bind(to_millis(now - window))
+    .fetch_one(conn)
+    .await?;
+    Ok(Counted {
+        nth: row.try_get("attempts")?,
+        window_start: from_millis(row.try_get("window_start")?),
+    })
+}
+
+/// Reserves a sign-in attempt for `username` from `address` before its password is checked:
+/// the attempt is counted against both limits in one transaction (the counts' rows stay locked
+/// until it ends), so that of many guesses sent at once no more than the limit are checked. A
+/// refused attempt is not counted against the address, and is journaled at most once a minute
+/// per username with the refusals since the entry before.
+pub async fn reserve_attempt(
     pool: &AnyPool,
     username: &str,
     address: &str,
     now: DateTime<Utc>,
     limits: &SignInLimits,
-) -> Result<RecentFailures, AppError> {
-    let since = to_millis(now - chrono::Duration::from_std(limits.window).unwrap_or_default());
-    let count = |column: &'static str, value: String| async move {
-        let row = sqlx::query(&format!(
-            "select count(*) as n, min(at) as oldest from sign_in_failures \
-             where {column} = $1 and at > $2"
-        ))
-        .bind(value)
-        .bind(since)
-        .fetch_one(pool)
-        .await?;
-        let n: i64 = row.try_get("n")?;
-        let oldest: Option<i64> = row.try_get("oldest")?;
-        Ok::<_, sqlx::Error>((n, oldest.map(from_millis)))
-    };
-    let (for_account, oldest_account) = count("username", username.to_string()).await?;
-    let (for_address, oldest_address) = count("address", address.to_string()).await?;
-    Ok(RecentFailures {
-        for_account,
-        for_address,
-        oldest_account,
-        oldest_address,
-    })
+) -> Result<Reservation, AppError> {
+    let window = chrono::Duration::from_std(limits.window).unwrap_or_default();
+    let user_key = attempt_key("user", username);
+    let mut tx = crate::db::WriteTx::begin(pool).await?;
+    let account = count_attempt(&mut tx, &user_key, now, window).await?;
+    let mut refusal = account.over(limits.per_account, now, limits.window);
+    if refusal.is_none() {
+        let from = count_attempt(&mut tx, &attempt_key("address", address), now, window).await?;
+        refusal = from.over(limits.per_address, now, limits.window);
+        if refusal.is_some() {
+            // Refused for the address: the username's count gives this attempt back.
+            sqlx::query("update sign_in_attempts set attempts = attempts - 1 where key = $1")
+                .bind(&user_key)
+                .execute(&mut *tx)
+                .await?;
+        }
+    }
+    if let Some(wait) = refusal {
+        journal_refusal_counted(&mut tx, &user_key, username, address, now).await?;
+        tx.commit().await?;
+        return Ok(Reservation::Refused { wait });
+    }
+    tx.commit().await?;
+    if account.nth == 1 {
+        // A new window began: rows whose window has passed are forgotten.
+        let mut tx = crate::db::WriteTx::begin(pool).await?;
+        sqlx::query("delete from sign_in_attempts where window_start <= $1")
+            .bind(to_millis(now - window))
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+    }
+    Ok(Reservation::Granted { nth: account.nth })
 }
 
-/// Counts a failed sign-in (and forgets those older than the window) and journals it.
+/// Refused sign-ins of one username are journaled at most this often (with their count).
+const REFUSALS_JOURNALED_EVERY_MS: i64 = 60_000;
+
+/// Counts a refused sign-in and journals it unless the username's refusals were journaled in
+/// the last minute: the entry says how many refusals it stands for (this one and those not
+/// journaled since the entry before), so that a flood writes one entry a minute.
+async fn journal_refusal_counted(
+    conn: &mut sqlx::AnyConnection,
+    user_key: &str,
+    username: &str,
+    address: &str,
+    now: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    let row = sqlx::query(
+        "update sign_in_attempts set refusals_unjournaled = refusals_unjournaled + 1 \
+         where key = $1 returning refusals_unjournaled, refusal_journaled_at",
+    )
+    .bind(user_key)
+    .fetch_one(&mut *conn)
+    .await?;
+    let refusals: i64 = row.try_get("refusals_unjournaled")?;
+    let last: Option<i64> = row.try_get("refusal_journaled_at")?;
+    if last.is_some_and(|last| to_millis(now) - last < REFUSALS_JOURNALED_EVERY_MS) {
+        return Ok(());
+    }
+    sqlx::query(
+        "update sign_in_attempts set refusals_unjournaled = 0, refusal_journaled_at = $1 \
+         where key = $2",
+    )
+    .bind(to_millis(now))
+    .bind(user_key)
+    .execute(&mut *conn)
+    .await?;
+    let after = json!({ "address": address, "refusals": refusals });
+    let entry =
+        NewEntry::administrative(now, username, "sign_in", username, "sign_in_refused", after);
+    record(conn, entry).await?;
+    Ok(())
+}
+
+/// Journals a failed sign-in (its attempt was counted when it was reserved).
 pub async fn record_failure(
     pool: &AnyPool,
     username: &str,
     address: &str,
     now: DateTime<Utc>,
-    limits: &SignInLimits,
 ) -> Result<(), AppError> {
-    let window = chrono::Duration::from_std(limits.window).unwrap_or_default();
     let mut tx = crate::db::WriteTx::begin(pool).await?;
-    sqlx::query("delete from sign_in_failures where at < $1")
-        .bind(to_millis(now - window))
-        .execute(&mut *tx)
-        .await?;
-    sqlx::query("insert into sign_in_failures (at, username, address) values ($1, $2, $3)")
-        .bind(to_millis(now))
-        .bind(username)
-        .bind(address)
-        .execute(&mut *tx)
-        .await?;
     let after = json!({ "address": address });
     let entry = NewEntry::administrative(now, username, "sign_in", username, "failed", after);
     record(&mut tx, entry).await?;
@@ -287,12 +349,21 @@ pub async fn record_failure(
     Ok(())
 }
 
-/// A successful sign-in clears the username's count (the address keeps its own).
-pub async fn clear_failures(pool: &AnyPool, username: &str) -> Result<(), AppError> {
-    sqlx::query("delete from sign_in_failures where username = $1")
-        .bind(username)
-        .execute(pool)
+/// A successful sign-in clears the username's count and gives back the attempt it reserved
+/// from the address (which keeps the count of its failures).
+pub async fn clear_attempts(pool: &AnyPool, username: &str, address: &str) -> Result<(), AppError> {
+    let mut tx = crate::db::WriteTx::begin(pool).await?;
+    sqlx::query("update sign_in_attempts set attempts = 0 where key = $1")
+        .bind(attempt_key("user", username))
+        .execute(&mut *tx)
         .await?;
+    sqlx::query(
+        "update sign_in_attempts set attempts = attempts - 1 where key = $1 and attempts > 0",
+    )
+    .bind(attempt_key("address", address))
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
     Ok(())
 }
 

@@ -164,34 +164,40 @@ pub async fn sign_in(username: &str, password: &str) -> Result<(), AppError> {
     }
     let (address, _) = request_details();
     let limits = &state.auth.limits;
-    let now = Utc::now();
-    let recent = db::recent_failures(&state.db.pool, &username, &address, now, limits).await?;
-    if let Some(wait) = recent.refusal(now, limits) {
-        db::journal_sign_in(&state.db.pool, &username, "sign_in_refused", &address, now).await?;
-        let minutes = wait.as_secs().div_ceil(60).max(1);
-        return Err(AppError::TooManyAttempts {
-            message: format!(
-                "too many failed sign-ins: wait {minutes} min and try again, or ask an \
-                 administrator to reset the password"
-            ),
-            retry_after_secs: wait.as_secs().max(1),
-        });
-    }
-    let delay = recent.delay(limits);
+    let pool = &state.db.pool;
+    // The attempt is counted before the password is checked, so that guesses sent at once
+    // cannot all be checked before any is counted.
+    let nth = match db::reserve_attempt(pool, &username, &address, Utc::now(), limits).await? {
+        Reservation::Granted { nth } => nth,
+        Reservation::Refused { wait } => return Err(too_many_attempts(wait)),
+    };
+    let delay = delay(nth, limits);
     if !delay.is_zero() {
         tokio::time::sleep(delay).await;
     }
-    match accounts::check_credentials(&state.db.pool, &username, password).await? {
+    match accounts::check_credentials(pool, &username, password).await? {
         Some(account) => {
-            db::clear_failures(&state.db.pool, &username).await?;
+            db::clear_attempts(pool, &username, &address).await?;
             start_session(&account, "password").await
         }
         None => {
-            db::record_failure(&state.db.pool, &username, &address, Utc::now(), limits).await?;
+            db::record_failure(pool, &username, &address, Utc::now()).await?;
             Err(AppError::Unauthenticated {
                 message: WRONG_CREDENTIALS.into(),
             })
         }
+    }
+}
+
+/// The refusal of a sign-in over the limits, saying when to try again.
+fn too_many_attempts(wait: Duration) -> AppError {
+    let minutes = wait.as_secs().div_ceil(60).max(1);
+    AppError::TooManyAttempts {
+        message: format!(
+            "too many failed sign-ins: wait {minutes} min and try again, or ask an \
+             administrator to reset the password"
+        ),
+        retry_after_secs: wait.as_secs().max(1),
     }
 }
 
@@ -294,43 +300,41 @@ pub async fn resolve_session(
     }))
 }
 
-/// The failed sign-ins that count now, for one username and one address.
-#[derive(Debug, Clone, Default)]
-pub struct RecentFailures {
-    pub for_account: i64,
-    pub for_address: i64,
-    /// The oldest failure that still counts against the limit reached.
-    pub oldest_account: Option<DateTime<Utc>>,
-    pub oldest_address: Option<DateTime<Utc>>,
+/// An attempt counted for a username or an address: its number in the current window, and
+/// when that window began.
+#[derive(Debug, Clone, Copy)]
+pub struct Counted {
+    pub nth: i64,
+    pub window_start: DateTime<Utc>,
 }
 
-impl RecentFailures {
-    /// How long to wait, when a limit is reached.
-    pub fn refusal(&self, now: DateTime<Utc>, limits: &SignInLimits) -> Option<Duration> {
-        let window = chrono::Duration::from_std(limits.window).unwrap_or_default();
-        let wait = |oldest: Option<DateTime<Utc>>| {
-            oldest
-                .map(|o| {
-                    (o + window - now)
-                        .to_std()
-                        .unwrap_or(Duration::from_secs(1))
-                })
-                .unwrap_or(limits.window)
-        };
-        if self.for_account >= limits.per_account {
-            Some(wait(self.oldest_account))
-        } else if self.for_address >= limits.per_address {
-            Some(wait(self.oldest_address))
-        } else {
-            None
-        }
+impl Counted {
+    /// How long to wait when this attempt is beyond `limit`: until its window has passed.
+    pub fn over(&self, limit: i64, now: DateTime<Utc>, window: Duration) -> Option<Duration> {
+        let window = chrono::Duration::from_std(window).unwrap_or_default();
+        (self.nth > limit).then(|| {
+            (self.window_start + window - now)
+                .to_std()
+                .unwrap_or_default()
+                .max(Duration::from_secs(1))
+        })
     }
+}
 
-    /// Guessing gets slower with each failure for the same username.
-    pub fn delay(&self, limits: &SignInLimits) -> Duration {
-        let steps = (self.for_account - 1).clamp(0, 10) as u32;
-        (limits.slow_step * steps).min(Duration::from_secs(5))
-    }
+/// What reserving a sign-in attempt decided.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reservation {
+    /// The password may be checked: this is the username's `nth` attempt in its window.
+    Granted { nth: i64 },
+    /// Too many attempts for the username or from the address: try again after `wait`.
+    Refused { wait: Duration },
+}
+
+/// Guessing gets slower with each attempt for the same username: the `nth` waits a step for
+/// each attempt before it beyond the first (at most 5 s).
+pub fn delay(nth: i64, limits: &SignInLimits) -> Duration {
+    let steps = (nth - 2).clamp(0, 10) as u32;
+    (limits.slow_step * steps).min(Duration::from_secs(5))
 }
 
 #[cfg(test)]
@@ -342,27 +346,27 @@ mod tests {
     }
 
     #[test]
-    fn failures_slow_and_then_refuse() {
+    fn attempts_slow_and_then_refuse() {
         let limits = SignInLimits::default();
-        let mut recent = RecentFailures::default();
-        assert_eq!(recent.delay(&limits), Duration::ZERO);
-        assert_eq!(recent.refusal(at(0), &limits), None);
-        recent.for_account = 3;
-        assert_eq!(recent.delay(&limits), Duration::from_millis(1000));
-        recent.for_account = 5;
-        recent.oldest_account = Some(at(0));
-        assert_eq!(
-            recent.refusal(at(5), &limits),
-            Some(Duration::from_secs(10 * 60)),
-            "refused until the oldest failure leaves the window"
-        );
-        let by_address = RecentFailures {
-            for_address: 30,
-            oldest_address: Some(at(0)),
-            ..Default::default()
+        assert_eq!(delay(1, &limits), Duration::ZERO);
+        assert_eq!(delay(2, &limits), Duration::ZERO);
+        assert_eq!(delay(4, &limits), Duration::from_millis(1000));
+        assert_eq!(delay(100, &limits), Duration::from_secs(5));
+        let fifth = Counted {
+            nth: 5,
+            window_start: at(0),
         };
-        assert!(by_address.refusal(at(1), &limits).is_some());
-        recent.for_account = 100;
-        assert_eq!(recent.delay(&limits), Duration::from_secs(5));
+        assert_eq!(fifth.over(limits.per_account, at(5), limits.window), None);
+        let sixth = Counted { nth: 6, ..fifth };
+        assert_eq!(
+            sixth.over(limits.per_account, at(5), limits.window),
+            Some(Duration::from_secs(10 * 60)),
+            "refused until the window that began with the first attempt has passed"
+        );
+        assert_eq!(
+            sixth.over(limits.per_account, at(20), limits.window),
+            Some(Duration::from_secs(1)),
+            "never a wait of nothing"
+        );
     }
 }
