@@ -3,6 +3,7 @@
 //! a bad value stops the process with a sentence naming the variable; and [`Config`], what the
 //! server is built from: the settings made into durations and Leptos options.
 
+use crate::serve::ConnectionLimits;
 use app::state::AuthSettings;
 use chrono::{DateTime, Utc};
 use leptos::config::LeptosOptions;
@@ -91,6 +92,13 @@ pub struct Settings {
           default_value_t = LiveSettings::default().gather.as_millis() as u64,
           value_parser = whole::<u64>("LIVE_GATHER_MS", 0))]
     pub live_gather_ms: u64,
+
+    /// Connections `serve` holds open at once, live streams included; the next ones are
+    /// answered 429 and closed (each needs a file descriptor: see the README)
+    #[arg(long, env = "MAX_OPEN_CONNECTIONS", value_name = "MAX_OPEN_CONNECTIONS",
+          global = true, default_value_t = crate::serve::DEFAULT_MAX_OPEN,
+          value_parser = whole::<usize>("MAX_OPEN_CONNECTIONS", 1))]
+    pub max_open_connections: usize,
 }
 
 /// What the server is built from.
@@ -107,6 +115,8 @@ pub struct Config {
     /// has freed, while the server runs (besides when declarations arrive or capacity
     /// changes).
     pub release_referrals_every: Duration,
+    /// What the server holds open (`MAX_OPEN_CONNECTIONS`, the request head's deadline).
+    pub connections: ConnectionLimits,
 }
 
 /// How the demo's simulator starts: its seed, the simulated instant it starts at, and how
@@ -177,6 +187,10 @@ impl Config {
             },
             simulation: None,
             release_referrals_every: Duration::from_secs(60),
+            connections: ConnectionLimits {
+                max_open: settings.max_open_connections,
+                ..ConnectionLimits::default()
+            },
         })
     }
 }
@@ -258,6 +272,8 @@ mod tests {
         assert!(!config.auth.secure_cookies);
         assert_eq!(config.live.buffer, 1024);
         assert_eq!(config.live.poll, None);
+        assert_eq!(config.connections.max_open, 16_384);
+        assert_eq!(config.connections.head_timeout, Duration::from_secs(10));
     }
 
     #[test]
@@ -277,6 +293,7 @@ mod tests {
             ("--site-addr", "localhost", "LEPTOS_SITE_ADDR"),
             ("--session-idle-minutes", "-5", "SESSION_IDLE_MINUTES"),
             ("--live-poll-ms", "5", "LIVE_POLL_MS"),
+            ("--max-open-connections", "0", "MAX_OPEN_CONNECTIONS"),
             ("--log", "info,[", "RUST_LOG"),
         ] {
             let error = settings(&[&format!("{flag}={value}")])

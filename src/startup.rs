@@ -26,6 +26,7 @@ pub struct Application {
     simulator: Option<Simulator>,
     /// How often `run_until_stopped` offers waiting referrals the capacity time has freed.
     release_referrals_every: Duration,
+    connections: crate::serve::ConnectionLimits,
 }
 
 impl Application {
@@ -63,6 +64,7 @@ impl Application {
             state,
             simulator: simulation.map(|(simulator, _)| simulator),
             release_referrals_every: config.release_referrals_every,
+            connections: config.connections,
         })
     }
 
@@ -104,7 +106,8 @@ impl Application {
             shutdown.await;
             live.close();
         };
-        let served = crate::serve::serve(self.listener, self.router, shutdown).await;
+        let served =
+            crate::serve::serve(self.listener, self.router, self.connections, shutdown).await;
         let _ = stop.send(true);
         let _ = referrals.await;
         if let Some(simulation) = simulation {

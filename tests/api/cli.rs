@@ -26,6 +26,7 @@ const VARIABLES: &[&str] = &[
     "LIVE_REPLAY_LIMIT",
     "LIVE_POLL_MS",
     "LIVE_GATHER_MS",
+    "MAX_OPEN_CONNECTIONS",
 ];
 
 /// The instant of the README's seed command.

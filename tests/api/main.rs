@@ -6,6 +6,7 @@ mod accounts;
 mod actions;
 mod cli;
 mod helpers;
+mod limits;
 mod live;
 mod openapi;
 mod sim;
@@ -151,6 +152,21 @@ async fn a_bad_configuration_value_is_refused() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_help_lists_every_variable_of_the_readme() {
     the_help_lists_every_variable_of_the_readme_with_its_default().await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn request_heads_sent_slowly_are_cut_off() {
+    limits::request_heads_sent_slowly_are_cut_off().await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn idle_kept_alive_connections_are_closed() {
+    limits::idle_kept_alive_connections_are_closed().await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn connections_beyond_the_cap_are_refused() {
+    limits::connections_beyond_the_cap_are_refused().await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
