@@ -3,6 +3,7 @@
 //! a bad value stops the process with a sentence naming the variable; and [`Config`], what the
 //! server is built from: the settings made into durations and Leptos options.
 
+use crate::proxies::TrustedProxies;
 use crate::serve::ConnectionLimits;
 use app::state::AuthSettings;
 use chrono::{DateTime, Utc};
@@ -99,6 +100,14 @@ pub struct Settings {
           global = true, default_value_t = crate::serve::DEFAULT_MAX_OPEN,
           value_parser = whole::<usize>("MAX_OPEN_CONNECTIONS", 1))]
     pub max_open_connections: usize,
+
+    /// The reverse proxies in front of `serve`: a comma-separated list of addresses and
+    /// ranges (`10.0.0.5,fd00::/8`). Only from these is `X-Forwarded-For` believed, and the
+    /// client is its rightmost address that is not one of them [default: none: the header is
+    /// ignored]
+    #[arg(long, env = "TRUSTED_PROXIES", value_name = "TRUSTED_PROXIES", global = true,
+          value_parser = proxies("TRUSTED_PROXIES"))]
+    pub trusted_proxies: Option<TrustedProxies>,
 }
 
 /// What the server is built from.
@@ -117,6 +126,8 @@ pub struct Config {
     pub release_referrals_every: Duration,
     /// What the server holds open (`MAX_OPEN_CONNECTIONS`, the request head's deadline).
     pub connections: ConnectionLimits,
+    /// Whose `X-Forwarded-For` names the client (`TRUSTED_PROXIES`).
+    pub trusted_proxies: TrustedProxies,
 }
 
 /// How the demo's simulator starts: its seed, the simulated instant it starts at, and how
@@ -191,6 +202,7 @@ impl Config {
                 max_open: settings.max_open_connections,
                 ..ConnectionLimits::default()
             },
+            trusted_proxies: settings.trusted_proxies.clone().unwrap_or_default(),
         })
     }
 }
@@ -242,6 +254,15 @@ fn address(name: &'static str) -> impl Read<SocketAddr> {
     }
 }
 
+/// Addresses and ranges, such as `10.0.0.5,fd00::/8`.
+fn proxies(name: &'static str) -> impl Read<TrustedProxies> {
+    move |value: &str| {
+        TrustedProxies::parse(value).map_err(|reason| {
+            format!("{name} must list addresses and ranges separated by commas: {reason}")
+        })
+    }
+}
+
 /// A log filter tracing can read, such as `info,sqlx=warn`.
 fn log_filter(name: &'static str) -> impl Read<String> {
     move |value: &str| {
@@ -274,6 +295,7 @@ mod tests {
         assert_eq!(config.live.poll, None);
         assert_eq!(config.connections.max_open, 16_384);
         assert_eq!(config.connections.head_timeout, Duration::from_secs(10));
+        assert_eq!(config.trusted_proxies, TrustedProxies::default());
     }
 
     #[test]
@@ -294,6 +316,7 @@ mod tests {
             ("--session-idle-minutes", "-5", "SESSION_IDLE_MINUTES"),
             ("--live-poll-ms", "5", "LIVE_POLL_MS"),
             ("--max-open-connections", "0", "MAX_OPEN_CONNECTIONS"),
+            ("--trusted-proxies", "10.0.0.1,proxy", "TRUSTED_PROXIES"),
             ("--log", "info,[", "RUST_LOG"),
         ] {
             let error = settings(&[&format!("{flag}={value}")])

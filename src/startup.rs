@@ -56,6 +56,7 @@ impl Application {
                 sim: simulation.as_ref().map(|(_, control)| control.clone()),
             },
             live,
+            proxies: std::sync::Arc::new(config.trusted_proxies.clone()),
         };
         let router = router(state.clone()).await?;
         Ok(Self {

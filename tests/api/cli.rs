@@ -27,6 +27,7 @@ const VARIABLES: &[&str] = &[
     "LIVE_POLL_MS",
     "LIVE_GATHER_MS",
     "MAX_OPEN_CONNECTIONS",
+    "TRUSTED_PROXIES",
 ];
 
 /// The instant of the README's seed command.

@@ -1,7 +1,10 @@
 //! Limits no client can push past, tried the way an attacker would: request heads sent slowly
-//! or never finished, kept-alive connections left idle, more connections than the server holds.
+//! or never finished, kept-alive connections left idle, more connections than the server
+//! holds, a forged `X-Forwarded-For`.
 
-use crate::helpers::{Backend, TestApp, spawn_app_configured};
+use crate::helpers::{Backend, TestApp, client, spawn_app_configured};
+use app::domain::Role;
+use border_ops::proxies::TrustedProxies;
 use std::time::{Duration, Instant};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
@@ -202,5 +205,99 @@ pub async fn connections_beyond_the_cap_are_refused() {
             "no connection served after one of the five closed: {head}"
         );
         tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// Where the journal and "Your sessions" say `username` last signed in from.
+async fn signed_in_from(app: &TestApp, username: &str) -> (String, String) {
+    use sqlx::Row;
+    let session = sqlx::query(
+        "select s.address from sessions s join accounts a on a.id = s.account_id \
+         where a.username = $1 order by s.signed_in_at desc limit 1",
+    )
+    .bind(username)
+    .fetch_one(&app.db.pool)
+    .await
+    .unwrap();
+    let entry = sqlx::query(
+        "select after_json from journal where entity = 'session' and action = 'signed_in' \
+         and actor = $1 order by seq desc limit 1",
+    )
+    .bind(username)
+    .fetch_one(&app.db.pool)
+    .await
+    .unwrap();
+    let after: serde_json::Value =
+        serde_json::from_str(&entry.get::<String, _>("after_json")).unwrap();
+    (
+        session.get("address"),
+        after["address"].as_str().unwrap().to_string(),
+    )
+}
+
+/// Behind a trusted proxy, the client is the rightmost address of `X-Forwarded-For` that is
+/// not the proxy, and that is the address journaled and shown in "Your sessions". Without the
+/// setting the header is ignored: a guesser forging a new address for each guess still meets
+/// the per-address limit of the address it really comes from.
+pub async fn client_addresses_come_from_trusted_proxies_only(backend: Backend) {
+    let forwarded = "203.0.113.9, 198.51.100.7";
+    let Some(proxied) = spawn_app_configured(backend, 0, |config| {
+        config.trusted_proxies = TrustedProxies::parse("127.0.0.1").unwrap();
+    })
+    .await
+    else {
+        return;
+    };
+    let password = proxied.account("p.officer", Role::Officer, "all").await;
+    let signed_in = client(true)
+        .post(proxied.url("/rpc/sign_in"))
+        .header("accept", "application/json")
+        .header("x-forwarded-for", forwarded)
+        .form(&[("username", "p.officer"), ("password", password.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert!(signed_in.status().is_success(), "{}", signed_in.status());
+    let (session, journal) = signed_in_from(&proxied, "p.officer").await;
+    assert_eq!(session, "198.51.100.7");
+    assert_eq!(journal, "198.51.100.7");
+
+    let Some(direct) = spawn_app_configured(backend, 0, |config| {
+        config.auth.limits.per_address = 8;
+    })
+    .await
+    else {
+        return;
+    };
+    let password = direct.account("d.officer", Role::Officer, "all").await;
+    let signed_in = client(true)
+        .post(direct.url("/rpc/sign_in"))
+        .header("accept", "application/json")
+        .header("x-forwarded-for", forwarded)
+        .form(&[("username", "d.officer"), ("password", password.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert!(signed_in.status().is_success(), "{}", signed_in.status());
+    let (session, journal) = signed_in_from(&direct, "d.officer").await;
+    assert_eq!(session, "127.0.0.1");
+    assert_eq!(journal, "127.0.0.1");
+
+    // Eight wrong guesses from one address, each claiming another, then the ninth is refused.
+    let guesser = client(false);
+    for n in 0..9 {
+        let response = guesser
+            .post(direct.url("/rpc/sign_in"))
+            .header("accept", "application/json")
+            .header("x-forwarded-for", format!("198.51.100.{n}"))
+            .form(&[
+                ("username", format!("d.guess{n}")),
+                ("password", "guess-guess-guess".to_string()),
+            ])
+            .send()
+            .await
+            .unwrap();
+        let expected = if n < 8 { 401 } else { 429 };
+        assert_eq!(response.status().as_u16(), expected, "guess {n}");
     }
 }

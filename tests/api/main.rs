@@ -54,6 +54,7 @@ use targeting::{
 };
 
 use helpers::{Backend, TestApp, spawn_app, spawn_app_with};
+use limits::client_addresses_come_from_trusted_proxies_only;
 use live::{
     a_client_too_far_behind_is_told_to_reload, a_lagging_stream_catches_up_from_the_database,
     a_parked_stream_whose_client_leaves_is_let_go,
@@ -142,6 +143,7 @@ on_both_backends!(
     serve_with_each_flag,
     the_demo_seed_needs_one_connection_at_a_time,
     waiting_referrals_are_released_by_the_running_server,
+    client_addresses_come_from_trusted_proxies_only,
 );
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
