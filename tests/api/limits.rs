@@ -301,3 +301,91 @@ pub async fn client_addresses_come_from_trusted_proxies_only(backend: Backend) {
         assert_eq!(response.status().as_u16(), expected, "guess {n}");
     }
 }
+
+/// A body of unknown keys costs the server one short line per declaration, and the report of
+/// a batch no declaration of which can be read lists the first 1,000 problems, then a count:
+/// 150,000 unknown keys get an answer under 64 KiB, in one declaration or in a thousand.
+pub async fn unknown_fields_cost_one_short_line_per_declaration(backend: Backend) {
+    let Some(app) = crate::helpers::spawn_app_with(backend, 50).await else {
+        return;
+    };
+    app.account("k.declarer", Role::Supervisor, "all").await;
+    let token = app.token_for("k.declarer").await;
+    let send = |body: String| {
+        app.client
+            .post(app.url("/api/v1/shipments"))
+            .bearer_auth(&token)
+            .header("content-type", "application/json")
+            .body(body)
+            .send()
+    };
+    let object = |keys: std::ops::Range<usize>| {
+        let fields: Vec<String> = keys.map(|k| format!("\"k{k}\":1")).collect();
+        format!("{{{}}}", fields.join(","))
+    };
+    let before = app.scalar("select count(*) from shipments").await;
+
+    let one = send(object(0..150_000)).await.unwrap();
+    assert_eq!(one.status().as_u16(), 422);
+    let text = one.text().await.unwrap();
+    assert!(text.len() < 64 * 1024, "{} bytes", text.len());
+    let body: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let message = body["error"]["message"].as_str().unwrap();
+    assert!(
+        message.contains("unknown field \"k0\" (and 149,999 more)"),
+        "{message}"
+    );
+
+    let thousand: Vec<String> = (0..1_000).map(|d| object(d * 150..d * 150 + 150)).collect();
+    let many = send(format!("[{}]", thousand.join(","))).await.unwrap();
+    assert_eq!(many.status().as_u16(), 422);
+    let text = many.text().await.unwrap();
+    assert!(text.len() < 64 * 1024, "{} bytes", text.len());
+    let body: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let problems = body["error"]["problems"].as_array().unwrap();
+    // Each declaration's unknown fields are one problem among those it has (the fields it
+    // lacks are the others); 1,000 are listed, then how many more.
+    assert_eq!(problems.len(), 1_001);
+    assert_eq!(
+        problems[0],
+        "declaration 0: unknown field \"k0\" (and 149 more)"
+    );
+    let unknown = |d: usize| {
+        problems
+            .iter()
+            .filter(|p| {
+                p.as_str()
+                    .unwrap()
+                    .starts_with(&format!("declaration {d}: unknown"))
+            })
+            .count()
+    };
+    assert_eq!((unknown(0), unknown(1)), (1, 1), "{problems:?}");
+    let last = problems[1_000].as_str().unwrap();
+    assert!(
+        last.starts_with("and ") && last.ends_with(" more problems"),
+        "{last}"
+    );
+
+    // More problems than are listed: the first 1,000, then how many more.
+    let bad: Vec<String> = (0..1_500)
+        .map(|d| format!("{{\"reference\":\"X{d}\",\"colour\":\"red\"}}"))
+        .collect();
+    let capped = send(format!("[{}]", bad.join(","))).await.unwrap();
+    assert_eq!(capped.status().as_u16(), 422);
+    let text = capped.text().await.unwrap();
+    assert!(text.len() < 64 * 1024, "{} bytes", text.len());
+    let body: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let problems = body["error"]["problems"].as_array().unwrap();
+    assert_eq!(problems.len(), 1_001);
+    assert!(
+        problems[1_000].as_str().unwrap().starts_with("and ")
+            && problems[1_000]
+                .as_str()
+                .unwrap()
+                .ends_with(" more problems"),
+        "{}",
+        problems[1_000]
+    );
+    assert_eq!(app.scalar("select count(*) from shipments").await, before);
+}

@@ -54,7 +54,10 @@ use targeting::{
 };
 
 use helpers::{Backend, TestApp, spawn_app, spawn_app_with};
-use limits::client_addresses_come_from_trusted_proxies_only;
+use limits::{
+    client_addresses_come_from_trusted_proxies_only,
+    unknown_fields_cost_one_short_line_per_declaration,
+};
 use live::{
     a_client_too_far_behind_is_told_to_reload, a_lagging_stream_catches_up_from_the_database,
     a_parked_stream_whose_client_leaves_is_let_go,
@@ -144,6 +147,7 @@ on_both_backends!(
     the_demo_seed_needs_one_connection_at_a_time,
     waiting_referrals_are_released_by_the_running_server,
     client_addresses_come_from_trusted_proxies_only,
+    unknown_fields_cost_one_short_line_per_declaration,
 );
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
