@@ -316,7 +316,7 @@ where
         (status = 200, description = "What the import did, with the rows worth a look", body = IngestReport),
         (status = 413, description = "The file is larger than 128 MB", body = ErrorBody),
         (status = 415, description = "The body is not `text/csv`", body = ErrorBody),
-        (status = 422, description = "The file cannot be read as CSV (no header, an unknown column, bad encoding)", body = ErrorBody),
+        (status = 422, description = "The file cannot be read as CSV (no header, an unknown column, bad encoding), or it has more than 200,000 rows", body = ErrorBody),
     )
 )]
 /// `POST /api/v1/shipments/import` with a `text/csv` manifest: the report, with each bad row's
