@@ -3,6 +3,8 @@
 //! handler and server function to authorize against. Nothing is served to nobody but the
 //! sign-in page, its assets and the health checks.
 
+use crate::proxies::TrustedProxies;
+use crate::state::ServerState;
 use app::AppError;
 use app::accounts::db as accounts;
 use app::auth::server::{Caller, ClientAddress, resolve_session};
@@ -80,15 +82,12 @@ fn bearer(headers: &HeaderMap) -> Option<Result<&str, ()>> {
 /// caller (or says that there is none), and no browser cache or proxy may keep it for the next
 /// person at that desk.
 pub async fn authenticate(
-    State(state): State<AppState>,
+    State(state): State<ServerState>,
     mut request: Request,
     next: Next,
 ) -> Response {
-    let address = request
-        .extensions()
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|c| c.0.ip().to_string())
-        .unwrap_or_else(|| "unknown".into());
+    let address = client_address(&state.proxies, &request);
+    let state = state.app;
     request
         .extensions_mut()
         .insert(ClientAddress(address.clone()));
@@ -104,6 +103,20 @@ pub async fn authenticate(
             .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
     response
+}
+
+/// The client's address, the one every later layer uses (sign-in limits, the journal, "Your
+/// sessions"): the peer's, or behind a trusted proxy the client its `X-Forwarded-For` names.
+pub fn client_address(proxies: &TrustedProxies, request: &Request) -> String {
+    let Some(ConnectInfo(peer)) = request.extensions().get::<ConnectInfo<SocketAddr>>() else {
+        return "unknown".into();
+    };
+    let forwarded = request
+        .headers()
+        .get_all("x-forwarded-for")
+        .iter()
+        .map(HeaderValue::as_bytes);
+    proxies.client(peer.ip(), forwarded).to_string()
 }
 
 /// Puts the caller named by a bearer token or the session on the request, or answers for

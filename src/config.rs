@@ -3,6 +3,8 @@
 //! a bad value stops the process with a sentence naming the variable; and [`Config`], what the
 //! server is built from: the settings made into durations and Leptos options.
 
+use crate::proxies::TrustedProxies;
+use crate::serve::ConnectionLimits;
 use app::state::AuthSettings;
 use chrono::{DateTime, Utc};
 use leptos::config::LeptosOptions;
@@ -105,6 +107,20 @@ pub struct Settings {
           global = true, default_value_t = LiveSettings::default().streams_per_account,
           value_parser = whole::<usize>("LIVE_STREAMS_PER_ACCOUNT", 1))]
     pub live_streams_per_account: usize,
+    /// Connections `serve` holds open at once, live streams included; the next ones are
+    /// answered 429 and closed (each needs a file descriptor: see the README)
+    #[arg(long, env = "MAX_OPEN_CONNECTIONS", value_name = "MAX_OPEN_CONNECTIONS",
+          global = true, default_value_t = crate::serve::DEFAULT_MAX_OPEN,
+          value_parser = whole::<usize>("MAX_OPEN_CONNECTIONS", 1))]
+    pub max_open_connections: usize,
+
+    /// The reverse proxies in front of `serve`: a comma-separated list of addresses and
+    /// ranges (`10.0.0.5,fd00::/8`). Only from these is `X-Forwarded-For` believed, and the
+    /// client is its rightmost address that is not one of them [default: none: the header is
+    /// ignored]
+    #[arg(long, env = "TRUSTED_PROXIES", value_name = "TRUSTED_PROXIES", global = true,
+          value_parser = proxies("TRUSTED_PROXIES"))]
+    pub trusted_proxies: Option<TrustedProxies>,
 }
 
 /// What the server is built from.
@@ -123,6 +139,10 @@ pub struct Config {
     /// has freed, while the server runs (besides when declarations arrive or capacity
     /// changes).
     pub release_referrals_every: Duration,
+    /// What the server holds open (`MAX_OPEN_CONNECTIONS`, the request head's deadline).
+    pub connections: ConnectionLimits,
+    /// Whose `X-Forwarded-For` names the client (`TRUSTED_PROXIES`).
+    pub trusted_proxies: TrustedProxies,
 }
 
 /// How the demo's simulator starts: its seed, the simulated instant it starts at, and how
@@ -198,6 +218,11 @@ impl Config {
             },
             simulation: None,
             release_referrals_every: Duration::from_secs(60),
+            connections: ConnectionLimits {
+                max_open: settings.max_open_connections,
+                ..ConnectionLimits::default()
+            },
+            trusted_proxies: settings.trusted_proxies.clone().unwrap_or_default(),
         })
     }
 }
@@ -249,6 +274,15 @@ fn address(name: &'static str) -> impl Read<SocketAddr> {
     }
 }
 
+/// Addresses and ranges, such as `10.0.0.5,fd00::/8`.
+fn proxies(name: &'static str) -> impl Read<TrustedProxies> {
+    move |value: &str| {
+        TrustedProxies::parse(value).map_err(|reason| {
+            format!("{name} must list addresses and ranges separated by commas: {reason}")
+        })
+    }
+}
+
 /// A log filter tracing can read, such as `info,sqlx=warn`.
 fn log_filter(name: &'static str) -> impl Read<String> {
     move |value: &str| {
@@ -279,6 +313,9 @@ mod tests {
         assert!(!config.auth.secure_cookies);
         assert_eq!(config.live.buffer, 1024);
         assert_eq!(config.live.poll, None);
+        assert_eq!(config.connections.max_open, 16_384);
+        assert_eq!(config.connections.head_timeout, Duration::from_secs(10));
+        assert_eq!(config.trusted_proxies, TrustedProxies::default());
     }
 
     #[test]
@@ -298,6 +335,8 @@ mod tests {
             ("--site-addr", "localhost", "LEPTOS_SITE_ADDR"),
             ("--session-idle-minutes", "-5", "SESSION_IDLE_MINUTES"),
             ("--live-poll-ms", "5", "LIVE_POLL_MS"),
+            ("--max-open-connections", "0", "MAX_OPEN_CONNECTIONS"),
+            ("--trusted-proxies", "10.0.0.1,proxy", "TRUSTED_PROXIES"),
             ("--log", "info,[", "RUST_LOG"),
         ] {
             let error = settings(&[&format!("{flag}={value}")])

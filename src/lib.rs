@@ -9,6 +9,7 @@ pub mod cli;
 pub mod config;
 pub mod health;
 pub mod live;
+pub mod proxies;
 pub mod rpc;
 pub mod security;
 pub mod seed;

@@ -5,7 +5,7 @@
 use app::journal::refusals;
 use axum::{
     Router,
-    extract::{ConnectInfo, Request, State},
+    extract::{Request, State},
     http::{HeaderMap, HeaderName, HeaderValue, Method, header},
     middleware::Next,
     response::{IntoResponse, Response},
@@ -129,17 +129,14 @@ pub async fn with_page_policy(mut request: Request, next: Next) -> Response {
 /// `app::journal::refusals`). Nobody is signed in as far as this layer knows: the entry names
 /// the address.
 pub async fn refuse_cross_site(
-    State(pool): State<sqlx::AnyPool>,
+    State(state): State<crate::state::ServerState>,
     request: Request,
     next: Next,
 ) -> Response {
     if is_cross_site(request.method(), request.headers()) {
         tracing::warn!(method = %request.method(), uri = %request.uri(), "cross-site request refused");
-        let address = request
-            .extensions()
-            .get::<ConnectInfo<std::net::SocketAddr>>()
-            .map(|c| c.0.ip().to_string())
-            .unwrap_or_else(|| "unknown".into());
+        let address = crate::auth::client_address(&state.proxies, &request);
+        let pool = state.app.db.pool.clone();
         let headers = request.headers();
         let header = |name: &str| {
             headers

@@ -9,18 +9,26 @@
 //! spares each of them hyper's two connection buffers (16 KiB) and its framing of every write.
 //! A live stream opened on a connection that already served other requests goes through hyper
 //! like any request; both ways send the same frames.
+//!
+//! What a connection may hold ([`ConnectionLimits`]): a request head must arrive whole within
+//! 10 s of the connection's opening (the first) or of the previous answer (the next ones, by
+//! hyper's header timer, which runs from the moment a kept-alive connection waits for its next
+//! request: so an idle HTTP/1.1 connection is closed 10 s after its last answer too); an
+//! HTTP/2 connection whose peer stops answering pings is closed; and at most `max_open`
+//! connections are open at once, the next ones answered 429 and closed unread.
 
 use axum::{
     Router,
     body::{Body, Bytes},
     extract::ConnectInfo,
     http::{HeaderName, HeaderValue, Method, Request, StatusCode, Version, header},
+    response::IntoResponse,
 };
 use bytes::BytesMut;
 use http_body_util::BodyExt;
 use hyper::body::Incoming;
 use hyper_util::{
-    rt::{TokioExecutor, TokioIo},
+    rt::{TokioExecutor, TokioIo, TokioTimer},
     server::conn::auto::Builder,
     service::TowerToHyperService,
 };
@@ -35,7 +43,7 @@ use std::{
 use tokio::{
     io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, ReadBuf},
     net::{TcpListener, TcpStream},
-    sync::watch,
+    sync::{OwnedSemaphorePermit, Semaphore, watch},
 };
 use tower::ServiceExt;
 
@@ -48,8 +56,43 @@ use std::time::Instant;
 const LIVE: &str = "/api/v1/live";
 /// A request head larger than this is left to hyper, which refuses it.
 const MAX_HEAD: usize = 16 * 1024;
-/// How long a new connection may take to send its first request head.
-const HEAD_TIMEOUT: Duration = Duration::from_secs(30);
+/// How long a connection may take to send a whole request head: from its opening for the
+/// first, from the previous answer for the next ones on a kept-alive connection.
+pub const HEAD_TIMEOUT: Duration = Duration::from_secs(10);
+/// The connections open at once by default: room for the board's thousands of live streams
+/// (each holds one for a shift) with the rest of the traffic beside them.
+pub const DEFAULT_MAX_OPEN: usize = 16_384;
+/// File descriptors kept for what is not a client connection (the listener, the database,
+/// the site's files, the log) when the cap is checked against the process's limit.
+pub const RESERVED_DESCRIPTORS: usize = 256;
+/// An HTTP/2 peer is pinged after this long without a frame, and its connection closed if it
+/// does not answer within as long again.
+const HTTP2_PING: Duration = Duration::from_secs(20);
+/// Connections being refused at once (each holds a socket for at most a second or two); a
+/// flood beyond them is closed without an answer.
+const MAX_REFUSING: usize = 256;
+/// How long a refused connection is given to take its answer and close.
+const REFUSAL_GRACE: Duration = Duration::from_secs(1);
+/// What a refused connection is told to wait, in seconds.
+const RETRY_AFTER_SECS: u64 = 5;
+
+/// What the server holds open: how long a request head may take and how many connections.
+#[derive(Debug, Clone)]
+pub struct ConnectionLimits {
+    /// Open connections at once (live streams included); the next are answered 429.
+    pub max_open: usize,
+    /// See [`HEAD_TIMEOUT`].
+    pub head_timeout: Duration,
+}
+
+impl Default for ConnectionLimits {
+    fn default() -> Self {
+        Self {
+            max_open: DEFAULT_MAX_OPEN,
+            head_timeout: HEAD_TIMEOUT,
+        }
+    }
+}
 
 /// Serves `router` on `listener` until `shutdown` resolves; then stops accepting, lets every
 /// connection finish (hyper's graceful shutdown; live streams end when the live hub closes)
@@ -57,8 +100,14 @@ const HEAD_TIMEOUT: Duration = Duration::from_secs(30);
 pub async fn serve(
     listener: TcpListener,
     router: Router,
+    limits: ConnectionLimits,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> io::Result<()> {
+    let max_open = within_descriptor_limit(limits.max_open);
+    let open = Arc::new(Semaphore::new(max_open));
+    let refusing = Arc::new(Semaphore::new(MAX_REFUSING));
+    let refusal = Bytes::from(refusal(max_open).await);
+    let head_timeout = limits.head_timeout;
     // Dropping `stop_rx` tells every connection to finish.
     let (stop_tx, stop_rx) = watch::channel(());
     tokio::spawn(async move {
@@ -80,9 +129,16 @@ pub async fn serve(
         };
         // Frames and answers are written whole; waiting to coalesce them only adds latency.
         let _ = stream.set_nodelay(true);
+        let Ok(permit) = open.clone().try_acquire_owned() else {
+            if let Ok(refusing) = refusing.clone().try_acquire_owned() {
+                tokio::spawn(refuse(stream, refusal.clone(), refusing));
+            }
+            continue;
+        };
         let (router, stop, done) = (router.clone(), stop_tx.clone(), done_rx.clone());
         tokio::spawn(async move {
-            connection(stream, remote, router, stop).await;
+            connection(stream, remote, router, stop, head_timeout).await;
+            drop(permit);
             drop(done);
         });
     }
@@ -106,15 +162,102 @@ async fn accept_failed(error: io::Error) {
     tokio::time::sleep(Duration::from_secs(1)).await;
 }
 
+/// The cap, lowered to what the process's file descriptors allow (after raising their soft
+/// limit to the hard one), so that a full server refuses with an answer rather than failing
+/// to accept.
+fn within_descriptor_limit(max_open: usize) -> usize {
+    let Some(descriptors) = raise_descriptor_limit() else {
+        return max_open;
+    };
+    let allowed = descriptors.saturating_sub(RESERVED_DESCRIPTORS).max(1);
+    if allowed < max_open {
+        tracing::warn!(
+            max_open,
+            descriptors,
+            allowed,
+            "the process may open {descriptors} files: at most {allowed} connections are \
+             accepted at once, not {max_open} (raise `ulimit -n` to {} for all of them)",
+            max_open + RESERVED_DESCRIPTORS
+        );
+    }
+    allowed.min(max_open)
+}
+
+/// Raises the soft limit of open files to the hard limit; returns the limit now in force.
+#[cfg(unix)]
+fn raise_descriptor_limit() -> Option<usize> {
+    let mut limit = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    // SAFETY: `limit` is a valid `rlimit` for the call to fill and then read.
+    if unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) } != 0 {
+        return None;
+    }
+    if limit.rlim_cur < limit.rlim_max {
+        let raised = libc::rlimit {
+            rlim_cur: limit.rlim_max,
+            rlim_max: limit.rlim_max,
+        };
+        // SAFETY: as above; a refusal leaves the soft limit as it was.
+        if unsafe { libc::setrlimit(libc::RLIMIT_NOFILE, &raised) } == 0 {
+            limit = raised;
+        }
+    }
+    Some(usize::try_from(limit.rlim_cur).unwrap_or(usize::MAX))
+}
+
+#[cfg(not(unix))]
+fn raise_descriptor_limit() -> Option<usize> {
+    None
+}
+
+/// The whole answer a connection beyond the cap gets: 429, when to try again, and why.
+async fn refusal(max_open: usize) -> Vec<u8> {
+    let response = app::AppError::TooManyAttempts {
+        message: format!(
+            "the server has as many connections open as it accepts ({max_open}): try again \
+             in {RETRY_AFTER_SECS} seconds"
+        ),
+        retry_after_secs: RETRY_AFTER_SECS,
+    }
+    .into_response();
+    let (parts, body) = response.into_parts();
+    let content = body
+        .collect()
+        .await
+        .map(|b| b.to_bytes())
+        .unwrap_or_default();
+    let mut out = response_head(&parts);
+    out.extend_from_slice(format!("content-length: {}\r\n\r\n", content.len()).as_bytes());
+    out.extend_from_slice(&content);
+    out
+}
+
+/// Answers a connection beyond the cap without reading its request, then closes it. What the
+/// client sent meanwhile is drained for a moment, so that closing does not reset the
+/// connection before the client has read the answer.
+async fn refuse(mut stream: TcpStream, answer: Bytes, _refusing: OwnedSemaphorePermit) {
+    let _ = tokio::time::timeout(REFUSAL_GRACE, async {
+        stream.write_all(&answer).await?;
+        stream.shutdown().await?;
+        let mut scratch = [0u8; 1024];
+        while stream.read(&mut scratch).await? > 0 {}
+        io::Result::Ok(())
+    })
+    .await;
+}
+
 async fn connection(
     mut stream: TcpStream,
     remote: SocketAddr,
     router: Router,
     stop: watch::Sender<()>,
+    head_timeout: Duration,
 ) {
     let mut head = BytesMut::with_capacity(2048);
     let read = tokio::select! {
-        read = tokio::time::timeout(HEAD_TIMEOUT, read_head(&mut stream, &mut head)) => read,
+        read = tokio::time::timeout(head_timeout, read_head(&mut stream, &mut head)) => read,
         _ = stop.closed() => return,
     };
     if !matches!(read, Ok(Ok(()))) || head.is_empty() {
@@ -131,7 +274,7 @@ async fn connection(
                 inner: stream,
             };
             // Boxed: hyper's connection state is large, and a live stream's task never needs it.
-            Box::pin(with_hyper(io, remote, router, stop)).await
+            Box::pin(with_hyper(io, remote, router, stop, head_timeout)).await
         }
     }
 }
@@ -326,8 +469,13 @@ fn response_head(parts: &axum::http::response::Parts) -> Vec<u8> {
 }
 
 /// Every other connection: hyper, HTTP/1.1 or HTTP/2, finishing gracefully at shutdown.
-async fn with_hyper<I>(io: I, remote: SocketAddr, router: Router, stop: watch::Sender<()>)
-where
+async fn with_hyper<I>(
+    io: I,
+    remote: SocketAddr,
+    router: Router,
+    stop: watch::Sender<()>,
+    head_timeout: Duration,
+) where
     I: AsyncRead + AsyncWrite + Unpin + Send + 'static,
 {
     let service = router.map_request(move |request: Request<Incoming>| {
@@ -335,7 +483,18 @@ where
         request.extensions_mut().insert(ConnectInfo(remote));
         request
     });
-    let builder = Builder::new(TokioExecutor::new());
+    let mut builder = Builder::new(TokioExecutor::new());
+    // The header timer starts whenever the connection waits for a request: it bounds both a
+    // head sent slowly and the idle time of a kept-alive connection.
+    builder
+        .http1()
+        .timer(TokioTimer::new())
+        .header_read_timeout(head_timeout);
+    builder
+        .http2()
+        .timer(TokioTimer::new())
+        .keep_alive_interval(HTTP2_PING)
+        .keep_alive_timeout(HTTP2_PING);
     let mut connection = pin!(
         builder.serve_connection_with_upgrades(TokioIo::new(io), TowerToHyperService::new(service))
     );

@@ -26,6 +26,7 @@ pub struct Application {
     simulator: Option<Simulator>,
     /// How often `run_until_stopped` offers waiting referrals the capacity time has freed.
     release_referrals_every: Duration,
+    connections: crate::serve::ConnectionLimits,
 }
 
 impl Application {
@@ -61,6 +62,7 @@ impl Application {
                 sim: simulation.as_ref().map(|(_, control)| control.clone()),
             },
             live,
+            proxies: std::sync::Arc::new(config.trusted_proxies.clone()),
         };
         let router = router(state.clone()).await?;
         Ok(Self {
@@ -69,6 +71,7 @@ impl Application {
             state,
             simulator: simulation.map(|(simulator, _)| simulator),
             release_referrals_every: config.release_referrals_every,
+            connections: config.connections,
         })
     }
 
@@ -116,7 +119,8 @@ impl Application {
             pool.clone(),
             Duration::from_secs(5),
         ));
-        let served = crate::serve::serve(self.listener, self.router, shutdown).await;
+        let served =
+            crate::serve::serve(self.listener, self.router, self.connections, shutdown).await;
         let _ = stop.send(true);
         let _ = referrals.await;
         if let Some(simulation) = simulation {
@@ -191,7 +195,7 @@ pub async fn router(state: ServerState) -> anyhow::Result<Router> {
     let router = crate::auth::with_sessions(router, &state.app.db, &state.app.auth)
         .await?
         .layer(axum::middleware::from_fn_with_state(
-            state.app.db.pool.clone(),
+            state.clone(),
             crate::security::refuse_cross_site,
         ))
         .layer(axum::middleware::from_fn(crate::security::with_page_policy))

@@ -1,9 +1,11 @@
 //! The state the server's router carries: the application's [`AppState`] and the live hub.
 
 use crate::live::LiveHub;
+use crate::proxies::TrustedProxies;
 use app::state::AppState;
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
+use std::sync::Arc;
 
 /// What the server's routes share, passed (never global) like the `AppState` inside it.
 ///
@@ -18,6 +20,9 @@ use leptos::config::LeptosOptions;
 pub struct ServerState {
     pub app: AppState,
     pub live: LiveHub,
+    /// Whose `X-Forwarded-For` names the client (`TRUSTED_PROXIES`), read once per request by
+    /// the authentication layer.
+    pub proxies: Arc<TrustedProxies>,
 }
 
 /// Leptos's routes and file handler read their options from the router's state.

@@ -197,7 +197,7 @@ enum Declarations {
         (status = 200, description = "One declaration sent again (updated or unchanged), or a batch: a result per index", body = IngestReport),
         (status = 413, description = "The body is larger than 16 MB, or the batch has more than 20,000 declarations", body = ErrorBody),
         (status = 415, description = "The body is not `application/json`", body = ErrorBody),
-        (status = 422, description = "The body is not JSON, the batch is empty, or the one declaration sent is refused; `field` names what is wrong", body = ErrorBody),
+        (status = 422, description = "The body is not JSON, the batch is empty, the one declaration sent is refused (`field` names what is wrong), or no declaration of the batch can be read (`problems` lists the first 1,000 problems, then how many more)", body = ErrorBody),
     )
 )]
 /// `POST /api/v1/shipments`: one declaration (an object) or a batch (an array), JSON.
@@ -237,6 +237,19 @@ async fn declare(
     let now = Utc::now();
     let ports = db::port_codes(pool).await?;
     let candidates = ingest::read_json_items(items, &ports, now);
+    if !single && let Some(problems) = ingest::unreadable_batch(&candidates) {
+        // Nothing to store: the problems, capped, rather than a result per declaration.
+        let message = format!(
+            "none of the {} declarations can be read; the first {} problems are listed",
+            candidates.len(),
+            problems.len().min(ingest::MAX_PROBLEMS)
+        );
+        let body = serde_json::json!({ "error": {
+            "code": "invalid", "field": "body", "reason": message, "message": message,
+            "problems": problems,
+        }});
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, Json(body)).into_response());
+    }
     let who = ingest::Submitter::of(&declarer.caller, "the API");
     let report = run_ingest(&declarer.state, move |pool| async move {
         ingest::ingest(&pool, &who, candidates, now, &mut |_| {}).await
@@ -303,7 +316,7 @@ where
         (status = 200, description = "What the import did, with the rows worth a look", body = IngestReport),
         (status = 413, description = "The file is larger than 128 MB", body = ErrorBody),
         (status = 415, description = "The body is not `text/csv`", body = ErrorBody),
-        (status = 422, description = "The file cannot be read as CSV (no header, an unknown column, bad encoding)", body = ErrorBody),
+        (status = 422, description = "The file cannot be read as CSV (no header, an unknown column, bad encoding), or it has more than 200,000 rows", body = ErrorBody),
     )
 )]
 /// `POST /api/v1/shipments/import` with a `text/csv` manifest: the report, with each bad row's

@@ -28,6 +28,8 @@ const VARIABLES: &[&str] = &[
     "LIVE_GATHER_MS",
     "MIGRATE_ON_START",
     "LIVE_STREAMS_PER_ACCOUNT",
+    "MAX_OPEN_CONNECTIONS",
+    "TRUSTED_PROXIES",
 ];
 
 /// The instant of the README's seed command.

@@ -6,6 +6,7 @@ mod accounts;
 mod actions;
 mod cli;
 mod helpers;
+mod limits;
 mod live;
 mod live_access;
 mod openapi;
@@ -63,6 +64,10 @@ use targeting::{
 };
 
 use helpers::{Backend, TestApp, spawn_app, spawn_app_with};
+use limits::{
+    client_addresses_come_from_trusted_proxies_only,
+    unknown_fields_cost_one_short_line_per_declaration,
+};
 use live::{
     a_client_too_far_behind_is_told_to_reload, a_lagging_stream_catches_up_from_the_database,
     a_parked_stream_whose_client_leaves_is_let_go,
@@ -167,6 +172,8 @@ on_both_backends!(
     serve_caps_live_streams_by_its_flag,
     the_demo_seed_needs_one_connection_at_a_time,
     waiting_referrals_are_released_by_the_running_server,
+    client_addresses_come_from_trusted_proxies_only,
+    unknown_fields_cost_one_short_line_per_declaration,
 );
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -177,6 +184,21 @@ async fn a_bad_configuration_value_is_refused() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_help_lists_every_variable_of_the_readme() {
     the_help_lists_every_variable_of_the_readme_with_its_default().await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn request_heads_sent_slowly_are_cut_off() {
+    limits::request_heads_sent_slowly_are_cut_off().await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn idle_kept_alive_connections_are_closed() {
+    limits::idle_kept_alive_connections_are_closed().await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn connections_beyond_the_cap_are_refused() {
+    limits::connections_beyond_the_cap_are_refused().await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -88,6 +88,22 @@ pub fn hs_code(text: &str) -> Option<String> {
         .then_some(digits)
 }
 
+/// How much of an unknown field's name a report repeats.
+const MAX_KEY_SHOWN: usize = 40;
+
+/// 149999 as "149,999".
+pub fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// Reads one declaration. `port_exists` answers whether a port code is known (upper case).
 /// Numbers may come as JSON numbers or as text (a CSV cell); an empty cell is an absent field.
 pub fn read(
@@ -102,16 +118,17 @@ pub fn read(
             reason,
         })
     };
-    for key in fields.keys() {
-        if !FIELDS.contains(&key.as_str()) {
-            fail(
-                key,
-                format!(
-                    "there is no field \"{key}\"; the fields are {}",
-                    FIELDS.join(", ")
-                ),
-            );
-        }
+    // Reported once, however many there are: a body of unknown keys costs one short line.
+    let mut unknown = fields.keys().filter(|k| !FIELDS.contains(&k.as_str()));
+    if let Some(first) = unknown.next() {
+        let name: String = first.chars().take(MAX_KEY_SHOWN).collect();
+        let more = unknown.count();
+        let reason = if more == 0 {
+            format!("unknown field \"{name}\"")
+        } else {
+            format!("unknown field \"{name}\" (and {} more)", thousands(more))
+        };
+        fail(&name, reason);
     }
     // Text of a field: trimmed, `None` when absent, null or empty.
     let text = |key: &str| -> Result<Option<String>, String> {

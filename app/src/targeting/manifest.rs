@@ -16,9 +16,18 @@ pub struct ManifestRow {
     pub fields: Result<Map<String, Value>, FieldError>,
 }
 
+/// The data rows a manifest may hold: a day's declarations at the busiest port, well within
+/// the 128 MB a file may weigh, and a report the screens can show.
+pub const MAX_ROWS: usize = 200_000;
+
 /// Reads a manifest. The file as a whole is refused only when its header is unusable (no
-/// header, an unknown or repeated column, a required column missing).
+/// header, an unknown or repeated column, a required column missing) or it holds more than
+/// [`MAX_ROWS`] rows.
 pub fn read(bytes: &[u8]) -> Result<Vec<ManifestRow>, AppError> {
+    read_at_most(bytes, MAX_ROWS)
+}
+
+fn read_at_most(bytes: &[u8], max_rows: usize) -> Result<Vec<ManifestRow>, AppError> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(true)
@@ -74,6 +83,16 @@ pub fn read(bytes: &[u8]) -> Result<Vec<ManifestRow>, AppError> {
                     .unwrap_or(line);
                 if record.iter().all(|c| c.is_empty()) {
                     continue; // a blank line
+                }
+                if rows.len() == max_rows {
+                    return Err(AppError::invalid(
+                        "row",
+                        format!(
+                            "line {line}: a manifest holds at most {} rows; send the rest in \
+                             another file",
+                            super::declaration::thousands(max_rows)
+                        ),
+                    ));
                 }
                 rows.push(ManifestRow {
                     line,
@@ -144,6 +163,23 @@ fn row_fields(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_row_after_the_cap_is_refused_naming_the_cap() {
+        let csv = format!("{HEADER}\na\n\nb\nc\n");
+        assert_eq!(read_at_most(csv.as_bytes(), 3).unwrap().len(), 3);
+        let csv = format!("{csv}d\n");
+        let AppError::Invalid { field, reason } = read_at_most(csv.as_bytes(), 3).unwrap_err()
+        else {
+            panic!("not a 422");
+        };
+        assert_eq!(field, "row");
+        assert_eq!(
+            reason,
+            "line 6: a manifest holds at most 3 rows; send the rest in another file"
+        );
+        assert_eq!(MAX_ROWS, 200_000);
+    }
 
     const HEADER: &str = "mode,reference,carrier,voyage,origin_country,origin_location,port_code,\
 shipper_name,shipper_address,consignee_name,consignee_address,importer_name,hs_code,description,\

@@ -147,6 +147,41 @@ pub fn read_json_items(
         .collect()
 }
 
+/// The problems a batch's report lists; beyond them, one line says how many more there were.
+pub const MAX_PROBLEMS: usize = 1_000;
+
+/// When no declaration of a batch can be read: a line per problem ("declaration 3: unknown
+/// field \"foo\" (and 149,999 more)"), the first [`MAX_PROBLEMS`] of them and then how many
+/// more. `None` when at least one declaration can be read (the batch is then ingested, the
+/// good kept and the bad reported by index).
+pub fn unreadable_batch(candidates: &[Candidate]) -> Option<Vec<String>> {
+    let mut lines = Vec::new();
+    let mut more = 0usize;
+    for candidate in candidates {
+        let (index, Err((_, errors))) = (candidate.index, &candidate.declaration) else {
+            return None;
+        };
+        for error in errors {
+            if lines.len() < MAX_PROBLEMS {
+                lines.push(if error.reason.starts_with("unknown field") {
+                    format!("declaration {index}: {}", error.reason)
+                } else {
+                    format!("declaration {index}: {}: {}", error.field, error.reason)
+                });
+            } else {
+                more += 1;
+            }
+        }
+    }
+    if more > 0 {
+        lines.push(format!(
+            "and {} more problems",
+            super::declaration::thousands(more)
+        ));
+    }
+    Some(lines)
+}
+
 /// Imports a CSV manifest: every good row is scored and stored, every bad one reported with
 /// its line, field and reason. The report's `results` keep the rows worth a look: refused,
 /// sent to yellow or red, referred, selected at random, or waiting for capacity.
@@ -185,4 +220,43 @@ pub async fn import_manifest(
             || r.waiting_for.is_some()
     });
     Ok(report)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn refused(index: usize, errors: usize) -> Candidate {
+        Candidate {
+            index,
+            line: None,
+            declaration: Err((
+                None,
+                (0..errors)
+                    .map(|n| FieldError {
+                        field: format!("k{n}"),
+                        reason: format!("unknown field \"k{n}\""),
+                    })
+                    .collect(),
+            )),
+        }
+    }
+
+    #[test]
+    fn an_unreadable_batch_lists_its_first_thousand_problems_then_a_count() {
+        let few: Vec<Candidate> = (0..3).map(|i| refused(i, 1)).collect();
+        assert_eq!(
+            unreadable_batch(&few).unwrap(),
+            vec![
+                "declaration 0: unknown field \"k0\"",
+                "declaration 1: unknown field \"k0\"",
+                "declaration 2: unknown field \"k0\"",
+            ]
+        );
+        let many: Vec<Candidate> = (0..700).map(|i| refused(i, 3)).collect();
+        let lines = unreadable_batch(&many).unwrap();
+        assert_eq!(lines.len(), MAX_PROBLEMS + 1);
+        assert_eq!(lines[999], "declaration 333: unknown field \"k0\"");
+        assert_eq!(lines[1000], "and 1,100 more problems");
+    }
 }
