@@ -121,6 +121,13 @@ pub struct Settings {
     #[arg(long, env = "TRUSTED_PROXIES", value_name = "TRUSTED_PROXIES", global = true,
           value_parser = proxies("TRUSTED_PROXIES"))]
     pub trusted_proxies: Option<TrustedProxies>,
+
+    /// Imports of declarations (`POST /api/v1/shipments`, `POST /api/v1/shipments/import`)
+    /// one instance runs at once; the next are refused with 429
+    #[arg(long, env = "MAX_CONCURRENT_IMPORTS", value_name = "MAX_CONCURRENT_IMPORTS",
+          global = true, default_value_t = crate::state::DEFAULT_CONCURRENT_IMPORTS,
+          value_parser = whole::<usize>("MAX_CONCURRENT_IMPORTS", 1))]
+    pub max_concurrent_imports: usize,
 }
 
 /// What the server is built from.
@@ -143,6 +150,10 @@ pub struct Config {
     pub connections: ConnectionLimits,
     /// Whose `X-Forwarded-For` names the client (`TRUSTED_PROXIES`).
     pub trusted_proxies: TrustedProxies,
+    /// Imports one instance runs at once (`MAX_CONCURRENT_IMPORTS`).
+    pub max_concurrent_imports: usize,
+    /// How long the body of an import may take to arrive once it has its turn.
+    pub import_body_deadline: Duration,
 }
 
 /// How the demo's simulator starts: its seed, the simulated instant it starts at, and how
@@ -223,6 +234,8 @@ impl Config {
                 ..ConnectionLimits::default()
             },
             trusted_proxies: settings.trusted_proxies.clone().unwrap_or_default(),
+            max_concurrent_imports: settings.max_concurrent_imports,
+            import_body_deadline: crate::state::IMPORT_BODY_DEADLINE,
         })
     }
 }

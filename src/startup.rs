@@ -63,6 +63,10 @@ impl Application {
             },
             live,
             proxies: std::sync::Arc::new(config.trusted_proxies.clone()),
+            imports: crate::state::ImportGate::new(
+                config.max_concurrent_imports,
+                config.import_body_deadline,
+            ),
         };
         let router = router(state.clone()).await?;
         Ok(Self {

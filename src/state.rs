@@ -23,6 +23,52 @@ pub struct ServerState {
     /// Whose `X-Forwarded-For` names the client (`TRUSTED_PROXIES`), read once per request by
     /// the authentication layer.
     pub proxies: Arc<TrustedProxies>,
+    /// The imports of declarations running now (`MAX_CONCURRENT_IMPORTS`).
+    pub imports: ImportGate,
+}
+
+/// Imports one instance runs at once unless configured otherwise. An import holds a body of up
+/// to 128 MB and what is read from it in memory, and writes in turn with every other writer:
+/// two keep the writer busy while a third would only wait, holding its memory.
+pub const DEFAULT_CONCURRENT_IMPORTS: usize = 2;
+
+/// How long the body of an import may take to arrive once it holds its turn, unless
+/// configured otherwise: a client sending slowly must not keep others from importing.
+pub const IMPORT_BODY_DEADLINE: std::time::Duration = std::time::Duration::from_secs(120);
+
+/// The turns of the imports of declarations: taken before the body is read, given back when
+/// the import has ended; none free is a 429.
+#[derive(Clone, Debug)]
+pub struct ImportGate {
+    turns: Arc<tokio::sync::Semaphore>,
+    most: usize,
+    /// How long a body may take to arrive ([`IMPORT_BODY_DEADLINE`]).
+    pub body_deadline: std::time::Duration,
+}
+
+impl ImportGate {
+    pub fn new(most: usize, body_deadline: std::time::Duration) -> Self {
+        ImportGate {
+            turns: Arc::new(tokio::sync::Semaphore::new(most)),
+            most,
+            body_deadline,
+        }
+    }
+
+    /// A turn, or a 429 that says why and when to try again.
+    pub fn enter(&self) -> Result<tokio::sync::OwnedSemaphorePermit, app::AppError> {
+        self.turns
+            .clone()
+            .try_acquire_owned()
+            .map_err(|_| app::AppError::TooManyAttempts {
+                message: format!(
+                    "{} imports of declarations are running on this server already; send \
+                     this one again in a minute",
+                    self.most
+                ),
+                retry_after_secs: 30,
+            })
+    }
 }
 
 /// Leptos's routes and file handler read their options from the router's state.

@@ -5,7 +5,7 @@
 use super::body::{JsonBody, json, json_or_default};
 use super::extract::{Allowed, DeclareShipments, ManageRules, QueryParams, Read, Signed};
 use super::responses::{Area, BadBody, ShipmentId};
-use crate::state::ServerState;
+use crate::state::{ImportGate, ServerState};
 use app::domain::Action;
 use app::targeting::{
     CapacityChange, CapacityLine, Disposition, IngestReport, Rule, RuleDraft, ScoreBreakdown,
@@ -15,7 +15,7 @@ use app::{AppError, ErrorBody, state::AppState};
 use axum::{
     Json, Router,
     body::{Body, Bytes},
-    extract::Path,
+    extract::{Path, State},
     http::{HeaderMap, StatusCode, header::CONTENT_LENGTH, header::CONTENT_TYPE},
     response::{IntoResponse, Response},
     routing::{get, post},
@@ -127,6 +127,28 @@ async fn read_limited(headers: &HeaderMap, body: Body, limit: usize) -> Result<B
     })
 }
 
+/// Reads the body of an import (see [`read_limited`]) within the gate's deadline.
+async fn read_in_time(
+    gate: &ImportGate,
+    headers: &HeaderMap,
+    body: Body,
+    limit: usize,
+) -> Result<Bytes, AppError> {
+    let deadline = gate.body_deadline;
+    tokio::time::timeout(deadline, read_limited(headers, body, limit))
+        .await
+        .map_err(|_| {
+            AppError::invalid(
+                "body",
+                format!(
+                    "the body took longer than {} s to arrive; send it again over a faster \
+                     link, or in smaller parts",
+                    deadline.as_secs()
+                ),
+            )
+        })?
+}
+
 /// A declaration as sent, in JSON or as a CSV row (the columns have these names). Numbers may
 /// be sent as text; an empty value is an absent field. A pre-load declaration (`pre_load`)
 /// needs the "7+1" fields; a full one also `importer_name` and `hs_code`. A declaration
@@ -196,6 +218,7 @@ enum Declarations {
         (status = 201, description = "One declaration: a new shipment", body = app::targeting::ItemResult),
         (status = 200, description = "One declaration sent again (updated or unchanged), or a batch: a result per index", body = IngestReport),
         (status = 413, description = "The body is larger than 16 MB, or the batch has more than 20,000 declarations", body = ErrorBody),
+        (status = 429, description = "As many imports as this server runs at once (`MAX_CONCURRENT_IMPORTS`) are running", body = ErrorBody),
         (status = 415, description = "The body is not `application/json`", body = ErrorBody),
         (status = 422, description = "The body is not JSON, the batch is empty, the one declaration sent is refused (`field` names what is wrong), or no declaration of the batch can be read (`problems` lists the first 1,000 problems, then how many more)", body = ErrorBody),
     )
@@ -205,12 +228,14 @@ enum Declarations {
 /// A batch: 200 with a result per index; bad ones are refused and the good ones stored.
 async fn declare(
     declarer: Allowed<DeclareShipments>,
+    State(imports): State<ImportGate>,
     headers: HeaderMap,
     body: Body,
 ) -> Result<Response, AppError> {
     let pool = declarer.pool();
     require_type(&headers, "application/json")?;
-    let bytes = read_limited(&headers, body, JSON_LIMIT).await?;
+    let _turn = imports.enter()?;
+    let bytes = read_in_time(&imports, &headers, body, JSON_LIMIT).await?;
     let value: serde_json::Value = serde_json::from_slice(&bytes)
         .map_err(|e| AppError::invalid("body", format!("the body is not JSON: {e}")))?;
     let (items, single) = match value {
@@ -315,6 +340,7 @@ where
     responses(
         (status = 200, description = "What the import did, with the rows worth a look", body = IngestReport),
         (status = 413, description = "The file is larger than 128 MB", body = ErrorBody),
+        (status = 429, description = "As many imports as this server runs at once (`MAX_CONCURRENT_IMPORTS`) are running", body = ErrorBody),
         (status = 415, description = "The body is not `text/csv`", body = ErrorBody),
         (status = 422, description = "The file cannot be read as CSV (no header, an unknown column, bad encoding), or it has more than 200,000 rows", body = ErrorBody),
     )
@@ -323,12 +349,14 @@ where
 /// line, field and reason; good rows are stored.
 async fn import(
     declarer: Allowed<DeclareShipments>,
+    State(imports): State<ImportGate>,
     headers: HeaderMap,
     query: QueryParams,
     body: Body,
 ) -> Result<Json<IngestReport>, AppError> {
     require_type(&headers, "text/csv")?;
-    let bytes = read_limited(&headers, body, CSV_LIMIT).await?;
+    let _turn = imports.enter()?;
+    let bytes = read_in_time(&imports, &headers, body, CSV_LIMIT).await?;
     let name = query
         .first("name")
         .map(|v| v.chars().take(100).collect::<String>());

@@ -30,6 +30,7 @@ const VARIABLES: &[&str] = &[
     "LIVE_STREAMS_PER_ACCOUNT",
     "MAX_OPEN_CONNECTIONS",
     "TRUSTED_PROXIES",
+    "MAX_CONCURRENT_IMPORTS",
 ];
 
 /// The instant of the README's seed command.

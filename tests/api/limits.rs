@@ -389,3 +389,80 @@ pub async fn unknown_fields_cost_one_short_line_per_declaration(backend: Backend
     );
     assert_eq!(app.scalar("select count(*) from shipments").await, before);
 }
+
+/// At most `MAX_CONCURRENT_IMPORTS` imports run at once, their turn taken before the body is
+/// read: with one turn, an import whose body is still arriving holds it, and another import
+/// (JSON or CSV) is refused at once with 429, `Retry-After` and a sentence; a body that does
+/// not arrive within the deadline is refused and gives the turn back, and imports are
+/// accepted again.
+pub async fn imports_run_a_few_at_a_time_and_slow_bodies_give_their_turn_back(backend: Backend) {
+    let Some(app) = spawn_app_configured(backend, 50, |config| {
+        config.max_concurrent_imports = 1;
+        config.import_body_deadline = Duration::from_secs(3);
+    })
+    .await
+    else {
+        return;
+    };
+    app.account("i.declarer", Role::Supervisor, "all").await;
+    let token = app.token_for("i.declarer").await;
+
+    // A body announced at 1,000 bytes, of which 10 are sent.
+    let mut slow = connect(&app).await;
+    let head = format!(
+        "POST /api/v1/shipments HTTP/1.1\r\nHost: board\r\nAuthorization: Bearer {token}\r\n\
+         Content-Type: application/json\r\nContent-Length: 1000\r\n\r\n[{{\"mode\":"
+    );
+    slow.write_all(head.as_bytes()).await.unwrap();
+    let started = Instant::now();
+    tokio::time::sleep(Duration::from_millis(500)).await;
+
+    let json = app
+        .client
+        .post(app.url("/api/v1/shipments"))
+        .bearer_auth(&token)
+        .header("content-type", "application/json")
+        .body("[]")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(json.status().as_u16(), 429);
+    let retry = json.headers().get("retry-after").cloned();
+    assert!(retry.is_some(), "Retry-After");
+    let text = json.text().await.unwrap();
+    assert!(
+        text.contains("imports of declarations are running on this server already"),
+        "{text}"
+    );
+    let csv = app
+        .client
+        .post(app.url("/api/v1/shipments/import"))
+        .bearer_auth(&token)
+        .header("content-type", "text/csv")
+        .body("reference\n")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(csv.status().as_u16(), 429, "a manifest waits its turn too");
+
+    // The slow body is refused once its deadline passes, and gives the turn back.
+    let (status, body) = answer(&mut slow).await;
+    assert!(status.starts_with("http/1.1 422"), "{status}");
+    assert!(body.contains("took longer than 3 s to arrive"), "{body}");
+    assert!(started.elapsed() < Duration::from_secs(8));
+    let again = app
+        .client
+        .post(app.url("/api/v1/shipments"))
+        .bearer_auth(&token)
+        .header("content-type", "application/json")
+        .body("[]")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        again.status().as_u16(),
+        422,
+        "read again: an empty batch is refused"
+    );
+    assert!(again.text().await.unwrap().contains("the batch is empty"));
+}

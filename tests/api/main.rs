@@ -66,6 +66,7 @@ use targeting::{
 use helpers::{Backend, TestApp, spawn_app, spawn_app_with};
 use limits::{
     client_addresses_come_from_trusted_proxies_only,
+    imports_run_a_few_at_a_time_and_slow_bodies_give_their_turn_back,
     unknown_fields_cost_one_short_line_per_declaration,
 };
 use live::{
@@ -174,6 +175,7 @@ on_both_backends!(
     waiting_referrals_are_released_by_the_running_server,
     client_addresses_come_from_trusted_proxies_only,
     unknown_fields_cost_one_short_line_per_declaration,
+    imports_run_a_few_at_a_time_and_slow_bodies_give_their_turn_back,
 );
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

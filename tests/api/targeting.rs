@@ -306,6 +306,32 @@ pub async fn a_batch_reports_bad_declarations_by_index_and_keeps_the_good(backen
             "{reference}"
         );
     }
+    // Declarations at a port the account may not act on are refused, and the refusal is
+    // journaled once per port with how many there were.
+    app.account("t.yvr", Role::Supervisor, "YVR").await;
+    let yvr_only = app.token_for("t.yvr").await;
+    let elsewhere = json!([
+        good(11),
+        good(12),
+        good(13),
+        declaration(&awb(3_000_014), "YVR", &importer())
+    ]);
+    let (status, report) = desk.send(&yvr_only, "/api/v1/shipments", elsewhere).await;
+    assert_eq!(status, StatusCode::OK, "{report}");
+    assert_eq!(
+        (report["accepted"].as_i64(), report["refused"].as_i64()),
+        (Some(1), Some(3))
+    );
+    assert_eq!(
+        app.scalar(
+            "select count(*) from journal where entity = 'access' and action = 'refused' \
+             and actor = 't.yvr' and after_json like '%\"port\":\"YYZ\"%' \
+             and after_json like '%\"declarations\":3%'"
+        )
+        .await,
+        1,
+        "one refusal for the three declarations at YYZ"
+    );
     // One bad declaration alone: 422 naming the field, nothing stored.
     let before = app.scalar("select count(*) from journal").await;
     let (status, body) = desk

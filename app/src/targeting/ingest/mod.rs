@@ -10,10 +10,11 @@ use super::{Declaration, Disposition, FieldError, IngestReport, ItemResult, Lane
 use crate::auth::server::Caller;
 use crate::domain::PortScope;
 use crate::error::AppError;
+use crate::journal::refusals;
 use chrono::{DateTime, Utc};
 use serde_json::{Map, Value};
 use sqlx::AnyPool;
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 
 /// Declarations written per transaction: large enough that the fixed cost of a transaction
 /// and of each statement is spread thin, small enough that other writers wait well under a
@@ -73,6 +74,15 @@ pub async fn ingest(
     let mut chunk: Vec<(usize, Option<u64>, Declaration)> = Vec::with_capacity(CHUNK);
     let mut keys: HashSet<String> = HashSet::new();
     let mut done = 0;
+    // Declarations at ports the account may not act on: refusals, journaled below.
+    let mut refused_at: BTreeMap<String, usize> = BTreeMap::new();
+    for candidate in &candidates {
+        if let Ok(d) = &candidate.declaration
+            && !who.ports.covers(&d.port_code)
+        {
+            *refused_at.entry(d.port_code.clone()).or_default() += 1;
+        }
+    }
     for candidate in candidates {
         match candidate.declaration {
             Err((reference, errors)) => {
@@ -102,12 +112,45 @@ pub async fn ingest(
         results.extend(chunk::write(pool, &ctx, who, chunk, now).await?);
     }
     progress(done);
+    journal_port_refusals(pool, who, &refused_at, now).await?;
     results.sort_by_key(|r| r.index);
     for item in &results {
         report.count(item);
     }
     report.results = results;
     Ok(report)
+}
+
+/// Journals the declarations refused for their port, one refusal per port (counted like every
+/// refusal when they repeat: see [`crate::journal::refusals`]).
+async fn journal_port_refusals(
+    pool: &AnyPool,
+    who: &Submitter,
+    refused_at: &BTreeMap<String, usize>,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    for (port, n) in refused_at {
+        let kind = refusals::Kind {
+            actor: who.actor.clone(),
+            entity: "access",
+            entity_id: who.actor.clone(),
+            action: "refused",
+            what: "declare".into(),
+            port: Some(port.clone()),
+        };
+        let after = serde_json::json!({
+            "action": "declare",
+            "port": port,
+            "declarations": n,
+            "source": who.source,
+        });
+        let reason = format!(
+            "{n} declaration{} at {port}, where this account may not act",
+            if *n == 1 { "" } else { "s" }
+        );
+        refusals::journal(pool, kind, after, &reason, now).await?;
+    }
+    Ok(())
 }
 
 /// One declaration's fields, read and checked; when they are wrong, the reference they give
