@@ -84,7 +84,7 @@ use serde_json::Value;
 use std::collections::HashSet;
 use tokens::{
     a_password_change_revokes_tokens_unless_kept, a_token_notes_its_last_use_once_a_minute,
-    tokens_expire_and_are_listed_and_revoked_one_by_one,
+    tokens_expire_and_are_listed_and_revoked_one_by_one, tokens_from_before_expiry_get_ninety_days,
 };
 
 /// Declares each test once per backend.
@@ -132,6 +132,7 @@ on_both_backends!(
     tokens_expire_and_are_listed_and_revoked_one_by_one,
     a_token_notes_its_last_use_once_a_minute,
     a_password_change_revokes_tokens_unless_kept,
+    tokens_from_before_expiry_get_ninety_days,
     a_live_stream_ends_when_its_token_is_revoked_or_expires,
     a_database_without_an_administrator_gets_one_once,
     holds_move_only_as_the_rules_allow,

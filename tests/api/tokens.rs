@@ -388,3 +388,57 @@ pub async fn a_password_change_revokes_tokens_unless_kept(backend: Backend) {
     assert_eq!(last_change().await["tokens_revoked"], 1);
     assert_eq!(call(&app, &three).await.0, StatusCode::UNAUTHORIZED);
 }
+
+/// A token issued before tokens had an expiry is given 90 days from the migration that added
+/// it: the migrations up to the one before are applied, a token is written as the product
+/// then wrote it, and the rest are applied.
+pub async fn tokens_from_before_expiry_get_ninety_days(backend: Backend) {
+    use sqlx::migrate::Migrator;
+    const EXPIRY: i64 = 20261130000032;
+    let Some((db, _dir)) = crate::helpers::fresh_db(backend).await else {
+        return;
+    };
+    let folder = match backend {
+        Backend::Sqlite => "sqlite",
+        Backend::Postgres => "postgres",
+    };
+    let path = format!("{}/migrations/{folder}", env!("CARGO_MANIFEST_DIR"));
+    let mut earlier = Migrator::new(std::path::Path::new(&path)).await.unwrap();
+    earlier.migrations = earlier
+        .migrations
+        .iter()
+        .filter(|m| m.version < EXPIRY)
+        .cloned()
+        .collect::<Vec<_>>()
+        .into();
+    earlier.run(&db.pool).await.unwrap();
+    sqlx::query(
+        "insert into accounts (username, display_name, role, ports, password_hash, active, \
+         created_at, password_changed_at) values ('old.bot', 'Old bot', 'viewer', 'all', 'x', 1, 0, 0)",
+    )
+    .execute(&db.pool)
+    .await
+    .unwrap();
+    sqlx::query(
+        "insert into api_tokens (account_id, token_hash, label, created_at) \
+         select id, 'digest', 'old', 0 from accounts where username = 'old.bot'",
+    )
+    .execute(&db.pool)
+    .await
+    .unwrap();
+    let before = Utc::now().timestamp_millis();
+    db.migrate().await.unwrap();
+    let after = Utc::now().timestamp_millis();
+    let expires: i64 = sqlx::query("select expires_at from api_tokens where label = 'old'")
+        .fetch_one(&db.pool)
+        .await
+        .unwrap()
+        .try_get(0)
+        .unwrap();
+    let ninety_days = 90 * 86_400_000;
+    // The database's clock, read to the second by SQLite.
+    assert!(
+        (before - 1_000 + ninety_days..=after + ninety_days).contains(&expires),
+        "{expires} is 90 days after the migration ({before}..{after})"
+    );
+}
