@@ -6,7 +6,7 @@
 use crate::proxies::TrustedProxies;
 use crate::state::ServerState;
 use app::AppError;
-use app::accounts::db as accounts;
+use app::accounts::tokens;
 use app::auth::server::{Caller, ClientAddress, resolve_session};
 use app::db::{Db, NativePool};
 use app::state::AppState;
@@ -18,6 +18,7 @@ use axum::{
     middleware::Next,
     response::{IntoResponse, Redirect, Response},
 };
+use chrono::Utc;
 use std::net::SocketAddr;
 use tower_sessions::{
     Expiry, Session, SessionManagerLayer, SessionStore,
@@ -123,7 +124,8 @@ pub fn client_address(proxies: &TrustedProxies, request: &Request) -> String {
 /// nobody: sign in for a page, 401 for a call, the request itself for a public path.
 async fn identify(state: AppState, mut request: Request, next: Next, address: String) -> Response {
     let caller = match bearer(request.headers()) {
-        Some(Ok(token)) => match accounts::account_for_token(&state.db.pool, token).await {
+        Some(Ok(token)) => match tokens::account_for_token(&state.db.pool, token, Utc::now()).await
+        {
             Ok(Some((account, token))) => Some(Caller {
                 account,
                 address,

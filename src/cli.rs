@@ -118,11 +118,15 @@ pub enum UserCommand {
     },
     /// Disable an account: it can no longer sign in and its tokens stop working.
     Disable { username: String },
-    /// Set a new password (generated and printed unless --password-stdin).
+    /// Set a new password (generated and printed unless --password-stdin). The account's
+    /// sessions end and its tokens are revoked, unless --keep-tokens.
     Passwd {
         username: String,
         #[arg(long)]
         password_stdin: bool,
+        /// Keep the account's bearer tokens working.
+        #[arg(long)]
+        keep_tokens: bool,
     },
     /// List accounts.
     List,
@@ -134,13 +138,29 @@ pub enum TokenCommand {
     Issue {
         #[arg(long)]
         username: String,
+        /// What the token is for (at most 100 characters).
         #[arg(long, default_value = "api")]
         label: String,
+        /// How long it lasts: days (30d), hours (12h) or until an instant (RFC 3339); at
+        /// most 366 days.
+        /// (Read as given even when it starts with `-`, so that a negative one is refused
+        /// with a sentence rather than taken for a flag.)
+        #[arg(long, default_value = "90d", allow_hyphen_values = true)]
+        expires: String,
     },
-    /// Revoke every token of an account.
-    Revoke {
+    /// List an account's tokens, newest first.
+    List {
         #[arg(long)]
         username: String,
+    },
+    /// Revoke one token (--id, as `token list` shows it) or every token of an account
+    /// (--username).
+    #[command(group(clap::ArgGroup::new("which").required(true).args(["id", "username"])))]
+    Revoke {
+        #[arg(long)]
+        id: Option<i64>,
+        #[arg(long)]
+        username: Option<String>,
     },
 }
 
@@ -487,17 +507,31 @@ async fn user(db: &Db, what: UserCommand) -> anyhow::Result<()> {
         UserCommand::Passwd {
             username,
             password_stdin,
+            keep_tokens,
         } => {
             let (password, generated) = if password_stdin {
                 (password_from_stdin()?, false)
             } else {
                 (accounts::generate_password(), true)
             };
-            accounts::set_password(&db.pool, &username, &password, &actor, now).await?;
+            let tokens = if keep_tokens {
+                accounts::Tokens::Keep
+            } else {
+                accounts::Tokens::Revoke
+            };
+            let (_, revoked) =
+                accounts::set_password(&db.pool, &username, &password, tokens, &actor, now).await?;
             if generated {
                 println!("{password}");
             }
-            eprintln!("password changed for {}", username.to_lowercase());
+            let tokens = match tokens {
+                accounts::Tokens::Revoke => format!("{revoked} token(s) revoked"),
+                accounts::Tokens::Keep => "its tokens kept".into(),
+            };
+            eprintln!(
+                "password changed for {}; its sessions ended, {tokens}",
+                username.to_lowercase()
+            );
         }
         UserCommand::List => {
             for a in accounts::list(&db.pool).await? {
@@ -516,20 +550,72 @@ async fn user(db: &Db, what: UserCommand) -> anyhow::Result<()> {
 }
 
 async fn token(db: &Db, what: TokenCommand) -> anyhow::Result<()> {
-    use app::accounts::db as accounts;
+    use app::accounts::{token_expiry, tokens};
     let now = Utc::now();
     let actor = shell_actor();
     match what {
-        TokenCommand::Issue { username, label } => {
-            let token = accounts::issue_token(&db.pool, &username, &label, &actor, now).await?;
+        TokenCommand::Issue {
+            username,
+            label,
+            expires,
+        } => {
+            let expires =
+                token_expiry(&expires, now).map_err(|r| anyhow::anyhow!("expires: {r}"))?;
+            let token =
+                tokens::issue_token(&db.pool, &username, &label, expires, &actor, now).await?;
             println!("{token}");
+            eprintln!("it expires at {}", instant(expires));
         }
-        TokenCommand::Revoke { username } => {
-            let n = accounts::revoke_tokens(&db.pool, &username, &actor, now).await?;
+        TokenCommand::List { username } => {
+            let listed = tokens::tokens_of(&db.pool, &username).await?;
+            if listed.is_empty() {
+                eprintln!("{} has no tokens", username.to_lowercase());
+            }
+            for t in listed {
+                let last_used = t.last_used_at.map_or_else(|| "never".into(), instant);
+                let expires = if t.expires_at <= now {
+                    "expired"
+                } else {
+                    "expires"
+                };
+                let mut line = format!(
+                    "{:<6} {:<24} created {}  {expires} {}  last used {last_used}",
+                    t.id,
+                    t.label,
+                    instant(t.created_at),
+                    instant(t.expires_at),
+                );
+                if let Some(revoked) = t.revoked_at {
+                    line.push_str(&format!("  revoked {}", instant(revoked)));
+                }
+                println!("{line}");
+            }
+        }
+        TokenCommand::Revoke {
+            id: Some(id),
+            username: _,
+        } => {
+            let (revoked, username) = tokens::revoke_token(&db.pool, id, &actor, now).await?;
+            eprintln!("revoked token {id} ({}) of {username}", revoked.label);
+        }
+        TokenCommand::Revoke {
+            id: None,
+            username: Some(username),
+        } => {
+            let n = tokens::revoke_tokens(&db.pool, &username, &actor, now).await?;
             eprintln!("revoked {n} token(s) of {}", username.to_lowercase());
         }
+        TokenCommand::Revoke {
+            id: None,
+            username: None,
+        } => anyhow::bail!("say which token to revoke: --id N, or --username U for all of them"),
     }
     Ok(())
+}
+
+/// An instant as the commands print it: RFC 3339, to the second, in UTC.
+fn instant(at: DateTime<Utc>) -> String {
+    at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
 
 /// The URL without its password, for messages.

@@ -11,6 +11,7 @@
 
 use anyhow::{Context, bail};
 use app::accounts::db as accounts;
+use app::accounts::tokens;
 use app::db::Db;
 use app::domain::{PortScope, Role};
 use chrono::Utc;
@@ -293,10 +294,12 @@ pub async fn run(db: &Db, bench: &LiveBench) -> anyhow::Result<()> {
         )
         .await?;
     }
+    let in_a_day = now + chrono::TimeDelta::days(1);
     let writer_token =
-        accounts::issue_token(&db.pool, "bench.writer", "bench", "bench", now).await?;
-    let watcher_token =
-        Arc::new(accounts::issue_token(&db.pool, "bench.watcher", "bench", "bench", now).await?);
+        tokens::issue_token(&db.pool, "bench.writer", "bench", in_a_day, "bench", now).await?;
+    let watcher_token = Arc::new(
+        tokens::issue_token(&db.pool, "bench.watcher", "bench", in_a_day, "bench", now).await?,
+    );
     let shipments: Vec<i64> = sqlx::query("select id from shipments order by id limit 50")
         .fetch_all(&db.pool)
         .await?

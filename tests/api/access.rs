@@ -452,6 +452,7 @@ pub async fn sessions_are_server_side_and_end_when_they_should(backend: Backend)
                 &app.db.pool,
                 "s.officer",
                 "pw-new-password-1",
+                accounts::Tokens::Revoke,
                 "admin",
                 Utc::now(),
             )
@@ -823,7 +824,7 @@ pub async fn bearer_tokens_stop_when_revoked(backend: Backend) {
         call("Basic Yjpj".into()).await.unwrap().status(),
         StatusCode::UNAUTHORIZED
     );
-    accounts::revoke_tokens(&app.db.pool, "b.system", "admin", Utc::now())
+    app::accounts::tokens::revoke_tokens(&app.db.pool, "b.system", "admin", Utc::now())
         .await
         .unwrap();
     let revoked = call(format!("Bearer {token}")).await.unwrap();

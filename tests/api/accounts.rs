@@ -3,7 +3,8 @@
 
 use crate::helpers::{Backend, spawn_app_with};
 use app::AppError;
-use app::accounts::db::{self as accounts, NewAccount};
+use app::accounts::db::{self as accounts, NewAccount, Tokens};
+use app::accounts::tokens;
 use app::domain::{PortScope, Role};
 use chrono::Utc;
 
@@ -78,9 +79,16 @@ pub async fn accounts_hash_passwords_and_check_credentials(backend: Backend) {
     );
 
     // A new password replaces the old one.
-    accounts::set_password(pool, "j.tremblay", "another long passphrase", "test", now)
-        .await
-        .unwrap();
+    accounts::set_password(
+        pool,
+        "j.tremblay",
+        "another long passphrase",
+        Tokens::Revoke,
+        "test",
+        now,
+    )
+    .await
+    .unwrap();
     assert!(
         accounts::check_credentials(pool, "j.tremblay", "correct horse battery")
             .await
@@ -121,10 +129,11 @@ pub async fn tokens_are_stored_hashed_and_can_be_revoked(backend: Backend) {
     };
     let pool = &app.db.pool;
     let now = Utc::now();
+    let later = now + chrono::TimeDelta::days(30);
     accounts::create(pool, officer("correct horse battery"), "test", now)
         .await
         .unwrap();
-    let token = accounts::issue_token(pool, "j.tremblay", "ci", "test", now)
+    let token = tokens::issue_token(pool, "j.tremblay", "ci", later, "test", now)
         .await
         .unwrap();
     assert!(token.starts_with("boc_") && token.len() > 40);
@@ -136,43 +145,43 @@ pub async fn tokens_are_stored_hashed_and_can_be_revoked(backend: Backend) {
         0,
         "the token itself is never stored"
     );
-    let who = accounts::account_for_token(pool, &token).await.unwrap();
+    let who = tokens::account_for_token(pool, &token, now).await.unwrap();
     assert_eq!(who.map(|(a, _)| a.username), Some("j.tremblay".into()));
     assert!(
-        accounts::account_for_token(pool, "boc_forged")
+        tokens::account_for_token(pool, "boc_forged", now)
             .await
             .unwrap()
             .is_none()
     );
 
     assert_eq!(
-        accounts::revoke_tokens(pool, "j.tremblay", "test", now)
+        tokens::revoke_tokens(pool, "j.tremblay", "test", now)
             .await
             .unwrap(),
         1
     );
     assert!(
-        accounts::account_for_token(pool, &token)
+        tokens::account_for_token(pool, &token, now)
             .await
             .unwrap()
             .is_none()
     );
 
     // Disabling an account stops its tokens too.
-    let second = accounts::issue_token(pool, "j.tremblay", "ci", "test", now)
+    let second = tokens::issue_token(pool, "j.tremblay", "ci", later, "test", now)
         .await
         .unwrap();
     accounts::disable(pool, "j.tremblay", "test", now)
         .await
         .unwrap();
     assert!(
-        accounts::account_for_token(pool, &second)
+        tokens::account_for_token(pool, &second, now)
             .await
             .unwrap()
             .is_none()
     );
     assert!(matches!(
-        accounts::issue_token(pool, "j.tremblay", "ci", "test", now).await,
+        tokens::issue_token(pool, "j.tremblay", "ci", later, "test", now).await,
         Err(AppError::Conflict { .. })
     ));
 }

@@ -242,7 +242,8 @@ pub async fn migrate_then_seed_the_same_country_twice(backend: Backend) {
 /// `user add` (with and without `--password-stdin`), `user passwd` (both ways), `token issue`,
 /// `token revoke`, `user disable` and `user list`, each checked in the database it changed.
 pub async fn accounts_and_tokens_from_the_command_line(backend: Backend) {
-    use app::accounts::db::{account_for_token, check_credentials};
+    use app::accounts::db::check_credentials;
+    use app::accounts::tokens::account_for_token;
     let Some((database, _dir)) = fresh_database(backend).await else {
         return;
     };
@@ -353,7 +354,9 @@ pub async fn accounts_and_tokens_from_the_command_line(backend: Backend) {
         token.starts_with("boc_") && !token.contains('\n'),
         "{token:?}"
     );
-    let holder = account_for_token(&db.pool, token).await.unwrap();
+    let holder = account_for_token(&db.pool, token, chrono::Utc::now())
+        .await
+        .unwrap();
     assert_eq!(
         holder.map(|(a, _)| a.username).as_deref(),
         Some("ops.bridge")
@@ -374,7 +377,12 @@ pub async fn accounts_and_tokens_from_the_command_line(backend: Backend) {
         "{}",
         revoked.stderr
     );
-    assert!(account_for_token(&db.pool, token).await.unwrap().is_none());
+    assert!(
+        account_for_token(&db.pool, token, chrono::Utc::now())
+            .await
+            .unwrap()
+            .is_none()
+    );
 
     run(&database, &["user", "disable", "ops.lead"])
         .await

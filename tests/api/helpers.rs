@@ -177,7 +177,9 @@ impl TestApp {
     }
 
     pub async fn token_for(&self, username: &str) -> String {
-        accounts::issue_token(&self.db.pool, username, "test", "test", Utc::now())
+        let now = Utc::now();
+        let expires = now + chrono::TimeDelta::days(app::accounts::DEFAULT_TOKEN_DAYS);
+        app::accounts::tokens::issue_token(&self.db.pool, username, "test", expires, "test", now)
             .await
             .expect("token is issued")
     }

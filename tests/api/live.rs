@@ -418,12 +418,14 @@ pub async fn shutdown_ends_open_streams(backend: Backend) {
         let _ = stopped.await;
     }));
     app_account_with_token(&db, "live.watcher").await;
-    let token = app::accounts::db::issue_token(
+    let now = chrono::Utc::now();
+    let token = app::accounts::tokens::issue_token(
         &db.pool,
         "live.watcher",
         "test",
+        now + chrono::TimeDelta::days(1),
         "test",
-        chrono::Utc::now(),
+        now,
     )
     .await
     .unwrap();

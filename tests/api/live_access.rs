@@ -288,7 +288,7 @@ pub async fn a_live_stream_ends_soon_after_its_access_does(backend: Backend) {
     let mut own = Raw::open(&app, &bearer(&token), Run::OwnTask).await;
     let mut parked = Raw::open(&app, &bearer(&token), Run::Parked).await;
     let since = Instant::now();
-    app::accounts::db::revoke_tokens(&app.db.pool, "la.bot", "test", Utc::now())
+    app::accounts::tokens::revoke_tokens(&app.db.pool, "la.bot", "test", Utc::now())
         .await
         .unwrap();
     ends(&mut own, "token_revoked", since, "token revoked, own task").await;
@@ -567,4 +567,79 @@ pub async fn access_ended_on_one_instance_ends_streams_on_another(backend: Backe
 
 async fn app_account(app: &TestApp, username: &str) {
     app.account(username, Role::Viewer, "all").await;
+}
+
+/// A stream opened with a token ends (`token_revoked`) within 5 s of `border-ops token revoke
+/// --id` of that token, while a stream of another token of the same account goes on; and a
+/// stream whose token expires ends at its expiry (`token_expired`), the token then refused.
+pub async fn a_live_stream_ends_when_its_token_is_revoked_or_expires(backend: Backend) {
+    let Some(app) = spawn_app_configured(backend, 0, |_| {}).await else {
+        return;
+    };
+    app.account("lt.bot", Role::Viewer, "all").await;
+    let (revoked, other) = (app.token_for("lt.bot").await, app.token_for("lt.bot").await);
+    let mut parked = Raw::open(&app, &bearer(&revoked), Run::Parked).await;
+    let mut own = Raw::open(&app, &bearer(&revoked), Run::OwnTask).await;
+    let mut going_on = Raw::open(&app, &bearer(&other), Run::Parked).await;
+    let id = app
+        .scalar(
+            "select t.id from api_tokens t join accounts a on a.id = t.account_id \
+             where a.username = 'lt.bot' order by t.id limit 1",
+        )
+        .await
+        .to_string();
+    let since = Instant::now();
+    crate::cli::run_with(app.db.url(), &[], &["token", "revoke", "--id", &id], None)
+        .await
+        .ok("token revoke --id");
+    ends(
+        &mut parked,
+        "token_revoked",
+        since,
+        "one token revoked, parked",
+    )
+    .await;
+    ends(
+        &mut own,
+        "token_revoked",
+        since,
+        "one token revoked, own task",
+    )
+    .await;
+    assert!(
+        !going_on
+            .read_until("event: ended", Duration::from_secs(1))
+            .await,
+        "the account's other token goes on: {}",
+        going_on.seen
+    );
+
+    // A token that expires in three seconds.
+    let now = Utc::now();
+    let expires = now + chrono::TimeDelta::seconds(3);
+    let brief =
+        app::accounts::tokens::issue_token(&app.db.pool, "lt.bot", "brief", expires, "test", now)
+            .await
+            .unwrap();
+    let mut parked = Raw::open(&app, &bearer(&brief), Run::Parked).await;
+    let mut own = Raw::open(&app, &bearer(&brief), Run::OwnTask).await;
+    let left = (expires - Utc::now()).to_std().unwrap_or_default();
+    tokio::time::sleep(left).await;
+    let since = Instant::now();
+    ends(&mut parked, "token_expired", since, "token expired, parked").await;
+    ends(&mut own, "token_expired", since, "token expired, own task").await;
+    let refused = client(false)
+        .get(app.url("/api/v1/ports"))
+        .bearer_auth(&brief)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status().as_u16(), 401);
+    assert!(
+        !going_on
+            .read_until("event: ended", Duration::from_millis(200))
+            .await,
+        "{}",
+        going_on.seen
+    );
 }

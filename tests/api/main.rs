@@ -14,6 +14,7 @@ mod roles;
 mod signin;
 mod sim;
 mod targeting;
+mod tokens;
 
 use access::{
     a_database_without_an_administrator_gets_one_once,
@@ -80,12 +81,17 @@ use live::{
 };
 use live_access::{
     a_live_stream_ends_soon_after_its_access_does, a_live_stream_ends_when_its_session_times_out,
+    a_live_stream_ends_when_its_token_is_revoked_or_expires,
     access_ended_on_one_instance_ends_streams_on_another,
     an_account_holds_at_most_its_share_of_live_streams,
     what_a_live_stream_reads_follows_its_accounts_rights,
 };
 use serde_json::Value;
 use std::collections::HashSet;
+use tokens::{
+    a_password_change_revokes_tokens_unless_kept, a_token_notes_its_last_use_once_a_minute,
+    tokens_expire_and_are_listed_and_revoked_one_by_one, tokens_from_before_expiry_get_ninety_days,
+};
 
 /// Declares each test once per backend.
 macro_rules! on_both_backends {
@@ -129,6 +135,11 @@ on_both_backends!(
     a_burst_of_sign_ins_does_not_stall_other_requests,
     demo_mode_offers_personas_and_only_in_demo_mode,
     bearer_tokens_stop_when_revoked,
+    tokens_expire_and_are_listed_and_revoked_one_by_one,
+    a_token_notes_its_last_use_once_a_minute,
+    a_password_change_revokes_tokens_unless_kept,
+    tokens_from_before_expiry_get_ninety_days,
+    a_live_stream_ends_when_its_token_is_revoked_or_expires,
     a_database_without_an_administrator_gets_one_once,
     holds_move_only_as_the_rules_allow,
     inspections_are_claimed_worked_and_completed,

@@ -1,4 +1,4 @@
-//! Account and token storage. Each change writes its journal entry in the same transaction.
+//! Account storage (tokens are in `super::tokens`). Each change writes its journal entry in the same transaction.
 
 use super::{Account, check_password, check_username};
 use crate::domain::clock::{from_millis, to_millis};
@@ -13,7 +13,6 @@ use base64::Engine;
 use chrono::{DateTime, Utc};
 use rand::RngCore;
 use serde_json::json;
-use sha2::{Digest, Sha256};
 use sqlx::{AnyConnection, AnyPool, Row, any::AnyRow};
 
 const SELECT: &str = "select id, username, display_name, badge, role, ports, active, created_at, \
@@ -105,7 +104,7 @@ pub async fn verify_password(password: &str, phc: &str) -> Result<bool, AppError
 }
 
 /// `N` bytes from the operating system's generator, as URL-safe base64.
-fn random_text<const N: usize>() -> String {
+pub(super) fn random_text<const N: usize>() -> String {
     let mut bytes = [0u8; N];
     rand::rngs::OsRng.fill_bytes(&mut bytes);
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
@@ -241,7 +240,7 @@ static DUMMY_HASH: std::sync::LazyLock<String> =
     std::sync::LazyLock::new(|| hash_now(&generate_password()).unwrap_or_default());
 
 /// Journals a change to an existing account, recording whether it was active before.
-async fn journal_account(
+pub(super) async fn journal_account(
     tx: &mut sqlx::AnyConnection,
     account: &Account,
     action: &str,
@@ -281,13 +280,26 @@ pub async fn disable(
     by_username(pool, username).await
 }
 
+/// What a password change does to the account's bearer tokens.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tokens {
+    /// Revoked with the old password: whoever may have learnt it may also have made one.
+    Revoke,
+    /// Kept working (a planned change, made by someone who knows where they are used).
+    Keep,
+}
+
+/// Sets a new password: the account's sessions end and, unless `tokens` says to keep them, its
+/// tokens are revoked; the journal entry says how many of each. Returns the account and how
+/// many tokens were revoked.
 pub async fn set_password(
     pool: &AnyPool,
     username: &str,
     password: &str,
+    tokens: Tokens,
     actor: &str,
     now: DateTime<Utc>,
-) -> Result<Account, AppError> {
+) -> Result<(Account, u64), AppError> {
     check_password(password).map_err(|r| AppError::invalid("password", r))?;
     let account = by_username(pool, username).await?;
     let hash = hash_password(password).await?;
@@ -302,104 +314,14 @@ pub async fn set_password(
     .execute(&mut *tx)
     .await?;
     let ended = end_sessions_of(&mut tx, account.id, "password_changed", now).await?;
-    let after = json!({ "sessions_ended": ended });
+    let revoked = match tokens {
+        Tokens::Revoke => super::tokens::revoke_all_of(&mut tx, account.id, now).await?,
+        Tokens::Keep => 0,
+    };
+    let after = json!({ "sessions_ended": ended, "tokens_revoked": revoked });
     journal_account(&mut tx, &account, "password_changed", after, actor, now).await?;
     tx.commit().await?;
-    by_username(pool, username).await
-}
-
-fn token_digest(token: &str) -> String {
-    Sha256::digest(token.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
-
-/// Issues a bearer token for an account and returns it; only its digest is stored.
-pub async fn issue_token(
-    pool: &AnyPool,
-    username: &str,
-    label: &str,
-    actor: &str,
-    now: DateTime<Utc>,
-) -> Result<String, AppError> {
-    let account = by_username(pool, username).await?;
-    if !account.active {
-        return Err(AppError::Conflict {
-            message: format!("the account {username} is disabled"),
-        });
-    }
-    let token = format!("boc_{}", random_text::<32>());
-    let mut tx = crate::db::WriteTx::begin(pool).await?;
-    let id: i64 = sqlx::query(
-        "insert into api_tokens (account_id, token_hash, label, created_at) values ($1, $2, $3, $4) returning id",
-    )
-    .bind(account.id)
-    .bind(token_digest(&token))
-    .bind(label)
-    .bind(to_millis(now))
-    .fetch_one(&mut *tx)
-    .await?
-    .try_get("id")?;
-    let after = json!({ "account": account.username, "label": label });
-    record(
-        &mut tx,
-        NewEntry::administrative(now, actor, "api_token", id, "issued", after),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(token)
-}
-
-/// The active account a live token belongs to, if any, and the token's id.
-pub async fn account_for_token(
-    pool: &AnyPool,
-    token: &str,
-) -> Result<Option<(Account, i64)>, AppError> {
-    let row = sqlx::query(
-        "select a.username, t.id from api_tokens t join accounts a on a.id = t.account_id \
-         where t.token_hash = $1 and t.revoked_at is null and a.active = 1",
-    )
-    .bind(token_digest(token))
-    .fetch_optional(pool)
-    .await?;
-    match row {
-        Some(row) => Ok(Some((
-            by_username(pool, &row.try_get::<String, _>("username")?).await?,
-            row.try_get("id")?,
-        ))),
-        None => Ok(None),
-    }
-}
-
-/// Revokes every live token of an account; returns how many.
-pub async fn revoke_tokens(
-    pool: &AnyPool,
-    username: &str,
-    actor: &str,
-    now: DateTime<Utc>,
-) -> Result<u64, AppError> {
-    let account = by_username(pool, username).await?;
-    let mut tx = crate::db::WriteTx::begin(pool).await?;
-    let revoked = sqlx::query(
-        "update api_tokens set revoked_at = $1 where account_id = $2 and revoked_at is null",
-    )
-    .bind(to_millis(now))
-    .bind(account.id)
-    .execute(&mut *tx)
-    .await?
-    .rows_affected();
-    journal_account(
-        &mut tx,
-        &account,
-        "tokens_revoked",
-        json!({ "revoked": revoked }),
-        actor,
-        now,
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(revoked)
+    Ok((by_username(pool, username).await?, revoked))
 }
 
 /// Ends every open session of an account, inside the caller's transaction (which journals

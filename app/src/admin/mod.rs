@@ -84,16 +84,18 @@ pub async fn disable_account(username: String) -> Result<Account, AppError> {
     .await
 }
 
-/// Gives an account a new generated password (returned once) and ends its sessions.
+/// Gives an account a new generated password (returned once), ends its sessions and revokes
+/// its tokens.
 #[server(prefix = "/rpc", endpoint = "reset_password")]
 pub async fn reset_password(username: String) -> Result<Issued, AppError> {
     let caller = crate::auth::server::require(crate::domain::Action::ManageAccounts, None).await?;
     let state = crate::state::app_state()?;
     let password = db::generate_password();
-    let account = db::set_password(
+    let (account, _) = db::set_password(
         &state.db.pool,
         &username,
         &password,
+        db::Tokens::Revoke,
         &caller.account.username,
         chrono::Utc::now(),
     )

@@ -1,8 +1,8 @@
 //! Whether access given earlier still holds. A request is authenticated once, when it arrives;
 //! a caller that stays connected (a live stream) is checked again here whenever the journal
-//! says its session, token or account changed, and whenever a time limit of its session
-//! comes: the same rules as [`super::server::resolve_session`], applied to a credential that is
-//! already in use.
+//! says its session, token or account changed, and whenever a time limit of its session or
+//! its token's expiry comes: the same rules as [`super::server::resolve_session`], applied to
+//! a credential that is already in use.
 
 use super::db;
 use crate::accounts::db as accounts;
@@ -30,13 +30,14 @@ const LOOK_AGAIN_AT_LEAST: TimeDelta = TimeDelta::hours(1);
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Standing {
     /// Still allowed, reading as `principal`; nothing journaled may change that before
-    /// `check_by` (a session's idle or absolute end, or an hour from now).
+    /// `check_by` (a session's idle or absolute end, a token's expiry, or an hour from now).
     Holds {
         principal: Principal,
         check_by: DateTime<Utc>,
     },
     /// Ended, for this reason: the session's end reason (`signed_out`, `idle`, `expired`,
-    /// `revoked_by_owner`, `password_changed`, `account_disabled`, …) or `token_revoked`.
+    /// `revoked_by_owner`, `password_changed`, `account_disabled`, …), `token_revoked` or
+    /// `token_expired`.
     Ended(String),
 }
 
@@ -81,21 +82,28 @@ pub async fn standing(
             check_by = check_by.min(absolute_end.min(idle_end) + TimeDelta::milliseconds(1));
         }
         Credential::Token(id) => {
-            let revoked: Option<Option<i64>> =
-                sqlx::query("select revoked_at from api_tokens where id = $1 and account_id = $2")
-                    .bind(id)
-                    .bind(account_id)
-                    .fetch_optional(pool)
-                    .await?
-                    .map(|row| row.try_get("revoked_at"))
-                    .transpose()?;
-            if !matches!(revoked, Some(None)) {
+            let row = sqlx::query(
+                "select revoked_at, expires_at from api_tokens where id = $1 and account_id = $2",
+            )
+            .bind(id)
+            .bind(account_id)
+            .fetch_optional(pool)
+            .await?;
+            let Some(row) = row else {
+                return Ok(Standing::Ended("token_revoked".into()));
+            };
+            if row.try_get::<Option<i64>, _>("revoked_at")?.is_some() {
                 return Ok(Standing::Ended("token_revoked".into()));
             }
             if !account.active {
                 return Ok(Standing::Ended("account_disabled".into()));
             }
-            // A token's expiry, once tokens have one, is one more bound on `check_by`.
+            let expires_at = from_millis(row.try_get("expires_at")?);
+            if expires_at <= now {
+                return Ok(Standing::Ended("token_expired".into()));
+            }
+            // At its expiry, the next look finds it over.
+            check_by = check_by.min(expires_at);
         }
     }
     Ok(Standing::Holds {
