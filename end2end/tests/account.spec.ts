@@ -63,7 +63,8 @@ test("a person changes their password on Your account and their other browser is
   await desk.getByLabel("New password", { exact: true }).fill("a river of quiet stones");
   await desk.getByLabel("New password again").fill("a river of quiet stones");
   await desk.getByRole("button", { name: "Change password" }).click();
-  await expect(desk.getByRole("status")).toContainText(
+  const panel = desk.getByRole("region", { name: "Change your password" });
+  await expect(panel.getByRole("status")).toContainText(
     "Your password is changed. 1 other session was signed out",
   );
   await expect(current).not.toHaveAttribute("aria-invalid", "true");
