@@ -275,10 +275,10 @@ pub fn AccountPage() -> impl IntoView {
         )
     };
     Effect::new(move |_| {
-        if matches!(change.value().get(), Some(Ok(_))) {
-            if let Some(form) = form.get() {
-                form.reset();
-            }
+        if matches!(change.value().get(), Some(Ok(_)))
+            && let Some(form) = form.get()
+        {
+            form.reset();
         }
     });
     view! {
