@@ -1,7 +1,7 @@
 //! The document shell, the header and the routes of the board.
 
 use crate::admin::page::AccountsPage;
-use crate::auth::page::{AccountNav, SessionsPage, SignInPage, UserBox, use_me};
+use crate::auth::page::{AccountNav, AccountPage, SessionsPage, SignInPage, UserBox, use_me};
 use crate::board::OverviewPage;
 use crate::components::clock::{HeaderClock, provide_clock};
 use crate::domain::Action;
@@ -124,6 +124,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/ports/:code") view=PortPage ssr=SsrMode::Async />
                     <Route path=path!("/shipments/:id") view=ShipmentPage ssr=SsrMode::Async />
                     <Route path=path!("/signin") view=SignInPage ssr=SsrMode::Async />
+                    <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async />
                     <Route path=path!("/account/sessions") view=SessionsPage ssr=SsrMode::Async />
                     <Route path=path!("/admin/accounts") view=AccountsPage ssr=SsrMode::Async />
                     <Route path=path!("/handover") view=HandoverPage ssr=SsrMode::Async />

@@ -10,6 +10,7 @@ const pages = [
   "/inspections?status=all",
   "/ports/YYZ",
   "seized shipment",
+  "/account",
   "/account/sessions",
 ];
 // Pages of roles the viewer does not hold, read as the persona who may use them.

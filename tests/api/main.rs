@@ -11,6 +11,7 @@ mod limits;
 mod live;
 mod live_access;
 mod openapi;
+mod own_password;
 mod roles;
 mod signin;
 mod sim;
@@ -44,6 +45,10 @@ use cli::{
 
 use openapi::{
     every_served_route_is_documented_and_nothing_else, the_api_page_is_served_by_the_product_alone,
+};
+use own_password::{
+    current_passwords_guessed_at_once_are_checked_at_most_five_times,
+    people_change_their_own_password,
 };
 use roles::serve_runs_as_a_role_that_owns_nothing;
 use signin::{
@@ -131,6 +136,8 @@ on_both_backends!(
     the_same_seed_gives_the_same_database,
     accounts_hash_passwords_and_check_credentials,
     tokens_are_stored_hashed_and_can_be_revoked,
+    people_change_their_own_password,
+    current_passwords_guessed_at_once_are_checked_at_most_five_times,
     responses_carry_security_headers,
     cross_site_requests_that_change_state_are_refused,
     server_functions_answer_bad_input_with_4xx,

@@ -1,6 +1,6 @@
 //! Account storage (tokens are in `super::tokens`). Each change writes its journal entry in the same transaction.
 
-use super::{Account, check_password, check_username};
+use super::{Account, PasswordChanged, check_password, check_username};
 use crate::domain::clock::{from_millis, to_millis};
 use crate::domain::{PortScope, Role};
 use crate::error::AppError;
@@ -342,4 +342,68 @@ pub async fn end_sessions_of(
     .execute(conn)
     .await?
     .rows_affected())
+}
+
+/// A person's change of their own password (already checked, and hashed as `hash`), in one
+/// transaction: the new hash, every session of the account but `keep` (the one the change
+/// came through) ended, its live tokens revoked when `revoke_tokens`, and the journal entry
+/// that counts them.
+pub async fn change_own_password(
+    pool: &AnyPool,
+    account: &Account,
+    hash: &str,
+    keep: Option<&str>,
+    revoke_tokens: bool,
+    now: DateTime<Utc>,
+) -> Result<PasswordChanged, AppError> {
+    let at = to_millis(now);
+    let mut tx = crate::db::WriteTx::begin(pool).await?;
+    sqlx::query(
+        "update accounts set password_hash = $1, password_changed_at = $2, \
+         version = version + 1 where id = $3",
+    )
+    .bind(hash)
+    .bind(at)
+    .bind(account.id)
+    .execute(&mut *tx)
+    .await?;
+    let sessions_ended = sqlx::query(
+        "update sessions set ended_at = $1, end_reason = 'password_changed' \
+         where account_id = $2 and ended_at is null and key <> $3",
+    )
+    .bind(at)
+    .bind(account.id)
+    .bind(keep.unwrap_or_default())
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    let tokens_revoked = if revoke_tokens {
+        super::tokens::revoke_all_of(&mut tx, account.id, now).await?
+    } else {
+        0
+    };
+    let after = json!({
+        "changed_by": "owner",
+        "sessions_ended": sessions_ended,
+        "tokens_revoked": tokens_revoked,
+        "tokens_kept": !revoke_tokens,
+    });
+    let entry = NewEntry::administrative(
+        now,
+        &account.username,
+        "account",
+        account.id,
+        "password_changed",
+        after,
+    );
+    record(
+        &mut tx,
+        entry.before(Some(json!({ "active": account.active }))),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(PasswordChanged {
+        sessions_ended,
+        tokens_revoked,
+    })
 }

@@ -12,8 +12,27 @@ pub mod db;
 #[cfg(feature = "ssr")]
 pub mod tokens;
 
+/// The rules for a password a person chooses (OWASP ASVS): long enough to resist guessing,
+/// short enough to hash in bounded time, and not one of the most common; no rules of
+/// composition.
 pub const MIN_PASSWORD_CHARS: usize = 12;
-pub const MAX_PASSWORD_CHARS: usize = 256;
+pub const MAX_PASSWORD_CHARS: usize = 128;
+
+/// The most common passwords, one a line, most common first; lines starting with `#` are
+/// comments (the first says where the list comes from).
+const COMMON_PASSWORDS: &str = include_str!("common_passwords.txt");
+
+/// Whether `password`, trimmed and in lower case, is one of the most common passwords.
+pub fn is_common_password(password: &str) -> bool {
+    static COMMON: std::sync::LazyLock<std::collections::HashSet<&'static str>> =
+        std::sync::LazyLock::new(|| {
+            COMMON_PASSWORDS
+                .lines()
+                .filter(|line| !line.is_empty() && !line.starts_with('#'))
+                .collect()
+        });
+    COMMON.contains(password.trim().to_lowercase().as_str())
+}
 
 /// An account as shown to administrators (never with its password hash).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -54,16 +73,19 @@ pub fn check_username(username: &str) -> Result<String, String> {
     }
 }
 
+/// Checks a password a person chose (or one generated for them) against the rules; the
+/// reason says what to do instead. Every password set goes through here.
 pub fn check_password(password: &str) -> Result<(), String> {
     let n = password.chars().count();
     if n < MIN_PASSWORD_CHARS {
         Err(format!(
-            "a password has at least {MIN_PASSWORD_CHARS} characters"
+            "use at least {MIN_PASSWORD_CHARS} characters: a few words in a row are easy to \
+             remember"
         ))
     } else if n > MAX_PASSWORD_CHARS {
-        Err(format!(
-            "a password has at most {MAX_PASSWORD_CHARS} characters"
-        ))
+        Err(format!("use at most {MAX_PASSWORD_CHARS} characters"))
+    } else if is_common_password(password) {
+        Err("this password is one of the most common ones: choose another".into())
     } else {
         Ok(())
     }
@@ -156,6 +178,36 @@ pub struct ApiToken {
     pub revoked_at: Option<DateTime<Utc>>,
 }
 
+/// What a change of password ended besides the old password.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PasswordChanged {
+    /// The account's other sessions signed out (the one that made the change goes on).
+    pub sessions_ended: u64,
+    pub tokens_revoked: u64,
+}
+
+impl PasswordChanged {
+    /// The sentence that confirms the change.
+    pub fn sentence(&self) -> String {
+        let count = |n: u64, one: &str, many: &str| {
+            if n == 1 {
+                format!("1 {one}")
+            } else {
+                format!("{n} {many}")
+            }
+        };
+        format!(
+            "Your password is changed. {} signed out; {} revoked.",
+            count(
+                self.sessions_ended,
+                "other session was",
+                "other sessions were"
+            ),
+            count(self.tokens_revoked, "API token was", "API tokens were"),
+        )
+    }
+}
+
 /// An account just made or reset, with the password to hand over (shown once).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Issued {
@@ -216,8 +268,67 @@ mod tests {
 
     #[test]
     fn passwords_have_a_minimum_and_maximum_length() {
-        assert!(check_password("short").is_err());
+        let short = check_password("elevenchars").unwrap_err();
+        assert!(short.contains("at least 12 characters"), "{short}");
+        assert!(check_password("twelve chars").is_ok());
+        assert!(check_password(&"x".repeat(128)).is_ok());
+        let long = check_password(&"x".repeat(129)).unwrap_err();
+        assert!(long.contains("at most 128 characters"), "{long}");
+        // Characters, not bytes: twelve accented letters are twelve.
+        assert!(check_password(&"é".repeat(12)).is_ok());
+        assert!(check_password(&"é".repeat(11)).is_err());
+    }
+
+    #[test]
+    fn the_most_common_passwords_are_refused_whatever_their_case_and_spaces() {
+        for common in [
+            "qwerty123456",
+            "QWERTY123456",
+            "  1q2w3e4r5t6y ",
+            "LeaveMeAlone",
+        ] {
+            let refused = check_password(common).unwrap_err();
+            assert!(refused.contains("most common"), "{common}: {refused}");
+        }
         assert!(check_password("correct horse battery").is_ok());
-        assert!(check_password(&"x".repeat(257)).is_err());
+        // No rules of composition: letters alone, or digits alone, are fine when uncommon.
+        assert!(check_password("plainlowercaseletters").is_ok());
+        assert!(check_password("907214583316").is_ok());
+    }
+
+    #[test]
+    fn a_change_of_password_says_what_it_ended() {
+        let changed = PasswordChanged {
+            sessions_ended: 1,
+            tokens_revoked: 0,
+        };
+        assert_eq!(
+            changed.sentence(),
+            "Your password is changed. 1 other session was signed out; 0 API tokens were revoked."
+        );
+    }
+
+    #[test]
+    fn the_list_holds_ten_thousand_passwords_and_names_its_source() {
+        let entries: Vec<&str> = COMMON_PASSWORDS
+            .lines()
+            .filter(|line| !line.starts_with('#'))
+            .collect();
+        assert_eq!(entries.len(), 10_000);
+        assert!(entries.iter().all(|e| !e.is_empty() && e.trim() == *e));
+        let header = COMMON_PASSWORDS.lines().next().unwrap_or_default();
+        assert!(header.starts_with('#') && header.contains("zxcvbn") && header.contains("MIT"));
+        assert!(is_common_password("password") && is_common_password("123456"));
+        // The comment line is not a password.
+        assert!(!is_common_password(header));
+    }
+
+    #[cfg(feature = "ssr")]
+    #[test]
+    fn generated_passwords_meet_the_rules() {
+        for _ in 0..1_000 {
+            let password = db::generate_password();
+            assert_eq!(check_password(&password), Ok(()), "{password}");
+        }
     }
 }

@@ -1,4 +1,4 @@
-//! Signing in and out, who is signed in, and their sessions. The server keeps every session
+//! Signing in and out, who is signed in, their sessions, and their own password. The server keeps every session
 //! (cookie → session layer → a row in `sessions`); the browser holds only an opaque id.
 //! Machine clients send `Authorization: Bearer …` instead.
 
@@ -13,6 +13,7 @@ pub mod access;
 #[cfg(feature = "ssr")]
 pub mod db;
 pub mod page;
+pub mod password;
 #[cfg(feature = "ssr")]
 pub mod server;
 

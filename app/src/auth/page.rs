@@ -1,9 +1,12 @@
-//! `/signin`, the signed-in account in the header, and `/account/sessions`.
+//! `/signin`, the signed-in account in the header, `/account/sessions` and `/account`.
 
+use super::password::ChangePassword;
 use super::{
     DemoSignIn, EndSession, SignIn, SignOut, demo_personas, my_sessions, safe_next, whoami,
 };
+use crate::accounts::{MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS};
 use crate::components::common::{ErrorNotice, Loaded, LocalTime};
+use crate::components::forms::InputField;
 use crate::components::me::MeResource;
 use crate::components::table::{ColumnHeads, RecordTable};
 use crate::domain::{Action, Me};
@@ -142,6 +145,7 @@ pub fn UserBox(me: Me) -> impl IntoView {
                 <strong>{me.display_name.clone()}</strong>
                 <span class="role">{format!("{} · {scope}", me.role.label())}</span>
             </span>
+            <a href="/account">"Account"</a>
             <a href="/account/sessions">"Sessions"</a>
             // Served by the server, not the board's router: a full page load.
             <a href="/api/v1/docs/" rel="external" title="The JSON API and its documentation">
@@ -200,7 +204,8 @@ pub fn SessionsPage() -> impl IntoView {
         <div class="page-head">
             <h1>"Your sessions"</h1>
             <p class="lede">
-                "Every browser signed in as you. End any you do not recognise, then ask an administrator to reset your password."
+                "Every browser signed in as you. End any you do not recognise, then change your password on "
+                <a href="/account">"Your account"</a> "."
             </p>
         </div>
         {failure(end.value())}
@@ -251,3 +256,94 @@ pub fn SessionsPage() -> impl IntoView {
         />
     }
 }
+
+/// The fields of the form, whose refusals are shown under them rather than under the form.
+const FIELDS: [&str; 3] = ["current_password", "new_password", "new_password_again"];
+
+#[component]
+pub fn AccountPage() -> impl IntoView {
+    let change = ServerAction::<ChangePassword>::new();
+    let form = NodeRef::<leptos::html::Form>::new();
+    let problem = Signal::derive(move || match change.value().get() {
+        Some(Err(error)) => Some(error),
+        _ => None,
+    });
+    // A refusal that is not about one of the fields (too many attempts, signed out, …).
+    let other_problem = move || {
+        problem.get().filter(
+            |error| !matches!(error, AppError::Invalid { field, .. } if FIELDS.contains(&field.as_str())),
+        )
+    };
+    Effect::new(move |_| {
+        if matches!(change.value().get(), Some(Ok(_)))
+            && let Some(form) = form.get()
+        {
+            form.reset();
+        }
+    });
+    view! {
+        <Title text="Your account" />
+        <div class="page-head">
+            <h1>"Your account"</h1>
+            <p class="lede">
+                "Change your password here. " <a href="/account/sessions">"Your sessions"</a>
+                " lists every browser signed in as you."
+            </p>
+        </div>
+        <section class="panel password-panel" aria-labelledby="password-title">
+            <h2 id="password-title">"Change your password"</h2>
+            <p>
+                "Changing it signs out every other browser signed in as you; this one stays signed in."
+            </p>
+            <ActionForm action=change node_ref=form attr:class="password-form">
+                <InputField
+                    form="account"
+                    name="current_password"
+                    label="Current password"
+                    kind="password"
+                    autocomplete="current-password"
+                    problem
+                />
+                <InputField
+                    form="account"
+                    name="new_password"
+                    label="New password"
+                    kind="password"
+                    autocomplete="new-password"
+                    problem
+                    hint=NEW_PASSWORD_HINT
+                />
+                <InputField
+                    form="account"
+                    name="new_password_again"
+                    label="New password again"
+                    kind="password"
+                    autocomplete="new-password"
+                    problem
+                />
+                <label class="check">
+                    <input type="checkbox" name="revoke_tokens" value="true" checked />
+                    "Also revoke my API tokens"
+                </label>
+                <button type="submit" class="primary" disabled=move || change.pending().get()>
+                    {move || {
+                        if change.pending().get() { "Changing…" } else { "Change password" }
+                    }}
+                </button>
+            </ActionForm>
+            {move || other_problem().map(|error| view! { <ErrorNotice error /> })}
+            <div role="status" aria-live="polite">
+                {move || match change.value().get() {
+                    Some(Ok(changed)) => Some(view! { <p class="notice">{changed.sentence()}</p> }),
+                    _ => None,
+                }}
+            </div>
+        </section>
+    }
+}
+
+/// The rules of a new password, under its field.
+const NEW_PASSWORD_HINT: &str = "12 to 128 characters, and not one of the most common \
+                                 passwords. A few words in a row are easy to remember.";
+// The hint says what the rules are.
+const _: () = assert!(MIN_PASSWORD_CHARS == 12 && MAX_PASSWORD_CHARS == 128);

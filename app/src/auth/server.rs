@@ -154,7 +154,6 @@ async fn start_session(account: &Account, how: &str) -> Result<(), AppError> {
 }
 
 pub async fn sign_in(username: &str, password: &str) -> Result<(), AppError> {
-    let state = app_state()?;
     let username = username.trim().to_lowercase();
     if username.is_empty() {
         return Err(AppError::invalid("username", "enter your username"));
@@ -162,12 +161,27 @@ pub async fn sign_in(username: &str, password: &str) -> Result<(), AppError> {
     if password.is_empty() {
         return Err(AppError::invalid("password", "enter your password"));
     }
+    match guess(&username, password).await? {
+        Some(account) => start_session(&account, "password").await,
+        None => Err(AppError::Unauthenticated {
+            message: WRONG_CREDENTIALS.into(),
+        }),
+    }
+}
+
+/// Checks a password for `username` as one guess at it: the account `None` when the password
+/// is wrong. Signing in and changing one's own password both go through here, so that they
+/// share the limits: the attempt is counted for the username and the address before the
+/// password is checked (beyond a limit it is refused with 429 and when to try again), guesses
+/// are slowed as they mount, a failure is journaled and a success clears the username's count.
+pub async fn guess(username: &str, password: &str) -> Result<Option<Account>, AppError> {
+    let state = app_state()?;
     let (address, _) = request_details();
     let limits = &state.auth.limits;
     let pool = &state.db.pool;
     // The attempt is counted before the password is checked, so that guesses sent at once
     // cannot all be checked before any is counted.
-    let nth = match db::reserve_attempt(pool, &username, &address, Utc::now(), limits).await? {
+    let nth = match db::reserve_attempt(pool, username, &address, Utc::now(), limits).await? {
         Reservation::Granted { nth } => nth,
         Reservation::Refused { wait } => return Err(too_many_attempts(wait)),
     };
@@ -175,18 +189,22 @@ pub async fn sign_in(username: &str, password: &str) -> Result<(), AppError> {
     if !delay.is_zero() {
         tokio::time::sleep(delay).await;
     }
-    match accounts::check_credentials(pool, &username, password).await? {
+    match accounts::check_credentials(pool, username, password).await? {
         Some(account) => {
-            db::clear_attempts(pool, &username, &address).await?;
-            start_session(&account, "password").await
+            db::clear_attempts(pool, username, &address).await?;
+            Ok(Some(account))
         }
         None => {
-            db::record_failure(pool, &username, &address, Utc::now()).await?;
-            Err(AppError::Unauthenticated {
-                message: WRONG_CREDENTIALS.into(),
-            })
+            db::record_failure(pool, username, &address, Utc::now()).await?;
+            Ok(None)
         }
     }
+}
+
+/// Gives the browser's session a new id, keeping what it holds, so that an id seen before a
+/// change of credentials is worth nothing after it.
+pub async fn cycle_session_id() -> Result<(), AppError> {
+    session()?.cycle_id().await.map_err(session_error)
 }
 
 /// The refusal of a sign-in over the limits, saying when to try again.
