@@ -78,4 +78,46 @@ impl AuthSettings {
     pub fn touch_every(&self) -> Duration {
         (self.idle / 4).min(Duration::from_secs(60))
     }
+
+    /// Why a session signed in at `signed_in_at`, last seen at `last_seen_at`, of an account
+    /// `active` or not, is over at `now` (`expired`, `idle`, `account_disabled`), if it is.
+    /// The one rule for requests and for the live streams that outlive them.
+    pub fn session_over(
+        &self,
+        signed_in_at: chrono::DateTime<chrono::Utc>,
+        last_seen_at: chrono::DateTime<chrono::Utc>,
+        active: bool,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Option<&'static str> {
+        if now > self.session_limit(signed_in_at, self.absolute) {
+            Some("expired")
+        } else if now > self.session_limit(last_seen_at, self.idle) {
+            Some("idle")
+        } else if !active {
+            Some("account_disabled")
+        } else {
+            None
+        }
+    }
+
+    /// When a session of these times reaches its first limit, unless used meanwhile.
+    pub fn session_ends_by(
+        &self,
+        signed_in_at: chrono::DateTime<chrono::Utc>,
+        last_seen_at: chrono::DateTime<chrono::Utc>,
+    ) -> chrono::DateTime<chrono::Utc> {
+        self.session_limit(signed_in_at, self.absolute)
+            .min(self.session_limit(last_seen_at, self.idle))
+    }
+
+    fn session_limit(
+        &self,
+        from: chrono::DateTime<chrono::Utc>,
+        limit: Duration,
+    ) -> chrono::DateTime<chrono::Utc> {
+        chrono::TimeDelta::from_std(limit)
+            .ok()
+            .and_then(|limit| from.checked_add_signed(limit))
+            .unwrap_or(chrono::DateTime::<chrono::Utc>::MAX_UTC)
+    }
 }

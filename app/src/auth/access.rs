@@ -62,24 +62,14 @@ pub async fn standing(
             if let Some(reason) = session.end_reason {
                 return Ok(Standing::Ended(reason));
             }
-            let limit = |d: std::time::Duration| TimeDelta::from_std(d).unwrap_or(TimeDelta::MAX);
-            let absolute_end = session.signed_in_at + limit(settings.absolute);
-            let idle_end = session.last_seen_at + limit(settings.idle);
-            let ending = if now > absolute_end {
-                Some("expired")
-            } else if now > idle_end {
-                Some("idle")
-            } else if !account.active {
-                Some("account_disabled")
-            } else {
-                None
-            };
-            if let Some(reason) = ending {
+            let (signed_in, last_seen) = (session.signed_in_at, session.last_seen_at);
+            if let Some(reason) = settings.session_over(signed_in, last_seen, account.active, now) {
                 db::end_session(pool, key, reason, "system", address, now).await?;
                 return Ok(Standing::Ended(reason.into()));
             }
             // Just past either end, so that the next look finds it over.
-            check_by = check_by.min(absolute_end.min(idle_end) + TimeDelta::milliseconds(1));
+            let ends_by = settings.session_ends_by(signed_in, last_seen);
+            check_by = check_by.min(ends_by + TimeDelta::milliseconds(1));
         }
         Credential::Token(id) => {
             let row = sqlx::query(

@@ -152,7 +152,11 @@ pub fn UserBox(me: Me) -> impl IntoView {
                 "API"
             </a>
             <ActionForm action=sign_out>
-                <button type="submit" class="link">
+                <button
+                    type="submit"
+                    class="link"
+                    on:click=move |_| crate::live::client::signing_out()
+                >
                     "Sign out"
                 </button>
             </ActionForm>

@@ -293,15 +293,7 @@ pub async fn resolve_session(
     let since = |t: DateTime<Utc>| (now - t).to_std().unwrap_or_default();
     let last_seen = open.last_seen_at;
     let account = accounts::by_id(pool, open.account_id).await?;
-    let ending = if since(open.signed_in_at) > settings.absolute {
-        Some("expired")
-    } else if since(last_seen) > settings.idle {
-        Some("idle")
-    } else if !account.active {
-        Some("account_disabled")
-    } else {
-        None
-    };
+    let ending = settings.session_over(open.signed_in_at, last_seen, account.active, now);
     if let Some(reason) = ending {
         db::end_session(pool, &auth.key, reason, "system", address, now).await?;
         session.flush().await.map_err(session_error)?;

@@ -243,9 +243,22 @@ pub fn StaleNotice() -> impl IntoView {
     }
 }
 
+/// Says that the person is signing out from this page: when the server then ends the page's
+/// live stream (its session is over), the sign-out's own way to the sign-in page is left to
+/// finish, rather than the stream's way back to this page after signing in again.
+pub fn signing_out() {
+    #[cfg(feature = "hydrate")]
+    browser::SIGNING_OUT.with(|leaving| leaving.set(true));
+}
+
 #[cfg(feature = "hydrate")]
 mod browser {
     use super::{Connection, Live, REFRESH_EVERY_MS, SETTLE_MS};
+
+    thread_local! {
+        /// Set by [`super::signing_out`].
+        pub(super) static SIGNING_OUT: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    }
 
     /// The longest a form being filled in holds the board's changes back.
     const HOLD_AT_MOST: chrono::TimeDelta = chrono::TimeDelta::seconds(60);
@@ -496,8 +509,12 @@ mod browser {
         }
     }
 
-    /// Sends the browser to the sign-in page, which brings it back to this page.
+    /// Sends the browser to the sign-in page, which brings it back to this page; unless the
+    /// person is signing out from it, and already on the way there.
     fn sign_in_again() {
+        if SIGNING_OUT.with(std::cell::Cell::get) {
+            return;
+        }
         let location = window().location();
         let here = format!(
             "{}{}",
