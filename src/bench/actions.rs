@@ -28,10 +28,21 @@ pub async fn run(db: &Db, bench: &ActionsBench) -> anyhow::Result<()> {
     use sqlx::Row;
 
     super::require_empty(db).await?;
-    let port = "YYZ";
     super::seed_country(db, bench.seed, 2_000).await?;
     let pool = &db.pool;
     let now = Utc::now();
+    // The port with the most active holds: the country is seeded at this hour, and which
+    // ports are busy depends on it (at night in the east, YYZ may hold nothing).
+    let busiest: Option<String> = sqlx::query(
+        "select port_code, count(*) as n from holds where status in ('placed', 'examination') \
+         group by port_code order by n desc, port_code limit 1",
+    )
+    .fetch_optional(pool)
+    .await?
+    .map(|row| row.try_get("port_code"))
+    .transpose()?;
+    let port = busiest.unwrap_or_else(|| "YYZ".to_string());
+    let port = port.as_str();
 
     // The work: inspections queued on the port's active holds (already under examination,
     // so that starting one does not also move its hold).
