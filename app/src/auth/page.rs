@@ -241,7 +241,17 @@ pub fn SessionsPage() -> impl IntoView {
                                     <td>
                                         <ActionForm action=end>
                                             <input type="hidden" name="key" value=s.key.clone() />
-                                            <button type="submit">
+                                            <button
+                                                type="submit"
+                                                on:click={
+                                                    let current = s.current;
+                                                    move |_| {
+                                                        if current {
+                                                            crate::live::client::signing_out();
+                                                        }
+                                                    }
+                                                }
+                                            >
                                                 {if s.current { "End (sign out)" } else { "End" }}
                                             </button>
                                         </ActionForm>
