@@ -235,6 +235,22 @@ async fn signed_in_from(app: &TestApp, username: &str) -> (String, String) {
     )
 }
 
+/// A new officer `username` signs in with `X-Forwarded-For: forwarded`; the address its
+/// session and its journal entry recorded.
+async fn sign_in_forwarded(app: &TestApp, username: &str, forwarded: &str) -> (String, String) {
+    let password = app.account(username, Role::Officer, "all").await;
+    let signed_in = client(true)
+        .post(app.url("/rpc/sign_in"))
+        .header("accept", "application/json")
+        .header("x-forwarded-for", forwarded)
+        .form(&[("username", username), ("password", password.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert!(signed_in.status().is_success(), "{}", signed_in.status());
+    signed_in_from(app, username).await
+}
+
 /// Behind a trusted proxy, the client is the rightmost address of `X-Forwarded-For` that is
 /// not the proxy, and that is the address journaled and shown in "Your sessions". Without the
 /// setting the header is ignored: a guesser forging a new address for each guess still meets
@@ -248,17 +264,7 @@ pub async fn client_addresses_come_from_trusted_proxies_only(backend: Backend) {
     else {
         return;
     };
-    let password = proxied.account("p.officer", Role::Officer, "all").await;
-    let signed_in = client(true)
-        .post(proxied.url("/rpc/sign_in"))
-        .header("accept", "application/json")
-        .header("x-forwarded-for", forwarded)
-        .form(&[("username", "p.officer"), ("password", password.as_str())])
-        .send()
-        .await
-        .unwrap();
-    assert!(signed_in.status().is_success(), "{}", signed_in.status());
-    let (session, journal) = signed_in_from(&proxied, "p.officer").await;
+    let (session, journal) = sign_in_forwarded(&proxied, "p.officer", forwarded).await;
     assert_eq!(session, "198.51.100.7");
     assert_eq!(journal, "198.51.100.7");
 
@@ -269,17 +275,7 @@ pub async fn client_addresses_come_from_trusted_proxies_only(backend: Backend) {
     else {
         return;
     };
-    let password = direct.account("d.officer", Role::Officer, "all").await;
-    let signed_in = client(true)
-        .post(direct.url("/rpc/sign_in"))
-        .header("accept", "application/json")
-        .header("x-forwarded-for", forwarded)
-        .form(&[("username", "d.officer"), ("password", password.as_str())])
-        .send()
-        .await
-        .unwrap();
-    assert!(signed_in.status().is_success(), "{}", signed_in.status());
-    let (session, journal) = signed_in_from(&direct, "d.officer").await;
+    let (session, journal) = sign_in_forwarded(&direct, "d.officer", forwarded).await;
     assert_eq!(session, "127.0.0.1");
     assert_eq!(journal, "127.0.0.1");
 

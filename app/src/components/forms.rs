@@ -14,6 +14,91 @@ pub fn field_reason(problem: Option<AppError>, field: &str) -> Option<String> {
     }
 }
 
+/// What stands under a field: its hint, and the server's refusal of it when there is one,
+/// each tied to the field by `aria-describedby` (ids `{id}-hint` and `{id}-error`).
+#[derive(Clone)]
+pub struct FieldNotes {
+    name: &'static str,
+    hint: &'static str,
+    hint_id: String,
+    error_id: String,
+    problem: Signal<Option<AppError>>,
+}
+
+impl FieldNotes {
+    /// The notes of the field `id`, sent as `name`.
+    pub fn new(
+        id: &str,
+        name: &'static str,
+        hint: &'static str,
+        problem: Signal<Option<AppError>>,
+    ) -> Self {
+        FieldNotes {
+            name,
+            hint,
+            hint_id: format!("{id}-hint"),
+            error_id: format!("{id}-error"),
+            problem,
+        }
+    }
+
+    /// The server's refusal of this field, if it refused it.
+    pub fn error(&self) -> Option<String> {
+        field_reason(self.problem.get(), self.name)
+    }
+
+    /// The field's `aria-describedby`: the ids of the notes shown.
+    pub fn described(&self) -> impl Fn() -> Option<String> + Clone + Send + Sync + use<> {
+        let notes = self.clone();
+        move || {
+            let ids: Vec<&str> = [
+                (!notes.hint.is_empty()).then_some(notes.hint_id.as_str()),
+                notes.error().is_some().then_some(notes.error_id.as_str()),
+            ]
+            .into_iter()
+            .flatten()
+            .collect();
+            (!ids.is_empty()).then(|| ids.join(" "))
+        }
+    }
+
+    /// Whether the field is marked invalid (`aria-invalid`).
+    pub fn invalid(&self) -> impl Fn() -> Option<&'static str> + Clone + Send + Sync + use<> {
+        let notes = self.clone();
+        move || notes.error().is_some().then_some("true")
+    }
+
+    /// The hint and the refusal, under the field.
+    pub fn view(self) -> impl IntoView {
+        let FieldNotes {
+            hint,
+            hint_id,
+            error_id,
+            ..
+        } = self.clone();
+        view! {
+            {(!hint.is_empty())
+                .then(|| {
+                    view! {
+                        <span class="hint" id=hint_id>
+                            {hint}
+                        </span>
+                    }
+                })}
+            {move || {
+                self.error()
+                    .map(|reason| {
+                        view! {
+                            <span class="field-error" id=error_id.clone()>
+                                {reason}
+                            </span>
+                        }
+                    })
+            }}
+        }
+    }
+}
+
 /// A labelled input sent as `name`, with its hint under it and, when the server refused this
 /// field, the reason: both tied to the input (`aria-describedby`), which is then marked
 /// invalid. Ids are `{form}-{name}`, `…-hint` and `…-error`.
@@ -29,22 +114,7 @@ pub fn InputField(
     #[prop(optional)] hint: &'static str,
 ) -> impl IntoView {
     let id = format!("{form}-{name}");
-    let hint_id = format!("{id}-hint");
-    let error_id = format!("{id}-error");
-    let error = move || field_reason(problem.get(), name);
-    let described = {
-        let (hint_id, error_id) = (hint_id.clone(), error_id.clone());
-        move || {
-            let ids: Vec<&str> = [
-                (!hint.is_empty()).then_some(hint_id.as_str()),
-                error().is_some().then_some(error_id.as_str()),
-            ]
-            .into_iter()
-            .flatten()
-            .collect();
-            (!ids.is_empty()).then(|| ids.join(" "))
-        }
-    };
+    let notes = FieldNotes::new(&id, name, hint, problem);
     view! {
         <div class="field">
             <label for=id.clone()>{label}</label>
@@ -54,27 +124,10 @@ pub fn InputField(
                 type=kind
                 autocomplete=autocomplete
                 required
-                aria-invalid=move || error().is_some().then_some("true")
-                aria-describedby=described
+                aria-invalid=notes.invalid()
+                aria-describedby=notes.described()
             />
-            {(!hint.is_empty())
-                .then(|| {
-                    view! {
-                        <span class="hint" id=hint_id>
-                            {hint}
-                        </span>
-                    }
-                })}
-            {move || {
-                error()
-                    .map(|reason| {
-                        view! {
-                            <span class="field-error" id=error_id.clone()>
-                                {reason}
-                            </span>
-                        }
-                    })
-            }}
+            {notes.view()}
         </div>
     }
 }

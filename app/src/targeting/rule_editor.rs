@@ -7,6 +7,7 @@
 use super::RuleKind;
 use super::rpc::{RuleForm, SaveRule, TryRule, field_label};
 use crate::components::common::ErrorNotice;
+use crate::components::forms::FieldNotes;
 use crate::domain::InspectionKind;
 use crate::error::AppError;
 use crate::targeting::Rule;
@@ -136,14 +137,6 @@ fn indicator_fields(kind: RuleKind) -> &'static [Field] {
     }
 }
 
-/// The error of the last save or trial, if it is about a field.
-fn field_error(problem: Option<AppError>, field: &'static str) -> Option<String> {
-    match problem {
-        Some(AppError::Invalid { field: f, reason }) if f == field => Some(reason),
-        _ => None,
-    }
-}
-
 /// An error under a form's `title`: a field error named with the field's label, any other as
 /// every page shows it.
 #[component]
@@ -197,22 +190,7 @@ fn FormField(
         }
         .into_any();
     }
-    let error_id = format!("{id}-error");
-    let hint_id = format!("{id}-hint");
-    let error = move || field_error(problem.get(), name);
-    let described = {
-        let (error_id, hint_id) = (error_id.clone(), hint_id.clone());
-        move || {
-            let mut ids = Vec::new();
-            if !hint.is_empty() {
-                ids.push(hint_id.clone());
-            }
-            if error().is_some() {
-                ids.push(error_id.clone());
-            }
-            (!ids.is_empty()).then(|| ids.join(" "))
-        }
-    };
+    let notes = FieldNotes::new(&id, name, hint, problem);
     let (control, class) = match input {
         Input::Line(size) => (
             view! {
@@ -220,8 +198,8 @@ fn FormField(
                     id=id.clone()
                     name=name
                     size=size.map(|s| s.to_string())
-                    aria-invalid=move || error().is_some().then_some("true")
-                    aria-describedby=described
+                    aria-invalid=notes.invalid()
+                    aria-describedby=notes.described()
                     prop:value=value
                     on:input=move |ev| form.update(|f| *set(f) = event_target_value(&ev))
                 />
@@ -236,8 +214,8 @@ fn FormField(
                     id=id.clone()
                     name=name
                     rows="2"
-                    aria-invalid=move || error().is_some().then_some("true")
-                    aria-describedby=described
+                    aria-invalid=notes.invalid()
+                    aria-describedby=notes.described()
                     prop:value=value
                     on:input=move |ev| form.update(|f| *set(f) = event_target_value(&ev))
                 ></textarea>
@@ -250,24 +228,7 @@ fn FormField(
         <div class=class>
             <label for=id>{label}</label>
             {control}
-            {(!hint.is_empty())
-                .then(|| {
-                    view! {
-                        <span class="hint" id=hint_id>
-                            {hint}
-                        </span>
-                    }
-                })}
-            {move || {
-                error()
-                    .map(|reason| {
-                        view! {
-                            <span class="field-error" id=error_id.clone()>
-                                {reason}
-                            </span>
-                        }
-                    })
-            }}
+            {notes.view()}
         </div>
     }
     .into_any()
