@@ -8,6 +8,7 @@ pub mod bench;
 pub mod cli;
 pub mod config;
 pub mod health;
+pub mod lang;
 pub mod live;
 pub mod proxies;
 pub mod rpc;

@@ -177,6 +177,12 @@ pub async fn router(state: ServerState) -> anyhow::Result<Router> {
             if let Some(PageNonce(nonce)) = nonce {
                 provide_context(leptos::nonce::Nonce::from_value(nonce));
             }
+            // The language the request was resolved to (`lang.rs`): the page renders in it.
+            let locale = use_context::<axum::http::request::Parts>()
+                .and_then(|parts| parts.extensions.get::<app::lang::Locale>().copied());
+            if let Some(locale) = locale {
+                provide_context(locale);
+            }
         }
     };
     let page_shell = {
@@ -191,10 +197,12 @@ pub async fn router(state: ServerState) -> anyhow::Result<Router> {
             context, shell,
         ))
         .layer(axum::middleware::from_fn(crate::rpc::error_status))
+        .layer(axum::middleware::from_fn(crate::lang::answer_in_language))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             crate::auth::authenticate,
         ))
+        .layer(axum::middleware::from_fn(crate::lang::answer_in_language))
         .with_state(state.clone());
     let router = crate::auth::with_sessions(router, &state.app.db, &state.app.auth)
         .await?

@@ -2,12 +2,15 @@
 
 use crate::admin::page::AccountsPage;
 use crate::auth::page::{AccountNav, AccountPage, SessionsPage, SignInPage, UserBox, use_me};
+use crate::auth::preferences::{LanguageToggle, follow_locale, initial_locale};
 use crate::board::OverviewPage;
 use crate::components::clock::{HeaderClock, provide_clock};
 use crate::domain::Action;
 use crate::holds::page::HoldsPage;
+use crate::i18n::{I18nSubContextProvider, t, t_string, use_i18n};
 use crate::inspections::handover::HandoverPage;
 use crate::inspections::page::InspectionsPage;
+use crate::lang;
 use crate::live::client::{LiveIndicator, StaleNotice, provide_live, use_live};
 use crate::ports::page::PortPage;
 use crate::shipments::page::ShipmentPage;
@@ -34,9 +37,16 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
         .map(|state| state.live.latest().to_string());
     #[cfg(not(feature = "ssr"))]
     let position: Option<String> = None;
+    // The colours the signed-in person chose (the device's when they chose none).
+    #[cfg(feature = "ssr")]
+    let theme = crate::auth::server::current()
+        .map(|caller| caller.account.theme)
+        .unwrap_or_default();
+    #[cfg(not(feature = "ssr"))]
+    let theme = crate::domain::Theme::Auto;
     view! {
         <!DOCTYPE html>
-        <html lang="en">
+        <html lang=lang::code(lang::current()) data-theme=theme.code()>
             <head>
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
@@ -57,26 +67,37 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    view! {
+        <I18nSubContextProvider initial_locale=Signal::stored(initial_locale())>
+            <Board />
+        </I18nSubContextProvider>
+    }
+}
+
+#[component]
+fn Board() -> impl IntoView {
+    let i18n = use_i18n();
+    follow_locale(i18n);
     provide_clock();
     provide_live();
     let live = use_live();
     let me = use_me();
     view! {
         <Stylesheet id="leptos" href="/pkg/border-ops.css" />
-        <Title formatter=|page: String| {
+        <Title formatter=move |page: String| {
             if page.is_empty() {
-                "Border Operations Centre".to_string()
+                t_string!(i18n, common.product).to_string()
             } else {
-                format!("{page} · Border Operations Centre")
+                t_string!(i18n, common.title_suffix, page = page).to_string()
             }
         } />
         <Router>
             <header class="topbar">
                 <a class="brand" href="/">
                     <span class="brand-mark" aria-hidden="true">
-                        "BOC"
+                        {t!(i18n, common.product_short)}
                     </span>
-                    <span>"Border Operations Centre"</span>
+                    <span>{t!(i18n, common.product)}</span>
                 </a>
                 <Suspense>
                     {move || Suspend::new(async move {
@@ -85,18 +106,28 @@ pub fn App() -> impl IntoView {
                             .flatten()
                             .map(|me| {
                                 view! {
-                                    <nav aria-label="Board">
+                                    <nav aria-label=move || t_string!(i18n, common.nav_label)>
                                         <A href="/" exact=true>
-                                            "Overview"
+                                            {t!(i18n, common.nav_overview)}
                                         </A>
-                                        <A href="/holds">"Holds"</A>
-                                        <A href="/inspections">"Inspections"</A>
+                                        <A href="/holds">{t!(i18n, common.nav_holds)}</A>
+                                        <A href="/inspections">
+                                            {t!(i18n, common.nav_inspections)}
+                                        </A>
                                         {me
                                             .may(Action::ManageRules, None)
-                                            .then(|| view! { <A href="/targeting">"Targeting"</A> })}
+                                            .then(|| {
+                                                view! {
+                                                    <A href="/targeting">{t!(i18n, common.nav_targeting)}</A>
+                                                }
+                                            })}
                                         {me
                                             .may(Action::DeclareShipments, None)
-                                            .then(|| view! { <A href="/import">"Manifests"</A> })}
+                                            .then(|| {
+                                                view! {
+                                                    <A href="/import">{t!(i18n, common.nav_manifests)}</A>
+                                                }
+                                            })}
                                         <AccountNav me />
                                     </nav>
                                 }
@@ -106,6 +137,7 @@ pub fn App() -> impl IntoView {
                 <LiveIndicator />
                 <HeaderClock />
                 <SimBadge />
+                <LanguageToggle />
                 <Suspense>
                     {move || Suspend::new(async move {
                         me.await.ok().flatten().map(|me| view! { <UserBox me /> })
@@ -144,11 +176,15 @@ fn NotFound() -> impl IntoView {
             response.set_status(axum::http::StatusCode::NOT_FOUND);
         }
     }
+    let i18n = use_i18n();
     view! {
-        <Title text="Not found" />
+        <Title text=move || t_string!(i18n, common.not_found_title) />
         <section class="panel">
-            <h1>"Page not found"</h1>
-            <p>"There is nothing at this address. " <a href="/">"Back to the overview"</a></p>
+            <h1>{t!(i18n, common.not_found_heading)}</h1>
+            <p>
+                {t!(i18n, common.not_found_text)} " "
+                <a href="/">{t!(i18n, common.back_to_overview)}</a>
+            </p>
         </section>
     }
 }

@@ -16,6 +16,7 @@ pub mod error;
 pub mod holds;
 pub mod inspections;
 pub mod journal;
+pub mod lang;
 pub mod live;
 pub mod paging;
 pub mod ports;
@@ -31,6 +32,9 @@ pub mod demo;
 pub mod sql;
 #[cfg(feature = "ssr")]
 pub mod state;
+
+// The string catalogue of `locales/`, built by `build.rs`: `crate::i18n::{Locale, t!, td_string!, …}`.
+include!(concat!(env!("OUT_DIR"), "/i18n/mod.rs"));
 
 pub use app::{App, shell};
 pub use error::AppError;

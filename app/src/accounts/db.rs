@@ -2,7 +2,7 @@
 
 use super::{Account, PasswordChanged, check_password, check_username};
 use crate::domain::clock::{from_millis, to_millis};
-use crate::domain::{PortScope, Role};
+use crate::domain::{PortScope, Role, Theme};
 use crate::error::AppError;
 use crate::journal::db::{NewEntry, record};
 use argon2::{
@@ -16,7 +16,7 @@ use serde_json::json;
 use sqlx::{AnyConnection, AnyPool, Row, any::AnyRow};
 
 const SELECT: &str = "select id, username, display_name, badge, role, ports, active, created_at, \
-                      password_changed_at from accounts";
+                      password_changed_at, language, theme from accounts";
 
 fn row_to_account(row: &AnyRow) -> Result<Account, sqlx::Error> {
     let role: String = row.try_get("role")?;
@@ -31,6 +31,15 @@ fn row_to_account(row: &AnyRow) -> Result<Account, sqlx::Error> {
         active: row.try_get::<i64, _>("active")? == 1,
         created_at: from_millis(row.try_get("created_at")?),
         password_changed_at: from_millis(row.try_get("password_changed_at")?),
+        language: row
+            .try_get::<Option<String>, _>("language")?
+            .as_deref()
+            .and_then(crate::lang::parse),
+        theme: row
+            .try_get::<Option<String>, _>("theme")?
+            .as_deref()
+            .and_then(Theme::parse)
+            .unwrap_or_default(),
     })
 }
 
@@ -406,4 +415,53 @@ pub async fn change_own_password(
         sessions_ended,
         tokens_revoked,
     })
+}
+
+/// Keeps a person's choice of language (`None`: their browser's) with their account, journaled
+/// as theirs.
+pub async fn set_language(
+    pool: &AnyPool,
+    account: &Account,
+    language: Option<crate::lang::Locale>,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let code = language.map(crate::lang::code);
+    set_preference(pool, account, "language", code, now).await
+}
+
+/// Keeps a person's choice of colours with their account, journaled as theirs.
+pub async fn set_theme(
+    pool: &AnyPool,
+    account: &Account,
+    theme: Theme,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let code = (theme != Theme::Auto).then(|| theme.code());
+    set_preference(pool, account, "theme", code, now).await
+}
+
+async fn set_preference(
+    pool: &AnyPool,
+    account: &Account,
+    column: &'static str,
+    value: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let statement = match column {
+        "language" => "update accounts set language = $1, version = version + 1 where id = $2",
+        _ => "update accounts set theme = $1, version = version + 1 where id = $2",
+    };
+    let mut tx = crate::db::WriteTx::begin(pool).await?;
+    sqlx::query(statement)
+        .bind(value.map(str::to_string))
+        .bind(account.id)
+        .execute(&mut *tx)
+        .await?;
+    let actor = crate::journal::acting::signature(&account.display_name, account.badge.as_deref());
+    let after = json!({ column: value.unwrap_or("auto") });
+    let entry =
+        NewEntry::administrative(now, &actor, "account", account.id, "preference_set", after);
+    record(&mut tx, entry).await?;
+    tx.commit().await?;
+    Ok(())
 }

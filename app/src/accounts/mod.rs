@@ -3,7 +3,8 @@
 //! SHA-256. This is the store that signing in (`auth`) reads and administrators (`admin`)
 //! change; it decides nobody's authority itself.
 
-use crate::domain::{PortScope, Principal, Role};
+use crate::domain::{PortScope, Principal, Role, Theme};
+use crate::lang::Locale;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -46,6 +47,9 @@ pub struct Account {
     pub active: bool,
     pub created_at: DateTime<Utc>,
     pub password_changed_at: DateTime<Utc>,
+    /// The language the board speaks to them; `None`: their browser's.
+    pub language: Option<Locale>,
+    pub theme: Theme,
 }
 
 impl Account {

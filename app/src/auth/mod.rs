@@ -14,6 +14,7 @@ pub mod access;
 pub mod db;
 pub mod page;
 pub mod password;
+pub mod preferences;
 #[cfg(feature = "ssr")]
 pub mod server;
 

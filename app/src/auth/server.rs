@@ -51,6 +51,8 @@ impl Caller {
             badge: self.account.badge.clone(),
             role: self.account.role,
             ports: self.account.ports.clone(),
+            language: self.account.language,
+            theme: self.account.theme,
         }
     }
 

@@ -228,6 +228,9 @@ pub struct Me {
     pub badge: Option<String>,
     pub role: Role,
     pub ports: PortScope,
+    /// The language they chose, if they chose one.
+    pub language: Option<crate::lang::Locale>,
+    pub theme: super::Theme,
 }
 
 impl Me {
@@ -399,6 +402,8 @@ mod tests {
             badge: None,
             role: Role::Officer,
             ports: PortScope::Only(vec!["YVR".into()]),
+            language: None,
+            theme: Default::default(),
         };
         assert!(me.may(Action::AddNote, Some("YVR")));
         assert!(!me.may(Action::AddNote, Some("YYZ")));

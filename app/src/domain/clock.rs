@@ -2,6 +2,7 @@
 //! out), lateness against a service level, durations in words, and instants shown in the
 //! port's own time zone. Everything is stored in UTC.
 
+use crate::lang::{self, format};
 use chrono::{DateTime, Duration, Utc};
 use chrono_tz::Tz;
 
@@ -53,48 +54,43 @@ impl ServiceClock {
     }
 }
 
-/// "2 d 4 h", "3 h 05 min", "12 min", "45 s": what a wall screen can be read by at a glance.
+/// "2 d 4 h", "3 h 05 min", "12 min", "45 s" (in French "2 j 4 h"): what a wall screen can be
+/// read by at a glance, in the language being spoken (`lang::current`).
 pub fn format_duration(d: Duration) -> String {
-    let secs = d.num_seconds().max(0);
-    let (days, hours, mins) = (secs / 86_400, secs % 86_400 / 3600, secs % 3600 / 60);
-    if days > 0 {
-        format!("{days} d {hours} h")
-    } else if hours > 0 {
-        format!("{hours} h {mins:02} min")
-    } else if mins > 0 {
-        format!("{mins} min")
-    } else {
-        format!("{secs} s")
-    }
+    format::duration(lang::current(), d)
 }
 
 /// Time left until `due`, or how late it is: "due in 40 min", "overdue 2 h 10 min".
 pub fn format_due(due: DateTime<Utc>, now: DateTime<Utc>) -> String {
+    format_due_in(lang::current(), due, now)
+}
+
+/// `format_due` in a given language.
+pub fn format_due_in(locale: lang::Locale, due: DateTime<Utc>, now: DateTime<Utc>) -> String {
+    use crate::i18n::td_string;
     if due >= now {
-        format!("due in {}", format_duration(due - now))
+        let time = format::duration(locale, due - now);
+        td_string!(locale, common.due_in, time = time).to_string()
     } else {
-        format!("overdue {}", format_duration(now - due))
+        let time = format::duration(locale, now - due);
+        td_string!(locale, common.overdue_by, time = time).to_string()
     }
 }
 
 /// Parses an IANA zone name as stored on a port; falls back to UTC for an unknown name so a
 /// bad row can never take a page down.
 pub fn zone(name: &str) -> Tz {
-    name.parse().unwrap_or(Tz::UTC)
+    format::zone(name)
 }
 
 /// An instant in a port's local time with the zone's abbreviation: "2026-11-28 06:14 PST".
 pub fn local_time(at: DateTime<Utc>, zone_name: &str) -> String {
-    at.with_timezone(&zone(zone_name))
-        .format("%Y-%m-%d %H:%M %Z")
-        .to_string()
+    format::local_time(lang::current(), at, zone_name)
 }
 
 /// Short form for dense tables: "Nov 28 06:14 PST".
 pub fn local_time_short(at: DateTime<Utc>, zone_name: &str) -> String {
-    at.with_timezone(&zone(zone_name))
-        .format("%b %d %H:%M %Z")
-        .to_string()
+    format::local_time_short(lang::current(), at, zone_name)
 }
 
 /// Milliseconds since the epoch, as stored in the database.

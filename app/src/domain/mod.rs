@@ -8,12 +8,14 @@ pub mod vocab;
 
 pub mod authority;
 pub mod clock;
+pub mod preferences;
 pub mod rules;
 pub mod text;
 pub mod waybill;
 
 pub use authority::{Action, Me, PortScope, Principal, Refusal, Role, authorize};
 pub use clock::ServiceClock;
+pub use preferences::Theme;
 pub use rules::{HoldAction, InspectionAction};
 pub use text::{MAX_TEXT_CHARS, check_text};
 pub use vocab::*;
