@@ -57,7 +57,12 @@ pub fn is_public(path: &str) -> bool {
     is_asset_or_probe(path)
         || matches!(
             path,
-            "/signin" | "/rpc/sign_in" | "/rpc/demo_sign_in" | "/rpc/demo_personas"
+            "/signin"
+                | "/rpc/sign_in"
+                | "/rpc/demo_sign_in"
+                | "/rpc/demo_personas"
+                // The sign-in page speaks the language its reader chooses.
+                | "/rpc/choose_language"
         )
 }
 

@@ -78,6 +78,8 @@ pub fn App() -> impl IntoView {
 fn Board() -> impl IntoView {
     let i18n = use_i18n();
     follow_locale(i18n);
+    // After a change of language: the page's scroll position and typed values, put back.
+    Effect::new(|_| crate::auth::preferences::carry::restore());
     provide_clock();
     provide_live();
     let live = use_live();

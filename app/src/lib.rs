@@ -46,6 +46,8 @@ pub use error::ErrorBody;
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
+    // Speak the language the server rendered the page in from the first line hydrated.
+    lang::set_shown(auth::preferences::initial_locale());
     leptos::mount::hydrate_body(App);
     // Lets end-to-end tests (and anyone curious) know the page is interactive.
     if let Some(window) = web_sys::window() {
