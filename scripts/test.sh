@@ -31,6 +31,10 @@ python3 scripts/check-structure.py --self-test
 python3 scripts/check-structure.py
 scripts/check-migrations.sh
 
+step "strings people read are in the catalogue (English and French)"
+python3 scripts/check-strings.py --self-test
+python3 scripts/check-strings.py
+
 step "clippy, server build (ssr)"
 cargo clippy --workspace --all-targets -- -D warnings
 step "clippy, browser build (hydrate)"
