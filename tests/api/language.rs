@@ -143,7 +143,7 @@ pub async fn pages_follow_the_saved_choice_then_the_cookie_then_the_browser(back
     // A person who chose French has it everywhere, whatever the browser and the cookie say.
     let password = app.account("lang.officer", Role::Officer, "YVR").await;
     let signed_in = app.sign_in(&browser, "lang.officer", &password).await;
-    assert!(signed_in.status().is_success(), "{}", signed_in.status());
+    assert_eq!(signed_in.status().as_u16(), 200);
     let session = cookies_set(&signed_in).join("; ");
     assert!(!session.is_empty(), "the sign-in sets a session cookie");
     let chosen = browser
@@ -175,7 +175,8 @@ pub async fn a_language_choice_is_checked_saved_and_journaled(backend: Backend) 
     let browser = client(true);
     let password = app.account("lang.chooser", Role::Viewer, "all").await;
     let signed_in = app.sign_in(&browser, "lang.chooser", &password).await;
-    assert!(signed_in.status().is_success(), "{}", signed_in.status());
+    let status = signed_in.status().as_u16();
+    assert_eq!(status, 200, "{}", signed_in.text().await.unwrap_or_default());
     let choose = |language: &'static str| {
         browser
             .post(app.url("/rpc/choose_language"))
