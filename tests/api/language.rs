@@ -176,7 +176,12 @@ pub async fn a_language_choice_is_checked_saved_and_journaled(backend: Backend) 
     let password = app.account("lang.chooser", Role::Viewer, "all").await;
     let signed_in = app.sign_in(&browser, "lang.chooser", &password).await;
     let status = signed_in.status().as_u16();
-    assert_eq!(status, 200, "{}", signed_in.text().await.unwrap_or_default());
+    assert_eq!(
+        status,
+        200,
+        "{}",
+        signed_in.text().await.unwrap_or_default()
+    );
     let choose = |language: &'static str| {
         browser
             .post(app.url("/rpc/choose_language"))
