@@ -9,6 +9,8 @@ use app::AppError;
 use app::accounts::tokens;
 use app::auth::server::{Caller, ClientAddress, resolve_session};
 use app::db::{Db, NativePool};
+use app::i18n::td_string;
+use app::lang::current;
 use app::state::AppState;
 use app::state::AuthSettings;
 use axum::{
@@ -139,9 +141,7 @@ async fn identify(state: AppState, mut request: Request, next: Next, address: St
             }),
             Ok(None) => {
                 return AppError::Unauthenticated {
-                    message: "this token is not valid: it was revoked, its account was \
-                              disabled, or it was never issued"
-                        .into(),
+                    message: td_string!(current(), api.token_invalid).into(),
                 }
                 .into_response();
             }
@@ -149,7 +149,7 @@ async fn identify(state: AppState, mut request: Request, next: Next, address: St
         },
         Some(Err(())) => {
             return AppError::Unauthenticated {
-                message: "the Authorization header must be `Bearer <token>`".into(),
+                message: td_string!(current(), api.authorization_header).into(),
             }
             .into_response();
         }

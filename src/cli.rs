@@ -7,6 +7,8 @@ use crate::config::{Config, Settings, SimulationConfig};
 use crate::seed::{self, SeedOptions};
 use crate::startup::{Application, shutdown_signal};
 use app::db::Db;
+use app::i18n::td_string;
+use app::lang::{current, format};
 use chrono::{DateTime, Duration, DurationRound, Utc};
 use clap::{Parser, Subcommand};
 
@@ -237,9 +239,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 Command::Serve(_) if !config.migrate_on_start => check_migrated(&db).await?,
                 Command::Serve(_) => db.migrate().await.map_err(|e| {
                     anyhow::anyhow!(
-                        "the migrations could not be applied ({e}); if this role may not \
-                         change the tables, run `border-ops migrate` as the database's owner \
-                         and start `serve` with MIGRATE_ON_START=false"
+                        "{}",
+                        td_string!(current(), cli.migrations_failed, error = e)
                     )
                 })?,
                 _ => db.migrate().await?,
@@ -252,12 +253,15 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         (Command::Bench { what }, db) => what.run(db.as_ref()).await,
         (Command::Serve(flags), Some(db)) => serve(config, db.clone(), flags).await,
         (Command::Migrate { serving_role }, Some(db)) => {
-            println!("migrations applied to {}", redact(&url));
+            println!(
+                "{}",
+                td_string!(current(), cli.migrations_applied, url = redact(&url))
+            );
             if let Some(role) = serving_role {
                 db.grant_serving_role(&role).await?;
                 println!(
-                    "{role} may now serve: run `border-ops serve` as {role} with \
-                     MIGRATE_ON_START=false"
+                    "{}",
+                    td_string!(current(), cli.serving_role_granted, role = &role)
                 );
             }
             Ok(())
@@ -287,10 +291,13 @@ async fn check_migrated(db: &Db) -> anyhow::Result<()> {
     let pending = db.pending_migrations().await?;
     anyhow::ensure!(
         pending.is_empty(),
-        "the database lacks {} migration(s) of this version (the first is {}): run \
-         `border-ops migrate` as the database's owner, then start `serve` again",
-        pending.len(),
-        pending.first().copied().unwrap_or_default()
+        "{}",
+        td_string!(
+            current(),
+            cli.migrations_pending,
+            count = pending.len(),
+            first = pending.first().copied().unwrap_or_default()
+        )
     );
     Ok(())
 }
@@ -314,14 +321,13 @@ async fn serve(mut config: Config, db: Db, flags: Serve) -> anyhow::Result<()> {
     }
     match first_administrator(&db).await {
         Ok(Some(password)) => println!(
-            "No administrator existed, so one was made.\n  username: admin\n  \
-             password: {password}\nThis password is shown once. Sign in and add \
-             accounts, or change it with `border-ops user passwd admin`."
+            "{}",
+            td_string!(current(), cli.first_administrator, password = password)
         ),
         Ok(None) => {}
         Err(e) => eprintln!(
-            "no active administrator, and one could not be made ({e}); \
-             add one with `border-ops user add --username NAME --role admin`"
+            "{}",
+            td_string!(current(), cli.first_administrator_failed, error = e)
         ),
     }
     config.auth.demo = demo;
@@ -337,7 +343,10 @@ async fn serve(mut config: Config, db: Db, flags: Serve) -> anyhow::Result<()> {
     }
     let listener = tokio::net::TcpListener::bind(config.leptos.site_addr).await?;
     let app = Application::with_db(config, db, listener).await?;
-    println!("border-ops listening on http://{}", app.local_addr()?);
+    println!(
+        "{}",
+        td_string!(current(), cli.listening, address = app.local_addr()?)
+    );
     app.run_until_stopped(shutdown_signal()).await?;
     Ok(())
 }
@@ -350,13 +359,11 @@ async fn seed_demo(
     shipments: usize,
     at: Option<DateTime<Utc>>,
 ) -> anyhow::Result<()> {
-    anyhow::ensure!(
-        demo,
-        "say --demo: the demo country is the only seed there is"
-    );
+    anyhow::ensure!(demo, "{}", td_string!(current(), cli.seed_say_demo));
     anyhow::ensure!(
         seed::is_empty(db).await?,
-        "the database already holds ports; seed a fresh database"
+        "{}",
+        td_string!(current(), cli.seed_not_empty)
     );
     let mut options = SeedOptions::new(seed, at.unwrap_or_else(Utc::now));
     options.shipments = shipments;
@@ -370,8 +377,17 @@ async fn seed_demo(
 async fn import(db: &Db, file: &std::path::Path) -> anyhow::Result<()> {
     use app::domain::PortScope;
     use app::targeting::ingest::{Submitter, import_manifest};
-    let bytes = std::fs::read(file)
-        .map_err(|e| anyhow::anyhow!("{} cannot be read: {e}", file.display()))?;
+    let bytes = std::fs::read(file).map_err(|e| {
+        anyhow::anyhow!(
+            "{}",
+            td_string!(
+                current(),
+                cli.import_unreadable,
+                file = file.display(),
+                error = e
+            )
+        )
+    })?;
     let name = file
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -398,20 +414,34 @@ async fn import(db: &Db, file: &std::path::Path) -> anyhow::Result<()> {
     bar.finish_and_clear();
     let report = report.map_err(|e| anyhow::anyhow!("{name}: {e}"))?;
     let seconds = started.elapsed().as_secs_f64();
+    let locale = current();
     println!(
-        "{name}: {} rows in {seconds:.1} s: {} accepted, {} updated, {} unchanged, {} refused",
-        report.received, report.accepted, report.updated, report.unchanged, report.refused
+        "{}",
+        td_string!(
+            locale,
+            cli.import_report,
+            name = &name,
+            rows = report.received,
+            seconds = format::decimal(locale, seconds, 1),
+            accepted = report.accepted,
+            updated = report.updated,
+            unchanged = report.unchanged,
+            refused = report.refused
+        )
     );
     println!(
-        "lanes: {} green, {} yellow, {} red ({} selected at random); {} pre-load referrals; \
-         {} examinations opened, {} waiting for capacity",
-        report.green,
-        report.yellow,
-        report.red,
-        report.random,
-        report.referrals,
-        report.inspections_opened,
-        report.waiting
+        "{}",
+        td_string!(
+            locale,
+            cli.import_lanes,
+            green = report.green,
+            yellow = report.yellow,
+            red = report.red,
+            random = report.random,
+            referrals = report.referrals,
+            opened = report.inspections_opened,
+            waiting = report.waiting
+        )
     );
     for item in report
         .results
@@ -420,10 +450,14 @@ async fn import(db: &Db, file: &std::path::Path) -> anyhow::Result<()> {
     {
         for error in &item.errors {
             println!(
-                "line {}: {}: {}",
-                item.line.unwrap_or_default(),
-                error.field,
-                error.reason
+                "{}",
+                td_string!(
+                    locale,
+                    cli.import_refused_line,
+                    line = item.line.unwrap_or_default(),
+                    field = &error.field,
+                    reason = &error.reason
+                )
             );
         }
     }
@@ -434,9 +468,9 @@ async fn import(db: &Db, file: &std::path::Path) -> anyhow::Result<()> {
 fn sim_speed(text: &str) -> Result<f64, String> {
     match text.trim().parse::<f64>() {
         Ok(speed) if speed.is_finite() && speed > 0.0 && speed <= 100_000.0 => Ok(speed),
-        _ => Err(format!(
-            "{text:?} is not a speed: give a number above 0 (1 is real time, 60 an hour a minute)"
-        )),
+        _ => Err(
+            td_string!(current(), cli.sim_speed_invalid, text = format!("{text:?}")).to_string(),
+        ),
     }
 }
 
@@ -468,9 +502,18 @@ async fn user(db: &Db, what: UserCommand) -> anyhow::Result<()> {
             badge,
             password_stdin,
         } => {
-            let role = Role::parse(&role)
-                .ok_or_else(|| anyhow::anyhow!("role: use one of {}", Role::codes()))?;
-            let ports = PortScope::parse(&ports).map_err(|e| anyhow::anyhow!("ports: {e}"))?;
+            let role = Role::parse(&role).ok_or_else(|| {
+                anyhow::anyhow!(
+                    "{}",
+                    td_string!(current(), cli.role_unknown, codes = Role::codes())
+                )
+            })?;
+            let ports = PortScope::parse(&ports).map_err(|e| {
+                anyhow::anyhow!(
+                    "{}",
+                    td_string!(current(), cli.field_refused, field = "ports", reason = e)
+                )
+            })?;
             let (password, generated) = if password_stdin {
                 (password_from_stdin()?, false)
             } else {
@@ -492,17 +535,26 @@ async fn user(db: &Db, what: UserCommand) -> anyhow::Result<()> {
             )
             .await?;
             eprintln!(
-                "created {} ({}, {})",
-                account.username, account.role, account.ports
+                "{}",
+                td_string!(
+                    current(),
+                    cli.user_created,
+                    username = &account.username,
+                    role = account.role,
+                    ports = &account.ports
+                )
             );
             if generated {
                 println!("{password}");
-                eprintln!("that password is shown once; keep it or set another with `user passwd`");
+                eprintln!("{}", td_string!(current(), cli.password_shown_once));
             }
         }
         UserCommand::Disable { username } => {
             let account = accounts::disable(&db.pool, &username, &actor, now).await?;
-            eprintln!("disabled {}", account.username);
+            eprintln!(
+                "{}",
+                td_string!(current(), cli.user_disabled, username = &account.username)
+            );
         }
         UserCommand::Passwd {
             username,
@@ -524,14 +576,23 @@ async fn user(db: &Db, what: UserCommand) -> anyhow::Result<()> {
             if generated {
                 println!("{password}");
             }
-            let tokens = match tokens {
-                accounts::Tokens::Revoke => format!("{revoked} token(s) revoked"),
-                accounts::Tokens::Keep => "its tokens kept".into(),
+            let username = username.to_lowercase();
+            let said = match tokens {
+                accounts::Tokens::Revoke => td_string!(
+                    current(),
+                    cli.password_changed_tokens_revoked,
+                    username = &username,
+                    count = revoked
+                )
+                .to_string(),
+                accounts::Tokens::Keep => td_string!(
+                    current(),
+                    cli.password_changed_tokens_kept,
+                    username = &username
+                )
+                .to_string(),
             };
-            eprintln!(
-                "password changed for {}; its sessions ended, {tokens}",
-                username.to_lowercase()
-            );
+            eprintln!("{said}");
         }
         UserCommand::List => {
             for a in accounts::list(&db.pool).await? {
@@ -540,7 +601,11 @@ async fn user(db: &Db, what: UserCommand) -> anyhow::Result<()> {
                     a.username,
                     a.role.code(),
                     a.ports.to_string(),
-                    if a.active { "active" } else { "disabled" },
+                    if a.active {
+                        td_string!(current(), cli.account_active)
+                    } else {
+                        td_string!(current(), cli.account_disabled)
+                    },
                     a.display_name
                 );
             }
@@ -559,34 +624,52 @@ async fn token(db: &Db, what: TokenCommand) -> anyhow::Result<()> {
             label,
             expires,
         } => {
-            let expires =
-                token_expiry(&expires, now).map_err(|r| anyhow::anyhow!("expires: {r}"))?;
+            let expires = token_expiry(&expires, now).map_err(|r| {
+                anyhow::anyhow!(
+                    "{}",
+                    td_string!(current(), cli.field_refused, field = "expires", reason = r)
+                )
+            })?;
             let token =
                 tokens::issue_token(&db.pool, &username, &label, expires, &actor, now).await?;
             println!("{token}");
-            eprintln!("it expires at {}", instant(expires));
+            eprintln!(
+                "{}",
+                td_string!(current(), cli.token_expires, at = instant(expires))
+            );
         }
         TokenCommand::List { username } => {
             let listed = tokens::tokens_of(&db.pool, &username).await?;
             if listed.is_empty() {
-                eprintln!("{} has no tokens", username.to_lowercase());
+                eprintln!(
+                    "{}",
+                    td_string!(current(), cli.no_tokens, username = username.to_lowercase())
+                );
             }
             for t in listed {
-                let last_used = t.last_used_at.map_or_else(|| "never".into(), instant);
+                let locale = current();
+                let last_used = t.last_used_at.map_or_else(
+                    || td_string!(locale, cli.token_never_used).to_string(),
+                    instant,
+                );
                 let expires = if t.expires_at <= now {
-                    "expired"
+                    td_string!(locale, cli.token_expired, at = instant(t.expires_at)).to_string()
                 } else {
-                    "expires"
+                    td_string!(locale, cli.token_expiring, at = instant(t.expires_at)).to_string()
                 };
                 let mut line = format!(
-                    "{:<6} {:<24} created {}  {expires} {}  last used {last_used}",
+                    "{:<6} {:<24} {}  {expires}  {}",
                     t.id,
                     t.label,
-                    instant(t.created_at),
-                    instant(t.expires_at),
+                    td_string!(locale, cli.token_created, at = instant(t.created_at)),
+                    td_string!(locale, cli.token_last_used, at = last_used),
                 );
                 if let Some(revoked) = t.revoked_at {
-                    line.push_str(&format!("  revoked {}", instant(revoked)));
+                    line.push_str("  ");
+                    line.push_str(
+                        &td_string!(locale, cli.token_revoked_at, at = instant(revoked))
+                            .to_string(),
+                    );
                 }
                 println!("{line}");
             }
@@ -596,19 +679,36 @@ async fn token(db: &Db, what: TokenCommand) -> anyhow::Result<()> {
             username: _,
         } => {
             let (revoked, username) = tokens::revoke_token(&db.pool, id, &actor, now).await?;
-            eprintln!("revoked token {id} ({}) of {username}", revoked.label);
+            eprintln!(
+                "{}",
+                td_string!(
+                    current(),
+                    cli.token_revoked,
+                    id = id,
+                    label = &revoked.label,
+                    username = &username
+                )
+            );
         }
         TokenCommand::Revoke {
             id: None,
             username: Some(username),
         } => {
             let n = tokens::revoke_tokens(&db.pool, &username, &actor, now).await?;
-            eprintln!("revoked {n} token(s) of {}", username.to_lowercase());
+            eprintln!(
+                "{}",
+                td_string!(
+                    current(),
+                    cli.tokens_revoked,
+                    count = n,
+                    username = username.to_lowercase()
+                )
+            );
         }
         TokenCommand::Revoke {
             id: None,
             username: None,
-        } => anyhow::bail!("say which token to revoke: --id N, or --username U for all of them"),
+        } => anyhow::bail!("{}", td_string!(current(), cli.token_revoke_which)),
     }
     Ok(())
 }

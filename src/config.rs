@@ -5,6 +5,8 @@
 
 use crate::proxies::TrustedProxies;
 use crate::serve::ConnectionLimits;
+use app::i18n::td_string;
+use app::lang::current;
 use app::state::AuthSettings;
 use chrono::{DateTime, Utc};
 use leptos::config::LeptosOptions;
@@ -249,7 +251,7 @@ impl<T, F: Fn(&str) -> Result<T, String> + Clone + Send + Sync + 'static> Read<T
 fn text(name: &'static str) -> impl Read<String> {
     move |value: &str| {
         if value.trim().is_empty() {
-            Err(format!("{name} is empty; give a value or leave it unset"))
+            Err(td_string!(current(), cli.setting_empty, name = name).to_string())
         } else {
             Ok(value.to_string())
         }
@@ -263,9 +265,14 @@ where
 {
     move |value: &str| match value.trim().parse::<T>() {
         Ok(n) if n >= min => Ok(n),
-        _ => Err(format!(
-            "{name} must be a whole number of at least {min}, not {value:?}"
-        )),
+        _ => Err(td_string!(
+            current(),
+            cli.setting_whole,
+            name = name,
+            min = min,
+            value = format!("{value:?}")
+        )
+        .to_string()),
     }
 }
 
@@ -274,7 +281,13 @@ fn boolean(name: &'static str) -> impl Read<bool> {
     move |value: &str| match value.trim() {
         "true" => Ok(true),
         "false" => Ok(false),
-        _ => Err(format!("{name} must be true or false, not {value:?}")),
+        _ => Err(td_string!(
+            current(),
+            cli.setting_boolean,
+            name = name,
+            value = format!("{value:?}")
+        )
+        .to_string()),
     }
 }
 
@@ -282,7 +295,13 @@ fn boolean(name: &'static str) -> impl Read<bool> {
 fn address(name: &'static str) -> impl Read<SocketAddr> {
     move |value: &str| {
         value.trim().parse().map_err(|_| {
-            format!("{name} must be an address and port such as 127.0.0.1:3000, not {value:?}")
+            td_string!(
+                current(),
+                cli.setting_address,
+                name = name,
+                value = format!("{value:?}")
+            )
+            .to_string()
         })
     }
 }
@@ -291,7 +310,7 @@ fn address(name: &'static str) -> impl Read<SocketAddr> {
 fn proxies(name: &'static str) -> impl Read<TrustedProxies> {
     move |value: &str| {
         TrustedProxies::parse(value).map_err(|reason| {
-            format!("{name} must list addresses and ranges separated by commas: {reason}")
+            td_string!(current(), cli.setting_proxies, name = name, reason = reason).to_string()
         })
     }
 }
@@ -302,7 +321,14 @@ fn log_filter(name: &'static str) -> impl Read<String> {
         tracing_subscriber::EnvFilter::try_new(value)
             .map(|_| value.to_string())
             .map_err(|e| {
-                format!("{name} is not a log filter such as info,sqlx=warn ({e}): {value:?}")
+                td_string!(
+                    current(),
+                    cli.setting_log_filter,
+                    name = name,
+                    error = e,
+                    value = format!("{value:?}")
+                )
+                .to_string()
             })
     }
 }

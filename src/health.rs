@@ -2,6 +2,8 @@
 //! load balancer sends no traffic to an instance that cannot serve it.
 
 use crate::state::ServerState;
+use app::i18n::td_string;
+use app::lang::current;
 use app::state::AppState;
 use axum::{Json, Router, extract::State, http::StatusCode, routing::get};
 use serde_json::{Value, json};
@@ -41,7 +43,9 @@ pub async fn readyz(State(state): State<AppState>) -> (StatusCode, Json<Value>) 
     } else {
         (
             StatusCode::SERVICE_UNAVAILABLE,
-            Json(json!({ "status": "unavailable", "reason": "the database does not answer" })),
+            Json(
+                json!({ "status": "unavailable", "reason": td_string!(current(), api.database_silent) }),
+            ),
         )
     }
 }

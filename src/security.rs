@@ -2,7 +2,9 @@
 //! state-changing requests sent from another site (a page elsewhere cannot make a signed-in
 //! officer's browser act on the board).
 
+use app::i18n::td_string;
 use app::journal::refusals;
+use app::lang::current;
 use axum::{
     Router,
     extract::{Request, State},
@@ -14,10 +16,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 
 /// What the board may ask the browser for: nothing of the device (camera, microphone,
 /// location, sensors, payment, USB and the like), here or in any frame.
-pub const PERMISSIONS_POLICY: &str = "accelerometer=(), autoplay=(), camera=(), \
-     display-capture=(), geolocation=(), gyroscope=(), hid=(), magnetometer=(), microphone=(), \
-     midi=(), payment=(), publickey-credentials-get=(), serial=(), usb=(), \
-     xr-spatial-tracking=()";
+pub const PERMISSIONS_POLICY: &str = "accelerometer=(), autoplay=(), camera=(), display-capture=(), geolocation=(), gyroscope=(), hid=(), magnetometer=(), microphone=(), midi=(), payment=(), publickey-credentials-get=(), serial=(), usb=(), xr-spatial-tracking=()";
 
 /// Two years, this host and every subdomain.
 pub const TRANSPORT_SECURITY: &str = "max-age=63072000; includeSubDomains";
@@ -96,9 +95,7 @@ pub struct PageNonce(pub String);
 /// compile, nothing framed, no plug-ins, no other origin contacted.
 pub fn page_policy(nonce: &str) -> String {
     format!(
-        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
-         style-src 'self'; img-src 'self' data:; connect-src 'self'; font-src 'self'; \
-         object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
     )
 }
 
@@ -166,7 +163,7 @@ pub async fn refuse_cross_site(
             tracing::error!(%error, "journaling a cross-site refusal");
         }
         return app::AppError::Forbidden {
-            message: "requests that change something must come from the board itself".into(),
+            message: td_string!(current(), api.cross_site).into(),
         }
         .into_response();
     }

@@ -17,6 +17,8 @@
 //! HTTP/2 connection whose peer stops answering pings is closed; and at most `max_open`
 //! connections are open at once, the next ones answered 429 and closed unread.
 
+use app::i18n::td_string;
+use app::lang::current;
 use axum::{
     Router,
     body::{Body, Bytes},
@@ -175,8 +177,7 @@ fn within_descriptor_limit(max_open: usize) -> usize {
             max_open,
             descriptors,
             allowed,
-            "the process may open {descriptors} files: at most {allowed} connections are \
-             accepted at once, not {max_open} (raise `ulimit -n` to {} for all of them)",
+            "the process may open {descriptors} files: at most {allowed} connections are accepted at once, not {max_open} (raise `ulimit -n` to {} for all of them)",
             max_open + RESERVED_DESCRIPTORS
         );
     }
@@ -215,10 +216,13 @@ fn raise_descriptor_limit() -> Option<usize> {
 /// The whole answer a connection beyond the cap gets: 429, when to try again, and why.
 async fn refusal(max_open: usize) -> Vec<u8> {
     let response = app::AppError::TooManyAttempts {
-        message: format!(
-            "the server has as many connections open as it accepts ({max_open}): try again \
-             in {RETRY_AFTER_SECS} seconds"
-        ),
+        message: td_string!(
+            current(),
+            api.connections_full,
+            max = max_open,
+            seconds = RETRY_AFTER_SECS
+        )
+        .to_string(),
         retry_after_secs: RETRY_AFTER_SECS,
     }
     .into_response();

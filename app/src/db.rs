@@ -42,7 +42,7 @@ impl Backend {
             Ok(Backend::Postgres)
         } else {
             Err(sqlx::Error::Configuration(
-                "DATABASE_URL must start with sqlite: or postgres:".into(),
+                crate::i18n::td_string!(crate::lang::current(), cli.database_url_scheme).into(),
             ))
         }
     }
@@ -192,17 +192,11 @@ impl Db {
 /// Why a role could not be given the rights of `serve`.
 #[derive(Debug, thiserror::Error)]
 pub enum ServingRoleError {
-    #[error(
-        "a serving role exists only on PostgreSQL: SQLite has no roles (the file's permissions decide who may write it)"
-    )]
+    #[error("{}", crate::i18n::td_string!(crate::lang::current(), cli.serving_role_not_postgres))]
     NotPostgres,
-    #[error(
-        "the role name {0:?} is not a plain PostgreSQL name: use lower-case letters, digits and _, starting with a letter or _"
-    )]
+    #[error("{}", crate::i18n::td_string!(crate::lang::current(), cli.serving_role_bad_name, role = format!("{:?}", .0)))]
     BadName(String),
-    #[error(
-        "there is no role {0:?}: create it first, e.g. `create role {0} login password '…'`, then run this again"
-    )]
+    #[error("{}", crate::i18n::td_string!(crate::lang::current(), cli.serving_role_missing, quoted = format!("{:?}", .0), role = .0))]
     NoSuchRole(String),
     #[error(transparent)]
     Database(#[from] sqlx::Error),

@@ -2,19 +2,23 @@
 //! not found, which field is wrong and why, what conflicts. Internal failures are logged with
 //! a reference and shown as that reference alone.
 
+use crate::i18n::td_string;
+use crate::lang::current;
 use leptos::server_fn::{
     codec::JsonEncoding,
     error::{FromServerFnError, ServerFnErrorErr},
 };
 use serde::{Deserialize, Serialize};
 
+/// Its sentence (`Display`, the API's `message`) is in the language being spoken; its `code`
+/// and fields are the same in every language.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(tag = "code", rename_all = "snake_case")]
 pub enum AppError {
-    #[error("{what} was not found")]
+    #[error("{}", td_string!(current(), errors.not_found, what = what))]
     NotFound { what: String },
-    #[error("{field}: {reason}")]
+    #[error("{}", td_string!(current(), errors.invalid, field = field, reason = reason))]
     Invalid { field: String, reason: String },
     #[error("{message}")]
     Conflict { message: String },
@@ -42,12 +46,12 @@ pub enum AppError {
     /// The request body is not of a type the endpoint reads.
     #[error("{message}")]
     UnsupportedMediaType { message: String },
-    #[error("the database cannot be reached; try again in a moment")]
+    #[error("{}", td_string!(current(), errors.unavailable))]
     Unavailable,
-    #[error("something went wrong on the server (reference {reference})")]
+    #[error("{}", td_string!(current(), errors.internal, reference = reference))]
     Internal { reference: String },
     /// The request did not reach the server, or its answer could not be read.
-    #[error("the server could not be reached: {message}")]
+    #[error("{}", td_string!(current(), errors.transport, message = message))]
     Transport { message: String },
 }
 
@@ -58,7 +62,7 @@ impl AppError {
 
     pub fn unauthenticated() -> Self {
         AppError::Unauthenticated {
-            message: "sign in to use the board".into(),
+            message: td_string!(current(), errors.sign_in).into(),
         }
     }
 
@@ -119,7 +123,9 @@ mod server {
     /// What went wrong: the error's `code` and its fields, and the sentence the screens show.
     #[derive(serde::Serialize, utoipa::ToSchema)]
     pub struct ErrorDetail {
-        /// What went wrong, in words for people.
+        /// What went wrong, in words for people: in the language of the request's
+        /// `Accept-Language` (English or French; English by default), as `Content-Language`
+        /// says. `code` and the fields beside it are the same in every language.
         pub message: String,
         #[serde(flatten)]
         pub error: AppError,
@@ -152,7 +158,10 @@ mod server {
     impl From<sqlx::Error> for AppError {
         fn from(err: sqlx::Error) -> Self {
             match err {
-                sqlx::Error::RowNotFound => AppError::not_found("the record"),
+                sqlx::Error::RowNotFound => AppError::not_found(crate::i18n::td_string!(
+                    crate::lang::current(),
+                    errors.the_record
+                )),
                 sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => {
                     tracing::error!(error = %err, "database unavailable");
                     AppError::Unavailable

@@ -6,6 +6,8 @@
 use super::responses::SignIn;
 use crate::auth::{API_PAGE_PATH, Authenticated, SharedFile};
 use app::ErrorBody;
+use app::i18n::td_string;
+use app::lang::{Locale, current};
 use axum::{
     Router,
     extract::Path,
@@ -35,12 +37,8 @@ pub fn router<S: Clone + Send + Sync + 'static>() -> Router<S> {
 #[openapi(
     info(
         title = "border-ops API",
-        description = "The JSON API of the border operations centre: ports of entry, holds, \
-                       inspections, shipments, risk targeting and the live journal. Every endpoint under \
-                       `/api/v1` needs a bearer token (issued by an administrator) or the \
-                       board's session cookie. A failed call answers with `{\"error\": {\"code\", \
-                       \"message\", …}}`; requests that change something from a browser must \
-                       come from the board itself."
+        // The title and description are replaced by the catalogue's, per language.
+        description = "See `api.docs_description` in the catalogue."
     ),
     paths(crate::health::healthz, crate::health::readyz),
     modifiers(&Security),
@@ -74,8 +72,7 @@ impl utoipa::Modify for Security {
                 HttpBuilder::new()
                     .scheme(HttpAuthScheme::Bearer)
                     .description(Some(
-                        "An API token: `Authorization: Bearer <token>`. Administrators issue \
-                         them (`border-ops token issue`).",
+                        "An API token: `Authorization: Bearer <token>`. Administrators issue them (`border-ops token issue`).",
                     ))
                     .build(),
             ),
@@ -84,8 +81,7 @@ impl utoipa::Modify for Security {
             "session",
             SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::with_description(
                 crate::auth::SESSION_COOKIE,
-                "The board's session cookie, set on signing in (what this page uses); \
-                 `__Host-boc_session` when the board is served over TLS.",
+                "The board's session cookie, set on signing in (what this page uses); `__Host-boc_session` when the board is served over TLS.",
             ))),
         );
     }
@@ -142,8 +138,31 @@ fn bodies_may_be_left_out(doc: &mut utoipa::openapi::OpenApi) {
     }
 }
 
-static DOCUMENT: LazyLock<String> =
-    LazyLock::new(|| openapi().to_pretty_json().unwrap_or_default());
+/// The document in each language: its title, introduction and the descriptions of its tags
+/// are the catalogue's; the descriptions of paths and fields are English in both.
+static DOCUMENT_EN: LazyLock<String> = LazyLock::new(|| document_in(Locale::en));
+static DOCUMENT_FR: LazyLock<String> = LazyLock::new(|| document_in(Locale::fr));
+
+fn document_in(locale: Locale) -> String {
+    let mut doc = openapi();
+    doc.info.title = td_string!(locale, api.docs_title).to_string();
+    doc.info.description = Some(td_string!(locale, api.docs_description).to_string());
+    for tag in doc.tags.iter_mut().flatten() {
+        let description = match tag.name.as_str() {
+            "ports" => td_string!(locale, api.tag_ports),
+            "holds" => td_string!(locale, api.tag_holds),
+            "inspections" => td_string!(locale, api.tag_inspections),
+            "shipments" => td_string!(locale, api.tag_shipments),
+            "targeting" => td_string!(locale, api.tag_targeting),
+            "live" => td_string!(locale, api.tag_live),
+            "api" => td_string!(locale, api.tag_api),
+            "health" => td_string!(locale, api.tag_health),
+            _ => continue,
+        };
+        tag.description = Some(description.to_string());
+    }
+    doc.to_pretty_json().unwrap_or_default()
+}
 
 /// Swagger UI's settings: the document above, no layout bar to load other documents, and no
 /// online validator (it would send the document to another site).
@@ -167,11 +186,11 @@ static CONFIG: LazyLock<Arc<utoipa_swagger_ui::Config<'static>>> = LazyLock::new
     )
 )]
 async fn document(_: Authenticated) -> Response {
-    (
-        [(header::CONTENT_TYPE, "application/json")],
-        DOCUMENT.as_str(),
-    )
-        .into_response()
+    let document = match current() {
+        Locale::en => DOCUMENT_EN.as_str(),
+        Locale::fr => DOCUMENT_FR.as_str(),
+    };
+    ([(header::CONTENT_TYPE, "application/json")], document).into_response()
 }
 
 /// The browsable page lives in a folder, so that its files resolve next to it.
@@ -229,7 +248,10 @@ async fn file(_: Authenticated, Path(name): Path<String>) -> Response {
             file.bytes.into_owned(),
         )
             .into_response(),
-        Ok(None) => app::AppError::not_found(format!("the file {name:?}")).into_response(),
+        Ok(None) => app::AppError::not_found(
+            td_string!(current(), api.docs_file, name = format!("{name:?}")).to_string(),
+        )
+        .into_response(),
         Err(error) => {
             tracing::error!(%error, file = %name, "the API page's file cannot be prepared");
             app::AppError::Internal {
@@ -247,7 +269,7 @@ mod tests {
 
     #[test]
     fn the_document_is_valid_json_with_every_area() {
-        let doc: serde_json::Value = serde_json::from_str(&DOCUMENT).unwrap();
+        let doc: serde_json::Value = serde_json::from_str(&DOCUMENT_EN).unwrap();
         assert_eq!(doc["openapi"], "3.1.0");
         for path in ["/api/v1/ports", "/api/v1/holds/{id}/release", "/healthz"] {
             assert!(doc["paths"][path].is_object(), "{path}");
@@ -263,6 +285,27 @@ mod tests {
         let place = &doc["paths"]["/api/v1/holds"]["post"]["requestBody"];
         assert_eq!(place["required"], true);
         assert!(doc["components"]["securitySchemes"]["bearer"].is_object());
+    }
+
+    #[test]
+    fn the_document_says_which_language_message_is_in_in_both_languages() {
+        let en: serde_json::Value = serde_json::from_str(&DOCUMENT_EN).unwrap();
+        let fr: serde_json::Value = serde_json::from_str(&DOCUMENT_FR).unwrap();
+        let said = en["info"]["description"].as_str().unwrap();
+        assert!(
+            said.contains("`code` (and `field`, where there is one) is the same in every language, while `message` is in the language of the request's `Accept-Language` header (English or French; English by default)"),
+            "{said}"
+        );
+        assert_eq!(en["info"]["title"], "border-ops API");
+        assert_eq!(fr["info"]["title"], "API de border-ops");
+        let dit = fr["info"]["description"].as_str().unwrap();
+        assert!(
+            dit.contains("`message` est dans la langue de l’en-tête `Accept-Language`"),
+            "{dit}"
+        );
+        // The paths and fields are the same document in both.
+        assert_eq!(en["paths"], fr["paths"]);
+        assert_eq!(en["components"], fr["components"]);
     }
 
     #[tokio::test]

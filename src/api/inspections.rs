@@ -8,9 +8,11 @@ use super::extract::{Allowed, QueryParams, Read, Signed};
 use super::responses::{Area, BadBody, BadQuery, Paging};
 use crate::state::ServerState;
 use app::domain::{Outcome, Priority};
+use app::i18n::td_string;
 use app::inspections::{
     HandoverReport, HandoverRequest, InspectionCommand, NewInspection, act as engine,
 };
+use app::lang::current;
 use app::{
     AppError, ErrorBody,
     inspections::{self, InspectionFilter, InspectionRow},
@@ -218,7 +220,7 @@ fn complete(b: ActionBody) -> Result<InspectionCommand, AppError> {
     let outcome = b.outcome.ok_or_else(|| {
         AppError::invalid(
             "outcome",
-            format!("say what was found: one of {}", Outcome::codes()),
+            td_string!(current(), api.outcome_required, codes = Outcome::codes()).to_string(),
         )
     })?;
     Ok(InspectionCommand::Complete {
@@ -242,7 +244,10 @@ fn cancel(b: ActionBody) -> Result<InspectionCommand, AppError> {
     responses(InspectionChanged))]
 fn priority(b: ActionBody) -> Result<InspectionCommand, AppError> {
     let priority = b.priority.ok_or_else(|| {
-        AppError::invalid("priority", format!("choose one of {}", Priority::codes()))
+        AppError::invalid(
+            "priority",
+            td_string!(current(), api.choose_one_of, codes = Priority::codes()).to_string(),
+        )
     })?;
     Ok(InspectionCommand::Priority {
         priority,

@@ -3,6 +3,8 @@
 use super::extract::QueryParams;
 use crate::auth::Authenticated;
 use crate::live::{Delivery, Follow, LiveHub, reload_frame};
+use app::i18n::td_string;
+use app::lang::current;
 use app::{AppError, state::AppState};
 use axum::{
     body::{Body, Bytes},
@@ -36,12 +38,7 @@ fn resume_point(headers: &HeaderMap, raw: Option<String>) -> Result<Option<i64>,
             .ok()
             .filter(|n| *n >= 0)
             .map(Some)
-            .ok_or_else(|| {
-                AppError::invalid(
-                    "after",
-                    "the position to resume from must be a journal sequence number (0 or more)",
-                )
-            }),
+            .ok_or_else(|| AppError::invalid("after", td_string!(current(), api.after_invalid))),
     }
 }
 

@@ -9,6 +9,8 @@
 
 use crate::state::ServerState;
 use app::AppError;
+use app::i18n::td_string;
+use app::lang::current;
 use axum::{Router, routing::get};
 
 mod body;
@@ -31,7 +33,7 @@ pub fn router() -> Router<ServerState> {
         .merge(targeting::router())
         .route("/live", get(live::live))
         .merge(docs::router())
-        .fallback(|| async { AppError::not_found("this API endpoint") })
+        .fallback(|| async { AppError::not_found(td_string!(current(), api.this_endpoint)) })
 }
 
 /// A path id: a positive whole number, or a 404 that says what was looked for.

@@ -3,6 +3,8 @@
 use super::extract::{Allowed, Read, Signed};
 use super::responses::{Area, NoShipment, ShipmentId};
 use crate::state::ServerState;
+use app::i18n::td_string;
+use app::lang::current;
 use app::{AppError, ErrorBody, shipments};
 use axum::{
     Json, Router,
@@ -72,8 +74,12 @@ async fn add_note(
     body: Result<Json<NewNote>, axum::extract::rejection::JsonRejection>,
 ) -> Result<(axum::http::StatusCode, Json<NoteAdded>), AppError> {
     let id = super::parse_id(&id, "shipment")?;
-    let Json(note) =
-        body.map_err(|e| AppError::invalid("body", format!("send {{\"text\": \"…\"}} ({e})")))?;
+    let Json(note) = body.map_err(|e| {
+        AppError::invalid(
+            "body",
+            td_string!(current(), api.note_body, error = e).to_string(),
+        )
+    })?;
     let seq = shipments::db::add_note(
         signed.pool(),
         &signed.caller,

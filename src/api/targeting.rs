@@ -7,6 +7,8 @@ use super::extract::{Allowed, DeclareShipments, ManageRules, QueryParams, Read, 
 use super::responses::{Area, BadBody, ShipmentId};
 use crate::state::{ImportGate, ServerState};
 use app::domain::Action;
+use app::i18n::td_string;
+use app::lang::current;
 use app::targeting::{
     CapacityChange, CapacityLine, Disposition, IngestReport, Rule, RuleDraft, ScoreBreakdown,
     Settings, StatsReport, TrialReport, capacity, db, ingest, rules, stats,
@@ -89,9 +91,15 @@ fn require_type(headers: &HeaderMap, expected: &str) -> Result<(), AppError> {
     } else {
         Err(AppError::UnsupportedMediaType {
             message: if given.is_empty() {
-                format!("send the body as {expected} (Content-Type: {expected})")
+                td_string!(current(), api.content_type_missing, expected = expected).to_string()
             } else {
-                format!("this endpoint reads {expected}, not {given}")
+                td_string!(
+                    current(),
+                    api.content_type_wrong,
+                    expected = expected,
+                    given = given
+                )
+                .to_string()
             },
         })
     }
@@ -99,10 +107,12 @@ fn require_type(headers: &HeaderMap, expected: &str) -> Result<(), AppError> {
 
 fn too_large(limit: usize) -> AppError {
     AppError::TooLarge {
-        message: format!(
-            "the body is larger than {} MB; send it in smaller parts",
-            limit / (1024 * 1024)
-        ),
+        message: td_string!(
+            current(),
+            api.body_too_large,
+            megabytes = limit / (1024 * 1024)
+        )
+        .to_string(),
     }
 }
 
@@ -123,7 +133,10 @@ async fn read_limited(headers: &HeaderMap, body: Body, limit: usize) -> Result<B
             }
             source = err.source();
         }
-        AppError::invalid("body", format!("the body could not be read: {e}"))
+        AppError::invalid(
+            "body",
+            td_string!(current(), api.body_unreadable, error = e).to_string(),
+        )
     })
 }
 
@@ -140,11 +153,7 @@ async fn read_in_time(
         .map_err(|_| {
             AppError::invalid(
                 "body",
-                format!(
-                    "the body took longer than {} s to arrive; send it again over a faster \
-                     link, or in smaller parts",
-                    deadline.as_secs()
-                ),
+                td_string!(current(), api.body_too_slow, seconds = deadline.as_secs()).to_string(),
             )
         })?
 }
@@ -236,27 +245,37 @@ async fn declare(
     require_type(&headers, "application/json")?;
     let _turn = imports.enter()?;
     let bytes = read_in_time(&imports, &headers, body, JSON_LIMIT).await?;
-    let value: serde_json::Value = serde_json::from_slice(&bytes)
-        .map_err(|e| AppError::invalid("body", format!("the body is not JSON: {e}")))?;
+    let value: serde_json::Value = serde_json::from_slice(&bytes).map_err(|e| {
+        AppError::invalid(
+            "body",
+            td_string!(current(), api.body_not_json, error = e).to_string(),
+        )
+    })?;
     let (items, single) = match value {
         serde_json::Value::Array(items) => (items, false),
         object @ serde_json::Value::Object(_) => (vec![object], true),
         _ => {
             return Err(AppError::invalid(
                 "body",
-                "send a declaration (a JSON object) or a batch of them (an array)",
+                td_string!(current(), api.body_not_declarations),
             ));
         }
     };
     if items.is_empty() {
-        return Err(AppError::invalid("body", "the batch is empty"));
+        return Err(AppError::invalid(
+            "body",
+            td_string!(current(), api.batch_empty),
+        ));
     }
     if items.len() > MAX_BATCH {
         return Err(AppError::TooLarge {
-            message: format!(
-                "{} declarations in one request; send at most {MAX_BATCH} at a time",
-                items.len()
-            ),
+            message: td_string!(
+                current(),
+                api.batch_too_large,
+                count = items.len(),
+                max = MAX_BATCH
+            )
+            .to_string(),
         });
     }
     let now = Utc::now();
@@ -264,11 +283,13 @@ async fn declare(
     let candidates = ingest::read_json_items(items, &ports, now);
     if !single && let Some(problems) = ingest::unreadable_batch(&candidates) {
         // Nothing to store: the problems, capped, rather than a result per declaration.
-        let message = format!(
-            "none of the {} declarations can be read; the first {} problems are listed",
-            candidates.len(),
-            problems.len().min(ingest::MAX_PROBLEMS)
-        );
+        let message = td_string!(
+            current(),
+            api.batch_unreadable,
+            count = candidates.len(),
+            listed = problems.len().min(ingest::MAX_PROBLEMS)
+        )
+        .to_string();
         let body = serde_json::json!({ "error": {
             "code": "invalid", "field": "body", "reason": message, "message": message,
             "problems": problems,
@@ -303,7 +324,13 @@ async fn declare(
             let reason = if others.is_empty() {
                 first.reason
             } else {
-                format!("{} (also {})", first.reason, others.join("; "))
+                td_string!(
+                    current(),
+                    api.reason_also,
+                    first = &first.reason,
+                    others = others.join("; ")
+                )
+                .to_string()
             };
             Err(AppError::invalid(first.field, reason))
         }
@@ -635,8 +662,9 @@ async fn edit_rule(
         .as_object_mut()
         .and_then(|m| m.remove("version"))
         .map(|v| {
-            v.as_i64()
-                .ok_or_else(|| AppError::invalid("version", "a version is a whole number"))
+            v.as_i64().ok_or_else(|| {
+                AppError::invalid("version", td_string!(current(), api.version_invalid))
+            })
         })
         .transpose()?;
     let draft: RuleDraft =
@@ -727,9 +755,7 @@ fn instant(field: &str, text: &str) -> Result<DateTime<Utc>, AppError> {
         .ok_or_else(|| {
             AppError::invalid(
                 field,
-                format!(
-                    "\"{text}\" is not a date (2026-06-01) or an instant (2026-06-01T12:00:00Z)"
-                ),
+                td_string!(current(), api.instant_invalid, text = text).to_string(),
             )
         })
 }
@@ -763,7 +789,7 @@ async fn stats(
             other => {
                 return Err(AppError::invalid(
                     other,
-                    "the period is given by from and to",
+                    td_string!(current(), api.period_parameters),
                 ));
             }
         }

@@ -24,6 +24,8 @@ use app::auth::access::{Credential, Standing, standing};
 use app::auth::server::Caller;
 use app::domain::Principal;
 use app::domain::clock::to_millis;
+use app::i18n::td_string;
+use app::lang::current;
 use app::live::ENDED;
 use app::state::AuthSettings;
 use chrono::Utc;
@@ -170,11 +172,7 @@ impl LiveHub {
         open.retain(|g| g.upgrade().is_some_and(|g| g.ended().is_none()));
         if open.len() >= most {
             return Err(AppError::TooManyAttempts {
-                message: format!(
-                    "this account already has {most} live streams open, the most it may have: \
-                     close other tabs or windows of the board (or other programs following it) \
-                     and try again"
-                ),
+                message: td_string!(current(), api.live_streams_full, most = most).to_string(),
                 retry_after_secs: RETRY_AFTER_SECS,
             });
         }

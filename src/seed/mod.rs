@@ -59,8 +59,7 @@ impl fmt::Display for SeedReport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "ports={} officers={} shipments={} holds={} active_holds={} inspections={} \
-             open_inspections={} journal_entries={}",
+            "ports={} officers={} shipments={} holds={} active_holds={} inspections={} open_inspections={} journal_entries={}",
             self.ports,
             self.officers,
             self.shipments,

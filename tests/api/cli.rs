@@ -31,6 +31,9 @@ const VARIABLES: &[&str] = &[
     "MAX_OPEN_CONNECTIONS",
     "TRUSTED_PROXIES",
     "MAX_CONCURRENT_IMPORTS",
+    "LANG",
+    "LC_ALL",
+    "LC_MESSAGES",
 ];
 
 /// The instant of the README's seed command.

@@ -7,6 +7,7 @@ mod actions;
 mod board;
 mod cli;
 mod helpers;
+mod language;
 mod limits;
 mod live;
 mod live_access;
@@ -83,6 +84,11 @@ use board::{
     waiting_referrals_are_released_by_the_running_server,
 };
 use helpers::Backend;
+use language::{
+    a_language_choice_is_checked_saved_and_journaled,
+    pages_follow_the_saved_choice_then_the_cookie_then_the_browser,
+    the_api_answers_in_the_language_asked_with_the_same_codes, the_command_line_speaks_its_locale,
+};
 use limits::{
     client_addresses_come_from_trusted_proxies_only,
     imports_run_a_few_at_a_time_and_slow_bodies_give_their_turn_back,
@@ -124,6 +130,10 @@ macro_rules! on_both_backends {
 }
 
 on_both_backends!(
+    the_api_answers_in_the_language_asked_with_the_same_codes,
+    pages_follow_the_saved_choice_then_the_cookie_then_the_browser,
+    a_language_choice_is_checked_saved_and_journaled,
+    the_command_line_speaks_its_locale,
     health_and_readiness,
     overview_shows_a_country_with_consistent_totals,
     holds_filter_sort_and_paginate,

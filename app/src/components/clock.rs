@@ -3,7 +3,9 @@
 
 use crate::domain::ServiceClock;
 use crate::domain::clock::{format_due, format_duration};
-use chrono::{DateTime, Utc};
+use crate::i18n::{t, t_string, td_string, use_i18n};
+use crate::lang::{self, format};
+use chrono::{DateTime, Timelike, Utc};
 use leptos::prelude::*;
 
 /// The current instant, as a signal. On the server it is the time of rendering.
@@ -37,10 +39,17 @@ pub fn use_now() -> ReadSignal<DateTime<Utc>> {
 #[component]
 pub fn HeaderClock() -> impl IntoView {
     let now = use_now();
+    let i18n = use_i18n();
     view! {
-        <div class="header-clock" title="Coordinated Universal Time">
-            <time>{move || now.get().format("%H:%M:%S").to_string()}</time>
-            " UTC"
+        <div class="header-clock" title=t_string!(i18n, components.utc_name)>
+            <time>
+                {move || {
+                    let now = now.get();
+                    format::clock_seconds(now.hour(), now.minute(), now.second())
+                }}
+            </time>
+            " "
+            {t!(i18n, components.utc)}
         </div>
     }
 }
@@ -56,12 +65,13 @@ pub fn Dwell(clock: ServiceClock) -> impl IntoView {
             class:overdue=overdue
             class:paused=clock.is_paused()
             title=move || {
+                let locale = lang::current();
                 if clock.is_paused() {
-                    "clock paused: waiting on the trader".to_string()
+                    td_string!(locale, components.clock_paused)
                 } else if overdue() {
-                    "over its service level".to_string()
+                    td_string!(locale, components.clock_overdue)
                 } else {
-                    "within its service level".to_string()
+                    td_string!(locale, components.clock_within)
                 }
             }
         >

@@ -2,6 +2,8 @@
 
 use crate::domain::clock::{local_time, local_time_short};
 use crate::error::AppError;
+use crate::i18n::{t, t_string, td_string, use_i18n};
+use crate::lang::{self, format};
 use crate::paging::{ListFilter, PagePosition};
 use chrono::{DateTime, Utc};
 use leptos::prelude::*;
@@ -15,11 +17,14 @@ pub fn ErrorNotice(error: AppError) -> impl IntoView {
             response.set_status(error.status());
         }
     }
+    let locale = lang::current();
     let title = match &error {
-        AppError::NotFound { .. } => "Not found",
-        AppError::Invalid { .. } => "Check the filter",
-        AppError::Unavailable | AppError::Transport { .. } => "Cannot reach the server",
-        _ => "Something went wrong",
+        AppError::NotFound { .. } => td_string!(locale, components.error_not_found),
+        AppError::Invalid { .. } => td_string!(locale, components.error_invalid),
+        AppError::Unavailable | AppError::Transport { .. } => {
+            td_string!(locale, components.error_unreachable)
+        }
+        _ => td_string!(locale, components.error_other),
     };
     view! {
         <div class="notice error" role="alert">
@@ -69,10 +74,15 @@ pub fn LocalTime(at: DateTime<Utc>, zone: String, #[prop(optional)] short: bool)
         local_time(at, &zone)
     };
     view! {
-        <time datetime=at.to_rfc3339() title=format!("{} UTC", at.format("%Y-%m-%d %H:%M"))>
+        <time datetime=at.to_rfc3339() title=utc_title(at)>
             {text}
         </time>
     }
+}
+
+/// The instant in UTC, for a tooltip: "2026-11-28 14:05 UTC" / "28 nov. 2026 14 h 05 UTC".
+pub fn utc_title(at: DateTime<Utc>) -> String {
+    format::local_time(lang::current(), at, "UTC")
 }
 
 #[component]
@@ -88,6 +98,16 @@ pub fn Pager<F: ListFilter>(base: &'static str, filter: F, at: PagePosition) -> 
         page_count,
         total,
     } = at;
+    let i18n = use_i18n();
+    let locale = lang::current();
+    let count = td_string!(
+        locale,
+        components.page_of,
+        count = format::integer(locale, total),
+        page = page,
+        pages = page_count
+    )
+    .to_string();
     let link = move |p: i64| {
         let q = filter.at_page(p).to_query();
         if q.is_empty() {
@@ -97,13 +117,13 @@ pub fn Pager<F: ListFilter>(base: &'static str, filter: F, at: PagePosition) -> 
         }
     };
     view! {
-        <nav class="pager" aria-label="Pages">
-            <span class="count">{format!("{total} in all · page {page} of {page_count}")}</span>
+        <nav class="pager" aria-label=t_string!(i18n, components.pages)>
+            <span class="count">{count}</span>
             {(page > 1)
                 .then(|| {
                     view! {
                         <a href=link(page - 1) rel="prev">
-                            "← Previous"
+                            {t!(i18n, components.previous)}
                         </a>
                     }
                 })}
@@ -111,7 +131,7 @@ pub fn Pager<F: ListFilter>(base: &'static str, filter: F, at: PagePosition) -> 
                 .then(|| {
                     view! {
                         <a href=link(page + 1) rel="next">
-                            "Next →"
+                            {t!(i18n, components.next)}
                         </a>
                     }
                 })}
@@ -122,9 +142,16 @@ pub fn Pager<F: ListFilter>(base: &'static str, filter: F, at: PagePosition) -> 
 /// The port-code box of the filter forms; empty means every port.
 #[component]
 pub fn PortField(value: Option<String>) -> impl IntoView {
+    let i18n = use_i18n();
     view! {
         <label>
-            "Port" <input name="port" value=value.unwrap_or_default() size="5" placeholder="all" />
+            {t!(i18n, components.port)}
+            <input
+                name="port"
+                value=value.unwrap_or_default()
+                size="5"
+                placeholder=t_string!(i18n, components.port_all)
+            />
         </label>
     }
 }
@@ -139,9 +166,10 @@ pub fn RoleGate(
 ) -> impl IntoView {
     let me = use_context::<super::me::MeResource>();
     let children = StoredValue::new(children);
+    let i18n = use_i18n();
     view! {
-        <Suspense fallback=|| {
-            view! { <p class="loading">"Loading…"</p> }
+        <Suspense fallback=move || {
+            view! { <p class="loading">{t!(i18n, components.loading)}</p> }
         }>
             {move || Suspend::new(async move {
                 let me = match me {

@@ -135,10 +135,20 @@ pub fn InputField(
 /// What is wrong with a reason as typed, if anything.
 pub fn reason_problem(text: &str, required: bool) -> Option<String> {
     let n = text.trim().chars().count();
+    let locale = crate::lang::current();
     if required && n == 0 {
-        Some("say why: this is kept in the record".into())
+        Some(crate::i18n::td_string!(locale, components.reason_required).into())
     } else if n > MAX_TEXT_CHARS {
-        Some(format!("{n} characters; at most {MAX_TEXT_CHARS}"))
+        let integer = |n: usize| crate::lang::format::integer(locale, n as i64);
+        Some(
+            crate::i18n::td_string!(
+                locale,
+                components.reason_too_long,
+                count = integer(n),
+                max = integer(MAX_TEXT_CHARS)
+            )
+            .to_string(),
+        )
     } else {
         None
     }

@@ -4,6 +4,8 @@
 use super::common::{Loaded, Pager};
 use crate::domain::Vocabulary;
 use crate::error::AppError;
+use crate::i18n::{t, td_string, use_i18n};
+use crate::lang;
 use crate::paging::{ListFilter, Page, StatusFilter, WorkStatus};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
@@ -43,18 +45,25 @@ pub fn VocabSelect<V: Vocabulary>(
 #[component]
 pub fn StatusSelect<S: WorkStatus>(status: StatusFilter<S>) -> impl IntoView {
     let (unfinished, unfinished_label) = S::UNFINISHED;
+    let i18n = use_i18n();
+    // The word for the items still being worked, in the language spoken.
+    let unfinished_label = match unfinished {
+        "active" => td_string!(lang::current(), components.status_active),
+        "open" => td_string!(lang::current(), components.status_open),
+        _ => unfinished_label,
+    };
     let one = match status {
         StatusFilter::One(s) => Some(s),
         _ => None,
     };
     view! {
         <label>
-            "Status" <select name="status">
+            {t!(i18n, components.status)} <select name="status">
                 <option value=unfinished selected=status == StatusFilter::Unfinished>
                     {unfinished_label}
                 </option>
                 <option value="all" selected=status == StatusFilter::All>
-                    "All"
+                    {t!(i18n, components.status_all)}
                 </option>
                 <VocabOptions selected=one />
             </select>

@@ -2,6 +2,8 @@
 //! action on a port; every server function and API endpoint asks it, and the screens use it
 //! only to hide what would be refused anyway.
 
+use crate::i18n::td_string;
+use crate::lang::current;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -9,11 +11,11 @@ vocabulary! {
     /// What an account is for. Each role includes nothing implicitly: the table in
     /// [`Role::may`] is the whole truth.
     pub enum Role {
-        Viewer => "viewer", "Viewer";
-        Officer => "officer", "Duty officer";
-        Supervisor => "supervisor", "Supervisor";
-        Analyst => "analyst", "Targeting analyst";
-        Admin => "admin", "Administrator";
+        Viewer => "viewer", said!(domain.role.viewer);
+        Officer => "officer", said!(domain.role.officer);
+        Supervisor => "supervisor", said!(domain.role.supervisor);
+        Analyst => "analyst", said!(domain.role.analyst);
+        Admin => "admin", said!(domain.role.admin);
     }
 }
 
@@ -86,35 +88,46 @@ impl Action {
         )
     }
 
-    /// "place a hold", for refusals.
+    /// "place a hold", for refusals, in the language spoken.
     pub fn describe(self) -> &'static str {
         match self {
-            Action::Read => "read the board",
-            Action::PlaceHold => "place a hold",
-            Action::ReleaseHold => "release a hold",
-            Action::RequestSeizure => "request a seizure",
-            Action::ApproveSeizure => "approve a seizure",
-            Action::ReferHold => "refer a hold to another agency",
-            Action::PauseHoldClock => "pause or resume a hold's service clock",
-            Action::AddNote => "add a note",
-            Action::OpenInspection => "open an inspection",
-            Action::ClaimInspection => "claim an inspection",
-            Action::WorkInspection => "start or complete an inspection",
-            Action::AssignInspection => "assign or reassign an inspection",
-            Action::HandOverShift => "hand a shift over",
-            Action::ChangePriority => "change an inspection's priority",
-            Action::CancelInspection => "cancel an inspection",
-            Action::ManagePort => "change a port's status or notices",
-            Action::ManageRules => "manage risk rules",
-            Action::IssueReferral => "issue a referral",
-            Action::DeclareShipments => "send declarations",
-            Action::ManageAccounts => "manage accounts",
-            Action::ControlSimulator => "pause or resume the simulator",
+            Action::Read => said!(domain.action.read),
+            Action::PlaceHold => said!(domain.action.place_hold),
+            Action::ReleaseHold => said!(domain.action.release_hold),
+            Action::RequestSeizure => said!(domain.action.request_seizure),
+            Action::ApproveSeizure => said!(domain.action.approve_seizure),
+            Action::ReferHold => said!(domain.action.refer_hold),
+            Action::PauseHoldClock => said!(domain.action.pause_hold_clock),
+            Action::AddNote => said!(domain.action.add_note),
+            Action::OpenInspection => said!(domain.action.open_inspection),
+            Action::ClaimInspection => said!(domain.action.claim_inspection),
+            Action::WorkInspection => said!(domain.action.work_inspection),
+            Action::AssignInspection => said!(domain.action.assign_inspection),
+            Action::HandOverShift => said!(domain.action.hand_over_shift),
+            Action::ChangePriority => said!(domain.action.change_priority),
+            Action::CancelInspection => said!(domain.action.cancel_inspection),
+            Action::ManagePort => said!(domain.action.manage_port),
+            Action::ManageRules => said!(domain.action.manage_rules),
+            Action::IssueReferral => said!(domain.action.issue_referral),
+            Action::DeclareShipments => said!(domain.action.declare_shipments),
+            Action::ManageAccounts => said!(domain.action.manage_accounts),
+            Action::ControlSimulator => said!(domain.action.control_simulator),
         }
     }
 }
 
 impl Role {
+    /// The role inside a sentence: "a duty officer" in "a duty officer may not …".
+    pub fn in_sentence(self) -> &'static str {
+        match self {
+            Role::Viewer => said!(domain.role_in_sentence.viewer),
+            Role::Officer => said!(domain.role_in_sentence.officer),
+            Role::Supervisor => said!(domain.role_in_sentence.supervisor),
+            Role::Analyst => said!(domain.role_in_sentence.analyst),
+            Role::Admin => said!(domain.role_in_sentence.admin),
+        }
+    }
+
     /// The role table: may an account of this role take this action at all (ports aside)?
     pub fn may(self, action: Action) -> bool {
         use Action as A;
@@ -186,9 +199,9 @@ impl PortScope {
             let ok =
                 (2..=8).contains(&code.len()) && code.bytes().all(|b| b.is_ascii_alphanumeric());
             if !ok {
-                return Err(format!(
-                    "\"{code}\" is not a port code (2 to 8 letters or digits)"
-                ));
+                return Err(
+                    td_string!(current(), domain.port_code_invalid, code = code).to_string()
+                );
             }
             let code = code.to_ascii_uppercase();
             if !codes.contains(&code) {
@@ -196,7 +209,7 @@ impl PortScope {
             }
         }
         if codes.is_empty() {
-            return Err("name at least one port, or all".into());
+            return Err(said!(domain.ports_empty).into());
         }
         Ok(PortScope::Only(codes))
     }
@@ -205,7 +218,7 @@ impl PortScope {
 impl fmt::Display for PortScope {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            PortScope::All => f.write_str("all ports"),
+            PortScope::All => f.write_str(said!(domain.all_ports)),
             PortScope::Only(codes) => f.write_str(&codes.join(",")),
         }
     }
@@ -249,21 +262,22 @@ impl Me {
     }
 }
 
-/// Why an action was refused, in a sentence for the person who tried.
+/// Why an action was refused, in a sentence for the person who tried (in the language spoken
+/// when it is said).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
 pub enum Refusal {
-    #[error("this account is disabled")]
+    #[error("{}", said!(domain.refusal.disabled))]
     Disabled,
-    #[error("a {role} may not {action}")]
-    Role { role: String, action: String },
-    #[error("this account may not {action} at {port}; it acts on {scope}")]
+    #[error("{}", td_string!(current(), domain.refusal.role, role = role.in_sentence(), action = action.describe()))]
+    Role { role: Role, action: Action },
+    #[error("{}", td_string!(current(), domain.refusal.port, action = action.describe(), port = port, scope = scope))]
     Port {
-        action: String,
+        action: Action,
         port: String,
-        scope: String,
+        scope: PortScope,
     },
-    #[error("{action} needs a port")]
-    NoPort { action: String },
+    #[error("{}", td_string!(current(), domain.refusal.no_port, action = action.describe()))]
+    NoPort { action: Action },
 }
 
 /// May `who` take `action` (at `port`, for actions on goods)?
@@ -273,21 +287,19 @@ pub fn authorize(who: &Principal, action: Action, port: Option<&str>) -> Result<
     }
     if !who.role.may(action) {
         return Err(Refusal::Role {
-            role: who.role.label().to_lowercase(),
-            action: action.describe().into(),
+            role: who.role,
+            action,
         });
     }
     if action.is_port_scoped() {
         let Some(port) = port else {
-            return Err(Refusal::NoPort {
-                action: action.describe().into(),
-            });
+            return Err(Refusal::NoPort { action });
         };
         if !who.ports.covers(port) {
             return Err(Refusal::Port {
-                action: action.describe().into(),
+                action,
                 port: port.to_ascii_uppercase(),
-                scope: who.ports.to_string(),
+                scope: who.ports.clone(),
             });
         }
     }
@@ -335,6 +347,44 @@ mod tests {
         assert!(
             authorize(&o, Action::PlaceHold, None).is_err(),
             "no port, no action"
+        );
+    }
+
+    #[cfg(feature = "ssr")]
+    #[tokio::test]
+    async fn refusals_are_said_in_french_inside_a_french_request() {
+        use crate::lang::{Locale, serve_in};
+        let o = who(Role::Officer, PortScope::Only(vec!["YVR".into()]));
+        let (port, role, disabled) = serve_in(Locale::fr, async {
+            let mut off = o.clone();
+            off.active = false;
+            (
+                authorize(&o, Action::ClaimInspection, Some("YYZ"))
+                    .unwrap_err()
+                    .to_string(),
+                authorize(&o, Action::ApproveSeizure, Some("YVR"))
+                    .unwrap_err()
+                    .to_string(),
+                authorize(&off, Action::Read, None).unwrap_err().to_string(),
+            )
+        })
+        .await;
+        assert_eq!(
+            port,
+            "ce compte ne peut pas prendre en charge un examen au point d’entrée YYZ\u{a0}; il agit sur YVR"
+        );
+        assert_eq!(role, "un agent de service ne peut pas approuver une saisie");
+        assert_eq!(disabled, "ce compte est désactivé");
+        let all = serve_in(Locale::fr, async {
+            let a = who(Role::Analyst, PortScope::All);
+            authorize(&a, Action::PlaceHold, Some("YVR"))
+                .unwrap_err()
+                .to_string()
+        })
+        .await;
+        assert_eq!(
+            all,
+            "un analyste du ciblage ne peut pas mettre des marchandises en retenue"
         );
     }
 

@@ -3,6 +3,7 @@
 //! inspection into a state the trade does not allow.
 
 use super::vocab::{HoldStatus, InspectionStatus};
+use crate::i18n::td_string;
 use serde::{Deserialize, Serialize};
 
 /// What can be done to a hold.
@@ -30,30 +31,92 @@ pub enum InspectionAction {
     Cancel,
 }
 
-/// A refused transition, worded for the person who tried it.
+/// A refused transition, worded for the person who tried it: one whole sentence per action,
+/// naming the state the hold is in.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
-#[error("a hold that is {from} cannot be {attempted}")]
+#[error("{}", self.sentence())]
 pub struct HoldTransitionError {
-    pub from: String,
-    pub attempted: String,
+    pub from: HoldStatus,
+    pub attempted: HoldAction,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
-#[error("an inspection that is {from} cannot be {attempted}")]
+#[error("{}", self.sentence())]
 pub struct InspectionTransitionError {
-    pub from: String,
-    pub attempted: String,
+    pub from: InspectionStatus,
+    pub attempted: InspectionAction,
+}
+
+impl HoldTransitionError {
+    /// "a hold that is released cannot be put forward for seizure", in the language spoken.
+    pub fn sentence(&self) -> String {
+        let locale = crate::lang::current();
+        let status = self.from.state();
+        match self.attempted {
+            HoldAction::BeginExamination => td_string!(
+                locale,
+                domain.hold_refused.begin_examination,
+                status = status
+            )
+            .to_string(),
+            HoldAction::RequestSeizure => {
+                td_string!(locale, domain.hold_refused.request_seizure, status = status).to_string()
+            }
+            HoldAction::ApproveSeizure => {
+                td_string!(locale, domain.hold_refused.approve_seizure, status = status).to_string()
+            }
+            HoldAction::Release => {
+                td_string!(locale, domain.hold_refused.release, status = status).to_string()
+            }
+            HoldAction::ReferToAgency => {
+                td_string!(locale, domain.hold_refused.refer_to_agency, status = status).to_string()
+            }
+            HoldAction::ReturnToOrigin => td_string!(
+                locale,
+                domain.hold_refused.return_to_origin,
+                status = status
+            )
+            .to_string(),
+        }
+    }
+}
+
+impl InspectionTransitionError {
+    /// "an inspection that is completed cannot be started", in the language spoken.
+    pub fn sentence(&self) -> String {
+        let locale = crate::lang::current();
+        let status = self.from.state();
+        match self.attempted {
+            InspectionAction::Assign => {
+                td_string!(locale, domain.inspection_refused.assign, status = status).to_string()
+            }
+            InspectionAction::Unassign => {
+                td_string!(locale, domain.inspection_refused.unassign, status = status).to_string()
+            }
+            InspectionAction::Start => {
+                td_string!(locale, domain.inspection_refused.start, status = status).to_string()
+            }
+            InspectionAction::Complete => {
+                td_string!(locale, domain.inspection_refused.complete, status = status).to_string()
+            }
+            InspectionAction::Cancel => {
+                td_string!(locale, domain.inspection_refused.cancel, status = status).to_string()
+            }
+        }
+    }
 }
 
 impl HoldAction {
+    /// What the hold would have become, to end a sentence about a hold ("… can no longer be
+    /// released"); whole sentences are better written with their own key.
     pub fn past_participle(self) -> &'static str {
         match self {
-            HoldAction::BeginExamination => "examined",
-            HoldAction::RequestSeizure => "put forward for seizure",
-            HoldAction::ApproveSeizure => "seized",
-            HoldAction::Release => "released",
-            HoldAction::ReferToAgency => "referred to another agency",
-            HoldAction::ReturnToOrigin => "returned to origin",
+            HoldAction::BeginExamination => said!(domain.hold_done.begin_examination),
+            HoldAction::RequestSeizure => said!(domain.hold_done.request_seizure),
+            HoldAction::ApproveSeizure => said!(domain.hold_done.approve_seizure),
+            HoldAction::Release => said!(domain.hold_done.release),
+            HoldAction::ReferToAgency => said!(domain.hold_done.refer_to_agency),
+            HoldAction::ReturnToOrigin => said!(domain.hold_done.return_to_origin),
         }
     }
 }
@@ -61,16 +124,29 @@ impl HoldAction {
 impl InspectionAction {
     pub fn past_participle(self) -> &'static str {
         match self {
-            InspectionAction::Assign => "assigned",
-            InspectionAction::Unassign => "returned to the queue",
-            InspectionAction::Start => "started",
-            InspectionAction::Complete => "completed",
-            InspectionAction::Cancel => "cancelled",
+            InspectionAction::Assign => said!(domain.inspection_done.assign),
+            InspectionAction::Unassign => said!(domain.inspection_done.unassign),
+            InspectionAction::Start => said!(domain.inspection_done.start),
+            InspectionAction::Complete => said!(domain.inspection_done.complete),
+            InspectionAction::Cancel => said!(domain.inspection_done.cancel),
         }
     }
 }
 
 impl HoldStatus {
+    /// The state inside a sentence: "released" in "a hold that is released …".
+    pub fn state(self) -> &'static str {
+        match self {
+            HoldStatus::Placed => said!(domain.hold_state.placed),
+            HoldStatus::Examination => said!(domain.hold_state.examination),
+            HoldStatus::SeizureRequested => said!(domain.hold_state.seizure_requested),
+            HoldStatus::Released => said!(domain.hold_state.released),
+            HoldStatus::Seized => said!(domain.hold_state.seized),
+            HoldStatus::Referred => said!(domain.hold_state.referred),
+            HoldStatus::Returned => said!(domain.hold_state.returned),
+        }
+    }
+
     /// Active holds keep goods from moving and count towards dwell.
     pub fn is_active(self) -> bool {
         matches!(
@@ -98,8 +174,8 @@ impl HoldStatus {
             (S::Placed | S::Examination, A::ReturnToOrigin) => S::Returned,
             _ => {
                 return Err(HoldTransitionError {
-                    from: self.label().to_lowercase(),
-                    attempted: action.past_participle().into(),
+                    from: self,
+                    attempted: action,
                 });
             }
         };
@@ -108,6 +184,17 @@ impl HoldStatus {
 }
 
 impl InspectionStatus {
+    /// The state inside a sentence: "completed" in "an inspection that is completed …".
+    pub fn state(self) -> &'static str {
+        match self {
+            InspectionStatus::Queued => said!(domain.inspection_state.queued),
+            InspectionStatus::Assigned => said!(domain.inspection_state.assigned),
+            InspectionStatus::InProgress => said!(domain.inspection_state.in_progress),
+            InspectionStatus::Completed => said!(domain.inspection_state.completed),
+            InspectionStatus::Cancelled => said!(domain.inspection_state.cancelled),
+        }
+    }
+
     /// Open items are in someone's queue: waiting, assigned or being done.
     pub fn is_open(self) -> bool {
         matches!(
@@ -143,8 +230,8 @@ impl InspectionStatus {
             (S::Queued | S::Assigned | S::InProgress, A::Cancel) => S::Cancelled,
             _ => {
                 return Err(InspectionTransitionError {
-                    from: self.label().to_lowercase(),
-                    attempted: action.past_participle().into(),
+                    from: self,
+                    attempted: action,
                 });
             }
         };
@@ -191,6 +278,39 @@ mod tests {
             err.to_string(),
             "a hold that is released cannot be put forward for seizure"
         );
+    }
+
+    #[cfg(feature = "ssr")]
+    #[tokio::test]
+    async fn a_refused_transition_is_said_whole_in_the_request_s_language() {
+        use crate::lang::{Locale, serve_in};
+        let hold = HoldStatus::Released
+            .next(HoldAction::RequestSeizure)
+            .unwrap_err();
+        let inspection = InspectionStatus::Completed
+            .next(InspectionAction::Start)
+            .unwrap_err();
+        let (hold, inspection) = serve_in(Locale::fr, async {
+            (hold.to_string(), inspection.to_string())
+        })
+        .await;
+        assert_eq!(
+            hold,
+            "une retenue à l’état «\u{a0}mainlevée accordée\u{a0}» ne peut pas être proposée pour saisie"
+        );
+        assert_eq!(
+            inspection,
+            "un examen à l’état «\u{a0}terminé\u{a0}» ne peut pas être commencé"
+        );
+        // Outside any request, and in English: the sentence as it always was.
+        let english = serve_in(Locale::en, async {
+            HoldStatus::Seized
+                .next(HoldAction::Release)
+                .unwrap_err()
+                .to_string()
+        })
+        .await;
+        assert_eq!(english, "a hold that is seized cannot be released");
     }
 
     #[test]

@@ -10,15 +10,17 @@ pub const MAX_TEXT_CHARS: usize = 1000;
 pub fn check_text(field: &str, text: &str, required: bool) -> Result<String, AppError> {
     let text = text.trim();
     if required && text.is_empty() {
-        return Err(AppError::invalid(
-            field,
-            "say why: this is kept in the record",
-        ));
+        return Err(AppError::invalid(field, said!(domain.text_required)));
     }
     if text.chars().count() > MAX_TEXT_CHARS {
         return Err(AppError::invalid(
             field,
-            format!("at most {MAX_TEXT_CHARS} characters"),
+            crate::i18n::td_string!(
+                crate::lang::current(),
+                domain.text_too_long,
+                max = crate::lang::format::integer(crate::lang::current(), MAX_TEXT_CHARS as i64)
+            )
+            .to_string(),
         ));
     }
     Ok(text.to_string())

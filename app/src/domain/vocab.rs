@@ -1,5 +1,6 @@
 //! The closed vocabularies of the trade (port kinds, hold reasons, inspection types, …).
-//! Each is an enum stored and sent as a stable lowercase code and shown with a label.
+//! Each is an enum stored and sent as a stable lowercase code and shown with a label, in the
+//! language being spoken (`locales/*/domain.json`).
 
 /// What every vocabulary offers, for code written once for all of them (a filter's options,
 /// a status filter). Each enum also has these as inherent items, so callers need no import.
@@ -8,20 +9,28 @@ pub trait Vocabulary: Copy + PartialEq + Send + Sync + 'static {
     fn all() -> &'static [Self];
     /// The stable code used in the database, JSON and URLs.
     fn code(self) -> &'static str;
-    /// The words shown to people.
+    /// The words shown to people, in the language being spoken.
     fn label(self) -> &'static str;
     fn parse(code: &str) -> Option<Self>;
     /// The codes, for error messages that list what is allowed.
     fn codes() -> String;
 }
 
+/// A sentence of the catalogue in the language being spoken: `said!(domain.mode.air)`.
+macro_rules! said {
+    ($($key:tt)+) => {
+        $crate::i18n::td_string!($crate::lang::current(), $($key)+)
+    };
+}
+
 /// Declares an enum whose variants have a stable code (database, JSON, URLs) and a label
-/// (screens). Generates `ALL`, `code`, `label`, `parse`, `Display`, serde by code, and the
-/// [`Vocabulary`] trait over them.
+/// (screens: an expression giving a `&'static str`, usually `said!(area.key)`). Generates
+/// `ALL`, `code`, `label`, `parse`, `Display`, serde by code, and the [`Vocabulary`] trait
+/// over them.
 macro_rules! vocabulary {
     (
         $(#[$meta:meta])*
-        pub enum $name:ident { $( $variant:ident => $code:literal, $label:literal; )+ }
+        pub enum $name:ident { $( $variant:ident => $code:literal, $label:expr; )+ }
     ) => {
         $(#[$meta])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
@@ -36,7 +45,7 @@ macro_rules! vocabulary {
                 match self { $($name::$variant => $code,)+ }
             }
 
-            /// The words shown to people.
+            /// The words shown to people, in the language being spoken.
             pub fn label(self) -> &'static str {
                 match self { $($name::$variant => $label,)+ }
             }
@@ -80,54 +89,54 @@ macro_rules! vocabulary {
 vocabulary! {
     /// What kind of crossing a port of entry is; also the transport mode of a shipment.
     pub enum Mode {
-        Air => "air", "Air cargo";
-        Land => "land", "Land crossing";
-        Marine => "marine", "Marine";
-        Rail => "rail", "Rail";
+        Air => "air", said!(domain.mode.air);
+        Land => "land", said!(domain.mode.land);
+        Marine => "marine", said!(domain.mode.marine);
+        Rail => "rail", said!(domain.mode.rail);
     }
 }
 
 vocabulary! {
     pub enum PortStatus {
-        Open => "open", "Open";
-        Limited => "limited", "Limited";
-        Closed => "closed", "Closed";
+        Open => "open", said!(domain.port_status.open);
+        Limited => "limited", said!(domain.port_status.limited);
+        Closed => "closed", said!(domain.port_status.closed);
     }
 }
 
 vocabulary! {
     pub enum NoticeKind {
-        Construction => "construction", "Construction";
-        SystemOutage => "system_outage", "System outage";
-        Weather => "weather", "Weather";
-        Equipment => "equipment", "Equipment";
-        Staffing => "staffing", "Staffing";
+        Construction => "construction", said!(domain.notice_kind.construction);
+        SystemOutage => "system_outage", said!(domain.notice_kind.system_outage);
+        Weather => "weather", said!(domain.notice_kind.weather);
+        Equipment => "equipment", said!(domain.notice_kind.equipment);
+        Staffing => "staffing", said!(domain.notice_kind.staffing);
     }
 }
 
 vocabulary! {
     /// Where a shipment is in its journey through the border.
     pub enum ShipmentStatus {
-        AwaitingArrival => "awaiting_arrival", "Declaration accepted, awaiting arrival";
-        Arrived => "arrived", "Arrived, awaiting release";
-        Held => "held", "Held";
-        Released => "released", "Released";
-        Seized => "seized", "Seized";
-        Referred => "referred", "May move, detain at destination";
-        Returned => "returned", "Refused, returned to origin";
+        AwaitingArrival => "awaiting_arrival", said!(domain.shipment_status.awaiting_arrival);
+        Arrived => "arrived", said!(domain.shipment_status.arrived);
+        Held => "held", said!(domain.shipment_status.held);
+        Released => "released", said!(domain.shipment_status.released);
+        Seized => "seized", said!(domain.shipment_status.seized);
+        Referred => "referred", said!(domain.shipment_status.referred);
+        Returned => "returned", said!(domain.shipment_status.returned);
     }
 }
 
 vocabulary! {
     /// Why goods were stopped. The service level of a hold depends on it.
     pub enum HoldReason {
-        RiskTarget => "risk_target", "Risk target (NTC referral)";
-        Documentation => "documentation", "Documentation discrepancy";
-        Random => "random", "Random compliance verification";
-        IntellectualProperty => "intellectual_property", "Intellectual property (suspected counterfeit)";
-        OtherAgency => "other_agency", "Other government department";
-        DoNotLoad => "do_not_load", "Do not load";
-        Intelligence => "intelligence", "Intelligence / enforcement";
+        RiskTarget => "risk_target", said!(domain.hold_reason.risk_target);
+        Documentation => "documentation", said!(domain.hold_reason.documentation);
+        Random => "random", said!(domain.hold_reason.random);
+        IntellectualProperty => "intellectual_property", said!(domain.hold_reason.intellectual_property);
+        OtherAgency => "other_agency", said!(domain.hold_reason.other_agency);
+        DoNotLoad => "do_not_load", said!(domain.hold_reason.do_not_load);
+        Intelligence => "intelligence", said!(domain.hold_reason.intelligence);
     }
 }
 
@@ -135,62 +144,62 @@ vocabulary! {
     /// A targeting centre's pre-load referral (PACT, ICS2): ask the carrier for information,
     /// have the cargo screened by two methods, or keep it off the aircraft.
     pub enum Referral {
-        RequestForInformation => "rfi", "Request for information";
-        RequestForScreening => "rfs", "Request for screening";
-        DoNotLoad => "dnl", "Do not load";
+        RequestForInformation => "rfi", said!(domain.referral.rfi);
+        RequestForScreening => "rfs", said!(domain.referral.rfs);
+        DoNotLoad => "dnl", said!(domain.referral.dnl);
     }
 }
 
 vocabulary! {
     pub enum HoldStatus {
-        Placed => "placed", "Placed";
-        Examination => "examination", "Under examination";
-        SeizureRequested => "seizure_requested", "Seizure requested";
-        Released => "released", "Released";
-        Seized => "seized", "Seized";
-        Referred => "referred", "Referred to another agency";
-        Returned => "returned", "Returned to origin";
+        Placed => "placed", said!(domain.hold_status.placed);
+        Examination => "examination", said!(domain.hold_status.examination);
+        SeizureRequested => "seizure_requested", said!(domain.hold_status.seizure_requested);
+        Released => "released", said!(domain.hold_status.released);
+        Seized => "seized", said!(domain.hold_status.seized);
+        Referred => "referred", said!(domain.hold_status.referred);
+        Returned => "returned", said!(domain.hold_status.returned);
     }
 }
 
 vocabulary! {
     pub enum InspectionKind {
-        DocumentReview => "document_review", "Document review";
-        Xray => "xray", "Non-intrusive (X-ray / gamma)";
-        Physical => "physical", "Physical examination";
-        DetectorDog => "detector_dog", "Detector dog";
-        Radiation => "radiation", "Radiation scan";
-        LabSample => "lab_sample", "Sample for lab";
+        DocumentReview => "document_review", said!(domain.inspection_kind.document_review);
+        Xray => "xray", said!(domain.inspection_kind.xray);
+        Physical => "physical", said!(domain.inspection_kind.physical);
+        DetectorDog => "detector_dog", said!(domain.inspection_kind.detector_dog);
+        Radiation => "radiation", said!(domain.inspection_kind.radiation);
+        LabSample => "lab_sample", said!(domain.inspection_kind.lab_sample);
     }
 }
 
 vocabulary! {
     /// Urgency of an inspection; the queue is ordered by it, most urgent first.
     pub enum Priority {
-        Urgent => "urgent", "Urgent";
-        High => "high", "High";
-        Normal => "normal", "Normal";
-        Routine => "routine", "Routine";
+        Urgent => "urgent", said!(domain.priority.urgent);
+        High => "high", said!(domain.priority.high);
+        Normal => "normal", said!(domain.priority.normal);
+        Routine => "routine", said!(domain.priority.routine);
     }
 }
 
 vocabulary! {
     pub enum InspectionStatus {
-        Queued => "queued", "Queued";
-        Assigned => "assigned", "Assigned";
-        InProgress => "in_progress", "In progress";
-        Completed => "completed", "Completed";
-        Cancelled => "cancelled", "Cancelled";
+        Queued => "queued", said!(domain.inspection_status.queued);
+        Assigned => "assigned", said!(domain.inspection_status.assigned);
+        InProgress => "in_progress", said!(domain.inspection_status.in_progress);
+        Completed => "completed", said!(domain.inspection_status.completed);
+        Cancelled => "cancelled", said!(domain.inspection_status.cancelled);
     }
 }
 
 vocabulary! {
     pub enum Outcome {
-        NoFinding => "no_finding", "No finding";
-        Seizure => "seizure", "Finding: seizure";
-        Penalty => "penalty", "Finding: penalty";
-        AgencyReferral => "agency_referral", "Finding: referral to another agency";
-        Inconclusive => "inconclusive", "Inconclusive (further examination)";
+        NoFinding => "no_finding", said!(domain.outcome.no_finding);
+        Seizure => "seizure", said!(domain.outcome.seizure);
+        Penalty => "penalty", said!(domain.outcome.penalty);
+        AgencyReferral => "agency_referral", said!(domain.outcome.agency_referral);
+        Inconclusive => "inconclusive", said!(domain.outcome.inconclusive);
     }
 }
 

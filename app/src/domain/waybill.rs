@@ -2,6 +2,8 @@
 //! the cargo control number. Parsing is the only way to build one, so a reference held by the
 //! program is always well formed, on the server and in the browser alike.
 
+use crate::i18n::td_string;
+use crate::lang::current;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -17,14 +19,30 @@ pub struct AirWaybill {
 /// Why a shipment reference was refused, in words an officer understands.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ReferenceError {
-    #[error(
-        "an air waybill has 11 digits (3-digit airline prefix and 8-digit serial), e.g. 176-12345675"
-    )]
+    #[error("{}", said!(domain.waybill_shape))]
     WaybillShape,
-    #[error("the air waybill check digit is wrong: the last digit should be {expected}")]
+    #[error("{}", td_string!(current(), domain.waybill_check_digit, expected = expected))]
     WaybillCheckDigit { expected: u32 },
-    #[error("a {kind} is 4 to {max} letters, digits or dashes")]
+    /// `kind`: `bill_of_lading`, `cargo_control` or `shipment_reference`.
+    #[error("{}", Self::shape(kind, *max))]
     Shape { kind: &'static str, max: usize },
+}
+
+impl ReferenceError {
+    fn shape(kind: &str, max: usize) -> String {
+        let locale = current();
+        match kind {
+            "bill_of_lading" => {
+                td_string!(locale, domain.reference_shape.bill_of_lading, max = max).to_string()
+            }
+            "cargo_control" => {
+                td_string!(locale, domain.reference_shape.cargo_control, max = max).to_string()
+            }
+            _ => {
+                td_string!(locale, domain.reference_shape.shipment_reference, max = max).to_string()
+            }
+        }
+    }
 }
 
 impl AirWaybill {
@@ -101,13 +119,11 @@ impl ShipmentReference {
         match kind {
             "air_waybill" => AirWaybill::parse(number).map(Self::AirWaybill),
             "bill_of_lading" => {
-                Self::free_form(number, "bill of lading", 35).map(Self::BillOfLading)
+                Self::free_form(number, "bill_of_lading", 35).map(Self::BillOfLading)
             }
-            "cargo_control" => {
-                Self::free_form(number, "cargo control number", 25).map(Self::CargoControl)
-            }
+            "cargo_control" => Self::free_form(number, "cargo_control", 25).map(Self::CargoControl),
             _ => Err(ReferenceError::Shape {
-                kind: "shipment reference",
+                kind: "shipment_reference",
                 max: 35,
             }),
         }

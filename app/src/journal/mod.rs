@@ -2,6 +2,8 @@
 //! and why. Shipment timelines are read from it.
 
 use crate::domain::{HoldReason, InspectionKind, Outcome, Referral};
+use crate::i18n::td_string;
+use crate::lang;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -32,13 +34,15 @@ pub struct JournalEntry {
 }
 
 impl JournalEntry {
-    /// A sentence for the timeline: "Hold #12 released — documents received".
+    /// A sentence for the timeline: "Hold #12 released — documents received", in the
+    /// language spoken. An action the catalogue does not name is shown by its code.
     pub fn headline(&self) -> String {
-        let action = self.action.replace('_', " ");
-        let entity = match self.entity.as_str() {
-            "shipment" => "Shipment".to_string(),
-            other => format!("{} #{}", capitalise(other), self.entity_id),
-        };
+        let locale = lang::current();
+        let subject = self.subject();
+        let action = self
+            .action_words()
+            .map(str::to_string)
+            .unwrap_or_else(|| self.action.replace('_', " "));
         let detail = self.after.as_ref().and_then(|after| {
             let code = |key: &str| after.get(key).and_then(|v| v.as_str());
             code("outcome")
@@ -61,9 +65,79 @@ impl JournalEntry {
                 })
         });
         match detail {
-            Some(detail) => format!("{entity} {action}: {detail}"),
-            None => format!("{entity} {action}"),
+            Some(detail) => td_string!(
+                locale,
+                domain.journal.headline_detail,
+                subject = subject,
+                action = action,
+                detail = detail
+            )
+            .to_string(),
+            None => td_string!(
+                locale,
+                domain.journal.headline,
+                subject = subject,
+                action = action
+            )
+            .to_string(),
         }
+    }
+
+    /// What was changed: "Hold #12", "Shipment".
+    fn subject(&self) -> String {
+        let locale = lang::current();
+        let id = &self.entity_id;
+        match self.entity.as_str() {
+            "shipment" => td_string!(locale, domain.journal.shipment).to_string(),
+            "hold" => td_string!(locale, domain.journal.hold, id = id).to_string(),
+            "inspection" => td_string!(locale, domain.journal.inspection, id = id).to_string(),
+            other => format!("{} #{id}", capitalise(other)),
+        }
+    }
+
+    /// What was done, in words that agree with the subject, when the catalogue names it.
+    fn action_words(&self) -> Option<&'static str> {
+        let locale = lang::current();
+        Some(match (self.entity.as_str(), self.action.as_str()) {
+            ("hold", "placed") => td_string!(locale, domain.journal.hold_placed),
+            ("hold", "examination_begun") => {
+                td_string!(locale, domain.journal.hold_examination_begun)
+            }
+            ("hold", "seizure_requested") => {
+                td_string!(locale, domain.journal.hold_seizure_requested)
+            }
+            ("hold", "seized") => td_string!(locale, domain.journal.hold_seized),
+            ("hold", "released") => td_string!(locale, domain.journal.hold_released),
+            ("hold", "referred") => td_string!(locale, domain.journal.hold_referred),
+            ("hold", "returned") => td_string!(locale, domain.journal.hold_returned),
+            ("hold", "clock_paused") => td_string!(locale, domain.journal.hold_clock_paused),
+            ("hold", "clock_resumed") => td_string!(locale, domain.journal.hold_clock_resumed),
+            ("hold", "note_added") => td_string!(locale, domain.journal.note_added),
+            ("inspection", "opened") => td_string!(locale, domain.journal.inspection_opened),
+            ("inspection", "assigned") => td_string!(locale, domain.journal.inspection_assigned),
+            ("inspection", "unassigned") => {
+                td_string!(locale, domain.journal.inspection_unassigned)
+            }
+            ("inspection", "started") => td_string!(locale, domain.journal.inspection_started),
+            ("inspection", "completed") => {
+                td_string!(locale, domain.journal.inspection_completed)
+            }
+            ("inspection", "cancelled") => {
+                td_string!(locale, domain.journal.inspection_cancelled)
+            }
+            ("inspection", "handed_over") => {
+                td_string!(locale, domain.journal.inspection_handed_over)
+            }
+            ("shipment", "declared") => td_string!(locale, domain.journal.shipment_declared),
+            ("shipment", "declaration_updated") => {
+                td_string!(locale, domain.journal.shipment_declaration_updated)
+            }
+            ("shipment", "referral_issued") => {
+                td_string!(locale, domain.journal.shipment_referral_issued)
+            }
+            ("shipment", "note_added") => td_string!(locale, domain.journal.note_added),
+            _ => return None,
+        })
     }
 }
 
@@ -116,5 +190,23 @@ mod tests {
         assert_eq!(e.headline(), "Shipment declared");
         let e = entry("hold", "clock_paused", serde_json::json!({}));
         assert_eq!(e.headline(), "Hold #12 clock paused");
+    }
+
+    #[cfg(feature = "ssr")]
+    #[tokio::test]
+    async fn headlines_are_said_in_french_with_the_words_agreeing() {
+        let e = entry(
+            "inspection",
+            "completed",
+            serde_json::json!({"outcome": "seizure"}),
+        );
+        let said = lang::serve_in(lang::Locale::fr, async { e.headline() }).await;
+        assert_eq!(
+            said,
+            "Examen n\u{ba}\u{a0}12\u{a0}: terminé \u{2014} Constatation\u{a0}: saisie"
+        );
+        let e = entry("hold", "released", serde_json::json!({}));
+        let said = lang::serve_in(lang::Locale::fr, async { e.headline() }).await;
+        assert_eq!(said, "Retenue n\u{ba}\u{a0}12\u{a0}: mainlevée accordée");
     }
 }

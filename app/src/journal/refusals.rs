@@ -190,11 +190,13 @@ async fn write_repeats(pool: &AnyPool, over: &[Repeats]) -> Result<(), sqlx::Err
             "refused_repeatedly",
             after,
         );
-        let reason = format!(
-            "refused {} more time{} in the same minute",
-            repeats.count,
-            if repeats.count == 1 { "" } else { "s" }
-        );
+        let count = repeats.count;
+        let reason = crate::i18n::td_string!(
+            crate::lang::current(),
+            domain.journal.refused_repeatedly,
+            count = count
+        )
+        .to_string();
         record(&mut conn, entry.reason(Some(&reason))).await?;
     }
     Ok(())

@@ -9,7 +9,9 @@
 //! exactly as current as a fresh load.
 
 use crate::components::clock::use_now;
-use chrono::{DateTime, Utc};
+use crate::i18n::td_string;
+use crate::lang::{self, format};
+use chrono::{DateTime, Timelike, Utc};
 use leptos::prelude::*;
 
 /// How long changes are gathered before the page fetches again.
@@ -191,21 +193,31 @@ pub fn LiveIndicator() -> impl IntoView {
     let live = use_live();
     let location = leptos_router::hooks::use_location();
     let shown = move || !location.pathname.get().starts_with("/signin");
-    let state = move || match live.connection.get() {
-        Connection::Connecting => ("connecting", "Connecting…".to_string()),
-        Connection::Live if live.held.get() => (
-            "live",
-            "Live · changes wait while you fill in the form".to_string(),
-        ),
-        Connection::Live => ("live", "Live".to_string()),
-        Connection::Reconnecting { since } => (
-            "reconnecting",
-            format!("Reconnecting… (lost {} UTC)", since.format("%H:%M:%S")),
-        ),
-        Connection::Offline { since } => (
-            "offline",
-            format!("Offline since {} UTC", since.format("%H:%M")),
-        ),
+    let state = move || {
+        let locale = lang::current();
+        match live.connection.get() {
+            Connection::Connecting => (
+                "connecting",
+                td_string!(locale, live.connecting).to_string(),
+            ),
+            Connection::Live if live.held.get() => {
+                ("live", td_string!(locale, live.live_held).to_string())
+            }
+            Connection::Live => ("live", td_string!(locale, live.live).to_string()),
+            Connection::Reconnecting { since } => (
+                "reconnecting",
+                td_string!(locale, live.reconnecting, time = utc_seconds(since)).to_string(),
+            ),
+            Connection::Offline { since } => (
+                "offline",
+                td_string!(
+                    locale,
+                    live.offline,
+                    time = format::clock_time(locale, since.hour(), since.minute())
+                )
+                .to_string(),
+            ),
+        }
     };
     move || {
         shown().then(|| {
@@ -235,12 +247,15 @@ pub fn StaleNotice() -> impl IntoView {
         };
         Some(view! {
             <p class="stale-notice" role="alert">
-                "Not live since "
-                {since.format("%H:%M:%S").to_string()}
-                " UTC: the figures below may be out of date. They will catch up when the connection returns."
+                {td_string!(lang::current(), live.stale, time = utc_seconds(since)).to_string()}
             </p>
         })
     }
+}
+
+/// A UTC instant to the second, as the indicator and the notice say it: `14:05:09`.
+fn utc_seconds(at: DateTime<Utc>) -> String {
+    format::clock_seconds(at.hour(), at.minute(), at.second())
 }
 
 /// Says that the person is signing out from this page: when the server then ends the page's

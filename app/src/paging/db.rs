@@ -19,7 +19,8 @@ pub async fn check_port(pool: &AnyPool, port: Option<&str>) -> Result<(), AppErr
     }
     Err(AppError::invalid(
         "port",
-        format!("there is no port {port}"),
+        crate::i18n::td_string!(crate::lang::current(), components.port_unknown, port = port)
+            .to_string(),
     ))
 }
 

@@ -4,6 +4,8 @@
 
 use crate::domain::Vocabulary;
 use crate::error::AppError;
+use crate::i18n::td_string;
+use crate::lang::current;
 use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "ssr")]
@@ -197,7 +199,12 @@ impl<'a> QueryPairs<'a> {
         if let Some((unknown, _)) = pairs.iter().find(|(k, _)| !known.contains(k)) {
             return Err(AppError::invalid(
                 *unknown,
-                format!("unknown filter; use one of: {}", known.join(", ")),
+                td_string!(
+                    current(),
+                    components.filter_unknown,
+                    known = known.join(", ")
+                )
+                .to_string(),
             ));
         }
         Ok(Self { pairs })
@@ -223,7 +230,13 @@ impl<'a> QueryPairs<'a> {
             Some(v) => parse(v).map(Some).ok_or_else(|| {
                 AppError::invalid(
                     key,
-                    format!("\"{v}\" is not valid; expected {}", expected()),
+                    td_string!(
+                        current(),
+                        components.filter_invalid,
+                        value = v,
+                        expected = expected()
+                    )
+                    .to_string(),
                 )
             }),
         }
@@ -233,7 +246,15 @@ impl<'a> QueryPairs<'a> {
         self.parse_with(
             key,
             |v| v.parse::<i64>().ok().filter(|n| (min..=max).contains(n)),
-            || format!("a whole number from {min} to {max}"),
+            || {
+                td_string!(
+                    current(),
+                    components.filter_whole_number,
+                    min = min,
+                    max = max
+                )
+                .to_string()
+            },
         )
     }
 
@@ -251,7 +272,13 @@ impl<'a> QueryPairs<'a> {
     pub fn status<S: WorkStatus>(&self) -> Result<StatusFilter<S>, AppError> {
         Ok(self
             .parse_with("status", StatusFilter::parse, || {
-                format!("{}, all, {}", S::UNFINISHED.0, S::codes())
+                td_string!(
+                    current(),
+                    components.filter_status,
+                    unfinished = S::UNFINISHED.0,
+                    codes = S::codes()
+                )
+                .to_string()
             })?
             .unwrap_or_default())
     }
@@ -265,7 +292,7 @@ impl<'a> QueryPairs<'a> {
                 let ok = (2..=8).contains(&v.len()) && v.bytes().all(|b| b.is_ascii_alphanumeric());
                 ok.then_some(v)
             },
-            || "a port code such as YVR".into(),
+            || td_string!(current(), components.filter_port).into(),
         )
     }
 }
