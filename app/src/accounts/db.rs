@@ -176,7 +176,7 @@ pub async fn create(
                 message: crate::i18n::td_string!(
                     crate::lang::current(),
                     accounts.username_taken,
-                    username = username
+                    username = username.clone()
                 )
                 .to_string(),
             }

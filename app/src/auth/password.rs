@@ -59,8 +59,6 @@ mod server {
     use crate::auth::server::{cycle_session_id, guess, require};
     use crate::domain::Action;
     use crate::error::AppError;
-    use crate::i18n::td_string;
-    use crate::lang;
     use chrono::Utc;
 
     pub async fn change_password(

@@ -7,6 +7,8 @@ use super::{HoldCommand, HoldRow};
 use crate::domain::clock::{local_time_short, to_millis};
 use crate::domain::{Action, HoldAction, HoldStatus, ShipmentStatus, check_text};
 use crate::error::AppError;
+use crate::i18n::td_string;
+use crate::lang;
 use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
 

@@ -258,7 +258,7 @@ fn InspectionFilterForm(filter: InspectionFilter) -> impl IntoView {
         >
             <PortField value=filter.port.clone() />
             <VocabSelect
-                label=td_string!(lang::current(), inspections.type)
+                label=td_string!(lang::current(), inspections.kind)
                 name="kind"
                 any=td_string!(lang::current(), inspections.any_type)
                 selected=filter.kind
