@@ -97,6 +97,7 @@ pub async fn the_areas_pages_speak_french(backend: Backend) {
     );
     assert!(!holds.contains(">Dwell</th>"), "no English head on /holds");
     let queue = page_fr(&app, &admin, "/inspections").await;
+    std::fs::write("/tmp/queue-fr.html", &queue).ok();
     assert_has(
         &queue,
         &["File des examens", ">Échéance</th>", "Toute priorité"],
@@ -259,6 +260,7 @@ pub async fn refusals_of_the_areas_are_french_with_the_same_codes(backend: Backe
     let (status, text) = {
         let response = reqwest::Client::new()
             .post(app.url("/rpc/sign_in"))
+            .header("accept", "application/json")
             .header("accept-language", "fr")
             .form(&[("username", "fr.officer"), ("password", "not the password")])
             .send()
