@@ -232,8 +232,36 @@ impl PasswordChanged {
     /// The sentence that confirms the change.
     pub fn sentence(&self) -> String {
         let l = lang::current();
-        let sessions = td_string!(l, accounts.sessions_ended, count = self.sessions_ended);
-        let tokens = td_string!(l, accounts.tokens_revoked, count = self.tokens_revoked);
+        let sessions = if one(l, self.sessions_ended) {
+            td_string!(
+                l,
+                accounts.sessions_ended_single,
+                count = self.sessions_ended
+            )
+            .to_string()
+        } else {
+            td_string!(
+                l,
+                accounts.sessions_ended_several,
+                count = self.sessions_ended
+            )
+            .to_string()
+        };
+        let tokens = if one(l, self.tokens_revoked) {
+            td_string!(
+                l,
+                accounts.tokens_revoked_single,
+                count = self.tokens_revoked
+            )
+            .to_string()
+        } else {
+            td_string!(
+                l,
+                accounts.tokens_revoked_several,
+                count = self.tokens_revoked
+            )
+            .to_string()
+        };
         td_string!(
             l,
             accounts.password_changed,
@@ -241,6 +269,14 @@ impl PasswordChanged {
             tokens = tokens
         )
         .to_string()
+    }
+}
+
+/// Whether `n` takes the singular: 1 in English, 0 and 1 in French.
+pub fn one(locale: Locale, n: u64) -> bool {
+    match locale {
+        Locale::en => n == 1,
+        Locale::fr => n <= 1,
     }
 }
 

@@ -180,10 +180,20 @@ pub fn AccountsPage() -> impl IntoView {
                             view! {
                                 <details class="simulated-accounts" open=searching>
                                     <summary>
-                                        {td_string!(
-                                            lang::current(), admin.simulated_summary, count = simulated_count
-                                        )
-                                            .to_string()}
+                                        {if crate::accounts::one(
+                                            lang::current(),
+                                            simulated_count as u64,
+                                        ) {
+                                            td_string!(
+                                                lang::current(), admin.simulated_summary_single, count = simulated_count
+                                            )
+                                                .to_string()
+                                        } else {
+                                            td_string!(
+                                                lang::current(), admin.simulated_summary_several, count = simulated_count
+                                            )
+                                                .to_string()
+                                        }}
                                     </summary>
                                     <p class="hint">{t!(i18n, admin.simulated_hint)}</p>
                                     {table(simulated)}

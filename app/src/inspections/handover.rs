@@ -60,10 +60,20 @@ pub fn HandoverPage() -> impl IntoView {
                     Ok(report) => {
                         view! {
                             <p class="notice" role="status">
-                                {td_string!(
-                                    lang::current(), inspections.moved, count = report.moved.len()
-                                )
-                                    .to_string()}
+                                {
+                                    let n = report.moved.len();
+                                    if crate::accounts::one(lang::current(), n as u64) {
+                                        td_string!(
+                                            lang::current(), inspections.moved_single, count = n
+                                        )
+                                            .to_string()
+                                    } else {
+                                        td_string!(
+                                            lang::current(), inspections.moved_several, count = n
+                                        )
+                                            .to_string()
+                                    }
+                                }
                             </p>
                         }
                             .into_any()
