@@ -10,8 +10,6 @@ use reqwest::{Method, StatusCode};
 use serde_json::Value;
 use std::time::{Duration, Instant};
 
-const WRONG: &str = app::auth::WRONG_CREDENTIALS;
-
 /// A request of the matrix: method, path and form body.
 type Call = (Method, String, Option<String>);
 
@@ -369,7 +367,10 @@ pub async fn sessions_are_server_side_and_end_when_they_should(backend: Backend)
         .await
         .unwrap();
     assert_eq!(wrong, unknown);
-    assert_eq!(wrong["message"], WRONG);
+    assert_eq!(
+        wrong["message"],
+        app::auth::wrong_credentials(app::lang::Locale::en)
+    );
     assert_eq!(journal_count(&app, "sign_in", "failed").await, 2);
 
     // Signing in: an opaque, HttpOnly, SameSite=Strict cookie, and the session works.

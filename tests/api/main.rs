@@ -6,6 +6,7 @@ mod accounts;
 mod actions;
 mod board;
 mod cli;
+mod french;
 mod helpers;
 mod language;
 mod limits;
@@ -82,6 +83,10 @@ use board::{
     the_demo_seed_needs_one_connection_at_a_time, the_journal_is_append_only,
     the_same_seed_gives_the_same_database, the_sign_in_page_tells_nothing_of_the_journal,
     waiting_referrals_are_released_by_the_running_server,
+};
+use french::{
+    refusals_of_the_areas_are_french_with_the_same_codes,
+    the_accounts_page_lists_people_first_and_folds_the_simulated, the_areas_pages_speak_french,
 };
 use helpers::Backend;
 use language::{
@@ -215,6 +220,9 @@ on_both_backends!(
     client_addresses_come_from_trusted_proxies_only,
     unknown_fields_cost_one_short_line_per_declaration,
     imports_run_a_few_at_a_time_and_slow_bodies_give_their_turn_back,
+    the_areas_pages_speak_french,
+    refusals_of_the_areas_are_french_with_the_same_codes,
+    the_accounts_page_lists_people_first_and_folds_the_simulated,
 );
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -148,7 +148,7 @@ pub async fn create(
     if display_name.is_empty() || display_name.chars().count() > 80 {
         return Err(AppError::invalid(
             "display_name",
-            "a display name is 1 to 80 characters",
+            crate::i18n::td_string!(crate::lang::current(), accounts.display_name_rules),
         ));
     }
     let hash = hash_password(new.password).await?;
@@ -173,7 +173,12 @@ pub async fn create(
     .map_err(|e| {
         if crate::sql::unique_violation(&e, "accounts_username_key", "accounts.username") {
             AppError::Conflict {
-                message: format!("the username {username} is taken"),
+                message: crate::i18n::td_string!(
+                    crate::lang::current(),
+                    accounts.username_taken,
+                    username = username.clone()
+                )
+                .to_string(),
             }
         } else {
             e.into()
@@ -196,7 +201,12 @@ pub async fn by_id(pool: &AnyPool, id: i64) -> Result<Account, AppError> {
         .bind(id)
         .fetch_optional(pool)
         .await?
-        .ok_or_else(|| AppError::not_found(format!("account #{id}")))?;
+        .ok_or_else(|| {
+            AppError::not_found(
+                crate::i18n::td_string!(crate::lang::current(), accounts.account_number, id = id)
+                    .to_string(),
+            )
+        })?;
     Ok(row_to_account(&row)?)
 }
 

@@ -4,7 +4,8 @@
 //! change; it decides nobody's authority itself.
 
 use crate::domain::{PortScope, Principal, Role, Theme};
-use crate::lang::Locale;
+use crate::i18n::td_string;
+use crate::lang::{self, Locale};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -52,7 +53,25 @@ pub struct Account {
     pub theme: Theme,
 }
 
+/// Every account the simulator acts as begins with this (`sim.officer.yvr`, `sim.targeting`);
+/// administrators cannot give it to a person.
+pub const SIMULATED_PREFIX: &str = "sim.";
+
 impl Account {
+    /// An account the demo's simulator acts as, not a person.
+    pub fn is_simulated(&self) -> bool {
+        self.username.starts_with(SIMULATED_PREFIX)
+    }
+
+    /// Whether a search (`q`, by name or username, in any case) finds this account; an empty
+    /// search finds every account.
+    pub fn matches(&self, q: &str) -> bool {
+        let q = q.trim().to_lowercase();
+        q.is_empty()
+            || self.username.to_lowercase().contains(&q)
+            || self.display_name.to_lowercase().contains(&q)
+    }
+
     pub fn principal(&self) -> Principal {
         Principal {
             username: self.username.clone(),
@@ -73,7 +92,7 @@ pub fn check_username(username: &str) -> Result<String, String> {
     if ok {
         Ok(u)
     } else {
-        Err("a username is 3 to 32 letters, digits, dots, dashes or underscores".into())
+        Err(td_string!(lang::current(), accounts.username_rules).to_string())
     }
 }
 
@@ -82,14 +101,21 @@ pub fn check_username(username: &str) -> Result<String, String> {
 pub fn check_password(password: &str) -> Result<(), String> {
     let n = password.chars().count();
     if n < MIN_PASSWORD_CHARS {
-        Err(format!(
-            "use at least {MIN_PASSWORD_CHARS} characters: a few words in a row are easy to \
-             remember"
-        ))
+        Err(td_string!(
+            lang::current(),
+            accounts.password_too_short,
+            min = MIN_PASSWORD_CHARS
+        )
+        .to_string())
     } else if n > MAX_PASSWORD_CHARS {
-        Err(format!("use at most {MAX_PASSWORD_CHARS} characters"))
+        Err(td_string!(
+            lang::current(),
+            accounts.password_too_long,
+            max = MAX_PASSWORD_CHARS
+        )
+        .to_string())
     } else if is_common_password(password) {
-        Err("this password is one of the most common ones: choose another".into())
+        Err(td_string!(lang::current(), accounts.password_common).to_string())
     } else {
         Ok(())
     }
@@ -109,9 +135,9 @@ pub fn token_expiry(text: &str, now: DateTime<Utc>) -> Result<DateTime<Utc>, Str
     let span = |count: &str, unit: i64| -> Result<DateTime<Utc>, String> {
         let count: i64 = count.parse().map_err(|_| unreadable(text))?;
         if count <= 0 {
-            return Err(format!(
-                "{text} is no time at all: a token must last at least one hour"
-            ));
+            return Err(
+                td_string!(lang::current(), accounts.token_no_time, text = text).to_string(),
+            );
         }
         count
             .checked_mul(unit)
@@ -133,23 +159,32 @@ pub fn token_expiry(text: &str, now: DateTime<Utc>) -> Result<DateTime<Utc>, Str
 }
 
 fn unreadable(text: &str) -> String {
-    format!(
-        "{text:?} is not a lifetime: give a number of days (30d), of hours (12h) or an instant \
-         (2027-03-01T00:00:00Z)"
+    td_string!(
+        lang::current(),
+        accounts.token_unreadable,
+        text = format!("{text:?}")
     )
+    .to_string()
 }
 
 fn too_long() -> String {
-    format!("a token lasts at most {MAX_TOKEN_DAYS} days; issue a new one when it expires")
+    td_string!(
+        lang::current(),
+        accounts.token_too_long,
+        days = MAX_TOKEN_DAYS
+    )
+    .to_string()
 }
 
 /// A token's expiry must lie after `now`, and at most [`MAX_TOKEN_DAYS`] days after it.
 pub fn check_token_expiry(expires: DateTime<Utc>, now: DateTime<Utc>) -> Result<(), String> {
     if expires <= now {
-        Err(format!(
-            "{} has already passed: a token must expire in the future",
-            expires.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
-        ))
+        Err(td_string!(
+            lang::current(),
+            accounts.token_passed,
+            at = expires.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+        )
+        .to_string())
     } else if expires - now > chrono::TimeDelta::days(MAX_TOKEN_DAYS) {
         Err(too_long())
     } else {
@@ -162,9 +197,12 @@ pub fn check_token_label(label: &str) -> Result<String, String> {
     let label = label.trim();
     let n = label.chars().count();
     if n == 0 || n > MAX_TOKEN_LABEL_CHARS || label.chars().any(char::is_control) {
-        Err(format!(
-            "a label is 1 to {MAX_TOKEN_LABEL_CHARS} characters on one line"
-        ))
+        Err(td_string!(
+            lang::current(),
+            accounts.token_label_rules,
+            max = MAX_TOKEN_LABEL_CHARS
+        )
+        .to_string())
     } else {
         Ok(label.to_string())
     }
@@ -193,22 +231,52 @@ pub struct PasswordChanged {
 impl PasswordChanged {
     /// The sentence that confirms the change.
     pub fn sentence(&self) -> String {
-        let count = |n: u64, one: &str, many: &str| {
-            if n == 1 {
-                format!("1 {one}")
-            } else {
-                format!("{n} {many}")
-            }
+        let l = lang::current();
+        let sessions = if one(l, self.sessions_ended) {
+            td_string!(
+                l,
+                accounts.sessions_ended_single,
+                count = self.sessions_ended
+            )
+            .to_string()
+        } else {
+            td_string!(
+                l,
+                accounts.sessions_ended_several,
+                count = self.sessions_ended
+            )
+            .to_string()
         };
-        format!(
-            "Your password is changed. {} signed out; {} revoked.",
-            count(
-                self.sessions_ended,
-                "other session was",
-                "other sessions were"
-            ),
-            count(self.tokens_revoked, "API token was", "API tokens were"),
+        let tokens = if one(l, self.tokens_revoked) {
+            td_string!(
+                l,
+                accounts.tokens_revoked_single,
+                count = self.tokens_revoked
+            )
+            .to_string()
+        } else {
+            td_string!(
+                l,
+                accounts.tokens_revoked_several,
+                count = self.tokens_revoked
+            )
+            .to_string()
+        };
+        td_string!(
+            l,
+            accounts.password_changed,
+            sessions = sessions,
+            tokens = tokens
         )
+        .to_string()
+    }
+}
+
+/// Whether `n` takes the singular: 1 in English, 0 and 1 in French.
+pub fn one(locale: Locale, n: u64) -> bool {
+    match locale {
+        Locale::en => n == 1,
+        Locale::fr => n <= 1,
     }
 }
 
@@ -222,6 +290,36 @@ pub struct Issued {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn account(username: &str, display_name: &str) -> Account {
+        Account {
+            id: 1,
+            username: username.into(),
+            display_name: display_name.into(),
+            badge: None,
+            role: Role::Viewer,
+            ports: PortScope::All,
+            active: true,
+            created_at: Utc::now(),
+            password_changed_at: Utc::now(),
+            language: None,
+            theme: Theme::default(),
+        }
+    }
+
+    #[test]
+    fn simulated_accounts_are_the_simulators_and_search_reads_both_names() {
+        let sim = account("sim.officer.yvr", "Simulated officer — YVR");
+        let person = account("j.tremblay", "Julie Tremblay");
+        assert!(sim.is_simulated());
+        assert!(!person.is_simulated());
+        assert!(!account("simone", "Simone Roy").is_simulated());
+        assert!(person.matches(""));
+        assert!(person.matches("  TREMB "));
+        assert!(person.matches("julie"));
+        assert!(!person.matches("roy"));
+        assert!(sim.matches("officer — yvr"));
+    }
 
     #[test]
     fn usernames_are_normalised_and_bounded() {

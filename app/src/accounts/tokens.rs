@@ -42,7 +42,12 @@ pub async fn issue_token(
     let account = by_username(pool, username).await?;
     if !account.active {
         return Err(AppError::Conflict {
-            message: format!("the account {username} is disabled"),
+            message: crate::i18n::td_string!(
+                crate::lang::current(),
+                accounts.account_disabled,
+                username = username
+            )
+            .to_string(),
         });
     }
     let token = format!("boc_{}", random_text::<32>());
@@ -96,7 +101,7 @@ pub async fn account_for_token(
     let id: i64 = row.try_get("id")?;
     if from_millis(row.try_get("expires_at")?) <= now {
         return Err(AppError::Unauthenticated {
-            message: "this token has expired: ask an administrator for a new one".into(),
+            message: crate::i18n::td_string!(crate::lang::current(), accounts.token_expired).into(),
         });
     }
     let last_used: Option<i64> = row.try_get("last_used_at")?;
@@ -173,13 +178,24 @@ pub async fn revoke_token(
     .bind(id)
     .fetch_optional(&mut *tx)
     .await?
-    .ok_or_else(|| AppError::not_found(format!("token #{id}")))?;
+    .ok_or_else(|| {
+        AppError::not_found(
+            crate::i18n::td_string!(crate::lang::current(), accounts.token_number, id = id)
+                .to_string(),
+        )
+    })?;
     let token = row_to_token(&row)?;
     let username: String = row.try_get("username")?;
     if revoked == 0 {
         let when = token.revoked_at.map(instant).unwrap_or_default();
         return Err(AppError::Conflict {
-            message: format!("token #{id} was already revoked, at {when}"),
+            message: crate::i18n::td_string!(
+                crate::lang::current(),
+                accounts.token_already_revoked,
+                id = id,
+                when = when
+            )
+            .to_string(),
         });
     }
     let after = json!({ "account": username, "label": token.label });

@@ -8,6 +8,8 @@ use leptos::prelude::*;
 use {
     crate::accounts::db,
     crate::domain::{PortScope, Role},
+    crate::i18n::td_string,
+    crate::lang,
 };
 
 pub mod page;
@@ -30,14 +32,33 @@ pub async fn create_account(
 ) -> Result<Issued, AppError> {
     let caller = crate::auth::server::require(crate::domain::Action::ManageAccounts, None).await?;
     let state = crate::state::app_state()?;
-    let role = Role::parse(role.trim())
-        .ok_or_else(|| AppError::invalid("role", format!("choose one of {}", Role::codes())))?;
+    let role = Role::parse(role.trim()).ok_or_else(|| {
+        AppError::invalid(
+            "role",
+            td_string!(lang::current(), admin.role_unknown, codes = Role::codes()).to_string(),
+        )
+    })?;
+    if username
+        .trim()
+        .to_lowercase()
+        .starts_with(crate::accounts::SIMULATED_PREFIX)
+    {
+        return Err(AppError::invalid(
+            "username",
+            td_string!(
+                lang::current(),
+                admin.username_simulated,
+                prefix = crate::accounts::SIMULATED_PREFIX
+            )
+            .to_string(),
+        ));
+    }
     let ports = PortScope::parse(&ports).map_err(|reason| AppError::invalid("ports", reason))?;
     let badge = badge.trim();
     if badge.chars().count() > 20 {
         return Err(AppError::invalid(
             "badge",
-            "a badge number is at most 20 characters",
+            td_string!(lang::current(), admin.badge_too_long).to_string(),
         ));
     }
     let password = db::generate_password();
@@ -65,14 +86,19 @@ pub async fn disable_account(username: String) -> Result<Account, AppError> {
     let caller = crate::auth::server::require(crate::domain::Action::ManageAccounts, None).await?;
     if caller.account.username == username.trim().to_lowercase() {
         return Err(AppError::Conflict {
-            message: "you cannot disable your own account; ask another administrator".into(),
+            message: td_string!(lang::current(), admin.disable_self).to_string(),
         });
     }
     let state = crate::state::app_state()?;
     let account = db::by_username(&state.db.pool, &username).await?;
     if !account.active {
         return Err(AppError::Conflict {
-            message: format!("{} is already disabled", account.username),
+            message: td_string!(
+                lang::current(),
+                admin.already_disabled,
+                username = account.username
+            )
+            .to_string(),
         });
     }
     db::disable(

@@ -39,7 +39,9 @@ pub struct SessionInfo {
 }
 
 /// The message for a failed sign-in: the same whether the username exists or not.
-pub const WRONG_CREDENTIALS: &str = "that username and password do not match an active account";
+pub fn wrong_credentials(locale: crate::lang::Locale) -> &'static str {
+    crate::i18n::td_string!(locale, auth.wrong_credentials)
+}
 
 /// Only same-site paths may follow a sign-in, so a link cannot send an officer elsewhere.
 pub fn safe_next(next: &str) -> String {
@@ -103,9 +105,10 @@ pub async fn end_session(key: String) -> Result<bool, AppError> {
     let state = crate::state::app_state()?;
     let ended = db::end_own_session(&state.db.pool, &caller, &key, Utc::now()).await?;
     if !ended {
-        return Err(AppError::not_found(
-            "that session (it may have ended already)",
-        ));
+        return Err(AppError::not_found(crate::i18n::td_string!(
+            crate::lang::current(),
+            auth.session_not_found
+        )));
     }
     let current = caller.session.as_deref() == Some(key.as_str());
     if current {

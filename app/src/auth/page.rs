@@ -11,10 +11,13 @@ use crate::components::me::MeResource;
 use crate::components::table::{ColumnHeads, RecordTable};
 use crate::domain::{Action, Me};
 use crate::error::AppError;
+use crate::i18n::td_string;
+use crate::lang;
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
+use std::sync::LazyLock;
 
 /// Loads `path` in full, so that every part of the screen starts again as the new account.
 fn load_page(path: &str) {
@@ -54,14 +57,14 @@ pub fn SignInPage() -> impl IntoView {
     });
     let busy = move || sign_in.pending().get() || demo.pending().get();
     view! {
-        <Title text="Sign in" />
+        <Title text=td_string!(lang::current(), auth.sign_in) />
         <div class="signin">
             <section class="panel signin-panel" aria-labelledby="signin-title">
-                <h1 id="signin-title">"Sign in"</h1>
-                <p class="lede">"Use the account your supervisor or administrator gave you."</p>
+                <h1 id="signin-title">{td_string!(lang::current(), auth.sign_in)}</h1>
+                <p class="lede">{td_string!(lang::current(), auth.signin_lede)}</p>
                 <ActionForm action=sign_in attr:class="signin-form">
                     <label>
-                        "Username"
+                        {td_string!(lang::current(), auth.username)}
                         <input
                             name="username"
                             autocomplete="username"
@@ -71,7 +74,7 @@ pub fn SignInPage() -> impl IntoView {
                         />
                     </label>
                     <label>
-                        "Password"
+                        {td_string!(lang::current(), auth.password)}
                         <input
                             type="password"
                             name="password"
@@ -80,7 +83,13 @@ pub fn SignInPage() -> impl IntoView {
                         />
                     </label>
                     <button type="submit" class="primary" disabled=busy>
-                        {move || if sign_in.pending().get() { "Signing in…" } else { "Sign in" }}
+                        {move || {
+                            if sign_in.pending().get() {
+                                td_string!(lang::current(), auth.signing_in)
+                            } else {
+                                td_string!(lang::current(), auth.sign_in)
+                            }
+                        }}
                     </button>
                 </ActionForm>
                 {failure(sign_in.value())}
@@ -93,10 +102,13 @@ pub fn SignInPage() -> impl IntoView {
                             view! {
                                 <section class="panel demo-personas" aria-labelledby="demo-title">
                                     <p class="demo-banner" role="note">
-                                        <strong>"Demo"</strong>
-                                        " This is a demonstration with invented data. Choose a person to see the board as they do."
+                                        <strong>{td_string!(lang::current(), auth.demo)}</strong>
+                                        " "
+                                        {td_string!(lang::current(), auth.demo_banner)}
                                     </p>
-                                    <h2 id="demo-title">"Sign in as"</h2>
+                                    <h2 id="demo-title">
+                                        {td_string!(lang::current(), auth.sign_in_as)}
+                                    </h2>
                                     <ul class="personas">
                                         {personas
                                             .into_iter()
@@ -145,11 +157,15 @@ pub fn UserBox(me: Me) -> impl IntoView {
                 <strong>{me.display_name.clone()}</strong>
                 <span class="role">{format!("{} · {scope}", me.role.label())}</span>
             </span>
-            <a href="/account">"Account"</a>
-            <a href="/account/sessions">"Sessions"</a>
+            <a href="/account">{td_string!(lang::current(), auth.nav_account)}</a>
+            <a href="/account/sessions">{td_string!(lang::current(), auth.nav_sessions)}</a>
             // Served by the server, not the board's router: a full page load.
-            <a href="/api/v1/docs/" rel="external" title="The JSON API and its documentation">
-                "API"
+            <a
+                href="/api/v1/docs/"
+                rel="external"
+                title=td_string!(lang::current(), auth.nav_api_title)
+            >
+                {td_string!(lang::current(), auth.nav_api)}
             </a>
             <ActionForm action=sign_out>
                 <button
@@ -157,7 +173,7 @@ pub fn UserBox(me: Me) -> impl IntoView {
                     class="link"
                     on:click=move |_| crate::live::client::signing_out()
                 >
-                    "Sign out"
+                    {td_string!(lang::current(), auth.sign_out)}
                 </button>
             </ActionForm>
         </div>
@@ -178,11 +194,19 @@ pub fn AccountNav(me: Me) -> impl IntoView {
                     }
                     crate::domain::PortScope::All => String::new(),
                 };
-                view! { <a href=format!("/handover?port={port}")>"Handover"</a> }
+                view! {
+                    <a href=format!(
+                        "/handover?port={port}",
+                    )>{td_string!(lang::current(), auth.nav_handover)}</a>
+                }
             })}
         {me
             .may(Action::ManageAccounts, None)
-            .then(|| view! { <a href="/admin/accounts">"Accounts"</a> })}
+            .then(|| {
+                view! {
+                    <a href="/admin/accounts">{td_string!(lang::current(), auth.nav_accounts)}</a>
+                }
+            })}
     }
 }
 
@@ -204,26 +228,27 @@ pub fn SessionsPage() -> impl IntoView {
         }
     });
     view! {
-        <Title text="Your sessions" />
+        <Title text=td_string!(lang::current(), auth.sessions_title) />
         <div class="page-head">
-            <h1>"Your sessions"</h1>
+            <h1>{td_string!(lang::current(), auth.sessions_title)}</h1>
             <p class="lede">
-                "Every browser signed in as you. End any you do not recognise, then change your password on "
-                <a href="/account">"Your account"</a> "."
+                {td_string!(lang::current(), auth.sessions_lede_before)} " "
+                <a href="/account">{td_string!(lang::current(), auth.account_title)}</a>
+                {td_string!(lang::current(), auth.sessions_lede_after)}
             </p>
         </div>
         {failure(end.value())}
         <Loaded
             resource=sessions
-            loading="Loading sessions…"
+            loading=td_string!(lang::current(), auth.sessions_loading)
             show=move |list| {
                 view! {
                     <RecordTable
                         class="sessions"
                         heads=view! {
                             <ColumnHeads
-                                names=&["Signed in", "Last seen", "From", "Browser"]
-                                actions="Action"
+                                names=session_heads()
+                                actions=td_string!(lang::current(), auth.head_action)
                             />
                         }
                         records=list
@@ -252,13 +277,21 @@ pub fn SessionsPage() -> impl IntoView {
                                                     }
                                                 }
                                             >
-                                                {if s.current { "End (sign out)" } else { "End" }}
+                                                {if s.current {
+                                                    td_string!(lang::current(), auth.end_current)
+                                                } else {
+                                                    td_string!(lang::current(), auth.end)
+                                                }}
                                             </button>
                                         </ActionForm>
                                         {s
                                             .current
                                             .then(|| {
-                                                view! { <span class="this">"this browser"</span> }
+                                                view! {
+                                                    <span class="this">
+                                                        {td_string!(lang::current(), auth.this_browser)}
+                                                    </span>
+                                                }
                                             })}
                                     </td>
                                 </tr>
@@ -268,6 +301,24 @@ pub fn SessionsPage() -> impl IntoView {
                 }
             }
         />
+    }
+}
+
+/// The heads of the sessions table, in the language being spoken.
+fn session_heads() -> &'static [&'static str] {
+    fn names(l: lang::Locale) -> Vec<&'static str> {
+        vec![
+            td_string!(l, auth.head_signed_in),
+            td_string!(l, auth.head_last_seen),
+            td_string!(l, auth.head_from),
+            td_string!(l, auth.head_browser),
+        ]
+    }
+    static HEADS: LazyLock<[Vec<&'static str>; 2]> =
+        LazyLock::new(|| [names(lang::Locale::en), names(lang::Locale::fr)]);
+    match lang::current() {
+        lang::Locale::en => &HEADS[0],
+        lang::Locale::fr => &HEADS[1],
     }
 }
 
@@ -296,24 +347,23 @@ pub fn AccountPage() -> impl IntoView {
         }
     });
     view! {
-        <Title text="Your account" />
+        <Title text=td_string!(lang::current(), auth.account_title) />
         <div class="page-head">
-            <h1>"Your account"</h1>
+            <h1>{td_string!(lang::current(), auth.account_title)}</h1>
             <p class="lede">
-                "Change your password here. " <a href="/account/sessions">"Your sessions"</a>
-                " lists every browser signed in as you."
+                {td_string!(lang::current(), auth.account_lede_before)} " "
+                <a href="/account/sessions">{td_string!(lang::current(), auth.sessions_title)}</a>
+                " " {td_string!(lang::current(), auth.account_lede_after)}
             </p>
         </div>
         <section class="panel password-panel" aria-labelledby="password-title">
-            <h2 id="password-title">"Change your password"</h2>
-            <p>
-                "Changing it signs out every other browser signed in as you; this one stays signed in."
-            </p>
+            <h2 id="password-title">{td_string!(lang::current(), auth.change_heading)}</h2>
+            <p>{td_string!(lang::current(), auth.change_lede)}</p>
             <ActionForm action=change node_ref=form attr:class="password-form">
                 <InputField
                     form="account"
                     name="current_password"
-                    label="Current password"
+                    label=td_string!(lang::current(), auth.current_password)
                     kind="password"
                     autocomplete="current-password"
                     problem
@@ -321,27 +371,31 @@ pub fn AccountPage() -> impl IntoView {
                 <InputField
                     form="account"
                     name="new_password"
-                    label="New password"
+                    label=td_string!(lang::current(), auth.new_password)
                     kind="password"
                     autocomplete="new-password"
                     problem
-                    hint=NEW_PASSWORD_HINT
+                    hint=td_string!(lang::current(), auth.new_password_hint)
                 />
                 <InputField
                     form="account"
                     name="new_password_again"
-                    label="New password again"
+                    label=td_string!(lang::current(), auth.new_password_again)
                     kind="password"
                     autocomplete="new-password"
                     problem
                 />
                 <label class="check">
                     <input type="checkbox" name="revoke_tokens" value="true" checked />
-                    "Also revoke my API tokens"
+                    {td_string!(lang::current(), auth.revoke_tokens)}
                 </label>
                 <button type="submit" class="primary" disabled=move || change.pending().get()>
                     {move || {
-                        if change.pending().get() { "Changing…" } else { "Change password" }
+                        if change.pending().get() {
+                            td_string!(lang::current(), auth.changing)
+                        } else {
+                            td_string!(lang::current(), auth.change_password)
+                        }
                     }}
                 </button>
             </ActionForm>
@@ -356,8 +410,5 @@ pub fn AccountPage() -> impl IntoView {
     }
 }
 
-/// The rules of a new password, under its field.
-const NEW_PASSWORD_HINT: &str = "12 to 128 characters, and not one of the most common \
-                                 passwords. A few words in a row are easy to remember.";
-// The hint says what the rules are.
+// The hint under the new password (`auth.new_password_hint`) says what the rules are.
 const _: () = assert!(MIN_PASSWORD_CHARS == 12 && MAX_PASSWORD_CHARS == 128);

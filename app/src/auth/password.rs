@@ -5,6 +5,8 @@
 
 use crate::accounts::{PasswordChanged, check_password};
 use crate::error::AppError;
+use crate::i18n::td_string;
+use crate::lang;
 use leptos::prelude::*;
 
 /// What can be told of a change of password before the current one is checked: each field
@@ -13,20 +15,20 @@ pub fn check_change(current: &str, new: &str, again: &str) -> Result<(), AppErro
     if current.is_empty() {
         return Err(AppError::invalid(
             "current_password",
-            "enter your current password",
+            td_string!(lang::current(), auth.enter_current_password),
         ));
     }
     check_password(new).map_err(|reason| AppError::invalid("new_password", reason))?;
     if new == current {
         return Err(AppError::invalid(
             "new_password",
-            "this is your current password: choose a new one",
+            td_string!(lang::current(), auth.new_is_current),
         ));
     }
     if new != again {
         return Err(AppError::invalid(
             "new_password_again",
-            "this is not the same as the new password: type the new password again",
+            td_string!(lang::current(), auth.again_differs),
         ));
     }
     Ok(())
@@ -70,7 +72,7 @@ mod server {
         if guess(&caller.account.username, current).await?.is_none() {
             return Err(AppError::invalid(
                 "current_password",
-                "this is not your current password: type it again",
+                crate::i18n::td_string!(crate::lang::current(), auth.current_wrong),
             ));
         }
         let state = crate::state::app_state()?;

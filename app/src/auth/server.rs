@@ -2,10 +2,12 @@
 //! once per request by the authentication layer), the one place actions are authorized and
 //! refusals journaled, and signing in and out.
 
-use super::{WRONG_CREDENTIALS, db};
+use super::{db, wrong_credentials};
 use crate::accounts::{Account, db as accounts};
 use crate::domain::{Action, Me, authorize};
 use crate::error::AppError;
+use crate::i18n::td_string;
+use crate::lang;
 use crate::state::{SignInLimits, app_state};
 use axum::http::request::Parts;
 use chrono::{DateTime, Utc};
@@ -158,15 +160,21 @@ async fn start_session(account: &Account, how: &str) -> Result<(), AppError> {
 pub async fn sign_in(username: &str, password: &str) -> Result<(), AppError> {
     let username = username.trim().to_lowercase();
     if username.is_empty() {
-        return Err(AppError::invalid("username", "enter your username"));
+        return Err(AppError::invalid(
+            "username",
+            td_string!(lang::current(), auth.enter_username),
+        ));
     }
     if password.is_empty() {
-        return Err(AppError::invalid("password", "enter your password"));
+        return Err(AppError::invalid(
+            "password",
+            td_string!(lang::current(), auth.enter_password),
+        ));
     }
     match guess(&username, password).await? {
         Some(account) => start_session(&account, "password").await,
         None => Err(AppError::Unauthenticated {
-            message: WRONG_CREDENTIALS.into(),
+            message: wrong_credentials(lang::current()).into(),
         }),
     }
 }
@@ -213,10 +221,7 @@ pub async fn cycle_session_id() -> Result<(), AppError> {
 fn too_many_attempts(wait: Duration) -> AppError {
     let minutes = wait.as_secs().div_ceil(60).max(1);
     AppError::TooManyAttempts {
-        message: format!(
-            "too many failed sign-ins: wait {minutes} min and try again, or ask an \
-             administrator to reset the password"
-        ),
+        message: td_string!(lang::current(), auth.too_many_attempts, minutes = minutes).to_string(),
         retry_after_secs: wait.as_secs().max(1),
     }
 }
@@ -225,13 +230,21 @@ fn too_many_attempts(wait: Duration) -> AppError {
 pub async fn demo_sign_in(username: &str) -> Result<(), AppError> {
     let state = app_state()?;
     if !state.auth.demo {
-        return Err(AppError::not_found(
-            "one-click sign-in (this is not a demo)",
-        ));
+        return Err(AppError::not_found(td_string!(
+            lang::current(),
+            auth.demo_sign_in_not_found
+        )));
     }
     let account = accounts::by_username(&state.db.pool, username).await?;
     if !db::is_demo_persona(&state.db.pool, account.id).await? || !account.active {
-        return Err(AppError::not_found(format!("demo persona {username}")));
+        return Err(AppError::not_found(
+            td_string!(
+                lang::current(),
+                auth.demo_persona_not_found,
+                username = username
+            )
+            .to_string(),
+        ));
     }
     start_session(&account, "demo").await
 }

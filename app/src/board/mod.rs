@@ -3,6 +3,8 @@
 use crate::components::clock::use_now;
 use crate::components::common::{Badge, ErrorNotice};
 use crate::domain::clock::zone;
+use crate::i18n::td_string;
+use crate::lang;
 use crate::live::client::live_tick;
 use crate::ports::{Overview, PortSummary, TRAVELLER_WAIT_STANDARD_MIN, Totals, get_overview};
 use leptos::prelude::*;
@@ -13,9 +15,9 @@ pub fn OverviewPage() -> impl IntoView {
     let overview = Resource::new(live_tick, |_| get_overview());
     view! {
         <Title text="" />
-        <h1 class="visually-hidden">"Country overview"</h1>
+        <h1 class="visually-hidden">{td_string!(lang::current(), board.heading)}</h1>
         <Transition fallback=|| {
-            view! { <p class="loading">"Loading the board…"</p> }
+            view! { <p class="loading">{td_string!(lang::current(), board.loading)}</p> }
         }>
             {move || Suspend::new(async move {
                 match overview.await {
@@ -31,7 +33,7 @@ pub fn OverviewPage() -> impl IntoView {
 fn OverviewBoard(overview: Overview) -> impl IntoView {
     view! {
         <TotalsStrip totals=overview.totals />
-        <section class="tiles" aria-label="Ports of entry">
+        <section class="tiles" aria-label=td_string!(lang::current(), board.ports_of_entry)>
             {overview.ports.into_iter().map(|port| view! { <PortTile port /> }).collect_view()}
         </section>
     }
@@ -41,25 +43,47 @@ fn OverviewBoard(overview: Overview) -> impl IntoView {
 fn TotalsStrip(totals: Totals) -> impl IntoView {
     let holds_late = totals.holds_overdue > 0;
     view! {
-        <section class="totals" aria-label="Country totals">
-            <Figure label="Ports open" value=totals.ports_open>
+        <section class="totals" aria-label=td_string!(lang::current(), board.country_totals)>
+            <Figure label=td_string!(lang::current(), board.ports_open) value=totals.ports_open>
                 <small>
-                    {format!("{} limited · {} closed", totals.ports_limited, totals.ports_closed)}
+                    {td_string!(
+                        lang::current(), board.limited_closed, limited = totals.ports_limited, closed = totals
+                        .ports_closed
+                    )
+                        .to_string()}
                 </small>
             </Figure>
-            <Figure label="Active holds" value=totals.active_holds>
+            <Figure label=td_string!(lang::current(), board.active_holds) value=totals.active_holds>
                 <small class:alert=holds_late>
-                    {format!("{} over service level", totals.holds_overdue)}
+                    {td_string!(
+                        lang::current(), board.over_service_level, count = totals.holds_overdue
+                    )
+                        .to_string()}
                 </small>
             </Figure>
-            <Figure label="Queued inspections" value=totals.queued_inspections>
-                <small>{format!("{} open in all", totals.open_inspections)}</small>
+            <Figure
+                label=td_string!(lang::current(), board.queued_inspections)
+                value=totals.queued_inspections
+            >
+                <small>
+                    {td_string!(lang::current(), board.open_in_all, count = totals.open_inspections)
+                        .to_string()}
+                </small>
             </Figure>
-            <Figure label="Inspections overdue" value=totals.inspections_overdue>
-                <small>"past their due time"</small>
+            <Figure
+                label=td_string!(lang::current(), board.inspections_overdue)
+                value=totals.inspections_overdue
+            >
+                <small>{td_string!(lang::current(), board.past_due)}</small>
             </Figure>
-            <Figure label="Officers on shift" value=totals.officers_on_shift>
-                <small>{format!("across {} ports", totals.ports)}</small>
+            <Figure
+                label=td_string!(lang::current(), board.officers_on_shift)
+                value=totals.officers_on_shift
+            >
+                <small>
+                    {td_string!(lang::current(), board.across_ports, count = totals.ports)
+                        .to_string()}
+                </small>
             </Figure>
         </section>
     }
@@ -78,9 +102,9 @@ fn Figure(label: &'static str, value: i64, children: Children) -> impl IntoView 
 
 fn wait_text(minutes: Option<i64>) -> String {
     match minutes {
-        None => "Not applicable".into(),
-        Some(0) => "No delay".into(),
-        Some(m) => format!("{m} min"),
+        None => td_string!(lang::current(), board.wait_not_applicable).into(),
+        Some(0) => td_string!(lang::current(), board.wait_none).into(),
+        Some(m) => td_string!(lang::current(), board.wait_minutes, minutes = m).to_string(),
     }
 }
 
@@ -88,6 +112,7 @@ fn wait_text(minutes: Option<i64>) -> String {
 fn PortTile(port: PortSummary) -> impl IntoView {
     let now = use_now();
     let tz = zone(&port.time_zone);
+    let zone_name = port.time_zone.clone();
     let href = format!("/ports/{}", port.code);
     let status_code = port.status.code();
     let commercial_late = port.commercial_wait_over_standard();
@@ -111,44 +136,68 @@ fn PortTile(port: PortSummary) -> impl IntoView {
             <p class="tile-meta">
                 {port.kind.label()} " · " {port.province.clone()} " · "
                 <span class="local-clock">
-                    {move || now.get().with_timezone(&tz).format("%H:%M %Z").to_string()}
+                    {move || {
+                        let l = lang::current();
+                        let at = now.get();
+                        format!(
+                            "{} {}",
+                            lang::format::local_clock(l, at, &zone_name),
+                            lang::format::zone_abbreviation(l, &at.with_timezone(&tz)),
+                        )
+                    }}
                 </span>
             </p>
             <dl class="tile-figures">
                 <div>
-                    <dt>"Active holds"</dt>
+                    <dt>{td_string!(lang::current(), board.active_holds)}</dt>
                     <dd>
                         {port.active_holds}
                         {(port.holds_overdue > 0)
                             .then(|| {
                                 view! {
-                                    <span class="late" title="over service level">
-                                        {format!(" ({} late)", port.holds_overdue)}
+                                    <span
+                                        class="late"
+                                        title=td_string!(
+                                            lang::current(), board.over_service_level_title
+                                        )
+                                    >
+                                        " "
+                                        {td_string!(
+                                            lang::current(), board.late, count = port.holds_overdue
+                                        )
+                                            .to_string()}
                                     </span>
                                 }
                             })}
                     </dd>
                 </div>
                 <div>
-                    <dt>"Queued inspections"</dt>
+                    <dt>{td_string!(lang::current(), board.queued_inspections)}</dt>
                     <dd>
                         {port.queued_inspections}
                         {(port.inspections_overdue > 0)
                             .then(|| {
                                 view! {
-                                    <span class="late" title="open inspections past due">
-                                        {format!(" ({} overdue)", port.inspections_overdue)}
+                                    <span
+                                        class="late"
+                                        title=td_string!(lang::current(), board.past_due_title)
+                                    >
+                                        " "
+                                        {td_string!(
+                                            lang::current(), board.overdue, count = port.inspections_overdue
+                                        )
+                                            .to_string()}
                                     </span>
                                 }
                             })}
                     </dd>
                 </div>
                 <div>
-                    <dt>"Lanes open"</dt>
+                    <dt>{td_string!(lang::current(), board.lanes_open)}</dt>
                     <dd>{format!("{} / {}", port.lanes_open, port.lanes_available)}</dd>
                 </div>
                 <div>
-                    <dt>"Officers"</dt>
+                    <dt>{td_string!(lang::current(), board.officers)}</dt>
                     <dd>{port.officers_on_shift}</dd>
                 </div>
             </dl>
@@ -157,10 +206,16 @@ fn PortTile(port: PortSummary) -> impl IntoView {
                     view! {
                         <p class="waits">
                             <span class:late=commercial_late>
-                                "Commercial: " {wait_text(port.commercial_wait_min)}
+                                {td_string!(
+                                    lang::current(), board.commercial_wait, wait = wait_text(port.commercial_wait_min)
+                                )
+                                    .to_string()}
                             </span>
                             <span class:late=traveller_late>
-                                "Travellers: " {wait_text(port.traveller_wait_min)}
+                                {td_string!(
+                                    lang::current(), board.traveller_wait, wait = wait_text(port.traveller_wait_min)
+                                )
+                                    .to_string()}
                             </span>
                         </p>
                     }
@@ -173,7 +228,7 @@ fn PortTile(port: PortSummary) -> impl IntoView {
                         view! {
                             <li class=format!("notice-{}", n.kind.code())>
                                 <strong>{n.kind.label()}</strong>
-                                ": "
+                                {td_string!(lang::current(), board.notice_colon)}
                                 {n.message.clone()}
                             </li>
                         }

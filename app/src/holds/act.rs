@@ -43,11 +43,13 @@ pub async fn place_hold(
     let id = db::insert(&mut tx, hold).await.map_err(|e| {
         if db::is_already_held(&e) {
             AppError::Conflict {
-                message: format!(
-                    "shipment {} already has an active hold for {}",
-                    goods.reference,
-                    request.reason.label().to_lowercase()
-                ),
+                message: crate::i18n::td_string!(
+                    crate::lang::current(),
+                    holds.already_held,
+                    reference = goods.reference.clone(),
+                    reason = request.reason.label().to_lowercase()
+                )
+                .to_string(),
             }
         } else {
             e.into()
@@ -81,7 +83,8 @@ pub async fn hold_action(
     now: DateTime<Utc>,
 ) -> Result<HoldRow, AppError> {
     let hold = db::by_id(pool, id).await?;
-    let what = format!("hold #{id}");
+    let what =
+        crate::i18n::td_string!(crate::lang::current(), holds.hold_number, id = id).to_string();
     let reason = command.reason()?;
     caller
         .authorize(pool, command.authority(), Some(&hold.port_code))

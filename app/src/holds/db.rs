@@ -130,7 +130,12 @@ where
         .bind(id)
         .fetch_optional(executor)
         .await?
-        .ok_or_else(|| AppError::not_found(format!("hold #{id}")))?;
+        .ok_or_else(|| {
+            AppError::not_found(
+                crate::i18n::td_string!(crate::lang::current(), holds.hold_number, id = id)
+                    .to_string(),
+            )
+        })?;
     Ok(row_to_hold(&row)?)
 }
 
@@ -142,7 +147,16 @@ pub async fn goods(pool: &AnyPool, shipment_id: i64) -> Result<Goods, AppError> 
     .bind(shipment_id)
     .fetch_optional(pool)
     .await?
-    .ok_or_else(|| AppError::not_found(format!("shipment #{shipment_id}")))?;
+    .ok_or_else(|| {
+        AppError::not_found(
+            crate::i18n::td_string!(
+                crate::lang::current(),
+                holds.shipment_number,
+                id = shipment_id
+            )
+            .to_string(),
+        )
+    })?;
     let status: String = row.try_get("status")?;
     let kind: String = row.try_get("reference_kind")?;
     let number: String = row.try_get("reference")?;
@@ -301,10 +315,12 @@ pub async fn move_with_inspection(
     .rows_affected();
     if updated == 0 {
         return Err(AppError::Conflict {
-            message: format!(
-                "hold #{} changed at the same moment; check it and try again",
-                hold.id
-            ),
+            message: crate::i18n::td_string!(
+                crate::lang::current(),
+                holds.changed_meanwhile,
+                id = hold.id
+            )
+            .to_string(),
         });
     }
     Ok(json!({ "id": hold.id, "status": status.code(), "version": hold.version + 1 }))

@@ -7,6 +7,8 @@ use super::{HoldCommand, HoldRow};
 use crate::domain::clock::{local_time_short, to_millis};
 use crate::domain::{Action, HoldAction, HoldStatus, ShipmentStatus, check_text};
 use crate::error::AppError;
+use crate::i18n::td_string;
+use crate::lang;
 use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
 
@@ -27,11 +29,13 @@ pub fn may_hold(goods: &Goods) -> Result<(), AppError> {
         return Ok(());
     }
     Err(AppError::Conflict {
-        message: format!(
-            "shipment {} is {}; only goods not yet released can be held",
-            goods.reference,
-            goods.status.label().to_lowercase()
-        ),
+        message: td_string!(
+            lang::current(),
+            holds.not_holdable,
+            reference = goods.reference.clone(),
+            status = goods.status.label().to_lowercase()
+        )
+        .to_string(),
     })
 }
 
@@ -156,10 +160,12 @@ pub fn decide(
         // Notes may follow a hold after it closes; its clock may not.
         if !hold.status.is_active() && !matches!(command, HoldCommand::Note { .. }) {
             return Err(AppError::Conflict {
-                message: format!(
-                    "this hold is {}; its service clock has stopped",
-                    hold.status.label().to_lowercase()
-                ),
+                message: td_string!(
+                    lang::current(),
+                    holds.clock_stopped,
+                    status = hold.status.label().to_lowercase()
+                )
+                .to_string(),
             });
         }
         change.action = match command {
@@ -171,11 +177,13 @@ pub fn decide(
     change.closes = !change.status.is_active() && hold.status.is_active();
     if change.closes && facts.open_inspections > 0 {
         return Err(AppError::Conflict {
-            message: format!(
-                "this hold has {} open inspection(s); complete or cancel them before the goods are {}",
-                facts.open_inspections,
-                past_tense(change.status)
-            ),
+            message: td_string!(
+                lang::current(),
+                holds.open_inspections_block,
+                count = facts.open_inspections,
+                outcome = closing(change.status)
+            )
+            .to_string(),
         });
     }
     match command {
@@ -184,8 +192,7 @@ pub fn decide(
         HoldCommand::ApproveSeizure { .. } => {
             if facts.seizure_requested_by.as_deref() == Some(actor) {
                 return Err(AppError::Conflict {
-                    message: "you asked for this seizure; another supervisor must approve it"
-                        .into(),
+                    message: td_string!(lang::current(), holds.own_seizure).into(),
                 });
             }
         }
@@ -194,7 +201,7 @@ pub fn decide(
             if agency.is_empty() || agency.chars().count() > 80 {
                 return Err(AppError::invalid(
                     "agency",
-                    "name the agency (1 to 80 characters)",
+                    td_string!(lang::current(), holds.agency_rules),
                 ));
             }
             change.agency = Some(agency.to_string());
@@ -202,7 +209,7 @@ pub fn decide(
         HoldCommand::Pause { .. } => {
             if change.paused_since.is_some() {
                 return Err(AppError::Conflict {
-                    message: "the service clock of this hold is already paused".into(),
+                    message: td_string!(lang::current(), holds.already_paused).into(),
                 });
             }
             change.paused_since = Some(to_millis(now));
@@ -210,7 +217,7 @@ pub fn decide(
         HoldCommand::Resume => {
             let Some(since) = change.paused_since.take() else {
                 return Err(AppError::Conflict {
-                    message: "the service clock of this hold is not paused".into(),
+                    message: td_string!(lang::current(), holds.not_paused).into(),
                 });
             };
             change.paused_ms += (to_millis(now) - since).max(0);
@@ -228,29 +235,62 @@ pub fn decide(
 /// The sentence for a hold action the rules refuse, naming who closed the hold and when.
 pub fn refusal(hold: &HoldRow, attempted: HoldAction) -> AppError {
     let message = match (&hold.resolved_by, hold.resolved_at) {
-        (Some(by), Some(at)) if !hold.status.is_active() => format!(
-            "this hold was {} by {by} at {}; it can no longer be {}",
-            past_tense(hold.status),
-            local_time_short(at, &hold.port_time_zone),
-            attempted.past_participle()
-        ),
+        (Some(by), Some(at)) if !hold.status.is_active() => td_string!(
+            lang::current(),
+            holds.closed_refusal,
+            done = done(hold.status),
+            by = by,
+            at = local_time_short(at, &hold.port_time_zone),
+            attempted = no_longer(attempted)
+        )
+        .to_string(),
         _ => match hold.status.next(attempted) {
             Err(e) => e.to_string(),
-            Ok(_) => "this action does not apply to this hold".into(),
+            Ok(_) => td_string!(lang::current(), holds.not_applicable).into(),
         },
     };
     AppError::Conflict { message }
 }
 
-fn past_tense(status: HoldStatus) -> &'static str {
+/// What became of a closed hold, as the refusal of a later action says it.
+fn done(status: HoldStatus) -> &'static str {
+    let l = lang::current();
     match status {
-        HoldStatus::Released => "released",
-        HoldStatus::Seized => "seized",
-        HoldStatus::Referred => "referred to another agency",
-        HoldStatus::Returned => "returned to origin",
-        HoldStatus::Placed => "placed",
-        HoldStatus::Examination => "put under examination",
-        HoldStatus::SeizureRequested => "put forward for seizure",
+        HoldStatus::Released => td_string!(l, holds.done_released),
+        HoldStatus::Seized => td_string!(l, holds.done_seized),
+        HoldStatus::Referred => td_string!(l, holds.done_referred),
+        HoldStatus::Returned => td_string!(l, holds.done_returned),
+        HoldStatus::Placed => td_string!(l, holds.done_placed),
+        HoldStatus::Examination => td_string!(l, holds.done_examination),
+        HoldStatus::SeizureRequested => td_string!(l, holds.done_seizure_requested),
+    }
+}
+
+/// The action a closed hold refuses, as the refusal says it can no longer be done.
+fn no_longer(action: HoldAction) -> &'static str {
+    let l = lang::current();
+    match action {
+        HoldAction::BeginExamination => td_string!(l, holds.no_longer_examined),
+        HoldAction::RequestSeizure => td_string!(l, holds.no_longer_seizure_requested),
+        HoldAction::ApproveSeizure => td_string!(l, holds.no_longer_seized),
+        HoldAction::Release => td_string!(l, holds.no_longer_released),
+        HoldAction::ReferToAgency => td_string!(l, holds.no_longer_referred),
+        HoldAction::ReturnToOrigin => td_string!(l, holds.no_longer_returned),
+    }
+}
+
+/// What closing a hold does to the goods, as the refusal to close it with open inspections
+/// says it.
+fn closing(status: HoldStatus) -> &'static str {
+    let l = lang::current();
+    match status {
+        HoldStatus::Released => td_string!(l, holds.closing_released),
+        HoldStatus::Seized => td_string!(l, holds.closing_seized),
+        HoldStatus::Referred => td_string!(l, holds.closing_referred),
+        HoldStatus::Returned => td_string!(l, holds.closing_returned),
+        HoldStatus::Placed => td_string!(l, holds.closing_placed),
+        HoldStatus::Examination => td_string!(l, holds.closing_examination),
+        HoldStatus::SeizureRequested => td_string!(l, holds.closing_seizure_requested),
     }
 }
 
@@ -306,6 +346,34 @@ mod tests {
         HoldCommand::Release {
             reason: "documents received".into(),
         }
+    }
+
+    /// The refusal of an action on a closed hold is one sentence in each language, naming
+    /// who closed it and when, in the language of the request.
+    #[cfg(feature = "ssr")]
+    #[tokio::test]
+    async fn a_closed_hold_refuses_in_the_language_of_the_request() {
+        use crate::lang::{Locale, serve_in};
+        let mut closed = hold(HoldStatus::Released);
+        closed.resolved_by = Some("Ann Lee (A1)".into());
+        closed.resolved_at = Some(at(30));
+        let said = |locale| {
+            let closed = closed.clone();
+            serve_in(locale, async move {
+                match refusal(&closed, HoldAction::ApproveSeizure) {
+                    AppError::Conflict { message } => message,
+                    other => panic!("a conflict, not {other:?}"),
+                }
+            })
+        };
+        assert_eq!(
+            said(Locale::en).await,
+            "this hold was released by Ann Lee (A1) at Nov 28 04:30 PST; it can no longer be seized"
+        );
+        assert_eq!(
+            said(Locale::fr).await,
+            "cette retenue est close (mainlevée accordée par Ann Lee (A1), 28\u{a0}nov. 04\u{a0}h\u{a0}30 HNP)\u{a0}; elle ne peut plus être saisie"
+        );
     }
 
     #[test]

@@ -99,19 +99,30 @@ pub enum HoldSort {
 }
 
 impl HoldSort {
-    pub const ALL: [(HoldSort, &'static str, &'static str); 4] = [
-        (HoldSort::DwellDesc, "dwell_desc", "Longest dwell first"),
-        (HoldSort::DwellAsc, "dwell_asc", "Newest first"),
-        (HoldSort::Due, "due", "Most overdue first"),
-        (HoldSort::Port, "port", "Port"),
+    pub const ALL: [(HoldSort, &'static str); 4] = [
+        (HoldSort::DwellDesc, "dwell_desc"),
+        (HoldSort::DwellAsc, "dwell_asc"),
+        (HoldSort::Due, "due"),
+        (HoldSort::Port, "port"),
     ];
 
     pub fn code(self) -> &'static str {
         Self::ALL
             .iter()
-            .find(|(s, ..)| *s == self)
-            .map(|(_, c, _)| *c)
+            .find(|(s, _)| *s == self)
+            .map(|(_, c)| *c)
             .unwrap_or("dwell_desc")
+    }
+
+    /// The order's name in the filter, in the language being spoken.
+    pub fn label(self) -> &'static str {
+        let l = crate::lang::current();
+        match self {
+            HoldSort::DwellDesc => crate::i18n::td_string!(l, holds.sort_dwell_desc),
+            HoldSort::DwellAsc => crate::i18n::td_string!(l, holds.sort_dwell_asc),
+            HoldSort::Due => crate::i18n::td_string!(l, holds.sort_due),
+            HoldSort::Port => crate::i18n::td_string!(l, holds.sort_port),
+        }
     }
 }
 
@@ -160,13 +171,8 @@ impl HoldFilter {
         let sort = q
             .parse_with(
                 "sort",
-                |v| {
-                    HoldSort::ALL
-                        .iter()
-                        .find(|(_, c, _)| *c == v)
-                        .map(|(s, ..)| *s)
-                },
-                || "dwell_desc, dwell_asc, due or port".into(),
+                |v| HoldSort::ALL.iter().find(|(_, c)| *c == v).map(|(s, _)| *s),
+                || crate::i18n::td_string!(crate::lang::current(), holds.sort_choices).into(),
             )?
             .unwrap_or(HoldSort::DwellDesc);
         Ok(Self {

@@ -5,6 +5,8 @@ use crate::components::clock::{DueIn, Dwell};
 use crate::components::common::{Badge, LocalTime, PortField};
 use crate::components::list::{ListResults, StatusSelect, VocabSelect, use_list_filter};
 use crate::components::table::{PortCell, RecordTable, ShipmentCell};
+use crate::i18n::td_string;
+use crate::lang;
 use crate::live::client::{live_tick, use_live};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -18,10 +20,10 @@ pub fn HoldsPage() -> impl IntoView {
         |(filter, _)| async move { list_holds(filter?).await },
     );
     view! {
-        <Title text="Holds" />
+        <Title text=td_string!(lang::current(), holds.title) />
         <div class="page-head">
-            <h1>"Holds"</h1>
-            <p class="lede">"Goods stopped at the border, longest dwell first."</p>
+            <h1>{td_string!(lang::current(), holds.title)}</h1>
+            <p class="lede">{td_string!(lang::current(), holds.lede)}</p>
         </div>
         {move || {
             let current = filter.get().unwrap_or_default();
@@ -31,7 +33,7 @@ pub fn HoldsPage() -> impl IntoView {
             filter
             results=holds
             base="/holds"
-            loading="Loading holds…"
+            loading=td_string!(lang::current(), holds.loading)
             rows=|rows| view! { <HoldTable rows show_port=true /> }
         />
     }
@@ -40,12 +42,22 @@ pub fn HoldsPage() -> impl IntoView {
 #[component]
 fn HoldFilterForm(filter: HoldFilter) -> impl IntoView {
     view! {
-        <Form method="GET" action="/holds" attr:class="filters" attr:aria-label="Filter holds">
+        <Form
+            method="GET"
+            action="/holds"
+            attr:class="filters"
+            attr:aria-label=td_string!(lang::current(), holds.filter_label)
+        >
             <PortField value=filter.port.clone() />
-            <VocabSelect label="Reason" name="reason" any="Any reason" selected=filter.reason />
+            <VocabSelect
+                label=td_string!(lang::current(), holds.reason)
+                name="reason"
+                any=td_string!(lang::current(), holds.any_reason)
+                selected=filter.reason
+            />
             <StatusSelect status=filter.status />
             <label>
-                "Older than (h)"
+                {td_string!(lang::current(), holds.older_than)}
                 <input
                     name="min_age_hours"
                     type="number"
@@ -55,23 +67,23 @@ fn HoldFilterForm(filter: HoldFilter) -> impl IntoView {
                 />
             </label>
             <label>
-                "Sort"
+                {td_string!(lang::current(), holds.sort)}
                 <select name="sort">
                     {HoldSort::ALL
                         .iter()
-                        .map(|(s, code, label)| {
+                        .map(|(s, code)| {
                             view! {
                                 <option value=*code selected=filter.sort == *s>
-                                    {*label}
+                                    {s.label()}
                                 </option>
                             }
                         })
                         .collect_view()}
                 </select>
             </label>
-            <button type="submit">"Apply"</button>
+            <button type="submit">{td_string!(lang::current(), holds.apply)}</button>
             <a href="/holds" class="reset">
-                "Reset"
+                {td_string!(lang::current(), holds.reset)}
             </a>
         </Form>
     }
@@ -83,14 +95,17 @@ pub fn HoldTable(rows: Vec<HoldRow>, show_port: bool) -> impl IntoView {
     let live = use_live();
     let heads = view! {
         <tr>
-            <th scope="col">"Hold"</th>
-            <th scope="col">"Shipment"</th>
-            {show_port.then(|| view! { <th scope="col">"Port"</th> })}
-            <th scope="col">"Reason"</th>
-            <th scope="col">"Status"</th>
-            <th scope="col">"Placed"</th>
-            <th scope="col">"Dwell"</th>
-            <th scope="col">"Service level"</th>
+            <th scope="col">{td_string!(lang::current(), holds.head_hold)}</th>
+            <th scope="col">{td_string!(lang::current(), holds.head_shipment)}</th>
+            {show_port
+                .then(|| {
+                    view! { <th scope="col">{td_string!(lang::current(), holds.head_port)}</th> }
+                })}
+            <th scope="col">{td_string!(lang::current(), holds.reason)}</th>
+            <th scope="col">{td_string!(lang::current(), holds.head_status)}</th>
+            <th scope="col">{td_string!(lang::current(), holds.head_placed)}</th>
+            <th scope="col">{td_string!(lang::current(), holds.head_dwell)}</th>
+            <th scope="col">{td_string!(lang::current(), holds.head_service_level)}</th>
         </tr>
     };
     view! {
@@ -98,7 +113,7 @@ pub fn HoldTable(rows: Vec<HoldRow>, show_port: bool) -> impl IntoView {
             class="holds"
             heads
             records=rows
-            empty="No holds match."
+            empty=td_string!(lang::current(), holds.empty)
             row=move |h| {
                 let clock = h.clock();
                 let active = h.status.is_active();
@@ -124,7 +139,12 @@ pub fn HoldTable(rows: Vec<HoldRow>, show_port: bool) -> impl IntoView {
                         </td>
                         <td>
                             {if clock.is_paused() {
-                                view! { <span class="paused">"paused"</span> }.into_any()
+                                view! {
+                                    <span class="paused">
+                                        {td_string!(lang::current(), holds.paused)}
+                                    </span>
+                                }
+                                    .into_any()
                             } else {
                                 view! {
                                     <DueIn

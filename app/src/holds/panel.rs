@@ -6,6 +6,8 @@ use super::{HoldCommand, HoldRow};
 use crate::components::forms::{ActButton, ReasonField, reason_problem};
 use crate::domain::{Action as Act, HoldStatus, Me};
 use crate::error::AppError;
+use crate::i18n::td_string;
+use crate::lang;
 use leptos::prelude::*;
 
 /// A hold action as the panel sends it: the hold, the command, the version on screen.
@@ -53,14 +55,17 @@ pub fn HoldWork(
     }
     view! {
         <div class="work-item" data-hold=id>
-            <h3>{format!("Hold #{id} · {}", status.label())}</h3>
-            <ReasonField label="Reason or note" value=reason />
+            <h3>
+                {td_string!(lang::current(), holds.work_heading, id = id, status = status.label())
+                    .to_string()}
+            </h3>
+            <ReasonField label=td_string!(lang::current(), holds.reason_or_note) value=reason />
             <div class="buttons">
                 {may(Act::ReleaseHold)
                     .then(|| {
                         view! {
                             <ActButton
-                                label="Release"
+                                label=td_string!(lang::current(), holds.release)
                                 enabled=Signal::derive(ok)
                                 press=move || send(HoldCommand::Release {
                                     reason: text(),
@@ -72,7 +77,7 @@ pub fn HoldWork(
                     .then(|| {
                         view! {
                             <ActButton
-                                label="Request seizure…"
+                                label=td_string!(lang::current(), holds.request_seizure_ellipsis)
                                 class="danger"
                                 enabled=Signal::derive(ok)
                                 press=move || confirm_seizure.set(true)
@@ -83,7 +88,7 @@ pub fn HoldWork(
                     .then(|| {
                         view! {
                             <ActButton
-                                label="Approve seizure…"
+                                label=td_string!(lang::current(), holds.approve_seizure_ellipsis)
                                 class="danger"
                                 enabled=Signal::derive(idle)
                                 press=move || confirm_seizure.set(true)
@@ -94,7 +99,7 @@ pub fn HoldWork(
                     .then(|| {
                         view! {
                             <ActButton
-                                label="Pause clock (waiting on trader)"
+                                label=td_string!(lang::current(), holds.pause_clock)
                                 enabled=Signal::derive(ok)
                                 press=move || send(HoldCommand::Pause {
                                     reason: text(),
@@ -106,7 +111,7 @@ pub fn HoldWork(
                     .then(|| {
                         view! {
                             <ActButton
-                                label="Resume clock"
+                                label=td_string!(lang::current(), holds.resume_clock)
                                 enabled=Signal::derive(idle)
                                 press=move || send(HoldCommand::Resume)
                             />
@@ -116,7 +121,7 @@ pub fn HoldWork(
                     .then(|| {
                         view! {
                             <ActButton
-                                label="Add note"
+                                label=td_string!(lang::current(), holds.add_note)
                                 enabled=Signal::derive(ok)
                                 press=move || send(HoldCommand::Note { text: text() })
                             />
@@ -129,12 +134,16 @@ pub fn HoldWork(
                     .then(|| {
                         let approving = status == HoldStatus::SeizureRequested;
                         view! {
-                            <div class="confirm" role="alertdialog" aria-label="Confirm seizure">
+                            <div
+                                class="confirm"
+                                role="alertdialog"
+                                aria-label=td_string!(lang::current(), holds.confirm_seizure)
+                            >
                                 <p>
                                     {if approving {
-                                        "Approving seizes the goods. This cannot be undone."
+                                        td_string!(lang::current(), holds.approving_warning)
                                     } else {
-                                        "A seizure request goes to a supervisor for approval."
+                                        td_string!(lang::current(), holds.request_explained)
                                     }}
                                 </p>
                                 <button
@@ -153,10 +162,14 @@ pub fn HoldWork(
                                         }
                                     }
                                 >
-                                    {if approving { "Seize the goods" } else { "Request seizure" }}
+                                    {if approving {
+                                        td_string!(lang::current(), holds.seize_goods)
+                                    } else {
+                                        td_string!(lang::current(), holds.request_seizure)
+                                    }}
                                 </button>
                                 <button type="button" on:click=move |_| confirm_seizure.set(false)>
-                                    "Cancel"
+                                    {td_string!(lang::current(), holds.cancel)}
                                 </button>
                             </div>
                         }
@@ -167,7 +180,7 @@ pub fn HoldWork(
                     view! {
                         <div class="inline-form">
                             <label>
-                                "Agency"
+                                {td_string!(lang::current(), holds.agency)}
                                 <input
                                     type="text"
                                     maxlength="80"
@@ -185,7 +198,7 @@ pub fn HoldWork(
                                     })
                                 }
                             >
-                                "Refer"
+                                {td_string!(lang::current(), holds.refer)}
                             </button>
                         </div>
                     }

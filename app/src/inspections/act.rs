@@ -72,7 +72,12 @@ pub async fn inspection_action(
     now: DateTime<Utc>,
 ) -> Result<InspectionRow, AppError> {
     let inspection = db::by_id(pool, id).await?;
-    let what = format!("inspection #{id}");
+    let what = crate::i18n::td_string!(
+        crate::lang::current(),
+        inspections.inspection_number,
+        id = id
+    )
+    .to_string();
     let (authority, _) = command.authority();
     caller
         .authorize(pool, authority, Some(&inspection.port_code))
@@ -200,15 +205,31 @@ pub async fn handover(
     if request.to_officer_id == Some(request.from_officer_id) {
         return Err(AppError::invalid(
             "to_officer_id",
-            "hand the work to someone else, or back to the queue",
+            crate::i18n::td_string!(crate::lang::current(), inspections.handover_same),
         ));
     }
     for officer in std::iter::once(request.from_officer_id).chain(request.to_officer_id) {
         match db::home_port(pool, officer).await? {
-            None => return Err(AppError::not_found(format!("officer #{officer}"))),
+            None => {
+                return Err(AppError::not_found(
+                    crate::i18n::td_string!(
+                        crate::lang::current(),
+                        inspections.officer_number,
+                        id = officer
+                    )
+                    .to_string(),
+                ));
+            }
             Some(home) if home != port => {
                 return Err(AppError::Conflict {
-                    message: format!("officer #{officer} works at {home}, not {port}"),
+                    message: crate::i18n::td_string!(
+                        crate::lang::current(),
+                        inspections.officer_elsewhere,
+                        id = officer,
+                        home = home,
+                        port = port.clone()
+                    )
+                    .to_string(),
                 });
             }
             Some(_) => {}

@@ -136,7 +136,16 @@ where
         .bind(id)
         .fetch_optional(executor)
         .await?
-        .ok_or_else(|| AppError::not_found(format!("inspection #{id}")))?;
+        .ok_or_else(|| {
+            AppError::not_found(
+                crate::i18n::td_string!(
+                    crate::lang::current(),
+                    inspections.inspection_number,
+                    id = id
+                )
+                .to_string(),
+            )
+        })?;
     Ok(row_to_inspection(&row)?)
 }
 
@@ -352,10 +361,12 @@ pub async fn link_officer(
         .map_err(|e| {
             if unique_violation(&e, ONE_PER_OFFICER.0, ONE_PER_OFFICER.1) {
                 AppError::Conflict {
-                    message: format!(
-                        "the officer with badge {badge} on the roster acts through another \
-                         account: two accounts cannot act as one officer"
-                    ),
+                    message: crate::i18n::td_string!(
+                        crate::lang::current(),
+                        inspections.officer_linked_elsewhere,
+                        badge = badge
+                    )
+                    .to_string(),
                 }
             } else {
                 e.into()

@@ -11,6 +11,8 @@ use crate::domain::{
 };
 use crate::error::AppError;
 use crate::holds::HoldRow;
+use crate::i18n::td_string;
+use crate::lang;
 use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
 
@@ -142,28 +144,32 @@ pub fn holder(inspection: &InspectionRow) -> String {
         .assigned_officer
         .as_ref()
         .map(|o| format!("{} ({})", o.name, o.badge))
-        .unwrap_or_else(|| "nobody".into())
+        .unwrap_or_else(|| td_string!(lang::current(), inspections.nobody).into())
 }
 
 /// "inspection #12 is assigned to X, not to you".
 pub fn not_yours(inspection: &InspectionRow) -> AppError {
     AppError::Conflict {
-        message: format!(
-            "inspection #{} is assigned to {}, not to you",
-            inspection.id,
-            holder(inspection)
-        ),
+        message: td_string!(
+            lang::current(),
+            inspections.not_yours,
+            id = inspection.id,
+            holder = holder(inspection)
+        )
+        .to_string(),
     }
 }
 
 /// "inspection #12 is already claimed by X".
 pub fn already_claimed(inspection: &InspectionRow) -> AppError {
     AppError::Conflict {
-        message: format!(
-            "inspection #{} is already claimed by {}",
-            inspection.id,
-            holder(inspection)
-        ),
+        message: td_string!(
+            lang::current(),
+            inspections.already_claimed,
+            id = inspection.id,
+            holder = holder(inspection)
+        )
+        .to_string(),
     }
 }
 
@@ -174,7 +180,7 @@ pub fn decide(
     facts: &InspectionFacts,
     actor: &str,
 ) -> Result<InspectionChange, AppError> {
-    let what = format!("inspection #{}", inspection.id);
+    let id = inspection.id;
     let (_, transition) = command.authority();
     let refuse = |attempted: InspectionAction| -> AppError {
         if matches!(
@@ -189,7 +195,9 @@ pub fn decide(
             .next(attempted)
             .err()
             .map(|e| e.to_string())
-            .unwrap_or_else(|| format!("{what} cannot take this action now"));
+            .unwrap_or_else(|| {
+                td_string!(lang::current(), inspections.cannot_now, id = id).to_string()
+            });
         AppError::Conflict { message }
     };
     let next = || {
@@ -228,14 +236,21 @@ pub fn decide(
             change.status = next()?;
             if let Some(target) = officer_id {
                 let Some(assignee) = &facts.assignee else {
-                    return Err(AppError::not_found(format!("officer #{target}")));
+                    return Err(AppError::not_found(
+                        td_string!(lang::current(), inspections.officer_number, id = target)
+                            .to_string(),
+                    ));
                 };
                 if assignee.home_port != inspection.port_code {
                     return Err(AppError::Conflict {
-                        message: format!(
-                            "{} works at {}, not {}; assign someone from this port",
-                            assignee.name, assignee.home_port, inspection.port_code
-                        ),
+                        message: td_string!(
+                            lang::current(),
+                            inspections.works_elsewhere,
+                            name = assignee.name.clone(),
+                            home = assignee.home_port.clone(),
+                            port = inspection.port_code.clone()
+                        )
+                        .to_string(),
                     });
                 }
             }
@@ -262,13 +277,13 @@ pub fn decide(
                     None => {
                         return Err(AppError::invalid(
                             "follow_up",
-                            "an inconclusive result needs the kind of the next inspection",
+                            td_string!(lang::current(), inspections.follow_up_needed),
                         ));
                     }
                     Some(kind) if *kind == inspection.kind => {
                         return Err(AppError::invalid(
                             "follow_up",
-                            "the follow-up must be a different kind of inspection",
+                            td_string!(lang::current(), inspections.follow_up_same),
                         ));
                     }
                     Some(_) => {}
@@ -284,10 +299,13 @@ pub fn decide(
         InspectionCommand::Priority { priority, .. } => {
             if !inspection.status.is_open() {
                 return Err(AppError::Conflict {
-                    message: format!(
-                        "{what} is {}; its priority can no longer change",
-                        inspection.status.label().to_lowercase()
-                    ),
+                    message: td_string!(
+                        lang::current(),
+                        inspections.priority_closed,
+                        id = id,
+                        status = inspection.status.label().to_lowercase()
+                    )
+                    .to_string(),
                 });
             }
             change.priority = *priority;

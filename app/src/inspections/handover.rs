@@ -5,6 +5,8 @@ use super::{Handover, HandoverRequest, OfficerLoad, workload};
 use crate::components::common::ErrorNotice;
 use crate::components::table::{ColumnHeads, RecordTable};
 use crate::domain::MAX_TEXT_CHARS;
+use crate::i18n::{Locale, td_string};
+use crate::lang;
 use crate::live::client::live_tick;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -38,16 +40,17 @@ pub fn HandoverPage() -> impl IntoView {
     let to = RwSignal::new(None::<i64>);
     let reason = RwSignal::new(String::new());
     view! {
-        <Title text="Shift handover" />
+        <Title text=td_string!(lang::current(), inspections.handover_title) />
         <div class="page-head">
-            <h1>"Shift handover"</h1>
-            <p class="lede">
-                "Pick an officer going off shift, see their open work, and move it to a colleague or back to the queue."
-            </p>
+            <h1>{td_string!(lang::current(), inspections.handover_title)}</h1>
+            <p class="lede">{td_string!(lang::current(), inspections.handover_lede)}</p>
         </div>
         <form method="get" action="/handover" class="filters">
-            <label>"Port" <input name="port" value=move || port.get() size="5" required /></label>
-            <button type="submit">"Show"</button>
+            <label>
+                {td_string!(lang::current(), inspections.head_port)}
+                <input name="port" value=move || port.get() size="5" required />
+            </label>
+            <button type="submit">{td_string!(lang::current(), inspections.show)}</button>
         </form>
         {move || {
             moved
@@ -57,7 +60,20 @@ pub fn HandoverPage() -> impl IntoView {
                     Ok(report) => {
                         view! {
                             <p class="notice" role="status">
-                                {format!("Moved {} item(s).", report.moved.len())}
+                                {
+                                    let n = report.moved.len();
+                                    if crate::accounts::one(lang::current(), n as u64) {
+                                        td_string!(
+                                            lang::current(), inspections.moved_single, count = n
+                                        )
+                                            .to_string()
+                                    } else {
+                                        td_string!(
+                                            lang::current(), inspections.moved_several, count = n
+                                        )
+                                            .to_string()
+                                    }
+                                }
                             </p>
                         }
                             .into_any()
@@ -66,12 +82,18 @@ pub fn HandoverPage() -> impl IntoView {
                 })
         }}
         <Transition fallback=|| {
-            view! { <p class="loading">"Loading officers…"</p> }
+            view! {
+                <p class="loading">{td_string!(lang::current(), inspections.officers_loading)}</p>
+            }
         }>
             {move || Suspend::new(async move {
                 match loads.await {
                     Ok(list) if list.is_empty() => {
-                        view! { <p class="empty">"Choose a port to see its officers."</p> }
+                        view! {
+                            <p class="empty">
+                                {td_string!(lang::current(), inspections.choose_port)}
+                            </p>
+                        }
                             .into_any()
                     }
                     Ok(list) => {
@@ -80,8 +102,8 @@ pub fn HandoverPage() -> impl IntoView {
                             <WorkloadTable loads=list />
                             <div class="filters handover-form">
                                 <OfficerChoice
-                                    label="From"
-                                    none="Choose an officer…"
+                                    label=td_string!(lang::current(), inspections.from)
+                                    none=td_string!(lang::current(), inspections.choose_officer)
                                     officers=choices
                                         .iter()
                                         .filter(|o| o.open() > 0)
@@ -90,8 +112,8 @@ pub fn HandoverPage() -> impl IntoView {
                                     chosen=from
                                 />
                                 <OfficerChoice
-                                    label="To"
-                                    none="Back to the queue"
+                                    label=td_string!(lang::current(), inspections.to)
+                                    none=td_string!(lang::current(), inspections.back_to_queue)
                                     officers=choices
                                         .iter()
                                         .filter(|o| o.on_shift)
@@ -100,7 +122,7 @@ pub fn HandoverPage() -> impl IntoView {
                                     chosen=to
                                 />
                                 <label>
-                                    "Note"
+                                    {td_string!(lang::current(), inspections.note)}
                                     <input
                                         type="text"
                                         maxlength=MAX_TEXT_CHARS.to_string()
@@ -124,7 +146,7 @@ pub fn HandoverPage() -> impl IntoView {
                                         }
                                     }
                                 >
-                                    "Move their work"
+                                    {td_string!(lang::current(), inspections.move_work)}
                                 </button>
                             </div>
                         }
@@ -142,7 +164,13 @@ pub fn officer_option(o: &OfficerLoad) -> impl IntoView + use<> {
     view! {
         <option value=o
             .officer_id
-            .to_string()>{format!("{} ({}) · {} open", o.name, o.badge, o.open())}</option>
+            .to_string()>
+            {td_string!(
+                lang::current(), inspections.officer_option, name = o.name.clone(), badge = o.badge
+                .clone(), open = o.open()
+            )
+                .to_string()}
+        </option>
     }
 }
 
@@ -166,16 +194,33 @@ fn OfficerChoice(
     }
 }
 
+/// The heads of the workload table, in the language being spoken.
+fn workload_heads() -> &'static [&'static str] {
+    fn names(l: Locale) -> Vec<&'static str> {
+        vec![
+            td_string!(l, inspections.head_officer),
+            td_string!(l, inspections.head_on_shift),
+            td_string!(l, inspections.head_assigned),
+            td_string!(l, inspections.head_in_progress),
+            td_string!(l, inspections.head_overdue),
+        ]
+    }
+    static HEADS: std::sync::LazyLock<[Vec<&'static str>; 2]> =
+        std::sync::LazyLock::new(|| [names(Locale::en), names(Locale::fr)]);
+    match lang::current() {
+        Locale::en => &HEADS[0],
+        Locale::fr => &HEADS[1],
+    }
+}
+
 /// Officers of a port and their open work, so nobody is given more than they can carry.
 #[component]
 pub fn WorkloadTable(loads: Vec<OfficerLoad>) -> impl IntoView {
     view! {
         <RecordTable
             class="workload"
-            label="Officers and their open work"
-            heads=view! {
-                <ColumnHeads names=&["Officer", "On shift", "Assigned", "In progress", "Overdue"] />
-            }
+            label=td_string!(lang::current(), inspections.workload_heading)
+            heads=view! { <ColumnHeads names=workload_heads() /> }
             records=loads
             row=|o| {
                 let heavy = o.open() >= 5;
@@ -183,7 +228,13 @@ pub fn WorkloadTable(loads: Vec<OfficerLoad>) -> impl IntoView {
                 view! {
                     <tr class:heavy=heavy data-officer=o.officer_id>
                         <td>{format!("{} ({})", o.name, o.badge)}</td>
-                        <td>{if o.on_shift { "yes" } else { "no" }}</td>
+                        <td>
+                            {if o.on_shift {
+                                td_string!(lang::current(), inspections.yes)
+                            } else {
+                                td_string!(lang::current(), inspections.no)
+                            }}
+                        </td>
                         <td class="num">{o.assigned}</td>
                         <td class="num">{o.in_progress}</td>
                         <td class="num" class:overdue=late>

@@ -188,7 +188,10 @@ impl InspectionFilter {
                     "false" | "0" | "no" => Some(false),
                     _ => None,
                 },
-                || "true or false".into(),
+                || {
+                    crate::i18n::td_string!(crate::lang::current(), inspections.true_or_false)
+                        .into()
+                },
             )?
             .unwrap_or(false);
         Ok(Self {

@@ -6,6 +6,8 @@ use crate::components::common::{Badge, ErrorNotice, LocalTime, PortField};
 use crate::components::list::{ListResults, StatusSelect, VocabSelect, use_list_filter};
 use crate::components::table::{PortCell, RecordTable, ShipmentCell};
 use crate::domain::InspectionStatus;
+use crate::i18n::td_string;
+use crate::lang;
 use crate::live::client::{live_tick, use_live};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -62,18 +64,21 @@ pub fn InspectionsPage() -> impl IntoView {
         |(filter, _, _, _)| async move { list_inspections(filter?).await },
     );
     view! {
-        <Title text="Inspections" />
+        <Title text=td_string!(lang::current(), inspections.title) />
         <div class="page-head">
-            <h1>"Inspection queue"</h1>
-            <p class="lede">"Ordered by priority, then by due time. Overdue items are marked."</p>
+            <h1>{td_string!(lang::current(), inspections.queue_heading)}</h1>
+            <p class="lede">{td_string!(lang::current(), inspections.queue_lede)}</p>
         </div>
         {move || {
             let current = filter.get().unwrap_or_default();
             view! { <InspectionFilterForm filter=current /> }
         }}
         <p class="keys">
-            "Keys: " <kbd>"j"</kbd> " / " <kbd>"k"</kbd> " move, " <kbd>"c"</kbd> " claim, "
-            <kbd>"o"</kbd> " open the shipment, " <kbd>"a"</kbd> " assign (supervisors, one port)."
+            {td_string!(lang::current(), inspections.keys_label)} " " <kbd>"j"</kbd> " / "
+            <kbd>"k"</kbd> " " {td_string!(lang::current(), inspections.key_move)} ", "
+            <kbd>"c"</kbd> " " {td_string!(lang::current(), inspections.key_claim)} ", "
+            <kbd>"o"</kbd> " " {td_string!(lang::current(), inspections.key_open)} ", "
+            <kbd>"a"</kbd> " " {td_string!(lang::current(), inspections.key_assign)} "."
         </p>
         {move || {
             claim_run
@@ -90,7 +95,7 @@ pub fn InspectionsPage() -> impl IntoView {
             filter
             results=queue
             base="/inspections"
-            loading="Loading the queue…"
+            loading=td_string!(lang::current(), inspections.queue_loading)
             rows=move |rows| {
                 with_claim(
                     claim_run,
@@ -151,7 +156,7 @@ fn PortWorkload(
 ) -> impl IntoView {
     view! {
         <details class="panel workload-panel">
-            <summary>"Officers and their open work"</summary>
+            <summary>{td_string!(lang::current(), inspections.workload_heading)}</summary>
             <Suspense>
                 {move || Suspend::new(async move {
                     loads.await.ok().map(|loads| view! { <super::handover::WorkloadTable loads /> })
@@ -249,24 +254,29 @@ fn InspectionFilterForm(filter: InspectionFilter) -> impl IntoView {
             method="GET"
             action="/inspections"
             attr:class="filters"
-            attr:aria-label="Filter the queue"
+            attr:aria-label=td_string!(lang::current(), inspections.filter_label)
         >
             <PortField value=filter.port.clone() />
-            <VocabSelect label="Type" name="kind" any="Any type" selected=filter.kind />
             <VocabSelect
-                label="Priority"
+                label=td_string!(lang::current(), inspections.kind)
+                name="kind"
+                any=td_string!(lang::current(), inspections.any_type)
+                selected=filter.kind
+            />
+            <VocabSelect
+                label=td_string!(lang::current(), inspections.priority)
                 name="priority"
-                any="Any priority"
+                any=td_string!(lang::current(), inspections.any_priority)
                 selected=filter.priority
             />
             <StatusSelect status=filter.status />
             <label class="check">
                 <input type="checkbox" name="overdue" value="true" checked=filter.overdue />
-                "Overdue only"
+                {td_string!(lang::current(), inspections.overdue_only)}
             </label>
-            <button type="submit">"Apply"</button>
+            <button type="submit">{td_string!(lang::current(), inspections.apply)}</button>
             <a href="/inspections" class="reset">
-                "Reset"
+                {td_string!(lang::current(), inspections.reset)}
             </a>
         </Form>
     }
@@ -301,20 +311,27 @@ pub fn InspectionTable(
     let chosen = move |id: i64| cursor.is_some_and(|QueueCursor(c)| c.get() == Some(id));
     let heads = view! {
         <tr>
-            <th scope="col">"Priority"</th>
-            <th scope="col">"Inspection"</th>
-            <th scope="col">"Shipment"</th>
-            {show_port.then(|| view! { <th scope="col">"Port"</th> })}
-            <th scope="col">"Status"</th>
-            <th scope="col">"Officer"</th>
-            <th scope="col">"Opened"</th>
-            <th scope="col">"Due"</th>
+            <th scope="col">{td_string!(lang::current(), inspections.priority)}</th>
+            <th scope="col">{td_string!(lang::current(), inspections.head_inspection)}</th>
+            <th scope="col">{td_string!(lang::current(), inspections.head_shipment)}</th>
+            {show_port
+                .then(|| {
+                    view! {
+                        <th scope="col">{td_string!(lang::current(), inspections.head_port)}</th>
+                    }
+                })}
+            <th scope="col">{td_string!(lang::current(), inspections.head_status)}</th>
+            <th scope="col">{td_string!(lang::current(), inspections.head_officer)}</th>
+            <th scope="col">{td_string!(lang::current(), inspections.head_opened)}</th>
+            <th scope="col">{td_string!(lang::current(), inspections.head_due)}</th>
             {claim
                 .is_some()
                 .then(|| {
                     view! {
                         <th scope="col">
-                            <span class="visually-hidden">"Action"</span>
+                            <span class="visually-hidden">
+                                {td_string!(lang::current(), inspections.head_action)}
+                            </span>
                         </th>
                     }
                 })}
@@ -325,7 +342,7 @@ pub fn InspectionTable(
             class="inspections"
             heads
             records=rows
-            empty="No inspections match."
+            empty=td_string!(lang::current(), inspections.empty)
             row=move |i| {
                 let open = i.status.is_open();
                 let overdue = i.is_overdue(chrono::Utc::now());
@@ -407,7 +424,10 @@ pub fn InspectionTable(
                                         view! {
                                             <select
                                                 class="assign"
-                                                aria-label=format!("Assign inspection #{id}")
+                                                aria-label=td_string!(
+                                                    lang::current(), inspections.assign_label, id = id
+                                                )
+                                                    .to_string()
                                                 on:change=move |ev| {
                                                     if let Ok(officer) = event_target_value(&ev).parse::<i64>()
                                                     {
@@ -415,7 +435,9 @@ pub fn InspectionTable(
                                                     }
                                                 }
                                             >
-                                                <option value="">"Assign to…"</option>
+                                                <option value="">
+                                                    {td_string!(lang::current(), inspections.assign_to)}
+                                                </option>
                                                 {choices}
                                             </select>
                                         }
@@ -434,7 +456,7 @@ pub fn InspectionTable(
                                                             c.run.dispatch((id, version));
                                                         }
                                                     >
-                                                        "Claim"
+                                                        {td_string!(lang::current(), inspections.claim)}
                                                     </button>
                                                 }
                                             })}

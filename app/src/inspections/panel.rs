@@ -5,6 +5,8 @@ use super::{InspectionCommand, InspectionRow, NewInspection};
 use crate::components::forms::{ActButton, ReasonField, reason_problem};
 use crate::domain::{Action as Act, InspectionKind, InspectionStatus, Me, Outcome, Priority};
 use crate::error::AppError;
+use crate::i18n::td_string;
+use crate::lang;
 use leptos::prelude::*;
 
 /// An inspection action as the panel sends it: the inspection, the command, the version on
@@ -30,11 +32,26 @@ pub fn InspectionWork(
         run.dispatch((id, command, version));
     };
     let text = move || reason.get_untracked().trim().to_string();
-    let holder = item
-        .assigned_officer
-        .as_ref()
-        .map(|o| format!(" · {} ({})", o.name, o.badge))
-        .unwrap_or_default();
+    let heading = match item.assigned_officer.as_ref() {
+        Some(o) => td_string!(
+            lang::current(),
+            inspections.work_heading_held,
+            id = id,
+            kind = item.kind.label(),
+            status = status.label(),
+            name = o.name.clone(),
+            badge = o.badge.clone()
+        )
+        .to_string(),
+        None => td_string!(
+            lang::current(),
+            inspections.work_heading,
+            id = id,
+            kind = item.kind.label(),
+            status = status.label()
+        )
+        .to_string(),
+    };
     let any = [
         Act::ClaimInspection,
         Act::WorkInspection,
@@ -49,15 +66,13 @@ pub fn InspectionWork(
     let this_kind = item.kind;
     view! {
         <div class="work-item" data-inspection=id>
-            <h3>
-                {format!("Inspection #{id} · {} · {}{holder}", item.kind.label(), status.label())}
-            </h3>
+            <h3>{heading}</h3>
             <div class="buttons">
                 {(may(Act::ClaimInspection) && status == InspectionStatus::Queued)
                     .then(|| {
                         view! {
                             <ActButton
-                                label="Claim"
+                                label=td_string!(lang::current(), inspections.claim)
                                 class="primary"
                                 enabled=Signal::derive(move || !busy())
                                 press=move || send(InspectionCommand::Claim)
@@ -68,7 +83,7 @@ pub fn InspectionWork(
                     .then(|| {
                         view! {
                             <ActButton
-                                label="Start"
+                                label=td_string!(lang::current(), inspections.start)
                                 class="primary"
                                 enabled=Signal::derive(move || !busy())
                                 press=move || send(InspectionCommand::Start)
@@ -81,7 +96,7 @@ pub fn InspectionWork(
                     view! {
                         <div class="inline-form">
                             <label>
-                                "Outcome"
+                                {td_string!(lang::current(), inspections.outcome)}
                                 <select on:change=move |ev| {
                                     if let Some(o) = Outcome::parse(&event_target_value(&ev)) {
                                         outcome.set(o);
@@ -100,12 +115,14 @@ pub fn InspectionWork(
                                     .then(|| {
                                         view! {
                                             <label>
-                                                "Next inspection"
+                                                {td_string!(lang::current(), inspections.next_inspection)}
                                                 <select on:change=move |ev| {
                                                     follow_up
                                                         .set(InspectionKind::parse(&event_target_value(&ev)));
                                                 }>
-                                                    <option value="">"Choose…"</option>
+                                                    <option value="">
+                                                        {td_string!(lang::current(), inspections.choose)}
+                                                    </option>
                                                     {InspectionKind::ALL
                                                         .iter()
                                                         .filter(|k| **k != this_kind)
@@ -118,7 +135,11 @@ pub fn InspectionWork(
                                         }
                                     })
                             }}
-                            <ReasonField label="Notes" value=reason optional=true />
+                            <ReasonField
+                                label=td_string!(lang::current(), inspections.notes)
+                                value=reason
+                                optional=true
+                            />
                             <button
                                 type="button"
                                 class="primary"
@@ -135,7 +156,7 @@ pub fn InspectionWork(
                                     })
                                 }
                             >
-                                "Complete"
+                                {td_string!(lang::current(), inspections.complete)}
                             </button>
                         </div>
                     }
@@ -144,7 +165,10 @@ pub fn InspectionWork(
                 .then(|| {
                     view! {
                         <div class="inline-form">
-                            <ReasonField label="Why cancel" value=reason />
+                            <ReasonField
+                                label=td_string!(lang::current(), inspections.why_cancel)
+                                value=reason
+                            />
                             <button
                                 type="button"
                                 disabled=move || {
@@ -154,7 +178,7 @@ pub fn InspectionWork(
                                     reason: text(),
                                 })
                             >
-                                "Cancel inspection"
+                                {td_string!(lang::current(), inspections.cancel_inspection)}
                             </button>
                         </div>
                     }
@@ -176,7 +200,7 @@ pub fn OpenInspectionForm(
     view! {
         <div class="inline-form">
             <label>
-                "Inspection"
+                {td_string!(lang::current(), inspections.head_inspection)}
                 <select on:change=move |ev| {
                     if let Some(k) = InspectionKind::parse(&event_target_value(&ev)) {
                         kind.set(k);
@@ -191,7 +215,7 @@ pub fn OpenInspectionForm(
                 </select>
             </label>
             <label>
-                "Priority"
+                {td_string!(lang::current(), inspections.priority)}
                 <select on:change=move |ev| {
                     if let Some(p) = Priority::parse(&event_target_value(&ev)) {
                         priority.set(p);
@@ -220,7 +244,7 @@ pub fn OpenInspectionForm(
                     });
                 }
             >
-                "Open inspection"
+                {td_string!(lang::current(), inspections.open_inspection)}
             </button>
         </div>
     }

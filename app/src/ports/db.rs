@@ -294,13 +294,18 @@ fn check_change(port: &PortState, change: PortChange) -> Result<(), AppError> {
     if !(0..=port.lanes_available).contains(&change.lanes_open) {
         return Err(AppError::invalid(
             "lanes_open",
-            format!("between 0 and the {} lanes available", port.lanes_available),
+            crate::i18n::td_string!(
+                crate::lang::current(),
+                ports.lanes_range,
+                available = port.lanes_available
+            )
+            .to_string(),
         ));
     }
     if change.status == PortStatus::Closed && change.lanes_open > 0 {
         return Err(AppError::invalid(
             "lanes_open",
-            "a closed port has no lane open",
+            crate::i18n::td_string!(crate::lang::current(), ports.closed_no_lanes),
         ));
     }
     Ok(())
@@ -484,7 +489,13 @@ pub async fn clear_notice(
     .try_get("n")?;
     if open == 0 {
         return Err(AppError::Conflict {
-            message: format!("notice #{notice_id} at {} is not in force", port.code),
+            message: crate::i18n::td_string!(
+                crate::lang::current(),
+                ports.notice_not_in_force,
+                id = notice_id,
+                port = port.code.clone()
+            )
+            .to_string(),
         });
     }
     let mut tx = crate::db::WriteTx::begin(pool).await?;
@@ -527,7 +538,10 @@ pub async fn record_waits(
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
     if commercial_min.is_some_and(|m| m < 0) || traveller_min.is_some_and(|m| m < 0) {
-        return Err(AppError::invalid("wait", "a wait is zero minutes or more"));
+        return Err(AppError::invalid(
+            "wait",
+            crate::i18n::td_string!(crate::lang::current(), ports.wait_negative),
+        ));
     }
     let port = state(pool, code).await?;
     port.check_seen(seen)?;

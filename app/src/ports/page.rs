@@ -5,7 +5,9 @@ use super::{COMMERCIAL_WAIT_STANDARD_MIN, PortDetail, TRAVELLER_WAIT_STANDARD_MI
 use crate::components::common::{Badge, ErrorNotice, LocalTime};
 use crate::domain::clock::format_duration;
 use crate::holds::{HoldFilter, list_holds, page::HoldTable};
+use crate::i18n::td_string;
 use crate::inspections::{InspectionFilter, list_inspections, page::InspectionTable};
+use crate::lang;
 use crate::live::client::live_tick;
 use crate::targeting::panels::CapacityPanel;
 use leptos::prelude::*;
@@ -43,7 +45,7 @@ pub fn PortPage() -> impl IntoView {
     );
     view! {
         <Transition fallback=|| {
-            view! { <p class="loading">"Loading the port…"</p> }
+            view! { <p class="loading">{td_string!(lang::current(), ports.loading)}</p> }
         }>
             {move || Suspend::new(async move {
                 match detail.await {
@@ -55,12 +57,13 @@ pub fn PortPage() -> impl IntoView {
         <CapacityPanel port=Signal::derive(move || code.get()) />
         <section class="panel">
             <h2>
-                "Longest holds " <a class="more" href=move || format!("/holds?port={}", code.get())>
-                    "all holds at this port →"
+                {td_string!(lang::current(), ports.longest_holds)} " "
+                <a class="more" href=move || format!("/holds?port={}", code.get())>
+                    {td_string!(lang::current(), ports.all_holds)}
                 </a>
             </h2>
             <Transition fallback=|| {
-                view! { <p class="loading">"Loading holds…"</p> }
+                view! { <p class="loading">{td_string!(lang::current(), ports.holds_loading)}</p> }
             }>
                 {move || Suspend::new(async move {
                     match holds.await {
@@ -74,12 +77,13 @@ pub fn PortPage() -> impl IntoView {
         </section>
         <section class="panel">
             <h2>
-                "Queue " <a class="more" href=move || format!("/inspections?port={}", code.get())>
-                    "whole queue →"
+                {td_string!(lang::current(), ports.queue)} " "
+                <a class="more" href=move || format!("/inspections?port={}", code.get())>
+                    {td_string!(lang::current(), ports.whole_queue)}
                 </a>
             </h2>
             <Transition fallback=|| {
-                view! { <p class="loading">"Loading the queue…"</p> }
+                view! { <p class="loading">{td_string!(lang::current(), ports.queue_loading)}</p> }
             }>
                 {move || Suspend::new(async move {
                     match queue.await {
@@ -104,18 +108,25 @@ fn PortHeader(detail: PortDetail) -> impl IntoView {
     let p = detail.summary;
     let r = detail.release_times;
     let examined_share = if detail.arrived_last_7d > 0 {
-        format!(
-            "{:.1} %",
-            100.0 * detail.examined_last_7d as f64 / detail.arrived_last_7d as f64
+        lang::format::percent(
+            lang::current(),
+            detail.examined_last_7d as f64 / detail.arrived_last_7d as f64,
+            1,
         )
     } else {
         "—".into()
     };
     let holds_late = p.holds_overdue > 0;
     let wait = |m: Option<i64>, standard: i64| match m {
-        None => "Not applicable".to_string(),
-        Some(0) => format!("No delay (standard {standard} min)"),
-        Some(m) => format!("{m} min (standard {standard} min)"),
+        None => td_string!(lang::current(), ports.wait_not_applicable).to_string(),
+        Some(0) => td_string!(lang::current(), ports.wait_none, standard = standard).to_string(),
+        Some(m) => td_string!(
+            lang::current(),
+            ports.wait_minutes,
+            minutes = m,
+            standard = standard
+        )
+        .to_string(),
     };
     view! {
         <Title text=format!("{} {}", p.code, p.name) />
@@ -127,8 +138,8 @@ fn PortHeader(detail: PortDetail) -> impl IntoView {
             </h1>
             <Badge kind=format!("status-{}", p.status.code()) text=p.status.label() />
             <p class="lede">
-                {p.kind.label()} " · " {p.province.clone()} " · " {p.time_zone.clone()}
-                " · Hours: " {p.hours.clone()}
+                {p.kind.label()} " · " {p.province.clone()} " · " {p.time_zone.clone()} " · "
+                {td_string!(lang::current(), ports.hours, hours = p.hours.clone()).to_string()}
             </p>
         </div>
         {(!p.notices.is_empty())
@@ -142,9 +153,11 @@ fn PortHeader(detail: PortDetail) -> impl IntoView {
                                 view! {
                                     <li>
                                         <strong>{n.kind.label()}</strong>
-                                        ": "
+                                        {td_string!(lang::current(), ports.notice_colon)}
                                         {n.message.clone()}
-                                        " (since "
+                                        " ("
+                                        {td_string!(lang::current(), ports.since)}
+                                        " "
                                         <LocalTime at=n.since zone=p.time_zone.clone() short=true />
                                         ")"
                                     </li>
@@ -154,54 +167,76 @@ fn PortHeader(detail: PortDetail) -> impl IntoView {
                     </ul>
                 }
             })}
-        <section class="totals" aria-label="Port figures">
+        <section class="totals" aria-label=td_string!(lang::current(), ports.figures)>
             <div class="figure">
-                <span class="figure-label">"Active holds"</span>
+                <span class="figure-label">{td_string!(lang::current(), ports.active_holds)}</span>
                 <span class="figure-value">{p.active_holds}</span>
                 <small class:alert=holds_late>
-                    {format!("{} over service level", p.holds_overdue)}
+                    {td_string!(lang::current(), ports.over_service_level, count = p.holds_overdue)
+                        .to_string()}
                 </small>
             </div>
             <div class="figure">
-                <span class="figure-label">"Queued inspections"</span>
+                <span class="figure-label">
+                    {td_string!(lang::current(), ports.queued_inspections)}
+                </span>
                 <span class="figure-value">{p.queued_inspections}</span>
                 <small>
-                    {format!("{} open · {} overdue", p.open_inspections, p.inspections_overdue)}
+                    {td_string!(
+                        lang::current(), ports.open_overdue, open = p.open_inspections, overdue = p
+                        .inspections_overdue
+                    )
+                        .to_string()}
                 </small>
             </div>
             <div class="figure">
-                <span class="figure-label">"Release time, 7 days"</span>
+                <span class="figure-label">{td_string!(lang::current(), ports.release_time)}</span>
                 <span class="figure-value">{minutes(r.median_min)}</span>
                 <small>
-                    {format!("median · p90 {} · {} released", minutes(r.p90_min), r.released)}
+                    {td_string!(
+                        lang::current(), ports.release_detail, p90 = minutes(r.p90_min), released = r
+                        .released
+                    )
+                        .to_string()}
                 </small>
             </div>
             <div class="figure">
-                <span class="figure-label">"Examined, 7 days"</span>
+                <span class="figure-label">{td_string!(lang::current(), ports.examined)}</span>
                 <span class="figure-value">{examined_share}</span>
                 <small>
-                    {format!("{} of {} arrived", detail.examined_last_7d, detail.arrived_last_7d)}
+                    {td_string!(
+                        lang::current(), ports.examined_of, examined = detail.examined_last_7d, arrived = detail
+                        .arrived_last_7d
+                    )
+                        .to_string()}
                 </small>
             </div>
             <div class="figure">
-                <span class="figure-label">"Lanes · officers"</span>
+                <span class="figure-label">
+                    {td_string!(lang::current(), ports.lanes_officers)}
+                </span>
                 <span class="figure-value">
                     {format!("{} / {}", p.lanes_open, p.lanes_available)}
                 </span>
-                <small>{format!("{} officers on shift", p.officers_on_shift)}</small>
+                <small>
+                    {td_string!(
+                        lang::current(), ports.officers_on_shift, count = p.officers_on_shift
+                    )
+                        .to_string()}
+                </small>
             </div>
         </section>
         <section class="panel">
-            <h2>"Border waits"</h2>
+            <h2>{td_string!(lang::current(), ports.border_waits)}</h2>
             <dl class="facts">
-                <dt>"Commercial"</dt>
+                <dt>{td_string!(lang::current(), ports.commercial)}</dt>
                 <dd class:late=p
                     .commercial_wait_over_standard()>
                     {wait(p.commercial_wait_min, COMMERCIAL_WAIT_STANDARD_MIN)}
                 </dd>
-                <dt>"Travellers"</dt>
+                <dt>{td_string!(lang::current(), ports.travellers)}</dt>
                 <dd>{wait(p.traveller_wait_min, TRAVELLER_WAIT_STANDARD_MIN)}</dd>
-                <dt>"Measured"</dt>
+                <dt>{td_string!(lang::current(), ports.measured)}</dt>
                 <dd>
                     {match p.waits_measured_at {
                         Some(at) => view! { <LocalTime at zone=p.time_zone.clone() /> }.into_any(),

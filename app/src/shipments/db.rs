@@ -7,7 +7,9 @@ use crate::auth::server::Caller;
 use crate::domain::clock::{from_millis, to_millis};
 use crate::domain::{Action, Mode, Referral, ShipmentStatus};
 use crate::error::AppError;
+use crate::i18n::td_string;
 use crate::journal::db::{NewEntry, record};
+use crate::lang;
 use crate::sql::decode_error;
 use chrono::{DateTime, Utc};
 use serde_json::json;
@@ -67,7 +69,11 @@ pub async fn by_id(pool: &AnyPool, id: i64) -> Result<Shipment, AppError> {
         .bind(id)
         .fetch_optional(pool)
         .await?
-        .ok_or_else(|| AppError::not_found(format!("shipment #{id}")))?;
+        .ok_or_else(|| {
+            AppError::not_found(
+                td_string!(lang::current(), shipments.shipment_number, id = id).to_string(),
+            )
+        })?;
     Ok(row_to_shipment(&row)?)
 }
 
@@ -150,10 +156,12 @@ async fn move_shipment(
     if updated == 0 {
         drop(tx);
         return Err(AppError::Stale {
-            message: format!(
-                "shipment {} has changed since it was read",
-                shipment.reference_label()
-            ),
+            message: td_string!(
+                lang::current(),
+                shipments.changed_since_read,
+                reference = shipment.reference_label()
+            )
+            .to_string(),
             current: serde_json::to_value(by_id(pool, shipment.id).await?)
                 .unwrap_or(serde_json::Value::Null),
         });
@@ -181,10 +189,12 @@ async fn move_shipment(
 fn check_seen(shipment: &Shipment, seen: Option<i64>) -> Result<(), AppError> {
     match seen {
         Some(seen) if seen != shipment.version => Err(AppError::Stale {
-            message: format!(
-                "shipment {} has changed since it was read",
-                shipment.reference_label()
-            ),
+            message: td_string!(
+                lang::current(),
+                shipments.changed_since_read,
+                reference = shipment.reference_label()
+            )
+            .to_string(),
             current: serde_json::to_value(shipment).unwrap_or(serde_json::Value::Null),
         }),
         _ => Ok(()),
@@ -207,11 +217,13 @@ pub async fn record_arrival(
         (ShipmentStatus::Held, None) => ShipmentStatus::Held,
         _ => {
             return Err(AppError::Conflict {
-                message: format!(
-                    "shipment {} is {}; its arrival is already known",
-                    shipment.reference_label(),
-                    shipment.status.label().to_lowercase()
-                ),
+                message: td_string!(
+                    lang::current(),
+                    shipments.arrival_known,
+                    reference = shipment.reference_label(),
+                    status = shipment.status.label().to_lowercase()
+                )
+                .to_string(),
             });
         }
     };
@@ -231,11 +243,13 @@ pub async fn release_unheld(
     check_seen(&shipment, seen)?;
     if shipment.status != ShipmentStatus::Arrived {
         return Err(AppError::Conflict {
-            message: format!(
-                "shipment {} is {}; only goods that arrived and are not held are released this way",
-                shipment.reference_label(),
-                shipment.status.label().to_lowercase()
-            ),
+            message: td_string!(
+                lang::current(),
+                shipments.not_releasable,
+                reference = shipment.reference_label(),
+                status = shipment.status.label().to_lowercase()
+            )
+            .to_string(),
         });
     }
     move_shipment(
@@ -267,11 +281,13 @@ pub async fn issue_referral(
         ShipmentStatus::AwaitingArrival | ShipmentStatus::Arrived | ShipmentStatus::Held
     ) {
         return Err(AppError::Conflict {
-            message: format!(
-                "shipment {} is {}; a referral no longer applies",
-                shipment.reference_label(),
-                shipment.status.label().to_lowercase()
-            ),
+            message: td_string!(
+                lang::current(),
+                shipments.referral_closed,
+                reference = shipment.reference_label(),
+                status = shipment.status.label().to_lowercase()
+            )
+            .to_string(),
         });
     }
     let mut tx = crate::db::WriteTx::begin(pool).await?;

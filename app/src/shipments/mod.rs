@@ -62,17 +62,15 @@ impl Shipment {
 
     /// "12,450.00 CAD"
     pub fn declared_value(&self) -> String {
+        let locale = crate::lang::current();
         let whole = self.declared_value_cents / 100;
-        let cents = self.declared_value_cents % 100;
-        let digits = whole.to_string();
-        let mut grouped = String::new();
-        for (i, c) in digits.chars().enumerate() {
-            if i > 0 && (digits.len() - i).is_multiple_of(3) {
-                grouped.push(',');
-            }
-            grouped.push(c);
-        }
-        format!("{grouped}.{cents:02} {}", self.currency)
+        let cents = (self.declared_value_cents % 100).abs();
+        let grouped = crate::lang::format::integer(locale, whole);
+        let mark = match locale {
+            crate::lang::Locale::en => '.',
+            crate::lang::Locale::fr => ',',
+        };
+        format!("{grouped}{mark}{cents:02} {}", self.currency)
     }
 }
 
@@ -99,12 +97,20 @@ pub const MAX_NOTE_CHARS: usize = 1000;
 pub fn check_note(text: &str) -> Result<String, AppError> {
     let text = text.trim();
     if text.is_empty() {
-        return Err(AppError::invalid("text", "write the note first"));
+        return Err(AppError::invalid(
+            "text",
+            crate::i18n::td_string!(crate::lang::current(), shipments.note_empty),
+        ));
     }
     if text.chars().count() > MAX_NOTE_CHARS {
         return Err(AppError::invalid(
             "text",
-            format!("a note is at most {MAX_NOTE_CHARS} characters"),
+            crate::i18n::td_string!(
+                crate::lang::current(),
+                shipments.note_too_long,
+                max = MAX_NOTE_CHARS
+            )
+            .to_string(),
         ));
     }
     Ok(text.to_string())

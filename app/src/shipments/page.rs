@@ -8,7 +8,9 @@ use crate::components::me::MeResource;
 use crate::domain::Action;
 use crate::error::AppError;
 use crate::holds::page::HoldTable;
+use crate::i18n::td_string;
 use crate::inspections::page::InspectionTable;
+use crate::lang;
 use crate::live::client::use_live;
 use crate::targeting::panels::ScorePanel;
 use leptos::form::ActionForm;
@@ -52,14 +54,14 @@ pub fn ShipmentPage() -> impl IntoView {
                 Some(id) if id > 0 => get_shipment(id).await,
                 _ => Err(AppError::invalid(
                     "id",
-                    "a shipment number is a positive whole number",
+                    td_string!(lang::current(), shipments.id_invalid),
                 )),
             }
         },
     );
     view! {
         <Transition fallback=|| {
-            view! { <p class="loading">"Loading the shipment…"</p> }
+            view! { <p class="loading">{td_string!(lang::current(), shipments.loading)}</p> }
         }>
             {move || Suspend::new(async move {
                 match detail.await {
@@ -113,31 +115,39 @@ fn ShipmentView(
         </div>
         <div class="columns">
             <section class="panel">
-                <h2>"Declaration"</h2>
+                <h2>{td_string!(lang::current(), shipments.declaration)}</h2>
                 <dl class="facts">
-                    <dt>"Mode"</dt>
+                    <dt>{td_string!(lang::current(), shipments.mode)}</dt>
                     <dd>{s.mode.label()}</dd>
-                    <dt>"Carrier / voyage"</dt>
+                    <dt>{td_string!(lang::current(), shipments.carrier_voyage)}</dt>
                     <dd>{format!("{} · {}", s.carrier, s.voyage)}</dd>
                     {s
                         .house_waybill
                         .clone()
                         .map(|h| {
                             view! {
-                                <dt>"House waybill"</dt>
+                                <dt>{td_string!(lang::current(), shipments.house_waybill)}</dt>
                                 <dd>{h}</dd>
                             }
                         })}
-                    <dt>"Origin"</dt>
+                    <dt>{td_string!(lang::current(), shipments.origin)}</dt>
                     <dd>
-                        {format!("{} ({})", s.origin_location, s.origin_country)}
-                        {s.transit_location.clone().map(|t| format!(" via {t}"))}
+                        {match s.transit_location.clone() {
+                            Some(transit) => {
+                                td_string!(
+                                    lang::current(), shipments.origin_via, place = s.origin_location
+                                    .clone(), country = s.origin_country.clone(), transit = transit
+                                )
+                                    .to_string()
+                            }
+                            None => format!("{} ({})", s.origin_location, s.origin_country),
+                        }}
                     </dd>
-                    <dt>"Shipper"</dt>
+                    <dt>{td_string!(lang::current(), shipments.shipper)}</dt>
                     <dd>{format!("{}, {}", s.shipper_name, s.shipper_address)}</dd>
-                    <dt>"Consignee"</dt>
+                    <dt>{td_string!(lang::current(), shipments.consignee)}</dt>
                     <dd>{format!("{}, {}", s.consignee_name, s.consignee_address)}</dd>
-                    <dt>"Importer"</dt>
+                    <dt>{td_string!(lang::current(), shipments.importer)}</dt>
                     <dd>
                         {s.importer_name.clone()}
                         {s
@@ -146,28 +156,45 @@ fn ShipmentView(
                             .map(|p| {
                                 view! {
                                     " "
-                                    <Badge kind="trusted" text=format!("trusted trader: {p}") />
+                                    <Badge
+                                        kind="trusted"
+                                        text=td_string!(
+                                            lang::current(), shipments.trusted_trader, programme = p
+                                        )
+                                            .to_string()
+                                    />
                                 }
                             })}
                     </dd>
-                    <dt>"Goods"</dt>
-                    <dd>{format!("HS {} · {}", s.hs_code, s.description)}</dd>
-                    <dt>"Pieces · weight"</dt>
-                    <dd>{format!("{} pcs · {:.1} kg", s.pieces, s.weight_kg)}</dd>
-                    <dt>"Declared value"</dt>
+                    <dt>{td_string!(lang::current(), shipments.goods)}</dt>
+                    <dd>
+                        {td_string!(
+                            lang::current(), shipments.goods_line, hs = s.hs_code.clone(), description = s
+                            .description.clone()
+                        )
+                            .to_string()}
+                    </dd>
+                    <dt>{td_string!(lang::current(), shipments.pieces_weight)}</dt>
+                    <dd>
+                        {td_string!(
+                            lang::current(), shipments.pieces_weight_line, pieces = lang::format::integer(lang::current(), s.pieces), weight = lang::format::decimal(lang::current(), s.weight_kg, 1)
+                        )
+                            .to_string()}
+                    </dd>
+                    <dt>{td_string!(lang::current(), shipments.declared_value)}</dt>
                     <dd>{s.declared_value()}</dd>
-                    <dt>"ETA"</dt>
+                    <dt>{td_string!(lang::current(), shipments.eta)}</dt>
                     <dd>
                         <LocalTime at=s.eta_at zone=tz.clone() />
                     </dd>
-                    <dt>"Arrived"</dt>
+                    <dt>{td_string!(lang::current(), shipments.arrived)}</dt>
                     <dd>
                         {match s.arrived_at {
                             Some(at) => view! { <LocalTime at zone=tz.clone() /> }.into_any(),
-                            None => "not yet".into_any(),
+                            None => td_string!(lang::current(), shipments.not_yet).into_any(),
                         }}
                     </dd>
-                    <dt>"Released"</dt>
+                    <dt>{td_string!(lang::current(), shipments.released)}</dt>
                     <dd>
                         {match s.released_at {
                             Some(at) => view! { <LocalTime at zone=tz.clone() /> }.into_any(),
@@ -177,9 +204,9 @@ fn ShipmentView(
                 </dl>
             </section>
             <section class="panel timeline-panel">
-                <h2>"Timeline"</h2>
+                <h2>{td_string!(lang::current(), shipments.timeline)}</h2>
                 <NoteForm shipment_id port add />
-                <ol class="timeline" aria-label="Timeline">
+                <ol class="timeline" aria-label=td_string!(lang::current(), shipments.timeline)>
                     {detail
                         .timeline
                         .into_iter()
@@ -188,7 +215,12 @@ fn ShipmentView(
                                 <li data-seq=e.seq>
                                     <LocalTime at=e.at zone=tz.clone() short=true />
                                     <span class="what">{e.headline()}</span>
-                                    <span class="who">{format!("by {}", e.actor)}</span>
+                                    <span class="who">
+                                        {td_string!(
+                                            lang::current(), shipments.by_actor, actor = e.actor.clone()
+                                        )
+                                            .to_string()}
+                                    </span>
                                     {e
                                         .reason
                                         .clone()
@@ -203,11 +235,11 @@ fn ShipmentView(
         <ScorePanel shipment_id=score_key.0 version=score_key.1 />
         <WorkPanel holds=detail.holds.clone() inspections=detail.inspections.clone() changed />
         <section class="panel">
-            <h2>"Holds"</h2>
+            <h2>{td_string!(lang::current(), shipments.holds)}</h2>
             <HoldTable rows=detail.holds show_port=false />
         </section>
         <section class="panel">
-            <h2>"Inspections"</h2>
+            <h2>{td_string!(lang::current(), shipments.inspections)}</h2>
             <InspectionTable rows=detail.inspections show_port=false />
         </section>
     }
@@ -233,7 +265,7 @@ fn NoteForm(shipment_id: i64, port: String, add: ServerAction<AddNote>) -> impl 
                                         value=shipment_id.to_string()
                                     />
                                     <label>
-                                        "Add a note"
+                                        {td_string!(lang::current(), shipments.add_a_note)}
                                         <textarea
                                             name="text"
                                             rows="2"
@@ -242,7 +274,7 @@ fn NoteForm(shipment_id: i64, port: String, add: ServerAction<AddNote>) -> impl 
                                         ></textarea>
                                     </label>
                                     <button type="submit" disabled=move || add.pending().get()>
-                                        "Add note"
+                                        {td_string!(lang::current(), shipments.add_note)}
                                     </button>
                                 </ActionForm>
                                 {move || match add.value().get() {

@@ -63,7 +63,9 @@ pub fn WorkPanel(
         let items = open_items.clone();
         view! {
             <section class="panel work" aria-labelledby="work-title">
-                <h2 id="work-title">"Act"</h2>
+                <h2 id="work-title">
+                    {crate::i18n::td_string!(crate::lang::current(), shipments.act)}
+                </h2>
                 {move || error().map(|error| view! { <ErrorNotice error /> })}
                 {holds
                     .into_iter()

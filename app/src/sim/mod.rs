@@ -8,6 +8,7 @@
 //! `story.rs` (a hold's story), `conditions.rs` (waits and incidents).
 
 use crate::error::AppError;
+use crate::i18n::td_string;
 use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -47,7 +48,7 @@ impl SimStatus {
 }
 
 /// Every account the simulator acts as begins with this: `sim.officer.yvr`, `sim.targeting`.
-pub const ACTOR_PREFIX: &str = "sim.";
+pub const ACTOR_PREFIX: &str = crate::accounts::SIMULATED_PREFIX;
 
 /// True for an actor of the simulation.
 pub fn is_simulated_actor(actor: &str) -> bool {
@@ -138,10 +139,12 @@ pub async fn set_sim_paused(paused: bool) -> Result<SimStatus, AppError> {
     let caller =
         crate::auth::server::require(crate::domain::Action::ControlSimulator, None).await?;
     let state = crate::state::app_state()?;
-    let control = state
-        .sim
-        .as_ref()
-        .ok_or_else(|| AppError::not_found("a running simulation"))?;
+    let control = state.sim.as_ref().ok_or_else(|| {
+        AppError::not_found(crate::i18n::td_string!(
+            crate::lang::current(),
+            sim.running_simulation
+        ))
+    })?;
     set_paused(&state.db.pool, control, &caller, paused, Utc::now()).await
 }
 
@@ -165,15 +168,24 @@ pub fn SimBadge() -> impl IntoView {
                     .ok()
                     .flatten()
                     .map(|sim| {
+                        let l = crate::lang::current();
                         let state = if sim.running { "running" } else { "paused" };
-                        let title = format!(
-                            "Simulated time {} UTC",
-                            sim.simulated_at.format("%b %-d %H:%M"),
-                        );
+                        let said = if sim.running {
+                            td_string!(l, sim.running)
+                        } else {
+                            td_string!(l, sim.paused)
+                        };
+                        let title = td_string!(
+                            l,
+                            sim.simulated_time,
+                            time = crate::lang::format::local_time_short(l, sim.simulated_at, "UTC")
+                        )
+                            .to_string();
                         view! {
                             <div class="sim-badge" data-state=state title=title>
                                 <span class="sim-label">
-                                    "Simulation " {sim.speed_label()} " · " {state}
+                                    {td_string!(l, sim.simulation)} " " {sim.speed_label()} " · "
+                                    {said}
                                 </span>
                                 {sim
                                     .may_control
@@ -186,7 +198,11 @@ pub fn SimBadge() -> impl IntoView {
                                                     value=if sim.running { "true" } else { "false" }
                                                 />
                                                 <button type="submit" class="sim-toggle">
-                                                    {if sim.running { "Pause" } else { "Resume" }}
+                                                    {if sim.running {
+                                                        td_string!(l, sim.pause)
+                                                    } else {
+                                                        td_string!(l, sim.resume)
+                                                    }}
                                                 </button>
                                             </ActionForm>
                                         }

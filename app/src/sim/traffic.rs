@@ -151,10 +151,12 @@ impl Simulator {
                     .collect();
                 return Err(AppError::invalid(
                     "declaration",
-                    format!(
-                        "the simulated declaration was refused ({})",
-                        reasons.join("; ")
-                    ),
+                    crate::i18n::td_string!(
+                        crate::lang::current(),
+                        sim.declaration_refused,
+                        reasons = reasons.join("; ")
+                    )
+                    .to_string(),
                 ));
             };
             return Ok(Some((shipment, item.hold_id)));
