@@ -76,14 +76,7 @@ pub fn WallPage() -> impl IntoView {
         <Title text=move || td_string!(i18n.get_locale(), wall.title).to_string() />
         <div
             class="wall"
-            data-connection=move || {
-                match live.connection.get() {
-                    Connection::Connecting => "connecting",
-                    Connection::Live => "live",
-                    Connection::Reconnecting { .. } => "reconnecting",
-                    Connection::Offline { .. } => "offline",
-                }
-            }
+            data-connection=move || connection_code(live.connection.get())
             data-cycle=cycle.seconds
         >
             <h1 class="visually-hidden">{move || td_string!(lang::current(), wall.heading)}</h1>
@@ -103,6 +96,16 @@ pub fn WallPage() -> impl IntoView {
             {refused}
             <NotLive read_at />
         </div>
+    }
+}
+
+/// The connection's state as the wall's `data-connection` names it (for tests and styles).
+fn connection_code(connection: Connection) -> &'static str {
+    match connection {
+        Connection::Connecting => "connecting",
+        Connection::Live => "live",
+        Connection::Reconnecting { .. } => "reconnecting",
+        Connection::Offline { .. } => "offline",
     }
 }
 
@@ -323,7 +326,7 @@ fn PortRow(port: PortSummary, locale: Locale) -> impl IntoView {
         .is_some_and(|m| m > TRAVELLER_WAIT_STANDARD_MIN);
     let overdue = port.holds_overdue + port.inspections_overdue;
     view! {
-        <tr class=format!("wall-port wall-status-{status}") data-port=port.code.clone()>
+        <tr class="wall-port" data-status=status data-port=port.code.clone()>
             <th scope="row">
                 <span class="wall-code">{port.code.clone()}</span>
                 " "
