@@ -194,6 +194,7 @@ fn WallTotals(totals: Totals) -> impl IntoView {
     let locale = lang::current();
     let n = move |value: i64| format::integer(locale, value);
     let overdue = totals.holds_overdue + totals.inspections_overdue;
+    let any_overdue = overdue > 0;
     view! {
         <section class="wall-totals" aria-label=td_string!(locale, wall.totals_label)>
             <WallFigure label=td_string!(locale, wall.ports).to_string() value=n(totals.ports)>
@@ -212,10 +213,8 @@ fn WallTotals(totals: Totals) -> impl IntoView {
             <WallFigure
                 label=td_string!(locale, wall.overdue).to_string()
                 value=n(overdue)
-                alert=overdue
+                alert=any_overdue
             >
-                0
-                >
                 {td_string!(
                     locale, wall.overdue_detail, holds = n(totals.holds_overdue), inspections = n(totals.inspections_overdue)
                 )
@@ -325,6 +324,7 @@ fn PortRow(port: PortSummary, locale: Locale) -> impl IntoView {
         .traveller_wait_min
         .is_some_and(|m| m > TRAVELLER_WAIT_STANDARD_MIN);
     let overdue = port.holds_overdue + port.inspections_overdue;
+    let overdue_any = overdue > 0;
     view! {
         <tr class="wall-port" data-status=status data-port=port.code.clone()>
             <th scope="row">
@@ -340,8 +340,7 @@ fn PortRow(port: PortSummary, locale: Locale) -> impl IntoView {
                 {wait_text(locale, port.traveller_wait_min)}
             </td>
             <td class="num wall-holds">{format::integer(locale, port.active_holds)}</td>
-            <td class="num" class:late=overdue>
-                0>
+            <td class="num" class:late=overdue_any>
                 {format::integer(locale, overdue)}
             </td>
         </tr>
