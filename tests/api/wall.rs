@@ -57,6 +57,26 @@ pub async fn the_wall_shows_a_viewer_the_country_totals_and_no_controls(backend:
     // The same header is still on the other pages.
     assert!(page(&app.client, app.url("/")).await.contains("<nav"));
 
+    // The wall's server function, as the browser calls it on each change: the same figures.
+    let call = app
+        .client
+        .post(app.url("/rpc/wall"))
+        .header("accept", "application/json")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(call.status(), StatusCode::OK);
+    let read: serde_json::Value = call.json().await.unwrap();
+    assert_eq!(read["overview"]["totals"], *totals);
+    assert!(read["urgent"].as_array().is_some_and(|u| !u.is_empty()));
+    let refused = client(false)
+        .post(app.url("/rpc/wall"))
+        .header("accept", "application/json")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), StatusCode::UNAUTHORIZED);
+
     // Not signed in: sent to sign in, and back.
     let anonymous = client(false)
         .get(app.url("/wall?lang=fr&cycle=30"))

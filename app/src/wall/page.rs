@@ -270,7 +270,6 @@ fn status_name(locale: Locale, status: PortStatus) -> &'static str {
 fn wait_text(locale: Locale, minutes: Option<i64>) -> String {
     match minutes {
         None => td_string!(locale, wall.wait_not_applicable).to_string(),
-        Some(0) => td_string!(locale, wall.wait_none).to_string(),
         Some(m) => td_string!(
             locale,
             wall.wait_minutes,
