@@ -34,6 +34,9 @@ pub fn NotOnWall(children: ChildrenFn) -> impl IntoView {
 #[component]
 pub fn WallPage() -> impl IntoView {
     let i18n = use_i18n();
+    // The page's language from its first paint on (the header's own follower of it runs only
+    // after hydration), so that every figure formatted with `lang::current` is in it.
+    lang::set_shown(i18n.get_locale_untracked());
     let cycle = Cycle::from_query(use_query_map().read_untracked().get("cycle").as_deref());
     let wall = Resource::new(live_tick, |_| get_wall());
     let live = use_live();
