@@ -241,8 +241,9 @@ fn WallFigure(
     #[prop(optional)] alert: bool,
     children: Children,
 ) -> impl IntoView {
+    let figure = label.clone();
     view! {
-        <div class="wall-figure" class:alert=alert data-figure=label.clone()>
+        <div class="wall-figure" class:alert=alert data-figure=figure>
             <span class="wall-figure-label">{label}</span>
             <span class="wall-figure-value">{value}</span>
             <span class="wall-figure-detail">{children()}</span>
