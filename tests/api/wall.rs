@@ -153,11 +153,16 @@ pub async fn an_officer_of_one_port_sees_the_whole_country_as_on_the_overview(ba
     let Some(app) = spawn_app(backend).await else {
         return;
     };
-    let password = app.account("w.officer", Role::Officer, "YVR").await;
-    let browser = client(true);
-    let signed = app.sign_in(&browser, "w.officer", &password).await;
-    assert!(signed.status().is_success(), "{}", signed.status());
-    let officer = page(&browser, app.url("/wall")).await;
+    app.account("w.officer", Role::Officer, "YVR").await;
+    let token = app.token_for("w.officer").await;
+    let officer = client(false)
+        .get(app.url("/wall"))
+        .header("authorization", format!("Bearer {token}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(officer.status(), StatusCode::OK);
+    let officer = officer.text().await.unwrap();
     let viewer = page(&app.client, app.url("/wall")).await;
     // The same ports as the overview, those of other ports included.
     let ports = app.get_json("/api/v1/ports", 200).await;
