@@ -48,5 +48,58 @@ fn resolve(request: &Request) -> Locale {
         .iter()
         .filter_map(|v| v.to_str().ok())
         .find_map(lang::from_cookie_header);
-    lang::negotiate(saved, cookie, accept)
+    wall_first(path, request.uri().query())
+        .unwrap_or_else(|| lang::negotiate(saved, cookie, accept))
+}
+
+/// A wall screen is set up once by its address (`/wall?lang=fr`) and signed in as an account
+/// shared by screens in both languages: on `/wall` the address's `lang` comes before the
+/// account's choice, the cookie and the browser.
+fn wall_first(path: &str, query: Option<&str>) -> Option<Locale> {
+    if path != "/wall" {
+        return None;
+    }
+    query?.split('&').find_map(|pair| {
+        let (name, value) = pair.split_once('=')?;
+        (name == "lang").then(|| lang::parse(value)).flatten()
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::body::Body;
+
+    fn request(uri: &str, cookie: Option<&str>, accept: Option<&str>) -> Request {
+        let mut builder = Request::builder().uri(uri);
+        if let Some(cookie) = cookie {
+            builder = builder.header(header::COOKIE, cookie);
+        }
+        if let Some(accept) = accept {
+            builder = builder.header(header::ACCEPT_LANGUAGE, accept);
+        }
+        builder.body(Body::empty()).expect("a request")
+    }
+
+    #[test]
+    fn on_the_wall_the_address_comes_first_then_the_cookie_then_the_browser() {
+        use Locale::{en, fr};
+        let cases = [
+            ("/wall?lang=fr", Some("lang=en"), Some("en"), fr),
+            ("/wall?cycle=20&lang=en", Some("lang=fr"), Some("fr"), en),
+            ("/wall?lang=de", Some("lang=fr"), Some("en"), fr),
+            ("/wall", None, Some("fr-CA"), fr),
+            ("/wall?lang=fr-CA", None, None, fr),
+            // Elsewhere the address does not choose.
+            ("/?lang=fr", Some("lang=en"), None, en),
+            ("/holds?lang=fr", None, None, en),
+            ("/api/v1/ports?lang=fr", None, Some("en"), en),
+        ];
+        for (uri, cookie, accept, expected) in cases {
+            assert_eq!(resolve(&request(uri, cookie, accept)), expected, "{uri}");
+        }
+        // Before the account's saved choice as well (which `negotiate` puts before the rest).
+        assert_eq!(wall_first("/wall", Some("lang=fr")), Some(fr));
+        assert_eq!(wall_first("/walls", Some("lang=fr")), None);
+    }
 }

@@ -17,6 +17,7 @@ use crate::shipments::page::ShipmentPage;
 use crate::sim::SimBadge;
 use crate::targeting::page::TargetingPage;
 use crate::targeting::upload::ImportPage;
+use crate::wall::page::{NotOnWall, WallPage};
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::{
@@ -94,60 +95,65 @@ fn Board() -> impl IntoView {
             }
         } />
         <Router>
-            <header class="topbar">
-                <a class="brand" href="/">
-                    <span class="brand-mark" aria-hidden="true">
-                        {t!(i18n, common.product_short)}
-                    </span>
-                    <span>{t!(i18n, common.product)}</span>
-                </a>
-                <Suspense>
-                    {move || Suspend::new(async move {
-                        me.await
-                            .ok()
-                            .flatten()
-                            .map(|me| {
-                                view! {
-                                    <nav aria-label=move || t_string!(i18n, common.nav_label)>
-                                        <A href="/" exact=true>
-                                            {t!(i18n, common.nav_overview)}
-                                        </A>
-                                        <A href="/holds">{t!(i18n, common.nav_holds)}</A>
-                                        <A href="/inspections">
-                                            {t!(i18n, common.nav_inspections)}
-                                        </A>
-                                        {me
-                                            .may(Action::ManageRules, None)
-                                            .then(|| {
-                                                view! {
-                                                    <A href="/targeting">{t!(i18n, common.nav_targeting)}</A>
-                                                }
-                                            })}
-                                        {me
-                                            .may(Action::DeclareShipments, None)
-                                            .then(|| {
-                                                view! {
-                                                    <A href="/import">{t!(i18n, common.nav_manifests)}</A>
-                                                }
-                                            })}
-                                        <AccountNav me />
-                                    </nav>
-                                }
-                            })
-                    })}
-                </Suspense>
-                <LiveIndicator />
-                <HeaderClock />
-                <SimBadge />
-                <LanguageToggle />
-                <Suspense>
-                    {move || Suspend::new(async move {
-                        me.await.ok().flatten().map(|me| view! { <UserBox me /> })
-                    })}
-                </Suspense>
-            </header>
+            // The wall screen has no controls: no header.
+            <NotOnWall>
+                <header class="topbar">
+                    <a class="brand" href="/">
+                        <span class="brand-mark" aria-hidden="true">
+                            {t!(i18n, common.product_short)}
+                        </span>
+                        <span>{t!(i18n, common.product)}</span>
+                    </a>
+                    <Suspense>
+                        {move || Suspend::new(async move {
+                            me.await
+                                .ok()
+                                .flatten()
+                                .map(|me| {
+                                    view! {
+                                        <nav aria-label=move || t_string!(i18n, common.nav_label)>
+                                            <A href="/" exact=true>
+                                                {t!(i18n, common.nav_overview)}
+                                            </A>
+                                            <A href="/holds">{t!(i18n, common.nav_holds)}</A>
+                                            <A href="/inspections">
+                                                {t!(i18n, common.nav_inspections)}
+                                            </A>
+                                            {me
+                                                .may(Action::ManageRules, None)
+                                                .then(|| {
+                                                    view! {
+                                                        <A href="/targeting">{t!(i18n, common.nav_targeting)}</A>
+                                                    }
+                                                })}
+                                            {me
+                                                .may(Action::DeclareShipments, None)
+                                                .then(|| {
+                                                    view! {
+                                                        <A href="/import">{t!(i18n, common.nav_manifests)}</A>
+                                                    }
+                                                })}
+                                            <AccountNav me />
+                                        </nav>
+                                    }
+                                })
+                        })}
+                    </Suspense>
+                    <LiveIndicator />
+                    <HeaderClock />
+                    <SimBadge />
+                    <LanguageToggle />
+                    <Suspense>
+                        {move || Suspend::new(async move {
+                            me.await.ok().flatten().map(|me| view! { <UserBox me /> })
+                        })}
+                    </Suspense>
+                </header>
+            </NotOnWall>
             <main id="main" class:stale=move || live.connection.get().is_stale()>
-                <StaleNotice />
+                <NotOnWall>
+                    <StaleNotice />
+                </NotOnWall>
                 // Async rendering waits for the data before the first byte, so a page's HTTP
                 // status (404 for an unknown shipment, 422 for a bad filter) is the real one
                 // and the wall screen never paints a half-loaded board.
@@ -164,6 +170,7 @@ fn Board() -> impl IntoView {
                     <Route path=path!("/handover") view=HandoverPage ssr=SsrMode::Async />
                     <Route path=path!("/targeting") view=TargetingPage ssr=SsrMode::Async />
                     <Route path=path!("/import") view=ImportPage ssr=SsrMode::Async />
+                    <Route path=path!("/wall") view=WallPage ssr=SsrMode::Async />
                 </Routes>
             </main>
         </Router>

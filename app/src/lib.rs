@@ -23,6 +23,7 @@ pub mod ports;
 pub mod shipments;
 pub mod sim;
 pub mod targeting;
+pub mod wall;
 
 #[cfg(feature = "ssr")]
 pub mod db;

@@ -19,6 +19,7 @@ mod signin;
 mod sim;
 mod targeting;
 mod tokens;
+mod wall;
 
 use access::{
     a_database_without_an_administrator_gets_one_once,
@@ -120,6 +121,13 @@ use tokens::{
     tokens_expire_and_are_listed_and_revoked_one_by_one, tokens_from_before_expiry_get_ninety_days,
 };
 
+use wall::{
+    a_cycle_out_of_bounds_runs_at_the_default_and_says_so,
+    an_officer_of_one_port_sees_the_whole_country_as_on_the_overview,
+    the_wall_shows_a_viewer_the_country_totals_and_no_controls,
+    the_wall_speaks_the_language_of_its_address,
+};
+
 /// Declares each test once per backend.
 macro_rules! on_both_backends {
     ($($name:ident),+ $(,)?) => {
@@ -213,6 +221,10 @@ on_both_backends!(
     each_benchmark_runs_at_a_small_size,
     serve_with_each_flag,
     serve_runs_as_a_role_that_owns_nothing,
+    the_wall_shows_a_viewer_the_country_totals_and_no_controls,
+    the_wall_speaks_the_language_of_its_address,
+    a_cycle_out_of_bounds_runs_at_the_default_and_says_so,
+    an_officer_of_one_port_sees_the_whole_country_as_on_the_overview,
     a_flood_of_refusals_is_counted_not_written_each,
     serve_caps_live_streams_by_its_flag,
     the_demo_seed_needs_one_connection_at_a_time,

@@ -1,0 +1,212 @@
+// The wall screen: no controls, type read from 3 m, accessible in both languages, paging through
+// the regions by itself, changes within a second, and the whole screen saying when it is not
+// live, then catching up when its server is back.
+import AxeBuilder from "@axe-core/playwright";
+import { expect, test, type Page } from "@playwright/test";
+import { spawn, execFileSync, type ChildProcess } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { hydrated, personaPage } from "../support";
+
+const root = path.resolve(__dirname, "..", "..");
+const binary = path.resolve(root, process.env.BORDER_OPS_BIN ?? "target/debug/border-ops");
+
+/** Resolves once the wall has hydrated and follows the live stream. */
+async function wallIsLive(page: Page) {
+  await hydrated(page);
+  await expect(page.locator(".wall")).toHaveAttribute("data-connection", "live", { timeout: 10_000 });
+}
+
+/** The number in a cell or figure ("1,234" or "1 234"). */
+async function numberIn(page: Page, selector: string): Promise<number> {
+  return Number(((await page.locator(selector).first().textContent()) ?? "").replace(/\D/g, ""));
+}
+
+for (const lang of ["en", "fr"]) {
+  test(`the wall in ${lang} has no controls, type of 28 px at 1920 × 1080 and passes axe`, async ({
+    page,
+  }) => {
+    await page.setViewportSize({ width: 1920, height: 1080 });
+    await page.goto(`/wall?lang=${lang}&cycle=600`);
+    await wallIsLive(page);
+    await expect(page.locator("html")).toHaveAttribute("lang", lang);
+    await expect(page.locator(".wall-region").first()).toBeVisible();
+    // Nothing to press, follow or fill in, and no header.
+    await expect(page.locator("a, button, input, select, textarea, [tabindex], header, nav")).toHaveCount(0);
+    // Body text of 28 px and more, the table cells and the lists included.
+    const sizes = await page.evaluate(() =>
+      ["body", ".wall-region tbody td", ".wall-urgent li, .wall-urgent p", ".wall-figure-label"].map(
+        (selector) => parseFloat(getComputedStyle(document.querySelector(selector)!).fontSize),
+      ),
+    );
+    for (const size of sizes) expect(size).toBeGreaterThanOrEqual(28);
+    // Nothing spills past the screen.
+    const width = await page.evaluate(() => document.documentElement.scrollWidth);
+    expect(width).toBeLessThanOrEqual(1920);
+    const results = await new AxeBuilder({ page })
+      .withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"])
+      .analyze();
+    expect(results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target).join(", ")}`)).toEqual([]);
+  });
+}
+
+test("the wall pages through the regions by itself when they do not fit", async ({ page }) => {
+  test.setTimeout(120_000);
+  await page.setViewportSize({ width: 800, height: 450 });
+  await page.goto("/wall?cycle=5");
+  await wallIsLive(page);
+  const regions = page.locator(".wall-regions");
+  // Measured on this screen: more than one screen of regions.
+  await expect(regions).not.toHaveAttribute("data-screens", "1");
+  const screens = Number(await regions.getAttribute("data-screens"));
+  const shown = async () =>
+    (await page.locator(".wall-region").evaluateAll((tables) => tables.map((t) => t.getAttribute("data-region")))).join(",");
+  const first = await regions.getAttribute("data-screen");
+  const before = await shown();
+  await expect(regions).not.toHaveAttribute("data-screen", first ?? "", { timeout: 7_000 });
+  expect(await shown()).not.toBe(before);
+  // Every region comes round, and the list of them does not grow.
+  const seen = new Set<string>();
+  for (let n = 0; n < screens; n++) {
+    for (const r of (await shown()).split(",")) seen.add(r);
+    const now = await regions.getAttribute("data-screen");
+    await expect(regions).not.toHaveAttribute("data-screen", now ?? "", { timeout: 7_000 });
+  }
+  expect(seen.size).toBeGreaterThanOrEqual(5);
+  expect(await page.locator(".wall-region").count()).toBeLessThan(seen.size);
+});
+
+test("a change made through the API reaches the wall within a second", async ({ browser, page }) => {
+  await page.setViewportSize({ width: 1920, height: 1080 });
+  await page.goto("/wall?cycle=600");
+  await wallIsLive(page);
+  const cell = `tr[data-port="YVR"] td.wall-holds`;
+  await expect(page.locator(cell)).toBeVisible();
+  const before = await numberIn(page, cell);
+
+  const officer = await personaPage(browser, "duty.yvr");
+  const placed = (await (await officer.request.get("/api/v1/holds?port=YVR&status=placed&per_page=50")).json()).items;
+  let released = false;
+  for (const hold of placed) {
+    const answer = await officer.request.post(`/api/v1/holds/${hold.id}/release`, {
+      data: { reason: "Documents checked on the wall's test" },
+    });
+    if (answer.status() === 200) {
+      released = true;
+      break;
+    }
+  }
+  expect(released).toBe(true);
+  const after = (await (await officer.request.get("/api/v1/ports/YVR")).json()).summary.active_holds;
+  expect(after).not.toBe(before);
+  await expect(page.locator(cell)).toHaveText(String(after), { timeout: 1_000 });
+});
+
+/** A server of its own, on `port`, over `database`; resolves when it answers. */
+async function startServer(port: number, database: string, demo: boolean): Promise<ChildProcess> {
+  const child = spawn(binary, demo ? ["serve", "--demo", "--no-sim"] : ["serve"], {
+    cwd: root,
+    env: {
+      ...process.env,
+      DATABASE_URL: `sqlite://${database}`,
+      LEPTOS_SITE_ADDR: `127.0.0.1:${port}`,
+      RUST_LOG: "warn",
+    },
+    stdio: "ignore",
+  });
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    try {
+      const r = await fetch(`http://127.0.0.1:${port}/readyz`);
+      if (r.ok) return child;
+    } catch {
+      // not yet listening
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  child.kill("SIGKILL");
+  throw new Error(`the server on ${port} did not start`);
+}
+
+async function stop(child: ChildProcess) {
+  const exited = new Promise((resolve) => child.once("exit", resolve));
+  child.kill("SIGTERM");
+  await exited;
+}
+
+test("a wall that loses its server covers the screen with the time of the last change, and catches up on return", async ({
+  browser,
+}) => {
+  test.setTimeout(120_000);
+  const base = Number(process.env.E2E_PORT ?? 3210) + 60 + test.info().workerIndex * 2;
+  const folder = fs.mkdtempSync(path.join(os.tmpdir(), "border-ops-wall-"));
+  const database = path.join(folder, "wall.db");
+  let wall = await startServer(base, database, true);
+  // A second server on the same database takes a change while the first is away.
+  const other = await startServer(base + 1, database, false);
+  try {
+    const page = await personaPage(browser, "viewer", `http://127.0.0.1:${base}`);
+    await page.setViewportSize({ width: 1920, height: 1080 });
+    await page.goto("/wall?lang=fr&cycle=600");
+    await wallIsLive(page);
+    const notice = page.locator(".wall-not-live");
+    await expect(notice).toHaveCount(0);
+
+    await stop(wall);
+    await expect(notice).toBeVisible({ timeout: 5_000 });
+    await expect(page.locator(".wall")).toHaveAttribute("data-connection", /reconnecting|offline/);
+    await expect(notice).toContainText("Pas en direct");
+    // The whole screen, with the time of the last change in the wall's language (06 h 14).
+    const box = await notice.boundingBox();
+    expect(box).toEqual({ x: 0, y: 0, width: 1920, height: 1080 });
+    const at = new Date((await notice.getAttribute("data-last-change")) ?? "");
+    const parts = new Intl.DateTimeFormat("en-CA", {
+      timeZone: "America/Toronto",
+      hour: "2-digit",
+      minute: "2-digit",
+      hourCycle: "h23",
+    }).formatToParts(at);
+    const part = (type: string) => parts.find((p) => p.type === type)?.value;
+    await expect(notice).toContainText(`${part("hour")}\u00a0h\u00a0${part("minute")}`);
+    expect(Date.now() - at.getTime()).toBeLessThan(60_000);
+
+    // Meanwhile a hold is released at YVR.
+    const token = execFileSync(binary, ["token", "issue", "--username", "duty.yvr"], {
+      cwd: root,
+      env: { ...process.env, DATABASE_URL: `sqlite://${database}`, RUST_LOG: "warn" },
+    })
+      .toString()
+      .trim();
+    const api = (p: string, init?: RequestInit) =>
+      fetch(`http://127.0.0.1:${base + 1}${p}`, {
+        ...init,
+        headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+      });
+    const placed = (await (await api("/api/v1/holds?port=YVR&status=placed&per_page=50")).json()).items;
+    let released = false;
+    for (const hold of placed) {
+      const answer = await api(`/api/v1/holds/${hold.id}/release`, {
+        method: "POST",
+        body: JSON.stringify({ reason: "Released while the wall was away" }),
+      });
+      if (answer.status === 200) {
+        released = true;
+        break;
+      }
+    }
+    expect(released).toBe(true);
+    const now = (await (await api("/api/v1/ports/YVR")).json()).summary.active_holds;
+
+    // The server comes back: the wall reconnects by itself, catches up, and the notice goes.
+    wall = await startServer(base, database, true);
+    await expect(page.locator(".wall")).toHaveAttribute("data-connection", "live", { timeout: 40_000 });
+    await expect(notice).toHaveCount(0);
+    await expect(page.locator(`tr[data-port="YVR"] td.wall-holds`)).toHaveText(String(now), {
+      timeout: 5_000,
+    });
+  } finally {
+    for (const child of [wall, other]) if (child.exitCode === null) await stop(child);
+    fs.rmSync(folder, { recursive: true, force: true });
+  }
+});
