@@ -11,6 +11,7 @@ use app::targeting::{
     CapacityChange, CapacityLine, Disposition, IngestReport, Rule, RuleDraft, ScoreBreakdown,
     Settings, StatsReport, TrialReport, capacity, db, ingest, rules, stats,
 };
+use app::targeting::ingest::refusals;
 use app::{AppError, ErrorBody, state::AppState};
 use axum::{
     Json, Router,
@@ -89,9 +90,9 @@ fn require_type(headers: &HeaderMap, expected: &str) -> Result<(), AppError> {
     } else {
         Err(AppError::UnsupportedMediaType {
             message: if given.is_empty() {
-                format!("send the body as {expected} (Content-Type: {expected})")
+                refusals::send_as(expected)
             } else {
-                format!("this endpoint reads {expected}, not {given}")
+                refusals::reads(expected, given)
             },
         })
     }
@@ -99,10 +100,7 @@ fn require_type(headers: &HeaderMap, expected: &str) -> Result<(), AppError> {
 
 fn too_large(limit: usize) -> AppError {
     AppError::TooLarge {
-        message: format!(
-            "the body is larger than {} MB; send it in smaller parts",
-            limit / (1024 * 1024)
-        ),
+        message: refusals::too_large(limit / (1024 * 1024)),
     }
 }
 
@@ -123,7 +121,7 @@ async fn read_limited(headers: &HeaderMap, body: Body, limit: usize) -> Result<B
             }
             source = err.source();
         }
-        AppError::invalid("body", format!("the body could not be read: {e}"))
+        AppError::invalid("body", refusals::unreadable(&e))
     })
 }
 
@@ -138,14 +136,7 @@ async fn read_in_time(
     tokio::time::timeout(deadline, read_limited(headers, body, limit))
         .await
         .map_err(|_| {
-            AppError::invalid(
-                "body",
-                format!(
-                    "the body took longer than {} s to arrive; send it again over a faster \
-                     link, or in smaller parts",
-                    deadline.as_secs()
-                ),
-            )
+            AppError::invalid("body", refusals::too_slow(deadline.as_secs()))
         })?
 }
 
@@ -237,26 +228,20 @@ async fn declare(
     let _turn = imports.enter()?;
     let bytes = read_in_time(&imports, &headers, body, JSON_LIMIT).await?;
     let value: serde_json::Value = serde_json::from_slice(&bytes)
-        .map_err(|e| AppError::invalid("body", format!("the body is not JSON: {e}")))?;
+        .map_err(|e| AppError::invalid("body", refusals::not_json(&e)))?;
     let (items, single) = match value {
         serde_json::Value::Array(items) => (items, false),
         object @ serde_json::Value::Object(_) => (vec![object], true),
         _ => {
-            return Err(AppError::invalid(
-                "body",
-                "send a declaration (a JSON object) or a batch of them (an array)",
-            ));
+            return Err(AppError::invalid("body", refusals::not_declaration()));
         }
     };
     if items.is_empty() {
-        return Err(AppError::invalid("body", "the batch is empty"));
+        return Err(AppError::invalid("body", refusals::empty_batch()));
     }
     if items.len() > MAX_BATCH {
         return Err(AppError::TooLarge {
-            message: format!(
-                "{} declarations in one request; send at most {MAX_BATCH} at a time",
-                items.len()
-            ),
+            message: refusals::batch_too_large(items.len(), MAX_BATCH),
         });
     }
     let now = Utc::now();
@@ -264,18 +249,15 @@ async fn declare(
     let candidates = ingest::read_json_items(items, &ports, now);
     if !single && let Some(problems) = ingest::unreadable_batch(&candidates) {
         // Nothing to store: the problems, capped, rather than a result per declaration.
-        let message = format!(
-            "none of the {} declarations can be read; the first {} problems are listed",
-            candidates.len(),
-            problems.len().min(ingest::MAX_PROBLEMS)
-        );
+        let message =
+            refusals::none_readable(candidates.len(), problems.len().min(ingest::MAX_PROBLEMS));
         let body = serde_json::json!({ "error": {
             "code": "invalid", "field": "body", "reason": message, "message": message,
             "problems": problems,
         }});
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, Json(body)).into_response());
     }
-    let who = ingest::Submitter::of(&declarer.caller, "the API");
+    let who = ingest::Submitter::of(&declarer.caller, refusals::source_api());
     let report = run_ingest(&declarer.state, move |pool| async move {
         ingest::ingest(&pool, &who, candidates, now, &mut |_| {}).await
     })
@@ -295,15 +277,13 @@ async fn declare(
             let mut errors = item.errors.into_iter();
             let first = errors.next().unwrap_or(app::targeting::FieldError {
                 field: "body".into(),
-                reason: "refused".into(),
+                reason: refusals::refused(),
             });
-            let others: Vec<String> = errors
-                .map(|e| format!("{}: {}", e.field, e.reason))
-                .collect();
+            let others: Vec<(String, String)> = errors.map(|e| (e.field, e.reason)).collect();
             let reason = if others.is_empty() {
                 first.reason
             } else {
-                format!("{} (also {})", first.reason, others.join("; "))
+                refusals::with_others(&first.reason, &others)
             };
             Err(AppError::invalid(first.field, reason))
         }
@@ -319,7 +299,9 @@ where
     F: FnOnce(sqlx::AnyPool) -> Fut,
     Fut: std::future::Future<Output = Result<IngestReport, AppError>> + Send + 'static,
 {
-    tokio::spawn(work(state.db.pool.clone()))
+    // The task answers in the request's language, as the handler would.
+    let locale = app::lang::current();
+    tokio::spawn(app::lang::serve_in(locale, work(state.db.pool.clone())))
         .await
         .map_err(|e| {
             tracing::error!(error = %e, "an ingestion task failed");
@@ -360,10 +342,7 @@ async fn import(
     let name = query
         .first("name")
         .map(|v| v.chars().take(100).collect::<String>());
-    let source = match name {
-        Some(name) => format!("manifest {name}"),
-        None => "a manifest upload".to_string(),
-    };
+    let source = refusals::source_manifest(name.as_deref());
     let who = ingest::Submitter::of(&declarer.caller, source);
     let report = run_ingest(&declarer.state, move |pool| async move {
         ingest::import_manifest(&pool, &who, &bytes, Utc::now(), &mut |_, _| {}).await
@@ -636,7 +615,7 @@ async fn edit_rule(
         .and_then(|m| m.remove("version"))
         .map(|v| {
             v.as_i64()
-                .ok_or_else(|| AppError::invalid("version", "a version is a whole number"))
+                .ok_or_else(|| AppError::invalid("version", refusals::version()))
         })
         .transpose()?;
     let draft: RuleDraft =
@@ -725,12 +704,7 @@ fn instant(field: &str, text: &str) -> Result<DateTime<Utc>, AppError> {
         .and_then(|d| d.and_hms_opt(0, 0, 0))
         .map(|d| d.and_utc())
         .ok_or_else(|| {
-            AppError::invalid(
-                field,
-                format!(
-                    "\"{text}\" is not a date (2026-06-01) or an instant (2026-06-01T12:00:00Z)"
-                ),
-            )
+            AppError::invalid(field, refusals::not_date(text))
         })
 }
 
@@ -761,10 +735,8 @@ async fn stats(
             "from" => from = instant("from", value)?,
             "to" => to = instant("to", value)?,
             other => {
-                return Err(AppError::invalid(
-                    other,
-                    "the period is given by from and to",
-                ));
+                return Err(AppError::invalid(other, refusals::period_params()));
+
             }
         }
     }

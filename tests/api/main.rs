@@ -16,6 +16,7 @@ mod roles;
 mod signin;
 mod sim;
 mod targeting;
+mod targeting_french;
 mod tokens;
 
 use access::{
@@ -70,7 +71,13 @@ use targeting::{
     oversized_and_wrongly_typed_bodies_are_refused,
 };
 
+use targeting_french::{
+    a_manifest_row_is_refused_in_the_language_asked_for,
+    the_targeting_page_is_in_french_for_a_reader_who_chose_it,
+};
+
 use board::{
+
     bad_input_gets_a_clear_4xx_in_json, cross_site_requests_that_change_state_are_refused,
     health_and_readiness, holds_filter_sort_and_paginate,
     inspection_queue_is_ordered_by_priority_then_due,
@@ -181,6 +188,8 @@ on_both_backends!(
     oversized_and_wrongly_typed_bodies_are_refused,
     capacity_overflow_waits_and_is_released_in_score_order,
     a_manifest_with_good_and_bad_rows_keeps_the_good,
+    a_manifest_row_is_refused_in_the_language_asked_for,
+    the_targeting_page_is_in_french_for_a_reader_who_chose_it,
     a_rule_edit_makes_a_new_version_and_scores_name_theirs,
     streams_are_the_same_on_fresh_and_reused_connections_and_kept_alive,
     a_parked_stream_whose_reader_stalls_loses_nothing,

@@ -174,7 +174,8 @@ fn PortTile(port: PortSummary) -> impl IntoView {
                             <li class=format!("notice-{}", n.kind.code())>
                                 <strong>{n.kind.label()}</strong>
                                 ": "
-                                {n.message.clone()}
+                                {crate::demo::texts::shown(&n.message, crate::lang::current())}
+
                             </li>
                         }
                     })

@@ -11,6 +11,7 @@ pub mod clock;
 pub mod country;
 pub mod incidents;
 pub mod model;
+pub mod texts;
 
 use crate::domain::{AirWaybill, Mode};
 use country::*;
