@@ -11,7 +11,7 @@ use app::targeting::{
     CapacityChange, CapacityLine, Disposition, IngestReport, Rule, RuleDraft, ScoreBreakdown,
     Settings, StatsReport, TrialReport, capacity, db, ingest, rules, stats,
 };
-use app::targeting::ingest::refusals;
+use app::targeting::ingest::sentences;
 use app::{AppError, ErrorBody, state::AppState};
 use axum::{
     Json, Router,
@@ -90,9 +90,9 @@ fn require_type(headers: &HeaderMap, expected: &str) -> Result<(), AppError> {
     } else {
         Err(AppError::UnsupportedMediaType {
             message: if given.is_empty() {
-                refusals::send_as(expected)
+                sentences::send_as(expected)
             } else {
-                refusals::reads(expected, given)
+                sentences::reads(expected, given)
             },
         })
     }
@@ -100,7 +100,7 @@ fn require_type(headers: &HeaderMap, expected: &str) -> Result<(), AppError> {
 
 fn too_large(limit: usize) -> AppError {
     AppError::TooLarge {
-        message: refusals::too_large(limit / (1024 * 1024)),
+        message: sentences::too_large(limit / (1024 * 1024)),
     }
 }
 
@@ -121,7 +121,7 @@ async fn read_limited(headers: &HeaderMap, body: Body, limit: usize) -> Result<B
             }
             source = err.source();
         }
-        AppError::invalid("body", refusals::unreadable(&e))
+        AppError::invalid("body", sentences::unreadable(&e))
     })
 }
 
@@ -136,7 +136,7 @@ async fn read_in_time(
     tokio::time::timeout(deadline, read_limited(headers, body, limit))
         .await
         .map_err(|_| {
-            AppError::invalid("body", refusals::too_slow(deadline.as_secs()))
+            AppError::invalid("body", sentences::too_slow(deadline.as_secs()))
         })?
 }
 
@@ -228,20 +228,20 @@ async fn declare(
     let _turn = imports.enter()?;
     let bytes = read_in_time(&imports, &headers, body, JSON_LIMIT).await?;
     let value: serde_json::Value = serde_json::from_slice(&bytes)
-        .map_err(|e| AppError::invalid("body", refusals::not_json(&e)))?;
+        .map_err(|e| AppError::invalid("body", sentences::not_json(&e)))?;
     let (items, single) = match value {
         serde_json::Value::Array(items) => (items, false),
         object @ serde_json::Value::Object(_) => (vec![object], true),
         _ => {
-            return Err(AppError::invalid("body", refusals::not_declaration()));
+            return Err(AppError::invalid("body", sentences::not_declaration()));
         }
     };
     if items.is_empty() {
-        return Err(AppError::invalid("body", refusals::empty_batch()));
+        return Err(AppError::invalid("body", sentences::empty_batch()));
     }
     if items.len() > MAX_BATCH {
         return Err(AppError::TooLarge {
-            message: refusals::batch_too_large(items.len(), MAX_BATCH),
+            message: sentences::batch_too_large(items.len(), MAX_BATCH),
         });
     }
     let now = Utc::now();
@@ -250,14 +250,14 @@ async fn declare(
     if !single && let Some(problems) = ingest::unreadable_batch(&candidates) {
         // Nothing to store: the problems, capped, rather than a result per declaration.
         let message =
-            refusals::none_readable(candidates.len(), problems.len().min(ingest::MAX_PROBLEMS));
+            sentences::none_readable(candidates.len(), problems.len().min(ingest::MAX_PROBLEMS));
         let body = serde_json::json!({ "error": {
             "code": "invalid", "field": "body", "reason": message, "message": message,
             "problems": problems,
         }});
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, Json(body)).into_response());
     }
-    let who = ingest::Submitter::of(&declarer.caller, refusals::source_api());
+    let who = ingest::Submitter::of(&declarer.caller, sentences::source_api());
     let report = run_ingest(&declarer.state, move |pool| async move {
         ingest::ingest(&pool, &who, candidates, now, &mut |_| {}).await
     })
@@ -277,13 +277,13 @@ async fn declare(
             let mut errors = item.errors.into_iter();
             let first = errors.next().unwrap_or(app::targeting::FieldError {
                 field: "body".into(),
-                reason: refusals::refused(),
+                reason: sentences::refused(),
             });
             let others: Vec<(String, String)> = errors.map(|e| (e.field, e.reason)).collect();
             let reason = if others.is_empty() {
                 first.reason
             } else {
-                refusals::with_others(&first.reason, &others)
+                sentences::with_others(&first.reason, &others)
             };
             Err(AppError::invalid(first.field, reason))
         }
@@ -342,7 +342,7 @@ async fn import(
     let name = query
         .first("name")
         .map(|v| v.chars().take(100).collect::<String>());
-    let source = refusals::source_manifest(name.as_deref());
+    let source = sentences::source_manifest(name.as_deref());
     let who = ingest::Submitter::of(&declarer.caller, source);
     let report = run_ingest(&declarer.state, move |pool| async move {
         ingest::import_manifest(&pool, &who, &bytes, Utc::now(), &mut |_, _| {}).await
@@ -615,7 +615,7 @@ async fn edit_rule(
         .and_then(|m| m.remove("version"))
         .map(|v| {
             v.as_i64()
-                .ok_or_else(|| AppError::invalid("version", refusals::version()))
+                .ok_or_else(|| AppError::invalid("version", sentences::version()))
         })
         .transpose()?;
     let draft: RuleDraft =
@@ -704,7 +704,7 @@ fn instant(field: &str, text: &str) -> Result<DateTime<Utc>, AppError> {
         .and_then(|d| d.and_hms_opt(0, 0, 0))
         .map(|d| d.and_utc())
         .ok_or_else(|| {
-            AppError::invalid(field, refusals::not_date(text))
+            AppError::invalid(field, sentences::not_date(text))
         })
 }
 
@@ -735,7 +735,7 @@ async fn stats(
             "from" => from = instant("from", value)?,
             "to" => to = instant("to", value)?,
             other => {
-                return Err(AppError::invalid(other, refusals::period_params()));
+                return Err(AppError::invalid(other, sentences::period_params()));
 
             }
         }

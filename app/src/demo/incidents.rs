@@ -86,7 +86,8 @@ impl Lanes {
 }
 
 /// Something that goes wrong at a port running normally, and what is said when it clears.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
+
 pub struct Incident {
     pub kind: NoticeKind,
     pub message: Sentence,

@@ -55,7 +55,7 @@ pub fn refusals(d: &Declaration, stored: Option<&Stored>, ports: &PortScope) -> 
                 "reference",
                 crate::i18n::td_string!(
                     crate::lang::current(),
-                    targeting.stored.final,
+                    targeting.stored.final_state,
                     reference = d.reference.clone(),
                     status = final_status(&p.status)
 

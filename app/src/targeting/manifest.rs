@@ -118,7 +118,7 @@ fn read_at_most(bytes: &[u8], max_rows: usize) -> Result<Vec<ManifestRow>, AppEr
                     line,
                     fields: Err(FieldError {
                         field: "row".into(),
-                        reason: td_string!(l, manifests.file.bad_csv, error = e).to_string(),
+                        reason: td_string!(l, manifests.file.bad_csv, error = &e).to_string(),
                     }),
                 });
                 if matches!(e.kind(), csv::ErrorKind::Io(_)) {

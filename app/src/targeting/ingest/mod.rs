@@ -4,7 +4,7 @@
 //! 100,000 rows takes seconds.
 
 mod chunk;
-pub mod refusals;
+pub mod sentences;
 
 use super::db::{context, port_codes};
 use super::{Declaration, Disposition, FieldError, IngestReport, ItemResult, Lane};
