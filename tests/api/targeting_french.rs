@@ -45,7 +45,7 @@ pub async fn a_manifest_row_is_refused_in_the_language_asked_for(backend: Backen
     let eta = (chrono::Utc::now() + chrono::Duration::days(1)).to_rfc3339();
     let csv = [
         "mode,reference,carrier,voyage,origin_country,origin_location,port_code,shipper_name,shipper_address,consignee_name,consignee_address,importer_name,hs_code,description,pieces,weight_kg,declared_value,eta".to_string(),
-        format!("air,999-60000015,AC,AC 100,FR,CDG,NOPE,Lyon Pharma SA,Lyon,Csv Importer,Halifax,Csv Importer,847130,Laptops,2,30,15000,{eta}"),
+        format!("air,999-60000010,AC,AC 100,FR,CDG,NOPE,Lyon Pharma SA,Lyon,Csv Importer,Halifax,Csv Importer,847130,Laptops,2,30,15000,{eta}"),
         "air,only,three".to_string(),
     ]
     .join("\n");
