@@ -7,11 +7,11 @@ use super::extract::{Allowed, DeclareShipments, ManageRules, QueryParams, Read, 
 use super::responses::{Area, BadBody, ShipmentId};
 use crate::state::{ImportGate, ServerState};
 use app::domain::Action;
+use app::targeting::ingest::sentences;
 use app::targeting::{
     CapacityChange, CapacityLine, Disposition, IngestReport, Rule, RuleDraft, ScoreBreakdown,
     Settings, StatsReport, TrialReport, capacity, db, ingest, rules, stats,
 };
-use app::targeting::ingest::sentences;
 use app::{AppError, ErrorBody, state::AppState};
 use axum::{
     Json, Router,
@@ -135,9 +135,7 @@ async fn read_in_time(
     let deadline = gate.body_deadline;
     tokio::time::timeout(deadline, read_limited(headers, body, limit))
         .await
-        .map_err(|_| {
-            AppError::invalid("body", sentences::too_slow(deadline.as_secs()))
-        })?
+        .map_err(|_| AppError::invalid("body", sentences::too_slow(deadline.as_secs())))?
 }
 
 /// A declaration as sent, in JSON or as a CSV row (the columns have these names). Numbers may
@@ -703,9 +701,7 @@ fn instant(field: &str, text: &str) -> Result<DateTime<Utc>, AppError> {
         .ok()
         .and_then(|d| d.and_hms_opt(0, 0, 0))
         .map(|d| d.and_utc())
-        .ok_or_else(|| {
-            AppError::invalid(field, sentences::not_date(text))
-        })
+        .ok_or_else(|| AppError::invalid(field, sentences::not_date(text)))
 }
 
 /// Per-rule figures over a period (selections, examinations, findings, hit rate), with random
@@ -736,7 +732,6 @@ async fn stats(
             "to" => to = instant("to", value)?,
             other => {
                 return Err(AppError::invalid(other, sentences::period_params()));
-
             }
         }
     }

@@ -77,7 +77,6 @@ use targeting_french::{
 };
 
 use board::{
-
     bad_input_gets_a_clear_4xx_in_json, cross_site_requests_that_change_state_are_refused,
     health_and_readiness, holds_filter_sort_and_paginate,
     inspection_queue_is_ordered_by_priority_then_due,

@@ -6,7 +6,12 @@ use app::domain::Role;
 use reqwest::StatusCode;
 use serde_json::Value;
 
-async fn import(app: &TestApp, token: &str, language: Option<&str>, csv: &str) -> (StatusCode, Value) {
+async fn import(
+    app: &TestApp,
+    token: &str,
+    language: Option<&str>,
+    csv: &str,
+) -> (StatusCode, Value) {
     let mut request = reqwest::Client::new()
         .post(app.url("/api/v1/shipments/import?name=fr.csv"))
         .bearer_auth(token)
@@ -120,7 +125,10 @@ pub async fn the_targeting_page_is_in_french_for_a_reader_who_chose_it(backend: 
         }
     };
     let french = page(Some("lang=fr")).await;
-    assert!(french.contains("<html lang=\"fr\""), "the page says its language");
+    assert!(
+        french.contains("<html lang=\"fr\""),
+        "the page says its language"
+    );
     for words in [
         "Règles de ciblage",
         "Nouvelle règle",
@@ -132,7 +140,12 @@ pub async fn the_targeting_page_is_in_french_for_a_reader_who_chose_it(backend: 
     ] {
         assert!(french.contains(words), "{words} is on the French page");
     }
-    for words in ["Targeting rules", "New rule", "Create and enable", "Hit rate"] {
+    for words in [
+        "Targeting rules",
+        "New rule",
+        "Create and enable",
+        "Hit rate",
+    ] {
         assert!(!french.contains(words), "no English left: {words}");
     }
     let english = page(None).await;

@@ -13,36 +13,21 @@ pub type Sentence = fn() -> &'static str;
 
 /// Ports not running normally when the demo starts, and why.
 pub const INCIDENTS: &[(&str, PortStatus, NoticeKind, Sentence)] = &[
-    (
-        "YHZ",
-        PortStatus::Limited,
-        NoticeKind::Weather,
-        || td_string!(Locale::en, demo.notice.winter_storm),
-    ),
-    (
-        "PEA",
-        PortStatus::Limited,
-        NoticeKind::Construction,
-        || td_string!(Locale::en, demo.notice.deck_rehabilitation),
-    ),
-    (
-        "RWI",
-        PortStatus::Closed,
-        NoticeKind::Equipment,
-        || td_string!(Locale::en, demo.notice.tunnel_ventilation),
-    ),
-    (
-        "YVR",
-        PortStatus::Open,
-        NoticeKind::Equipment,
-        || td_string!(Locale::en, demo.notice.xray_two_down),
-    ),
-    (
-        "LAC",
-        PortStatus::Open,
-        NoticeKind::SystemOutage,
-        || td_string!(Locale::en, demo.notice.release_slowness),
-    ),
+    ("YHZ", PortStatus::Limited, NoticeKind::Weather, || {
+        td_string!(Locale::en, demo.notice.winter_storm)
+    }),
+    ("PEA", PortStatus::Limited, NoticeKind::Construction, || {
+        td_string!(Locale::en, demo.notice.deck_rehabilitation)
+    }),
+    ("RWI", PortStatus::Closed, NoticeKind::Equipment, || {
+        td_string!(Locale::en, demo.notice.tunnel_ventilation)
+    }),
+    ("YVR", PortStatus::Open, NoticeKind::Equipment, || {
+        td_string!(Locale::en, demo.notice.xray_two_down)
+    }),
+    ("LAC", PortStatus::Open, NoticeKind::SystemOutage, || {
+        td_string!(Locale::en, demo.notice.release_slowness)
+    }),
 ];
 
 /// How a port is running when the demo starts: its incident's status, or open.

@@ -143,7 +143,10 @@ fn PortHeader(detail: PortDetail) -> impl IntoView {
                                     <li>
                                         <strong>{n.kind.label()}</strong>
                                         ": "
-                                        {crate::demo::texts::shown(&n.message, crate::lang::current())}
+                                        {crate::demo::texts::shown(
+                                            &n.message,
+                                            crate::lang::current(),
+                                        )}
 
                                         " (since "
                                         <LocalTime at=n.since zone=p.time_zone.clone() short=true />

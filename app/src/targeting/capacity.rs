@@ -372,7 +372,6 @@ pub async fn set_capacity(
         return Err(AppError::invalid(
             "per_hour",
             crate::i18n::td_string!(crate::lang::current(), targeting.stored.per_hour),
-
         ));
     }
     let reason = check_text("reason", &change.reason, false)?;

@@ -58,7 +58,6 @@ pub fn refusals(d: &Declaration, stored: Option<&Stored>, ports: &PortScope) -> 
                     targeting.stored.final_state,
                     reference = d.reference.clone(),
                     status = final_status(&p.status)
-
                 )
                 .to_string(),
             );
@@ -156,7 +155,6 @@ pub fn explanation(a: &Assessment, rules: &[Rule]) -> String {
         )
         .to_string()
     }
-
 }
 
 /// The fields that differ between two versions of a declaration, before and after.

@@ -175,7 +175,9 @@ pub fn read(
                 .ok()
                 .filter(|v| v.is_finite())
                 .map(Some)
-                .ok_or_else(|| td_string!(l, manifests.row.not_a_number, text = s.trim()).to_string()),
+                .ok_or_else(|| {
+                    td_string!(l, manifests.row.not_a_number, text = s.trim()).to_string()
+                }),
             Some(_) => Err(td_string!(l, manifests.row.give_number).to_string()),
         }
     };
@@ -455,10 +457,7 @@ pub fn read(
             }
         }
         Err(_) => {
-            fail(
-                "eta",
-                td_string!(l, manifests.row.eta, eta = t).to_string(),
-            );
+            fail("eta", td_string!(l, manifests.row.eta, eta = t).to_string());
             None
         }
     });
@@ -472,7 +471,6 @@ pub fn read(
         vec![FieldError {
             field: "body".into(),
             reason: td_string!(lang::current(), manifests.row.field_missing).to_string(),
-
         }]
     };
     Ok(Declaration {

@@ -2,10 +2,10 @@
 //! selections, examinations and findings against random selection over a period, and the
 //! trial of a draft on the last 30 days, per day and per port against capacity.
 
+use super::page::column_heads;
 use super::rpc::{TryRule, rule_stats};
 use super::rule_editor::FieldProblem;
 use super::{SelectionStats, StatsReport, TrialReport};
-use super::page::column_heads;
 use crate::domain::clock::local_time;
 use crate::i18n::td_string;
 use crate::lang::{self, format};
@@ -75,75 +75,79 @@ fn TrialView(report: TrialReport) -> impl IntoView {
             </p>
             <div class="columns">
                 <div class="table-scroll">
-                <table class="grid trial-days">
-                    <caption>{td_string!(l, targeting.trial.per_day)}</caption>
-                    <thead>
-                        {column_heads(
-                            &[
-                                (td_string!(l, targeting.trial.day_utc), false),
-                                (td_string!(l, targeting.trial.selected), true),
-                            ],
-                        )}
-                    </thead>
-                    <tbody>
-                        {days
-                            .into_iter()
-                            .map(|(day, n)| {
-                                view! {
-                                    <tr>
-                                        <th scope="row">{day}</th>
-                                        <td class="num">{format::integer(l, n as i64)}</td>
-                                    </tr>
-                                }
-                            })
-                            .collect_view()}
-                    </tbody>
-                </table>
+                    <table class="grid trial-days">
+                        <caption>{td_string!(l, targeting.trial.per_day)}</caption>
+                        <thead>
+                            {column_heads(
+                                &[
+                                    (td_string!(l, targeting.trial.day_utc), false),
+                                    (td_string!(l, targeting.trial.selected), true),
+                                ],
+                            )}
+                        </thead>
+                        <tbody>
+                            {days
+                                .into_iter()
+                                .map(|(day, n)| {
+                                    view! {
+                                        <tr>
+                                            <th scope="row">{day}</th>
+                                            <td class="num">{format::integer(l, n as i64)}</td>
+                                        </tr>
+                                    }
+                                })
+                                .collect_view()}
+                        </tbody>
+                    </table>
                 </div>
                 <div class="table-scroll">
-                <table class="grid trial-ports">
-                    <caption>{td_string!(l, targeting.trial.per_port)}</caption>
-                    <thead>
-                        {column_heads(
-                            &[
-                                (td_string!(l, targeting.trial.port), false),
-                                (td_string!(l, targeting.trial.selected), true),
-                                (td_string!(l, targeting.trial.daily), true),
-                                (td_string!(l, targeting.trial.capacity_per_day), true),
-                            ],
-                        )}
-                    </thead>
-                    <tbody>
-                        {report
-                            .per_port
-                            .iter()
-                            .map(|p| {
-                                let over = p.capacity_per_day.is_some_and(|c| p.per_day > c as f64);
-                                view! {
-                                    <tr class:overdue=over>
-                                        <th scope="row">{p.port_code.clone()}</th>
-                                        <td class="num">{format::integer(l, p.selected as i64)}</td>
-                                        <td class="num">{format::decimal(l, p.per_day, 1)}</td>
-                                        <td class="num">
-                                            {match p.capacity_per_day {
-                                                Some(c) if over => {
-                                                    td_string!(
-                                                        l,
+                    <table class="grid trial-ports">
+                        <caption>{td_string!(l, targeting.trial.per_port)}</caption>
+                        <thead>
+                            {column_heads(
+                                &[
+                                    (td_string!(l, targeting.trial.port), false),
+                                    (td_string!(l, targeting.trial.selected), true),
+                                    (td_string!(l, targeting.trial.daily), true),
+                                    (td_string!(l, targeting.trial.capacity_per_day), true),
+                                ],
+                            )}
+                        </thead>
+                        <tbody>
+                            {report
+                                .per_port
+                                .iter()
+                                .map(|p| {
+                                    let over = p
+                                        .capacity_per_day
+                                        .is_some_and(|c| p.per_day > c as f64);
+                                    view! {
+                                        <tr class:overdue=over>
+                                            <th scope="row">{p.port_code.clone()}</th>
+                                            <td class="num">{format::integer(l, p.selected as i64)}</td>
+                                            <td class="num">{format::decimal(l, p.per_day, 1)}</td>
+                                            <td class="num">
+                                                {match p.capacity_per_day {
+                                                    Some(c) if over => {
+                                                        td_string!(
+                                                            l,
                                                         targeting.trial.exceeded,
                                                         capacity = format::integer(l, c as i64)
-                                                    )
-                                                        .to_string()
-                                                }
-                                                Some(c) => format::integer(l, c as i64),
-                                                None => td_string!(l, targeting.trial.not_limited).to_string(),
-                                            }}
-                                        </td>
-                                    </tr>
-                                }
-                            })
-                            .collect_view()}
-                    </tbody>
-                </table>
+                                                        )
+                                                            .to_string()
+                                                    }
+                                                    Some(c) => format::integer(l, c as i64),
+                                                    None => {
+                                                        td_string!(l, targeting.trial.not_limited).to_string()
+                                                    }
+                                                }}
+                                            </td>
+                                        </tr>
+                                    }
+                                })
+                                .collect_view()}
+                        </tbody>
+                    </table>
                 </div>
             </div>
         </section>
@@ -233,57 +237,56 @@ fn StatsTable(report: StatsReport) -> impl IntoView {
     };
     view! {
         <div class="table-scroll">
-        <table class="grid stats">
-            <caption>
-                {td_string!(
-                    l,
+            <table class="grid stats">
+                <caption>
+                    {td_string!(
+                        l,
                     targeting.stats.caption,
                     from = local_time(report.from, "UTC"),
                     to = local_time(report.to, "UTC")
-                )
-                    .to_string()}
-            </caption>
-            <thead>
-                {column_heads(
-                    &[
-                        (td_string!(l, targeting.col.rule), false),
-                        (td_string!(l, targeting.stats.selections), true),
-                        (td_string!(l, targeting.stats.examined), true),
-                        (td_string!(l, targeting.stats.findings), true),
-                        (td_string!(l, targeting.stats.hit_rate), true),
-                        (td_string!(l, targeting.stats.sample), true),
-                    ],
-                )}
-            </thead>
-            <tbody>
-                {report
-                    .rules
-                    .iter()
-                    .map(|r| {
-                        let name = if r.enabled {
-                            td_string!(
-                                l,
+                    )
+                        .to_string()}
+                </caption>
+                <thead>
+                    {column_heads(
+                        &[
+                            (td_string!(l, targeting.col.rule), false),
+                            (td_string!(l, targeting.stats.selections), true),
+                            (td_string!(l, targeting.stats.examined), true),
+                            (td_string!(l, targeting.stats.findings), true),
+                            (td_string!(l, targeting.stats.hit_rate), true),
+                            (td_string!(l, targeting.stats.sample), true),
+                        ],
+                    )}
+                </thead>
+                <tbody>
+                    {report
+                        .rules
+                        .iter()
+                        .map(|r| {
+                            let name = if r.enabled {
+                                td_string!(
+                                    l,
                                 targeting.stats.rule_version,
                                 name = r.name.clone(),
                                 version = r.current_version
-                            )
-                                .to_string()
-                        } else {
-                            td_string!(
-                                l,
+                                )
+                                    .to_string()
+                            } else {
+                                td_string!(
+                                    l,
                                 targeting.stats.rule_version_disabled,
                                 name = r.name.clone(),
                                 version = r.current_version
-                            )
-                                .to_string()
-                        };
-                        row(name, &r.stats, false)
-                    })
-                    .collect_view()}
-                {row(td_string!(l, targeting.stats.baseline).to_string(), &report.random, true)}
-            </tbody>
-        </table>
+                                )
+                                    .to_string()
+                            };
+                            row(name, &r.stats, false)
+                        })
+                        .collect_view()}
+                    {row(td_string!(l, targeting.stats.baseline).to_string(), &report.random, true)}
+                </tbody>
+            </table>
         </div>
-
     }
 }

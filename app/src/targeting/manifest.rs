@@ -167,7 +167,6 @@ fn row_fields(
         let text = std::str::from_utf8(cell).map_err(|_| FieldError {
             field: name.clone(),
             reason: td_string!(lang::current(), manifests.file.not_utf8).to_string(),
-
         })?;
         if !text.is_empty() {
             fields.insert(name.clone(), Value::String(text.to_string()));
@@ -257,12 +256,14 @@ air,176-12345675,AC,AC 871,FR,CDG,YUL,S,A,C,A,I,851713,Phones,1,10,100,2026-06-0
         else {
             panic!("not a 422");
         };
-        assert!(reason.starts_with("there is no field \"colour\""), "{reason}");
+        assert!(
+            reason.starts_with("there is no field \"colour\""),
+            "{reason}"
+        );
     }
 
     #[test]
     fn an_unusable_header_refuses_the_file_naming_the_column() {
-
         let err = read(b"mode,reference,colour\nair,1,red\n").unwrap_err();
         assert!(err.to_string().contains("colour"), "{err}");
         let err = read(b"mode,reference\nair,1\n").unwrap_err();

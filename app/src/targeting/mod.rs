@@ -77,7 +77,6 @@ targeting_vocabulary! {
     }
 }
 
-
 /// Which country of a declaration a country rule looks at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "snake_case")]
@@ -335,7 +334,10 @@ impl RuleDraft {
                 ));
             }
             if text.chars().count() > 1000 {
-                return Err(AppError::invalid(field, td_string!(l, targeting.check.text_max)));
+                return Err(AppError::invalid(
+                    field,
+                    td_string!(l, targeting.check.text_max),
+                ));
             }
         }
         self.indicator.check()
@@ -425,7 +427,6 @@ impl Settings {
                 "trusted_credit",
                 td_string!(l, targeting.check.credit),
             ));
-
         }
         Ok(())
     }

@@ -63,10 +63,14 @@ fn RulesWorkspace() -> impl IntoView {
                         view! {
                             <p class="notice" role="status">
                                 {if rule.enabled {
-                                    td_string!(lang::current(), targeting.switched_enabled, name = rule.name)
+                                    td_string!(
+                                        lang::current(), targeting.switched_enabled, name = rule.name
+                                    )
                                         .to_string()
                                 } else {
-                                    td_string!(lang::current(), targeting.switched_disabled, name = rule.name)
+                                    td_string!(
+                                        lang::current(), targeting.switched_disabled, name = rule.name
+                                    )
                                         .to_string()
                                 }}
                             </p>
@@ -77,7 +81,9 @@ fn RulesWorkspace() -> impl IntoView {
                 _ => None,
             }}
             <Transition fallback=|| {
-                view! { <p class="loading">{td_string!(lang::current(), targeting.loading_rules)}</p> }
+                view! {
+                    <p class="loading">{td_string!(lang::current(), targeting.loading_rules)}</p>
+                }
             }>
                 {move || Suspend::new(async move {
                     match rules.await {
@@ -108,91 +114,112 @@ fn RuleTable(
     let l = lang::current();
     view! {
         <div class="table-scroll">
-        <RecordTable
-            class="rules"
-            heads=column_heads(
-                &[
-                    (td_string!(l, targeting.col.rule), false),
-                    (td_string!(l, targeting.col.looks_at), false),
-                    (td_string!(l, targeting.col.weight), true),
-                    (td_string!(l, targeting.col.status), false),
-                    (td_string!(l, targeting.col.version), false),
-                    (td_string!(l, targeting.col.author), false),
-                    (td_string!(l, targeting.col.last_change), false),
-                    (td_string!(l, targeting.col.actions), false),
-                ],
-            )
-            records=rules
-            empty=td_string!(l, targeting.no_rule)
-            row=move |rule| {
-                let for_edit = rule.clone();
-                let for_switch = rule.clone();
-                let (id, name, enabled) = (rule.id, rule.name.clone(), rule.enabled);
-                view! {
-                    <tr data-rule=rule.id>
-                        <th scope="row">
-                            {rule.name.clone()} <div class="sub">{rule.reason.clone()}</div>
-                        </th>
-                        <td>{rule.indicator.kind().label()}</td>
-                        <td class="num">{rule.weight.to_string()}</td>
-                        <td>
-                            {if enabled {
-                                view! { <Badge kind="enabled" text=td_string!(l, targeting.enabled) /> }
-                            } else {
-                                view! { <Badge kind="disabled" text=td_string!(l, targeting.disabled) /> }
-                            }}
-                        </td>
-                        <td>{td_string!(l, targeting.version_short, version = rule.version).to_string()}</td>
-                        <td>{rule.author.clone()}</td>
-                        <td>{local_time(rule.created_at, "UTC")}</td>
-                        <td class="row-actions">
-                            <button
-                                type="button"
-                                aria-label=td_string!(l, targeting.edit_label, name = name.clone()).to_string()
-                                on:click=move |_| {
-                                    form.set(RuleForm::from_rule(&for_edit));
-                                    editing
-                                        .set(
-                                            Some(Editing {
-                                                id: for_edit.id,
-                                                version: for_edit.version,
-                                            }),
-                                        );
-                                    focus("rule-name");
-                                }
-                            >
-                                {td_string!(l, targeting.edit)}
-                            </button>
-                            <button
-                                type="button"
-                                aria-label=td_string!(l, targeting.versions_label, name = name.clone()).to_string()
-                                on:click=move |_| history.set(Some(id))
-                            >
-                                {td_string!(l, targeting.versions)}
-                            </button>
-                            <button
-                                type="button"
-                                aria-label=if enabled {
-                                    td_string!(l, targeting.disable_label, name = name.clone()).to_string()
-                                } else {
-                                    td_string!(l, targeting.enable_label, name = name.clone()).to_string()
-                                }
-                                on:click=move |_| {
-                                    switching.set(Some((for_switch.clone(), !enabled)));
-                                    focus("switch-reason");
-                                }
-                            >
+            <RecordTable
+                class="rules"
+                heads=column_heads(
+                    &[
+                        (td_string!(l, targeting.col.rule), false),
+                        (td_string!(l, targeting.col.looks_at), false),
+                        (td_string!(l, targeting.col.weight), true),
+                        (td_string!(l, targeting.col.status), false),
+                        (td_string!(l, targeting.col.version), false),
+                        (td_string!(l, targeting.col.author), false),
+                        (td_string!(l, targeting.col.last_change), false),
+                        (td_string!(l, targeting.col.actions), false),
+                    ],
+                )
+                records=rules
+                empty=td_string!(l, targeting.no_rule)
+                row=move |rule| {
+                    let for_edit = rule.clone();
+                    let for_switch = rule.clone();
+                    let (id, name, enabled) = (rule.id, rule.name.clone(), rule.enabled);
+                    view! {
+                        <tr data-rule=rule.id>
+                            <th scope="row">
+                                {rule.name.clone()} <div class="sub">{rule.reason.clone()}</div>
+                            </th>
+                            <td>{rule.indicator.kind().label()}</td>
+                            <td class="num">{rule.weight.to_string()}</td>
+                            <td>
                                 {if enabled {
-                                    td_string!(l, targeting.disable_more)
+                                    view! {
+                                        <Badge
+                                            kind="enabled"
+                                            text=td_string!(l, targeting.enabled)
+                                        />
+                                    }
                                 } else {
-                                    td_string!(l, targeting.enable_more)
+                                    view! {
+                                        <Badge
+                                            kind="disabled"
+                                            text=td_string!(l, targeting.disabled)
+                                        />
+                                    }
                                 }}
-                            </button>
-                        </td>
-                    </tr>
+                            </td>
+                            <td>
+                                {td_string!(l, targeting.version_short, version = rule.version)
+                                    .to_string()}
+                            </td>
+                            <td>{rule.author.clone()}</td>
+                            <td>{local_time(rule.created_at, "UTC")}</td>
+                            <td class="row-actions">
+                                <button
+                                    type="button"
+                                    aria-label=td_string!(
+                                        l, targeting.edit_label, name = name.clone()
+                                    )
+                                        .to_string()
+                                    on:click=move |_| {
+                                        form.set(RuleForm::from_rule(&for_edit));
+                                        editing
+                                            .set(
+                                                Some(Editing {
+                                                    id: for_edit.id,
+                                                    version: for_edit.version,
+                                                }),
+                                            );
+                                        focus("rule-name");
+                                    }
+                                >
+                                    {td_string!(l, targeting.edit)}
+                                </button>
+                                <button
+                                    type="button"
+                                    aria-label=td_string!(
+                                        l, targeting.versions_label, name = name.clone()
+                                    )
+                                        .to_string()
+                                    on:click=move |_| history.set(Some(id))
+                                >
+                                    {td_string!(l, targeting.versions)}
+                                </button>
+                                <button
+                                    type="button"
+                                    aria-label=if enabled {
+                                        td_string!(l, targeting.disable_label, name = name.clone())
+                                            .to_string()
+                                    } else {
+                                        td_string!(l, targeting.enable_label, name = name.clone())
+                                            .to_string()
+                                    }
+                                    on:click=move |_| {
+                                        switching.set(Some((for_switch.clone(), !enabled)));
+                                        focus("switch-reason");
+                                    }
+                                >
+                                    {if enabled {
+                                        td_string!(l, targeting.disable_more)
+                                    } else {
+                                        td_string!(l, targeting.enable_more)
+                                    }}
+                                </button>
+                            </td>
+                        </tr>
+                    }
                 }
-            }
-        />
+            />
         </div>
     }
 }
@@ -258,11 +285,21 @@ fn SwitchForm(
                 td_string!(l, targeting.disable_label, name = rule.name.clone()).to_string()
             };
             let sentence = if enable {
-                td_string!(l, targeting.switch_enable, name = rule.name.clone(), version = rule.version)
-                    .to_string()
+                td_string!(
+                    l,
+                    targeting.switch_enable,
+                    name = rule.name.clone(),
+                    version = rule.version
+                )
+                .to_string()
             } else {
-                td_string!(l, targeting.switch_disable, name = rule.name.clone(), version = rule.version)
-                    .to_string()
+                td_string!(
+                    l,
+                    targeting.switch_disable,
+                    name = rule.name.clone(),
+                    version = rule.version
+                )
+                .to_string()
             };
             let id = rule.id;
             view! {
@@ -326,44 +363,47 @@ fn RuleHistory(history: RwSignal<Option<i64>>) -> impl IntoView {
                         let name = versions.first().map(|r| r.name.clone()).unwrap_or_default();
                         view! {
                             <div class="history">
-                                <h3>{td_string!(l, targeting.versions_heading, name = name).to_string()}</h3>
+                                <h3>
+                                    {td_string!(l, targeting.versions_heading, name = name)
+                                        .to_string()}
+                                </h3>
                                 <div class="table-scroll">
-                                <table class="grid">
-                                    <thead>
-                                        {column_heads(
-                                            &[
-                                                (td_string!(l, targeting.col.version), false),
-                                                (td_string!(l, targeting.col.name), false),
-                                                (td_string!(l, targeting.col.looks_for), false),
-                                                (td_string!(l, targeting.col.weight), true),
-                                                (td_string!(l, targeting.col.reason), false),
-                                                (td_string!(l, targeting.col.author), false),
-                                                (td_string!(l, targeting.col.written), false),
-                                            ],
-                                        )}
-                                    </thead>
-                                    <tbody>
-                                        {versions
-                                            .into_iter()
-                                            .map(|v| {
-                                                view! {
-                                                    <tr>
-                                                        <th scope="row">
-                                                            {td_string!(l, targeting.version_short, version = v.version)
-                                                                .to_string()}
-                                                        </th>
-                                                        <td>{v.name.clone()}</td>
-                                                        <td>{describe(&v)}</td>
-                                                        <td class="num">{v.weight.to_string()}</td>
-                                                        <td>{v.reason.clone()}</td>
-                                                        <td>{v.author.clone()}</td>
-                                                        <td>{local_time(v.created_at, "UTC")}</td>
-                                                    </tr>
-                                                }
-                                            })
-                                            .collect_view()}
-                                    </tbody>
-                                </table>
+                                    <table class="grid">
+                                        <thead>
+                                            {column_heads(
+                                                &[
+                                                    (td_string!(l, targeting.col.version), false),
+                                                    (td_string!(l, targeting.col.name), false),
+                                                    (td_string!(l, targeting.col.looks_for), false),
+                                                    (td_string!(l, targeting.col.weight), true),
+                                                    (td_string!(l, targeting.col.reason), false),
+                                                    (td_string!(l, targeting.col.author), false),
+                                                    (td_string!(l, targeting.col.written), false),
+                                                ],
+                                            )}
+                                        </thead>
+                                        <tbody>
+                                            {versions
+                                                .into_iter()
+                                                .map(|v| {
+                                                    view! {
+                                                        <tr>
+                                                            <th scope="row">
+                                                                {td_string!(l, targeting.version_short, version = v.version)
+                                                                    .to_string()}
+                                                            </th>
+                                                            <td>{v.name.clone()}</td>
+                                                            <td>{describe(&v)}</td>
+                                                            <td class="num">{v.weight.to_string()}</td>
+                                                            <td>{v.reason.clone()}</td>
+                                                            <td>{v.author.clone()}</td>
+                                                            <td>{local_time(v.created_at, "UTC")}</td>
+                                                        </tr>
+                                                    }
+                                                })
+                                                .collect_view()}
+                                        </tbody>
+                                    </table>
                                 </div>
                                 <button type="button" on:click=move |_| history.set(None)>
                                     {td_string!(l, targeting.close_versions)}
@@ -425,5 +465,4 @@ fn describe(rule: &Rule) -> String {
         )
         .to_string(),
     }
-
 }

@@ -2,10 +2,10 @@
 //! `/shipments/{id}`), and a port's examination capacity with the referrals waiting for it
 //! (on `/ports/{code}`).
 
+use super::page::column_heads;
 use super::rpc::{port_capacity, shipment_score};
 use super::{DeclarationKind, Lane, ScoreBreakdown};
 use crate::components::common::{Badge, ErrorNotice};
-use super::page::column_heads;
 use crate::domain::clock::local_time;
 use crate::i18n::td_string;
 use crate::lang::{self, format};
@@ -59,9 +59,12 @@ fn ScoreView(breakdown: ScoreBreakdown) -> impl IntoView {
     let outcome = match (b.declaration_kind, b.referral) {
         (DeclarationKind::PreLoad, Some(referral)) => {
             let kind = format!("referral-{}", referral.code());
-            let text =
-                td_string!(lc, targeting.score.preload_referral, referral = referral.label())
-                    .to_string();
+            let text = td_string!(
+                lc,
+                targeting.score.preload_referral,
+                referral = referral.label()
+            )
+            .to_string();
             view! { <Badge kind=kind text=text /> }.into_any()
         }
         (DeclarationKind::PreLoad, None) => {
@@ -104,72 +107,78 @@ fn ScoreView(breakdown: ScoreBreakdown) -> impl IntoView {
         } else {
             view! {
                 <div class="table-scroll">
-                <table class="grid breakdown">
-                    <caption class="visually-hidden">{td_string!(lc, targeting.score.fired)}</caption>
-                    <thead>
-                        {column_heads(
-                            &[
-                                (td_string!(lc, targeting.col.rule), false),
-                                (td_string!(lc, targeting.col.looks_at), false),
-                                (td_string!(lc, targeting.col.weight), true),
-                                (td_string!(lc, targeting.score.why), false),
-                                (td_string!(lc, targeting.score.instructions), false),
-                                (td_string!(lc, targeting.col.version), false),
-                            ],
-                        )}
-                    </thead>
-                    <tbody>
-                        {b
-                            .lines
-                            .iter()
-                            .map(|l| {
-                                view! {
-                                    <tr>
-                                        <th scope="row">{l.name.clone()}</th>
-                                        <td>{l.kind.label()}</td>
-                                        <td class="num">{format!("+{}", l.weight)}</td>
-                                        <td>{l.reason.clone()}</td>
-                                        <td>{l.instructions.clone()}</td>
-                                        <td>
-                                            {td_string!(
-                                                lc,
+                    <table class="grid breakdown">
+                        <caption class="visually-hidden">
+                            {td_string!(lc, targeting.score.fired)}
+                        </caption>
+                        <thead>
+                            {column_heads(
+                                &[
+                                    (td_string!(lc, targeting.col.rule), false),
+                                    (td_string!(lc, targeting.col.looks_at), false),
+                                    (td_string!(lc, targeting.col.weight), true),
+                                    (td_string!(lc, targeting.score.why), false),
+                                    (td_string!(lc, targeting.score.instructions), false),
+                                    (td_string!(lc, targeting.col.version), false),
+                                ],
+                            )}
+                        </thead>
+                        <tbody>
+                            {b
+                                .lines
+                                .iter()
+                                .map(|l| {
+                                    view! {
+                                        <tr>
+                                            <th scope="row">{l.name.clone()}</th>
+                                            <td>{l.kind.label()}</td>
+                                            <td class="num">{format!("+{}", l.weight)}</td>
+                                            <td>{l.reason.clone()}</td>
+                                            <td>{l.instructions.clone()}</td>
+                                            <td>
+                                                {td_string!(
+                                                    lc,
                                                 targeting.score.rule_version,
                                                 id = l.rule_id,
                                                 version = l.version
-                                            )
-                                                .to_string()}
-                                        </td>
-                                    </tr>
-                                }
-                            })
-                            .collect_view()}
-                        {(b.trusted_credit != 0)
-                            .then(|| {
-                                view! {
-                                    <tr class="credit">
-                                        <th scope="row">{td_string!(lc, targeting.score.credit)}</th>
-                                        <td>{td_string!(lc, targeting.score.credit_who)}</td>
-                                        <td class="num">{format!("−{}", b.trusted_credit)}</td>
-                                        <td colspan="3">{td_string!(lc, targeting.score.credit_why)}</td>
-                                    </tr>
-                                }
-                            })}
-                    </tbody>
-                    <tfoot>
-                        <tr>
-                            <th scope="row">{td_string!(lc, targeting.score.total)}</th>
-                            <td></td>
-                            <td class="num">{format::integer(lc, b.score)}</td>
-                            <td colspan="3">
-                                {if raw - b.trusted_credit != b.score {
-                                    td_string!(lc, targeting.score.floor, raw = raw).to_string()
-                                } else {
-                                    String::new()
-                                }}
-                            </td>
-                        </tr>
-                    </tfoot>
-                </table>
+                                                )
+                                                    .to_string()}
+                                            </td>
+                                        </tr>
+                                    }
+                                })
+                                .collect_view()}
+                            {(b.trusted_credit != 0)
+                                .then(|| {
+                                    view! {
+                                        <tr class="credit">
+                                            <th scope="row">
+                                                {td_string!(lc, targeting.score.credit)}
+                                            </th>
+                                            <td>{td_string!(lc, targeting.score.credit_who)}</td>
+                                            <td class="num">{format!("−{}", b.trusted_credit)}</td>
+                                            <td colspan="3">
+                                                {td_string!(lc, targeting.score.credit_why)}
+                                            </td>
+                                        </tr>
+                                    }
+                                })}
+                        </tbody>
+                        <tfoot>
+                            <tr>
+                                <th scope="row">{td_string!(lc, targeting.score.total)}</th>
+                                <td></td>
+                                <td class="num">{format::integer(lc, b.score)}</td>
+                                <td colspan="3">
+                                    {if raw - b.trusted_credit != b.score {
+                                        td_string!(lc, targeting.score.floor, raw = raw).to_string()
+                                    } else {
+                                        String::new()
+                                    }}
+                                </td>
+                            </tr>
+                        </tfoot>
+                    </table>
                 </div>
             }
                 .into_any()
@@ -207,7 +216,9 @@ pub fn CapacityPanel(#[prop(into)] port: Signal<String>) -> impl IntoView {
                             view! {
                                 <ul
                                     class="capacity"
-                                    aria-label=td_string!(lang::current(), targeting.capacity.by_kind)
+                                    aria-label=td_string!(
+                                        lang::current(), targeting.capacity.by_kind
+                                    )
                                 >
 
                                     {lines

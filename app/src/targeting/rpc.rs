@@ -60,9 +60,7 @@ fn cents(field: &str, text: &str) -> Result<i64, AppError> {
         .ok()
         .filter(|v| v.is_finite() && *v >= 0.0 && *v < 1e12)
         .map(|v| (v * 100.0).round() as i64)
-        .ok_or_else(|| {
-            AppError::invalid(field, td_string!(lang::current(), targeting.form.amount))
-        })
+        .ok_or_else(|| AppError::invalid(field, td_string!(lang::current(), targeting.form.amount)))
 }
 
 fn amount(cents: i64) -> String {
@@ -71,7 +69,6 @@ fn amount(cents: i64) -> String {
         lang::Locale::fr => format!("{},{:02}", cents / 100, cents % 100),
     }
 }
-
 
 impl RuleForm {
     /// The form of a new rule: a country rule, on origin or transit, weighing 30.
@@ -135,10 +132,9 @@ impl RuleForm {
 
     /// The draft the form describes, checked; an error names the form's field.
     pub fn draft(&self) -> Result<RuleDraft, AppError> {
-        let kind = RuleKind::parse(&self.kind)
-            .ok_or_else(|| {
-                AppError::invalid("kind", td_string!(lang::current(), targeting.form.kind))
-            })?;
+        let kind = RuleKind::parse(&self.kind).ok_or_else(|| {
+            AppError::invalid("kind", td_string!(lang::current(), targeting.form.kind))
+        })?;
         let indicator = match kind {
             RuleKind::Country => Indicator::Country {
                 countries: list(&self.countries)
@@ -183,10 +179,12 @@ impl RuleForm {
                 reference: self.reference.trim().to_string(),
             },
         };
-        let weight =
-            self.weight.trim().parse::<i64>().map_err(|_| {
-                AppError::invalid("weight", td_string!(lang::current(), targeting.check.weight))
-            })?;
+        let weight = self.weight.trim().parse::<i64>().map_err(|_| {
+            AppError::invalid(
+                "weight",
+                td_string!(lang::current(), targeting.check.weight),
+            )
+        })?;
         let inspection = match self.inspection.as_str() {
             "" => None,
             code => Some(InspectionKind::parse(code).ok_or_else(|| {
@@ -351,9 +349,9 @@ pub async fn rule_stats(from: String, to: String) -> Result<StatsReport, AppErro
     }
     let start = from.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc();
     // The day after the last: there is none after chrono's last day.
-    let after = to
-        .succ_opt()
-        .ok_or_else(|| AppError::invalid("to", td_string!(lang::current(), targeting.form.day_max)))?;
+    let after = to.succ_opt().ok_or_else(|| {
+        AppError::invalid("to", td_string!(lang::current(), targeting.form.day_max))
+    })?;
 
     let end = after.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc();
     super::stats::stats(&state.db.pool, start, end).await

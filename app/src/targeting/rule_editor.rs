@@ -92,10 +92,7 @@ fn kinds() -> Vec<(&'static str, &'static str)> {
 }
 
 fn examinations() -> Vec<(&'static str, &'static str)> {
-    std::iter::once((
-        "",
-        td_string!(lang::current(), targeting.editor.usual_exam),
-    ))
+    std::iter::once(("", td_string!(lang::current(), targeting.editor.usual_exam)))
         .chain(InspectionKind::ALL.iter().map(|k| (k.code(), k.label())))
         .collect()
 }
@@ -116,8 +113,9 @@ fn indicator_fields(kind: RuleKind) -> &'static [Field] {
             .hint(|| td_string!(lang::current(), targeting.editor.countries_hint)),
         field!(on, Input::Choice(country_roles)),
     ];
-    const HS_PREFIX: &[Field] = &[field!(prefixes, LINE)
-        .hint(|| td_string!(lang::current(), targeting.editor.prefixes_hint))];
+    const HS_PREFIX: &[Field] =
+        &[field!(prefixes, LINE)
+            .hint(|| td_string!(lang::current(), targeting.editor.prefixes_hint))];
     const WATCH_LIST: &[Field] = &[field!(parties, Input::Lines)
         .hint(|| td_string!(lang::current(), targeting.editor.parties_hint))];
     const VALUE_PER_KG: &[Field] = &[
@@ -247,7 +245,6 @@ fn FormField(
                 >
                     {drawn.clone()}
                 </textarea>
-
             }
             .into_any(),
             "field wide",

@@ -270,13 +270,15 @@ pub async fn set_enabled(
     if (was == 1) == enabled {
         return Err(AppError::Conflict {
             message: if enabled {
-                td_string!(lang::current(), targeting.conflict.already_enabled, id = id)
-                    .to_string()
+                td_string!(lang::current(), targeting.conflict.already_enabled, id = id).to_string()
             } else {
-                td_string!(lang::current(), targeting.conflict.already_disabled, id = id)
-                    .to_string()
+                td_string!(
+                    lang::current(),
+                    targeting.conflict.already_disabled,
+                    id = id
+                )
+                .to_string()
             },
-
         });
     }
     sqlx::query("update rules set enabled = $1 where id = $2")

@@ -58,8 +58,12 @@ pub async fn breakdown(pool: &AnyPool, shipment_id: i64) -> Result<ScoreBreakdow
     .await?
     .ok_or_else(|| {
         AppError::not_found(
-            crate::i18n::td_string!(crate::lang::current(), targeting.what.score, id = shipment_id)
-                .to_string(),
+            crate::i18n::td_string!(
+                crate::lang::current(),
+                targeting.what.score,
+                id = shipment_id
+            )
+            .to_string(),
         )
     })?;
     let score_id: i64 = row.try_get("id")?;
@@ -120,17 +124,18 @@ const FINDINGS: &str = "('seizure', 'penalty', 'agency_referral')";
 /// completed, and how many of those found something, through [`completed_examinations`].
 fn examined_and_findings(shipment: &str) -> String {
     let examined = format!("count(distinct {shipment}) as examined");
-    let findings =
-        format!("count(distinct case when i.outcome in {FINDINGS} then {shipment} end) as findings");
+    let findings = format!(
+        "count(distinct case when i.outcome in {FINDINGS} then {shipment} end) as findings"
+    );
     format!("{examined}, {findings}")
 }
 
 /// The completed examinations (`i`) of the holds placed on the shipment `shipment` since its
 /// score `s`.
 fn completed_examinations(shipment: &str) -> String {
-    let holds = format!("join holds ho on ho.shipment_id = {shipment} and ho.placed_at >= s.scored_at");
+    let holds =
+        format!("join holds ho on ho.shipment_id = {shipment} and ho.placed_at >= s.scored_at");
     format!("{holds} join inspections i on i.hold_id = ho.id and i.status = 'completed'")
-
 }
 
 /// The longest period the figures are read over: a year, leap day included. A longer one
@@ -255,7 +260,6 @@ pub async fn trial(
             "days",
             crate::i18n::td_string!(crate::lang::current(), targeting.period.trial_days),
         ));
-
     }
     let ctx = context(pool).await?;
     let from = now - Duration::days(days);

@@ -5,10 +5,10 @@
 //! browser marks it `Sec-Fetch-Site: same-origin` (and sends `Origin`), which is what the
 //! cross-site check asks of a POST.
 
+use super::page::column_heads;
 use super::{Disposition, IngestReport};
 use crate::components::common::ErrorNotice;
 use crate::components::common::RoleGate;
-use super::page::column_heads;
 use crate::domain::Action;
 use crate::error::AppError;
 use crate::i18n::td_string;
@@ -50,8 +50,12 @@ pub fn ImportPage() -> impl IntoView {
 fn megabytes(bytes: f64) -> String {
     let l = lang::current();
     if bytes < 1024.0 * 1024.0 {
-        td_string!(l, manifests.kilobytes, size = format::decimal(l, bytes / 1024.0, 0))
-            .to_string()
+        td_string!(
+            l,
+            manifests.kilobytes,
+            size = format::decimal(l, bytes / 1024.0, 0)
+        )
+        .to_string()
     } else {
         let size = format::decimal(l, bytes / (1024.0 * 1024.0), 1);
         td_string!(l, manifests.megabytes, size = size).to_string()
@@ -219,36 +223,36 @@ fn ImportReport(report: IngestReport) -> impl IntoView {
             .then(|| {
                 view! {
                     <div class="table-scroll">
-                    <table class="grid refused">
-                        <caption>{td_string!(l, manifests.refused_rows)}</caption>
-                        <thead>
-                            {column_heads(
-                                &[
-                                    (td_string!(l, manifests.col.line), true),
-                                    (td_string!(l, manifests.col.reference), false),
-                                    (td_string!(l, manifests.col.field), false),
-                                    (td_string!(l, manifests.col.reason), false),
-                                ],
-                            )}
-                        </thead>
-                        <tbody>
-                            {refused
-                                .into_iter()
-                                .map(|(line, reference, field, reason)| {
-                                    view! {
-                                        <tr>
-                                            <th scope="row" class="num">
-                                                {line.map(|l| l.to_string()).unwrap_or_default()}
-                                            </th>
-                                            <td>{reference}</td>
-                                            <td>{field}</td>
-                                            <td>{reason}</td>
-                                        </tr>
-                                    }
-                                })
-                                .collect_view()}
-                        </tbody>
-                    </table>
+                        <table class="grid refused">
+                            <caption>{td_string!(l, manifests.refused_rows)}</caption>
+                            <thead>
+                                {column_heads(
+                                    &[
+                                        (td_string!(l, manifests.col.line), true),
+                                        (td_string!(l, manifests.col.reference), false),
+                                        (td_string!(l, manifests.col.field), false),
+                                        (td_string!(l, manifests.col.reason), false),
+                                    ],
+                                )}
+                            </thead>
+                            <tbody>
+                                {refused
+                                    .into_iter()
+                                    .map(|(line, reference, field, reason)| {
+                                        view! {
+                                            <tr>
+                                                <th scope="row" class="num">
+                                                    {line.map(|l| l.to_string()).unwrap_or_default()}
+                                                </th>
+                                                <td>{reference}</td>
+                                                <td>{field}</td>
+                                                <td>{reason}</td>
+                                            </tr>
+                                        }
+                                    })
+                                    .collect_view()}
+                            </tbody>
+                        </table>
                     </div>
                 }
             })}
@@ -280,11 +284,9 @@ mod xhr {
 
     fn js(error: wasm_bindgen::JsValue) -> AppError {
         AppError::Transport {
-            message: error
-                .as_string()
-                .unwrap_or_else(|| {
-                    td_string!(lang::current(), manifests.browser_refused).to_string()
-                }),
+            message: error.as_string().unwrap_or_else(|| {
+                td_string!(lang::current(), manifests.browser_refused).to_string()
+            }),
         }
     }
 
@@ -364,7 +366,6 @@ mod xhr {
             let failed = Closure::<dyn FnMut(Event)>::new(move |_: Event| {
                 phase.set(Phase::Failed(AppError::Transport {
                     message: td_string!(lang::current(), manifests.connection_lost).to_string(),
-
                 }));
             });
             let upload = request.upload().map_err(js)?;

@@ -602,7 +602,6 @@ async fn place_holds(
                     targeting.stored.held_concurrently
                 )
                 .to_string(),
-
             }
         } else {
             e.into()

@@ -28,8 +28,6 @@ pub fn hold_signature(actor: &str) -> String {
     format!("Targeting ({actor})")
 }
 
-
-
 /// Who sends declarations: the account (for the journal and the ports it may declare at)
 /// and where they came from (for the journal's "why").
 #[derive(Debug, Clone)]
@@ -250,7 +248,6 @@ pub fn unreadable_batch(candidates: &[Candidate]) -> Option<Vec<String>> {
             )
             .to_string(),
         );
-
     }
     Some(lines)
 }

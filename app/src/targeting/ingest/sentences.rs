@@ -85,7 +85,13 @@ pub fn with_others(first: &str, others: &[(String, String)]) -> String {
     let others: Vec<String> = others
         .iter()
         .map(|(field, reason)| {
-            td_string!(l, manifests.api.field_reason, field = field, reason = reason).to_string()
+            td_string!(
+                l,
+                manifests.api.field_reason,
+                field = field,
+                reason = reason
+            )
+            .to_string()
         })
         .collect();
     td_string!(
