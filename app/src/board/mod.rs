@@ -174,7 +174,7 @@ fn PortTile(port: PortSummary) -> impl IntoView {
                             <li class=format!("notice-{}", n.kind.code())>
                                 <strong>{n.kind.label()}</strong>
                                 ": "
-                                {crate::demo::texts::shown(&n.message, crate::lang::current())}
+                                {crate::demo_texts::shown(&n.message, crate::lang::current())}
 
                             </li>
                         }

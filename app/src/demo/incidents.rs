@@ -8,7 +8,7 @@ use crate::i18n::td_string;
 use crate::lang::Locale;
 
 /// One of the demo's sentences, stored as posted (in English) and shown in the reader's
-/// language through `super::texts::shown`.
+/// language through `crate::demo_texts::shown`.
 pub type Sentence = fn() -> &'static str;
 
 /// Ports not running normally when the demo starts, and why.

@@ -11,7 +11,6 @@ pub mod clock;
 pub mod country;
 pub mod incidents;
 pub mod model;
-pub mod texts;
 
 use crate::domain::{AirWaybill, Mode};
 use country::*;

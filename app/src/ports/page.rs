@@ -143,7 +143,7 @@ fn PortHeader(detail: PortDetail) -> impl IntoView {
                                     <li>
                                         <strong>{n.kind.label()}</strong>
                                         ": "
-                                        {crate::demo::texts::shown(
+                                        {crate::demo_texts::shown(
                                             &n.message,
                                             crate::lang::current(),
                                         )}
