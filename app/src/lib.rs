@@ -29,6 +29,10 @@ pub mod wall;
 pub mod db;
 #[cfg(feature = "ssr")]
 pub mod demo;
+/// The demo's sentences, shown in the reader's language on the server and in the browser
+/// alike (the rest of the demo is the server's).
+#[path = "demo/texts.rs"]
+pub mod demo_texts;
 #[cfg(feature = "ssr")]
 pub mod sql;
 #[cfg(feature = "ssr")]

@@ -64,7 +64,7 @@ test("an analyst's new rule scores the next declaration, and the shipment page s
 
   await analyst.getByRole("button", { name: "Try on last 30 days" }).click();
   const trial = analyst.getByRole("region", { name: "Trial on the last 30 days" });
-  await expect(trial).toContainText(/Of \d+ shipments declared, the draft fires on 0 and would have selected 0\./);
+  await expect(trial).toContainText(/Of [\d,]+ shipments declared, the draft fires on 0 and would have selected 0\./);
   const days = trial.getByRole("table", { name: "Selected per day" }).getByRole("row");
   // A header and every day of the period, each with its count.
   expect(await days.count()).toBeGreaterThanOrEqual(31);

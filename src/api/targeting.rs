@@ -9,6 +9,7 @@ use crate::state::{ImportGate, ServerState};
 use app::domain::Action;
 use app::i18n::td_string;
 use app::lang::current;
+use app::targeting::ingest::sentences;
 use app::targeting::{
     CapacityChange, CapacityLine, Disposition, IngestReport, Rule, RuleDraft, ScoreBreakdown,
     Settings, StatsReport, TrialReport, capacity, db, ingest, rules, stats,
@@ -296,7 +297,7 @@ async fn declare(
         }});
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, Json(body)).into_response());
     }
-    let who = ingest::Submitter::of(&declarer.caller, "the API");
+    let who = ingest::Submitter::of(&declarer.caller, sentences::source_api());
     let report = run_ingest(&declarer.state, move |pool| async move {
         ingest::ingest(&pool, &who, candidates, now, &mut |_| {}).await
     })
@@ -316,11 +317,9 @@ async fn declare(
             let mut errors = item.errors.into_iter();
             let first = errors.next().unwrap_or(app::targeting::FieldError {
                 field: "body".into(),
-                reason: "refused".into(),
+                reason: sentences::refused(),
             });
-            let others: Vec<String> = errors
-                .map(|e| format!("{}: {}", e.field, e.reason))
-                .collect();
+            let others: Vec<(String, String)> = errors.map(|e| (e.field, e.reason)).collect();
             let reason = if others.is_empty() {
                 first.reason
             } else {
@@ -346,7 +345,9 @@ where
     F: FnOnce(sqlx::AnyPool) -> Fut,
     Fut: std::future::Future<Output = Result<IngestReport, AppError>> + Send + 'static,
 {
-    tokio::spawn(work(state.db.pool.clone()))
+    // The task answers in the request's language, as the handler would.
+    let locale = app::lang::current();
+    tokio::spawn(app::lang::serve_in(locale, work(state.db.pool.clone())))
         .await
         .map_err(|e| {
             tracing::error!(error = %e, "an ingestion task failed");
@@ -387,10 +388,7 @@ async fn import(
     let name = query
         .first("name")
         .map(|v| v.chars().take(100).collect::<String>());
-    let source = match name {
-        Some(name) => format!("manifest {name}"),
-        None => "a manifest upload".to_string(),
-    };
+    let source = sentences::source_manifest(name.as_deref());
     let who = ingest::Submitter::of(&declarer.caller, source);
     let report = run_ingest(&declarer.state, move |pool| async move {
         ingest::import_manifest(&pool, &who, &bytes, Utc::now(), &mut |_, _| {}).await

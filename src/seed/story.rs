@@ -229,7 +229,7 @@ fn work(world: &mut World, i: usize, reason: HoldReason, follow_up: bool) -> Opt
             supervisor,
             None,
             None,
-            Some(model::CANCEL_REASON),
+            Some(model::cancel_reason()),
         );
         return Some(Worked::Cancelled(taken_up));
     }
@@ -323,7 +323,7 @@ fn decide(world: &mut World, s: usize, h: usize, outcome: Outcome, known_at: Dat
                 return;
             };
             let supervisor = world.supervisor_at(port);
-            let why = Some(model::SEIZURE_APPROVAL_REASON);
+            let why = Some(model::seizure_approval_reason());
             world.hold_step(
                 h,
                 HoldAction::ApproveSeizure,

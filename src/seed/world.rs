@@ -334,7 +334,7 @@ impl World {
             (
                 "clock_paused",
                 json!({ "paused_since": app::domain::clock::to_millis(at) }),
-                app::demo::model::PAUSE_REASON,
+                app::demo::model::pause_reason(),
             )
         } else {
             let since = hold.paused_since.take().unwrap_or(at);
@@ -342,7 +342,7 @@ impl World {
             (
                 "clock_resumed",
                 json!({ "paused_ms": hold.paused_ms }),
-                app::demo::model::RESUME_REASON,
+                app::demo::model::resume_reason(),
             )
         };
         let (id, shipment_id, port) = (hold.id, hold.shipment_id, hold.port);

@@ -112,7 +112,7 @@ fn ports(world: &mut World, days: i64) -> (Vec<Port>, Vec<Notice>, Vec<Event>) {
         notices.push(Notice {
             port: code,
             kind: kind.code(),
-            message,
+            message: message(),
             since,
         });
         events.push(Event {
@@ -125,8 +125,8 @@ fn ports(world: &mut World, days: i64) -> (Vec<Port>, Vec<Notice>, Vec<Event>) {
             port: Some(*code),
             action: "notice_posted",
             before: Some(json!({ "status": "open" })),
-            after: Some(json!({ "status": status.code(), "notice": message })),
-            reason: Some((*message).into()),
+            after: Some(json!({ "status": status.code(), "notice": message() })),
+            reason: Some(message().into()),
         });
     }
     (ports, notices, events)

@@ -18,6 +18,7 @@ mod roles;
 mod signin;
 mod sim;
 mod targeting;
+mod targeting_french;
 mod tokens;
 mod wall;
 
@@ -71,6 +72,11 @@ use targeting::{
     a_rule_edit_makes_a_new_version_and_scores_name_theirs,
     capacity_overflow_waits_and_is_released_in_score_order,
     oversized_and_wrongly_typed_bodies_are_refused,
+};
+
+use targeting_french::{
+    a_manifest_row_is_refused_in_the_language_asked_for,
+    the_targeting_page_is_in_french_for_a_reader_who_chose_it,
 };
 
 use board::{
@@ -204,6 +210,8 @@ on_both_backends!(
     oversized_and_wrongly_typed_bodies_are_refused,
     capacity_overflow_waits_and_is_released_in_score_order,
     a_manifest_with_good_and_bad_rows_keeps_the_good,
+    a_manifest_row_is_refused_in_the_language_asked_for,
+    the_targeting_page_is_in_french_for_a_reader_who_chose_it,
     a_rule_edit_makes_a_new_version_and_scores_name_theirs,
     streams_are_the_same_on_fresh_and_reused_connections_and_kept_alive,
     a_parked_stream_whose_reader_stalls_loses_nothing,

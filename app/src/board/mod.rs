@@ -229,7 +229,7 @@ fn PortTile(port: PortSummary) -> impl IntoView {
                             <li class=format!("notice-{}", n.kind.code())>
                                 <strong>{n.kind.label()}</strong>
                                 {td_string!(lang::current(), board.notice_colon)}
-                                {n.message.clone()}
+                                {crate::demo_texts::shown(&n.message, lang::current())}
                             </li>
                         }
                     })

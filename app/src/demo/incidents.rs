@@ -4,39 +4,30 @@
 
 use super::model::Span;
 use crate::domain::{Mode, NoticeKind, PortStatus};
+use crate::i18n::td_string;
+use crate::lang::Locale;
+
+/// One of the demo's sentences, stored as posted (in English) and shown in the reader's
+/// language through `crate::demo_texts::shown`.
+pub type Sentence = fn() -> &'static str;
 
 /// Ports not running normally when the demo starts, and why.
-pub const INCIDENTS: &[(&str, PortStatus, NoticeKind, &str)] = &[
-    (
-        "YHZ",
-        PortStatus::Limited,
-        NoticeKind::Weather,
-        "Winter storm: ramp operations reduced, cargo acceptance delayed",
-    ),
-    (
-        "PEA",
-        PortStatus::Limited,
-        NoticeKind::Construction,
-        "Deck rehabilitation: commercial lanes 3 and 4 closed",
-    ),
-    (
-        "RWI",
-        PortStatus::Closed,
-        NoticeKind::Equipment,
-        "Tunnel ventilation fault: rail traffic diverted to Sarnia",
-    ),
-    (
-        "YVR",
-        PortStatus::Open,
-        NoticeKind::Equipment,
-        "Dual-view X-ray 2 out of service; one scanner in use",
-    ),
-    (
-        "LAC",
-        PortStatus::Open,
-        NoticeKind::SystemOutage,
-        "Intermittent release-system slowness reported by brokers",
-    ),
+pub const INCIDENTS: &[(&str, PortStatus, NoticeKind, Sentence)] = &[
+    ("YHZ", PortStatus::Limited, NoticeKind::Weather, || {
+        td_string!(Locale::en, demo.notice.winter_storm)
+    }),
+    ("PEA", PortStatus::Limited, NoticeKind::Construction, || {
+        td_string!(Locale::en, demo.notice.deck_rehabilitation)
+    }),
+    ("RWI", PortStatus::Closed, NoticeKind::Equipment, || {
+        td_string!(Locale::en, demo.notice.tunnel_ventilation)
+    }),
+    ("YVR", PortStatus::Open, NoticeKind::Equipment, || {
+        td_string!(Locale::en, demo.notice.xray_two_down)
+    }),
+    ("LAC", PortStatus::Open, NoticeKind::SystemOutage, || {
+        td_string!(Locale::en, demo.notice.release_slowness)
+    }),
 ];
 
 /// How a port is running when the demo starts: its incident's status, or open.
@@ -80,21 +71,22 @@ impl Lanes {
 }
 
 /// Something that goes wrong at a port running normally, and what is said when it clears.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
+
 pub struct Incident {
     pub kind: NoticeKind,
-    pub message: &'static str,
+    pub message: Sentence,
     pub status: PortStatus,
     pub lanes: Lanes,
-    pub clears_with: &'static str,
+    pub clears_with: Sentence,
 }
 
 const fn incident(
     kind: NoticeKind,
-    message: &'static str,
+    message: Sentence,
     status: PortStatus,
     lanes: Lanes,
-    clears_with: &'static str,
+    clears_with: Sentence,
 ) -> Incident {
     Incident {
         kind,
@@ -108,67 +100,67 @@ const fn incident(
 const AIR_INCIDENTS: &[Incident] = &[
     incident(
         NoticeKind::Equipment,
-        "Dual-view X-ray out of service; physical examinations only",
+        || td_string!(Locale::en, demo.notice.xray_down),
         PortStatus::Limited,
         Lanes::Same,
-        "X-ray back in service after repair",
+        || td_string!(Locale::en, demo.notice.xray_back),
     ),
     incident(
         NoticeKind::SystemOutage,
-        "Cargo release system outage: releases processed by hand",
+        || td_string!(Locale::en, demo.notice.release_outage),
         PortStatus::Limited,
         Lanes::Same,
-        "Release system restored",
+        || td_string!(Locale::en, demo.notice.release_restored),
     ),
 ];
 
 const LAND_INCIDENTS: &[Incident] = &[
     incident(
         NoticeKind::Construction,
-        "Two commercial lanes closed for emergency pavement repair",
+        || td_string!(Locale::en, demo.notice.pavement_repair),
         PortStatus::Limited,
         Lanes::Fewer(2),
-        "Repairs finished; lanes reopened",
+        || td_string!(Locale::en, demo.notice.repairs_done),
     ),
     incident(
         NoticeKind::Staffing,
-        "Staff shortage: primary inspection lanes reduced",
+        || td_string!(Locale::en, demo.notice.staff_shortage),
         PortStatus::Limited,
         Lanes::Fewer(3),
-        "Relief officers arrived; lanes reopened",
+        || td_string!(Locale::en, demo.notice.relief_arrived),
     ),
     incident(
         NoticeKind::Equipment,
-        "Bridge closed to traffic: police incident on the span",
+        || td_string!(Locale::en, demo.notice.bridge_closed),
         PortStatus::Closed,
         Lanes::None,
-        "Police incident cleared; bridge reopened",
+        || td_string!(Locale::en, demo.notice.bridge_reopened),
     ),
 ];
 
 const MARINE_INCIDENTS: &[Incident] = &[
     incident(
         NoticeKind::Weather,
-        "High winds: crane operations suspended",
+        || td_string!(Locale::en, demo.notice.high_winds),
         PortStatus::Limited,
         Lanes::Fewer(2),
-        "Winds eased; crane operations resumed",
+        || td_string!(Locale::en, demo.notice.winds_eased),
     ),
     incident(
         NoticeKind::Equipment,
-        "Container scanner (VACIS) out of service",
+        || td_string!(Locale::en, demo.notice.vacis_down),
         PortStatus::Limited,
         Lanes::Same,
-        "Container scanner back in service",
+        || td_string!(Locale::en, demo.notice.vacis_back),
     ),
 ];
 
 const RAIL_INCIDENTS: &[Incident] = &[incident(
     NoticeKind::Equipment,
-    "Rail VACIS scanner out of service; trains held for inspection",
+    || td_string!(Locale::en, demo.notice.rail_vacis_down),
     PortStatus::Limited,
     Lanes::Same,
-    "Rail scanner back in service",
+    || td_string!(Locale::en, demo.notice.rail_vacis_back),
 )];
 
 /// What can go wrong at a port of `mode`.

@@ -18,6 +18,8 @@
 
 use super::{Goods, country::HOLD_REASONS, weighted};
 use crate::domain::{HoldReason, InspectionKind, Mode, Outcome, PortStatus, Priority};
+use crate::i18n::td_string;
+use crate::lang::Locale;
 use chrono::{DateTime, Duration, Timelike, Utc};
 use chrono_tz::Tz;
 use rand::Rng;
@@ -209,17 +211,17 @@ pub fn hold_reason<R: Rng + ?Sized>(rng: &mut R, goods: &Goods) -> HoldReason {
 /// The officer's note on a hold placed for `reason`.
 pub fn hold_note(reason: HoldReason) -> &'static str {
     match reason {
-        HoldReason::RiskTarget => "NTC referral: origin and commodity profile",
+        HoldReason::RiskTarget => td_string!(Locale::en, demo.note.risk_target),
         HoldReason::Documentation => {
-            "Invoice value does not match declaration; documents requested from broker"
+            td_string!(Locale::en, demo.note.documentation)
         }
-        HoldReason::Random => "Random compliance verification",
+        HoldReason::Random => td_string!(Locale::en, demo.note.random),
         HoldReason::IntellectualProperty => {
-            "Suspected counterfeit branded goods; rights holder to be notified"
+            td_string!(Locale::en, demo.note.intellectual_property)
         }
-        HoldReason::OtherAgency => "Referred for other government department review",
-        HoldReason::DoNotLoad => "Do-not-load referral from targeting centre",
-        HoldReason::Intelligence => "Intelligence alert on consignee",
+        HoldReason::OtherAgency => td_string!(Locale::en, demo.note.other_agency),
+        HoldReason::DoNotLoad => td_string!(Locale::en, demo.note.do_not_load),
+        HoldReason::Intelligence => td_string!(Locale::en, demo.note.intelligence),
     }
 }
 
@@ -253,8 +255,12 @@ pub const PAUSE_SHARE: f64 = 0.7;
 /// minutes; either left no clock paused at the end of a history that ends after a quiet
 /// night, which the board is meant to show.)
 pub const PAUSE_LASTS: Span = Span::Around(24 * 60);
-pub const PAUSE_REASON: &str = "Waiting on the importer's commercial invoice";
-pub const RESUME_REASON: &str = "Documents received from the broker";
+pub fn pause_reason() -> &'static str {
+    td_string!(Locale::en, demo.reason.pause)
+}
+pub fn resume_reason() -> &'static str {
+    td_string!(Locale::en, demo.reason.resume)
+}
 
 // ---------------------------------------------------------------------------------------------
 // Examinations
@@ -264,7 +270,9 @@ pub const RESUME_REASON: &str = "Documents received from the broker";
 /// minutes after opening, of first examinations only and by the officer who placed the hold,
 /// where the product lets only a supervisor cancel; the simulation cancelled none.)
 pub const CANCEL_SHARE: f64 = 0.04;
-pub const CANCEL_REASON: &str = "Scanner out of service; moved to physical examination";
+pub fn cancel_reason() -> &'static str {
+    td_string!(Locale::en, demo.reason.cancel)
+}
 /// The examination that replaces a cancelled one.
 pub const REPLACEMENT: InspectionKind = InspectionKind::Physical;
 
@@ -357,11 +365,11 @@ pub fn follow_up(kind: InspectionKind) -> InspectionKind {
 /// The examiner's note on a result.
 pub fn result_note(outcome: Outcome) -> &'static str {
     match outcome {
-        Outcome::NoFinding => "Goods match the declaration",
-        Outcome::Seizure => "Goods not as declared; seizure recommended",
-        Outcome::Penalty => "Undervaluation found; penalty to be assessed",
-        Outcome::AgencyReferral => "Regulated goods; another department to decide",
-        Outcome::Inconclusive => "Image unclear; further examination needed",
+        Outcome::NoFinding => td_string!(Locale::en, demo.result.no_finding),
+        Outcome::Seizure => td_string!(Locale::en, demo.result.seizure),
+        Outcome::Penalty => td_string!(Locale::en, demo.result.penalty),
+        Outcome::AgencyReferral => td_string!(Locale::en, demo.result.agency_referral),
+        Outcome::Inconclusive => td_string!(Locale::en, demo.result.inconclusive),
     }
 }
 
@@ -385,8 +393,12 @@ pub fn decision_after(reason: HoldReason) -> Span {
 /// history's six hours and the simulation's 20–120 minutes left a seizure awaiting approval
 /// at the end of a history only now and then.)
 pub const APPROVAL_AFTER: Span = Span::Around(12 * 60);
-pub const SEIZURE_REQUEST_REASON: &str = "Finding on examination";
-pub const SEIZURE_APPROVAL_REASON: &str = "Finding confirmed on review of the examination report";
+pub fn seizure_request_reason() -> &'static str {
+    td_string!(Locale::en, demo.reason.seizure_request)
+}
+pub fn seizure_approval_reason() -> &'static str {
+    td_string!(Locale::en, demo.reason.seizure_approval)
+}
 
 /// Do-not-load goods in which nothing was found that the carrier cannot clear, and are
 /// returned to their origin. The history only: no operation returns goods yet, and the
@@ -427,14 +439,14 @@ pub fn decision<R: Rng + ?Sized>(
             if may_return && reason == HoldReason::DoNotLoad && rng.gen_bool(RETURN_SHARE) =>
         {
             Decision::ReturnToOrigin {
-                reason: "Carrier could not resolve the referral; returned to origin",
+                reason: td_string!(Locale::en, demo.decision.returned),
             }
         }
         Outcome::Penalty => Decision::Release {
-            reason: "Penalty assessed; goods released",
+            reason: td_string!(Locale::en, demo.decision.penalty_released),
         },
         Outcome::NoFinding | Outcome::Inconclusive => Decision::Release {
-            reason: "Examination found nothing; goods released",
+            reason: td_string!(Locale::en, demo.decision.nothing_released),
         },
         Outcome::AgencyReferral => {
             let agency = *super::country::AGENCIES
@@ -442,11 +454,11 @@ pub fn decision<R: Rng + ?Sized>(
                 .expect("the country has agencies");
             Decision::Refer {
                 agency,
-                reason: "Regulated goods found on examination",
+                reason: td_string!(Locale::en, demo.decision.regulated),
             }
         }
         Outcome::Seizure => Decision::RequestSeizure {
-            reason: SEIZURE_REQUEST_REASON,
+            reason: seizure_request_reason(),
         },
     }
 }

@@ -154,7 +154,7 @@ fn PortHeader(detail: PortDetail) -> impl IntoView {
                                     <li>
                                         <strong>{n.kind.label()}</strong>
                                         {td_string!(lang::current(), ports.notice_colon)}
-                                        {n.message.clone()}
+                                        {crate::demo_texts::shown(&n.message, lang::current())}
                                         " ("
                                         {td_string!(lang::current(), ports.since)}
                                         " "

@@ -84,7 +84,7 @@ impl Simulator {
             supervisor,
             &state.code,
             incident.kind,
-            incident.message,
+            (incident.message)(),
             PortChange {
                 status: incident.status,
                 lanes_open: incident.lanes.open(state.lanes_open),
@@ -99,7 +99,7 @@ impl Simulator {
                 port,
                 notice,
                 lanes_open: state.lanes_open,
-                reason: incident.clears_with,
+                reason: (incident.clears_with)(),
             },
         );
         Ok(())

@@ -119,7 +119,7 @@ impl Simulator {
         };
         if self.rng.gen_bool(model::CANCEL_SHARE) {
             let command = InspectionCommand::Cancel {
-                reason: model::CANCEL_REASON.into(),
+                reason: model::cancel_reason().into(),
             };
             act_on(pool, &supervisor, item, command, now).await?;
             return Ok(model::FIRST_LOOK.draw(&mut self.rng));
@@ -196,7 +196,7 @@ impl Simulator {
         };
         if hold.status == HoldStatus::SeizureRequested {
             act(HoldCommand::ApproveSeizure {
-                reason: model::SEIZURE_APPROVAL_REASON.into(),
+                reason: model::seizure_approval_reason().into(),
             })
             .await?;
             return Ok(None);
@@ -210,7 +210,7 @@ impl Simulator {
                 && self.rng.gen_bool(model::PAUSE_SHARE) =>
             {
                 act(HoldCommand::Pause {
-                    reason: model::PAUSE_REASON.into(),
+                    reason: model::pause_reason().into(),
                 })
                 .await?;
                 Ok(Some(model::PAUSE_LASTS.draw(&mut self.rng)))

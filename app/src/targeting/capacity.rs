@@ -121,7 +121,10 @@ pub async fn allocate(
             json!({ "waiting_for": w.kind.code() }),
             json!({ "waiting_for": null }),
         )
-        .reason(Some("the hold was closed before an examination slot freed"));
+        .reason(Some(crate::i18n::td_string!(
+            crate::lang::current(),
+            targeting.stored.closed_before_slot
+        )));
         journal.push(entry.values());
     }
     if groups.is_empty() {
@@ -161,14 +164,19 @@ pub async fn allocate(
     let ids = insert_many_inspections(conn, new_inspections).await?;
     let mut outcome = Allocation::default();
     for ((r, id), after) in open.iter().zip(ids).zip(afters) {
+        let l = crate::lang::current();
         let reason = match r.waiting_id {
-            None => format!("targeting referral, score {}", r.score),
-            Some(_) => format!(
-                "targeting referral, score {}: {} capacity freed after waiting since {}",
-                r.score,
-                r.kind.label(),
-                local_time_short(from_millis(r.since), ctx.zone(&r.port))
-            ),
+            None => {
+                crate::i18n::td_string!(l, targeting.stored.referral, score = r.score).to_string()
+            }
+            Some(_) => crate::i18n::td_string!(
+                l,
+                targeting.stored.referral_waited,
+                score = r.score,
+                kind = r.kind.label(),
+                since = local_time_short(from_millis(r.since), ctx.zone(&r.port))
+            )
+            .to_string(),
         };
         let entry = NewEntry::goods(
             now,
@@ -363,7 +371,7 @@ pub async fn set_capacity(
     {
         return Err(AppError::invalid(
             "per_hour",
-            "examinations per hour is a whole number from 0 to 10000",
+            crate::i18n::td_string!(crate::lang::current(), targeting.stored.per_hour),
         ));
     }
     let reason = check_text("reason", &change.reason, false)?;

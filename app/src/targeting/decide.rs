@@ -30,29 +30,36 @@ pub fn refusals(d: &Declaration, stored: Option<&Stored>, ports: &PortScope) -> 
     if !ports.covers(&d.port_code) {
         refuse(
             "port_code",
-            format!(
-                "this account may not declare goods at {}; it acts on {ports}",
-                d.port_code
-            ),
+            crate::i18n::td_string!(
+                crate::lang::current(),
+                targeting.stored.not_your_port,
+                port = d.port_code.clone(),
+                ports = ports
+            )
+            .to_string(),
         );
     }
     if let Some(p) = stored {
         if !ports.covers(&p.declaration.port_code) {
             refuse(
                 "port_code",
-                format!(
-                    "this shipment is declared at {}, where this account may not act",
-                    p.declaration.port_code
-                ),
+                crate::i18n::td_string!(
+                    crate::lang::current(),
+                    targeting.stored.declared_elsewhere,
+                    port = p.declaration.port_code.clone()
+                )
+                .to_string(),
             );
         } else if !matches!(p.status.as_str(), "awaiting_arrival" | "arrived" | "held") {
             refuse(
                 "reference",
-                format!(
-                    "shipment {} is {}; its declaration can no longer change",
-                    d.reference,
-                    p.status.replace('_', " ")
-                ),
+                crate::i18n::td_string!(
+                    crate::lang::current(),
+                    targeting.stored.final_state,
+                    reference = d.reference.clone(),
+                    status = final_status(&p.status)
+                )
+                .to_string(),
             );
         }
     }
@@ -99,6 +106,18 @@ pub fn plan(d: &Declaration, a: &Assessment, settings: &Settings) -> Option<Plan
     }
 }
 
+/// A status after which a declaration can no longer change, as a sentence says it.
+fn final_status(code: &str) -> String {
+    let l = crate::lang::current();
+    match code {
+        "released" => crate::i18n::td_string!(l, targeting.stored.final_status.released).into(),
+        "seized" => crate::i18n::td_string!(l, targeting.stored.final_status.seized).into(),
+        "referred" => crate::i18n::td_string!(l, targeting.stored.final_status.referred).into(),
+        "returned" => crate::i18n::td_string!(l, targeting.stored.final_status.returned).into(),
+        other => other.replace('_', " "),
+    }
+}
+
 /// "score 72 (red): Origin on the synthetic-opioid source list; First-time importer"
 pub fn explanation(a: &Assessment, rules: &[Rule]) -> String {
     let reasons: Vec<&str> = a
@@ -107,15 +126,35 @@ pub fn explanation(a: &Assessment, rules: &[Rule]) -> String {
         .filter_map(|h| rules.iter().find(|r| r.id == h.rule_id))
         .map(|r| r.name.as_str())
         .collect();
-    let mut text = format!("score {} ({})", a.score, a.lane.code());
-    if a.random {
-        text.push_str(", selected at random");
+    let l = crate::lang::current();
+    let head = if a.random {
+        crate::i18n::td_string!(
+            l,
+            targeting.stored.explanation_random,
+            score = a.score,
+            lane = a.lane.code()
+        )
+        .to_string()
+    } else {
+        crate::i18n::td_string!(
+            l,
+            targeting.stored.explanation,
+            score = a.score,
+            lane = a.lane.code()
+        )
+        .to_string()
+    };
+    if reasons.is_empty() {
+        head
+    } else {
+        crate::i18n::td_string!(
+            l,
+            targeting.stored.explanation_reasons,
+            head = head,
+            reasons = reasons.join("; ")
+        )
+        .to_string()
     }
-    if !reasons.is_empty() {
-        text.push_str(": ");
-        text.push_str(&reasons.join("; "));
-    }
-    text
 }
 
 /// The fields that differ between two versions of a declaration, before and after.

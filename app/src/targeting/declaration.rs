@@ -4,6 +4,8 @@
 
 use super::{Declaration, DeclarationKind, FieldError};
 use crate::domain::{Mode, ShipmentReference};
+use crate::i18n::td_string;
+use crate::lang::{self, format};
 use chrono::{DateTime, Duration, Utc};
 use serde_json::{Map, Value};
 
@@ -91,17 +93,20 @@ pub fn hs_code(text: &str) -> Option<String> {
 /// How much of an unknown field's name a report repeats.
 const MAX_KEY_SHOWN: usize = 40;
 
-/// 149999 as "149,999".
+/// 149999 as "149,999" (in French, "149 999").
 pub fn thousands(n: usize) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
+    format::integer(lang::current(), n as i64)
+}
+
+/// A figure read from a declaration, as the reader writes it: `40,000` / `40 000`, `0.5` /
+/// `0,5`.
+fn figure(x: f64) -> String {
+    let l = lang::current();
+    if x.fract() == 0.0 && x.abs() < 1e15 {
+        format::integer(l, x as i64)
+    } else {
+        format::decimal(l, x, 2)
     }
-    out
 }
 
 /// Reads one declaration. `port_exists` answers whether a port code is known (upper case).
@@ -111,6 +116,7 @@ pub fn read(
     port_exists: &dyn Fn(&str) -> bool,
     now: DateTime<Utc>,
 ) -> Result<Declaration, Vec<FieldError>> {
+    let l = lang::current();
     let mut errors: Vec<FieldError> = vec![];
     let mut fail = |field: &str, reason: String| {
         errors.push(FieldError {
@@ -124,9 +130,15 @@ pub fn read(
         let name: String = first.chars().take(MAX_KEY_SHOWN).collect();
         let more = unknown.count();
         let reason = if more == 0 {
-            format!("unknown field \"{name}\"")
+            td_string!(l, manifests.row.unknown_field, name = name.clone()).to_string()
         } else {
-            format!("unknown field \"{name}\" (and {} more)", thousands(more))
+            td_string!(
+                l,
+                manifests.row.unknown_fields,
+                name = name.clone(),
+                more = thousands(more)
+            )
+            .to_string()
         };
         fail(&name, reason);
     }
@@ -139,19 +151,22 @@ pub fn read(
                 if s.is_empty() {
                     Ok(None)
                 } else if s.chars().count() > MAX_TEXT {
-                    Err(format!("at most {MAX_TEXT} characters"))
+                    Err(td_string!(l, manifests.row.text_max, max = MAX_TEXT).to_string())
                 } else {
                     Ok(Some(s.to_string()))
                 }
             }
             Some(Value::Number(n)) => Ok(Some(n.to_string())),
-            Some(_) => Err("give text".to_string()),
+            Some(_) => Err(td_string!(l, manifests.row.give_text).to_string()),
         }
     };
     let number = |key: &str| -> Result<Option<f64>, String> {
         match fields.get(key) {
             None | Some(Value::Null) => Ok(None),
-            Some(Value::Number(n)) => n.as_f64().map(Some).ok_or_else(|| "not a number".into()),
+            Some(Value::Number(n)) => n
+                .as_f64()
+                .map(Some)
+                .ok_or_else(|| td_string!(l, manifests.row.not_number).to_string()),
             Some(Value::String(s)) if s.trim().is_empty() => Ok(None),
             Some(Value::String(s)) => s
                 .trim()
@@ -160,8 +175,10 @@ pub fn read(
                 .ok()
                 .filter(|v| v.is_finite())
                 .map(Some)
-                .ok_or_else(|| format!("\"{}\" is not a number", s.trim())),
-            Some(_) => Err("give a number".into()),
+                .ok_or_else(|| {
+                    td_string!(l, manifests.row.not_a_number, text = s.trim()).to_string()
+                }),
+            Some(_) => Err(td_string!(l, manifests.row.give_number).to_string()),
         }
     };
 
@@ -170,7 +187,7 @@ pub fn read(
         Ok(Some(k)) => DeclarationKind::parse(&k.to_ascii_lowercase()).or_else(|| {
             fail(
                 "declaration_kind",
-                format!("\"{k}\" is not a kind of declaration; use pre_load or full"),
+                td_string!(l, manifests.row.declaration_kind, kind = k).to_string(),
             );
             None
         }),
@@ -186,7 +203,7 @@ pub fn read(
             Ok(None) => {
                 let needed = REQUIRED.contains(&key) || (full && FULL_ONLY.contains(&key));
                 if needed {
-                    fail(key, "missing: this field is required".into());
+                    fail(key, td_string!(l, manifests.row.required).to_string());
                 }
                 None
             }
@@ -224,7 +241,7 @@ pub fn read(
         Mode::parse(&m.to_ascii_lowercase()).or_else(|| {
             fail(
                 "mode",
-                format!("\"{m}\" is not a mode; use {}", Mode::codes()),
+                td_string!(l, manifests.row.mode, mode = m, codes = Mode::codes()).to_string(),
             );
             None
         })
@@ -237,10 +254,13 @@ pub fn read(
             } else {
                 fail(
                     "reference_kind",
-                    format!(
-                        "\"{k}\" is not a kind of reference; use {}",
-                        ShipmentReference::KINDS.join(", ")
-                    ),
+                    td_string!(
+                        l,
+                        manifests.row.reference_kind,
+                        kind = k.clone(),
+                        codes = ShipmentReference::KINDS.join(", ")
+                    )
+                    .to_string(),
                 );
                 None
             }
@@ -267,7 +287,7 @@ pub fn read(
             } else {
                 fail(
                     key,
-                    format!("\"{c}\" is not a two-letter country code (e.g. CN)"),
+                    td_string!(l, manifests.row.country, code = c).to_string(),
                 );
                 None
             }
@@ -280,7 +300,10 @@ pub fn read(
         if port_exists(&code) {
             Some(code)
         } else {
-            fail("port_code", format!("there is no port of entry \"{p}\""));
+            fail(
+                "port_code",
+                td_string!(l, manifests.row.port, port = p).to_string(),
+            );
             None
         }
     });
@@ -291,7 +314,7 @@ pub fn read(
         } else {
             fail(
                 "trusted_trader",
-                format!("\"{t}\" is not a trusted-trader programme; use PIP, CTPAT or AEO"),
+                td_string!(l, manifests.row.trusted, programme = t.clone()).to_string(),
             );
             None
         }
@@ -300,7 +323,7 @@ pub fn read(
         Some(h) => hs_code(&h).or_else(|| {
             fail(
                 "hs_code",
-                format!("\"{h}\" is not an HS code: 6 to 10 digits, e.g. 8517.13 or 851713"),
+                td_string!(l, manifests.row.hs_code, code = h.clone()).to_string(),
             );
             None
         }),
@@ -311,7 +334,13 @@ pub fn read(
         Ok(Some(p)) => {
             fail(
                 "pieces",
-                format!("{p} pieces is not possible: a whole number from 1 to {MAX_PIECES}"),
+                td_string!(
+                    l,
+                    manifests.row.pieces,
+                    pieces = figure(p),
+                    max = format::integer(l, MAX_PIECES)
+                )
+                .to_string(),
             );
             None
         }
@@ -326,11 +355,14 @@ pub fn read(
             Some(m) if w > max_weight_kg(m) => {
                 fail(
                     "weight_kg",
-                    format!(
-                        "{w} kg is more than one {} consignment can weigh (at most {} kg)",
-                        m.code(),
-                        max_weight_kg(m)
-                    ),
+                    td_string!(
+                        l,
+                        manifests.row.too_heavy,
+                        weight = figure(w),
+                        mode = m.code(),
+                        max = figure(max_weight_kg(m))
+                    )
+                    .to_string(),
                 );
                 None
             }
@@ -339,7 +371,7 @@ pub fn read(
         Ok(Some(w)) => {
             fail(
                 "weight_kg",
-                format!("{w} kg is not possible: a weight is above zero"),
+                td_string!(l, manifests.row.weight_positive, weight = figure(w)).to_string(),
             );
             None
         }
@@ -353,13 +385,16 @@ pub fn read(
         (Ok(Some(_)), Ok(Some(_))) => {
             fail(
                 "declared_value",
-                "give declared_value or declared_value_cents, not both".into(),
+                td_string!(l, manifests.row.value_both).to_string(),
             );
             None
         }
         (Ok(Some(c)), Ok(None)) if c.fract() == 0.0 => Some(c as i64),
         (Ok(Some(_)), Ok(None)) => {
-            fail("declared_value_cents", "cents are a whole number".into());
+            fail(
+                "declared_value_cents",
+                td_string!(l, manifests.row.cents_whole).to_string(),
+            );
             None
         }
         (Ok(None), Ok(Some(v))) => Some((v * 100.0).round() as i64),
@@ -367,7 +402,7 @@ pub fn read(
             if full {
                 fail(
                     "declared_value",
-                    "missing: a full declaration gives its value".into(),
+                    td_string!(l, manifests.row.value_missing).to_string(),
                 );
                 None
             } else {
@@ -389,7 +424,7 @@ pub fn read(
         } else {
             fail(
                 "declared_value",
-                "a declared value is 0 or more, and at most ten billion".into(),
+                td_string!(l, manifests.row.value_range).to_string(),
             );
             None
         }
@@ -402,7 +437,7 @@ pub fn read(
         Some(c) => {
             fail(
                 "currency",
-                format!("\"{c}\" is not a currency code (e.g. CAD, USD)"),
+                td_string!(l, manifests.row.currency, code = c).to_string(),
             );
             None
         }
@@ -414,7 +449,7 @@ pub fn read(
             if at < now - Duration::days(30) || at > now + Duration::days(365) {
                 fail(
                     "eta",
-                    format!("{t} is not a believable arrival: within 30 days past to a year ahead"),
+                    td_string!(l, manifests.row.eta_range, eta = t.clone()).to_string(),
                 );
                 None
             } else {
@@ -422,10 +457,7 @@ pub fn read(
             }
         }
         Err(_) => {
-            fail(
-                "eta",
-                format!("\"{t}\" is not a date and time such as 2026-06-01T14:30:00Z"),
-            );
+            fail("eta", td_string!(l, manifests.row.eta, eta = t).to_string());
             None
         }
     });
@@ -438,7 +470,7 @@ pub fn read(
     let missing = || {
         vec![FieldError {
             field: "body".into(),
-            reason: "a field is missing".into(),
+            reason: td_string!(lang::current(), manifests.row.field_missing).to_string(),
         }]
     };
     Ok(Declaration {

@@ -2,18 +2,21 @@
 //! selections, examinations and findings against random selection over a period, and the
 //! trial of a draft on the last 30 days, per day and per port against capacity.
 
+use super::page::column_heads;
 use super::rpc::{TryRule, rule_stats};
 use super::rule_editor::FieldProblem;
 use super::{SelectionStats, StatsReport, TrialReport};
-use crate::components::table::ColumnHeads;
 use crate::domain::clock::local_time;
+use crate::i18n::td_string;
+use crate::lang::{self, format};
 use chrono::Utc;
 use leptos::prelude::*;
 
 fn percent(stats: &SelectionStats) -> String {
+    let l = lang::current();
     match stats.hit_rate {
-        Some(rate) => format!("{:.1} %", rate * 100.0),
-        None => "no examination yet".into(),
+        Some(rate) => format::percent(l, rate, 1),
+        None => td_string!(l, targeting.no_examination_yet).to_string(),
     }
 }
 
@@ -44,78 +47,108 @@ fn TrialView(report: TrialReport) -> impl IntoView {
         day = day.succ_opt().unwrap_or(last + chrono::Duration::days(1));
     }
     let h = report.history.clone();
+    let l = lang::current();
+    let n = |n: i64| format::integer(l, n);
     view! {
         <section class="panel trial" aria-labelledby="trial-title">
-            <h2 id="trial-title">"Trial on the last 30 days"</h2>
+            <h2 id="trial-title">{td_string!(l, targeting.trial.heading)}</h2>
             <p class="trial-summary">
-                {format!(
-                    "Of {} shipments declared, the draft fires on {} and would have selected {}.",
-                    report.shipments,
-                    report.matched,
-                    report.selected,
-                )}
+                {td_string!(
+                    l,
+                    targeting.trial.summary,
+                    shipments = n(report.shipments as i64),
+                    matched = n(report.matched as i64),
+                    selected = n(report.selected as i64)
+                )
+                    .to_string()}
             </p>
             <p>
-                {format!(
-                    "Historical outcome of the matched shipments: {} examined, {} with findings, hit rate {} (sample of {}).",
-                    h.examined,
-                    h.findings,
-                    percent(&h),
-                    h.sample_size,
-                )}
+                {td_string!(
+                    l,
+                    targeting.trial.history,
+                    examined = n(h.examined as i64),
+                    findings = n(h.findings as i64),
+                    rate = percent(&h),
+                    sample = n(h.sample_size as i64)
+                )
+                    .to_string()}
             </p>
             <div class="columns">
-                <table class="grid trial-days">
-                    <caption>"Selected per day"</caption>
-                    <thead>
-                        <ColumnHeads names=&["Day (UTC)", "Selected"] numeric=&["Selected"] />
-                    </thead>
-                    <tbody>
-                        {days
-                            .into_iter()
-                            .map(|(day, n)| {
-                                view! {
-                                    <tr>
-                                        <th scope="row">{day}</th>
-                                        <td class="num">{n.to_string()}</td>
-                                    </tr>
-                                }
-                            })
-                            .collect_view()}
-                    </tbody>
-                </table>
-                <table class="grid trial-ports">
-                    <caption>"At which ports, against capacity"</caption>
-                    <thead>
-                        <ColumnHeads
-                            names=&["Port", "Selected", "Per day", "Capacity per day"]
-                            numeric=&["Selected", "Per day", "Capacity per day"]
-                        />
-                    </thead>
-                    <tbody>
-                        {report
-                            .per_port
-                            .iter()
-                            .map(|p| {
-                                let over = p.capacity_per_day.is_some_and(|c| p.per_day > c as f64);
-                                view! {
-                                    <tr class:overdue=over>
-                                        <th scope="row">{p.port_code.clone()}</th>
-                                        <td class="num">{p.selected.to_string()}</td>
-                                        <td class="num">{format!("{:.1}", p.per_day)}</td>
-                                        <td class="num">
-                                            {match p.capacity_per_day {
-                                                Some(c) if over => format!("{c} (exceeded)"),
-                                                Some(c) => c.to_string(),
-                                                None => "not limited".into(),
-                                            }}
-                                        </td>
-                                    </tr>
-                                }
-                            })
-                            .collect_view()}
-                    </tbody>
-                </table>
+                <div class="table-scroll">
+                    <table class="grid trial-days">
+                        <caption>{td_string!(l, targeting.trial.per_day)}</caption>
+                        <thead>
+                            {column_heads(
+                                &[
+                                    (td_string!(l, targeting.trial.day_utc), false),
+                                    (td_string!(l, targeting.trial.selected), true),
+                                ],
+                            )}
+                        </thead>
+                        <tbody>
+                            {days
+                                .into_iter()
+                                .map(|(day, n)| {
+                                    view! {
+                                        <tr>
+                                            <th scope="row">{day}</th>
+                                            <td class="num">{format::integer(l, n as i64)}</td>
+                                        </tr>
+                                    }
+                                })
+                                .collect_view()}
+                        </tbody>
+                    </table>
+                </div>
+                <div class="table-scroll">
+                    <table class="grid trial-ports">
+                        <caption>{td_string!(l, targeting.trial.per_port)}</caption>
+                        <thead>
+                            {column_heads(
+                                &[
+                                    (td_string!(l, targeting.trial.port), false),
+                                    (td_string!(l, targeting.trial.selected), true),
+                                    (td_string!(l, targeting.trial.daily), true),
+                                    (td_string!(l, targeting.trial.capacity_per_day), true),
+                                ],
+                            )}
+                        </thead>
+                        <tbody>
+                            {report
+                                .per_port
+                                .iter()
+                                .map(|p| {
+                                    let over = p
+                                        .capacity_per_day
+                                        .is_some_and(|c| p.per_day > c as f64);
+                                    view! {
+                                        <tr class:overdue=over>
+                                            <th scope="row">{p.port_code.clone()}</th>
+                                            <td class="num">{format::integer(l, p.selected as i64)}</td>
+                                            <td class="num">{format::decimal(l, p.per_day, 1)}</td>
+                                            <td class="num">
+                                                {match p.capacity_per_day {
+                                                    Some(c) if over => {
+                                                        td_string!(
+                                                            l,
+                                                        targeting.trial.exceeded,
+                                                        capacity = format::integer(l, c as i64)
+                                                        )
+                                                            .to_string()
+                                                    }
+                                                    Some(c) => format::integer(l, c as i64),
+                                                    None => {
+                                                        td_string!(l, targeting.trial.not_limited).to_string()
+                                                    }
+                                                }}
+                                            </td>
+                                        </tr>
+                                    }
+                                })
+                                .collect_view()}
+                        </tbody>
+                    </table>
+                </div>
             </div>
         </section>
     }
@@ -133,6 +166,7 @@ pub fn StatsPanel() -> impl IntoView {
     let to = RwSignal::new(today.format("%Y-%m-%d").to_string());
     let period = RwSignal::new((from.get_untracked(), to.get_untracked()));
     let stats = Resource::new(move || period.get(), |(from, to)| rule_stats(from, to));
+    let l = lang::current();
     let day = |label: &'static str, name: &'static str, value: RwSignal<String>| {
         view! {
             <label>
@@ -148,27 +182,35 @@ pub fn StatsPanel() -> impl IntoView {
     };
     view! {
         <section class="panel" aria-labelledby="stats-title">
-            <h2 id="stats-title">"What the rules found"</h2>
+            <h2 id="stats-title">{td_string!(l, targeting.stats.heading)}</h2>
             <form
                 class="filters"
-                aria-label="Period"
+                aria-label=td_string!(l, targeting.stats.period)
                 on:submit=move |ev| {
                     ev.prevent_default();
                     period.set((from.get_untracked(), to.get_untracked()));
                 }
             >
-                {day("From", "from", from)}
-                {day("To", "to", to)}
-                <button type="submit">"Show"</button>
+                {day(td_string!(l, targeting.stats.from), "from", from)}
+                {day(td_string!(l, targeting.stats.to), "to", to)}
+                <button type="submit">{td_string!(l, targeting.stats.show)}</button>
             </form>
             <Transition fallback=|| {
-                view! { <p class="loading">"Loading figures…"</p> }
+                view! {
+                    <p class="loading">{td_string!(lang::current(), targeting.stats.loading)}</p>
+                }
             }>
                 {move || Suspend::new(async move {
                     match stats.await {
                         Ok(report) => view! { <StatsTable report /> }.into_any(),
                         Err(error) => {
-                            view! { <FieldProblem title="Check the period" error /> }.into_any()
+                            view! {
+                                <FieldProblem
+                                    title=td_string!(lang::current(), targeting.stats.check_period)
+                                    error
+                                />
+                            }
+                                .into_any()
                         }
                     }
                 })}
@@ -179,61 +221,72 @@ pub fn StatsPanel() -> impl IntoView {
 
 #[component]
 fn StatsTable(report: StatsReport) -> impl IntoView {
-    let row = |name: String, s: &SelectionStats, baseline: bool| {
+    let l = lang::current();
+    let n = move |n: i64| format::integer(l, n);
+    let row = move |name: String, s: &SelectionStats, baseline: bool| {
         view! {
             <tr class:baseline=baseline>
                 <th scope="row">{name}</th>
-                <td class="num">{s.selections.to_string()}</td>
-                <td class="num">{s.examined.to_string()}</td>
-                <td class="num">{s.findings.to_string()}</td>
+                <td class="num">{n(s.selections as i64)}</td>
+                <td class="num">{n(s.examined as i64)}</td>
+                <td class="num">{n(s.findings as i64)}</td>
                 <td class="num">{percent(s)}</td>
-                <td class="num">{s.sample_size.to_string()}</td>
+                <td class="num">{n(s.sample_size as i64)}</td>
             </tr>
         }
     };
     view! {
-        <table class="grid stats">
-            <caption>
-                {format!(
-                    "From {} to {}",
-                    local_time(report.from, "UTC"),
-                    local_time(report.to, "UTC"),
-                )}
-            </caption>
-            <thead>
-                <ColumnHeads
-                    names=&[
-                        "Rule",
-                        "Selections",
-                        "Examinations completed",
-                        "With findings",
-                        "Hit rate",
-                        "Sample size",
-                    ]
-                    numeric=&[
-                        "Selections",
-                        "Examinations completed",
-                        "With findings",
-                        "Hit rate",
-                        "Sample size",
-                    ]
-                />
-            </thead>
-            <tbody>
-                {report
-                    .rules
-                    .iter()
-                    .map(|r| {
-                        let name = if r.enabled {
-                            format!("{} (v{})", r.name, r.current_version)
-                        } else {
-                            format!("{} (v{}, disabled)", r.name, r.current_version)
-                        };
-                        row(name, &r.stats, false)
-                    })
-                    .collect_view()}
-                {row("Random selection (baseline)".into(), &report.random, true)}
-            </tbody>
-        </table>
+        <div class="table-scroll">
+            <table class="grid stats">
+                <caption>
+                    {td_string!(
+                        l,
+                    targeting.stats.caption,
+                    from = local_time(report.from, "UTC"),
+                    to = local_time(report.to, "UTC")
+                    )
+                        .to_string()}
+                </caption>
+                <thead>
+                    {column_heads(
+                        &[
+                            (td_string!(l, targeting.col.rule), false),
+                            (td_string!(l, targeting.stats.selections), true),
+                            (td_string!(l, targeting.stats.examined), true),
+                            (td_string!(l, targeting.stats.findings), true),
+                            (td_string!(l, targeting.stats.hit_rate), true),
+                            (td_string!(l, targeting.stats.sample), true),
+                        ],
+                    )}
+                </thead>
+                <tbody>
+                    {report
+                        .rules
+                        .iter()
+                        .map(|r| {
+                            let name = if r.enabled {
+                                td_string!(
+                                    l,
+                                targeting.stats.rule_version,
+                                name = r.name.clone(),
+                                version = r.current_version
+                                )
+                                    .to_string()
+                            } else {
+                                td_string!(
+                                    l,
+                                targeting.stats.rule_version_disabled,
+                                name = r.name.clone(),
+                                version = r.current_version
+                                )
+                                    .to_string()
+                            };
+                            row(name, &r.stats, false)
+                        })
+                        .collect_view()}
+                    {row(td_string!(l, targeting.stats.baseline).to_string(), &report.random, true)}
+                </tbody>
+            </table>
+        </div>
     }
 }

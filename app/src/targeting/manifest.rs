@@ -6,6 +6,8 @@
 use super::FieldError;
 use super::declaration::{FIELDS, REQUIRED};
 use crate::error::AppError;
+use crate::i18n::td_string;
+use crate::lang;
 use serde_json::{Map, Value};
 
 /// One data row: the line it starts on (the header is line 1) and its cells by field, or why
@@ -28,6 +30,7 @@ pub fn read(bytes: &[u8]) -> Result<Vec<ManifestRow>, AppError> {
 }
 
 fn read_at_most(bytes: &[u8], max_rows: usize) -> Result<Vec<ManifestRow>, AppError> {
+    let l = lang::current();
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(true)
@@ -36,7 +39,12 @@ fn read_at_most(bytes: &[u8], max_rows: usize) -> Result<Vec<ManifestRow>, AppEr
         .from_reader(bytes);
     let header = reader
         .byte_headers()
-        .map_err(|e| AppError::invalid("header", format!("the first line cannot be read: {e}")))?
+        .map_err(|e| {
+            AppError::invalid(
+                "header",
+                td_string!(l, manifests.file.header_unreadable, error = e).to_string(),
+            )
+        })?
         .clone();
     let mut columns: Vec<String> = vec![];
     for cell in header.iter() {
@@ -44,22 +52,25 @@ fn read_at_most(bytes: &[u8], max_rows: usize) -> Result<Vec<ManifestRow>, AppEr
         if name.is_empty() {
             return Err(AppError::invalid(
                 "header",
-                "the first line must name every column (a column has no name)",
+                td_string!(l, manifests.file.unnamed_column),
             ));
         }
         if !FIELDS.contains(&name.as_str()) {
             return Err(AppError::invalid(
                 "header",
-                format!(
-                    "there is no field \"{name}\"; the columns may be {}",
-                    FIELDS.join(", ")
-                ),
+                td_string!(
+                    l,
+                    manifests.file.unknown_column,
+                    name = name.clone(),
+                    fields = FIELDS.join(", ")
+                )
+                .to_string(),
             ));
         }
         if columns.contains(&name) {
             return Err(AppError::invalid(
                 "header",
-                format!("the column \"{name}\" appears twice"),
+                td_string!(l, manifests.file.twice, name = name.clone()).to_string(),
             ));
         }
         columns.push(name);
@@ -67,7 +78,7 @@ fn read_at_most(bytes: &[u8], max_rows: usize) -> Result<Vec<ManifestRow>, AppEr
     if let Some(missing) = REQUIRED.iter().find(|r| !columns.iter().any(|c| c == *r)) {
         return Err(AppError::invalid(
             "header",
-            format!("the column \"{missing}\" is required"),
+            td_string!(l, manifests.file.required, name = missing).to_string(),
         ));
     }
     let mut rows = vec![];
@@ -87,11 +98,13 @@ fn read_at_most(bytes: &[u8], max_rows: usize) -> Result<Vec<ManifestRow>, AppEr
                 if rows.len() == max_rows {
                     return Err(AppError::invalid(
                         "row",
-                        format!(
-                            "line {line}: a manifest holds at most {} rows; send the rest in \
-                             another file",
-                            super::declaration::thousands(max_rows)
-                        ),
+                        td_string!(
+                            l,
+                            manifests.file.too_many_rows,
+                            line = line,
+                            max = super::declaration::thousands(max_rows)
+                        )
+                        .to_string(),
                     ));
                 }
                 rows.push(ManifestRow {
@@ -105,7 +118,7 @@ fn read_at_most(bytes: &[u8], max_rows: usize) -> Result<Vec<ManifestRow>, AppEr
                     line,
                     fields: Err(FieldError {
                         field: "row".into(),
-                        reason: format!("this line cannot be read as CSV: {e}"),
+                        reason: td_string!(l, manifests.file.bad_csv, error = &e).to_string(),
                     }),
                 });
                 if matches!(e.kind(), csv::ErrorKind::Io(_)) {
@@ -140,18 +153,20 @@ fn row_fields(
     if record.len() != columns.len() {
         return Err(FieldError {
             field: "row".into(),
-            reason: format!(
-                "this row has {} cells; the header names {} columns",
-                record.len(),
-                columns.len()
-            ),
+            reason: td_string!(
+                lang::current(),
+                manifests.file.cells,
+                cells = record.len(),
+                columns = columns.len()
+            )
+            .to_string(),
         });
     }
     let mut fields = Map::with_capacity(columns.len());
     for (name, cell) in columns.iter().zip(record.iter()) {
         let text = std::str::from_utf8(cell).map_err(|_| FieldError {
             field: name.clone(),
-            reason: "this cell is not UTF-8 text; save the file as UTF-8".into(),
+            reason: td_string!(lang::current(), manifests.file.not_utf8).to_string(),
         })?;
         if !text.is_empty() {
             fields.insert(name.clone(), Value::String(text.to_string()));
@@ -203,6 +218,48 @@ air,176-12345675,AC,AC 871,FR,CDG,YUL,S,A,C,A,I,851713,Phones,1,10,100,2026-06-0
         assert_eq!(rows[1].fields.as_ref().unwrap_err().field, "row");
         assert_eq!(rows[2].line, 6);
         assert!(rows[2].fields.is_ok());
+    }
+
+    /// `work` as a request in French would run it.
+    fn in_french<T>(work: impl FnOnce() -> T) -> T {
+        tokio::runtime::Builder::new_current_thread()
+            .build()
+            .expect("a runtime")
+            .block_on(crate::lang::serve_in(crate::lang::Locale::fr, async {
+                work()
+            }))
+    }
+
+    #[test]
+    fn a_refused_row_and_a_refused_file_are_told_in_french() {
+        let csv = format!("{HEADER}\nair,only,three\n");
+        let rows = in_french(|| read(csv.as_bytes()).unwrap());
+        let refusal = rows[0].fields.as_ref().unwrap_err();
+        assert_eq!(refusal.field, "row");
+        assert_eq!(
+            refusal.reason,
+            "cette ligne compte 3 cellules\u{a0}; l’en-tête nomme 18 colonnes"
+        );
+        let AppError::Invalid { field, reason } =
+            in_french(|| read(b"mode,reference,colour\nair,1,red\n").unwrap_err())
+        else {
+            panic!("not a 422");
+        };
+        assert_eq!(field, "header");
+        assert!(
+            reason.starts_with("il n’existe aucun champ «\u{a0}colour\u{a0}»\u{a0}; les colonnes possibles sont mode, "),
+            "{reason}"
+        );
+        // The same file read outside any French request: English.
+        let AppError::Invalid { reason, .. } =
+            read(b"mode,reference,colour\nair,1,red\n").unwrap_err()
+        else {
+            panic!("not a 422");
+        };
+        assert!(
+            reason.starts_with("there is no field \"colour\""),
+            "{reason}"
+        );
     }
 
     #[test]

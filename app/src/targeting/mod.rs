@@ -16,9 +16,13 @@
 //! `/import`; `rpc` their server functions.
 
 use crate::domain::{InspectionKind, Mode, Referral};
+use crate::i18n::td_string;
+use crate::lang;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+#[macro_use]
+mod words;
 #[cfg(feature = "ssr")]
 pub mod capacity;
 #[cfg(feature = "ssr")]
@@ -42,34 +46,34 @@ pub mod scoring;
 pub mod stats;
 pub mod upload;
 
-vocabulary! {
+targeting_vocabulary! {
     /// What a rule looks at.
     pub enum RuleKind {
-        Country => "country", "Origin or transit country";
-        HsPrefix => "hs_prefix", "Commodity (HS code prefix)";
-        WatchList => "watch_list", "Shipper or consignee on a watch list";
-        FirstTimeImporter => "first_time_importer", "First-time importer";
-        ValuePerKg => "value_per_kg", "Value or weight out of line with the commodity";
-        Routing => "routing", "Unusual routing";
-        Intelligence => "intelligence", "Intelligence alert on a named party";
+        Country => "country", kind_country;
+        HsPrefix => "hs_prefix", kind_hs_prefix;
+        WatchList => "watch_list", kind_watch_list;
+        FirstTimeImporter => "first_time_importer", kind_first_time_importer;
+        ValuePerKg => "value_per_kg", kind_value_per_kg;
+        Routing => "routing", kind_routing;
+        Intelligence => "intelligence", kind_intelligence;
     }
 }
 
-vocabulary! {
+targeting_vocabulary! {
     /// Where a full declaration is sent (ASYCUDA's selectivity lanes).
     pub enum Lane {
-        Green => "green", "Green: release";
-        Yellow => "yellow", "Yellow: document check";
-        Red => "red", "Red: examination";
+        Green => "green", lane_green;
+        Yellow => "yellow", lane_yellow;
+        Red => "red", lane_red;
     }
 }
 
-vocabulary! {
+targeting_vocabulary! {
     /// The pre-loading data set (the "7+1", before the aircraft is loaded) or the full
     /// declaration that follows before arrival.
     pub enum DeclarationKind {
-        PreLoad => "pre_load", "Pre-load (7+1)";
-        Full => "full", "Full declaration";
+        PreLoad => "pre_load", pre_load;
+        Full => "full", full;
     }
 }
 
@@ -151,56 +155,66 @@ impl Indicator {
     /// Checks the parameters, naming the one that is wrong.
     pub fn check(&self) -> Result<(), crate::AppError> {
         use crate::AppError;
+        let l = lang::current();
         let bounded = |field: &str, list: &[String]| {
             if list.len() > MAX_LIST_ENTRIES {
                 Err(AppError::invalid(
                     field,
-                    format!("a rule's list holds at most {MAX_LIST_ENTRIES} entries"),
+                    td_string!(l, targeting.check.list_max, max = MAX_LIST_ENTRIES).to_string(),
                 ))
             } else if list.iter().any(|s| s.chars().count() > MAX_ENTRY_CHARS) {
                 Err(AppError::invalid(
                     field,
-                    format!("an entry is at most {MAX_ENTRY_CHARS} characters"),
+                    td_string!(l, targeting.check.entry_max, max = MAX_ENTRY_CHARS).to_string(),
                 ))
             } else {
                 Ok(())
             }
         };
-        let nonempty = |field: &str, list: &[String], what: &str| {
+        let nonempty = |field: &str, list: &[String], missing: &'static str| {
             bounded(field, list)?;
             if list.iter().all(|s| s.trim().is_empty()) {
-                Err(AppError::invalid(
-                    field,
-                    format!("name at least one {what}"),
-                ))
+                Err(AppError::invalid(field, missing))
             } else {
                 Ok(())
             }
         };
         match self {
             Indicator::Country { countries, .. } => {
-                nonempty("indicator.countries", countries, "country")?;
+                nonempty(
+                    "indicator.countries",
+                    countries,
+                    td_string!(l, targeting.check.need_country),
+                )?;
                 if let Some(bad) = countries.iter().find(|c| !declaration::is_country(c)) {
                     return Err(AppError::invalid(
                         "indicator.countries",
-                        format!("\"{bad}\" is not a two-letter country code (e.g. CN)"),
+                        td_string!(l, targeting.check.country_code, code = bad).to_string(),
                     ));
                 }
                 Ok(())
             }
             Indicator::HsPrefix { prefixes } => {
-                nonempty("indicator.prefixes", prefixes, "HS code prefix")?;
+                nonempty(
+                    "indicator.prefixes",
+                    prefixes,
+                    td_string!(l, targeting.check.need_prefix),
+                )?;
                 if let Some(bad) = prefixes.iter().find(|p| {
                     !(2..=10).contains(&p.len()) || !p.bytes().all(|b| b.is_ascii_digit())
                 }) {
                     return Err(AppError::invalid(
                         "indicator.prefixes",
-                        format!("\"{bad}\" is not an HS prefix (2 to 10 digits, e.g. 8517)"),
+                        td_string!(l, targeting.check.hs_prefix_bad, prefix = bad).to_string(),
                     ));
                 }
                 Ok(())
             }
-            Indicator::WatchList { parties } => nonempty("indicator.parties", parties, "party"),
+            Indicator::WatchList { parties } => nonempty(
+                "indicator.parties",
+                parties,
+                td_string!(l, targeting.check.need_party),
+            ),
             Indicator::FirstTimeImporter {} => Ok(()),
             Indicator::ValuePerKg {
                 hs_prefix,
@@ -212,13 +226,13 @@ impl Indicator {
                 {
                     return Err(AppError::invalid(
                         "indicator.hs_prefix",
-                        "an HS prefix is 2 to 10 digits, e.g. 85",
+                        td_string!(l, targeting.check.hs_prefix),
                     ));
                 }
                 if *min_cents_per_kg < 0 || max_cents_per_kg <= min_cents_per_kg {
                     return Err(AppError::invalid(
                         "indicator.max_cents_per_kg",
-                        "the band needs a minimum of 0 or more and a maximum above it",
+                        td_string!(l, targeting.check.band),
                     ));
                 }
                 Ok(())
@@ -228,7 +242,7 @@ impl Indicator {
                 if max_stops.is_none() && via.iter().all(|v| v.trim().is_empty()) {
                     return Err(AppError::invalid(
                         "indicator.max_stops",
-                        "give a largest number of stops, or places (via) to look for",
+                        td_string!(l, targeting.check.routing),
                     ));
                 }
                 Ok(())
@@ -239,13 +253,13 @@ impl Indicator {
                 if normalize_name(party).len() < 3 {
                     return Err(AppError::invalid(
                         "indicator.party",
-                        "name the party the alert is about (3 letters or more)",
+                        td_string!(l, targeting.check.party),
                     ));
                 }
                 if reference.trim().is_empty() {
                     return Err(AppError::invalid(
                         "indicator.reference",
-                        "give the alert's reference, so that its source can be traced",
+                        td_string!(l, targeting.check.reference),
                     ));
                 }
                 Ok(())
@@ -294,17 +308,18 @@ impl RuleDraft {
     /// Checks every field, naming the first that is wrong.
     pub fn check(&self) -> Result<(), crate::AppError> {
         use crate::AppError;
+        let l = lang::current();
         let name = self.name.trim();
         if name.is_empty() || name.chars().count() > 100 {
             return Err(AppError::invalid(
                 "name",
-                "give the rule a name of 1 to 100 characters",
+                td_string!(l, targeting.check.name),
             ));
         }
         if !(1..=100).contains(&self.weight) {
             return Err(AppError::invalid(
                 "weight",
-                "a weight is a whole number from 1 to 100",
+                td_string!(l, targeting.check.weight),
             ));
         }
         for (field, text) in [
@@ -315,11 +330,14 @@ impl RuleDraft {
             if text.is_empty() {
                 return Err(AppError::invalid(
                     field,
-                    "write it in plain language: officers read it with the score",
+                    td_string!(l, targeting.check.plain),
                 ));
             }
             if text.chars().count() > 1000 {
-                return Err(AppError::invalid(field, "at most 1000 characters"));
+                return Err(AppError::invalid(
+                    field,
+                    td_string!(l, targeting.check.text_max),
+                ));
             }
         }
         self.indicator.check()
@@ -385,26 +403,30 @@ impl Default for Settings {
 impl Settings {
     pub fn check(&self) -> Result<(), crate::AppError> {
         use crate::AppError;
+        let l = lang::current();
         if self.random_rate_bp > 10_000 {
             return Err(AppError::invalid(
                 "random_rate_bp",
-                "a rate is 0 to 10000 basis points (100 = 1%)",
+                td_string!(l, targeting.check.rate),
             ));
         }
         if self.yellow_at < 1 || self.red_at < self.yellow_at {
             return Err(AppError::invalid(
                 "red_at",
-                "the red threshold must be at least the yellow one, and yellow at least 1",
+                td_string!(l, targeting.check.red),
             ));
         }
         if self.rfi_at < 1 || self.rfs_at < self.rfi_at || self.dnl_at < self.rfs_at {
             return Err(AppError::invalid(
                 "dnl_at",
-                "referral thresholds must rise: information, then screening, then do not load",
+                td_string!(l, targeting.check.referral),
             ));
         }
         if self.trusted_credit < 0 {
-            return Err(AppError::invalid("trusted_credit", "a credit is 0 or more"));
+            return Err(AppError::invalid(
+                "trusted_credit",
+                td_string!(l, targeting.check.credit),
+            ));
         }
         Ok(())
     }

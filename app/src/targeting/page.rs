@@ -7,9 +7,11 @@ use super::figures::{StatsPanel, TrialResult};
 use super::rpc::{RuleForm, SaveRule, SwitchRule, TryRule, list_rules, rule_versions};
 use super::rule_editor::{Editing, RuleEditor};
 use crate::components::common::{Badge, ErrorNotice, RoleGate};
-use crate::components::table::{ColumnHeads, RecordTable};
+use crate::components::table::RecordTable;
 use crate::domain::Action;
 use crate::domain::clock::local_time;
+use crate::i18n::td_string;
+use crate::lang::{self, format};
 use crate::live::client::use_live;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -17,12 +19,10 @@ use leptos_meta::Title;
 /// `/targeting`: the rules workspace, for analysts and administrators.
 #[component]
 pub fn TargetingPage() -> impl IntoView {
+    let l = lang::current();
     view! {
-        <Title text="Targeting rules" />
-        <RoleGate
-            action=Action::ManageRules
-            refusal="risk rules are kept by analysts and administrators"
-        >
+        <Title text=td_string!(l, targeting.title) />
+        <RoleGate action=Action::ManageRules refusal=td_string!(l, targeting.refusal_role)>
             <RulesWorkspace />
         </RoleGate>
     }
@@ -49,25 +49,30 @@ fn RulesWorkspace() -> impl IntoView {
     let editing = RwSignal::new(None::<Editing>);
     let history = RwSignal::new(None::<i64>);
     let switching = RwSignal::new(None::<(Rule, bool)>);
+    let l = lang::current();
     view! {
         <div class="page-head">
-            <h1>"Targeting rules"</h1>
-            <p class="lede">
-                "The rules that score every declaration. An edit makes a new version; every score keeps the versions that produced it. Try a draft on the last 30 days before it goes live."
-            </p>
+            <h1>{td_string!(l, targeting.title)}</h1>
+            <p class="lede">{td_string!(l, targeting.lede)}</p>
         </div>
         <section class="panel" aria-labelledby="rules-title">
-            <h2 id="rules-title">"Rules"</h2>
+            <h2 id="rules-title">{td_string!(l, targeting.rules_heading)}</h2>
             {move || match switch.value().get() {
                 Some(Ok(rule)) => {
                     Some(
                         view! {
                             <p class="notice" role="status">
-                                {format!(
-                                    "\"{}\" is {}.",
-                                    rule.name,
-                                    if rule.enabled { "enabled" } else { "disabled" },
-                                )}
+                                {if rule.enabled {
+                                    td_string!(
+                                        lang::current(), targeting.switched_enabled, name = rule.name
+                                    )
+                                        .to_string()
+                                } else {
+                                    td_string!(
+                                        lang::current(), targeting.switched_disabled, name = rule.name
+                                    )
+                                        .to_string()
+                                }}
                             </p>
                         }
                             .into_any(),
@@ -76,7 +81,9 @@ fn RulesWorkspace() -> impl IntoView {
                 _ => None,
             }}
             <Transition fallback=|| {
-                view! { <p class="loading">"Loading rules…"</p> }
+                view! {
+                    <p class="loading">{td_string!(lang::current(), targeting.loading_rules)}</p>
+                }
             }>
                 {move || Suspend::new(async move {
                     match rules.await {
@@ -104,91 +111,133 @@ fn RuleTable(
     history: RwSignal<Option<i64>>,
     switching: RwSignal<Option<(Rule, bool)>>,
 ) -> impl IntoView {
+    let l = lang::current();
     view! {
-        <RecordTable
-            class="rules"
-            heads=view! {
-                <ColumnHeads
-                    names=&[
-                        "Rule",
-                        "Looks at",
-                        "Weight",
-                        "Status",
-                        "Version",
-                        "Author",
-                        "Last change",
-                        "Actions",
-                    ]
-                    numeric=&["Weight"]
-                />
-            }
-            records=rules
-            empty="No rule yet: write the first one below."
-            row=move |rule| {
-                let for_edit = rule.clone();
-                let for_switch = rule.clone();
-                let (id, name, enabled) = (rule.id, rule.name.clone(), rule.enabled);
-                view! {
-                    <tr data-rule=rule.id>
-                        <th scope="row">
-                            {rule.name.clone()} <div class="sub">{rule.reason.clone()}</div>
-                        </th>
-                        <td>{rule.indicator.kind().label()}</td>
-                        <td class="num">{rule.weight.to_string()}</td>
-                        <td>
-                            {if enabled {
-                                view! { <Badge kind="enabled" text="Enabled" /> }
-                            } else {
-                                view! { <Badge kind="disabled" text="Disabled" /> }
-                            }}
-                        </td>
-                        <td>{format!("v{}", rule.version)}</td>
-                        <td>{rule.author.clone()}</td>
-                        <td>{local_time(rule.created_at, "UTC")}</td>
-                        <td class="row-actions">
-                            <button
-                                type="button"
-                                aria-label=format!("Edit {name}")
-                                on:click=move |_| {
-                                    form.set(RuleForm::from_rule(&for_edit));
-                                    editing
-                                        .set(
-                                            Some(Editing {
-                                                id: for_edit.id,
-                                                version: for_edit.version,
-                                            }),
-                                        );
-                                    focus("rule-name");
-                                }
-                            >
-                                "Edit"
-                            </button>
-                            <button
-                                type="button"
-                                aria-label=format!("Versions of {name}")
-                                on:click=move |_| history.set(Some(id))
-                            >
-                                "Versions"
-                            </button>
-                            <button
-                                type="button"
-                                aria-label=format!(
-                                    "{} {name}",
-                                    if enabled { "Disable" } else { "Enable" },
-                                )
-                                on:click=move |_| {
-                                    switching.set(Some((for_switch.clone(), !enabled)));
-                                    focus("switch-reason");
-                                }
-                            >
-                                {if enabled { "Disable…" } else { "Enable…" }}
-                            </button>
-                        </td>
-                    </tr>
+        <div class="table-scroll">
+            <RecordTable
+                class="rules"
+                heads=column_heads(
+                    &[
+                        (td_string!(l, targeting.col.rule), false),
+                        (td_string!(l, targeting.col.looks_at), false),
+                        (td_string!(l, targeting.col.weight), true),
+                        (td_string!(l, targeting.col.status), false),
+                        (td_string!(l, targeting.col.version), false),
+                        (td_string!(l, targeting.col.author), false),
+                        (td_string!(l, targeting.col.last_change), false),
+                        (td_string!(l, targeting.col.actions), false),
+                    ],
+                )
+                records=rules
+                empty=td_string!(l, targeting.no_rule)
+                row=move |rule| {
+                    let for_edit = rule.clone();
+                    let for_switch = rule.clone();
+                    let (id, name, enabled) = (rule.id, rule.name.clone(), rule.enabled);
+                    view! {
+                        <tr data-rule=rule.id>
+                            <th scope="row">
+                                {rule.name.clone()} <div class="sub">{rule.reason.clone()}</div>
+                            </th>
+                            <td>{rule.indicator.kind().label()}</td>
+                            <td class="num">{rule.weight.to_string()}</td>
+                            <td>
+                                {if enabled {
+                                    view! {
+                                        <Badge
+                                            kind="enabled"
+                                            text=td_string!(l, targeting.enabled)
+                                        />
+                                    }
+                                } else {
+                                    view! {
+                                        <Badge
+                                            kind="disabled"
+                                            text=td_string!(l, targeting.disabled)
+                                        />
+                                    }
+                                }}
+                            </td>
+                            <td>
+                                {td_string!(l, targeting.version_short, version = rule.version)
+                                    .to_string()}
+                            </td>
+                            <td>{rule.author.clone()}</td>
+                            <td>{local_time(rule.created_at, "UTC")}</td>
+                            <td class="row-actions">
+                                <button
+                                    type="button"
+                                    aria-label=td_string!(
+                                        l, targeting.edit_label, name = name.clone()
+                                    )
+                                        .to_string()
+                                    on:click=move |_| {
+                                        form.set(RuleForm::from_rule(&for_edit));
+                                        editing
+                                            .set(
+                                                Some(Editing {
+                                                    id: for_edit.id,
+                                                    version: for_edit.version,
+                                                }),
+                                            );
+                                        focus("rule-name");
+                                    }
+                                >
+                                    {td_string!(l, targeting.edit)}
+                                </button>
+                                <button
+                                    type="button"
+                                    aria-label=td_string!(
+                                        l, targeting.versions_label, name = name.clone()
+                                    )
+                                        .to_string()
+                                    on:click=move |_| history.set(Some(id))
+                                >
+                                    {td_string!(l, targeting.versions)}
+                                </button>
+                                <button
+                                    type="button"
+                                    aria-label=if enabled {
+                                        td_string!(l, targeting.disable_label, name = name.clone())
+                                            .to_string()
+                                    } else {
+                                        td_string!(l, targeting.enable_label, name = name.clone())
+                                            .to_string()
+                                    }
+                                    on:click=move |_| {
+                                        switching.set(Some((for_switch.clone(), !enabled)));
+                                        focus("switch-reason");
+                                    }
+                                >
+                                    {if enabled {
+                                        td_string!(l, targeting.disable_more)
+                                    } else {
+                                        td_string!(l, targeting.enable_more)
+                                    }}
+                                </button>
+                            </td>
+                        </tr>
+                    }
                 }
-            }
-        />
+            />
+        </div>
     }
+}
+
+/// A row of column heads in the reader's language: (name, whether the column holds figures,
+/// right-aligned like them).
+pub(super) fn column_heads(names: &[(&'static str, bool)]) -> impl IntoView + use<> {
+    let cells = names
+        .iter()
+        .map(|&(name, numeric)| {
+            view! {
+                <th scope="col" class=numeric.then_some("num")>
+                    {name}
+                </th>
+            }
+        })
+        .collect_view();
+    view! { <tr>{cells}</tr> }
 }
 
 /// Moves the keyboard focus to the element with this id, once it is on the page.
@@ -224,12 +273,39 @@ fn SwitchForm(
     });
     move || {
         switching.get().map(|(rule, enable)| {
-            let verb = if enable { "Enable" } else { "Disable" };
+            let l = lang::current();
+            let verb = if enable {
+                td_string!(l, targeting.enable)
+            } else {
+                td_string!(l, targeting.disable)
+            };
+            let label = if enable {
+                td_string!(l, targeting.enable_label, name = rule.name.clone()).to_string()
+            } else {
+                td_string!(l, targeting.disable_label, name = rule.name.clone()).to_string()
+            };
+            let sentence = if enable {
+                td_string!(
+                    l,
+                    targeting.switch_enable,
+                    name = rule.name.clone(),
+                    version = rule.version
+                )
+                .to_string()
+            } else {
+                td_string!(
+                    l,
+                    targeting.switch_disable,
+                    name = rule.name.clone(),
+                    version = rule.version
+                )
+                .to_string()
+            };
             let id = rule.id;
             view! {
                 <form
                     class="filters switch-form"
-                    aria-label=format!("{verb} {}", rule.name)
+                    aria-label=label
                     on:submit=move |ev| {
                         ev.prevent_default();
                         switch
@@ -240,9 +316,9 @@ fn SwitchForm(
                             });
                     }
                 >
-                    <p>{format!("{verb} \"{}\" (version {}).", rule.name, rule.version)}</p>
+                    <p>{sentence}</p>
                     <label>
-                        "Reason"
+                        {td_string!(l, targeting.reason)}
                         <input
                             id="switch-reason"
                             required
@@ -255,7 +331,7 @@ fn SwitchForm(
                         {verb}
                     </button>
                     <button type="button" on:click=move |_| switching.set(None)>
-                        "Cancel"
+                        {td_string!(l, targeting.cancel)}
                     </button>
                     {move || match switch.value().get() {
                         Some(Err(error)) => Some(view! { <ErrorNotice error /> }),
@@ -283,46 +359,54 @@ fn RuleHistory(history: RwSignal<Option<i64>>) -> impl IntoView {
             {move || Suspend::new(async move {
                 match versions.await {
                     Ok(Some(versions)) => {
+                        let l = lang::current();
                         let name = versions.first().map(|r| r.name.clone()).unwrap_or_default();
                         view! {
                             <div class="history">
-                                <h3>{format!("Versions of \"{name}\"")}</h3>
-                                <table class="grid">
-                                    <thead>
-                                        <ColumnHeads
-                                            names=&[
-                                                "Version",
-                                                "Name",
-                                                "Looks for",
-                                                "Weight",
-                                                "Reason",
-                                                "Author",
-                                                "Written",
-                                            ]
-                                            numeric=&["Weight"]
-                                        />
-                                    </thead>
-                                    <tbody>
-                                        {versions
-                                            .into_iter()
-                                            .map(|v| {
-                                                view! {
-                                                    <tr>
-                                                        <th scope="row">{format!("v{}", v.version)}</th>
-                                                        <td>{v.name.clone()}</td>
-                                                        <td>{describe(&v)}</td>
-                                                        <td class="num">{v.weight.to_string()}</td>
-                                                        <td>{v.reason.clone()}</td>
-                                                        <td>{v.author.clone()}</td>
-                                                        <td>{local_time(v.created_at, "UTC")}</td>
-                                                    </tr>
-                                                }
-                                            })
-                                            .collect_view()}
-                                    </tbody>
-                                </table>
+                                <h3>
+                                    {td_string!(l, targeting.versions_heading, name = name)
+                                        .to_string()}
+                                </h3>
+                                <div class="table-scroll">
+                                    <table class="grid">
+                                        <thead>
+                                            {column_heads(
+                                                &[
+                                                    (td_string!(l, targeting.col.version), false),
+                                                    (td_string!(l, targeting.col.name), false),
+                                                    (td_string!(l, targeting.col.looks_for), false),
+                                                    (td_string!(l, targeting.col.weight), true),
+                                                    (td_string!(l, targeting.col.reason), false),
+                                                    (td_string!(l, targeting.col.author), false),
+                                                    (td_string!(l, targeting.col.written), false),
+                                                ],
+                                            )}
+                                        </thead>
+                                        <tbody>
+                                            {versions
+                                                .into_iter()
+                                                .map(|v| {
+                                                    view! {
+                                                        <tr>
+                                                            <th scope="row">
+                                                                {td_string!(l, targeting.version_short, version = v.version)
+                                                                    .to_string()}
+                                                            </th>
+                                                            <td>{v.name.clone()}</td>
+                                                            <td>{describe(&v)}</td>
+                                                            <td class="num">{v.weight.to_string()}</td>
+                                                            <td>{v.reason.clone()}</td>
+                                                            <td>{v.author.clone()}</td>
+                                                            <td>{local_time(v.created_at, "UTC")}</td>
+                                                        </tr>
+                                                    }
+                                                })
+                                                .collect_view()}
+                                        </tbody>
+                                    </table>
+                                </div>
                                 <button type="button" on:click=move |_| history.set(None)>
-                                    "Close versions"
+                                    {td_string!(l, targeting.close_versions)}
                                 </button>
                             </div>
                         }
@@ -339,24 +423,46 @@ fn RuleHistory(history: RwSignal<Option<i64>>) -> impl IntoView {
 /// What a rule looks for, in a line.
 fn describe(rule: &Rule) -> String {
     use super::Indicator as I;
+    let l = lang::current();
     match &rule.indicator {
-        I::Country { countries, .. } => format!("countries {}", countries.join(", ")),
-        I::HsPrefix { prefixes } => format!("HS {}", prefixes.join(", ")),
-        I::WatchList { parties } => format!("{} parties", parties.len()),
-        I::FirstTimeImporter {} => "first shipment of an importer".into(),
+        I::Country { countries, .. } => {
+            td_string!(l, targeting.describe.countries, list = countries.join(", ")).to_string()
+        }
+        I::HsPrefix { prefixes } => {
+            td_string!(l, targeting.describe.hs, list = prefixes.join(", ")).to_string()
+        }
+        I::WatchList { parties } => {
+            td_string!(l, targeting.describe.parties, count = parties.len()).to_string()
+        }
+        I::FirstTimeImporter {} => td_string!(l, targeting.describe.first_time).to_string(),
         I::ValuePerKg {
             hs_prefix,
             min_cents_per_kg,
             max_cents_per_kg,
-        } => format!(
-            "HS {hs_prefix} outside {:.2}–{:.2} per kg",
-            *min_cents_per_kg as f64 / 100.0,
-            *max_cents_per_kg as f64 / 100.0
-        ),
+        } => td_string!(
+            l,
+            targeting.describe.value_per_kg,
+            hs_prefix = hs_prefix,
+            min = format::decimal(l, *min_cents_per_kg as f64 / 100.0, 2),
+            max = format::decimal(l, *max_cents_per_kg as f64 / 100.0, 2)
+        )
+        .to_string(),
         I::Routing { max_stops, via } => match max_stops {
-            Some(n) => format!("more than {n} stops {}", via.join(", ")),
-            None => format!("via {}", via.join(", ")),
+            Some(n) => td_string!(
+                l,
+                targeting.describe.more_stops,
+                stops = *n,
+                via = via.join(", ")
+            )
+            .to_string(),
+            None => td_string!(l, targeting.describe.via, via = via.join(", ")).to_string(),
         },
-        I::Intelligence { party, reference } => format!("{party} ({reference})"),
+        I::Intelligence { party, reference } => td_string!(
+            l,
+            targeting.describe.intelligence,
+            party = party,
+            reference = reference
+        )
+        .to_string(),
     }
 }

@@ -2,11 +2,13 @@
 //! `/shipments/{id}`), and a port's examination capacity with the referrals waiting for it
 //! (on `/ports/{code}`).
 
+use super::page::column_heads;
 use super::rpc::{port_capacity, shipment_score};
 use super::{DeclarationKind, Lane, ScoreBreakdown};
 use crate::components::common::{Badge, ErrorNotice};
-use crate::components::table::ColumnHeads;
 use crate::domain::clock::local_time;
+use crate::i18n::td_string;
+use crate::lang::{self, format};
 use crate::live::client::live_tick;
 use leptos::prelude::*;
 
@@ -21,11 +23,14 @@ pub fn LaneBadge(lane: Lane) -> impl IntoView {
 #[component]
 pub fn ScorePanel(shipment_id: i64, version: i64) -> impl IntoView {
     let score = Resource::new(move || (shipment_id, version), |(id, _)| shipment_score(id));
+    let l = lang::current();
     view! {
         <section class="panel score-panel" aria-labelledby="score-title">
-            <h2 id="score-title">"Risk score"</h2>
+            <h2 id="score-title">{td_string!(l, targeting.score.heading)}</h2>
             <Transition fallback=|| {
-                view! { <p class="loading">"Loading the score…"</p> }
+                view! {
+                    <p class="loading">{td_string!(lang::current(), targeting.score.loading)}</p>
+                }
             }>
                 {move || Suspend::new(async move {
                     match score.await {
@@ -33,7 +38,7 @@ pub fn ScorePanel(shipment_id: i64, version: i64) -> impl IntoView {
                         Ok(None) => {
                             view! {
                                 <p class="empty">
-                                    "Not scored yet: no declaration for this shipment has been through targeting."
+                                    {td_string!(lang::current(), targeting.score.not_scored)}
                                 </p>
                             }
                                 .into_any()
@@ -49,21 +54,30 @@ pub fn ScorePanel(shipment_id: i64, version: i64) -> impl IntoView {
 #[component]
 fn ScoreView(breakdown: ScoreBreakdown) -> impl IntoView {
     let b = breakdown;
+    let lc = lang::current();
     let raw: i64 = b.lines.iter().map(|l| l.weight).sum();
     let outcome = match (b.declaration_kind, b.referral) {
         (DeclarationKind::PreLoad, Some(referral)) => {
             let kind = format!("referral-{}", referral.code());
-            let text = format!("Pre-load referral: {}", referral.label());
+            let text = td_string!(
+                lc,
+                targeting.score.preload_referral,
+                referral = referral.label()
+            )
+            .to_string();
             view! { <Badge kind=kind text=text /> }.into_any()
         }
         (DeclarationKind::PreLoad, None) => {
-            view! { <Badge kind="lane-green" text="Pre-load: no referral" /> }.into_any()
+            view! { <Badge kind="lane-green" text=td_string!(lc, targeting.score.preload_none) /> }
+                .into_any()
         }
         (DeclarationKind::Full, _) => view! { <LaneBadge lane=b.lane /> }.into_any(),
     };
     view! {
         <p class="score-summary">
-            <span class="score-total">{format!("Score {}", b.score)}</span>
+            <span class="score-total">
+                {td_string!(lc, targeting.score.total_line, score = b.score).to_string()}
+            </span>
             " "
             {outcome}
             {b
@@ -71,84 +85,101 @@ fn ScoreView(breakdown: ScoreBreakdown) -> impl IntoView {
                 .then(|| {
                     view! {
                         " "
-                        <Badge kind="random" text="Random selection" />
+                        <Badge kind="random" text=td_string!(lc, targeting.score.random) />
                     }
                 })}
         </p>
         <p class="sub">
-            {format!("{} · scored {}", b.declaration_kind.label(), local_time(b.scored_at, "UTC"))}
-            {b.waiting_for.map(|k| format!(" · examination waiting for {} capacity", k.label()))}
+            {td_string!(
+                lc,
+                targeting.score.scored,
+                kind = b.declaration_kind.label(),
+                at = local_time(b.scored_at, "UTC")
+            )
+                .to_string()}
             {b
-                .random
-                .then_some(
-                    " · chosen by the minimum random selection rate, not by its score: it measures what the rules miss",
-                )}
+                .waiting_for
+                .map(|k| td_string!(lc, targeting.score.waiting, kind = k.label()).to_string())}
+            {b.random.then_some(td_string!(lc, targeting.score.random_note))}
         </p>
         {if b.lines.is_empty() && b.trusted_credit == 0 {
-            view! { <p class="empty">"No indicator fired on this shipment."</p> }.into_any()
+            view! { <p class="empty">{td_string!(lc, targeting.score.no_indicator)}</p> }.into_any()
         } else {
             view! {
-                <table class="grid breakdown">
-                    <caption class="visually-hidden">"Indicators that fired"</caption>
-                    <thead>
-                        <ColumnHeads
-                            names=&[
-                                "Rule",
-                                "Looks at",
-                                "Weight",
-                                "Why it matters",
-                                "Examiner instructions",
-                                "Version",
-                            ]
-                            numeric=&["Weight"]
-                        />
-                    </thead>
-                    <tbody>
-                        {b
-                            .lines
-                            .iter()
-                            .map(|l| {
-                                view! {
-                                    <tr>
-                                        <th scope="row">{l.name.clone()}</th>
-                                        <td>{l.kind.label()}</td>
-                                        <td class="num">{format!("+{}", l.weight)}</td>
-                                        <td>{l.reason.clone()}</td>
-                                        <td>{l.instructions.clone()}</td>
-                                        <td>{format!("rule #{} v{}", l.rule_id, l.version)}</td>
-                                    </tr>
-                                }
-                            })
-                            .collect_view()}
-                        {(b.trusted_credit != 0)
-                            .then(|| {
-                                view! {
-                                    <tr class="credit">
-                                        <th scope="row">"Trusted-trader credit"</th>
-                                        <td>"Importer in a trusted trader programme"</td>
-                                        <td class="num">{format!("−{}", b.trusted_credit)}</td>
-                                        <td colspan="3">
-                                            "Points taken off for a vetted importer"
-                                        </td>
-                                    </tr>
-                                }
-                            })}
-                    </tbody>
-                    <tfoot>
-                        <tr>
-                            <th scope="row">"Total"</th>
-                            <td></td>
-                            <td class="num">{b.score.to_string()}</td>
-                            <td colspan="3">
-                                {if raw - b.trusted_credit != b.score {
-                                    format!("{raw} from the rules, less the credit, never below 0")
-                                } else {
-                                    String::new()
-                                }}
-                            </td>
-                        </tr>
-                    </tfoot>
-                </table>
+                <div class="table-scroll">
+                    <table class="grid breakdown">
+                        <caption class="visually-hidden">
+                            {td_string!(lc, targeting.score.fired)}
+                        </caption>
+                        <thead>
+                            {column_heads(
+                                &[
+                                    (td_string!(lc, targeting.col.rule), false),
+                                    (td_string!(lc, targeting.col.looks_at), false),
+                                    (td_string!(lc, targeting.col.weight), true),
+                                    (td_string!(lc, targeting.score.why), false),
+                                    (td_string!(lc, targeting.score.instructions), false),
+                                    (td_string!(lc, targeting.col.version), false),
+                                ],
+                            )}
+                        </thead>
+                        <tbody>
+                            {b
+                                .lines
+                                .iter()
+                                .map(|l| {
+                                    view! {
+                                        <tr>
+                                            <th scope="row">{l.name.clone()}</th>
+                                            <td>{l.kind.label()}</td>
+                                            <td class="num">{format!("+{}", l.weight)}</td>
+                                            <td>{l.reason.clone()}</td>
+                                            <td>{l.instructions.clone()}</td>
+                                            <td>
+                                                {td_string!(
+                                                    lc,
+                                                targeting.score.rule_version,
+                                                id = l.rule_id,
+                                                version = l.version
+                                                )
+                                                    .to_string()}
+                                            </td>
+                                        </tr>
+                                    }
+                                })
+                                .collect_view()}
+                            {(b.trusted_credit != 0)
+                                .then(|| {
+                                    view! {
+                                        <tr class="credit">
+                                            <th scope="row">
+                                                {td_string!(lc, targeting.score.credit)}
+                                            </th>
+                                            <td>{td_string!(lc, targeting.score.credit_who)}</td>
+                                            <td class="num">{format!("−{}", b.trusted_credit)}</td>
+                                            <td colspan="3">
+                                                {td_string!(lc, targeting.score.credit_why)}
+                                            </td>
+                                        </tr>
+                                    }
+                                })}
+                        </tbody>
+                        <tfoot>
+                            <tr>
+                                <th scope="row">{td_string!(lc, targeting.score.total)}</th>
+                                <td></td>
+                                <td class="num">{format::integer(lc, b.score)}</td>
+                                <td colspan="3">
+                                    {if raw - b.trusted_credit != b.score {
+                                        td_string!(lc, targeting.score.floor, raw = raw).to_string()
+                                    } else {
+                                        String::new()
+                                    }}
+                                </td>
+                            </tr>
+                        </tfoot>
+                    </table>
+                </div>
             }
                 .into_any()
         }}
@@ -162,25 +193,34 @@ pub fn CapacityPanel(#[prop(into)] port: Signal<String>) -> impl IntoView {
         move || (port.get(), live_tick()),
         |(port, _)| port_capacity(port),
     );
+    let l = lang::current();
     view! {
         <section class="panel" aria-labelledby="capacity-title">
-            <h2 id="capacity-title">"Examination capacity"</h2>
+            <h2 id="capacity-title">{td_string!(l, targeting.capacity.heading)}</h2>
             <Transition fallback=|| {
-                view! { <p class="loading">"Loading capacity…"</p> }
+                view! {
+                    <p class="loading">{td_string!(lang::current(), targeting.capacity.loading)}</p>
+                }
             }>
                 {move || Suspend::new(async move {
                     match lines.await {
                         Ok(lines) if lines.is_empty() => {
                             view! {
                                 <p class="empty">
-                                    "No capacity limit is set at this port, and no referral is waiting."
+                                    {td_string!(lang::current(), targeting.capacity.none)}
                                 </p>
                             }
                                 .into_any()
                         }
                         Ok(lines) => {
                             view! {
-                                <ul class="capacity" aria-label="Capacity by inspection type">
+                                <ul
+                                    class="capacity"
+                                    aria-label=td_string!(
+                                        lang::current(), targeting.capacity.by_kind
+                                    )
+                                >
+
                                     {lines
                                         .into_iter()
                                         .map(|l| {

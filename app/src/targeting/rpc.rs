@@ -9,6 +9,8 @@ use super::{
 };
 use crate::domain::InspectionKind;
 use crate::error::AppError;
+use crate::i18n::td_string;
+use crate::lang;
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 use serde::{Deserialize, Serialize};
@@ -44,22 +46,28 @@ fn list(text: &str) -> Vec<String> {
         .collect()
 }
 
+/// An amount as typed in the language of the form: `1,234.50` in English, `1 234,50` in
+/// French.
 fn cents(field: &str, text: &str) -> Result<i64, AppError> {
-    let text = text.trim().replace(',', "");
+    let text = match lang::current() {
+        lang::Locale::en => text.trim().replace(',', ""),
+        lang::Locale::fr => text
+            .trim()
+            .replace([' ', '\u{a0}', '\u{202f}'], "")
+            .replace(',', "."),
+    };
     text.parse::<f64>()
         .ok()
         .filter(|v| v.is_finite() && *v >= 0.0 && *v < 1e12)
         .map(|v| (v * 100.0).round() as i64)
-        .ok_or_else(|| {
-            AppError::invalid(
-                field,
-                "write an amount per kilogram, like 12.50 (no currency sign)",
-            )
-        })
+        .ok_or_else(|| AppError::invalid(field, td_string!(lang::current(), targeting.form.amount)))
 }
 
 fn amount(cents: i64) -> String {
-    format!("{}.{:02}", cents / 100, cents % 100)
+    match lang::current() {
+        lang::Locale::en => format!("{}.{:02}", cents / 100, cents % 100),
+        lang::Locale::fr => format!("{},{:02}", cents / 100, cents % 100),
+    }
 }
 
 impl RuleForm {
@@ -124,8 +132,9 @@ impl RuleForm {
 
     /// The draft the form describes, checked; an error names the form's field.
     pub fn draft(&self) -> Result<RuleDraft, AppError> {
-        let kind = RuleKind::parse(&self.kind)
-            .ok_or_else(|| AppError::invalid("kind", "choose what the rule looks at"))?;
+        let kind = RuleKind::parse(&self.kind).ok_or_else(|| {
+            AppError::invalid("kind", td_string!(lang::current(), targeting.form.kind))
+        })?;
         let indicator = match kind {
             RuleKind::Country => Indicator::Country {
                 countries: list(&self.countries)
@@ -154,7 +163,10 @@ impl RuleForm {
                 max_stops: match self.max_stops.trim() {
                     "" => None,
                     n => Some(n.parse::<u32>().map_err(|_| {
-                        AppError::invalid("max_stops", "a number of stops is a whole number")
+                        AppError::invalid(
+                            "max_stops",
+                            td_string!(lang::current(), targeting.form.stops),
+                        )
                     })?),
                 },
                 via: list(&self.via)
@@ -167,14 +179,19 @@ impl RuleForm {
                 reference: self.reference.trim().to_string(),
             },
         };
-        let weight =
-            self.weight.trim().parse::<i64>().map_err(|_| {
-                AppError::invalid("weight", "a weight is a whole number from 1 to 100")
-            })?;
+        let weight = self.weight.trim().parse::<i64>().map_err(|_| {
+            AppError::invalid(
+                "weight",
+                td_string!(lang::current(), targeting.check.weight),
+            )
+        })?;
         let inspection = match self.inspection.as_str() {
             "" => None,
             code => Some(InspectionKind::parse(code).ok_or_else(|| {
-                AppError::invalid("inspection", "choose an examination from the list")
+                AppError::invalid(
+                    "inspection",
+                    td_string!(lang::current(), targeting.form.inspection),
+                )
             })?),
         };
         let draft = RuleDraft {
@@ -212,27 +229,28 @@ fn form_error(error: AppError) -> AppError {
 
 /// What a duty officer calls a form field.
 pub fn field_label(field: &str) -> &str {
+    let l = lang::current();
     match form_field(field) {
-        "name" => "Name",
-        "kind" => "Looks at",
-        "countries" => "Countries",
-        "on" => "Which country",
-        "prefixes" => "HS code prefixes",
-        "parties" => "Watch list",
-        "hs_prefix" => "Commodity (HS prefix)",
-        "min_per_kg" => "Lowest usual value per kg",
-        "max_per_kg" => "Highest usual value per kg",
-        "max_stops" => "Most stops",
-        "via" => "Stops to look for",
-        "party" => "Party named in the alert",
-        "reference" => "Alert reference",
-        "weight" => "Weight",
-        "reason" => "Reason (shown to officers)",
-        "instructions" => "Instructions for the examiner",
-        "inspection" => "Examination asked for",
-        "days" => "Days",
-        "from" => "From",
-        "to" => "To",
+        "name" => td_string!(l, targeting.field.name),
+        "kind" => td_string!(l, targeting.field.kind),
+        "countries" => td_string!(l, targeting.field.countries),
+        "on" => td_string!(l, targeting.field.on),
+        "prefixes" => td_string!(l, targeting.field.prefixes),
+        "parties" => td_string!(l, targeting.field.parties),
+        "hs_prefix" => td_string!(l, targeting.field.hs_prefix),
+        "min_per_kg" => td_string!(l, targeting.field.min_per_kg),
+        "max_per_kg" => td_string!(l, targeting.field.max_per_kg),
+        "max_stops" => td_string!(l, targeting.field.max_stops),
+        "via" => td_string!(l, targeting.field.via),
+        "party" => td_string!(l, targeting.field.party),
+        "reference" => td_string!(l, targeting.field.reference),
+        "weight" => td_string!(l, targeting.field.weight),
+        "reason" => td_string!(l, targeting.field.reason),
+        "instructions" => td_string!(l, targeting.field.instructions),
+        "inspection" => td_string!(l, targeting.field.inspection),
+        "days" => td_string!(l, targeting.field.days),
+        "from" => td_string!(l, targeting.field.from),
+        "to" => td_string!(l, targeting.field.to),
         other => other,
     }
 }
@@ -319,21 +337,22 @@ pub async fn rule_stats(from: String, to: String) -> Result<StatsReport, AppErro
     let state = crate::state::app_state()?;
     let day = |field: &str, text: &str| {
         chrono::NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
-            .map_err(|_| AppError::invalid(field, "choose a day (year-month-day, like 2026-06-01)"))
+            .map_err(|_| AppError::invalid(field, td_string!(lang::current(), targeting.form.day)))
     };
     let from = day("from", &from)?;
     let to = day("to", &to)?;
     if to < from {
         return Err(AppError::invalid(
             "to",
-            "the period must end on or after its first day",
+            td_string!(lang::current(), targeting.form.period_order),
         ));
     }
     let start = from.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc();
     // The day after the last: there is none after chrono's last day.
-    let after = to
-        .succ_opt()
-        .ok_or_else(|| AppError::invalid("to", "choose a day before the year 262143"))?;
+    let after = to.succ_opt().ok_or_else(|| {
+        AppError::invalid("to", td_string!(lang::current(), targeting.form.day_max))
+    })?;
+
     let end = after.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc();
     super::stats::stats(&state.db.pool, start, end).await
 }

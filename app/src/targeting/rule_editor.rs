@@ -10,6 +10,8 @@ use crate::components::common::ErrorNotice;
 use crate::components::forms::FieldNotes;
 use crate::domain::InspectionKind;
 use crate::error::AppError;
+use crate::i18n::td_string;
+use crate::lang;
 use crate::targeting::Rule;
 use leptos::prelude::*;
 
@@ -32,12 +34,13 @@ enum Input {
 }
 
 /// One field of the rule form: its name in [`RuleForm`] (and in the errors that name it), how
-/// it is filled in, a hint shown under it, and where its text is kept.
+/// it is filled in, a hint shown under it (in the language being spoken), and where its text
+/// is kept.
 #[derive(Clone, Copy)]
 struct Field {
     name: &'static str,
     input: Input,
-    hint: &'static str,
+    hint: fn() -> &'static str,
     get: fn(&RuleForm) -> &String,
     set: fn(&mut RuleForm) -> &mut String,
 }
@@ -52,13 +55,13 @@ impl Field {
         Field {
             name,
             input,
-            hint: "",
+            hint: || "",
             get,
             set,
         }
     }
 
-    const fn hint(self, hint: &'static str) -> Self {
+    const fn hint(self, hint: fn() -> &'static str) -> Self {
         Field { hint, ..self }
     }
 }
@@ -75,8 +78,8 @@ macro_rules! field {
 
 const NAME: Field = field!(name, Input::Line(Some(40)));
 const KIND: Field = field!(kind, Input::Choice(kinds));
-const WEIGHT: Field =
-    field!(weight, Input::Line(Some(5))).hint("points added when it fires, 1 to 100");
+const WEIGHT: Field = field!(weight, Input::Line(Some(5)))
+    .hint(|| td_string!(lang::current(), targeting.editor.weight_hint));
 const INSPECTION: Field = field!(inspection, Input::Choice(examinations));
 const REASON: Field = field!(reason, Input::Lines);
 const INSTRUCTIONS: Field = field!(instructions, Input::Lines);
@@ -89,41 +92,44 @@ fn kinds() -> Vec<(&'static str, &'static str)> {
 }
 
 fn examinations() -> Vec<(&'static str, &'static str)> {
-    std::iter::once(("", "The port's usual examination"))
+    std::iter::once(("", td_string!(lang::current(), targeting.editor.usual_exam)))
         .chain(InspectionKind::ALL.iter().map(|k| (k.code(), k.label())))
         .collect()
 }
 
 fn country_roles() -> Vec<(&'static str, &'static str)> {
+    let l = lang::current();
     vec![
-        ("either", "Origin or transit"),
-        ("origin", "Origin only"),
-        ("transit", "Transit only"),
+        ("either", td_string!(l, targeting.editor.either)),
+        ("origin", td_string!(l, targeting.editor.origin)),
+        ("transit", td_string!(l, targeting.editor.transit)),
     ]
 }
 
 /// The fields of what a rule of `kind` looks for, in the order the form shows them.
 fn indicator_fields(kind: RuleKind) -> &'static [Field] {
     const COUNTRY: &[Field] = &[
-        field!(countries, LINE).hint("two-letter codes, separated by commas: CN, HK"),
+        field!(countries, LINE)
+            .hint(|| td_string!(lang::current(), targeting.editor.countries_hint)),
         field!(on, Input::Choice(country_roles)),
     ];
     const HS_PREFIX: &[Field] =
-        &[field!(prefixes, LINE).hint("2 to 10 digits each, separated by commas: 8517, 9303")];
-    const WATCH_LIST: &[Field] =
-        &[field!(parties, Input::Lines).hint("one shipper or consignee name a line")];
+        &[field!(prefixes, LINE)
+            .hint(|| td_string!(lang::current(), targeting.editor.prefixes_hint))];
+    const WATCH_LIST: &[Field] = &[field!(parties, Input::Lines)
+        .hint(|| td_string!(lang::current(), targeting.editor.parties_hint))];
     const VALUE_PER_KG: &[Field] = &[
-        field!(hs_prefix, LINE).hint("e.g. 8517"),
-        field!(min_per_kg, LINE).hint("in the declared currency, e.g. 200.00"),
+        field!(hs_prefix, LINE)
+            .hint(|| td_string!(lang::current(), targeting.editor.hs_prefix_hint)),
+        field!(min_per_kg, LINE).hint(|| td_string!(lang::current(), targeting.editor.min_hint)),
         field!(max_per_kg, LINE),
     ];
     const ROUTING: &[Field] = &[
-        field!(max_stops, LINE)
-            .hint("fires above this number; leave empty to look only at the stops below"),
-        field!(via, LINE).hint("location codes, separated by commas: DXB, PTY"),
+        field!(max_stops, LINE).hint(|| td_string!(lang::current(), targeting.editor.stops_hint)),
+        field!(via, LINE).hint(|| td_string!(lang::current(), targeting.editor.via_hint)),
     ];
     const INTELLIGENCE: &[Field] = &[
-        field!(party, LINE).hint("fires when the shipper, consignee or importer name contains it"),
+        field!(party, LINE).hint(|| td_string!(lang::current(), targeting.editor.party_hint)),
         field!(reference, LINE),
     ];
     match kind {
@@ -146,7 +152,14 @@ pub fn FieldProblem(title: &'static str, error: AppError) -> impl IntoView {
             <div class="notice error" role="alert">
                 <strong>{title}</strong>
                 " "
-                {format!("{}: {reason}", field_label(&field))}
+                {td_string!(
+                    lang::current(),
+                    targeting.field_problem,
+                    field = field_label(&field),
+                    reason = reason
+                )
+                    .to_string()}
+
             </div>
         }
         .into_any(),
@@ -171,6 +184,10 @@ fn FormField(
     let label = field_label(name);
     let id = format!("rule-{name}");
     let value = move || form.with(|f| get(f).clone());
+    // The value the field is drawn with is also its `value` attribute (an option's
+    // `selected`): the browser's default value, which the live updates compare with to tell
+    // a field the person has changed from one left as it was drawn.
+    let drawn = form.with_untracked(|f| get(f).clone());
     if let Input::Choice(options) = input {
         return view! {
             <div class="field">
@@ -183,14 +200,20 @@ fn FormField(
                 >
                     {options()
                         .into_iter()
-                        .map(|(value, text)| view! { <option value=value>{text}</option> })
+                        .map(|(value, text)| {
+                            view! {
+                                <option value=value selected=value == drawn>
+                                    {text}
+                                </option>
+                            }
+                        })
                         .collect_view()}
                 </select>
             </div>
         }
         .into_any();
     }
-    let notes = FieldNotes::new(&id, name, hint, problem);
+    let notes = FieldNotes::new(&id, name, hint(), problem);
     let (control, class) = match input {
         Input::Line(size) => (
             view! {
@@ -200,6 +223,7 @@ fn FormField(
                     size=size.map(|s| s.to_string())
                     aria-invalid=notes.invalid()
                     aria-describedby=notes.described()
+                    value=drawn.clone()
                     prop:value=value
                     on:input=move |ev| form.update(|f| *set(f) = event_target_value(&ev))
                 />
@@ -218,7 +242,9 @@ fn FormField(
                     aria-describedby=notes.described()
                     prop:value=value
                     on:input=move |ev| form.update(|f| *set(f) = event_target_value(&ev))
-                ></textarea>
+                >
+                    {drawn.clone()}
+                </textarea>
             }
             .into_any(),
             "field wide",
@@ -281,8 +307,16 @@ pub fn RuleEditor(
         <section class="panel" aria-labelledby="editor-title">
             <h2 id="editor-title">
                 {move || match editing.get() {
-                    Some(e) => format!("Edit rule #{} (new version after v{})", e.id, e.version),
-                    None => "New rule".to_string(),
+                    Some(e) => {
+                        td_string!(
+                            lang::current(),
+                            targeting.editor.edit_heading,
+                            id = e.id,
+                            version = e.version
+                        )
+                            .to_string()
+                    }
+                    None => td_string!(lang::current(), targeting.editor.new_heading).to_string(),
                 }}
             </h2>
             {move || {
@@ -291,22 +325,38 @@ pub fn RuleEditor(
                     .map(|rule| {
                         view! {
                             <p class="notice" role="status">
-                                {format!(
-                                    "\"{}\" saved as version {}{}.",
-                                    rule.name,
-                                    rule.version,
-                                    if rule.enabled {
-                                        ", enabled: it scores new declarations now"
-                                    } else {
-                                        ", disabled"
-                                    },
-                                )}
+                                {if rule.enabled {
+                                    td_string!(
+                                        lang::current(),
+                                        targeting.editor.saved_enabled,
+                                        name = rule.name,
+                                        version = rule.version
+                                    )
+                                        .to_string()
+                                } else {
+                                    td_string!(
+                                        lang::current(),
+                                        targeting.editor.saved_disabled,
+                                        name = rule.name,
+                                        version = rule.version
+                                    )
+                                        .to_string()
+                                }}
                             </p>
                         }
                     })
             }}
             {move || {
-                problem.get().map(|error| view! { <FieldProblem title="Check the rule" error /> })
+                problem
+                    .get()
+                    .map(|error| {
+                        view! {
+                            <FieldProblem
+                                title=td_string!(lang::current(), targeting.editor.check)
+                                error
+                            />
+                        }
+                    })
             }}
             <form class="rule-form" on:submit=submit>
                 {field(NAME)}
@@ -315,7 +365,7 @@ pub fn RuleEditor(
                     Some(RuleKind::FirstTimeImporter) => {
                         view! {
                             <p class="hint">
-                                "Fires on an importer's first shipment: no parameter to set."
+                                {td_string!(lang::current(), targeting.editor.first_time)}
                             </p>
                         }
                             .into_any()
@@ -342,13 +392,17 @@ pub fn RuleEditor(
                         }
                     >
                         {move || {
-                            if trial.pending().get() { "Trying…" } else { "Try on last 30 days" }
+                            if trial.pending().get() {
+                                td_string!(lang::current(), targeting.editor.trying)
+                            } else {
+                                td_string!(lang::current(), targeting.editor.try_days)
+                            }
                         }}
                     </button>
                     <button type="submit" class="primary" disabled=busy>
                         {move || match editing.get() {
-                            Some(_) => "Save new version",
-                            None => "Create and enable",
+                            Some(_) => td_string!(lang::current(), targeting.editor.save_version),
+                            None => td_string!(lang::current(), targeting.editor.create),
                         }}
                     </button>
                     {move || {
@@ -363,7 +417,8 @@ pub fn RuleEditor(
                                             problem.set(None);
                                         }
                                     >
-                                        "Stop editing"
+                                        {td_string!(lang::current(), targeting.editor.stop)}
+
                                     </button>
                                 }
                             })

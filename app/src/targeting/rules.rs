@@ -9,7 +9,10 @@ use crate::db::WriteTx;
 use crate::domain::clock::{from_millis, to_millis};
 use crate::domain::{Action, InspectionKind, check_text};
 use crate::error::AppError;
+use crate::i18n::td_string;
 use crate::journal::db::{NewEntry, record};
+use crate::lang;
+
 use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
 use sqlx::{AnyConnection, AnyPool, Row, any::AnyRow};
@@ -62,7 +65,7 @@ pub async fn rule_versions(pool: &AnyPool, id: i64) -> Result<Vec<Rule>, AppErro
     .map(rule_from_row)
     .collect::<Result<_, _>>()?;
     if versions.is_empty() {
-        return Err(AppError::not_found(format!("rule #{id}")));
+        return Err(AppError::not_found(rule_named(id)));
     }
     Ok(versions)
 }
@@ -137,7 +140,8 @@ pub async fn create_rule(
     let mut tx = WriteTx::begin(pool).await?;
     if name_taken(&mut tx, name, 0).await? {
         return Err(AppError::Conflict {
-            message: format!("a rule named \"{name}\" exists already; edit it instead"),
+            message: td_string!(lang::current(), targeting.conflict.name_taken, name = name)
+                .to_string(),
         });
     }
     let id: i64 = sqlx::query(
@@ -204,22 +208,28 @@ pub async fn edit_rule(
         .bind(id)
         .fetch_optional(&mut *tx)
         .await?
-        .ok_or_else(|| AppError::not_found(format!("rule #{id}")))?;
+        .ok_or_else(|| AppError::not_found(rule_named(id)))?;
     let current: i64 = row.try_get("current_version")?;
     let old_name: String = row.try_get("name")?;
     if let Some(seen) = seen
         && seen != current
     {
         return Err(AppError::Conflict {
-            message: format!(
-                "rule \"{old_name}\" is at version {current} now, not {seen}; read it again before editing"
-            ),
+            message: td_string!(
+                lang::current(),
+                targeting.conflict.stale,
+                name = old_name,
+                current = current,
+                seen = seen
+            )
+            .to_string(),
         });
     }
     let name = draft.name.trim();
     if name_taken(&mut tx, name, id).await? {
         return Err(AppError::Conflict {
-            message: format!("another rule is named \"{name}\""),
+            message: td_string!(lang::current(), targeting.conflict.other_name, name = name)
+                .to_string(),
         });
     }
     let version = current + 1;
@@ -255,14 +265,20 @@ pub async fn set_enabled(
         .bind(id)
         .fetch_optional(&mut *tx)
         .await?
-        .ok_or_else(|| AppError::not_found(format!("rule #{id}")))?
+        .ok_or_else(|| AppError::not_found(rule_named(id)))?
         .try_get("enabled")?;
     if (was == 1) == enabled {
         return Err(AppError::Conflict {
-            message: format!(
-                "rule #{id} is already {}",
-                if enabled { "enabled" } else { "disabled" }
-            ),
+            message: if enabled {
+                td_string!(lang::current(), targeting.conflict.already_enabled, id = id).to_string()
+            } else {
+                td_string!(
+                    lang::current(),
+                    targeting.conflict.already_disabled,
+                    id = id
+                )
+                .to_string()
+            },
         });
     }
     sqlx::query("update rules set enabled = $1 where id = $2")
@@ -314,4 +330,9 @@ pub async fn set_settings(
     record(&mut tx, entry).await?;
     tx.commit().await?;
     Ok(*new)
+}
+
+/// A rule as a sentence names it: "rule #4".
+fn rule_named(id: i64) -> String {
+    td_string!(lang::current(), targeting.what.rule, id = id).to_string()
 }

@@ -31,7 +31,14 @@ pub async fn latest_breakdown(
                 .await?
                 .try_get("n")?;
             if known == 0 {
-                return Err(AppError::not_found(format!("shipment #{shipment_id}")));
+                return Err(AppError::not_found(
+                    crate::i18n::td_string!(
+                        crate::lang::current(),
+                        targeting.what.shipment,
+                        id = shipment_id
+                    )
+                    .to_string(),
+                ));
             }
             Ok(None)
         }
@@ -49,7 +56,16 @@ pub async fn breakdown(pool: &AnyPool, shipment_id: i64) -> Result<ScoreBreakdow
     .bind(shipment_id)
     .fetch_optional(pool)
     .await?
-    .ok_or_else(|| AppError::not_found(format!("a score for shipment #{shipment_id}")))?;
+    .ok_or_else(|| {
+        AppError::not_found(
+            crate::i18n::td_string!(
+                crate::lang::current(),
+                targeting.what.score,
+                id = shipment_id
+            )
+            .to_string(),
+        )
+    })?;
     let score_id: i64 = row.try_get("id")?;
     let kind: String = row.try_get("declaration_kind")?;
     let lane: String = row.try_get("lane")?;
@@ -107,19 +123,19 @@ const FINDINGS: &str = "('seizure', 'penalty', 'agency_referral')";
 /// `examined` and `findings`: how many shipments (the column `shipment`) had an examination
 /// completed, and how many of those found something, through [`completed_examinations`].
 fn examined_and_findings(shipment: &str) -> String {
-    format!(
-        "count(distinct {shipment}) as examined, \
-         count(distinct case when i.outcome in {FINDINGS} then {shipment} end) as findings"
-    )
+    let examined = format!("count(distinct {shipment}) as examined");
+    let findings = format!(
+        "count(distinct case when i.outcome in {FINDINGS} then {shipment} end) as findings"
+    );
+    format!("{examined}, {findings}")
 }
 
 /// The completed examinations (`i`) of the holds placed on the shipment `shipment` since its
 /// score `s`.
 fn completed_examinations(shipment: &str) -> String {
-    format!(
-        "join holds ho on ho.shipment_id = {shipment} and ho.placed_at >= s.scored_at \
-         join inspections i on i.hold_id = ho.id and i.status = 'completed'"
-    )
+    let holds =
+        format!("join holds ho on ho.shipment_id = {shipment} and ho.placed_at >= s.scored_at");
+    format!("{holds} join inspections i on i.hold_id = ho.id and i.status = 'completed'")
 }
 
 /// The longest period the figures are read over: a year, leap day included. A longer one
@@ -136,13 +152,13 @@ pub async fn stats(
     if to <= from {
         return Err(AppError::invalid(
             "to",
-            "the period must end after it starts",
+            crate::i18n::td_string!(crate::lang::current(), targeting.period.after_start),
         ));
     }
     if to - from > MAX_PERIOD {
         return Err(AppError::invalid(
             "to",
-            "choose a period of at most 366 days",
+            crate::i18n::td_string!(crate::lang::current(), targeting.period.max),
         ));
     }
     let (from_ms, to_ms) = (to_millis(from), to_millis(to));
@@ -240,7 +256,10 @@ pub async fn trial(
 ) -> Result<TrialReport, AppError> {
     draft.check()?;
     if !(1..=90).contains(&days) {
-        return Err(AppError::invalid("days", "try a draft on 1 to 90 days"));
+        return Err(AppError::invalid(
+            "days",
+            crate::i18n::td_string!(crate::lang::current(), targeting.period.trial_days),
+        ));
     }
     let ctx = context(pool).await?;
     let from = now - Duration::days(days);

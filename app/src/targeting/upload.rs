@@ -5,12 +5,14 @@
 //! browser marks it `Sec-Fetch-Site: same-origin` (and sends `Origin`), which is what the
 //! cross-site check asks of a POST.
 
+use super::page::column_heads;
 use super::{Disposition, IngestReport};
 use crate::components::common::ErrorNotice;
 use crate::components::common::RoleGate;
-use crate::components::table::ColumnHeads;
 use crate::domain::Action;
 use crate::error::AppError;
+use crate::i18n::td_string;
+use crate::lang::{self, format};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -32,25 +34,31 @@ enum Phase {
 
 #[component]
 pub fn ImportPage() -> impl IntoView {
+    let l = lang::current();
     view! {
-        <Title text="Manifest import" />
+        <Title text=td_string!(l, manifests.title) />
         <div class="page-head">
-            <h1>"Manifest import"</h1>
-            <p class="lede">
-                "Send a CSV manifest of declarations. Each row is checked on its own: good rows are stored and scored, each bad row is reported with its line, field and reason."
-            </p>
+            <h1>{td_string!(l, manifests.title)}</h1>
+            <p class="lede">{td_string!(l, manifests.lede)}</p>
         </div>
-        <RoleGate action=Action::DeclareShipments refusal="your role may not send declarations">
+        <RoleGate action=Action::DeclareShipments refusal=td_string!(l, manifests.refusal_role)>
             <Uploader />
         </RoleGate>
     }
 }
 
 fn megabytes(bytes: f64) -> String {
+    let l = lang::current();
     if bytes < 1024.0 * 1024.0 {
-        format!("{:.0} kB", bytes / 1024.0)
+        td_string!(
+            l,
+            manifests.kilobytes,
+            size = format::decimal(l, bytes / 1024.0, 0)
+        )
+        .to_string()
     } else {
-        format!("{:.1} MB", bytes / (1024.0 * 1024.0))
+        let size = format::decimal(l, bytes / (1024.0 * 1024.0), 1);
+        td_string!(l, manifests.megabytes, size = size).to_string()
     }
 }
 
@@ -71,7 +79,7 @@ fn Uploader() -> impl IntoView {
             let Some(file) = input.files().and_then(|files| files.get(0)) else {
                 phase.set(Phase::Failed(AppError::invalid(
                     "file",
-                    "choose a CSV file first",
+                    td_string!(lang::current(), manifests.choose_file),
                 )));
                 return;
             };
@@ -81,12 +89,13 @@ fn Uploader() -> impl IntoView {
             }
         }
     };
+    let l = lang::current();
     view! {
         <section class="panel" aria-labelledby="upload-title">
-            <h2 id="upload-title">"Upload a manifest"</h2>
+            <h2 id="upload-title">{td_string!(l, manifests.upload_heading)}</h2>
             <form class="filters upload-form" on:submit=submit>
                 <label>
-                    "CSV file"
+                    {td_string!(l, manifests.csv_file)}
                     <input
                         type="file"
                         name="file"
@@ -96,27 +105,30 @@ fn Uploader() -> impl IntoView {
                     />
                 </label>
                 <button type="submit" class="primary" disabled=busy>
-                    "Upload"
+                    {td_string!(l, manifests.upload)}
                 </button>
             </form>
             {move || match phase.get() {
                 Phase::Idle => ().into_any(),
                 Phase::Sending { sent, total } => {
-                    let share = if total > 0.0 { sent / total * 100.0 } else { 0.0 };
+                    let share = if total > 0.0 { sent / total } else { 0.0 };
                     view! {
                         <div class="upload-progress">
-                            <label for="upload-bar">"Sending the file"</label>
+                            <label for="upload-bar">{td_string!(l, manifests.sending)}</label>
                             <progress
                                 id="upload-bar"
                                 max=total.to_string()
                                 value=sent.to_string()
                             ></progress>
                             <span role="status">
-                                {format!(
-                                    "{share:.0} % · {} of {}",
-                                    megabytes(sent),
-                                    megabytes(total),
-                                )}
+                                {td_string!(
+                                    l,
+                                    manifests.progress,
+                                    share = format::percent(l, share, 0),
+                                    sent = megabytes(sent),
+                                    total = megabytes(total)
+                                )
+                                    .to_string()}
                             </span>
                         </div>
                     }
@@ -125,11 +137,9 @@ fn Uploader() -> impl IntoView {
                 Phase::Storing => {
                     view! {
                         <div class="upload-progress">
-                            <label for="upload-bar">"Sending the file"</label>
+                            <label for="upload-bar">{td_string!(l, manifests.sending)}</label>
                             <progress id="upload-bar" max="1" value="1"></progress>
-                            <span role="status">
-                                "Sent. Checking, scoring and storing the rows…"
-                            </span>
+                            <span role="status">{td_string!(l, manifests.storing)}</span>
                         </div>
                     }
                         .into_any()
@@ -138,7 +148,7 @@ fn Uploader() -> impl IntoView {
                 Phase::Failed(AppError::Invalid { reason, .. }) => {
                     view! {
                         <div class="notice error" role="alert">
-                            <strong>"Nothing was imported"</strong>
+                            <strong>{td_string!(l, manifests.nothing_imported)}</strong>
                             " "
                             {reason}
                         </div>
@@ -168,70 +178,82 @@ fn ImportReport(report: IngestReport) -> impl IntoView {
             })
         })
         .collect();
+    let l = lang::current();
+    let n = move |n: usize| format::integer(l, n as i64);
     view! {
         <div class="import-report" role="status">
-            <h3>"Report"</h3>
+            <h3>{td_string!(l, manifests.report)}</h3>
             <dl class="facts counts">
-                <dt>"Rows read"</dt>
-                <dd>{report.received.to_string()}</dd>
-                <dt>"Accepted (new)"</dt>
-                <dd>{report.accepted.to_string()}</dd>
-                <dt>"Updated"</dt>
-                <dd>{report.updated.to_string()}</dd>
-                <dt>"Unchanged"</dt>
-                <dd>{report.unchanged.to_string()}</dd>
-                <dt>"Refused"</dt>
-                <dd>{report.refused.to_string()}</dd>
-                <dt>"Lanes"</dt>
+                <dt>{td_string!(l, manifests.rows_read)}</dt>
+                <dd>{n(report.received)}</dd>
+                <dt>{td_string!(l, manifests.accepted)}</dt>
+                <dd>{n(report.accepted)}</dd>
+                <dt>{td_string!(l, manifests.updated)}</dt>
+                <dd>{n(report.updated)}</dd>
+                <dt>{td_string!(l, manifests.unchanged)}</dt>
+                <dd>{n(report.unchanged)}</dd>
+                <dt>{td_string!(l, manifests.refused)}</dt>
+                <dd>{n(report.refused)}</dd>
+                <dt>{td_string!(l, manifests.lanes)}</dt>
                 <dd>
-                    {format!(
-                        "{} green, {} yellow, {} red ({} at random), {} pre-load referrals",
-                        report.green,
-                        report.yellow,
-                        report.red,
-                        report.random,
-                        report.referrals,
-                    )}
+                    {td_string!(
+                        l,
+                        manifests.lanes_counts,
+                        green = n(report.green),
+                        yellow = n(report.yellow),
+                        red = n(report.red),
+                        random = n(report.random),
+                        referrals = n(report.referrals)
+                    )
+                        .to_string()}
                 </dd>
-                <dt>"Examinations"</dt>
+                <dt>{td_string!(l, manifests.examinations)}</dt>
                 <dd>
-                    {format!(
-                        "{} opened, {} waiting for capacity",
-                        report.inspections_opened,
-                        report.waiting,
-                    )}
+                    {td_string!(
+                        l,
+                        manifests.examination_counts,
+                        opened = n(report.inspections_opened),
+                        waiting = n(report.waiting)
+                    )
+                        .to_string()}
                 </dd>
             </dl>
         </div>
         {(!refused.is_empty())
             .then(|| {
                 view! {
-                    <table class="grid refused">
-                        <caption>"Refused rows"</caption>
-                        <thead>
-                            <ColumnHeads
-                                names=&["Line", "Reference", "Field", "Reason"]
-                                numeric=&["Line"]
-                            />
-                        </thead>
-                        <tbody>
-                            {refused
-                                .into_iter()
-                                .map(|(line, reference, field, reason)| {
-                                    view! {
-                                        <tr>
-                                            <th scope="row" class="num">
-                                                {line.map(|l| l.to_string()).unwrap_or_default()}
-                                            </th>
-                                            <td>{reference}</td>
-                                            <td>{field}</td>
-                                            <td>{reason}</td>
-                                        </tr>
-                                    }
-                                })
-                                .collect_view()}
-                        </tbody>
-                    </table>
+                    <div class="table-scroll">
+                        <table class="grid refused">
+                            <caption>{td_string!(l, manifests.refused_rows)}</caption>
+                            <thead>
+                                {column_heads(
+                                    &[
+                                        (td_string!(l, manifests.col.line), true),
+                                        (td_string!(l, manifests.col.reference), false),
+                                        (td_string!(l, manifests.col.field), false),
+                                        (td_string!(l, manifests.col.reason), false),
+                                    ],
+                                )}
+                            </thead>
+                            <tbody>
+                                {refused
+                                    .into_iter()
+                                    .map(|(line, reference, field, reason)| {
+                                        view! {
+                                            <tr>
+                                                <th scope="row" class="num">
+                                                    {line.map(|l| l.to_string()).unwrap_or_default()}
+                                                </th>
+                                                <td>{reference}</td>
+                                                <td>{field}</td>
+                                                <td>{reason}</td>
+                                            </tr>
+                                        }
+                                    })
+                                    .collect_view()}
+                            </tbody>
+                        </table>
+                    </div>
                 }
             })}
     }
@@ -244,6 +266,8 @@ mod xhr {
 
     use super::Phase;
     use crate::error::AppError;
+    use crate::i18n::td_string;
+    use crate::lang;
     use leptos::prelude::*;
     use wasm_bindgen::JsCast;
     use wasm_bindgen::closure::Closure;
@@ -260,9 +284,9 @@ mod xhr {
 
     fn js(error: wasm_bindgen::JsValue) -> AppError {
         AppError::Transport {
-            message: error
-                .as_string()
-                .unwrap_or_else(|| "the browser refused to send the file".into()),
+            message: error.as_string().unwrap_or_else(|| {
+                td_string!(lang::current(), manifests.browser_refused).to_string()
+            }),
         }
     }
 
@@ -288,6 +312,10 @@ mod xhr {
             request
                 .set_request_header("Accept", "application/json")
                 .map_err(js)?;
+            // The API answers in the language its request names: the page's.
+            request
+                .set_request_header("Accept-Language", lang::code(lang::current()))
+                .map_err(js)?;
             let total = file.size();
             phase.set(Phase::Sending { sent: 0.0, total });
             let progress = Closure::<dyn FnMut(ProgressEvent)>::new(move |e: ProgressEvent| {
@@ -312,7 +340,12 @@ mod xhr {
                     match serde_json::from_str::<super::IngestReport>(&text) {
                         Ok(report) => Phase::Done(Box::new(report)),
                         Err(e) => Phase::Failed(AppError::Transport {
-                            message: format!("the report could not be read: {e}"),
+                            message: td_string!(
+                                lang::current(),
+                                manifests.report_unreadable,
+                                error = e
+                            )
+                            .to_string(),
                         }),
                     }
                 } else {
@@ -320,14 +353,19 @@ mod xhr {
                         serde_json::from_str::<ErrorBody>(&text)
                             .map(|b| b.error)
                             .unwrap_or(AppError::Transport {
-                                message: format!("the server answered {status}"),
+                                message: td_string!(
+                                    lang::current(),
+                                    manifests.server_answered,
+                                    status = status
+                                )
+                                .to_string(),
                             }),
                     )
                 });
             });
             let failed = Closure::<dyn FnMut(Event)>::new(move |_: Event| {
                 phase.set(Phase::Failed(AppError::Transport {
-                    message: "the connection was lost while sending the file".into(),
+                    message: td_string!(lang::current(), manifests.connection_lost).to_string(),
                 }));
             });
             let upload = request.upload().map_err(js)?;

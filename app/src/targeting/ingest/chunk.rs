@@ -381,7 +381,12 @@ async fn insert_new(
         let reference: String = row.try_get("reference")?;
         ids.insert(format!("{kind}:{reference}"), row.try_get("id")?);
     }
-    let why = format!("declaration received through {}", journal.who.source);
+    let why = crate::i18n::td_string!(
+        crate::lang::current(),
+        targeting.stored.received,
+        source = journal.who.source.clone()
+    )
+    .to_string();
     for &i in &fresh {
         let w = &mut work[i];
         let id = *ids
@@ -433,7 +438,12 @@ async fn update_resent(
         DECLARATION_COUNT + 1,
         DECLARATION_COUNT + 2
     );
-    let why = format!("declaration sent again through {}", journal.who.source);
+    let why = crate::i18n::td_string!(
+        crate::lang::current(),
+        targeting.stored.resent,
+        source = journal.who.source.clone()
+    )
+    .to_string();
     for w in work.iter_mut() {
         if w.result.status != Disposition::Updated {
             continue;
@@ -587,9 +597,11 @@ async fn place_holds(
             // Another writer held one of these shipments for the same reason at the same
             // moment: nothing of this chunk was written.
             AppError::Conflict {
-                message: "a shipment of this batch was held for the same reason at the same \
-                          moment by another request; send the batch again"
-                    .into(),
+                message: crate::i18n::td_string!(
+                    crate::lang::current(),
+                    targeting.stored.held_concurrently
+                )
+                .to_string(),
             }
         } else {
             e.into()

@@ -4,6 +4,7 @@
 //! 100,000 rows takes seconds.
 
 mod chunk;
+pub mod sentences;
 
 use super::db::{context, port_codes};
 use super::{Declaration, Disposition, FieldError, IngestReport, ItemResult, Lane};
@@ -182,7 +183,11 @@ pub fn read_json_items(
                     None,
                     vec![FieldError {
                         field: "body".into(),
-                        reason: "each declaration is a JSON object".into(),
+                        reason: crate::i18n::td_string!(
+                            crate::lang::current(),
+                            manifests.batch.not_object
+                        )
+                        .to_string(),
                     }],
                 )),
             },
@@ -198,6 +203,8 @@ pub const MAX_PROBLEMS: usize = 1_000;
 /// more. `None` when at least one declaration can be read (the batch is then ingested, the
 /// good kept and the bad reported by index).
 pub fn unreadable_batch(candidates: &[Candidate]) -> Option<Vec<String>> {
+    use crate::i18n::td_string;
+    let l = crate::lang::current();
     let mut lines = Vec::new();
     let mut more = 0usize;
     for candidate in candidates {
@@ -206,10 +213,26 @@ pub fn unreadable_batch(candidates: &[Candidate]) -> Option<Vec<String>> {
         };
         for error in errors {
             if lines.len() < MAX_PROBLEMS {
-                lines.push(if error.reason.starts_with("unknown field") {
-                    format!("declaration {index}: {}", error.reason)
+                // An unknown field's reason names it already.
+                let unknown = !super::declaration::FIELDS.contains(&error.field.as_str())
+                    && error.field != "body";
+                lines.push(if unknown {
+                    td_string!(
+                        l,
+                        manifests.batch.line,
+                        index = index,
+                        reason = error.reason.clone()
+                    )
+                    .to_string()
                 } else {
-                    format!("declaration {index}: {}: {}", error.field, error.reason)
+                    td_string!(
+                        l,
+                        manifests.batch.line_field,
+                        index = index,
+                        field = error.field.clone(),
+                        reason = error.reason.clone()
+                    )
+                    .to_string()
                 });
             } else {
                 more += 1;
@@ -217,10 +240,14 @@ pub fn unreadable_batch(candidates: &[Candidate]) -> Option<Vec<String>> {
         }
     }
     if more > 0 {
-        lines.push(format!(
-            "and {} more problems",
-            super::declaration::thousands(more)
-        ));
+        lines.push(
+            td_string!(
+                l,
+                manifests.batch.more,
+                more = super::declaration::thousands(more)
+            )
+            .to_string(),
+        );
     }
     Some(lines)
 }
