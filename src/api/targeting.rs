@@ -323,13 +323,7 @@ async fn declare(
             let reason = if others.is_empty() {
                 first.reason
             } else {
-                td_string!(
-                    current(),
-                    api.reason_also,
-                    first = &first.reason,
-                    others = others.join("; ")
-                )
-                .to_string()
+                sentences::with_others(&first.reason, &others)
             };
             Err(AppError::invalid(first.field, reason))
         }
