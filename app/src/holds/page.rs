@@ -124,7 +124,13 @@ pub fn HoldTable(rows: Vec<HoldRow>, show_port: bool) -> impl IntoView {
                         </td>
                         <td>
                             {if clock.is_paused() {
-                                view! { <span class="paused">"paused"</span> }.into_any()
+                                view! {
+                                    <span class="paused">
+                                        <crate::components::icons::PauseIcon />
+                                        "paused"
+                                    </span>
+                                }
+                                    .into_any()
                             } else {
                                 view! {
                                     <DueIn

@@ -173,6 +173,7 @@ pub fn provide_live() {
     Effect::new(move |_| {
         #[cfg(feature = "hydrate")]
         browser::follow(live);
+        super::focus::keep_focus();
     });
     // "Reconnecting" becomes "offline" when it lasts.
     Effect::new(move |_| {
@@ -186,6 +187,7 @@ pub fn provide_live() {
 }
 
 /// The connection indicator of the header (not on the sign-in page, which follows nothing).
+/// Not a live region itself: the page's one (`board::announce`) says when it changes.
 #[component]
 pub fn LiveIndicator() -> impl IntoView {
     let live = use_live();
@@ -212,8 +214,6 @@ pub fn LiveIndicator() -> impl IntoView {
             view! {
                 <div
                     class=move || format!("live-indicator {}", state().0)
-                    role="status"
-                    aria-live="polite"
                     data-connection=move || state().0
                 >
                     <span class="live-dot" aria-hidden="true"></span>
@@ -234,9 +234,8 @@ pub fn StaleNotice() -> impl IntoView {
             _ => return None,
         };
         Some(view! {
-            <p class="stale-notice" role="alert">
-                "Not live since "
-                {since.format("%H:%M:%S").to_string()}
+            <p class="stale-notice">
+                "Not live since " {since.format("%H:%M:%S").to_string()}
                 " UTC: the figures below may be out of date. They will catch up when the connection returns."
             </p>
         })
@@ -345,10 +344,12 @@ mod browser {
                 .is_none()
         };
         let document = document();
+        // A list only chosen from (a row's assign list) holds nothing back until it is
+        // changed: the focus it has is given back to it after the redraw (`focus`).
         if let Some(active) = document.active_element()
             && matches!(
                 active.tag_name().to_ascii_lowercase().as_str(),
-                "input" | "textarea" | "select"
+                "input" | "textarea"
             )
             && active.closest("main").ok().flatten().is_some()
             && acting(&active)
