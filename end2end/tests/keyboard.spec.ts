@@ -80,6 +80,16 @@ test("an officer signs in, claims, starts, completes, releases and signs out by 
   await page.keyboard.press("Enter");
   await expect(page).toHaveURL(/\/inspections$/);
   await live(page);
+  // The urgent work at YVR, through the queue's filter form.
+  const filters = page.getByRole("form", { name: "Filter the queue" });
+  await tabTo(page, filters.getByLabel("Port"));
+  await page.keyboard.type("YVR");
+  await tabTo(page, filters.getByLabel("Priority"));
+  await page.keyboard.type("Urgent");
+  await expect(filters.getByLabel("Priority")).toHaveValue("urgent");
+  await tabTo(page, filters.getByRole("button", { name: "Apply" }));
+  await page.keyboard.press("Enter");
+  await expect(page).toHaveURL(/port=YVR.*priority=urgent/);
   const row = page.locator(`tr[data-inspection="${id}"]`);
   await expect(row).toBeVisible();
   const count = await page.locator("table.inspections tbody tr").count();

@@ -1,6 +1,7 @@
 //! `/signin`, the signed-in account in the header, `/account/sessions` and `/account`.
 
 use super::password::ChangePassword;
+use super::theme::ThemeChoice;
 use super::{
     DemoSignIn, EndSession, SignIn, SignOut, demo_personas, my_sessions, safe_next, whoami,
 };
@@ -394,7 +395,7 @@ pub fn AccountPage() -> impl IntoView {
                 }}
             </div>
         </section>
-        <super::theme::ThemeChoice />
+        <ThemeChoice />
     }
 }
 

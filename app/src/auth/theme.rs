@@ -3,6 +3,7 @@
 //! the chosen colours; once the page is live the choice applies at once.
 
 use super::preferences::ChooseTheme;
+use crate::components::common::ErrorNotice;
 use crate::domain::Theme;
 use crate::i18n::{t, use_i18n};
 use leptos::form::ActionForm;
@@ -95,7 +96,7 @@ pub fn ThemeChoice() -> impl IntoView {
                 }}
             </div>
             {move || match choose.value().get() {
-                Some(Err(error)) => Some(view! { <crate::components::common::ErrorNotice error /> }),
+                Some(Err(error)) => Some(view! { <ErrorNotice error /> }),
                 _ => None,
             }}
         </section>

@@ -5,7 +5,7 @@
 
 use crate::components::clock::use_now;
 use crate::components::me::MeResource;
-use crate::i18n::{td_string, use_i18n};
+use crate::i18n::td_string;
 use crate::live::client::use_live;
 use leptos::prelude::*;
 
@@ -75,7 +75,6 @@ fn sentences(waiting: Waiting) -> String {
 /// The page's one polite live region.
 #[component]
 pub fn LiveAnnouncer() -> impl IntoView {
-    let _ = use_i18n();
     let live = use_live();
     let now = use_now();
     let me = use_context::<MeResource>();
