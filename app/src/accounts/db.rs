@@ -227,7 +227,7 @@ pub async fn check_credentials(
 ) -> Result<Option<Account>, AppError> {
     let row = sqlx::query(
         "select id, username, display_name, badge, role, ports, active, created_at, \
-         password_changed_at, password_hash from accounts where username = $1",
+         password_changed_at, language, theme, password_hash from accounts where username = $1",
     )
     .bind(username.trim().to_lowercase())
     .fetch_optional(pool)
