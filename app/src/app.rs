@@ -1,9 +1,10 @@
 //! The document shell, the header and the routes of the board.
 
 use crate::admin::page::AccountsPage;
-use crate::auth::page::{AccountNav, AccountPage, SessionsPage, SignInPage, UserBox, use_me};
+use crate::auth::page::{AccountPage, SessionsPage, SignInPage, UserBox, use_me};
 use crate::auth::preferences::{LanguageToggle, follow_locale, initial_locale};
 use crate::board::OverviewPage;
+use crate::board::announce::LiveAnnouncer;
 use crate::components::clock::{HeaderClock, provide_clock};
 use crate::domain::Action;
 use crate::holds::page::HoldsPage;
@@ -133,7 +134,6 @@ fn Board() -> impl IntoView {
                                                         <A href="/import">{t!(i18n, common.nav_manifests)}</A>
                                                     }
                                                 })}
-                                            <AccountNav me />
                                         </nav>
                                     }
                                 })
@@ -149,6 +149,9 @@ fn Board() -> impl IntoView {
                         })}
                     </Suspense>
                 </header>
+            </NotOnWall>
+            <NotOnWall>
+                <LiveAnnouncer />
             </NotOnWall>
             <main id="main" class:stale=move || live.connection.get().is_stale()>
                 <NotOnWall>

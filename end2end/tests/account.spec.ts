@@ -33,9 +33,10 @@ test("a person changes their password on Your account and their other browser is
   await other.goto("/holds?port=YVR");
   await expect(other.getByRole("heading", { level: 1 })).toBeVisible();
 
-  // "Your account" is linked from the header, beside "Your sessions".
+  // "Your account" is linked from the header's account menu, beside "Your sessions".
   await desk.goto("/");
   await hydrated(desk);
+  await desk.locator(".usermenu > summary").click();
   await desk.locator(".userbox").getByRole("link", { name: "Account" }).click();
   await expect(desk).toHaveURL(/\/account$/);
   await expect(desk.getByRole("heading", { level: 1, name: "Your account" })).toBeVisible();

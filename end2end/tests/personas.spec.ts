@@ -83,6 +83,7 @@ test("a viewer calling a protected server function directly is refused", async (
 
 test("an administrator adds an account and hands over its password once", async ({ page }) => {
   await signInAs(page, /System administrator/);
+  await page.locator(".usermenu > summary").click();
   await page.getByRole("link", { name: "Accounts" }).click();
   await expect(page.getByRole("heading", { level: 1, name: "Accounts" })).toBeVisible();
   await hydrated(page);
@@ -116,6 +117,7 @@ test("an administrator adds an account and hands over its password once", async 
 
 test("people see their sessions and can end them", async ({ page }) => {
   await signInAs(page, /wall screen/);
+  await page.locator(".usermenu > summary").click();
   await page.getByRole("link", { name: "Sessions" }).click();
   await expect(page.getByRole("heading", { level: 1, name: "Your sessions" })).toBeVisible();
   const current = page.locator("table.sessions tr.current");

@@ -17,6 +17,7 @@ pub mod password;
 pub mod preferences;
 #[cfg(feature = "ssr")]
 pub mod server;
+pub mod theme;
 
 /// A demo account offered for one-click sign-in in demo mode.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

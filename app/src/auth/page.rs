@@ -1,6 +1,7 @@
 //! `/signin`, the signed-in account in the header, `/account/sessions` and `/account`.
 
 use super::password::ChangePassword;
+use super::theme::ThemeChoice;
 use super::{
     DemoSignIn, EndSession, SignIn, SignOut, demo_personas, my_sessions, safe_next, whoami,
 };
@@ -151,22 +152,59 @@ pub fn UserBox(me: Me) -> impl IntoView {
         }
     });
     let scope = me.ports.to_string();
+    let i18n = crate::i18n::use_i18n();
+    // The account's own pages and the secondary links, folded under the name: a disclosure
+    // that works without JavaScript; once live, it folds again on a choice or on Escape.
+    let menu = NodeRef::<leptos::html::Details>::new();
+    let fold = move |focus_summary: bool| {
+        if let Some(details) = menu.get() {
+            details.set_open(false);
+            #[cfg(feature = "hydrate")]
+            if focus_summary
+                && let Some(summary) = details.first_element_child()
+                && let Ok(summary) = wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(summary)
+            {
+                let _ = summary.focus();
+            }
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = focus_summary;
+    };
     view! {
         <div class="userbox">
-            <span class="who">
-                <strong>{me.display_name.clone()}</strong>
-                <span class="role">{format!("{} · {scope}", me.role.label())}</span>
-            </span>
-            <a href="/account">{td_string!(lang::current(), auth.nav_account)}</a>
-            <a href="/account/sessions">{td_string!(lang::current(), auth.nav_sessions)}</a>
-            // Served by the server, not the board's router: a full page load.
-            <a
-                href="/api/v1/docs/"
-                rel="external"
-                title=td_string!(lang::current(), auth.nav_api_title)
+            <details
+                class="usermenu"
+                node_ref=menu
+                on:keydown=move |ev| {
+                    if ev.key() == "Escape" {
+                        fold(true);
+                    }
+                }
             >
-                {td_string!(lang::current(), auth.nav_api)}
-            </a>
+                <summary>
+                    <span class="who">
+                        <strong>{me.display_name.clone()}</strong>
+                        <span class="role">{format!("{} · {scope}", me.role.label())}</span>
+                    </span>
+                </summary>
+                <nav
+                    class="menu"
+                    aria-label=move || crate::i18n::t_string!(i18n, a11y.account_menu)
+                    on:click=move |_| fold(false)
+                >
+                    <a href="/account">{td_string!(lang::current(), auth.nav_account)}</a>
+                    <a href="/account/sessions">{td_string!(lang::current(), auth.nav_sessions)}</a>
+                    <AccountNav me=me.clone() />
+                    // Served by the server, not the board's router: a full page load.
+                    <a
+                        href="/api/v1/docs/"
+                        rel="external"
+                        title=td_string!(lang::current(), auth.nav_api_title)
+                    >
+                        {td_string!(lang::current(), auth.nav_api)}
+                    </a>
+                </nav>
+            </details>
             <ActionForm action=sign_out>
                 <button
                     type="submit"
@@ -407,6 +445,7 @@ pub fn AccountPage() -> impl IntoView {
                 }}
             </div>
         </section>
+        <ThemeChoice />
     }
 }
 

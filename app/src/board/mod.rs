@@ -1,5 +1,7 @@
 //! The overview: one tile per port of entry and the country's totals.
 
+pub mod announce;
+
 use crate::components::clock::use_now;
 use crate::components::common::{Badge, ErrorNotice};
 use crate::domain::clock::zone;

@@ -1,6 +1,7 @@
 //! One clock for the whole page, ticking every second in the browser, so that every dwell and
 //! every "due in" on screen moves together without asking the server.
 
+use super::icons::PauseIcon;
 use crate::domain::ServiceClock;
 use crate::domain::clock::{format_due, format_duration};
 use crate::i18n::{t, t_string, td_string, use_i18n};
@@ -57,6 +58,7 @@ pub fn HeaderClock() -> impl IntoView {
 /// How long goods have sat on hold, ticking; marked when paused or late.
 #[component]
 pub fn Dwell(clock: ServiceClock) -> impl IntoView {
+    let i18n = use_i18n();
     let now = use_now();
     let overdue = move || clock.is_overdue(now.get());
     view! {
@@ -76,7 +78,15 @@ pub fn Dwell(clock: ServiceClock) -> impl IntoView {
             }
         >
             {move || format_duration(clock.dwell(now.get()))}
-            {clock.is_paused().then_some(" ⏸")}
+            {clock
+                .is_paused()
+                .then(|| {
+                    view! {
+                        " "
+                        <PauseIcon />
+                        <span class="visually-hidden">{t!(i18n, a11y.paused)}</span>
+                    }
+                })}
         </span>
     }
 }

@@ -3,6 +3,7 @@
 pub mod clock;
 pub mod common;
 pub mod forms;
+pub mod icons;
 pub mod list;
 pub mod me;
 pub mod table;

@@ -80,10 +80,13 @@ where
         return view! { <p class="empty">{empty}</p> }.into_any();
     }
     view! {
-        <table class=format!("grid {class}") aria-label=label>
-            <thead>{heads}</thead>
-            <tbody>{records.into_iter().map(row).collect_view()}</tbody>
-        </table>
+        // Narrower than its table, the page scrolls the table in its own box, not sideways.
+        <div class="table-wrap">
+            <table class=format!("grid {class}") aria-label=label>
+                <thead>{heads}</thead>
+                <tbody>{records.into_iter().map(row).collect_view()}</tbody>
+            </table>
+        </div>
     }
     .into_any()
 }

@@ -3,6 +3,7 @@
 use super::{HoldFilter, HoldRow, HoldSort, list_holds};
 use crate::components::clock::{DueIn, Dwell};
 use crate::components::common::{Badge, LocalTime, PortField};
+use crate::components::icons::PauseIcon;
 use crate::components::list::{ListResults, StatusSelect, VocabSelect, use_list_filter};
 use crate::components::table::{PortCell, RecordTable, ShipmentCell};
 use crate::i18n::td_string;
@@ -141,6 +142,7 @@ pub fn HoldTable(rows: Vec<HoldRow>, show_port: bool) -> impl IntoView {
                             {if clock.is_paused() {
                                 view! {
                                     <span class="paused">
+                                        <PauseIcon />
                                         {td_string!(lang::current(), holds.paused)}
                                     </span>
                                 }

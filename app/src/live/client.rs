@@ -175,6 +175,7 @@ pub fn provide_live() {
     Effect::new(move |_| {
         #[cfg(feature = "hydrate")]
         browser::follow(live);
+        super::focus::keep_focus();
     });
     // "Reconnecting" becomes "offline" when it lasts.
     Effect::new(move |_| {
@@ -188,6 +189,7 @@ pub fn provide_live() {
 }
 
 /// The connection indicator of the header (not on the sign-in page, which follows nothing).
+/// Not a live region itself: the page's one (`board::announce`) says when it changes.
 #[component]
 pub fn LiveIndicator() -> impl IntoView {
     let live = use_live();
@@ -224,8 +226,6 @@ pub fn LiveIndicator() -> impl IntoView {
             view! {
                 <div
                     class=move || format!("live-indicator {}", state().0)
-                    role="status"
-                    aria-live="polite"
                     data-connection=move || state().0
                 >
                     <span class="live-dot" aria-hidden="true"></span>
@@ -246,7 +246,7 @@ pub fn StaleNotice() -> impl IntoView {
             _ => return None,
         };
         Some(view! {
-            <p class="stale-notice" role="alert">
+            <p class="stale-notice">
                 {td_string!(lang::current(), live.stale, time = utc_seconds(since)).to_string()}
             </p>
         })
@@ -360,10 +360,12 @@ mod browser {
                 .is_none()
         };
         let document = document();
+        // A list only chosen from (a row's assign list) holds nothing back until it is
+        // changed: the focus it has is given back to it after the redraw (`focus`).
         if let Some(active) = document.active_element()
             && matches!(
                 active.tag_name().to_ascii_lowercase().as_str(),
-                "input" | "textarea" | "select"
+                "input" | "textarea"
             )
             && active.closest("main").ok().flatten().is_some()
             && acting(&active)

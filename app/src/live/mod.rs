@@ -13,6 +13,7 @@ use crate::domain::{Action, Principal, authorize};
 use serde::{Deserialize, Serialize};
 
 pub mod client;
+pub mod focus;
 
 /// The last journal sequence number the server's live pump has broadcast. The pump moves it
 /// once every change up to it is published; a page rendered on the server names it
