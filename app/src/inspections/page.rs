@@ -190,6 +190,15 @@ fn QueueKeys() -> impl IntoView {
             if typing || ev.ctrl_key() || ev.meta_key() || ev.alt_key() {
                 return;
             }
+            // Enter on a button or a link is that control's own (Claim, Start…), not "open".
+            let on_control = ev
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+                .map(|e| matches!(e.tag_name().as_str(), "BUTTON" | "A" | "SUMMARY"))
+                .unwrap_or(false);
+            if on_control && ev.key() == "Enter" {
+                return;
+            }
             let Ok(rows) = document().query_selector_all("table.inspections tbody tr") else {
                 return;
             };

@@ -174,6 +174,7 @@ pub fn StatsPanel() -> impl IntoView {
                 <input
                     type="date"
                     name=name
+                    value=value.get_untracked()
                     prop:value=move || value.get()
                     on:input=move |ev| value.set(event_target_value(&ev))
                 />
@@ -183,8 +184,10 @@ pub fn StatsPanel() -> impl IntoView {
     view! {
         <section class="panel" aria-labelledby="stats-title">
             <h2 id="stats-title">{td_string!(l, targeting.stats.heading)}</h2>
+            // It only reads: a period chosen here holds no live change back.
             <form
                 class="filters"
+                method="get"
                 aria-label=td_string!(l, targeting.stats.period)
                 on:submit=move |ev| {
                     ev.prevent_default();
