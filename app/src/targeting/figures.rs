@@ -56,9 +56,9 @@ fn TrialView(report: TrialReport) -> impl IntoView {
                 {td_string!(
                     l,
                     targeting.trial.summary,
-                    shipments = n(report.shipments as i64),
-                    matched = n(report.matched as i64),
-                    selected = n(report.selected as i64)
+                    shipments = n(report.shipments),
+                    matched = n(report.matched),
+                    selected = n(report.selected)
                 )
                     .to_string()}
             </p>
@@ -66,10 +66,10 @@ fn TrialView(report: TrialReport) -> impl IntoView {
                 {td_string!(
                     l,
                     targeting.trial.history,
-                    examined = n(h.examined as i64),
-                    findings = n(h.findings as i64),
+                    examined = n(h.examined),
+                    findings = n(h.findings),
                     rate = percent(&h),
-                    sample = n(h.sample_size as i64)
+                    sample = n(h.sample_size)
                 )
                     .to_string()}
             </p>
@@ -92,7 +92,7 @@ fn TrialView(report: TrialReport) -> impl IntoView {
                                     view! {
                                         <tr>
                                             <th scope="row">{day}</th>
-                                            <td class="num">{format::integer(l, n as i64)}</td>
+                                            <td class="num">{format::integer(l, n)}</td>
                                         </tr>
                                     }
                                 })
@@ -124,7 +124,7 @@ fn TrialView(report: TrialReport) -> impl IntoView {
                                     view! {
                                         <tr class:overdue=over>
                                             <th scope="row">{p.port_code.clone()}</th>
-                                            <td class="num">{format::integer(l, p.selected as i64)}</td>
+                                            <td class="num">{format::integer(l, p.selected)}</td>
                                             <td class="num">{format::decimal(l, p.per_day, 1)}</td>
                                             <td class="num">
                                                 {match p.capacity_per_day {
@@ -132,11 +132,11 @@ fn TrialView(report: TrialReport) -> impl IntoView {
                                                         td_string!(
                                                             l,
                                                         targeting.trial.exceeded,
-                                                        capacity = format::integer(l, c as i64)
+                                                        capacity = format::integer(l, c)
                                                         )
                                                             .to_string()
                                                     }
-                                                    Some(c) => format::integer(l, c as i64),
+                                                    Some(c) => format::integer(l, c),
                                                     None => {
                                                         td_string!(l, targeting.trial.not_limited).to_string()
                                                     }
@@ -230,11 +230,11 @@ fn StatsTable(report: StatsReport) -> impl IntoView {
         view! {
             <tr class:baseline=baseline>
                 <th scope="row">{name}</th>
-                <td class="num">{n(s.selections as i64)}</td>
-                <td class="num">{n(s.examined as i64)}</td>
-                <td class="num">{n(s.findings as i64)}</td>
+                <td class="num">{n(s.selections)}</td>
+                <td class="num">{n(s.examined)}</td>
+                <td class="num">{n(s.findings)}</td>
                 <td class="num">{percent(s)}</td>
-                <td class="num">{n(s.sample_size as i64)}</td>
+                <td class="num">{n(s.sample_size)}</td>
             </tr>
         }
     };
