@@ -80,7 +80,7 @@ test("an analyst edits a rule's weight in French and reads the French confirmati
   await expect(analyst.getByRole("status").filter({ hasText: "enregistrée comme version 2" })).toHaveText(
     `« ${name} » enregistrée comme version 2, activée : elle cote désormais les nouvelles déclarations.`,
   );
-  const row = analyst.getByRole("row").filter({ hasText: name });
+  const row = analyst.locator("table.rules tbody tr").filter({ hasText: name });
   await expect(row).toContainText("45");
   await expect(row).toContainText("Activée");
   await analyst.context().close();
