@@ -2,6 +2,9 @@
 //! and refuses to build when the languages disagree: a key, or a `{{ value }}` a sentence
 //! takes, present in one language and not in the other, or a sentence left empty. A missing
 //! translation therefore fails the build instead of showing English to a French reader.
+//! Plural forms (`…_one`, `…_other`) are refused too: the catalogue is built without ICU's
+//! data, so a count's two forms are written as `…_single` / `…_several` and the code chooses
+//! with `lang::singular`.
 
 use leptos_i18n_build::{Config, ParseOptions, TranslationsInfos};
 use serde_json::Value;
@@ -30,6 +33,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                             faults.push(format!("{language}/{area}.json: `{key}` is empty"));
                         }
                     }
+                    plural_forms("", &value, &mut |key| {
+                        faults.push(format!(
+                            "{language}/{area}.json: `{key}` is a plural form: write \
+                             `…_single` and `…_several` and choose with `lang::singular`"
+                        ))
+                    });
                     keys.push((language, flat));
                 }
                 Err(e) => faults.push(format!("{}: {e}", path.display())),
@@ -106,6 +115,23 @@ fn flatten(prefix: &str, value: &Value, out: &mut BTreeMap<String, String>) {
         }
         other => {
             out.insert(prefix.to_string(), other.to_string());
+        }
+    }
+}
+
+/// Calls `found` with each key that leptos_i18n would read as a plural form.
+fn plural_forms(prefix: &str, value: &Value, found: &mut dyn FnMut(String)) {
+    if let Value::Object(map) = value {
+        for (key, value) in map {
+            let path = if prefix.is_empty() {
+                key.clone()
+            } else {
+                format!("{prefix}.{key}")
+            };
+            if PLURAL_SUFFIXES.iter().any(|suffix| key.ends_with(suffix)) {
+                found(path.clone());
+            }
+            plural_forms(&path, value, found);
         }
     }
 }

@@ -289,16 +289,27 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
 /// Refuses to serve a database that lacks a migration of this version (`MIGRATE_ON_START=false`).
 async fn check_migrated(db: &Db) -> anyhow::Result<()> {
     let pending = db.pending_migrations().await?;
-    anyhow::ensure!(
-        pending.is_empty(),
-        "{}",
-        td_string!(
-            current(),
-            cli.migrations_pending,
-            count = pending.len(),
-            first = pending.first().copied().unwrap_or_default()
-        )
-    );
+    anyhow::ensure!(pending.is_empty(), "{}", {
+        let (l, count) = (current(), pending.len());
+        let first = pending.first().copied().unwrap_or_default();
+        if app::lang::singular(l, count as u64) {
+            td_string!(
+                l,
+                cli.migrations_pending_single,
+                count = count,
+                first = first
+            )
+            .to_string()
+        } else {
+            td_string!(
+                l,
+                cli.migrations_pending_several,
+                count = count,
+                first = first
+            )
+            .to_string()
+        }
+    });
     Ok(())
 }
 
@@ -578,9 +589,16 @@ async fn user(db: &Db, what: UserCommand) -> anyhow::Result<()> {
             }
             let username = username.to_lowercase();
             let said = match tokens {
+                accounts::Tokens::Revoke if app::lang::singular(current(), revoked) => td_string!(
+                    current(),
+                    cli.password_changed_tokens_revoked_single,
+                    username = &username,
+                    count = revoked
+                )
+                .to_string(),
                 accounts::Tokens::Revoke => td_string!(
                     current(),
-                    cli.password_changed_tokens_revoked,
+                    cli.password_changed_tokens_revoked_several,
                     username = &username,
                     count = revoked
                 )
@@ -697,12 +715,23 @@ async fn token(db: &Db, what: TokenCommand) -> anyhow::Result<()> {
             let n = tokens::revoke_tokens(&db.pool, &username, &actor, now).await?;
             eprintln!(
                 "{}",
-                td_string!(
-                    current(),
-                    cli.tokens_revoked,
-                    count = n,
-                    username = username.to_lowercase()
-                )
+                if app::lang::singular(current(), n) {
+                    td_string!(
+                        current(),
+                        cli.tokens_revoked_single,
+                        count = n,
+                        username = username.to_lowercase()
+                    )
+                    .to_string()
+                } else {
+                    td_string!(
+                        current(),
+                        cli.tokens_revoked_several,
+                        count = n,
+                        username = username.to_lowercase()
+                    )
+                    .to_string()
+                }
             );
         }
         TokenCommand::Revoke {

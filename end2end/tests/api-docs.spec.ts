@@ -22,6 +22,8 @@ test("the API page, reached from the header, lists the operations from this serv
 
   await page.goto("/");
   await hydrated(page);
+  // In the account menu under the person's name.
+  await page.locator(".usermenu > summary").click();
   await page.getByRole("link", { name: "API", exact: true }).click();
   await expect(page).toHaveURL(/\/api\/v1\/docs\/$/);
 

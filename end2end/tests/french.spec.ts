@@ -38,7 +38,22 @@ function englishPhrases(): string[] {
         phrases.add(phrase);
     }
   }
-  return [...phrases];
+  // Words the demo's people wrote (port and trader names, seeded rules, simulated officers'
+  // notes) are data, shown as written, not the interface's sentences.
+  const data = demoData();
+  return [...phrases].filter((phrase) => !data.includes(phrase));
+}
+
+/** The text of the demo's data: what its traders, analysts and simulated officers wrote. */
+function demoData(): string {
+  const root = path.join(__dirname, "..", "..");
+  const files = [
+    ...["app/src/demo", "src/seed"].flatMap((dir) =>
+      fs.readdirSync(path.join(root, dir)).filter((f) => f.endsWith(".rs")).map((f) => path.join(dir, f)),
+    ),
+    "app/src/sim/cast.rs",
+  ];
+  return files.map((f) => fs.readFileSync(path.join(root, f), "utf8")).join("\n");
 }
 
 /** What a person reads or hears on the page: its text, title, and labelled attributes. */

@@ -88,7 +88,7 @@ test("an administrator adds an account and hands over its password once", async 
   await expect(page.getByRole("heading", { level: 1, name: "Accounts" })).toBeVisible();
   await hydrated(page);
   const username = `e2e.${Date.now().toString(36)}`;
-  await page.getByLabel("Username").fill(username);
+  await page.getByLabel("Username", { exact: true }).fill(username);
   await page.getByLabel("Name", { exact: true }).fill("Nadia Okafor");
   await page.getByLabel("Role").selectOption("officer");
   await page.getByLabel("Ports").fill("YHZ");
@@ -105,7 +105,7 @@ test("an administrator adds an account and hands over its password once", async 
   await page.goto("/holds?port=YHZ");
   await expect(page).toHaveURL(/\/signin\?next=%2Fholds%3Fport%3DYHZ$/);
   await hydrated(page);
-  await page.getByLabel("Username").fill(username);
+  await page.getByLabel("Username", { exact: true }).fill(username);
   await page.getByLabel("Password").fill("not-the-password");
   await page.getByRole("button", { name: "Sign in", exact: true }).click();
   await expect(page.getByRole("alert")).toContainText("do not match an active account");

@@ -138,7 +138,8 @@ async function stop(child: ChildProcess) {
 test("a wall that loses its server covers the screen with the time of the last change, and catches up on return", async ({
   browser,
 }) => {
-  test.setTimeout(120_000);
+  // Two servers of its own, each seeding a demo country: slow on a loaded machine.
+  test.setTimeout(240_000);
   const base = Number(process.env.E2E_PORT ?? 3210) + 60 + test.info().workerIndex * 2;
   const folder = fs.mkdtempSync(path.join(os.tmpdir(), "border-ops-wall-"));
   const database = path.join(folder, "wall.db");

@@ -31,10 +31,11 @@ const VARIABLES: &[&str] = &[
     "MAX_OPEN_CONNECTIONS",
     "TRUSTED_PROXIES",
     "MAX_CONCURRENT_IMPORTS",
-    "LANG",
-    "LC_ALL",
-    "LC_MESSAGES",
 ];
+
+/// The locale's variables, which choose the command line's language: cleared for each run too,
+/// so that a command speaks English unless its test says otherwise.
+const LOCALE_VARIABLES: &[&str] = &["LANG", "LC_ALL", "LC_MESSAGES"];
 
 /// The instant of the README's seed command.
 const AT: &str = "2026-11-28T12:00:00Z";
@@ -61,7 +62,7 @@ pub async fn fresh_database(backend: Backend) -> Option<(String, Option<TempDir>
 /// `border-ops` with the variables given and no others of its own.
 fn border_ops(vars: &[(&str, &str)]) -> tokio::process::Command {
     let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_border-ops"));
-    for name in VARIABLES {
+    for name in VARIABLES.iter().chain(LOCALE_VARIABLES) {
         command.env_remove(name);
     }
     command.env("RUST_LOG", "warn");

@@ -341,8 +341,12 @@ pub async fn the_accounts_page_lists_people_first_and_folds_the_simulated(backen
         folded < at(&all, "<td>sim.officer.yyz</td>"),
         "simulated folded"
     );
+    // The fold of simulated accounts (the header's account menu is a <details> too).
     let details_tag = |html: &str| {
-        let at = at(html, "<details");
+        let fold = at(html, "simulated-accounts");
+        let at = html[..fold]
+            .rfind("<details")
+            .expect("the fold is a <details>");
         html[at..at + html[at..].find('>').unwrap()].to_string()
     };
     let tag = details_tag(&all);

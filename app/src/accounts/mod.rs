@@ -274,10 +274,7 @@ impl PasswordChanged {
 
 /// Whether `n` takes the singular: 1 in English, 0 and 1 in French.
 pub fn one(locale: Locale, n: u64) -> bool {
-    match locale {
-        Locale::en => n == 1,
-        Locale::fr => n <= 1,
-    }
+    crate::lang::singular(locale, n)
 }
 
 /// An account just made or reset, with the password to hand over (shown once).

@@ -24,7 +24,7 @@ pub fn ErrorNotice(error: AppError) -> impl IntoView {
         AppError::Unavailable | AppError::Transport { .. } => {
             td_string!(locale, components.error_unreachable)
         }
-        _ => td_string!(locale, components.error_other),
+        _ => td_string!(locale, components.error_general),
     };
     view! {
         <div class="notice error" role="alert">

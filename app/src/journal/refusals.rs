@@ -191,12 +191,14 @@ async fn write_repeats(pool: &AnyPool, over: &[Repeats]) -> Result<(), sqlx::Err
             after,
         );
         let count = repeats.count;
-        let reason = crate::i18n::td_string!(
-            crate::lang::current(),
-            domain.journal.refused_repeatedly,
-            count = count
-        )
-        .to_string();
+        let l = crate::lang::current();
+        let reason = if crate::lang::singular(l, count as u64) {
+            crate::i18n::td_string!(l, domain.journal.refused_repeatedly_single, count = count)
+                .to_string()
+        } else {
+            crate::i18n::td_string!(l, domain.journal.refused_repeatedly_several, count = count)
+                .to_string()
+        };
         record(&mut conn, entry.reason(Some(&reason))).await?;
     }
     Ok(())

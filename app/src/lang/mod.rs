@@ -34,6 +34,15 @@ pub fn parse(text: &str) -> Option<Locale> {
     }
 }
 
+/// Whether a count takes the singular: 1 in English; 0 and 1 in French. (The catalogue
+/// writes the two forms as `…_single` / `…_several` keys and the code chooses with this.)
+pub fn singular(locale: Locale, n: u64) -> bool {
+    match locale {
+        Locale::en => n == 1,
+        Locale::fr => n <= 1,
+    }
+}
+
 /// The other official language: what the header's toggle offers.
 pub fn other(locale: Locale) -> Locale {
     match locale {

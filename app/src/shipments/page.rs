@@ -224,7 +224,12 @@ fn ShipmentView(
                                     {e
                                         .reason
                                         .clone()
-                                        .map(|r| view! { <span class="why">{r}</span> })}
+                                        .map(|r| {
+                                            let r = crate::demo_texts::shown(&r, lang::current());
+                                            // The demo's own sentences in the reader's language;
+                                            // what a person wrote, as written.
+                                            view! { <span class="why">{r}</span> }
+                                        })}
                                 </li>
                             }
                         })

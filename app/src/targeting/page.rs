@@ -432,7 +432,12 @@ fn describe(rule: &Rule) -> String {
             td_string!(l, targeting.describe.hs, list = prefixes.join(", ")).to_string()
         }
         I::WatchList { parties } => {
-            td_string!(l, targeting.describe.parties, count = parties.len()).to_string()
+            let count = parties.len();
+            if lang::singular(l, count as u64) {
+                td_string!(l, targeting.describe.parties_single, count = count).to_string()
+            } else {
+                td_string!(l, targeting.describe.parties_several, count = count).to_string()
+            }
         }
         I::FirstTimeImporter {} => td_string!(l, targeting.describe.first_time).to_string(),
         I::ValuePerKg {
