@@ -192,7 +192,7 @@ async fn write_repeats(pool: &AnyPool, over: &[Repeats]) -> Result<(), sqlx::Err
         );
         let count = repeats.count;
         let l = crate::lang::current();
-        let reason = if crate::lang::singular(l, count as u64) {
+        let reason = if crate::lang::singular(l, count) {
             crate::i18n::td_string!(l, domain.journal.refused_repeatedly_single, count = count)
                 .to_string()
         } else {
