@@ -1,5 +1,5 @@
 // Shared by the configuration and the tests.
-import { expect, test, type Browser, type Locator, type Page } from "@playwright/test";
+import { expect, test, type APIRequestContext, type Browser, type Locator, type Page } from "@playwright/test";
 import * as path from "node:path";
 
 /** Storage state of the demo wall-screen viewer, written by the setup project. */
@@ -44,4 +44,48 @@ export async function personaPage(browser: Browser, username: string, baseURL?: 
   const signed = await page.request.post("/rpc/demo_sign_in", { form: { username } });
   expect(signed.status()).toBe(200);
   return page;
+}
+
+/** An active YVR hold with no open inspection: its shipment's id and the hold's. Chosen at
+ *  random among those there are, so that tests running side by side rarely take the same one. */
+export async function quietHold(
+  request: APIRequestContext,
+  port = "YVR",
+): Promise<{ shipment: number; hold: number }> {
+  const holds = (await (await request.get(`/api/v1/holds?port=${port}&per_page=100`)).json()).items;
+  const quiet: { shipment: number; hold: number }[] = [];
+  for (const h of holds) {
+    const detail = await (await request.get(`/api/v1/shipments/${h.shipment_id}`)).json();
+    const open = detail.inspections.filter(
+      (i: any) => i.hold_id === h.id && ["queued", "assigned", "in_progress"].includes(i.status),
+    );
+    if (open.length === 0 && h.status !== "seizure_requested") quiet.push({ shipment: h.shipment_id, hold: h.id });
+  }
+  if (quiet.length === 0) throw new Error(`no active hold at ${port} without open inspections`);
+  return quiet[Math.floor(Math.random() * quiet.length)];
+}
+
+/** A browser signed in as an account of the test's own, made by the demo's administrator:
+ *  its language and its port's work are nobody else's. */
+export async function ownAccount(browser: Browser, role: string, ports: string, name = "Amélie Gagnon") {
+  const admin = await personaPage(browser, "admin");
+  const created = await admin.request.post("/rpc/create_account", {
+    form: {
+      username: `own.${Date.now().toString(36)}${Math.floor(Math.random() * 1000)}`,
+      display_name: name,
+      badge: "",
+      role,
+      ports,
+    },
+  });
+  expect(created.status()).toBe(200);
+  const { account, password } = await created.json();
+  await admin.context().close();
+  const context = await browser.newContext({ baseURL: test.info().project.use.baseURL });
+  const page = await context.newPage();
+  const signed = await page.request.post("/rpc/sign_in", {
+    form: { username: account.username, password },
+  });
+  expect(signed.status()).toBe(200);
+  return { page, account };
 }

@@ -1,5 +1,5 @@
-import { expect, test, type APIRequestContext, type Locator, type Page } from "@playwright/test";
-import { hasClass, hydrated, live, personaPage } from "../support";
+import { expect, test, type Locator, type Page } from "@playwright/test";
+import { hasClass, hydrated, live, personaPage, quietHold } from "../support";
 
 // The officer's day by keyboard alone: page.keyboard only, never the mouse, and at every step
 // the element with the focus shows it.
@@ -40,21 +40,6 @@ async function tabTo(page: Page, target: Locator, most = 150) {
     if (await focused(target)) return;
   }
   throw new Error(`Tab never reached ${target}`);
-}
-
-/** An active YVR hold with no open inspection: its shipment's id and the hold's. */
-async function quietHold(request: APIRequestContext): Promise<{ shipment: number; hold: number }> {
-  const holds = (await (await request.get("/api/v1/holds?port=YVR&per_page=100")).json()).items;
-  for (const h of holds) {
-    const detail = await (await request.get(`/api/v1/shipments/${h.shipment_id}`)).json();
-    const open = detail.inspections.filter(
-      (i: any) => i.hold_id === h.id && ["queued", "assigned", "in_progress"].includes(i.status),
-    );
-    if (open.length === 0 && h.status !== "seizure_requested") {
-      return { shipment: h.shipment_id, hold: h.id };
-    }
-  }
-  throw new Error("no active hold at YVR without open inspections");
 }
 
 test("an officer signs in, claims, starts, completes, releases and signs out by keyboard alone", async ({

@@ -1,30 +1,7 @@
-import { expect, test, type Browser } from "@playwright/test";
-import { hydrated, personaPage } from "../support";
+import { expect, test } from "@playwright/test";
+import { hydrated, ownAccount } from "../support";
 
 test.use({ storageState: { cookies: [], origins: [] } });
-
-/** A signed-in browser for an officer account of the test's own (its language is its own). */
-async function ownOfficer(browser: Browser) {
-  const admin = await personaPage(browser, "admin");
-  const created = await admin.request.post("/rpc/create_account", {
-    form: {
-      username: `lang.${Date.now().toString(36)}${Math.floor(Math.random() * 1000)}`,
-      display_name: "Amélie Gagnon",
-      badge: "",
-      role: "officer",
-      ports: "YUL",
-    },
-  });
-  expect(created.status()).toBe(200);
-  const { account, password } = await created.json();
-  const context = await browser.newContext({ baseURL: test.info().project.use.baseURL });
-  const page = await context.newPage();
-  const signed = await page.request.post("/rpc/sign_in", {
-    form: { username: account.username, password },
-  });
-  expect(signed.status()).toBe(200);
-  return { page, account };
-}
 
 test("the first paint follows Accept-Language, with no flash of English", async ({ browser }) => {
   const context = await browser.newContext({
@@ -47,7 +24,7 @@ test("the first paint follows Accept-Language, with no flash of English", async 
 test("the toggle switches language keeping the address, the scroll and a form being filled in", async ({
   browser,
 }) => {
-  const { page } = await ownOfficer(browser);
+  const { page } = await ownAccount(browser, "officer", "YUL");
   await page.setViewportSize({ width: 1280, height: 500 });
   await page.goto("/holds?port=YUL&sort=dwell");
   await hydrated(page);

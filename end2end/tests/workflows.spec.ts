@@ -1,25 +1,10 @@
-import { expect, test, type APIRequestContext, type Browser, type Page } from "@playwright/test";
+import { expect, test, type Browser, type Page } from "@playwright/test";
 import AxeBuilder from "@axe-core/playwright";
-import { hasClass, hydrated, live, personaPage } from "../support";
+import { hasClass, hydrated, live, personaPage, quietHold } from "../support";
 
 test.use({ storageState: { cookies: [], origins: [] } });
 // Both tests change the same port's holds and queue: one after the other.
 test.describe.configure({ mode: "serial" });
-
-/** An active YVR hold with no open inspection: its shipment's id and the hold's. */
-async function quietHold(request: APIRequestContext): Promise<{ shipment: number; hold: number }> {
-  const holds = (await (await request.get("/api/v1/holds?port=YVR&per_page=100")).json()).items;
-  for (const h of holds) {
-    const detail = await (await request.get(`/api/v1/shipments/${h.shipment_id}`)).json();
-    const open = detail.inspections.filter(
-      (i: any) => i.hold_id === h.id && ["queued", "assigned", "in_progress"].includes(i.status),
-    );
-    if (open.length === 0 && h.status !== "seizure_requested") {
-      return { shipment: h.shipment_id, hold: h.id };
-    }
-  }
-  throw new Error("no active hold at YVR without open inspections");
-}
 
 test("an officer finds contraband and a supervisor approves the seizure, in two browsers", async ({
   browser,
