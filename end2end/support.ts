@@ -1,5 +1,6 @@
 // Shared by the configuration and the tests.
 import { expect, test, type APIRequestContext, type Browser, type Locator, type Page } from "@playwright/test";
+import { spawn, type ChildProcess } from "node:child_process";
 import * as path from "node:path";
 
 /** Storage state of the demo wall-screen viewer, written by the setup project. */
@@ -88,4 +89,41 @@ export async function ownAccount(browser: Browser, role: string, ports: string, 
   });
   expect(signed.status()).toBe(200);
   return { page, account };
+}
+
+const root = path.resolve(__dirname, "..");
+const binary = path.resolve(root, process.env.BORDER_OPS_BIN ?? "target/debug/border-ops");
+
+/** A server of its own (`border-ops` with `args`), on `port`, over the SQLite file
+ *  `database`; resolves when it answers. */
+export async function startServer(port: number, database: string, args: string[]): Promise<ChildProcess> {
+  const child = spawn(binary, args, {
+    cwd: root,
+    env: {
+      ...process.env,
+      DATABASE_URL: `sqlite://${database}`,
+      LEPTOS_SITE_ADDR: `127.0.0.1:${port}`,
+      RUST_LOG: "warn",
+    },
+    stdio: "ignore",
+  });
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    try {
+      const r = await fetch(`http://127.0.0.1:${port}/readyz`);
+      if (r.ok) return child;
+    } catch {
+      // not yet listening
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  child.kill("SIGKILL");
+  throw new Error(`the server on ${port} did not start`);
+}
+
+/** Stops a server started by `startServer` as an operator would (SIGTERM), once it has exited. */
+export async function stop(child: ChildProcess) {
+  const exited = new Promise((resolve) => child.once("exit", resolve));
+  child.kill("SIGTERM");
+  await exited;
 }

@@ -1,9 +1,9 @@
 import { expect, test, type Browser, type Page } from "@playwright/test";
-import { spawn, execFileSync, type ChildProcess } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { hydrated, live, personaPage } from "../support";
+import { hydrated, live, personaPage, startServer, stop } from "../support";
 
 const root = path.resolve(__dirname, "..", "..");
 const binary = path.resolve(root, process.env.BORDER_OPS_BIN ?? "target/debug/border-ops");
@@ -78,38 +78,6 @@ test("a stream the server refuses is opened again, slowly, and its changes still
   await expect(watched).toHaveClass(/changed/);
 });
 
-/** A server of its own, on `port`, over `database`; resolves when it answers. */
-async function startServer(port: number, database: string, demo: boolean): Promise<ChildProcess> {
-  const child = spawn(binary, demo ? ["serve", "--demo"] : ["serve"], {
-    cwd: root,
-    env: {
-      ...process.env,
-      DATABASE_URL: `sqlite://${database}`,
-      LEPTOS_SITE_ADDR: `127.0.0.1:${port}`,
-      RUST_LOG: "warn",
-    },
-    stdio: "ignore",
-  });
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    try {
-      const r = await fetch(`http://127.0.0.1:${port}/readyz`);
-      if (r.ok) return child;
-    } catch {
-      // not yet listening
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  child.kill("SIGKILL");
-  throw new Error(`the server on ${port} did not start`);
-}
-
-async function stop(child: ChildProcess) {
-  const exited = new Promise((resolve) => child.once("exit", resolve));
-  child.kill("SIGTERM");
-  await exited;
-}
-
 test("a board that loses its server says so, marks its figures stale, and catches up on return", async ({
   browser,
 }) => {
@@ -117,9 +85,9 @@ test("a board that loses its server says so, marks its figures stale, and catche
   const base = Number(process.env.E2E_PORT ?? 3210) + 40 + test.info().workerIndex * 2;
   const folder = fs.mkdtempSync(path.join(os.tmpdir(), "border-ops-live-"));
   const database = path.join(folder, "board.db");
-  let board = await startServer(base, database, true);
+  let board = await startServer(base, database, ["serve", "--demo"]);
   // A second server on the same database takes the change while the first is away.
-  const other = await startServer(base + 1, database, false);
+  const other = await startServer(base + 1, database, ["serve"]);
   try {
     const token = execFileSync(binary, ["token", "issue", "--username", "duty.yvr"], {
       cwd: root,
@@ -157,7 +125,7 @@ test("a board that loses its server says so, marks its figures stale, and catche
     expect(noted.status).toBe(201);
     await expect(page.getByText(text)).toHaveCount(0);
 
-    board = await startServer(base, database, true);
+    board = await startServer(base, database, ["serve", "--demo"]);
     await expect(page.locator(".live-indicator")).toHaveAttribute("data-connection", "live", {
       timeout: 20_000,
     });
@@ -176,7 +144,7 @@ test("an administrator pauses and resumes the simulation, and every board sees i
   test.setTimeout(90_000);
   const port = Number(process.env.E2E_PORT ?? 3210) + 60 + test.info().workerIndex;
   const folder = fs.mkdtempSync(path.join(os.tmpdir(), "border-ops-sim-"));
-  const server = await startServer(port, path.join(folder, "board.db"), true);
+  const server = await startServer(port, path.join(folder, "board.db"), ["serve", "--demo"]);
   try {
     const base = `http://127.0.0.1:${port}`;
     const admin = await personaPage(browser, "admin", base);

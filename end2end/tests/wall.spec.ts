@@ -3,11 +3,11 @@
 // live, then catching up when its server is back.
 import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Page } from "@playwright/test";
-import { spawn, execFileSync, type ChildProcess } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { hydrated, personaPage } from "../support";
+import { hydrated, personaPage, startServer, stop } from "../support";
 
 const root = path.resolve(__dirname, "..", "..");
 const binary = path.resolve(root, process.env.BORDER_OPS_BIN ?? "target/debug/border-ops");
@@ -103,38 +103,6 @@ test("a change made through the API reaches the wall within a second", async ({ 
   await expect(page.locator(cell)).toHaveText(String(after), { timeout: 1_000 });
 });
 
-/** A server of its own, on `port`, over `database`; resolves when it answers. */
-async function startServer(port: number, database: string, demo: boolean): Promise<ChildProcess> {
-  const child = spawn(binary, demo ? ["serve", "--demo", "--no-sim"] : ["serve"], {
-    cwd: root,
-    env: {
-      ...process.env,
-      DATABASE_URL: `sqlite://${database}`,
-      LEPTOS_SITE_ADDR: `127.0.0.1:${port}`,
-      RUST_LOG: "warn",
-    },
-    stdio: "ignore",
-  });
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    try {
-      const r = await fetch(`http://127.0.0.1:${port}/readyz`);
-      if (r.ok) return child;
-    } catch {
-      // not yet listening
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  child.kill("SIGKILL");
-  throw new Error(`the server on ${port} did not start`);
-}
-
-async function stop(child: ChildProcess) {
-  const exited = new Promise((resolve) => child.once("exit", resolve));
-  child.kill("SIGTERM");
-  await exited;
-}
-
 test("a wall that loses its server covers the screen with the time of the last change, and catches up on return", async ({
   browser,
 }) => {
@@ -143,9 +111,9 @@ test("a wall that loses its server covers the screen with the time of the last c
   const base = Number(process.env.E2E_PORT ?? 3210) + 60 + test.info().workerIndex * 2;
   const folder = fs.mkdtempSync(path.join(os.tmpdir(), "border-ops-wall-"));
   const database = path.join(folder, "wall.db");
-  let wall = await startServer(base, database, true);
+  let wall = await startServer(base, database, ["serve", "--demo", "--no-sim"]);
   // A second server on the same database takes a change while the first is away.
-  const other = await startServer(base + 1, database, false);
+  const other = await startServer(base + 1, database, ["serve"]);
   try {
     const page = await personaPage(browser, "viewer", `http://127.0.0.1:${base}`);
     await page.setViewportSize({ width: 1920, height: 1080 });
@@ -200,7 +168,7 @@ test("a wall that loses its server covers the screen with the time of the last c
     const now = (await (await api("/api/v1/ports/YVR")).json()).summary.active_holds;
 
     // The server comes back: the wall reconnects by itself, catches up, and the notice goes.
-    wall = await startServer(base, database, true);
+    wall = await startServer(base, database, ["serve", "--demo", "--no-sim"]);
     await expect(page.locator(".wall")).toHaveAttribute("data-connection", "live", { timeout: 40_000 });
     await expect(notice).toHaveCount(0);
     await expect(page.locator(`tr[data-port="YVR"] td.wall-holds`)).toHaveText(String(now), {

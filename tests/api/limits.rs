@@ -298,6 +298,14 @@ pub async fn client_addresses_come_from_trusted_proxies_only(backend: Backend) {
     }
 }
 
+/// A 422 whose answer stays short (under 64 KiB) however large the request was: its body.
+async fn short_refusal(response: reqwest::Response) -> serde_json::Value {
+    assert_eq!(response.status().as_u16(), 422);
+    let text = response.text().await.unwrap();
+    assert!(text.len() < 64 * 1024, "{} bytes", text.len());
+    serde_json::from_str(&text).unwrap()
+}
+
 /// A body of unknown keys costs the server one short line per declaration, and the report of
 /// a batch no declaration of which can be read lists the first 1,000 problems, then a count:
 /// 150,000 unknown keys get an answer under 64 KiB, in one declaration or in a thousand.
@@ -322,10 +330,7 @@ pub async fn unknown_fields_cost_one_short_line_per_declaration(backend: Backend
     let before = app.scalar("select count(*) from shipments").await;
 
     let one = send(object(0..150_000)).await.unwrap();
-    assert_eq!(one.status().as_u16(), 422);
-    let text = one.text().await.unwrap();
-    assert!(text.len() < 64 * 1024, "{} bytes", text.len());
-    let body: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let body = short_refusal(one).await;
     let message = body["error"]["message"].as_str().unwrap();
     assert!(
         message.contains("unknown field \"k0\" (and 149,999 more)"),
@@ -334,10 +339,7 @@ pub async fn unknown_fields_cost_one_short_line_per_declaration(backend: Backend
 
     let thousand: Vec<String> = (0..1_000).map(|d| object(d * 150..d * 150 + 150)).collect();
     let many = send(format!("[{}]", thousand.join(","))).await.unwrap();
-    assert_eq!(many.status().as_u16(), 422);
-    let text = many.text().await.unwrap();
-    assert!(text.len() < 64 * 1024, "{} bytes", text.len());
-    let body: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let body = short_refusal(many).await;
     let problems = body["error"]["problems"].as_array().unwrap();
     // Each declaration's unknown fields are one problem among those it has (the fields it
     // lacks are the others); 1,000 are listed, then how many more.
@@ -368,10 +370,7 @@ pub async fn unknown_fields_cost_one_short_line_per_declaration(backend: Backend
         .map(|d| format!("{{\"reference\":\"X{d}\",\"colour\":\"red\"}}"))
         .collect();
     let capped = send(format!("[{}]", bad.join(","))).await.unwrap();
-    assert_eq!(capped.status().as_u16(), 422);
-    let text = capped.text().await.unwrap();
-    assert!(text.len() < 64 * 1024, "{} bytes", text.len());
-    let body: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let body = short_refusal(capped).await;
     let problems = body["error"]["problems"].as_array().unwrap();
     assert_eq!(problems.len(), 1_001);
     assert!(

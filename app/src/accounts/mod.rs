@@ -232,7 +232,7 @@ impl PasswordChanged {
     /// The sentence that confirms the change.
     pub fn sentence(&self) -> String {
         let l = lang::current();
-        let sessions = if one(l, self.sessions_ended) {
+        let sessions = if crate::lang::singular(l, self.sessions_ended) {
             td_string!(
                 l,
                 accounts.sessions_ended_single,
@@ -247,7 +247,7 @@ impl PasswordChanged {
             )
             .to_string()
         };
-        let tokens = if one(l, self.tokens_revoked) {
+        let tokens = if crate::lang::singular(l, self.tokens_revoked) {
             td_string!(
                 l,
                 accounts.tokens_revoked_single,
@@ -270,11 +270,6 @@ impl PasswordChanged {
         )
         .to_string()
     }
-}
-
-/// Whether `n` takes the singular: 1 in English, 0 and 1 in French.
-pub fn one(locale: Locale, n: u64) -> bool {
-    crate::lang::singular(locale, n)
 }
 
 /// An account just made or reset, with the password to hand over (shown once).

@@ -180,7 +180,7 @@ pub fn AccountsPage() -> impl IntoView {
                             view! {
                                 <details class="simulated-accounts" open=searching>
                                     <summary>
-                                        {if crate::accounts::one(
+                                        {if crate::lang::singular(
                                             lang::current(),
                                             simulated_count as u64,
                                         ) {

@@ -62,7 +62,7 @@ pub fn HandoverPage() -> impl IntoView {
                             <p class="notice" role="status">
                                 {
                                     let n = report.moved.len();
-                                    if crate::accounts::one(lang::current(), n as u64) {
+                                    if lang::singular(lang::current(), n as u64) {
                                         td_string!(
                                             lang::current(), inspections.moved_single, count = n
                                         )

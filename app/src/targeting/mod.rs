@@ -21,8 +21,6 @@ use crate::lang;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-#[macro_use]
-mod words;
 #[cfg(feature = "ssr")]
 pub mod capacity;
 #[cfg(feature = "ssr")]
@@ -46,34 +44,34 @@ pub mod scoring;
 pub mod stats;
 pub mod upload;
 
-targeting_vocabulary! {
+vocabulary! {
     /// What a rule looks at.
     pub enum RuleKind {
-        Country => "country", kind_country;
-        HsPrefix => "hs_prefix", kind_hs_prefix;
-        WatchList => "watch_list", kind_watch_list;
-        FirstTimeImporter => "first_time_importer", kind_first_time_importer;
-        ValuePerKg => "value_per_kg", kind_value_per_kg;
-        Routing => "routing", kind_routing;
-        Intelligence => "intelligence", kind_intelligence;
+        Country => "country", said!(targeting.vocab.kind_country);
+        HsPrefix => "hs_prefix", said!(targeting.vocab.kind_hs_prefix);
+        WatchList => "watch_list", said!(targeting.vocab.kind_watch_list);
+        FirstTimeImporter => "first_time_importer", said!(targeting.vocab.kind_first_time_importer);
+        ValuePerKg => "value_per_kg", said!(targeting.vocab.kind_value_per_kg);
+        Routing => "routing", said!(targeting.vocab.kind_routing);
+        Intelligence => "intelligence", said!(targeting.vocab.kind_intelligence);
     }
 }
 
-targeting_vocabulary! {
+vocabulary! {
     /// Where a full declaration is sent (ASYCUDA's selectivity lanes).
     pub enum Lane {
-        Green => "green", lane_green;
-        Yellow => "yellow", lane_yellow;
-        Red => "red", lane_red;
+        Green => "green", said!(targeting.vocab.lane_green);
+        Yellow => "yellow", said!(targeting.vocab.lane_yellow);
+        Red => "red", said!(targeting.vocab.lane_red);
     }
 }
 
-targeting_vocabulary! {
+vocabulary! {
     /// The pre-loading data set (the "7+1", before the aircraft is loaded) or the full
     /// declaration that follows before arrival.
     pub enum DeclarationKind {
-        PreLoad => "pre_load", pre_load;
-        Full => "full", full;
+        PreLoad => "pre_load", said!(targeting.vocab.pre_load);
+        Full => "full", said!(targeting.vocab.full);
     }
 }
 
