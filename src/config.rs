@@ -148,6 +148,8 @@ pub struct Config {
     /// has freed, while the server runs (besides when declarations arrive or capacity
     /// changes).
     pub release_referrals_every: Duration,
+    /// How often the notices of ports past their expiry are ended, while the server runs.
+    pub end_notices_every: Duration,
     /// What the server holds open (`MAX_OPEN_CONNECTIONS`, the request head's deadline).
     pub connections: ConnectionLimits,
     /// Whose `X-Forwarded-For` names the client (`TRUSTED_PROXIES`).
@@ -231,6 +233,7 @@ impl Config {
             },
             simulation: None,
             release_referrals_every: Duration::from_secs(60),
+            end_notices_every: Duration::from_secs(10),
             connections: ConnectionLimits {
                 max_open: settings.max_open_connections,
                 ..ConnectionLimits::default()

@@ -1,7 +1,8 @@
 //! Building and running the server. `Application::with_db` takes a migrated database and an
 //! already bound listener (port 0 in tests), so a test starts the whole product in one line;
 //! `run_until_stopped` serves, runs the work that goes on beside the requests (the release of
-//! waiting referrals, the demo's simulator) and stops it all together.
+//! waiting referrals, the end of expired port notices, the demo's simulator) and stops it all
+//! together.
 
 use crate::config::Config;
 use crate::live::LiveHub;
@@ -26,6 +27,8 @@ pub struct Application {
     simulator: Option<Simulator>,
     /// How often `run_until_stopped` offers waiting referrals the capacity time has freed.
     release_referrals_every: Duration,
+    /// How often `run_until_stopped` ends the ports' notices past their expiry.
+    end_notices_every: Duration,
     connections: crate::serve::ConnectionLimits,
 }
 
@@ -75,6 +78,7 @@ impl Application {
             state,
             simulator: simulation.map(|(simulator, _)| simulator),
             release_referrals_every: config.release_referrals_every,
+            end_notices_every: config.end_notices_every,
             connections: config.connections,
         })
     }
@@ -99,6 +103,11 @@ impl Application {
         let referrals = tokio::spawn(release_referrals(
             self.state.app.db.pool.clone(),
             self.release_referrals_every,
+            stopped.clone(),
+        ));
+        let notices = tokio::spawn(end_expired_notices(
+            self.state.app.db.pool.clone(),
+            self.end_notices_every,
             stopped.clone(),
         ));
         let simulation = match (self.simulator, &self.state.app.sim) {
@@ -127,6 +136,7 @@ impl Application {
             crate::serve::serve(self.listener, self.router, self.connections, shutdown).await;
         let _ = stop.send(true);
         let _ = referrals.await;
+        let _ = notices.await;
         if let Some(simulation) = simulation {
             let _ = simulation.await;
         }
@@ -158,6 +168,27 @@ async fn release_referrals(
             Ok(0) => {}
             Ok(n) => tracing::info!(released = n, "referrals released into the queue"),
             Err(e) => tracing::warn!(error = %e, "waiting referrals could not be released"),
+        }
+    }
+}
+
+/// Notices of ports that expire are ended when their time has come, by the system, each with
+/// its journal entry, so every board sees them go: at start, then `every`, until `stopped`.
+async fn end_expired_notices(
+    pool: sqlx::AnyPool,
+    every: Duration,
+    mut stopped: watch::Receiver<bool>,
+) {
+    let mut ticks = tokio::time::interval(every);
+    loop {
+        tokio::select! {
+            _ = ticks.tick() => {}
+            _ = stopped.changed() => return,
+        }
+        match app::ports::operations::end_expired(&pool, Utc::now()).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(ended = n, "expired port notices ended"),
+            Err(e) => tracing::warn!(error = %e, "expired port notices could not be ended"),
         }
     }
 }

@@ -105,12 +105,23 @@ vocabulary! {
 }
 
 vocabulary! {
+    /// What a port's notice is about.
     pub enum NoticeKind {
-        Construction => "construction", said!(domain.notice_kind.construction);
-        SystemOutage => "system_outage", said!(domain.notice_kind.system_outage);
-        Weather => "weather", said!(domain.notice_kind.weather);
+        Incident => "incident", said!(domain.notice_kind.incident);
         Equipment => "equipment", said!(domain.notice_kind.equipment);
+        Weather => "weather", said!(domain.notice_kind.weather);
+        SystemOutage => "system_outage", said!(domain.notice_kind.system_outage);
         Staffing => "staffing", said!(domain.notice_kind.staffing);
+        Construction => "construction", said!(domain.notice_kind.construction);
+    }
+}
+
+vocabulary! {
+    /// How much a notice matters to the people working the port, least first.
+    pub enum Severity {
+        Info => "info", said!(domain.severity.info);
+        Warning => "warning", said!(domain.severity.warning);
+        Critical => "critical", said!(domain.severity.critical);
     }
 }
 

@@ -1,21 +1,19 @@
-//! Port queries, and the changes to how a port is running: its status, lanes and notices (a
-//! supervisor's decision) and its measured waits (a feed). Each change is a conditional update
-//! on the port's `version` and one journal entry, in one transaction. The workload counts read
+//! Port queries, and the one change to a port made by a feed: its measured waits (a
+//! supervisor's changes are in `operations.rs`). Each change is a conditional update on the
+//! port's `version` and one journal entry, in one transaction. The workload counts read
 //! the partial indexes on active holds and open inspections, so the overview stays fast however
 //! many closed records pile up.
 
 use super::{Notice, Overview, PortDetail, PortSummary, ReleaseTimes, Totals, nearest_rank};
-use crate::auth::server::Caller;
-use crate::domain::Action;
 use crate::domain::clock::{from_millis, to_millis};
-use crate::domain::{Mode, NoticeKind, PortStatus};
+use crate::domain::{Mode, NoticeKind, PortStatus, Severity};
 use crate::error::AppError;
 use crate::journal::acting::{check_version, stale};
 use crate::journal::db::{NewEntry, record};
 use crate::sql::decode_error;
 use chrono::{DateTime, Duration, Utc};
 use serde_json::json;
-use sqlx::{AnyConnection, AnyPool, Row, any::AnyRow};
+use sqlx::{AnyPool, Row, any::AnyRow};
 use std::collections::HashMap;
 
 /// The tiles' counts read the partial indexes on active holds and open inspections: their
@@ -26,9 +24,9 @@ fn summary_sql(one_port: bool) -> String {
     let active_hold = crate::holds::db::active("h.status");
     let open_inspection = crate::inspections::db::open("i.status");
     format!(
-        "select p.code, p.name, p.kind, p.province, p.time_zone, p.status, p.hours, p.lanes_open, \
-         p.lanes_available, p.officers_on_shift, p.commercial_wait_min, p.traveller_wait_min, \
-         p.waits_measured_at, \
+        "select p.code, p.name, p.kind, p.province, p.time_zone, p.status, p.status_reason, \
+         p.expected_return_at, p.hours, p.lanes_open, p.lanes_available, p.officers_on_shift, \
+         p.commercial_wait_min, p.traveller_wait_min, p.waits_measured_at, p.version, \
          (select count(*) from holds h where h.port_code = p.code and {active_hold}) as active_holds, \
          (select count(*) from holds h where h.port_code = p.code and {active_hold} \
             and h.paused_since is null and h.due_at + h.paused_ms < $1) as holds_overdue, \
@@ -56,6 +54,7 @@ fn kind_and_status(row: &AnyRow) -> Result<(Mode, PortStatus), sqlx::Error> {
 fn summary_from_row(row: &AnyRow, notices: Vec<Notice>) -> Result<PortSummary, sqlx::Error> {
     let (kind, status) = kind_and_status(row)?;
     let measured: Option<i64> = row.try_get("waits_measured_at")?;
+    let expected: Option<i64> = row.try_get("expected_return_at")?;
     Ok(PortSummary {
         code: row.try_get("code")?,
         name: row.try_get("name")?,
@@ -63,6 +62,8 @@ fn summary_from_row(row: &AnyRow, notices: Vec<Notice>) -> Result<PortSummary, s
         province: row.try_get("province")?,
         time_zone: row.try_get("time_zone")?,
         status,
+        status_reason: row.try_get("status_reason")?,
+        expected_return_at: expected.map(from_millis),
         hours: row.try_get("hours")?,
         lanes_open: row.try_get("lanes_open")?,
         lanes_available: row.try_get("lanes_available")?,
@@ -76,17 +77,20 @@ fn summary_from_row(row: &AnyRow, notices: Vec<Notice>) -> Result<PortSummary, s
         open_inspections: row.try_get("open_inspections")?,
         inspections_overdue: row.try_get("inspections_overdue")?,
         notices,
+        version: row.try_get("version")?,
     })
 }
 
+/// The notices in force at `now` (posted, neither cleared nor past their expiry), by port.
 async fn notices(
     pool: &AnyPool,
     port: Option<&str>,
     now: DateTime<Utc>,
 ) -> Result<HashMap<String, Vec<Notice>>, sqlx::Error> {
     let sql = format!(
-        "select port_code, kind, message, starts_at from port_notices \
-         where starts_at <= $1 and (ends_at is null or ends_at > $1) {} order by starts_at",
+        "select id, port_code, kind, severity, message, starts_at, expires_at, version \
+         from port_notices where starts_at <= $1 and (ends_at is null or ends_at > $1) \
+         and (expires_at is null or expires_at > $1) {} order by starts_at, id",
         if port.is_some() {
             "and port_code = $2"
         } else {
@@ -99,17 +103,29 @@ async fn notices(
     }
     let mut by_port: HashMap<String, Vec<Notice>> = HashMap::new();
     for row in query.fetch_all(pool).await? {
-        let kind: String = row.try_get("kind")?;
         by_port
             .entry(row.try_get("port_code")?)
             .or_default()
-            .push(Notice {
-                kind: NoticeKind::parse(&kind).ok_or_else(|| decode_error("notice kind", &kind))?,
-                message: row.try_get("message")?,
-                since: from_millis(row.try_get("starts_at")?),
-            });
+            .push(notice_from_row(&row)?);
     }
     Ok(by_port)
+}
+
+/// A row of `port_notices`, its kind and severity checked against their vocabularies.
+pub(super) fn notice_from_row(row: &AnyRow) -> Result<Notice, sqlx::Error> {
+    let kind: String = row.try_get("kind")?;
+    let severity: String = row.try_get("severity")?;
+    let expires: Option<i64> = row.try_get("expires_at")?;
+    Ok(Notice {
+        id: row.try_get("id")?,
+        kind: NoticeKind::parse(&kind).ok_or_else(|| decode_error("notice kind", &kind))?,
+        severity: Severity::parse(&severity)
+            .ok_or_else(|| decode_error("notice severity", &severity))?,
+        message: row.try_get("message")?,
+        since: from_millis(row.try_get("starts_at")?),
+        expires_at: expires.map(from_millis),
+        version: row.try_get("version")?,
+    })
 }
 
 #[tracing::instrument(skip(pool))]
@@ -237,8 +253,11 @@ pub struct PortState {
     pub kind: Mode,
     pub time_zone: String,
     pub status: PortStatus,
+    pub status_reason: Option<String>,
+    pub expected_return_at: Option<DateTime<Utc>>,
     pub lanes_open: i64,
     pub lanes_available: i64,
+    pub officers_on_shift: i64,
     pub commercial_wait_min: Option<i64>,
     pub traveller_wait_min: Option<i64>,
     /// Notices in force now (not ended).
@@ -248,8 +267,9 @@ pub struct PortState {
 
 pub async fn state(pool: &AnyPool, code: &str) -> Result<PortState, AppError> {
     let row = sqlx::query(
-        "select code, kind, time_zone, status, lanes_open, lanes_available, commercial_wait_min, \
-         traveller_wait_min, version, (select count(*) from port_notices n where \
+        "select code, kind, time_zone, status, status_reason, expected_return_at, lanes_open, \
+         lanes_available, officers_on_shift, commercial_wait_min, traveller_wait_min, version, \
+         (select count(*) from port_notices n where \
          n.port_code = p.code and n.ends_at is null) as open_notices from ports p where code = $1",
     )
     .bind(code)
@@ -257,13 +277,17 @@ pub async fn state(pool: &AnyPool, code: &str) -> Result<PortState, AppError> {
     .await?
     .ok_or_else(|| AppError::not_found(format!("port {code}")))?;
     let (kind, status) = kind_and_status(&row)?;
+    let expected: Option<i64> = row.try_get("expected_return_at")?;
     Ok(PortState {
         code: row.try_get("code")?,
         kind,
         time_zone: row.try_get("time_zone")?,
         status,
+        status_reason: row.try_get("status_reason")?,
+        expected_return_at: expected.map(from_millis),
         lanes_open: row.try_get("lanes_open")?,
         lanes_available: row.try_get("lanes_available")?,
+        officers_on_shift: row.try_get("officers_on_shift")?,
         commercial_wait_min: row.try_get("commercial_wait_min")?,
         traveller_wait_min: row.try_get("traveller_wait_min")?,
         open_notices: row.try_get("open_notices")?,
@@ -283,37 +307,9 @@ pub async fn states(pool: &AnyPool) -> Result<Vec<PortState>, AppError> {
     Ok(states)
 }
 
-/// What a port's status and lanes become.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct PortChange {
-    pub status: PortStatus,
-    pub lanes_open: i64,
-}
-
-fn check_change(port: &PortState, change: PortChange) -> Result<(), AppError> {
-    if !(0..=port.lanes_available).contains(&change.lanes_open) {
-        return Err(AppError::invalid(
-            "lanes_open",
-            crate::i18n::td_string!(
-                crate::lang::current(),
-                ports.lanes_range,
-                available = port.lanes_available
-            )
-            .to_string(),
-        ));
-    }
-    if change.status == PortStatus::Closed && change.lanes_open > 0 {
-        return Err(AppError::invalid(
-            "lanes_open",
-            crate::i18n::td_string!(crate::lang::current(), ports.closed_no_lanes),
-        ));
-    }
-    Ok(())
-}
-
 /// Why a conditional update of a port matched nothing: it changed in between; the refusal
 /// shows it as it now is.
-async fn lost_race(pool: &AnyPool, code: &str) -> AppError {
+pub(super) async fn lost_race(pool: &AnyPool, code: &str) -> AppError {
     match state(pool, code).await {
         Ok(port) => stale(&format!("port {}", port.code), &port.current(), None),
         Err(e) => e,
@@ -322,17 +318,21 @@ async fn lost_race(pool: &AnyPool, code: &str) -> AppError {
 
 impl PortState {
     /// What a refusal of a stale change shows of the port as it now is.
-    fn current(&self) -> serde_json::Value {
+    pub(super) fn current(&self) -> serde_json::Value {
         json!({
             "code": self.code,
             "status": self.status.code(),
+            "status_reason": self.status_reason,
+            "expected_return_at": self.expected_return_at.map(to_millis),
             "lanes_open": self.lanes_open,
+            "lanes_available": self.lanes_available,
+            "officers_on_shift": self.officers_on_shift,
             "version": self.version,
         })
     }
 
     /// Refuses a change made from a view of the port older than this one.
-    fn check_seen(&self, seen: Option<i64>) -> Result<(), AppError> {
+    pub(super) fn check_seen(&self, seen: Option<i64>) -> Result<(), AppError> {
         check_version(
             &format!("port {}", self.code),
             &self.current(),
@@ -340,189 +340,6 @@ impl PortState {
             seen,
         )
     }
-}
-
-/// The conditional update of a port's status and lanes: the first statement of the
-/// transaction. False when someone changed the port since `seen`.
-async fn update_port(
-    conn: &mut AnyConnection,
-    code: &str,
-    change: PortChange,
-    seen: i64,
-) -> Result<bool, sqlx::Error> {
-    let updated = sqlx::query(
-        "update ports set status = $1, lanes_open = $2, version = version + 1 \
-         where code = $3 and version = $4",
-    )
-    .bind(change.status.code())
-    .bind(change.lanes_open)
-    .bind(code)
-    .bind(seen)
-    .execute(conn)
-    .await?
-    .rows_affected();
-    Ok(updated == 1)
-}
-
-/// The journal entry of a notice posted or cleared: the port's status and lanes before and
-/// after, and the notice.
-fn notice_entry<'a>(
-    caller: &'a Caller,
-    port: &'a PortState,
-    change: &PortChange,
-    action: &'a str,
-    notice: serde_json::Value,
-    reason: &'a str,
-    now: DateTime<Utc>,
-) -> NewEntry<'a> {
-    NewEntry {
-        at: now,
-        actor: &caller.account.username,
-        entity: "port",
-        entity_id: port.code.clone(),
-        shipment_id: None,
-        port_code: Some(&port.code),
-        action,
-        before: Some(json!({
-            "status": port.status.code(),
-            "lanes_open": port.lanes_open,
-            "version": port.version,
-        })),
-        after: Some(json!({
-            "status": change.status.code(),
-            "lanes_open": change.lanes_open,
-            "notice": notice,
-            "version": port.version + 1,
-        })),
-        reason: Some(reason),
-    }
-}
-
-/// The port a supervisor is about to change, once they may, their view is current and the
-/// change makes sense.
-async fn port_to_change(
-    pool: &AnyPool,
-    caller: &Caller,
-    code: &str,
-    change: PortChange,
-    seen: Option<i64>,
-) -> Result<PortState, AppError> {
-    let port = state(pool, code).await?;
-    caller
-        .authorize(pool, Action::ManagePort, Some(&port.code))
-        .await?;
-    port.check_seen(seen)?;
-    check_change(&port, change)?;
-    Ok(port)
-}
-
-/// Posts a notice at a port (a scanner out of service, lanes closed, a storm) and sets its
-/// status and lanes open accordingly. Returns the notice's id.
-#[allow(clippy::too_many_arguments)]
-pub async fn post_notice(
-    pool: &AnyPool,
-    caller: &Caller,
-    code: &str,
-    kind: NoticeKind,
-    message: &str,
-    change: PortChange,
-    seen: Option<i64>,
-    now: DateTime<Utc>,
-) -> Result<i64, AppError> {
-    let message = crate::domain::check_text("message", message, true)?;
-    let port = port_to_change(pool, caller, code, change, seen).await?;
-    let mut tx = crate::db::WriteTx::begin(pool).await?;
-    if !update_port(&mut tx, &port.code, change, port.version).await? {
-        drop(tx);
-        return Err(lost_race(pool, code).await);
-    }
-    let id: i64 = sqlx::query(
-        "insert into port_notices (port_code, kind, message, starts_at) values ($1, $2, $3, $4) \
-         returning id",
-    )
-    .bind(&port.code)
-    .bind(kind.code())
-    .bind(&message)
-    .bind(to_millis(now))
-    .fetch_one(&mut *tx)
-    .await?
-    .try_get("id")?;
-    record(
-        &mut tx,
-        notice_entry(
-            caller,
-            &port,
-            &change,
-            "notice_posted",
-            json!({ "id": id, "kind": kind.code(), "message": message }),
-            &message,
-            now,
-        ),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(id)
-}
-
-/// Ends a notice (the scanner is back, the lanes reopen) and sets the port's status and lanes.
-#[allow(clippy::too_many_arguments)]
-pub async fn clear_notice(
-    pool: &AnyPool,
-    caller: &Caller,
-    code: &str,
-    notice_id: i64,
-    change: PortChange,
-    reason: &str,
-    seen: Option<i64>,
-    now: DateTime<Utc>,
-) -> Result<(), AppError> {
-    let reason = crate::domain::check_text("reason", reason, true)?;
-    let port = port_to_change(pool, caller, code, change, seen).await?;
-    let open: i64 = sqlx::query(
-        "select count(*) as n from port_notices where id = $1 and port_code = $2 \
-         and ends_at is null",
-    )
-    .bind(notice_id)
-    .bind(&port.code)
-    .fetch_one(pool)
-    .await?
-    .try_get("n")?;
-    if open == 0 {
-        return Err(AppError::Conflict {
-            message: crate::i18n::td_string!(
-                crate::lang::current(),
-                ports.notice_not_in_force,
-                id = notice_id,
-                port = port.code.clone()
-            )
-            .to_string(),
-        });
-    }
-    let mut tx = crate::db::WriteTx::begin(pool).await?;
-    if !update_port(&mut tx, &port.code, change, port.version).await? {
-        drop(tx);
-        return Err(lost_race(pool, code).await);
-    }
-    sqlx::query("update port_notices set ends_at = $1 where id = $2 and ends_at is null")
-        .bind(to_millis(now))
-        .bind(notice_id)
-        .execute(&mut *tx)
-        .await?;
-    record(
-        &mut tx,
-        notice_entry(
-            caller,
-            &port,
-            &change,
-            "notice_cleared",
-            json!({ "id": notice_id }),
-            &reason,
-            now,
-        ),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(())
 }
 
 /// Records the waits measured at a crossing, in minutes (`None` where the flow does not

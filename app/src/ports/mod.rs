@@ -1,7 +1,7 @@
 //! Ports of entry: their status, lanes, staffing, waits and notices, and the overview of the
 //! whole country built from them.
 
-use crate::domain::{Mode, NoticeKind, PortStatus};
+use crate::domain::{Mode, NoticeKind, PortStatus, Severity};
 use crate::error::AppError;
 use chrono::{DateTime, Utc};
 use leptos::prelude::*;
@@ -9,7 +9,11 @@ use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "ssr")]
 pub mod db;
+#[cfg(feature = "ssr")]
+pub mod operations;
+pub mod operations_panel;
 pub mod page;
+pub mod rpc;
 
 /// Public service standards for border waits, in minutes.
 pub const COMMERCIAL_WAIT_STANDARD_MIN: i64 = 45;
@@ -18,9 +22,15 @@ pub const TRAVELLER_WAIT_STANDARD_MIN: i64 = 10;
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Notice {
+    pub id: i64,
     pub kind: NoticeKind,
+    pub severity: Severity,
     pub message: String,
     pub since: DateTime<Utc>,
+    /// When the notice ends by itself, if it does.
+    pub expires_at: Option<DateTime<Utc>>,
+    /// The version an edit or a clearing of the notice names.
+    pub version: i64,
 }
 
 /// One port's tile on the board: what it is, how it is running, and its workload.
@@ -33,6 +43,10 @@ pub struct PortSummary {
     pub province: String,
     pub time_zone: String,
     pub status: PortStatus,
+    /// Why a port is limited or closed (`None` when it is open).
+    pub status_reason: Option<String>,
+    /// When a port that is not open expects to be open again, if it says.
+    pub expected_return_at: Option<DateTime<Utc>>,
     pub hours: String,
     pub lanes_open: i64,
     pub lanes_available: i64,
@@ -48,6 +62,8 @@ pub struct PortSummary {
     pub open_inspections: i64,
     pub inspections_overdue: i64,
     pub notices: Vec<Notice>,
+    /// The version a change of the port's status, lanes, staffing or a new notice names.
+    pub version: i64,
 }
 
 impl PortSummary {

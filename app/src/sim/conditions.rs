@@ -1,14 +1,15 @@
 //! Conditions at the simulated ports: the wait-time feed, whose waits drift with the traffic
 //! and the lanes open, and the incidents (a scanner down, lanes closed, a storm) that a port's
-//! supervisor posts and clears. How waits tend and what can go wrong come from the demo's
+//! supervisor posts and clears through the port's operations (`ports::operations`). How waits tend and what can go wrong come from the demo's
 //! model (`demo::model`, `demo::incidents`).
 
 use super::engine::{Event, Simulator, minutes};
 use crate::demo::incidents;
 use crate::demo::model::{self, COMMERCIAL_WAIT, TRAVELLER_WAIT};
-use crate::domain::PortStatus;
+use crate::domain::{PortStatus, Severity};
 use crate::error::AppError;
-use crate::ports::db::{self as ports, PortChange};
+use crate::ports::db as ports;
+use crate::ports::operations::{self, NoticeText};
 use chrono::{DateTime, Utc};
 use rand::seq::SliceRandom;
 use sqlx::AnyPool;
@@ -55,8 +56,9 @@ impl Simulator {
         .await
     }
 
-    /// Something goes wrong at a port running normally: a notice, a status, fewer lanes; the
-    /// port's supervisor posts it, and clears it when it is over.
+    /// Something goes wrong at a port running normally: its supervisor limits or closes it,
+    /// saying why and when it should be back, closes lanes and posts a notice, through the
+    /// same operations a person uses; and clears it all when it is over.
     pub(super) async fn incident(
         &mut self,
         pool: &AnyPool,
@@ -79,17 +81,51 @@ impl Simulator {
             .expect("every mode has incidents");
         let lasts = incidents::LASTS.draw(&mut self.rng);
         let supervisor = &self.cast().ports[port].supervisor;
-        let notice = ports::post_notice(
+        let message = (incident.message)();
+        let mut version = state.version;
+        if incident.status != state.status {
+            version = operations::set_status(
+                pool,
+                supervisor,
+                &state.code,
+                incident.status,
+                message,
+                Some(now + lasts),
+                Some(version),
+                now,
+            )
+            .await?
+            .version;
+        }
+        let lanes = incident.lanes.open(state.lanes_open);
+        if incident.status != PortStatus::Closed && lanes != state.lanes_open {
+            version = operations::set_lanes(
+                pool,
+                supervisor,
+                &state.code,
+                lanes,
+                message,
+                Some(version),
+                now,
+            )
+            .await?
+            .version;
+        }
+        let severity = match incident.status {
+            PortStatus::Closed => Severity::Critical,
+            _ => Severity::Warning,
+        };
+        let notice = operations::post_notice(
             pool,
             supervisor,
             &state.code,
-            incident.kind,
-            (incident.message)(),
-            PortChange {
-                status: incident.status,
-                lanes_open: incident.lanes.open(state.lanes_open),
+            NoticeText {
+                kind: incident.kind,
+                severity,
+                message: message.to_string(),
+                expires_at: None,
             },
-            Some(state.version),
+            Some(version),
             now,
         )
         .await?;
@@ -97,7 +133,7 @@ impl Simulator {
             now + lasts,
             Event::IncidentEnds {
                 port,
-                notice,
+                notice: notice.id,
                 lanes_open: state.lanes_open,
                 reason: (incident.clears_with)(),
             },
@@ -106,6 +142,7 @@ impl Simulator {
     }
 
     /// The incident is over: its notice is cleared and the port reopens with the lanes it had.
+    /// What a person changed in between stays: a notice they cleared is not cleared again.
     pub(super) async fn incident_ends(
         &mut self,
         pool: &AnyPool,
@@ -116,21 +153,40 @@ impl Simulator {
         reason: &str,
     ) -> Result<(), AppError> {
         let p = &self.cast().ports[port];
+        let cleared =
+            operations::clear_notice(pool, &p.supervisor, &p.code, notice, reason, None, now).await;
+        if let Err(error) = cleared {
+            tracing::debug!(%error, port = %p.code, "the incident's notice was already ended");
+        }
         let state = ports::state(pool, &p.code).await?;
-        let change = PortChange {
-            status: PortStatus::Open,
-            lanes_open: lanes_open.min(state.lanes_available),
-        };
-        ports::clear_notice(
-            pool,
-            &p.supervisor,
-            &p.code,
-            notice,
-            change,
-            reason,
-            Some(state.version),
-            now,
-        )
-        .await
+        let mut version = state.version;
+        if state.status != PortStatus::Open {
+            version = operations::set_status(
+                pool,
+                &p.supervisor,
+                &p.code,
+                PortStatus::Open,
+                reason,
+                None,
+                Some(version),
+                now,
+            )
+            .await?
+            .version;
+        }
+        let lanes = lanes_open.min(state.lanes_available);
+        if lanes != state.lanes_open {
+            operations::set_lanes(
+                pool,
+                &p.supervisor,
+                &p.code,
+                lanes,
+                reason,
+                Some(version),
+                now,
+            )
+            .await?;
+        }
+        Ok(())
     }
 }

@@ -419,6 +419,7 @@ fn Urgent(items: Vec<UrgentItem>) -> impl IntoView {
 
 fn notice_kind(locale: Locale, kind: NoticeKind) -> &'static str {
     match kind {
+        NoticeKind::Incident => td_string!(locale, domain.notice_kind.incident),
         NoticeKind::Construction => td_string!(locale, wall.notice_kind.construction),
         NoticeKind::SystemOutage => td_string!(locale, wall.notice_kind.system_outage),
         NoticeKind::Weather => td_string!(locale, wall.notice_kind.weather),

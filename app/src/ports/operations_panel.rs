@@ -1,0 +1,1 @@
+//! The port page's operations panel.
