@@ -14,6 +14,7 @@ mod live;
 mod live_access;
 mod openapi;
 mod own_password;
+mod port_operations;
 mod roles;
 mod signin;
 mod sim;
@@ -53,6 +54,11 @@ use openapi::{
 use own_password::{
     current_passwords_guessed_at_once_are_checked_at_most_five_times,
     people_change_their_own_password,
+};
+use port_operations::{
+    a_port_change_reaches_live_boards, an_expired_notice_is_ended_by_the_timer,
+    port_operations_are_for_the_ports_supervisors, stale_or_bad_changes_change_nothing,
+    ten_changes_on_one_version_one_wins, the_readmes_port_calls_run_as_written,
 };
 use roles::serve_runs_as_a_role_that_owns_nothing;
 use signin::{
@@ -149,6 +155,12 @@ macro_rules! on_both_backends {
 }
 
 on_both_backends!(
+    port_operations_are_for_the_ports_supervisors,
+    a_port_change_reaches_live_boards,
+    stale_or_bad_changes_change_nothing,
+    ten_changes_on_one_version_one_wins,
+    an_expired_notice_is_ended_by_the_timer,
+    the_readmes_port_calls_run_as_written,
     the_api_answers_in_the_language_asked_with_the_same_codes,
     pages_follow_the_saved_choice_then_the_cookie_then_the_browser,
     a_language_choice_is_checked_saved_and_journaled,

@@ -170,6 +170,7 @@ pub async fn the_same_seed_and_start_give_the_same_journal(backend: Backend) {
         ("hold", "seized"),
         ("port", "notice_posted"),
         ("port", "notice_cleared"),
+        ("port", "status_set"),
         ("port", "waits_measured"),
     ] {
         assert!(
@@ -197,15 +198,23 @@ pub async fn the_same_seed_and_start_give_the_same_journal(backend: Backend) {
         );
         assert!(asked.starts_with("sim.officer."), "{asked}");
     }
-    // A port's status changed and came back.
-    let posted = journal
+    // A port's status changed, with its reason and expected return, and came back.
+    let limited = journal
         .iter()
-        .find(|e| e.action == "notice_posted")
-        .unwrap();
-    assert_ne!(
-        posted.after.as_ref().unwrap()["status"],
-        Value::from("open"),
-        "{posted:?}"
+        .find(|e| {
+            e.action == "status_set" && e.after.as_ref().unwrap()["status"] != Value::from("open")
+        })
+        .expect("a port limited or closed");
+    assert!(limited.reason.is_some(), "{limited:?}");
+    assert!(
+        limited.after.as_ref().unwrap()["expected_return_at"].is_i64(),
+        "{limited:?}"
+    );
+    assert!(
+        journal.iter().any(|e| e.action == "status_set"
+            && e.entity_id == limited.entity_id
+            && e.after.as_ref().unwrap()["status"] == Value::from("open")),
+        "the port reopened"
     );
     // Work ends: most of the simulation's holds are closed, and the queue it fed is short.
     let scalar = |sql: &'static str| {
