@@ -8,6 +8,7 @@ use crate::domain::clock::zone;
 use crate::i18n::td_string;
 use crate::lang;
 use crate::live::client::live_tick;
+use crate::ports::operations_panel::{NoticeItem, StatusReason};
 use crate::ports::{Overview, PortSummary, TRAVELLER_WAIT_STANDARD_MIN, Totals, get_overview};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -222,19 +223,12 @@ fn PortTile(port: PortSummary) -> impl IntoView {
                         </p>
                     }
                 })}
+            <StatusReason port=port.clone() />
             <ul class="notices">
                 {port
                     .notices
                     .iter()
-                    .map(|n| {
-                        view! {
-                            <li class=format!("notice-{}", n.kind.code())>
-                                <strong>{n.kind.label()}</strong>
-                                {td_string!(lang::current(), board.notice_colon)}
-                                {crate::demo_texts::shown(&n.message, lang::current())}
-                            </li>
-                        }
-                    })
+                    .map(|n| view! { <NoticeItem notice=n.clone() zone=port.time_zone.clone() /> })
                     .collect_view()}
             </ul>
         </article>

@@ -1,8 +1,12 @@
 //! `/ports/{code}`: one port of entry — status, waits against their standards, release times,
-//! its active holds and its queue.
+//! its active holds and its queue, and, for those who run it, its operations panel
+//! (`operations_panel.rs`).
 
+use super::operations_panel::{NoticeItem, OperationsPanel, PortActions, StatusReason};
 use super::{COMMERCIAL_WAIT_STANDARD_MIN, PortDetail, TRAVELLER_WAIT_STANDARD_MIN, get_port};
 use crate::components::common::{Badge, ErrorNotice, LocalTime};
+use crate::components::me::with_me;
+use crate::domain::Action;
 use crate::domain::clock::format_duration;
 use crate::holds::{HoldFilter, list_holds, page::HoldTable};
 use crate::i18n::td_string;
@@ -19,9 +23,10 @@ pub fn PortPage() -> impl IntoView {
     let params = use_params_map();
     let code =
         Memo::new(move |_| params.with(|p| p.get("code").unwrap_or_default().to_ascii_uppercase()));
+    let actions = PortActions::new();
     let detail = Resource::new(
-        move || (code.get(), live_tick()),
-        |(code, _)| get_port(code),
+        move || (code.get(), live_tick(), actions.done()),
+        |(code, ..)| get_port(code),
     );
     let holds = Resource::new(
         move || (code.get(), live_tick()),
@@ -49,7 +54,18 @@ pub fn PortPage() -> impl IntoView {
         }>
             {move || Suspend::new(async move {
                 match detail.await {
-                    Ok(detail) => view! { <PortHeader detail /> }.into_any(),
+                    Ok(detail) => {
+                        let port = detail.summary.clone();
+                        let operations = with_me(move |me| {
+                            me.may(Action::ManagePort, Some(&port.code))
+                                .then(|| view! { <OperationsPanel port=port.clone() actions /> })
+                        });
+                        view! {
+                            <PortHeader detail />
+                            {operations}
+                        }
+                            .into_any()
+                    }
                     Err(error) => view! { <ErrorNotice error /> }.into_any(),
                 }
             })}
@@ -142,25 +158,26 @@ fn PortHeader(detail: PortDetail) -> impl IntoView {
                 {td_string!(lang::current(), ports.hours, hours = p.hours.clone()).to_string()}
             </p>
         </div>
+        <StatusReason port=p.clone() />
         {(!p.notices.is_empty())
             .then(|| {
+                let zone = p.time_zone.clone();
+                let notices = p.notices.clone();
                 view! {
                     <ul class="notices panel">
-                        {p
-                            .notices
-                            .iter()
+                        {notices
+                            .into_iter()
                             .map(|n| {
+                                let since = n.since;
+                                let (item_zone, since_zone) = (zone.clone(), zone.clone());
                                 view! {
-                                    <li>
-                                        <strong>{n.kind.label()}</strong>
-                                        {td_string!(lang::current(), ports.notice_colon)}
-                                        {crate::demo_texts::shown(&n.message, lang::current())}
+                                    <NoticeItem notice=n zone=item_zone>
                                         " ("
                                         {td_string!(lang::current(), ports.since)}
                                         " "
-                                        <LocalTime at=n.since zone=p.time_zone.clone() short=true />
+                                        <LocalTime at=since zone=since_zone short=true />
                                         ")"
-                                    </li>
+                                    </NoticeItem>
                                 }
                             })
                             .collect_view()}
