@@ -158,6 +158,17 @@ pub(super) async fn country(
             ("province", |p| p.spec.province.into()),
             ("time_zone", |p| p.spec.time_zone.into()),
             ("status", |p| p.status.code().into()),
+            // A port not open says why: its incident's notice.
+            ("status_reason", |p| {
+                Bind::Text(
+                    INCIDENTS
+                        .iter()
+                        .find(|(code, status, ..)| {
+                            *code == p.spec.code && *status != PortStatus::Open
+                        })
+                        .map(|(.., message)| message().to_string()),
+                )
+            }),
             ("hours", |p| p.spec.hours.into()),
             ("lanes_open", |p| p.lanes_open.into()),
             ("lanes_available", |p| p.spec.lanes.into()),
