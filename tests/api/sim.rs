@@ -201,9 +201,7 @@ pub async fn the_same_seed_and_start_give_the_same_journal(backend: Backend) {
     // A port's status changed, with its reason and expected return, and came back.
     let limited = journal
         .iter()
-        .find(|e| {
-            e.action == "status_set" && e.after.as_ref().unwrap()["status"] != Value::from("open")
-        })
+        .find(|e| e.action == "status_set" && e.after.as_ref().unwrap()["status"] != "open")
         .expect("a port limited or closed");
     assert!(limited.reason.is_some(), "{limited:?}");
     assert!(
@@ -213,7 +211,7 @@ pub async fn the_same_seed_and_start_give_the_same_journal(backend: Backend) {
     assert!(
         journal.iter().any(|e| e.action == "status_set"
             && e.entity_id == limited.entity_id
-            && e.after.as_ref().unwrap()["status"] == Value::from("open")),
+            && e.after.as_ref().unwrap()["status"] == "open"),
         "the port reopened"
     );
     // Work ends: most of the simulation's holds are closed, and the queue it fed is short.
