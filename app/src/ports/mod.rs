@@ -63,6 +63,7 @@ pub struct PortSummary {
     pub inspections_overdue: i64,
     pub notices: Vec<Notice>,
     /// The version a change of the port's status, lanes, staffing or a new notice names.
+    #[serde(default)]
     pub version: i64,
 }
 
