@@ -127,11 +127,9 @@ async fn inputs(
     } else {
         vec![]
     };
-    let (officers_now, officer_hours) = staffing(pool, port, from, at).await?;
+    let officers_now = staffing(pool, port, at).await?;
     let history = sqlx::query(
         "select \
-           (select count(*) from inspections where port_code = $1 and status = 'completed' \
-              and completed_at > $2 and completed_at <= $3) as completed, \
            (select count(*) from shipments where port_code = $1 \
               and arrived_at > $2 and arrived_at <= $3) as arrived, \
            (select count(*) from inspections where port_code = $1 \
@@ -142,7 +140,31 @@ async fn inputs(
     .bind(now)
     .fetch_one(pool)
     .await?;
-    let completed: i64 = history.try_get("completed")?;
+    // The examinations completed: the time officers spent on each, and the share of its
+    // given time each took.
+    let mut officer_hours = 0.0;
+    let mut took_shares = vec![];
+    let rows = sqlx::query(
+        "select created_at, started_at, completed_at, due_at from inspections \
+         where port_code = $1 and status = 'completed' and completed_at > $2 and completed_at <= $3",
+    )
+    .bind(code)
+    .bind(to_millis(from))
+    .bind(now)
+    .fetch_all(pool)
+    .await?;
+    let completed = rows.len() as i64;
+    for row in rows {
+        let created: i64 = row.try_get("created_at")?;
+        let started: Option<i64> = row.try_get("started_at")?;
+        let done: i64 = row.try_get("completed_at")?;
+        let due: i64 = row.try_get("due_at")?;
+        officer_hours += (done - started.unwrap_or(done)).max(0) as f64 / 3_600_000.0;
+        if due > created {
+            took_shares.push((done - created).max(0) as f64 / (due - created) as f64);
+        }
+    }
+    took_shares.sort_by(f64::total_cmp);
     let arrived: i64 = history.try_get("arrived")?;
     let opened: i64 = history.try_get("opened")?;
 
@@ -211,6 +233,7 @@ async fn inputs(
         holds,
         completed,
         officer_hours,
+        took_shares,
         arrivals_by_hour,
         declared_etas,
         exams_per_arrival: if arrived > 0 {
@@ -237,7 +260,7 @@ async fn open_exams(
         open_then().to_string()
     };
     let sql = format!(
-        "select id, hold_id, kind, priority_rank, due_at, started_at from inspections \
+        "select id, hold_id, kind, priority_rank, created_at, due_at, started_at from inspections \
          where {condition}"
     );
     let mut query = sqlx::query(&sql).bind(code);
@@ -256,6 +279,7 @@ async fn open_exams(
                 hold_id: row.try_get("hold_id")?,
                 kind: InspectionKind::parse(&kind).ok_or_else(|| decode_error("kind", &kind))?,
                 priority_rank: row.try_get("priority_rank")?,
+                created_at: from_millis(row.try_get("created_at")?),
                 due_at: from_millis(row.try_get("due_at")?),
                 started: started.is_some_and(|s| s <= now),
             })
@@ -290,15 +314,10 @@ async fn open_holds(pool: &AnyPool, code: &str, now: i64) -> Result<Vec<OpenHold
     .collect()
 }
 
-/// The officers on shift at `to`, and the officer-hours on shift from `from` to `to`: from the
-/// port's journaled changes of staffing (an entry whose `after_json` names
-/// `officers_on_shift`), and before any, its row.
-async fn staffing(
-    pool: &AnyPool,
-    port: &Port,
-    from: DateTime<Utc>,
-    to: DateTime<Utc>,
-) -> Result<(i64, f64), sqlx::Error> {
+/// The officers on shift at `at`: from the port's journaled changes of staffing (an entry whose
+/// `after_json` names `officers_on_shift`): the last one by then, or what the first one after
+/// found; without any, its row.
+async fn staffing(pool: &AnyPool, port: &Port, at: DateTime<Utc>) -> Result<i64, sqlx::Error> {
     let rows = sqlx::query(
         "select at, before_json, after_json from journal \
          where entity = 'port' and entity_id = $1 order by seq",
@@ -310,30 +329,19 @@ async fn staffing(
         let value: serde_json::Value = serde_json::from_str(&json?).ok()?;
         value.get("officers_on_shift")?.as_i64()
     };
-    let mut changes: Vec<(DateTime<Utc>, Option<i64>, i64)> = vec![];
+    let mut first_after = None;
+    let mut last_before = None;
     for row in rows {
-        let after = officers(row.try_get("after_json")?);
-        if let Some(after) = after {
-            let before = officers(row.try_get("before_json")?);
-            changes.push((from_millis(row.try_get("at")?), before, after));
+        let Some(after) = officers(row.try_get("after_json")?) else {
+            continue;
+        };
+        if from_millis(row.try_get("at")?) <= at {
+            last_before = Some(after);
+        } else if first_after.is_none() {
+            first_after = Some(officers(row.try_get("before_json")?));
         }
     }
-    // The staffing at an instant: the last change before it, or what the first change after
-    // it found, or the row as it is.
-    let at = |t: DateTime<Utc>| -> i64 {
-        changes
-            .iter()
-            .rev()
-            .find(|(when, _, _)| *when <= t)
-            .map(|(_, _, after)| *after)
-            .or_else(|| {
-                changes
-                    .iter()
-                    .find(|(when, _, _)| *when > t)
-                    .and_then(|(_, before, _)| *before)
-            })
-            .unwrap_or(port.officers_on_shift)
-    };
-    let steps: Vec<(DateTime<Utc>, i64)> = changes.iter().map(|(w, _, a)| (*w, *a)).collect();
-    Ok((at(to), model::officer_hours(at(from), &steps, from, to)))
+    Ok(last_before
+        .or(first_after.flatten())
+        .unwrap_or(port.officers_on_shift))
 }

@@ -30,6 +30,9 @@ pub enum Stuck {
     ArrivalsKeepPace,
     /// The work waiting is more than a day's capacity.
     TooMuchWork,
+    /// An examination waiting takes longer than that by itself (a laboratory's result,
+    /// another agency's answer), as those like it have lately.
+    LongExaminations,
 }
 
 /// When the examinations waiting now are done.

@@ -1,17 +1,27 @@
 //! The backlog forecast as pure functions of what is known at an instant: the examinations
 //! open at a port, its open holds, the arrivals its daily rhythm and the declarations already
-//! received promise, its officers on shift and the rate they have been completing
-//! examinations at. No database here: `db.rs` reads the inputs, the tests build them.
+//! received promise, its officers on shift and the rate they complete examinations at. No
+//! database here: `db.rs` reads the inputs, the tests build them.
 //!
-//! How it is computed. The port's rate is the examinations completed there over the recent
-//! past divided by the officer-hours on shift over the same time (a floor when nothing was
-//! completed). Officers work the queue most urgent first, so examinations that arrive at a
-//! more urgent priority than the least urgent one waiting are served ahead of the backlog;
-//! the forecast plays the next 24 hours in five-minute steps, giving each step's capacity
-//! first to those arrivals and the rest to the backlog, and notes when each waiting
-//! examination (in queue order) is done. The range is the interquartile of that time: the
-//! work to do and the measured rate are both counts, whose relative spread is about
-//! `1/√n`; the rate is taken that much (×0.674, the normal quartile) faster and slower.
+//! How it is computed. An examination is done when two things allow: the officers reach it,
+//! and its own work is over (a laboratory's result does not come faster for more officers).
+//!
+//! - The queue: the port's rate is the examinations completed there over the recent past per
+//!   officer-hour spent on them (from start to completion; a floor when nothing was
+//!   completed), times the officers on shift now. Officers work the queue most urgent first,
+//!   so examinations expected to arrive at a more urgent priority than the least urgent one
+//!   waiting are served ahead of the backlog. The forecast plays the next 24 hours in
+//!   five-minute steps, giving each step's capacity first to those arrivals and the rest to
+//!   the backlog, and notes when each waiting examination (in queue order) is reached. The
+//!   work to do and the measured rate are both counts, whose relative spread is about `1/√n`:
+//!   the rate is also taken that much (×0.674, the normal quartile) faster and slower.
+//! - Its own time: at this port over the same days, how long an examination took from its
+//!   opening to its end, as a share of the time it was given (opening to due), among those
+//!   that had already run as long as this one has; the quartiles of that share give each
+//!   waiting examination an earliest, likely and latest end.
+//!
+//! Each examination ends at the later of the two, and the backlog clears when its last one
+//! does: the range is from the fast ends to the slow ends, the expected time between.
 
 use super::{Clearance, Forecast, HoldAtRisk, Stuck};
 use crate::domain::{HoldReason, InspectionKind};
@@ -37,6 +47,7 @@ pub struct OpenExam {
     pub kind: InspectionKind,
     /// 1 (urgent) to 4 (routine).
     pub priority_rank: i64,
+    pub created_at: DateTime<Utc>,
     pub due_at: DateTime<Utc>,
     pub started: bool,
 }
@@ -64,8 +75,11 @@ pub struct PortInputs {
     pub holds: Vec<OpenHold>,
     /// Examinations completed over the history window.
     pub completed: i64,
-    /// Officer-hours on shift over the same window.
+    /// Officer-hours spent on them (start to completion).
     pub officer_hours: f64,
+    /// For the examinations completed over the window: the time each took from opening to
+    /// completion as a share of the time it was given (opening to due), in ascending order.
+    pub took_shares: Vec<f64>,
     /// Shipments arriving, on average a day, in each hour of the day in the port's zone.
     pub arrivals_by_hour: [f64; 24],
     /// The ETAs of shipments declared and not yet arrived, over the next 24 hours.
@@ -75,27 +89,6 @@ pub struct PortInputs {
     /// The share of the examinations opened over the history window at each priority rank
     /// (index 0 is urgent).
     pub share_by_rank: [f64; 4],
-}
-
-/// Officer-hours between `from` and `to` when the staffing was `initial` at `from` and
-/// changed to each `(instant, officers)` after it (in order).
-pub fn officer_hours(
-    initial: i64,
-    changes: &[(DateTime<Utc>, i64)],
-    from: DateTime<Utc>,
-    to: DateTime<Utc>,
-) -> f64 {
-    let mut hours = 0.0;
-    let (mut at, mut officers) = (from, initial);
-    for &(when, next) in changes.iter().filter(|(w, _)| *w > from && *w < to) {
-        hours += officers as f64 * hours_between(at, when);
-        (at, officers) = (when, next);
-    }
-    hours + officers as f64 * hours_between(at, to)
-}
-
-fn hours_between(a: DateTime<Utc>, b: DateTime<Utc>) -> f64 {
-    (b - a).num_seconds().max(0) as f64 / 3600.0
 }
 
 /// The examinations completed per officer-hour, and whether it was measured (rather than the
@@ -142,7 +135,7 @@ fn queue_order(exams: &[OpenExam]) -> Vec<&OpenExam> {
 
 /// When each of `waiting` examinations, in queue order, is done at `rate` an hour, the share
 /// `ahead` of the expected arrivals being served first; `None` beyond the horizon.
-fn play(now: DateTime<Utc>, waiting: usize, rate: f64, arrivals: &[f64]) -> Vec<Option<f64>> {
+fn play(waiting: usize, rate: f64, arrivals: &[f64]) -> Vec<Option<f64>> {
     let mut done_at = vec![None; waiting];
     let step_hours = STEP_MINUTES as f64 / 60.0;
     let (mut done, mut pending_ahead) = (0.0_f64, 0.0_f64);
@@ -169,8 +162,32 @@ fn play(now: DateTime<Utc>, waiting: usize, rate: f64, arrivals: &[f64]) -> Vec<
             done_at[k - 1] = Some((step as f64 + within) * step_hours);
         }
     }
-    let _ = now;
     done_at
+}
+
+/// An examination's own end, in hours from now, at the fast, likely and slow quartiles of the
+/// shares of their time that the examinations completed lately took, among those that ran at
+/// least as long as this one has so far; now, when none ran as long (or there is no history).
+pub fn own_time(p: &PortInputs, exam: &OpenExam) -> [f64; 3] {
+    let given = (exam.due_at - exam.created_at).num_seconds().max(1) as f64;
+    let so_far = (p.now - exam.created_at).num_seconds().max(0) as f64 / given;
+    let longer: Vec<f64> = p
+        .took_shares
+        .iter()
+        .copied()
+        .filter(|share| *share > so_far)
+        .collect();
+    std::array::from_fn(|q| {
+        quantile(&longer, [0.25, 0.5, 0.75][q])
+            .map(|share| (share - so_far) * given / 3600.0)
+            .unwrap_or(0.0)
+    })
+}
+
+/// The nearest-rank quantile of ascending values.
+fn quantile(sorted: &[f64], q: f64) -> Option<f64> {
+    let n = sorted.len() as i64;
+    crate::ports::nearest_rank(q, n).map(|rank| sorted[rank as usize - 1])
 }
 
 fn at_hours(now: DateTime<Utc>, hours: f64) -> DateTime<Utc> {
@@ -192,15 +209,38 @@ pub fn forecast_port(p: &PortInputs) -> Forecast {
     let ahead: Vec<f64> = expected.iter().map(|a| a * share_ahead).collect();
     let spread =
         QUARTILE_Z * ((1.0 / waiting.max(1) as f64) + (1.0 / p.completed.max(1) as f64)).sqrt();
-    let central = play(p.now, waiting, rate, &ahead);
-    let last = |times: &[Option<f64>]| times.last().copied().flatten();
+    // When the officers reach each examination: fast, likely, slow.
+    let reached = [
+        play(waiting, rate * (1.0 + spread), &ahead),
+        play(waiting, rate, &ahead),
+        play(waiting, rate * (1.0 - spread).max(0.0), &ahead),
+    ];
+    // When each is done: the later of being reached and its own time.
+    let horizon = HORIZON_HOURS as f64;
+    let done: Vec<[Option<f64>; 3]> = ordered
+        .iter()
+        .enumerate()
+        .map(|(k, exam)| {
+            let own = own_time(p, exam);
+            std::array::from_fn(|q| {
+                let end = reached[q][k]?.max(own[q]);
+                (end <= horizon).then_some(end)
+            })
+        })
+        .collect();
+    let last = |q: usize| -> Option<f64> {
+        done.iter()
+            .try_fold(0.0_f64, |latest, d| d[q].map(|end| latest.max(end)))
+    };
     let clearance = if waiting == 0 {
         Clearance::Clear
     } else {
-        match last(&central) {
+        match last(1) {
             None => Clearance::NotWithin {
                 why: if p.officers_on_shift <= 0 {
                     Stuck::NoOfficers
+                } else if reached[1].iter().all(Option::is_some) {
+                    Stuck::LongExaminations
                 } else if rate <= ahead.iter().sum::<f64>() / ahead.len() as f64 {
                     Stuck::ArrivalsKeepPace
                 } else {
@@ -208,16 +248,9 @@ pub fn forecast_port(p: &PortInputs) -> Forecast {
                 },
             },
             Some(hours) => {
-                let fast = last(&play(p.now, waiting, rate * (1.0 + spread), &ahead));
-                let slow = last(&play(
-                    p.now,
-                    waiting,
-                    rate * (1.0 - spread).max(0.0),
-                    &ahead,
-                ));
-                let earliest = at_hours(p.now, fast.unwrap_or(hours).min(hours));
+                let earliest = at_hours(p.now, last(0).unwrap_or(hours).min(hours));
                 let expected = at_hours(p.now, hours);
-                match slow {
+                match last(2) {
                     Some(slow) => Clearance::By {
                         earliest,
                         expected,
@@ -228,6 +261,7 @@ pub fn forecast_port(p: &PortInputs) -> Forecast {
             }
         }
     };
+    let central: Vec<Option<f64>> = done.iter().map(|d| d[1]).collect();
     // A hold is done when its last open examination is; one with none waits on a decision
     // the forecast cannot foresee.
     let done_by_hold = |hold: i64| -> Option<Option<DateTime<Utc>>> {
@@ -376,5 +410,346 @@ pub fn combine(at: DateTime<Utc>, time_zone: &str, ports: &[Forecast]) -> Foreca
     }
 }
 
+/// The model on constructed ports whose answers are known.
 #[cfg(test)]
-mod tests;
+mod tests {
+    use super::*;
+    use crate::forecast::text;
+    use crate::lang::Locale;
+    use chrono::TimeZone;
+
+    fn now() -> DateTime<Utc> {
+        // 09:00 in Toronto.
+        Utc.with_ymd_and_hms(2026, 11, 30, 14, 0, 0).unwrap()
+    }
+
+    fn exam(id: i64, hold_id: i64, rank: i64) -> OpenExam {
+        OpenExam {
+            id,
+            hold_id,
+            kind: InspectionKind::Xray,
+            priority_rank: rank,
+            created_at: now() - Duration::minutes(30),
+            due_at: now() + Duration::hours(3) + Duration::minutes(id),
+            started: false,
+        }
+    }
+
+    /// 12 waiting, 2 officers, 3 examinations an officer-hour measured over 7 days, nothing
+    /// expected to arrive.
+    fn port() -> PortInputs {
+        PortInputs {
+            code: "LAC".into(),
+            time_zone: "America/Toronto".into(),
+            now: now(),
+            officers_on_shift: 2,
+            exams: (1..=12).map(|i| exam(i, 100 + i, 3)).collect(),
+            holds: vec![],
+            completed: 1008,
+            officer_hours: 336.0,
+            took_shares: vec![],
+            arrivals_by_hour: [0.0; 24],
+            declared_etas: vec![],
+            exams_per_arrival: 0.5,
+            share_by_rank: [0.1, 0.2, 0.6, 0.1],
+        }
+    }
+
+    fn expected(f: &Forecast) -> DateTime<Utc> {
+        f.clearance.expected().expect("a clearance time")
+    }
+
+    #[test]
+    fn twelve_waiting_at_six_an_hour_clear_in_two_hours_within_the_range() {
+        let f = forecast_port(&port());
+        assert_eq!(f.rate_per_officer_hour, 3.0);
+        assert_eq!(f.rate_per_hour, 6.0);
+        assert!(f.rate_measured);
+        assert_eq!(f.waiting, 12);
+        let Clearance::By {
+            earliest,
+            expected,
+            latest,
+        } = f.clearance
+        else {
+            panic!("a range: {:?}", f.clearance)
+        };
+        assert_eq!(expected, now() + Duration::hours(2));
+        assert!(earliest < expected && expected < latest);
+        // The interquartile of twelve examinations: about a fifth either way.
+        assert!(expected - earliest > Duration::minutes(15), "{earliest}");
+        assert!(latest - expected < Duration::minutes(60), "{latest}");
+    }
+
+    #[test]
+    fn the_sentence_says_the_rate_the_count_and_the_range_in_the_ports_zone() {
+        let f = forecast_port(&port());
+        let english = text::sentence(Locale::en, &f);
+        let range = text::range(Locale::en, &f);
+        assert!(
+            english.starts_with(
+                "At the present rate of 6.0 examinations an hour, the 12 waiting clear by "
+            ),
+            "{english}"
+        );
+        // 11:00 in Toronto, rounded outwards to five minutes on each side.
+        assert!(english.ends_with(&format!("{range}.")), "{english}");
+        let (from, to) = range.split_once('–').expect("a range");
+        assert!(from < "11:00" && from.starts_with("10:"), "{range}");
+        assert!(to > "11:00" && to.starts_with("11:"), "{range}");
+        let french = text::sentence(Locale::fr, &f);
+        assert!(
+            french.starts_with("Au rythme actuel de 6,0 examens à l’heure, les 12 examens en attente seront terminés entre 10\u{a0}h\u{a0}"),
+            "{french}"
+        );
+        assert!(french.contains(" et 11\u{a0}h\u{a0}"), "{french}");
+    }
+
+    #[test]
+    fn expected_arrivals_more_urgent_than_the_queue_come_first() {
+        let mut p = port();
+        // Four examinations an hour arrive (8 shipments × 0.5), 30 % of them more urgent than
+        // the queue's normal priority: 1.2 an hour taken from 6.
+        p.arrivals_by_hour = [8.0; 24];
+        let f = forecast_port(&p);
+        let hours = (expected(&f) - now()).num_seconds() as f64 / 3600.0;
+        assert!((hours - 12.0 / 4.8).abs() < 0.05, "{hours}");
+        assert!((f.expected_next_8h - 32.0).abs() < 1e-9);
+        // Declarations already received count where they outnumber the rhythm.
+        p.arrivals_by_hour = [0.0; 24];
+        p.declared_etas = (0..10).map(|i| now() + Duration::minutes(i)).collect();
+        let f = forecast_port(&p);
+        assert_eq!(f.declared_next_8h, 10);
+        assert!((f.expected_next_8h - 5.0).abs() < 1e-9);
+        assert!(expected(&f) > now() + Duration::hours(2));
+    }
+
+    #[test]
+    fn a_hold_due_before_its_examination_is_reached_passes_at_its_due_time() {
+        let mut p = port();
+        let due = now() + Duration::minutes(90);
+        // Its examination is the last of the queue (routine): done at 13/6 h, after its due time.
+        p.exams.push(exam(13, 7, 4));
+        p.holds = vec![
+            OpenHold {
+                id: 7,
+                shipment_id: 70,
+                reason: HoldReason::RiskTarget,
+                due_at: due,
+                paused: false,
+            },
+            // Its examination is first in the queue, done in ten minutes: it does not pass.
+            OpenHold {
+                id: 101,
+                shipment_id: 1010,
+                reason: HoldReason::Random,
+                due_at: due,
+                paused: false,
+            },
+            // A paused clock cannot pass.
+            OpenHold {
+                id: 8,
+                shipment_id: 80,
+                reason: HoldReason::Documentation,
+                due_at: now() + Duration::minutes(30),
+                paused: true,
+            },
+            // Beyond the next 8 hours.
+            OpenHold {
+                id: 9,
+                shipment_id: 90,
+                reason: HoldReason::Documentation,
+                due_at: now() + Duration::hours(9),
+                paused: false,
+            },
+            // No examination: nothing moves it, so it passes.
+            OpenHold {
+                id: 10,
+                shipment_id: 100,
+                reason: HoldReason::OtherAgency,
+                due_at: now() + Duration::hours(7),
+                paused: false,
+            },
+        ];
+        let f = forecast_port(&p);
+        let listed: Vec<(i64, DateTime<Utc>)> = f
+            .holds_at_risk
+            .iter()
+            .map(|h| (h.hold_id, h.passes_at))
+            .collect();
+        assert_eq!(
+            listed,
+            vec![(7, due), (10, now() + Duration::hours(7))],
+            "{:?}",
+            f.holds_at_risk
+        );
+        assert_eq!(f.holds_at_risk[0].shipment_id, 70);
+        let line = text::hold_line(Locale::en, &f, &f.holds_at_risk[0]);
+        assert!(
+            line.starts_with("Hold 7 at LAC (") && line.ends_with("passes at 10:30"),
+            "{line}"
+        );
+    }
+
+    #[test]
+    fn no_officers_means_not_within_24_hours_and_the_sentence_says_why() {
+        let mut p = port();
+        p.officers_on_shift = 0;
+        let f = forecast_port(&p);
+        assert_eq!(
+            f.clearance,
+            Clearance::NotWithin {
+                why: Stuck::NoOfficers
+            }
+        );
+        assert_eq!(
+            text::sentence(Locale::en, &f),
+            "No officer is on shift: the 12 examinations waiting do not clear within 24 hours."
+        );
+        assert_eq!(text::range(Locale::en, &f), "Not within 24 hours");
+        assert_eq!(
+            text::sentence(Locale::fr, &f),
+            "Aucun agent n’est en service\u{a0}: les 12 examens en attente ne seront pas terminés d’ici 24 heures."
+        );
+        // Every hold due in the next hours then passes.
+        p.holds = vec![OpenHold {
+            id: 101,
+            shipment_id: 1,
+            reason: HoldReason::Random,
+            due_at: now() + Duration::hours(1),
+            paused: false,
+        }];
+        assert_eq!(forecast_port(&p).holds_at_risk.len(), 1);
+    }
+
+    #[test]
+    fn more_work_than_a_day_or_arrivals_that_keep_pace_do_not_clear() {
+        let mut p = port();
+        p.exams = (1..=200).map(|i| exam(i, i, 3)).collect();
+        assert_eq!(
+            forecast_port(&p).clearance,
+            Clearance::NotWithin {
+                why: Stuck::TooMuchWork
+            }
+        );
+        p.exams.truncate(12);
+        p.arrivals_by_hour = [40.0; 24];
+        p.share_by_rank = [0.5, 0.5, 0.0, 0.0];
+        let f = forecast_port(&p);
+        assert_eq!(
+            f.clearance,
+            Clearance::NotWithin {
+                why: Stuck::ArrivalsKeepPace
+            }
+        );
+        assert!(
+            text::sentence(Locale::en, &f).contains("more urgent examinations expected to arrive")
+        );
+    }
+
+    #[test]
+    fn without_history_the_floor_rate_is_used_and_said() {
+        let mut p = port();
+        p.completed = 0;
+        let f = forecast_port(&p);
+        assert!(!f.rate_measured);
+        assert_eq!(f.rate_per_hour, 2.0 * FLOOR_RATE_PER_OFFICER_HOUR);
+        assert_eq!(expected(&f), now() + Duration::hours(6));
+        let basis = text::basis(Locale::en, &f);
+        assert!(basis[1].starts_with("No examination was completed here in the last 7 days"));
+    }
+
+    #[test]
+    fn nothing_waiting_is_clear() {
+        let mut p = port();
+        p.exams.clear();
+        let f = forecast_port(&p);
+        assert_eq!(f.clearance, Clearance::Clear);
+        assert_eq!(
+            text::sentence(Locale::en, &f),
+            "Nothing is waiting for examination."
+        );
+    }
+
+    #[test]
+    fn the_country_clears_when_its_last_port_does() {
+        let lac = forecast_port(&port());
+        let mut p = port();
+        p.code = "YVR".into();
+        p.time_zone = "America/Vancouver".into();
+        p.exams.truncate(6);
+        let yvr = forecast_port(&p);
+        let mut idle = port();
+        idle.code = "YHZ".into();
+        idle.exams.clear();
+        let country = combine(
+            now(),
+            "America/Toronto",
+            &[lac.clone(), yvr, forecast_port(&idle)],
+        );
+        assert_eq!(country.waiting, 18);
+        assert_eq!(country.officers_on_shift, 6);
+        assert_eq!(country.rate_per_hour, 18.0);
+        assert_eq!(country.clearance.expected(), lac.clearance.expected());
+        assert_eq!(country.last_to_clear.as_deref(), Some("LAC"));
+        let sentence = text::sentence(Locale::en, &country);
+        assert!(
+            sentence.contains(" EST") && sentence.ends_with("The last port to clear is LAC."),
+            "{sentence}"
+        );
+        // One port without officers: the country does not clear either, and says which.
+        let mut closed = port();
+        closed.code = "PVN".into();
+        closed.officers_on_shift = 0;
+        let country = combine(now(), "America/Toronto", &[lac, forecast_port(&closed)]);
+        assert!(matches!(country.clearance, Clearance::NotWithin { .. }));
+        assert_eq!(country.last_to_clear.as_deref(), Some("PVN"));
+    }
+
+    #[test]
+    fn an_examination_ends_no_sooner_than_its_own_work_allows() {
+        let mut p = port();
+        // Lately, examinations took 20 % to 100 % of the time they were given.
+        p.took_shares = (1..=5).map(|i| i as f64 * 0.2).collect();
+        // Given 10 hours, open for 1 (10 % so far): quartiles of what is left are 40 %, 60 %
+        // and 80 % of 10 hours, less the hour gone.
+        p.exams = vec![OpenExam {
+            created_at: now() - Duration::hours(1),
+            due_at: now() + Duration::hours(9),
+            ..exam(1, 1, 3)
+        }];
+        let own = own_time(&p, &p.exams[0]);
+        assert!(
+            own.iter()
+                .zip([3.0, 5.0, 7.0])
+                .all(|(a, b)| (a - b).abs() < 1e-9),
+            "{own:?}"
+        );
+        let f = forecast_port(&p);
+        assert_eq!(
+            f.clearance,
+            Clearance::By {
+                earliest: now() + Duration::hours(3),
+                expected: now() + Duration::hours(5),
+                latest: now() + Duration::hours(7),
+            }
+        );
+        // Open for 9 hours of its 10 already: longer than any lately, so it ends when reached.
+        p.exams[0].created_at = now() - Duration::hours(9);
+        p.exams[0].due_at = now() + Duration::hours(1);
+        p.took_shares = vec![0.2, 0.4];
+        assert_eq!(own_time(&p, &p.exams[0]), [0.0; 3]);
+        // A laboratory's two days: not within 24 hours, and said why.
+        p.took_shares = vec![0.5, 0.6, 0.7];
+        p.exams[0].created_at = now();
+        p.exams[0].due_at = now() + Duration::hours(72);
+        let f = forecast_port(&p);
+        assert_eq!(
+            f.clearance,
+            Clearance::NotWithin {
+                why: Stuck::LongExaminations
+            }
+        );
+        assert!(text::sentence(Locale::en, &f).contains("lately taken longer than that"));
+    }
+}

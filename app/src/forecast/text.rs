@@ -134,6 +134,12 @@ pub fn sentence(locale: Locale, f: &Forecast) -> String {
                 waiting = waiting
             )
             .to_string(),
+            (Stuck::LongExaminations, true) => {
+                td_string!(locale, forecast.long_work_single).to_string()
+            }
+            (Stuck::LongExaminations, false) => {
+                td_string!(locale, forecast.long_work_several, waiting = waiting).to_string()
+            }
             (Stuck::TooMuchWork, true) => {
                 td_string!(locale, forecast.too_much_single, rate = rate).to_string()
             }
