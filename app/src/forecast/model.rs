@@ -186,8 +186,8 @@ pub fn own_time(p: &PortInputs, exam: &OpenExam) -> [f64; 3] {
 
 /// The nearest-rank quantile of ascending values.
 fn quantile(sorted: &[f64], q: f64) -> Option<f64> {
-    let n = sorted.len() as i64;
-    crate::ports::nearest_rank(q, n).map(|rank| sorted[rank as usize - 1])
+    let n = sorted.len();
+    (n > 0).then(|| sorted[((q * n as f64).ceil() as usize).clamp(1, n) - 1])
 }
 
 fn at_hours(now: DateTime<Utc>, hours: f64) -> DateTime<Utc> {
