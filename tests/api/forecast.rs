@@ -44,18 +44,15 @@ async fn shipment_with_hold(app: &TestApp, id: i64, due: DateTime<Utc>, paused_s
     .await;
 }
 
+/// An examination's opening and due times, and its start and completion when worked.
+type Times = (
+    DateTime<Utc>,
+    DateTime<Utc>,
+    Option<(DateTime<Utc>, DateTime<Utc>)>,
+);
+
 /// Examination `id` of hold `hold` at TST.
-async fn examination(
-    app: &TestApp,
-    id: i64,
-    hold: i64,
-    rank: i64,
-    times: (
-        DateTime<Utc>,
-        DateTime<Utc>,
-        Option<(DateTime<Utc>, DateTime<Utc>)>,
-    ),
-) {
+async fn examination(app: &TestApp, id: i64, hold: i64, rank: i64, times: Times) {
     let (created, due, worked) = times;
     let (status, started, completed) = match worked {
         Some((s, c)) => (
