@@ -45,6 +45,7 @@ pub fn router<S: Clone + Send + Sync + 'static>() -> Router<S> {
     security(("bearer" = []), ("session" = [])),
     tags(
         (name = "ports", description = "Ports of entry and their workload"),
+        (name = "forecast", description = "When the examinations waiting clear, and the holds about to pass their service level"),
         (name = "holds", description = "Holds on shipments and the actions on them"),
         (name = "inspections", description = "The inspection queue and the actions on it"),
         (name = "shipments", description = "Shipments, their holds, inspections and timeline"),
@@ -91,6 +92,7 @@ impl utoipa::Modify for Security {
 pub fn openapi() -> utoipa::openapi::OpenApi {
     let mut v1 = Docs::openapi();
     v1.merge(super::ports::Docs::openapi());
+    v1.merge(super::forecast::Docs::openapi());
     v1.merge(super::holds::Docs::openapi());
     v1.merge(super::inspections::Docs::openapi());
     v1.merge(super::shipments::Docs::openapi());

@@ -16,6 +16,7 @@ use axum::{Router, routing::get};
 mod body;
 pub mod docs;
 mod extract;
+mod forecast;
 mod holds;
 mod inspections;
 pub mod live;
@@ -27,6 +28,7 @@ mod targeting;
 pub fn router() -> Router<ServerState> {
     Router::new()
         .merge(ports::router())
+        .merge(forecast::router())
         .merge(holds::router())
         .merge(inspections::router())
         .merge(shipments::router())

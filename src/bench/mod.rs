@@ -2,7 +2,7 @@
 //! database (a temporary SQLite file, or the empty database `DATABASE_URL` names), printing its
 //! figures and one `key=value` summary line. `board` times the board's queries, `actions`
 //! officers working the queue at once, `live` the live stream under load, `ingest` declarations
-//! scored and stored per second.
+//! scored and stored per second, `forecast` the backlog forecast's error against what happened.
 
 use crate::seed::{self, SeedOptions, SeedReport};
 use app::db::Db;
@@ -11,6 +11,7 @@ use std::time::Duration;
 
 pub mod actions;
 pub mod board;
+pub mod forecast;
 pub mod ingest;
 pub mod live;
 
@@ -68,6 +69,19 @@ pub enum BenchCommand {
         #[arg(long)]
         write_csv: Option<std::path::PathBuf>,
     },
+    /// The backlog forecast's accuracy: the demo country's history seeded on a fresh
+    /// database, each port's clearance forecast at each hour of the last days from what was
+    /// known then, and compared with when that backlog was in fact done.
+    Forecast {
+        /// The days of hours forecast (ending a day before the history does).
+        #[arg(long, default_value_t = 3)]
+        days: i64,
+        #[arg(long, default_value_t = crate::seed::DEFAULT_SEED)]
+        seed: u64,
+        /// The shipments of the seeded history.
+        #[arg(long, default_value_t = crate::seed::DEFAULT_SHIPMENTS)]
+        shipments: usize,
+    },
 }
 
 impl BenchCommand {
@@ -82,7 +96,8 @@ impl BenchCommand {
             BenchCommand::Actions { tasks, .. } => Some((*tasks).clamp(1, 256) as u32 + 4),
             BenchCommand::Board { .. }
             | BenchCommand::Live { .. }
-            | BenchCommand::Ingest { .. } => Some(4),
+            | BenchCommand::Ingest { .. }
+            | BenchCommand::Forecast { .. } => Some(4),
         }
     }
 
@@ -152,6 +167,18 @@ impl BenchCommand {
                     csv_first,
                 };
                 ingest::run(db, &bench).await
+            }
+            BenchCommand::Forecast {
+                days,
+                seed,
+                shipments,
+            } => {
+                let bench = forecast::ForecastBench {
+                    days,
+                    seed,
+                    shipments: shipments.max(1),
+                };
+                forecast::run(db, &bench).await
             }
         }
     }

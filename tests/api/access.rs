@@ -91,12 +91,16 @@ pub async fn every_role_meets_the_same_authority_on_every_endpoint(backend: Back
     let matrix: Vec<(Call, &[&str])> = vec![
         (get("/api/v1/ports".into()), ALL),
         (get("/api/v1/ports/YVR".into()), ALL),
+        (get("/api/v1/ports/YVR/forecast".into()), ALL),
+        (get("/api/v1/forecast".into()), ALL),
         (get("/api/v1/holds".into()), ALL),
         (get(format!("/api/v1/holds/{hold}")), ALL),
         (get("/api/v1/inspections".into()), ALL),
         (get(format!("/api/v1/shipments/{yvr}")), ALL),
         (form("/rpc/overview", String::new()), ALL),
         (form("/rpc/port", "code=YVR".into()), ALL),
+        (form("/rpc/port_forecast", "code=YVR".into()), ALL),
+        (form("/rpc/country_forecast", String::new()), ALL),
         (form("/rpc/shipment", format!("id={yvr}")), ALL),
         (
             form(

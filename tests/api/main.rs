@@ -6,6 +6,7 @@ mod accounts;
 mod actions;
 mod board;
 mod cli;
+mod forecast;
 mod french;
 mod helpers;
 mod language;
@@ -96,6 +97,10 @@ use board::{
     the_demo_seed_needs_one_connection_at_a_time, the_journal_is_append_only,
     the_same_seed_gives_the_same_database, the_sign_in_page_tells_nothing_of_the_journal,
     waiting_referrals_are_released_by_the_running_server,
+};
+use forecast::{
+    a_constructed_port_gets_the_forecast_its_figures_give,
+    the_forecast_benchmark_scores_its_forecasts,
 };
 use french::{
     refusals_of_the_areas_are_french_with_the_same_codes,
@@ -255,6 +260,8 @@ on_both_backends!(
     the_areas_pages_speak_french,
     refusals_of_the_areas_are_french_with_the_same_codes,
     the_accounts_page_lists_people_first_and_folds_the_simulated,
+    a_constructed_port_gets_the_forecast_its_figures_give,
+    the_forecast_benchmark_scores_its_forecasts,
 );
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

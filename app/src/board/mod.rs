@@ -5,6 +5,7 @@ pub mod announce;
 use crate::components::clock::use_now;
 use crate::components::common::{Badge, ErrorNotice};
 use crate::domain::clock::zone;
+use crate::forecast::panel::ForecastPanel;
 use crate::i18n::td_string;
 use crate::lang;
 use crate::live::client::live_tick;
@@ -29,6 +30,7 @@ pub fn OverviewPage() -> impl IntoView {
                 }
             })}
         </Transition>
+        <ForecastPanel />
     }
 }
 

@@ -8,6 +8,7 @@ use crate::components::common::{Badge, ErrorNotice, LocalTime};
 use crate::components::me::with_me;
 use crate::domain::Action;
 use crate::domain::clock::format_duration;
+use crate::forecast::panel::ForecastPanel;
 use crate::holds::{HoldFilter, list_holds, page::HoldTable};
 use crate::i18n::td_string;
 use crate::inspections::{InspectionFilter, list_inspections, page::InspectionTable};
@@ -71,6 +72,7 @@ pub fn PortPage() -> impl IntoView {
             })}
         </Transition>
         <CapacityPanel port=Signal::derive(move || code.get()) />
+        <ForecastPanel port=Signal::derive(move || code.get()) />
         <section class="panel">
             <h2>
                 {td_string!(lang::current(), ports.longest_holds)} " "
