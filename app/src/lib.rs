@@ -13,6 +13,7 @@ pub mod components;
 #[macro_use]
 pub mod domain;
 pub mod error;
+pub mod export;
 pub mod holds;
 pub mod inspections;
 pub mod journal;
