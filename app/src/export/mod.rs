@@ -177,14 +177,24 @@ mod tests {
 
     #[test]
     fn formulas_are_defused_and_numbers_are_not() {
-        for risky in ["=cmd|' /C calc'!A0", "+1+1", "-2+3", "@SUM(A1)", "\tx", "\rx"] {
+        for risky in [
+            "=cmd|' /C calc'!A0",
+            "+1+1",
+            "-2+3",
+            "@SUM(A1)",
+            "\tx",
+            "\rx",
+        ] {
             assert_eq!(defused(risky), format!("'{risky}"), "{risky:?}");
         }
         for safe in ["-12", "+3.5", "12", "plain", "", "a=b", "'quoted"] {
             assert_eq!(defused(safe), safe, "{safe:?}");
         }
         let mut out = String::new();
-        write_row(&mut out, &[Cell::int(-5), Cell::decimal(-0.25), Cell::text("-x")]);
+        write_row(
+            &mut out,
+            &[Cell::int(-5), Cell::decimal(-0.25), Cell::text("-x")],
+        );
         assert_eq!(out, "-5,-0.25,'-x\r\n");
     }
 

@@ -73,8 +73,14 @@ fn row_to_hold(row: &AnyRow) -> Result<HoldRow, sqlx::Error> {
 
 /// The order of each sort, the hold's id last so that every row has one place.
 fn sort_keys(sort: HoldSort) -> &'static [SortKey] {
-    const DWELL_DESC: &[SortKey] = &[SortKey::asc("h.placed_at + h.paused_ms"), SortKey::asc("h.id")];
-    const DWELL_ASC: &[SortKey] = &[SortKey::desc("h.placed_at + h.paused_ms"), SortKey::desc("h.id")];
+    const DWELL_DESC: &[SortKey] = &[
+        SortKey::asc("h.placed_at + h.paused_ms"),
+        SortKey::asc("h.id"),
+    ];
+    const DWELL_ASC: &[SortKey] = &[
+        SortKey::desc("h.placed_at + h.paused_ms"),
+        SortKey::desc("h.id"),
+    ];
     const DUE: &[SortKey] = &[SortKey::asc("h.due_at + h.paused_ms"), SortKey::asc("h.id")];
     const PORT: &[SortKey] = &[
         SortKey::asc("h.port_code"),

@@ -108,9 +108,16 @@ fn after_condition(keys: &[SortKey], values: &[Bind]) -> (String, Vec<Bind>) {
     let mut alternatives = Vec::with_capacity(keys.len());
     let mut binds = Vec::new();
     for (i, key) in keys.iter().enumerate() {
-        let mut parts: Vec<String> = keys[..i].iter().map(|k| format!("{} = ?", k.expr)).collect();
+        let mut parts: Vec<String> = keys[..i]
+            .iter()
+            .map(|k| format!("{} = ?", k.expr))
+            .collect();
         binds.extend(values[..i].iter().cloned());
-        parts.push(format!("{} {} ?", key.expr, if key.desc { "<" } else { ">" }));
+        parts.push(format!(
+            "{} {} ?",
+            key.expr,
+            if key.desc { "<" } else { ">" }
+        ));
         binds.push(values[i].clone());
         alternatives.push(format!("({})", parts.join(" and ")));
     }
@@ -164,14 +171,15 @@ mod tests {
             "((a > ?) or (a = ? and b < ?) or (a = ? and b = ? and id > ?))"
         );
         let (one, x, seven) = (Bind::from(1), Bind::from("x"), Bind::from(7));
-        assert_eq!(
-            binds,
-            [one.clone(), one.clone(), x.clone(), one, x, seven]
-        );
+        assert_eq!(binds, [one.clone(), one.clone(), x.clone(), one, x, seven]);
         let mut w = Where::default();
         w.bind("s = ?", "placed");
         w.bind_all(&sql, binds);
-        assert!(w.clause().ends_with("(a = $5 and b = $6 and id > $7))"), "{}", w.clause());
+        assert!(
+            w.clause().ends_with("(a = $5 and b = $6 and id > $7))"),
+            "{}",
+            w.clause()
+        );
         assert_eq!(order_by(&keys), "a asc, b desc, id asc");
     }
 }

@@ -87,7 +87,11 @@ impl crate::export::CsvRecord for PortSummary {
     fn cells(&self) -> Vec<crate::export::Cell> {
         use crate::export::Cell;
         let joined = |part: fn(&Notice) -> &str| {
-            self.notices.iter().map(part).collect::<Vec<_>>().join(" | ")
+            self.notices
+                .iter()
+                .map(part)
+                .collect::<Vec<_>>()
+                .join(" | ")
         };
         vec![
             Cell::text(&self.code),

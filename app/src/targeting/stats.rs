@@ -47,7 +47,13 @@ pub fn table(report: &StatsReport) -> CsvTable {
             row
         })
         .collect();
-    let mut random = vec![Cell::text("random"), Cell::Empty, Cell::Empty, Cell::Empty, Cell::Empty];
+    let mut random = vec![
+        Cell::text("random"),
+        Cell::Empty,
+        Cell::Empty,
+        Cell::Empty,
+        Cell::Empty,
+    ];
     random.extend(figures(&report.random));
     random.extend(period);
     rows.push(random);
