@@ -133,7 +133,7 @@ impl Where {
             }
             text.push_str(part);
         }
-        debug_assert!(values.next().is_none(), "one `?` per value");
+        debug_assert!(values.next().is_none());
         self.conditions.push(text);
     }
 
