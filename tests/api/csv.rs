@@ -372,6 +372,20 @@ pub async fn csv_is_asked_for_either_way_and_a_bad_format_is_named(backend: Back
             .contains("csv ou json"),
         "{body}"
     );
+    // The README's call, with a viewer's token: `curl -OJ` saves it under the name given.
+    app.account("csv.reader", Role::Viewer, "all").await;
+    let token = app.token_for("csv.reader").await;
+    let rows = csv_of(
+        with_token(
+            &client(false),
+            &app,
+            "/api/v1/holds?port=YVR&status=all&format=csv",
+            &token,
+        ),
+        "holds",
+    )
+    .await;
+    assert!(rows.len() > 1 && rows[1..].iter().all(|r| r[5] == "YVR"));
     // A bad filter is still a 422 in CSV, before anything is sent.
     let body = app.get_json("/api/v1/holds?format=csv&port=ZZZ", 422).await;
     assert_eq!(body["error"]["field"], "port");
