@@ -31,13 +31,16 @@ pub enum Format {
     Csv,
 }
 
+/// A query string's `key=value` pairs.
+pub type Pairs<'a> = Vec<(&'a str, &'a str)>;
+
 /// The format asked for, and the query's other pairs (for the list's own filter). A `format`
 /// other than `csv` or `json` is a 422 naming `format`; in CSV, `page` and `per_page` are
 /// refused by name.
 pub fn negotiate<'a>(
     headers: &HeaderMap,
     pairs: impl Iterator<Item = (&'a str, &'a str)>,
-) -> Result<(Format, Vec<(&'a str, &'a str)>), AppError> {
+) -> Result<(Format, Pairs<'a>), AppError> {
     let (asked, rest): (Vec<_>, Vec<_>) = pairs.partition(|(k, _)| *k == "format");
     // As for every filter: the last value counts, and an empty one is no value.
     let asked = asked

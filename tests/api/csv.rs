@@ -407,9 +407,10 @@ pub async fn a_formula_in_a_description_comes_out_defused(backend: Backend) {
     let csv = csv_of(app.client.get(app.url("/api/v1/holds?format=csv")), "holds").await;
     let header = &csv[0];
     let column = |name: &str| header.iter().position(|c| c == name).unwrap();
+    let id = hold["id"].to_string();
     let row = csv
         .iter()
-        .find(|r| r[column("id")] == hold["id"].to_string())
+        .find(|r| r[column("id")] == id)
         .expect("the hold is in the file");
     assert_eq!(row[column("description")], format!("'{formula}"));
     assert_eq!(row[column("importer_name")], "'-Importer, \"Ltd\"");
