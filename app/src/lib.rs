@@ -14,6 +14,7 @@ pub mod components;
 pub mod domain;
 pub mod error;
 pub mod forecast;
+pub mod export;
 pub mod holds;
 pub mod inspections;
 pub mod journal;

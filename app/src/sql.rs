@@ -102,7 +102,7 @@ pub fn arguments(
 }
 
 /// The `where` clause of a filtered list: conditions with `$n` binds, numbered in order.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Where {
     conditions: Vec<String>,
     binds: Vec<Bind>,
@@ -119,6 +119,22 @@ impl Where {
         self.binds.push(value.into());
         self.conditions
             .push(sql.replacen('?', &format!("${}", self.binds.len()), 1));
+    }
+
+    /// A condition whose `?`s are replaced, in order, by the next `$n`s, bound to `values`.
+    pub fn bind_all(&mut self, sql: &str, values: impl IntoIterator<Item = Bind>) {
+        let mut text = String::with_capacity(sql.len() + 8);
+        let mut values = values.into_iter();
+        for (i, part) in sql.split('?').enumerate() {
+            if i > 0 {
+                let value = values.next().expect("one value per `?`");
+                self.binds.push(value);
+                text.push_str(&format!("${}", self.binds.len()));
+            }
+            text.push_str(part);
+        }
+        debug_assert!(values.next().is_none());
+        self.conditions.push(text);
     }
 
     /// ` where a and b`, or nothing.

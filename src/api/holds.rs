@@ -4,8 +4,9 @@
 //! version.
 
 use super::body::{ActionBody, JsonBody, json_or_default};
+use super::csv::{self, Format};
 use super::extract::{Allowed, QueryParams, Read, Signed};
-use super::responses::{Area, BadBody, BadQuery, NoShipment, Paging};
+use super::responses::{Area, BadBody, BadQuery, CsvFormat, NoShipment, Paging};
 use crate::state::ServerState;
 use app::holds::{HoldCommand, NewHold, act as engine};
 use app::{
@@ -17,7 +18,8 @@ use axum::{
     Json, Router,
     body::Bytes,
     extract::Path,
-    http::StatusCode,
+    http::{HeaderMap, StatusCode},
+    response::{IntoResponse, Response},
     routing::{MethodRouter, get, post},
 };
 use chrono::Utc;
@@ -85,7 +87,8 @@ enum HoldChanged {
     Invalid(ErrorBody),
 }
 
-/// Holds, filtered, sorted and paged as on the board's holds page.
+/// Holds, filtered, sorted and paged as on the board's holds page; or, in CSV, every hold
+/// the filter matches, in the same order.
 #[utoipa::path(
     get,
     path = "/holds",
@@ -96,17 +99,32 @@ enum HoldChanged {
         ("min_age_hours" = Option<i64>, Query, description = "Only holds placed at least this many hours ago (0 to 8760)"),
         ("sort" = Option<String>, Query, description = "`dwell_desc` (the default: longest dwell first), `dwell_asc`, `due` (most overdue first) or `port`"),
         Paging,
+        CsvFormat,
     ),
     responses(
-        (status = 200, description = "One page of holds", body = Page<HoldRow>),
+        (status = 200, description = "One page of holds (JSON), or every hold the filter matches (CSV, the columns of `HoldRow`)",
+            content((Page<HoldRow> = "application/json"), (String = "text/csv")),
+            headers(("content-disposition" = String, description = "In CSV: `attachment; filename=\"holds-<UTC time>.csv\"`"))),
         BadQuery,
     )
 )]
-async fn list(reader: Allowed<Read>, query: QueryParams) -> Result<Json<Page<HoldRow>>, AppError> {
-    let filter = HoldFilter::from_query(query.pairs())?;
-    Ok(Json(
-        holds::db::list(reader.pool(), &filter, Utc::now()).await?,
-    ))
+async fn list(
+    reader: Allowed<Read>,
+    headers: HeaderMap,
+    query: QueryParams,
+) -> Result<Response, AppError> {
+    let (format, pairs) = csv::negotiate(&headers, query.pairs())?;
+    let filter = HoldFilter::from_query(pairs)?;
+    let now = Utc::now();
+    if format == Format::Json {
+        return Ok(Json(holds::db::list(reader.pool(), &filter, now).await?).into_response());
+    }
+    let pool = reader.pool().clone();
+    csv::stream("holds", now, move |last: Option<HoldRow>| {
+        let (pool, filter) = (pool.clone(), filter.clone());
+        async move { holds::db::after(&pool, &filter, now, last.as_ref(), csv::PART as i64).await }
+    })
+    .await
 }
 
 /// One hold, active or not.

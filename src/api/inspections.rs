@@ -4,8 +4,9 @@
 //! is the inspection as it now is, with its new version.
 
 use super::body::{ActionBody, JsonBody, json_or_default};
+use super::csv::{self, Format};
 use super::extract::{Allowed, QueryParams, Read, Signed};
-use super::responses::{Area, BadBody, BadQuery, Paging};
+use super::responses::{Area, BadBody, BadQuery, CsvFormat, Paging};
 use crate::state::ServerState;
 use app::domain::{Outcome, Priority};
 use app::i18n::td_string;
@@ -22,7 +23,8 @@ use axum::{
     Json, Router,
     body::Bytes,
     extract::Path,
-    http::StatusCode,
+    http::{HeaderMap, StatusCode},
+    response::{IntoResponse, Response},
     routing::{MethodRouter, get, post},
 };
 use chrono::Utc;
@@ -89,7 +91,7 @@ enum InspectionChanged {
 }
 
 /// The inspection queue, filtered and paged as on the board's inspections page: by priority,
-/// then due time.
+/// then due time; or, in CSV, every item the filter matches, in the same order.
 #[utoipa::path(
     get,
     path = "/inspections",
@@ -100,20 +102,34 @@ enum InspectionChanged {
         ("priority" = Option<app::domain::Priority>, Query, description = "Only this priority"),
         ("overdue" = Option<bool>, Query, description = "Only items past their due time"),
         Paging,
+        CsvFormat,
     ),
     responses(
-        (status = 200, description = "One page of the queue", body = Page<InspectionRow>),
+        (status = 200, description = "One page of the queue (JSON), or every item the filter matches (CSV, the columns of `InspectionRow`, the assigned officer as `assigned_officer_id`, `_name` and `_badge`)",
+            content((Page<InspectionRow> = "application/json"), (String = "text/csv")),
+            headers(("content-disposition" = String, description = "In CSV: `attachment; filename=\"inspections-<UTC time>.csv\"`"))),
         BadQuery,
     )
 )]
 async fn list(
     reader: Allowed<Read>,
+    headers: HeaderMap,
     query: QueryParams,
-) -> Result<Json<Page<InspectionRow>>, AppError> {
-    let filter = InspectionFilter::from_query(query.pairs())?;
-    Ok(Json(
-        inspections::db::list(reader.pool(), &filter, Utc::now()).await?,
-    ))
+) -> Result<Response, AppError> {
+    let (format, pairs) = csv::negotiate(&headers, query.pairs())?;
+    let filter = InspectionFilter::from_query(pairs)?;
+    let now = Utc::now();
+    if format == Format::Json {
+        return Ok(Json(inspections::db::list(reader.pool(), &filter, now).await?).into_response());
+    }
+    let pool = reader.pool().clone();
+    csv::stream("inspections", now, move |last: Option<InspectionRow>| {
+        let (pool, filter) = (pool.clone(), filter.clone());
+        async move {
+            inspections::db::after(&pool, &filter, now, last.as_ref(), csv::PART as i64).await
+        }
+    })
+    .await
 }
 
 /// Opens an inspection of the goods a hold stops.

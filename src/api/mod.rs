@@ -4,8 +4,8 @@
 //! document; a test checks the document against the routes actually served.
 //!
 //! Imports run one way: `docs` uses the areas, the areas use `responses` (the documentation
-//! they share), `body` (how a body is read) and `extract` (the caller and the query), and
-//! those use no area.
+//! they share), `body` (how a body is read), `extract` (the caller and the query) and `csv`
+//! (a list answered as CSV), and those use no area.
 
 use crate::state::ServerState;
 use app::AppError;
@@ -14,6 +14,7 @@ use app::lang::current;
 use axum::{Router, routing::get};
 
 mod body;
+mod csv;
 pub mod docs;
 mod extract;
 mod forecast;

@@ -4,14 +4,18 @@
 //! port's `version`, a change of a notice the notice's; the answer is the record as it now is.
 
 use super::body::JsonBody;
+use super::csv::{self, Format};
 use super::extract::{Allowed, QueryParams, Read, Signed};
-use super::responses::{Area, BadBody};
+use super::responses::{Area, BadBody, CsvFormat};
 use crate::state::ServerState;
+use app::export::CsvTable;
 use app::inspections::{OfficerLoad, db as engine};
 use app::ports::operations;
 use app::ports::rpc::{ClearBody, LanesBody, NoticeBody, NoticeEditBody, StaffingBody, StatusBody};
 use app::ports::{Notice, PortSummary};
 use app::{AppError, ErrorBody, ports};
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Response};
 use axum::{
     Json, Router,
     extract::Path,
@@ -103,21 +107,32 @@ enum NoticeChanged {
 }
 
 /// Every port of entry with its status, lanes, staffing, waits and workload, and the
-/// country-wide totals: the board's overview.
+/// country-wide totals: the board's overview. In CSV, one row per port (its notices as their
+/// count, kinds and messages).
 #[utoipa::path(
     get,
     path = "/ports",
+    params(CsvFormat),
     responses(
-        (status = 200, description = "The overview", body = ports::Overview),
-        (status = 422, description = "A query parameter was given (this endpoint takes none)", body = ErrorBody),
+        (status = 200, description = "The overview (JSON), or its ports (CSV, the columns of `PortSummary`, `notices` as a count with `notice_kinds` and `notice_messages` joined by ` | `)",
+            content((ports::Overview = "application/json"), (String = "text/csv")),
+            headers(("content-disposition" = String, description = "In CSV: `attachment; filename=\"ports-<UTC time>.csv\"`"))),
+        (status = 422, description = "A query parameter other than `format` was given, or a `format` other than `csv` or `json`", body = ErrorBody),
     )
 )]
 async fn list(
     reader: Allowed<Read>,
+    headers: HeaderMap,
     query: QueryParams,
-) -> Result<Json<ports::Overview>, AppError> {
-    app::paging::QueryPairs::new(query.pairs(), &[])?;
-    Ok(Json(ports::db::overview(reader.pool(), Utc::now()).await?))
+) -> Result<Response, AppError> {
+    let (format, pairs) = csv::negotiate(&headers, query.pairs())?;
+    app::paging::QueryPairs::new(pairs, &[])?;
+    let now = Utc::now();
+    let overview = ports::db::overview(reader.pool(), now).await?;
+    Ok(match format {
+        Format::Json => Json(overview).into_response(),
+        Format::Csv => csv::table("ports", now, &CsvTable::of(&overview.ports)),
+    })
 }
 
 /// One port: its tile, release times over the last days and its recent traffic.

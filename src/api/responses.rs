@@ -81,6 +81,18 @@ pub struct Paging {
     per_page: Option<i64>,
 }
 
+/// The format of a list's answer.
+#[derive(IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct CsvFormat {
+    /// `json` (the default) or `csv`; `Accept: text/csv` asks for CSV too. CSV carries every
+    /// row the filters match, not one page (`page` and `per_page` are then refused), read and
+    /// sent a part at a time, UTF-8 with a byte order mark, the JSON's field names as its
+    /// header, cells beginning with `=`, `+`, `-`, `@`, a tab or a carriage return prefixed with
+    /// `'` (numbers excepted)
+    format: Option<String>,
+}
+
 /// What every operation of an area shares: the area's tag, and the [`Refusals`] among its
 /// answers (beside its own, which it lists in its annotation).
 pub struct Area(pub &'static str);

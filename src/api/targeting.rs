@@ -3,8 +3,9 @@
 //! list, create, new version, enable, disable, their figures, and a trial of a draft.
 
 use super::body::{JsonBody, json, json_or_default};
+use super::csv::{self, Format};
 use super::extract::{Allowed, DeclareShipments, ManageRules, QueryParams, Read, Signed};
-use super::responses::{Area, BadBody, ShipmentId};
+use super::responses::{Area, BadBody, CsvFormat, ShipmentId};
 use crate::state::{ImportGate, ServerState};
 use app::domain::Action;
 use app::i18n::td_string;
@@ -760,33 +761,42 @@ fn instant(field: &str, text: &str) -> Result<DateTime<Utc>, AppError> {
     params(
         ("from" = Option<String>, Query, description = "The period's start: a date (`2026-06-01`) or an RFC 3339 instant; 30 days ago by default"),
         ("to" = Option<String>, Query, description = "The period's end; now by default"),
+        CsvFormat,
     ),
     responses(
-        (status = 200, description = "The figures", body = StatsReport),
-        (status = 422, description = "An unknown parameter, a date that cannot be read, or a period longer than 366 days; `field` names it", body = ErrorBody),
+        (status = 200, description = "The figures (JSON); or (CSV) one row per rule then one for random selection: `selection` (`rule` or `random`), `rule_id`, `name`, `enabled`, `current_version`, the figures of `stats`, and the period's `from` and `to`",
+            content((StatsReport = "application/json"), (String = "text/csv")),
+            headers(("content-disposition" = String, description = "In CSV: `attachment; filename=\"targeting-stats-<UTC time>.csv\"`"))),
+        (status = 422, description = "An unknown parameter, a date that cannot be read, a period longer than 366 days, or a `format` other than `csv` or `json`; `field` names it", body = ErrorBody),
     )
 )]
 /// `GET /api/v1/targeting/stats?from=&to=`: per rule and for random selection; the last 30
 /// days by default.
 async fn stats(
     manager: Allowed<ManageRules>,
+    headers: HeaderMap,
     query: QueryParams,
-) -> Result<Json<StatsReport>, AppError> {
+) -> Result<Response, AppError> {
+    let (format, pairs) = csv::negotiate(&headers, query.pairs())?;
     let now = Utc::now();
     let (mut from, mut to) = (now - Duration::days(30), now);
-    for (key, value) in query.pairs() {
+    for (key, value) in pairs {
         match key {
             "from" => from = instant("from", value)?,
             "to" => to = instant("to", value)?,
             other => {
                 return Err(AppError::invalid(
                     other,
-                    td_string!(current(), api.period_parameters),
+                    td_string!(current(), export.stats_parameters),
                 ));
             }
         }
     }
-    Ok(Json(stats::stats(manager.pool(), from, to).await?))
+    let report = stats::stats(manager.pool(), from, to).await?;
+    Ok(match format {
+        Format::Json => Json(report).into_response(),
+        Format::Csv => csv::table("targeting-stats", now, &stats::table(&report)),
+    })
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]

@@ -7,6 +7,7 @@ mod actions;
 mod board;
 mod cli;
 mod forecast;
+mod csv;
 mod french;
 mod helpers;
 mod language;
@@ -49,6 +50,12 @@ use cli::{
     the_help_lists_every_variable_of_the_readme_with_its_default,
 };
 
+use csv::{
+    a_formula_in_a_description_comes_out_defused, a_large_list_is_sent_whole_a_part_at_a_time,
+    csv_downloads_are_allowed_as_their_json_is,
+    csv_is_asked_for_either_way_and_a_bad_format_is_named,
+    each_list_s_csv_has_its_json_s_rows_under_its_filters,
+};
 use openapi::{
     every_served_route_is_documented_and_nothing_else, the_api_page_is_served_by_the_product_alone,
 };
@@ -262,6 +269,11 @@ on_both_backends!(
     the_accounts_page_lists_people_first_and_folds_the_simulated,
     a_constructed_port_gets_the_forecast_its_figures_give,
     the_forecast_benchmark_scores_its_forecasts,
+    each_list_s_csv_has_its_json_s_rows_under_its_filters,
+    csv_is_asked_for_either_way_and_a_bad_format_is_named,
+    a_formula_in_a_description_comes_out_defused,
+    csv_downloads_are_allowed_as_their_json_is,
+    a_large_list_is_sent_whole_a_part_at_a_time,
 );
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

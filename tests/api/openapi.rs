@@ -169,14 +169,29 @@ pub async fn every_served_route_is_documented_and_nothing_else(backend: Backend)
             .collect()
     };
     let set = |names: &[&str]| names.iter().map(|n| n.to_string()).collect::<BTreeSet<_>>();
+    // … and `format`, which every list takes (`json`, or `csv` for all its rows).
     assert_eq!(
         query_params("/api/v1/holds"),
-        set(&app::holds::HoldFilter::PARAMS)
+        set(&[&app::holds::HoldFilter::PARAMS[..], &["format"]].concat())
     );
     assert_eq!(
         query_params("/api/v1/inspections"),
-        set(&app::inspections::InspectionFilter::PARAMS)
+        set(&[&app::inspections::InspectionFilter::PARAMS[..], &["format"]].concat())
     );
+    for list in [
+        "/api/v1/holds",
+        "/api/v1/inspections",
+        "/api/v1/ports",
+        "/api/v1/targeting/stats",
+    ] {
+        assert!(query_params(list).contains("format"), "{list}");
+        let content = &doc["paths"][list]["get"]["responses"]["200"]["content"];
+        assert!(content["text/csv"].is_object(), "{list} documents its CSV");
+        assert!(
+            content["application/json"].is_object(),
+            "{list} documents its JSON"
+        );
+    }
 
     // Every API operation says how it refuses a caller, and with which body.
     for (method, path) in documented.iter().filter(|(_, p)| p.starts_with("/api/")) {

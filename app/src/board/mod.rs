@@ -6,6 +6,7 @@ use crate::components::clock::use_now;
 use crate::components::common::{Badge, ErrorNotice};
 use crate::domain::clock::zone;
 use crate::forecast::panel::ForecastPanel;
+use crate::export::link::{DownloadCsv, csv_href};
 use crate::i18n::td_string;
 use crate::lang;
 use crate::live::client::live_tick;
@@ -20,6 +21,12 @@ pub fn OverviewPage() -> impl IntoView {
     view! {
         <Title text="" />
         <h1 class="visually-hidden">{td_string!(lang::current(), board.heading)}</h1>
+        <p class="download">
+            <DownloadCsv
+                href=csv_href("/api/v1/ports", "")
+                title=td_string!(lang::current(), export.download_ports)
+            />
+        </p>
         <Transition fallback=|| {
             view! { <p class="loading">{td_string!(lang::current(), board.loading)}</p> }
         }>

@@ -9,7 +9,7 @@ use crate::domain::clock::{from_millis, to_millis};
 use crate::domain::{HoldReason, HoldStatus, InspectionStatus, ShipmentReference, ShipmentStatus};
 use crate::error::AppError;
 use crate::paging::Page;
-use crate::paging::db::{ListQuery, check_port};
+use crate::paging::db::{ListQuery, SortKey, check_port, order_by};
 use crate::sql::{Bind, Where, decode_error, insert_many, status_in, unique_violation};
 use chrono::{DateTime, Duration, Utc};
 use serde_json::{Value, json};
@@ -71,12 +71,52 @@ fn row_to_hold(row: &AnyRow) -> Result<HoldRow, sqlx::Error> {
     })
 }
 
-#[tracing::instrument(skip(pool))]
-pub async fn list(
+/// The order of each sort, the hold's id last so that every row has one place.
+fn sort_keys(sort: HoldSort) -> &'static [SortKey] {
+    const DWELL_DESC: &[SortKey] = &[
+        SortKey::asc("h.placed_at + h.paused_ms"),
+        SortKey::asc("h.id"),
+    ];
+    const DWELL_ASC: &[SortKey] = &[
+        SortKey::desc("h.placed_at + h.paused_ms"),
+        SortKey::desc("h.id"),
+    ];
+    const DUE: &[SortKey] = &[SortKey::asc("h.due_at + h.paused_ms"), SortKey::asc("h.id")];
+    const PORT: &[SortKey] = &[
+        SortKey::asc("h.port_code"),
+        SortKey::asc("h.placed_at"),
+        SortKey::asc("h.id"),
+    ];
+    match sort {
+        HoldSort::DwellDesc => DWELL_DESC,
+        HoldSort::DwellAsc => DWELL_ASC,
+        HoldSort::Due => DUE,
+        HoldSort::Port => PORT,
+    }
+}
+
+/// The values of a hold's sort keys, in the order of [`sort_keys`].
+fn key_values(sort: HoldSort, hold: &HoldRow) -> Vec<Bind> {
+    let id = Bind::from(hold.id);
+    match sort {
+        HoldSort::DwellDesc | HoldSort::DwellAsc => {
+            vec![(to_millis(hold.placed_at) + hold.paused_ms).into(), id]
+        }
+        HoldSort::Due => vec![(to_millis(hold.due_at) + hold.paused_ms).into(), id],
+        HoldSort::Port => vec![
+            hold.port_code.as_str().into(),
+            to_millis(hold.placed_at).into(),
+            id,
+        ],
+    }
+}
+
+/// The `where` clause of a filter at `now` (its port checked first).
+async fn filter_where(
     pool: &AnyPool,
     filter: &HoldFilter,
     now: DateTime<Utc>,
-) -> Result<Page<HoldRow>, AppError> {
+) -> Result<Where, AppError> {
     check_port(pool, filter.port.as_deref()).await?;
     let mut w = Where::default();
     match filter.status {
@@ -93,18 +133,52 @@ pub async fn list(
     if let Some(hours) = filter.min_age_hours {
         w.bind("h.placed_at <= ?", to_millis(now - Duration::hours(hours)));
     }
-    let order = match filter.sort {
-        HoldSort::DwellDesc => "h.placed_at + h.paused_ms asc, h.id asc",
-        HoldSort::DwellAsc => "h.placed_at + h.paused_ms desc, h.id desc",
-        HoldSort::Due => "h.due_at + h.paused_ms asc, h.id asc",
-        HoldSort::Port => "h.port_code asc, h.placed_at asc, h.id asc",
-    };
+    Ok(w)
+}
+
+const LIST: ListQuery<'static> = ListQuery {
+    count_from: "holds h",
+    select: SELECT,
+    order: "",
+};
+
+#[tracing::instrument(skip(pool))]
+pub async fn list(
+    pool: &AnyPool,
+    filter: &HoldFilter,
+    now: DateTime<Utc>,
+) -> Result<Page<HoldRow>, AppError> {
+    let w = filter_where(pool, filter, now).await?;
+    let order = order_by(sort_keys(filter.sort));
     ListQuery {
-        count_from: "holds h",
-        select: SELECT,
-        order,
+        order: &order,
+        ..LIST
     }
     .page(pool, &w, filter.page, filter.per_page, row_to_hold)
+    .await
+}
+
+/// Up to `limit` holds matching `filter` (its paging aside), in its order, after `last` (from
+/// the first when `None`): a whole list read a part at a time, each part as cheap as the
+/// first. `now` must be the same for every part of one list.
+#[tracing::instrument(skip(pool, last))]
+pub async fn after(
+    pool: &AnyPool,
+    filter: &HoldFilter,
+    now: DateTime<Utc>,
+    last: Option<&HoldRow>,
+    limit: i64,
+) -> Result<Vec<HoldRow>, AppError> {
+    let w = filter_where(pool, filter, now).await?;
+    let keys = sort_keys(filter.sort);
+    LIST.after(
+        pool,
+        &w,
+        keys,
+        last.map(|h| key_values(filter.sort, h)),
+        limit,
+        row_to_hold,
+    )
     .await
 }
 

@@ -57,6 +57,55 @@ impl HoldRow {
     }
 }
 
+impl crate::export::CsvRecord for HoldRow {
+    const COLUMNS: &'static [&'static str] = &[
+        "id",
+        "shipment_id",
+        "shipment_reference",
+        "description",
+        "importer_name",
+        "port_code",
+        "port_time_zone",
+        "reason",
+        "status",
+        "placed_at",
+        "placed_by",
+        "due_at",
+        "paused_ms",
+        "paused_since",
+        "resolved_at",
+        "resolved_by",
+        "agency",
+        "notes",
+        "version",
+    ];
+
+    fn cells(&self) -> Vec<crate::export::Cell> {
+        use crate::export::Cell;
+        vec![
+            Cell::int(self.id),
+            Cell::int(self.shipment_id),
+            Cell::text(&self.shipment_reference),
+            Cell::text(&self.description),
+            Cell::text(&self.importer_name),
+            Cell::text(&self.port_code),
+            Cell::text(&self.port_time_zone),
+            Cell::text(self.reason.code()),
+            Cell::text(self.status.code()),
+            Cell::time(self.placed_at),
+            Cell::text(&self.placed_by),
+            Cell::time(self.due_at),
+            Cell::int(self.paused_ms),
+            Cell::or_empty(self.paused_since, Cell::time),
+            Cell::or_empty(self.resolved_at, Cell::time),
+            Cell::or_empty(self.resolved_by.as_ref(), Cell::text),
+            Cell::or_empty(self.agency.as_ref(), Cell::text),
+            Cell::text(&self.notes),
+            Cell::int(self.version),
+        ]
+    }
+}
+
 /// Place a hold on a shipment.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]

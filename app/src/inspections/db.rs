@@ -12,7 +12,7 @@ use crate::error::AppError;
 use crate::holds::db::reference_label;
 use crate::journal::db::{NewEntry, update_with_entry};
 use crate::paging::Page;
-use crate::paging::db::{ListQuery, check_port};
+use crate::paging::db::{ListQuery, SortKey, check_port};
 use crate::sql::{Bind, Where, arguments, decode_error, insert_many, status_in, unique_violation};
 use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
@@ -76,12 +76,28 @@ pub fn open(column: &str) -> String {
     status_in(column, InspectionStatus::OPEN.iter().map(|s| s.code()))
 }
 
-#[tracing::instrument(skip(pool))]
-pub async fn list(
+/// The queue's order: priority, then due time, the id last so that every row has one place.
+const QUEUE_ORDER: &[SortKey] = &[
+    SortKey::asc("i.priority_rank"),
+    SortKey::asc("i.due_at"),
+    SortKey::asc("i.id"),
+];
+
+/// The values of an inspection's keys in [`QUEUE_ORDER`].
+fn key_values(item: &InspectionRow) -> Vec<Bind> {
+    vec![
+        item.priority.rank().into(),
+        to_millis(item.due_at).into(),
+        item.id.into(),
+    ]
+}
+
+/// The `where` clause of a filter at `now` (its port checked first).
+async fn filter_where(
     pool: &AnyPool,
     filter: &InspectionFilter,
     now: DateTime<Utc>,
-) -> Result<Page<InspectionRow>, AppError> {
+) -> Result<Where, AppError> {
     check_port(pool, filter.port.as_deref()).await?;
     let mut w = Where::default();
     match filter.status {
@@ -102,13 +118,50 @@ pub async fn list(
         w.fixed(open("i.status"));
         w.bind("i.due_at < ?", to_millis(now));
     }
-    ListQuery {
-        count_from: "inspections i",
-        select: SELECT,
-        order: "i.priority_rank asc, i.due_at asc, i.id asc",
-    }
-    .page(pool, &w, filter.page, filter.per_page, row_to_inspection)
-    .await
+    Ok(w)
+}
+
+const QUEUE: ListQuery<'static> = ListQuery {
+    count_from: "inspections i",
+    select: SELECT,
+    // `order_by(QUEUE_ORDER)`, written out for a constant; a unit test holds them equal.
+    order: "i.priority_rank asc, i.due_at asc, i.id asc",
+};
+
+#[tracing::instrument(skip(pool))]
+pub async fn list(
+    pool: &AnyPool,
+    filter: &InspectionFilter,
+    now: DateTime<Utc>,
+) -> Result<Page<InspectionRow>, AppError> {
+    let w = filter_where(pool, filter, now).await?;
+    QUEUE
+        .page(pool, &w, filter.page, filter.per_page, row_to_inspection)
+        .await
+}
+
+/// Up to `limit` inspections matching `filter` (its paging aside), in the queue's order, after
+/// `last` (from the first when `None`): a whole queue read a part at a time. `now` must be the
+/// same for every part of one list.
+#[tracing::instrument(skip(pool, last))]
+pub async fn after(
+    pool: &AnyPool,
+    filter: &InspectionFilter,
+    now: DateTime<Utc>,
+    last: Option<&InspectionRow>,
+    limit: i64,
+) -> Result<Vec<InspectionRow>, AppError> {
+    let w = filter_where(pool, filter, now).await?;
+    QUEUE
+        .after(
+            pool,
+            &w,
+            QUEUE_ORDER,
+            last.map(key_values),
+            limit,
+            row_to_inspection,
+        )
+        .await
 }
 
 #[tracing::instrument(skip(pool))]
@@ -493,6 +546,11 @@ pub async fn workload(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_page_and_a_whole_queue_have_one_order() {
+        assert_eq!(QUEUE.order, crate::paging::db::order_by(QUEUE_ORDER));
+    }
 
     #[test]
     fn the_open_condition_is_the_partial_indexes_own() {

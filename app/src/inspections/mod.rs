@@ -55,6 +55,58 @@ impl InspectionRow {
     }
 }
 
+/// The assigned officer is flattened into three columns (`assigned_officer_id`, `_name`,
+/// `_badge`), empty while the item is unassigned.
+impl crate::export::CsvRecord for InspectionRow {
+    const COLUMNS: &'static [&'static str] = &[
+        "id",
+        "hold_id",
+        "shipment_id",
+        "shipment_reference",
+        "description",
+        "port_code",
+        "port_time_zone",
+        "kind",
+        "priority",
+        "status",
+        "created_at",
+        "due_at",
+        "assigned_officer_id",
+        "assigned_officer_name",
+        "assigned_officer_badge",
+        "started_at",
+        "completed_at",
+        "outcome",
+        "version",
+    ];
+
+    fn cells(&self) -> Vec<crate::export::Cell> {
+        use crate::export::Cell;
+        let officer = self.assigned_officer.as_ref();
+        vec![
+            Cell::int(self.id),
+            Cell::int(self.hold_id),
+            Cell::int(self.shipment_id),
+            Cell::text(&self.shipment_reference),
+            Cell::text(&self.description),
+            Cell::text(&self.port_code),
+            Cell::text(&self.port_time_zone),
+            Cell::text(self.kind.code()),
+            Cell::text(self.priority.code()),
+            Cell::text(self.status.code()),
+            Cell::time(self.created_at),
+            Cell::time(self.due_at),
+            Cell::or_empty(officer, |o| Cell::int(o.id)),
+            Cell::or_empty(officer, |o| Cell::text(&o.name)),
+            Cell::or_empty(officer, |o| Cell::text(&o.badge)),
+            Cell::or_empty(self.started_at, Cell::time),
+            Cell::or_empty(self.completed_at, Cell::time),
+            Cell::or_empty(self.outcome, |o| Cell::text(o.code())),
+            Cell::int(self.version),
+        ]
+    }
+}
+
 /// Open an inspection of the goods a hold stops.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]

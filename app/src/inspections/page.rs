@@ -6,9 +6,11 @@ use crate::components::common::{Badge, ErrorNotice, LocalTime, PortField};
 use crate::components::list::{ListResults, StatusSelect, VocabSelect, use_list_filter};
 use crate::components::table::{PortCell, RecordTable, ShipmentCell};
 use crate::domain::InspectionStatus;
+use crate::export::link::{DownloadCsv, csv_href};
 use crate::i18n::td_string;
 use crate::lang;
 use crate::live::client::{live_tick, use_live};
+use crate::paging::{DEFAULT_PER_PAGE, ListFilter};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::Form;
@@ -72,6 +74,26 @@ pub fn InspectionsPage() -> impl IntoView {
         {move || {
             let current = filter.get().unwrap_or_default();
             view! { <InspectionFilterForm filter=current /> }
+        }}
+        {move || {
+            filter
+                .get()
+                .ok()
+                .map(|f| {
+                    let whole = InspectionFilter {
+                        page: 1,
+                        per_page: DEFAULT_PER_PAGE,
+                        ..f
+                    };
+                    view! {
+                        <p class="download">
+                            <DownloadCsv
+                                href=csv_href("/api/v1/inspections", &whole.to_query())
+                                title=td_string!(lang::current(), export.download_queue)
+                            />
+                        </p>
+                    }
+                })
         }}
         <p class="keys">
             {td_string!(lang::current(), inspections.keys_label)} " " <kbd>"j"</kbd> " / "

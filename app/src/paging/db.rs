@@ -1,10 +1,12 @@
 //! One page of a filtered list, read the same way for every list: the port a filter names
 //! must exist (an unknown port is named as such rather than answered with an empty page),
-//! then one `count(*)` over the filter and one query for the page.
+//! then one `count(*)` over the filter and one query for the page. A whole list (a CSV
+//! download) is read instead in pages that each start after the last row of the one before
+//! (keyset paging, [`ListQuery::after`]), so no row count or offset grows with the list.
 
 use super::Page;
 use crate::error::AppError;
-use crate::sql::Where;
+use crate::sql::{Bind, Where};
 use sqlx::{AnyPool, Row, any::AnyRow};
 
 /// Refuses a filter naming a port that does not exist.
@@ -71,5 +73,113 @@ impl ListQuery<'_> {
             page,
             per_page,
         })
+    }
+}
+
+/// One key of a list's order: a column or expression (never null), and its direction.
+#[derive(Debug, Clone, Copy)]
+pub struct SortKey {
+    pub expr: &'static str,
+    pub desc: bool,
+}
+
+impl SortKey {
+    pub const fn asc(expr: &'static str) -> Self {
+        Self { expr, desc: false }
+    }
+
+    pub const fn desc(expr: &'static str) -> Self {
+        Self { expr, desc: true }
+    }
+}
+
+/// The `order by` text of `keys`: `a asc, b asc`.
+pub fn order_by(keys: &[SortKey]) -> String {
+    keys.iter()
+        .map(|k| format!("{} {}", k.expr, if k.desc { "desc" } else { "asc" }))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The condition "after the row whose keys are `values`" in the order of `keys`:
+/// `(k1 > v1) or (k1 = v1 and k2 > v2) or …` (with `<` for a descending key), the `?`s in the
+/// order of the values returned with it.
+fn after_condition(keys: &[SortKey], values: &[Bind]) -> (String, Vec<Bind>) {
+    let mut alternatives = Vec::with_capacity(keys.len());
+    let mut binds = Vec::new();
+    for (i, key) in keys.iter().enumerate() {
+        let mut parts: Vec<String> = keys[..i]
+            .iter()
+            .map(|k| format!("{} = ?", k.expr))
+            .collect();
+        binds.extend(values[..i].iter().cloned());
+        parts.push(format!(
+            "{} {} ?",
+            key.expr,
+            if key.desc { "<" } else { ">" }
+        ));
+        binds.push(values[i].clone());
+        alternatives.push(format!("({})", parts.join(" and ")));
+    }
+    (format!("({})", alternatives.join(" or ")), binds)
+}
+
+impl ListQuery<'_> {
+    /// Up to `limit` rows matching `filter` in the order of `keys`, starting after the row
+    /// whose key values are `after` (from the start when `None`).
+    pub async fn after<T>(
+        &self,
+        pool: &AnyPool,
+        filter: &Where,
+        keys: &[SortKey],
+        after: Option<Vec<Bind>>,
+        limit: i64,
+        row: impl Fn(&AnyRow) -> Result<T, sqlx::Error>,
+    ) -> Result<Vec<T>, AppError> {
+        let mut filter = filter.clone();
+        if let Some(values) = after {
+            assert_eq!(values.len(), keys.len(), "one value per key");
+            let (condition, binds) = after_condition(keys, &values);
+            filter.bind_all(&condition, binds);
+        }
+        let sql = format!(
+            "{}{} order by {} limit {limit}",
+            self.select,
+            filter.clause(),
+            order_by(keys)
+        );
+        Ok(filter
+            .apply(sqlx::query(&sql))
+            .fetch_all(pool)
+            .await?
+            .iter()
+            .map(row)
+            .collect::<Result<_, _>>()?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn after_a_row_is_after_it_in_every_key() {
+        let keys = [SortKey::asc("a"), SortKey::desc("b"), SortKey::asc("id")];
+        let (sql, binds) = after_condition(&keys, &[Bind::from(1), Bind::from("x"), Bind::from(7)]);
+        assert_eq!(
+            sql,
+            "((a > ?) or (a = ? and b < ?) or (a = ? and b = ? and id > ?))"
+        );
+        let (one, x, seven) = (Bind::from(1), Bind::from("x"), Bind::from(7));
+        assert_eq!(binds, [one.clone(), one.clone(), x.clone(), one, x, seven]);
+        let mut w = Where::default();
+        w.bind("s = ?", "placed");
+        w.bind_all(&sql, binds);
+        assert!(
+            w.clause().ends_with("(a = $5 and b = $6 and id > $7))"),
+            "{}",
+            w.clause()
+        );
+        assert_eq!(order_by(&keys), "a asc, b desc, id asc");
     }
 }

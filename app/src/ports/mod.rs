@@ -74,6 +74,68 @@ impl PortSummary {
     }
 }
 
+/// A port's notices are flattened into their count (`notices`), their kinds and their
+/// messages (each joined with ` | ` in the notices' order).
+impl crate::export::CsvRecord for PortSummary {
+    const COLUMNS: &'static [&'static str] = &[
+        "code",
+        "name",
+        "kind",
+        "province",
+        "time_zone",
+        "status",
+        "hours",
+        "lanes_open",
+        "lanes_available",
+        "officers_on_shift",
+        "commercial_wait_min",
+        "traveller_wait_min",
+        "waits_measured_at",
+        "active_holds",
+        "holds_overdue",
+        "queued_inspections",
+        "open_inspections",
+        "inspections_overdue",
+        "notices",
+        "notice_kinds",
+        "notice_messages",
+    ];
+
+    fn cells(&self) -> Vec<crate::export::Cell> {
+        use crate::export::Cell;
+        let joined = |part: fn(&Notice) -> &str| {
+            self.notices
+                .iter()
+                .map(part)
+                .collect::<Vec<_>>()
+                .join(" | ")
+        };
+        vec![
+            Cell::text(&self.code),
+            Cell::text(&self.name),
+            Cell::text(self.kind.code()),
+            Cell::text(&self.province),
+            Cell::text(&self.time_zone),
+            Cell::text(self.status.code()),
+            Cell::text(&self.hours),
+            Cell::int(self.lanes_open),
+            Cell::int(self.lanes_available),
+            Cell::int(self.officers_on_shift),
+            Cell::or_empty(self.commercial_wait_min, Cell::int),
+            Cell::or_empty(self.traveller_wait_min, Cell::int),
+            Cell::or_empty(self.waits_measured_at, Cell::time),
+            Cell::int(self.active_holds),
+            Cell::int(self.holds_overdue),
+            Cell::int(self.queued_inspections),
+            Cell::int(self.open_inspections),
+            Cell::int(self.inspections_overdue),
+            Cell::int(self.notices.len() as i64),
+            Cell::text(joined(|n| n.kind.code())),
+            Cell::text(joined(|n| n.message.as_str())),
+        ]
+    }
+}
+
 /// Country-wide figures: the sums of the tiles.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]

@@ -7,6 +7,7 @@ use super::rpc::{TryRule, rule_stats};
 use super::rule_editor::FieldProblem;
 use super::{SelectionStats, StatsReport, TrialReport};
 use crate::domain::clock::local_time;
+use crate::export::link::{DownloadCsv, csv_href};
 use crate::i18n::td_string;
 use crate::lang::{self, format};
 use chrono::Utc;
@@ -198,6 +199,20 @@ pub fn StatsPanel() -> impl IntoView {
                 {day(td_string!(l, targeting.stats.to), "to", to)}
                 <button type="submit">{td_string!(l, targeting.stats.show)}</button>
             </form>
+            {move || {
+                let (from, to) = period.get();
+                stats_csv_href(&from, &to)
+                    .map(|href| {
+                        view! {
+                            <p class="download">
+                                <DownloadCsv
+                                    href
+                                    title=td_string!(lang::current(), export.download_rule_figures)
+                                />
+                            </p>
+                        }
+                    })
+            }}
             <Transition fallback=|| {
                 view! {
                     <p class="loading">{td_string!(lang::current(), targeting.stats.loading)}</p>
@@ -220,6 +235,21 @@ pub fn StatsPanel() -> impl IntoView {
             </Transition>
         </section>
     }
+}
+
+/// The CSV of the figures shown: the period's days, the last one whole (the API's `to` is the
+/// start of the day after it); none while a day cannot be read.
+fn stats_csv_href(from: &str, to: &str) -> Option<String> {
+    let day = |text: &str| chrono::NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").ok();
+    let (from, to) = (day(from)?, day(to)?.succ_opt()?);
+    Some(csv_href(
+        "/api/v1/targeting/stats",
+        &format!(
+            "from={}&to={}",
+            from.format("%Y-%m-%d"),
+            to.format("%Y-%m-%d")
+        ),
+    ))
 }
 
 #[component]

@@ -12,9 +12,72 @@ use super::{
 use crate::domain::clock::{from_millis, to_millis};
 use crate::domain::{InspectionKind, Referral};
 use crate::error::AppError;
+use crate::export::{Cell, CsvTable};
 use chrono::{DateTime, Duration, Utc};
 use sqlx::{AnyPool, Row};
 use std::collections::HashMap;
+
+/// The figures as a CSV table: one row per rule (`selection` = `rule`), then random
+/// selection (`random`, without a rule); each rule's `stats` flattened into its columns, and
+/// the period (`from`, `to`) on every row.
+pub fn table(report: &StatsReport) -> CsvTable {
+    let period = [Cell::time(report.from), Cell::time(report.to)];
+    let figures = |s: &SelectionStats| {
+        [
+            Cell::int(s.selections),
+            Cell::int(s.examined),
+            Cell::int(s.findings),
+            Cell::or_empty(s.hit_rate, Cell::decimal),
+            Cell::int(s.sample_size),
+        ]
+    };
+    let mut rows: Vec<Vec<Cell>> = report
+        .rules
+        .iter()
+        .map(|r| {
+            let mut row = vec![
+                Cell::text("rule"),
+                Cell::int(r.rule_id),
+                Cell::text(&r.name),
+                Cell::flag(r.enabled),
+                Cell::int(r.current_version),
+            ];
+            row.extend(figures(&r.stats));
+            row.extend(period.clone());
+            row
+        })
+        .collect();
+    let mut random = vec![
+        Cell::text("random"),
+        Cell::Empty,
+        Cell::Empty,
+        Cell::Empty,
+        Cell::Empty,
+    ];
+    random.extend(figures(&report.random));
+    random.extend(period);
+    rows.push(random);
+    CsvTable {
+        header: STATS_COLUMNS.iter().map(|c| c.to_string()).collect(),
+        rows,
+    }
+}
+
+/// The columns of [`table`].
+pub const STATS_COLUMNS: [&str; 12] = [
+    "selection",
+    "rule_id",
+    "name",
+    "enabled",
+    "current_version",
+    "selections",
+    "examined",
+    "findings",
+    "hit_rate",
+    "sample_size",
+    "from",
+    "to",
+];
 
 /// The latest score of a shipment, explained; `None` when it has not been scored, not found
 /// when there is no such shipment.
