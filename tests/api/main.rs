@@ -12,6 +12,7 @@ mod language;
 mod limits;
 mod live;
 mod live_access;
+mod map;
 mod openapi;
 mod own_password;
 mod roles;
@@ -127,6 +128,10 @@ use tokens::{
     tokens_expire_and_are_listed_and_revoked_one_by_one, tokens_from_before_expiry_get_ninety_days,
 };
 
+use map::{
+    a_port_without_a_place_is_listed_not_drawn,
+    every_demo_port_has_its_place_in_the_api_and_on_the_map,
+};
 use wall::{
     a_cycle_out_of_bounds_runs_at_the_default_and_says_so,
     an_officer_of_one_port_sees_the_whole_country_as_on_the_overview,
@@ -243,6 +248,8 @@ on_both_backends!(
     the_areas_pages_speak_french,
     refusals_of_the_areas_are_french_with_the_same_codes,
     the_accounts_page_lists_people_first_and_folds_the_simulated,
+    every_demo_port_has_its_place_in_the_api_and_on_the_map,
+    a_port_without_a_place_is_listed_not_drawn,
 );
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -43,6 +43,7 @@ fn OverviewBoard(overview: Overview) -> impl IntoView {
             {overview.ports.into_iter().map(|port| view! { <PortTile port /> }).collect_view()}
         </section>
     }
+    .into_any()
 }
 
 #[component]

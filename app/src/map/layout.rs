@@ -6,11 +6,11 @@
 use super::projection::Point;
 
 /// Half the width of a marker.
-pub const MARKER_KM: f64 = 34.0;
+pub const MARKER_KM: f64 = 48.0;
 /// The codes' font size; a three-letter code is about twice as wide as it is tall.
-pub const LABEL_FONT_KM: f64 = 70.0;
-const LABEL_WIDTH_KM: f64 = LABEL_FONT_KM * 2.1;
-const LABEL_HEIGHT_KM: f64 = LABEL_FONT_KM * 1.0;
+pub const LABEL_FONT_KM: f64 = 88.0;
+const LABEL_WIDTH_KM: f64 = LABEL_FONT_KM * 2.5;
+const LABEL_HEIGHT_KM: f64 = LABEL_FONT_KM * 1.2;
 const GAP_KM: f64 = 10.0;
 
 /// The ring round a marker that shows overdue work: wider as more work is overdue, up to a
@@ -160,8 +160,23 @@ fn markers(places: &[Place]) -> Vec<Point> {
     markers
 }
 
+/// The drawing's edges, in km: a code is never put outside them.
+#[derive(Debug, Clone, Copy)]
+pub struct Bounds {
+    pub x0: f64,
+    pub y0: f64,
+    pub x1: f64,
+    pub y1: f64,
+}
+
+impl Bounds {
+    fn holds(&self, b: &Box2) -> bool {
+        b.x0 >= self.x0 && b.x1 <= self.x1 && b.y0 >= self.y0 && b.y1 <= self.y1
+    }
+}
+
 /// Places every port's marker and code.
-pub fn lay_out(places: &[Place]) -> Vec<Placed> {
+pub fn lay_out(places: &[Place], bounds: Bounds) -> Vec<Placed> {
     let markers = markers(places);
     let marker_boxes: Vec<Box2> = markers
         .iter()
@@ -188,7 +203,8 @@ pub fn lay_out(places: &[Place]) -> Vec<Placed> {
                     y: marker.y + dy * (distance + half_h * dy.abs()),
                 };
                 let b = Box2::around(centre, half_w, half_h);
-                if labels.iter().all(|l| !l.overlaps(&b))
+                if bounds.holds(&b)
+                    && labels.iter().all(|l| !l.overlaps(&b))
                     && marker_boxes.iter().all(|m| !m.overlaps(&b))
                 {
                     chosen = Some((centre, b));
@@ -229,12 +245,30 @@ mod tests {
             .collect()
     }
 
+    const WIDE: Bounds = Bounds {
+        x0: -1e6,
+        y0: -1e6,
+        x1: 1e6,
+        y1: 1e6,
+    };
+
+    #[cfg(feature = "ssr")]
+    fn drawing() -> Bounds {
+        let (x, y, w, h) = crate::map::outline::VIEW_BOX;
+        Bounds {
+            x0: f64::from(x),
+            y0: f64::from(y),
+            x1: f64::from(x + w),
+            y1: f64::from(y + h),
+        }
+    }
+
     fn label_box(p: &Placed) -> Box2 {
         Box2::around(p.label, LABEL_WIDTH_KM / 2.0, LABEL_HEIGHT_KM / 2.0)
     }
 
-    fn assert_readable(places: &[Place]) {
-        let placed = lay_out(places);
+    fn assert_readable(places: &[Place], bounds: Bounds) {
+        let placed = lay_out(places, bounds);
         for (i, a) in placed.iter().enumerate() {
             let ra = reach(places[i].overdue);
             for (j, b) in placed.iter().enumerate().skip(i + 1) {
@@ -246,6 +280,10 @@ mod tests {
                     "codes {i} and {j} overlap"
                 );
             }
+            assert!(
+                bounds.holds(&label_box(a)),
+                "code {i} is outside the drawing"
+            );
             for (j, b) in placed.iter().enumerate() {
                 let rb = reach(places[j].overdue);
                 assert!(
@@ -262,16 +300,16 @@ mod tests {
     #[cfg(feature = "ssr")]
     #[test]
     fn the_demo_ports_are_readable_with_and_without_overdue_work() {
-        assert_readable(&demo(0));
-        assert_readable(&demo(7));
-        assert_readable(&demo(400));
+        assert_readable(&demo(0), drawing());
+        assert_readable(&demo(7), drawing());
+        assert_readable(&demo(400), drawing());
     }
 
     #[cfg(feature = "ssr")]
     #[test]
     fn windsor_and_montreal_are_spread_with_leader_lines() {
         let places = demo(0);
-        let placed = lay_out(&places);
+        let placed = lay_out(&places, drawing());
         let code_at = |code: &str| {
             crate::demo::country::PORTS
                 .iter()
@@ -291,7 +329,7 @@ mod tests {
     fn ports_on_top_of_one_another_are_spread() {
         let at = Point { x: 0.0, y: 0.0 };
         let places = vec![Place { at, overdue: 0 }; 5];
-        assert_readable(&places);
+        assert_readable(&places, WIDE);
     }
 
     #[test]

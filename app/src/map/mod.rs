@@ -15,7 +15,7 @@ use crate::i18n::td_string;
 use crate::lang;
 use crate::ports::PortSummary;
 use crate::ports::tile::PortTile;
-use layout::{LABEL_FONT_KM, MARKER_KM, Place, Placed, lay_out, overdue_ring};
+use layout::{Bounds, LABEL_FONT_KM, MARKER_KM, Place, Placed, lay_out, overdue_ring};
 use leptos::prelude::*;
 use projection::{Lambert, Point};
 
@@ -42,9 +42,16 @@ fn draw(ports: &[PortSummary]) -> Vec<Drawn> {
         })
         .collect();
     let places: Vec<Place> = with_place.iter().map(|(_, place)| *place).collect();
+    let (x, y, w, h) = outline::VIEW_BOX;
+    let bounds = Bounds {
+        x0: f64::from(x),
+        y0: f64::from(y),
+        x1: f64::from(x + w),
+        y1: f64::from(y + h),
+    };
     with_place
         .into_iter()
-        .zip(lay_out(&places))
+        .zip(lay_out(&places, bounds))
         .map(|((port, _), placed)| Drawn {
             port: port.clone(),
             placed,
@@ -60,8 +67,10 @@ fn number(v: f64) -> String {
 fn shape(status: PortStatus, at: Point) -> AnyView {
     let s = MARKER_KM;
     match status {
-        PortStatus::Open => view! { <circle class="map-shape" cx=number(at.x) cy=number(at.y) r=number(s) /> }
-        .into_any(),
+        PortStatus::Open => {
+            view! { <circle class="map-shape" cx=number(at.x) cy=number(at.y) r=number(s) /> }
+                .into_any()
+        }
         PortStatus::Limited => {
             let d = format!(
                 "M{} {}l{s} {s}l-{s} {s}l-{s} -{s}z",
@@ -113,7 +122,7 @@ fn marker_label(port: &PortSummary) -> String {
     .to_string()
 }
 
-fn marker(drawn: &Drawn, shown: RwSignal<Option<String>>) -> impl IntoView + use<> {
+fn marker(drawn: &Drawn, shown: RwSignal<Option<String>>) -> AnyView {
     let port = &drawn.port;
     let Placed { at, marker, label } = drawn.placed;
     let code = port.code.clone();
@@ -174,6 +183,7 @@ fn marker(drawn: &Drawn, shown: RwSignal<Option<String>>) -> impl IntoView + use
             </a>
         </g>
     }
+    .into_any()
 }
 
 /// The map with the tile of the port pointed at or focused beside it, its legend, and the
@@ -227,6 +237,7 @@ pub fn CountryMap(ports: Vec<PortSummary>, #[prop(optional)] full: bool) -> impl
             <PortList ports />
         </section>
     }
+    .into_any()
 }
 
 #[component]
@@ -265,6 +276,7 @@ fn Legend() -> impl IntoView {
             </ul>
         </details>
     }
+    .into_any()
 }
 
 /// The same information as the map, as a table: for keyboard and screen-reader users, and for
@@ -317,4 +329,5 @@ fn PortList(ports: Vec<PortSummary>) -> impl IntoView {
             </div>
         </details>
     }
+    .into_any()
 }
