@@ -16,6 +16,8 @@ async function demoPorts(page: Page): Promise<{ code: string; name: string }[]> 
 }
 
 const marker = (page: Page, code: string) => page.locator(`svg a.map-marker[data-port="${code}"]`);
+/** The marker's own shape: where a person points (the link also covers its code). */
+const shape = (page: Page, code: string) => marker(page, code).locator(".map-shape");
 
 test("every port has a marker with its code, the codes do not overlap, and the list has every port", async ({
   page,
@@ -90,15 +92,15 @@ test("a marker reached with the Tab key shows its tile, and Enter opens the port
 test("pointing at a marker shows its tile and clicking it opens the port", async ({ page }) => {
   await page.goto("/map");
   await hydrated(page);
-  await marker(page, "YHZ").hover();
+  await shape(page, "YHZ").hover();
   await expect(page.locator('.map-tile article.tile[data-port="YHZ"]')).toBeVisible();
-  await marker(page, "RWI").hover();
+  await shape(page, "RWI").hover();
   const rwi = page.locator('.map-tile article.tile[data-port="RWI"]');
   await expect(rwi).toBeVisible();
   await expect(rwi).toHaveClass(/status-closed/);
   // A closed port is told by its shape too: a crossed square.
   await expect(page.locator('g.map-port.status-closed:has(a[data-port="RWI"]) path.map-cross')).toHaveCount(1);
-  await marker(page, "RWI").click();
+  await shape(page, "RWI").click();
   await expect(page).toHaveURL(/\/ports\/RWI$/);
   await expect(page.locator("h1 .code")).toHaveText("RWI");
 });
@@ -112,11 +114,11 @@ test("the map fetches nothing from outside the board", async ({ page }) => {
   });
   await page.goto("/map");
   await hydrated(page);
-  await marker(page, "YVR").hover();
+  await shape(page, "YVR").hover();
   await marker(page, "YUL").focus();
   await page.goto("/");
   await hydrated(page);
-  await marker(page, "YYZ").hover();
+  await shape(page, "YYZ").hover();
   expect(outside).toEqual([]);
 });
 

@@ -51,6 +51,15 @@ pub async fn every_demo_port_has_its_place_in_the_api_and_on_the_map(backend: Ba
     }
     let one = app.get_json("/api/v1/ports/LAC", 200).await;
     assert_eq!(one["summary"]["latitude"].as_f64(), Some(45.0065));
+    // The API's document says so.
+    let document = app.get_json("/api/v1/openapi.json", 200).await;
+    let summary = &document["components"]["schemas"]["PortSummary"]["properties"];
+    for field in ["latitude", "longitude"] {
+        assert!(
+            summary[field].is_object(),
+            "PortSummary.{field} is documented"
+        );
+    }
 
     let html = page(&app, "/map", "en").await;
     for spec in PORTS {

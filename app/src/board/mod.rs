@@ -15,6 +15,8 @@ use leptos_meta::Title;
 #[component]
 pub fn OverviewPage() -> impl IntoView {
     let overview = Resource::new(live_tick, |_| get_overview());
+    // The port whose tile the map shows, kept across live refreshes.
+    let shown = RwSignal::new(None);
     view! {
         <Title text="" />
         <h1 class="visually-hidden">{td_string!(lang::current(), board.heading)}</h1>
@@ -23,7 +25,7 @@ pub fn OverviewPage() -> impl IntoView {
         }>
             {move || Suspend::new(async move {
                 match overview.await {
-                    Ok(overview) => view! { <OverviewBoard overview /> }.into_any(),
+                    Ok(overview) => view! { <OverviewBoard overview shown /> }.into_any(),
                     Err(error) => view! { <ErrorNotice error /> }.into_any(),
                 }
             })}
@@ -32,10 +34,10 @@ pub fn OverviewPage() -> impl IntoView {
 }
 
 #[component]
-fn OverviewBoard(overview: Overview) -> impl IntoView {
+fn OverviewBoard(overview: Overview, shown: RwSignal<Option<String>>) -> impl IntoView {
     view! {
         <TotalsStrip totals=overview.totals />
-        <CountryMap ports=overview.ports.clone() />
+        <CountryMap ports=overview.ports.clone() shown />
         <p class="map-more">
             <a href="/map">{td_string!(lang::current(), map.full_screen)}</a>
         </p>

@@ -187,10 +187,15 @@ fn marker(drawn: &Drawn, shown: RwSignal<Option<String>>) -> AnyView {
 }
 
 /// The map with the tile of the port pointed at or focused beside it, its legend, and the
-/// list that says the same in words.
+/// list that says the same in words. `shown`, the port whose tile is shown, is the caller's
+/// when it outlives the map: a live refresh draws the map again and the tile stays.
 #[component]
-pub fn CountryMap(ports: Vec<PortSummary>, #[prop(optional)] full: bool) -> impl IntoView {
-    let shown: RwSignal<Option<String>> = RwSignal::new(None);
+pub fn CountryMap(
+    ports: Vec<PortSummary>,
+    #[prop(optional)] full: bool,
+    #[prop(optional)] shown: Option<RwSignal<Option<String>>>,
+) -> impl IntoView {
+    let shown = shown.unwrap_or_else(|| RwSignal::new(None));
     let drawn = draw(&ports);
     let unplaced = ports.len() - drawn.len();
     let (x, y, w, h) = outline::VIEW_BOX;

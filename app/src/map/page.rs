@@ -13,6 +13,7 @@ use leptos_meta::Title;
 pub fn MapPage() -> impl IntoView {
     // The overview's own read, fetched again on each live refresh.
     let overview = Resource::new(live_tick, |_| get_overview());
+    let shown = RwSignal::new(None);
     let l = lang::current();
     view! {
         <Title text=td_string!(l, map.title) />
@@ -23,7 +24,7 @@ pub fn MapPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match overview.await {
                     Ok(overview) => {
-                        view! { <CountryMap ports=overview.ports full=true /> }.into_any()
+                        view! { <CountryMap ports=overview.ports full=true shown /> }.into_any()
                     }
                     Err(error) => view! { <ErrorNotice error /> }.into_any(),
                 }
