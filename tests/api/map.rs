@@ -24,8 +24,9 @@ async fn page(app: &TestApp, path: &str, language: &str) -> String {
     response.text().await.expect("a page")
 }
 
+/// A marker on the map, as the server writes it.
 fn marker(code: &str) -> String {
-    format!("class=\"map-marker\" data-port=\"{code}\"")
+    format!("href=\"/ports/{code}\" data-port=\"{code}\"")
 }
 
 pub async fn every_demo_port_has_its_place_in_the_api_and_on_the_map(backend: Backend) {
@@ -63,7 +64,14 @@ pub async fn every_demo_port_has_its_place_in_the_api_and_on_the_map(backend: Ba
 
     let html = page(&app, "/map", "en").await;
     for spec in PORTS {
-        assert!(html.contains(&marker(spec.code)), "{} is drawn", spec.code);
+        assert!(
+            html.contains(&marker(spec.code)),
+            "{} is drawn: {}",
+            spec.code,
+            html.find("map-marker")
+                .map(|at| &html[at.saturating_sub(200)..at + 200])
+                .unwrap_or("no marker")
+        );
     }
     assert!(html.contains("Holds over service level:"));
     assert!(!html.contains("has no place recorded"));
