@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what building and testing border-ops needs, skipping whatever is already there.
 #   scripts/setup.sh build   the Rust toolchain pieces (wasm target, cargo-leptos, wasm-bindgen)
-#   scripts/setup.sh test    the above, plus leptosfmt, Chromium, the end2end npm packages,
+#   scripts/setup.sh test    the above, plus leptosfmt, Chromium, the end2end and map npm packages,
 #                            PostgreSQL (installed and started where this user may do so) and
 #                            the API fuzzer
 #   scripts/setup.sh fuzzer  only the API fuzzer (Schemathesis, in its own Python environment);
@@ -70,6 +70,13 @@ fi
 if [ ! -d end2end/node_modules ] || [ end2end/package-lock.json -nt end2end/node_modules/.package-lock.json ]; then
   say "installing the end-to-end test packages"
   (cd end2end && npm ci --no-audit --no-fund)
+fi
+
+# The map's outline is committed; its projection script and data are installed to check that
+# the committed file is still what the script makes (end2end/tests/map.spec.ts).
+if [ ! -d scripts/map/node_modules ] || [ scripts/map/package-lock.json -nt scripts/map/node_modules/.package-lock.json ]; then
+  say "installing the map's projection script packages"
+  (cd scripts/map && npm ci --no-audit --no-fund)
 fi
 
 if ! have pg_ctlcluster && [ -z "${TEST_POSTGRES_URL:-}" ]; then

@@ -13,6 +13,7 @@ use crate::inspections::handover::HandoverPage;
 use crate::inspections::page::InspectionsPage;
 use crate::lang;
 use crate::live::client::{LiveIndicator, StaleNotice, provide_live, use_live};
+use crate::map::page::MapPage;
 use crate::ports::page::PortPage;
 use crate::shipments::page::ShipmentPage;
 use crate::sim::SimBadge;
@@ -116,6 +117,7 @@ fn Board() -> impl IntoView {
                                             <A href="/" exact=true>
                                                 {t!(i18n, common.nav_overview)}
                                             </A>
+                                            <A href="/map">{t!(i18n, map.nav)}</A>
                                             <A href="/holds">{t!(i18n, common.nav_holds)}</A>
                                             <A href="/inspections">
                                                 {t!(i18n, common.nav_inspections)}
@@ -174,6 +176,7 @@ fn Board() -> impl IntoView {
                     <Route path=path!("/targeting") view=TargetingPage ssr=SsrMode::Async />
                     <Route path=path!("/import") view=ImportPage ssr=SsrMode::Async />
                     <Route path=path!("/wall") view=WallPage ssr=SsrMode::Async />
+                    <Route path=path!("/map") view=MapPage ssr=SsrMode::Async />
                 </Routes>
             </main>
         </Router>

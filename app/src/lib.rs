@@ -20,6 +20,7 @@ pub mod inspections;
 pub mod journal;
 pub mod lang;
 pub mod live;
+pub mod map;
 pub mod paging;
 pub mod ports;
 pub mod shipments;

@@ -176,6 +176,8 @@ pub(super) async fn country(
             ("commercial_wait_min", |p| p.commercial_wait.into()),
             ("traveller_wait_min", |p| p.traveller_wait.into()),
             ("waits_measured_at", |p| p.waits_measured_at.into()),
+            ("latitude", |p| Bind::Real(p.spec.latitude)),
+            ("longitude", |p| Bind::Real(p.spec.longitude)),
         ],
     )
     .await?;

@@ -14,6 +14,7 @@ mod language;
 mod limits;
 mod live;
 mod live_access;
+mod map;
 mod openapi;
 mod own_password;
 mod port_operations;
@@ -145,6 +146,10 @@ use tokens::{
     tokens_expire_and_are_listed_and_revoked_one_by_one, tokens_from_before_expiry_get_ninety_days,
 };
 
+use map::{
+    a_port_without_a_place_is_listed_not_drawn,
+    every_demo_port_has_its_place_in_the_api_and_on_the_map,
+};
 use wall::{
     a_cycle_out_of_bounds_runs_at_the_default_and_says_so,
     an_officer_of_one_port_sees_the_whole_country_as_on_the_overview,
@@ -274,6 +279,8 @@ on_both_backends!(
     a_formula_in_a_description_comes_out_defused,
     csv_downloads_are_allowed_as_their_json_is,
     a_large_list_is_sent_whole_a_part_at_a_time,
+    every_demo_port_has_its_place_in_the_api_and_on_the_map,
+    a_port_without_a_place_is_listed_not_drawn,
 );
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

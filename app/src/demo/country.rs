@@ -14,6 +14,9 @@ pub struct PortSpec {
     /// Share of its mode's traffic.
     pub weight: u32,
     pub officers: usize,
+    /// Where the crossing or the airport is, in degrees (WGS 84), set by `at`.
+    pub latitude: f64,
+    pub longitude: f64,
 }
 
 // One row of the port table below; positional so the table reads as a table.
@@ -39,6 +42,19 @@ const fn port(
         lanes,
         weight,
         officers,
+        latitude: f64::NAN,
+        longitude: f64::NAN,
+    }
+}
+
+impl PortSpec {
+    /// The port's place: the crossing itself, or the airport.
+    const fn at(self, latitude: f64, longitude: f64) -> PortSpec {
+        PortSpec {
+            latitude,
+            longitude,
+            ..self
+        }
     }
 }
 
@@ -61,7 +77,8 @@ pub const PORTS: &[PortSpec] = &[
         12,
         30,
         24,
-    ),
+    )
+    .at(43.6777, -79.6248),
     port(
         "YVR",
         "Vancouver International — cargo",
@@ -72,7 +89,8 @@ pub const PORTS: &[PortSpec] = &[
         10,
         22,
         20,
-    ),
+    )
+    .at(49.1947, -123.1792),
     port(
         "YUL",
         "Montréal–Trudeau — cargo",
@@ -83,7 +101,8 @@ pub const PORTS: &[PortSpec] = &[
         8,
         14,
         16,
-    ),
+    )
+    .at(45.4706, -73.7408),
     port(
         "YYC",
         "Calgary International — cargo",
@@ -94,7 +113,8 @@ pub const PORTS: &[PortSpec] = &[
         6,
         10,
         12,
-    ),
+    )
+    .at(51.1315, -114.0106),
     port(
         "YEG",
         "Edmonton International — cargo",
@@ -105,7 +125,8 @@ pub const PORTS: &[PortSpec] = &[
         5,
         7,
         9,
-    ),
+    )
+    .at(53.3097, -113.5797),
     port(
         "YWG",
         "Winnipeg Richardson — cargo",
@@ -116,7 +137,8 @@ pub const PORTS: &[PortSpec] = &[
         5,
         7,
         9,
-    ),
+    )
+    .at(49.9100, -97.2399),
     port(
         "YHZ",
         "Halifax Stanfield — cargo",
@@ -127,7 +149,8 @@ pub const PORTS: &[PortSpec] = &[
         4,
         6,
         8,
-    ),
+    )
+    .at(44.8808, -63.5086),
     port(
         "YYT",
         "St. John's International — cargo",
@@ -138,7 +161,8 @@ pub const PORTS: &[PortSpec] = &[
         2,
         2,
         5,
-    ),
+    )
+    .at(47.6186, -52.7519),
     port(
         "AMB",
         "Ambassador Bridge (Windsor)",
@@ -149,7 +173,8 @@ pub const PORTS: &[PortSpec] = &[
         14,
         30,
         26,
-    ),
+    )
+    .at(42.3118, -83.0741),
     port(
         "BWB",
         "Blue Water Bridge (Sarnia)",
@@ -160,7 +185,8 @@ pub const PORTS: &[PortSpec] = &[
         10,
         15,
         16,
-    ),
+    )
+    .at(42.9987, -82.4232),
     port(
         "PEA",
         "Peace Bridge (Fort Erie)",
@@ -171,7 +197,8 @@ pub const PORTS: &[PortSpec] = &[
         10,
         13,
         14,
-    ),
+    )
+    .at(42.9065, -78.9048),
     port(
         "PAC",
         "Pacific Highway (Surrey)",
@@ -182,7 +209,8 @@ pub const PORTS: &[PortSpec] = &[
         10,
         14,
         15,
-    ),
+    )
+    .at(49.0036, -122.7348),
     port(
         "LAC",
         "Lacolle (Saint-Bernard-de-Lacolle)",
@@ -193,9 +221,10 @@ pub const PORTS: &[PortSpec] = &[
         10,
         12,
         14,
-    ),
-    port("EMR", "Emerson", Mode::Land, "MB", WPG, ALL_DAY, 6, 8, 9),
-    port("CTS", "Coutts", Mode::Land, "AB", EDM, ALL_DAY, 6, 8, 9),
+    )
+    .at(45.0065, -73.4522),
+    port("EMR", "Emerson", Mode::Land, "MB", WPG, ALL_DAY, 6, 8, 9).at(49.0005, -97.2375),
+    port("CTS", "Coutts", Mode::Land, "AB", EDM, ALL_DAY, 6, 8, 9).at(49.0008, -111.9605),
     port(
         "PVN",
         "Port of Vancouver",
@@ -206,7 +235,8 @@ pub const PORTS: &[PortSpec] = &[
         8,
         40,
         18,
-    ),
+    )
+    .at(49.2877, -123.0903),
     port(
         "PMT",
         "Port of Montréal",
@@ -217,7 +247,8 @@ pub const PORTS: &[PortSpec] = &[
         6,
         25,
         14,
-    ),
+    )
+    .at(45.5565, -73.5293),
     port(
         "PHF",
         "Port of Halifax",
@@ -228,7 +259,8 @@ pub const PORTS: &[PortSpec] = &[
         4,
         15,
         10,
-    ),
+    )
+    .at(44.6330, -63.5640),
     port(
         "PPR",
         "Port of Prince Rupert",
@@ -239,7 +271,8 @@ pub const PORTS: &[PortSpec] = &[
         3,
         10,
         7,
-    ),
+    )
+    .at(54.2970, -130.3550),
     port(
         "RSA",
         "Sarnia rail tunnel (St. Clair)",
@@ -250,7 +283,8 @@ pub const PORTS: &[PortSpec] = &[
         2,
         60,
         6,
-    ),
+    )
+    .at(42.9590, -82.4100),
     port(
         "RWI",
         "Windsor rail (Detroit River tunnel)",
@@ -261,7 +295,8 @@ pub const PORTS: &[PortSpec] = &[
         2,
         40,
         5,
-    ),
+    )
+    .at(42.3180, -83.0520),
 ];
 
 /// Share of shipments per mode, in percent: air cargo dominates.

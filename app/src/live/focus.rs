@@ -7,12 +7,13 @@
 
 /// The attributes that name the record a row or a panel shows.
 #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
-const RECORD_IDS: [&str; 5] = [
+const RECORD_IDS: [&str; 6] = [
     "data-inspection",
     "data-hold",
     "data-shipment",
     "data-rule",
     "data-account",
+    "data-port",
 ];
 
 /// How long after losing its control the focus may still be given back to it.

@@ -27,6 +27,7 @@ fn summary_sql(one_port: bool) -> String {
         "select p.code, p.name, p.kind, p.province, p.time_zone, p.status, p.status_reason, \
          p.expected_return_at, p.hours, p.lanes_open, p.lanes_available, p.officers_on_shift, \
          p.commercial_wait_min, p.traveller_wait_min, p.waits_measured_at, p.version, \
+         p.latitude, p.longitude, \
          (select count(*) from holds h where h.port_code = p.code and {active_hold}) as active_holds, \
          (select count(*) from holds h where h.port_code = p.code and {active_hold} \
             and h.paused_since is null and h.due_at + h.paused_ms < $1) as holds_overdue, \
@@ -78,6 +79,8 @@ fn summary_from_row(row: &AnyRow, notices: Vec<Notice>) -> Result<PortSummary, s
         inspections_overdue: row.try_get("inspections_overdue")?,
         notices,
         version: row.try_get("version")?,
+        latitude: row.try_get("latitude")?,
+        longitude: row.try_get("longitude")?,
     })
 }
 

@@ -14,6 +14,7 @@ pub mod operations;
 pub mod operations_panel;
 pub mod page;
 pub mod rpc;
+pub mod tile;
 
 /// Public service standards for border waits, in minutes.
 pub const COMMERCIAL_WAIT_STANDARD_MIN: i64 = 45;
@@ -65,9 +66,23 @@ pub struct PortSummary {
     /// The version a change of the port's status, lanes, staffing or a new notice names.
     #[serde(default)]
     pub version: i64,
+    /// Where the port is, in degrees (WGS 84); `None` for a port registered without its
+    /// place, which the map lists but does not draw.
+    pub latitude: Option<f64>,
+    pub longitude: Option<f64>,
 }
 
 impl PortSummary {
+    /// The port's place, when both coordinates are known.
+    pub fn place(&self) -> Option<(f64, f64)> {
+        self.latitude.zip(self.longitude)
+    }
+
+    /// Work past its time: holds past their service level and inspections past due.
+    pub fn overdue_work(&self) -> i64 {
+        self.holds_overdue + self.inspections_overdue
+    }
+
     pub fn commercial_wait_over_standard(&self) -> bool {
         self.commercial_wait_min
             .is_some_and(|m| m > COMMERCIAL_WAIT_STANDARD_MIN)
