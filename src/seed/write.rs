@@ -4,7 +4,7 @@
 //! (`app::sql::insert_many`), all in the caller's transaction.
 
 use super::world::{Event, Hold, Inspection, Officer, Shipment, World};
-use app::demo::country::PORTS;
+use app::demo::country::{PORTS, cbsa_office};
 use app::demo::incidents::{INCIDENTS, UNDER_WAY_FOR, opening_status};
 use app::demo::model::{self, COMMERCIAL_WAIT, TRAVELLER_WAIT};
 use app::domain::clock::{to_millis, zone};
@@ -165,6 +165,7 @@ pub(super) async fn country(
             ("commercial_wait_min", |p| p.commercial_wait.into()),
             ("traveller_wait_min", |p| p.traveller_wait.into()),
             ("waits_measured_at", |p| p.waits_measured_at.into()),
+            ("cbsa_office", |p| cbsa_office(p.spec.code).into()),
         ],
     )
     .await?;

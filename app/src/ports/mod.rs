@@ -9,7 +9,10 @@ use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "ssr")]
 pub mod db;
+#[cfg(feature = "ssr")]
+pub mod feed;
 pub mod page;
+pub mod waits;
 
 /// Public service standards for border waits, in minutes.
 pub const COMMERCIAL_WAIT_STANDARD_MIN: i64 = 45;
