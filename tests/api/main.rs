@@ -21,6 +21,7 @@ mod targeting;
 mod targeting_french;
 mod tokens;
 mod wall;
+mod waits;
 
 use access::{
     a_database_without_an_administrator_gets_one_once,
@@ -127,6 +128,14 @@ use tokens::{
     tokens_expire_and_are_listed_and_revoked_one_by_one, tokens_from_before_expiry_get_ninety_days,
 };
 
+use waits::{
+    a_file_of_bad_rows_changes_nothing_and_limits_hold,
+    an_officer_records_waits_at_their_port_journaled_and_live,
+    imports_of_one_file_at_once_record_each_row_once,
+    others_than_the_ports_officers_may_not_record_waits,
+    the_cbsa_file_records_our_offices_rows_and_names_the_bad_ones,
+    the_wait_times_file_is_imported_from_the_command_line,
+};
 use wall::{
     a_cycle_out_of_bounds_runs_at_the_default_and_says_so,
     an_officer_of_one_port_sees_the_whole_country_as_on_the_overview,
@@ -243,6 +252,12 @@ on_both_backends!(
     the_areas_pages_speak_french,
     refusals_of_the_areas_are_french_with_the_same_codes,
     the_accounts_page_lists_people_first_and_folds_the_simulated,
+    an_officer_records_waits_at_their_port_journaled_and_live,
+    others_than_the_ports_officers_may_not_record_waits,
+    the_cbsa_file_records_our_offices_rows_and_names_the_bad_ones,
+    a_file_of_bad_rows_changes_nothing_and_limits_hold,
+    imports_of_one_file_at_once_record_each_row_once,
+    the_wait_times_file_is_imported_from_the_command_line,
 );
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

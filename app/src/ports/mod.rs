@@ -13,6 +13,7 @@ pub mod db;
 pub mod feed;
 pub mod page;
 pub mod waits;
+pub mod waits_form;
 
 /// Public service standards for border waits, in minutes.
 pub const COMMERCIAL_WAIT_STANDARD_MIN: i64 = 45;

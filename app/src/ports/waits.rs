@@ -69,6 +69,7 @@ pub async fn get_port_waits(code: String) -> Result<PortWaits, AppError> {
 }
 
 /// A wait typed in a form: empty is "not measured this time".
+#[cfg(feature = "ssr")]
 fn typed_minutes(field: &str, text: Option<String>) -> Result<Option<i64>, AppError> {
     let text = text.unwrap_or_default();
     let text = text.trim();
@@ -428,6 +429,7 @@ mod tests {
         }
     }
 
+    #[cfg(feature = "ssr")]
     #[test]
     fn a_typed_wait_is_a_whole_number_or_nothing() {
         assert_eq!(typed_minutes("commercial_min", None).unwrap(), None);
