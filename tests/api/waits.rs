@@ -197,8 +197,8 @@ pub async fn an_officer_records_waits_at_their_port_journaled_and_live(backend: 
         (&officer, "AMB", json!({"traveller_min": 1441}), "traveller_min", "a wait is 0 to 1,440 minutes (a day); 1441 is not"),
         (&officer, "AMB", json!({"commercial_min": null}), "commercial_min", "give at least one wait measured at AMB, in minutes"),
         (&officer, "AMB", json!({"commercial": 10}), "body", "unknown field"),
-        (&supervisor_yyz, "YYZ", json!({"commercial_min": 10}), "commercial_min", "YYZ (Air) has no commercial flow: leave this wait empty"),
-        (&supervisor_yyz, "YYZ", json!({"traveller_min": 0}), "traveller_min", "YYZ (Air) has no travellers flow: leave this wait empty"),
+        (&supervisor_yyz, "YYZ", json!({"commercial_min": 10}), "commercial_min", "YYZ (Air cargo) has no commercial flow: leave this wait empty"),
+        (&supervisor_yyz, "YYZ", json!({"traveller_min": 0}), "traveller_min", "YYZ (Air cargo) has no travellers flow: leave this wait empty"),
     ] {
         let (status, answer) = measure(&app, who, code, body.clone()).await;
         assert_eq!(status, 422, "{body}: {answer}");

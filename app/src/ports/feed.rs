@@ -311,7 +311,13 @@ fn read_at_most(
     let mut rows = vec![];
     for record in reader.records() {
         let (line, record) = match record {
-            Ok(record) => (record.position().map(|p| p.line()).unwrap_or(0), record),
+            Ok(record) => (
+                record
+                    .position()
+                    .map(|p| first_line(text.as_bytes(), p))
+                    .unwrap_or(0),
+                record,
+            ),
             Err(e) => {
                 rows.push(FeedLine {
                     line: e.position().map(|p| p.line()).unwrap_or(0),
@@ -389,6 +395,23 @@ fn read_at_most(
         rows.push(FeedLine { line, office, read });
     }
     Ok((names, rows))
+}
+
+/// The line a record starts on. The reader reports a record as starting where it began
+/// looking for it, before the line ends and blank lines it skipped (a `\r\n` counts as a
+/// `\r` that ends the record and a `\n` skipped): count those too.
+fn first_line(bytes: &[u8], position: &csv::Position) -> u64 {
+    let mut line = position.line();
+    let mut at = position.byte() as usize;
+    loop {
+        match bytes.get(at) {
+            Some(b'\n') => at += 1,
+            Some(b'\r') if bytes.get(at + 1) == Some(&b'\n') => at += 2,
+            Some(b'\r') => at += 1,
+            _ => return line,
+        }
+        line += 1;
+    }
 }
 
 /// What became of a row.
@@ -714,6 +737,22 @@ Commercial Flow - U.S. bound;Travellers Flow - Canada bound;Travellers Flow - U.
         assert_eq!(fields, ["Last updated", "Commercial Flow - Canada bound"]);
         assert_eq!(rows[2].line, 5);
         assert_eq!(rows[2].read.clone().unwrap_err()[0].field, "row");
+    }
+
+    #[test]
+    fn lines_are_counted_alike_with_windows_line_ends() {
+        let now = Utc.with_ymd_and_hms(2026, 11, 30, 12, 0, 0).unwrap();
+        let row = "Peace Bridge;Fort Erie;2026-11-30 06:40 EST;No Delay;--;No Delay;--";
+        for end in ["\n", "\r\n"] {
+            let file = format!("{HEADER}{end}{row}{end}{end}{row}{end}{row}{end}");
+            let lines: Vec<u64> = read(file.as_bytes(), now)
+                .unwrap()
+                .1
+                .iter()
+                .map(|r| r.line)
+                .collect();
+            assert_eq!(lines, [2, 4, 5], "{end:?}");
+        }
     }
 
     #[test]
