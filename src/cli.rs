@@ -531,9 +531,25 @@ async fn waits(db: &Db, what: WaitsCommand) -> anyhow::Result<()> {
     println!(
         "{}",
         if app::lang::singular(l, rows as u64) {
-            td_string!(l, waits.cli.summary_single, name = &name, rows = rows, recorded = recorded, skipped = skipped, refused = refused)
+            td_string!(
+                l,
+                waits.cli.summary_single,
+                name = &name,
+                rows = rows,
+                recorded = recorded,
+                skipped = skipped,
+                refused = refused
+            )
         } else {
-            td_string!(l, waits.cli.summary_several, name = &name, rows = rows, recorded = recorded, skipped = skipped, refused = refused)
+            td_string!(
+                l,
+                waits.cli.summary_several,
+                name = &name,
+                rows = rows,
+                recorded = recorded,
+                skipped = skipped,
+                refused = refused
+            )
         }
     );
     let minutes = |m: Option<i64>| match m {

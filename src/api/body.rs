@@ -10,8 +10,8 @@ use app::domain::{InspectionKind, Outcome, Priority};
 use app::i18n::td_string;
 use app::lang::current;
 use axum::body::{Body, Bytes};
-use axum::http::{HeaderMap, header::CONTENT_LENGTH, header::CONTENT_TYPE};
 use axum::extract::{FromRequest, Request};
+use axum::http::{HeaderMap, header::CONTENT_LENGTH, header::CONTENT_TYPE};
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, de::DeserializeOwned};
 

@@ -20,8 +20,8 @@ mod sim;
 mod targeting;
 mod targeting_french;
 mod tokens;
-mod wall;
 mod waits;
+mod wall;
 
 use access::{
     a_database_without_an_administrator_gets_one_once,

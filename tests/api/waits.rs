@@ -13,7 +13,10 @@ use sqlx::Row;
 use std::time::Duration;
 
 /// CBSA's format, as the README shows it.
-pub const SAMPLE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/docs/samples/border-wait-times.csv");
+pub const SAMPLE: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/docs/samples/border-wait-times.csv"
+);
 
 /// Before the sample file's rows (2026-11-28T00:00:00Z), in milliseconds.
 const BEFORE_THE_FILE: i64 = 1_795_824_000_000;
@@ -193,12 +196,48 @@ pub async fn an_officer_records_waits_at_their_port_journaled_and_live(backend: 
 
     let supervisor_yyz = person(&app, "s.yyz", Role::Supervisor, "YYZ").await;
     for (who, code, body, field, says) in [
-        (&officer, "AMB", json!({"commercial_min": -1}), "commercial_min", "a wait is 0 to 1,440 minutes (a day); -1 is not"),
-        (&officer, "AMB", json!({"traveller_min": 1441}), "traveller_min", "a wait is 0 to 1,440 minutes (a day); 1441 is not"),
-        (&officer, "AMB", json!({"commercial_min": null}), "commercial_min", "give at least one wait measured at AMB, in minutes"),
-        (&officer, "AMB", json!({"commercial": 10}), "body", "unknown field"),
-        (&supervisor_yyz, "YYZ", json!({"commercial_min": 10}), "commercial_min", "YYZ (Air cargo) has no commercial flow: leave this wait empty"),
-        (&supervisor_yyz, "YYZ", json!({"traveller_min": 0}), "traveller_min", "YYZ (Air cargo) has no travellers flow: leave this wait empty"),
+        (
+            &officer,
+            "AMB",
+            json!({"commercial_min": -1}),
+            "commercial_min",
+            "a wait is 0 to 1,440 minutes (a day); -1 is not",
+        ),
+        (
+            &officer,
+            "AMB",
+            json!({"traveller_min": 1441}),
+            "traveller_min",
+            "a wait is 0 to 1,440 minutes (a day); 1441 is not",
+        ),
+        (
+            &officer,
+            "AMB",
+            json!({"commercial_min": null}),
+            "commercial_min",
+            "give at least one wait measured at AMB, in minutes",
+        ),
+        (
+            &officer,
+            "AMB",
+            json!({"commercial": 10}),
+            "body",
+            "unknown field",
+        ),
+        (
+            &supervisor_yyz,
+            "YYZ",
+            json!({"commercial_min": 10}),
+            "commercial_min",
+            "YYZ (Air cargo) has no commercial flow: leave this wait empty",
+        ),
+        (
+            &supervisor_yyz,
+            "YYZ",
+            json!({"traveller_min": 0}),
+            "traveller_min",
+            "YYZ (Air cargo) has no travellers flow: leave this wait empty",
+        ),
     ] {
         let (status, answer) = measure(&app, who, code, body.clone()).await;
         assert_eq!(status, 422, "{body}: {answer}");
@@ -208,7 +247,11 @@ pub async fn an_officer_records_waits_at_their_port_journaled_and_live(backend: 
     }
     let (status, _) = measure(&app, &officer, "ZZZ", json!({"commercial_min": 5})).await;
     assert_eq!(status, 404);
-    assert_eq!(snapshot(&app).await, before, "nothing refused changed anything");
+    assert_eq!(
+        snapshot(&app).await,
+        before,
+        "nothing refused changed anything"
+    );
 }
 
 /// Only the port's own officers and supervisors record its waits: an officer of another port,
@@ -227,13 +270,22 @@ pub async fn others_than_the_ports_officers_may_not_record_waits(backend: Backen
     let everyone = [&elsewhere, &app.client, &analyst, &admin];
     let attempts = (0..40).map(|i| {
         let who = everyone[i % everyone.len()];
-        measure(&app, who, "AMB", json!({"commercial_min": 90, "traveller_min": 90}))
+        measure(
+            &app,
+            who,
+            "AMB",
+            json!({"commercial_min": 90, "traveller_min": 90}),
+        )
     });
     for (status, body) in futures_util::future::join_all(attempts).await {
         assert_eq!(status, 403, "{body}");
         assert_eq!(body["error"]["code"], "forbidden");
     }
-    assert_eq!(snapshot(&app).await, before, "no refused attempt changed anything");
+    assert_eq!(
+        snapshot(&app).await,
+        before,
+        "no refused attempt changed anything"
+    );
     assert_eq!(
         app.refusals_accounted("refused").await - refused_before,
         40,
@@ -285,27 +337,49 @@ pub async fn the_cbsa_file_records_our_offices_rows_and_names_the_bad_ones(backe
     let (status, report) = import(&app, &feed, sample()).await;
     assert_eq!(status, 200, "{report}");
     assert_eq!(
-        (&report["received"], &report["recorded"], &report["skipped"], &report["refused"]),
+        (
+            &report["received"],
+            &report["recorded"],
+            &report["skipped"],
+            &report["refused"]
+        ),
         (&json!(10), &json!(0), &json!(8), &json!(2)),
         "{report}"
     );
     assert_eq!(row(&report, 2)["outcome"], "skipped");
     let reason = row(&report, 2)["reason"].as_str().unwrap();
-    assert!(reason.starts_with("AMB has a measurement from "), "{reason}");
-    assert_eq!(snapshot(&app).await, before, "an older row overwrites nothing");
+    assert!(
+        reason.starts_with("AMB has a measurement from "),
+        "{reason}"
+    );
+    assert_eq!(
+        snapshot(&app).await,
+        before,
+        "an older row overwrites nothing"
+    );
 
     measured_before_the_file(&app).await;
     let (_, peace_travellers, _, peace_version) = stored(&app, "PEA").await;
     let (status, report) = import(&app, &feed, sample()).await;
     assert_eq!(status, 200, "{report}");
     assert_eq!(
-        (&report["received"], &report["recorded"], &report["skipped"], &report["refused"]),
+        (
+            &report["received"],
+            &report["recorded"],
+            &report["skipped"],
+            &report["refused"]
+        ),
         (&json!(10), &json!(3), &json!(5), &json!(2)),
         "{report}"
     );
     let amb = row(&report, 2);
     assert_eq!(
-        (&amb["outcome"], &amb["port"], &amb["commercial_min"], &amb["traveller_min"]),
+        (
+            &amb["outcome"],
+            &amb["port"],
+            &amb["commercial_min"],
+            &amb["traveller_min"]
+        ),
         (&json!("recorded"), &json!("AMB"), &json!(65), &json!(15))
     );
     assert_eq!(row(&report, 3)["port"], "BWB");
@@ -343,9 +417,16 @@ pub async fn the_cbsa_file_records_our_offices_rows_and_names_the_bad_ones(backe
     );
     let (peace_commercial, travellers, _, version) = stored(&app, "PEA").await;
     assert_eq!(peace_commercial, Some(0));
-    assert_eq!(travellers, peace_travellers, "a closed flow keeps its measurement");
+    assert_eq!(
+        travellers, peace_travellers,
+        "a closed flow keeps its measurement"
+    );
     assert_eq!(version, peace_version + 1);
-    assert_eq!(stored(&app, "PAC").await.2, Some(BEFORE_THE_FILE), "a refused row records nothing");
+    assert_eq!(
+        stored(&app, "PAC").await.2,
+        Some(BEFORE_THE_FILE),
+        "a refused row records nothing"
+    );
     let entries = sqlx::query(
         "select entity_id, after_json from journal where actor = 'feed:cbsa' \
          and action = 'waits_measured' order by entity_id",
@@ -412,9 +493,18 @@ pub async fn a_file_of_bad_rows_changes_nothing_and_limits_hold(backend: Backend
             (7, "Last updated".to_string()),
         ]
     );
-    assert_eq!(snapshot(&app).await, before, "a file of bad rows changes nothing");
+    assert_eq!(
+        snapshot(&app).await,
+        before,
+        "a file of bad rows changes nothing"
+    );
 
-    let (status, body) = import(&app, &feed, b"Office;Location;Updated;Commercial\n".to_vec()).await;
+    let (status, body) = import(
+        &app,
+        &feed,
+        b"Office;Location;Updated;Commercial\n".to_vec(),
+    )
+    .await;
     assert_eq!(status, 422, "{body}");
     assert_eq!(body["error"]["field"], "header");
     let many = format!(
@@ -434,7 +524,11 @@ pub async fn a_file_of_bad_rows_changes_nothing_and_limits_hold(backend: Backend
         .await
         .unwrap();
     assert_eq!(response.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
-    assert_eq!(snapshot(&app).await, before, "nothing refused changed anything");
+    assert_eq!(
+        snapshot(&app).await,
+        before,
+        "nothing refused changed anything"
+    );
 }
 
 /// The same file sent eight times at once: each row of ours is recorded once, by one of them,
@@ -450,7 +544,8 @@ pub async fn imports_of_one_file_at_once_record_each_row_once(backend: Backend) 
         stored(&app, "BWB").await.3,
         stored(&app, "PEA").await.3,
     ];
-    let reports = futures_util::future::join_all((0..8).map(|_| import(&app, &feed, sample()))).await;
+    let reports =
+        futures_util::future::join_all((0..8).map(|_| import(&app, &feed, sample()))).await;
     let mut recorded = 0;
     for (status, report) in &reports {
         assert_eq!(*status, 200, "{report}");
@@ -483,13 +578,24 @@ pub async fn the_wait_times_file_is_imported_from_the_command_line(backend: Back
     run_with(
         &database,
         &[],
-        &["seed", "--demo", "--shipments", "60", "--at", "2026-11-28T12:00:00Z"],
+        &[
+            "seed",
+            "--demo",
+            "--shipments",
+            "60",
+            "--at",
+            "2026-11-28T12:00:00Z",
+        ],
         None,
     )
     .await
     .ok("seed");
     let ran = run_with(&database, &[], &["waits", "import", SAMPLE], None).await;
-    assert!(!ran.status.success(), "refused rows: a non-zero exit\n{}", ran.stdout);
+    assert!(
+        !ran.status.success(),
+        "refused rows: a non-zero exit\n{}",
+        ran.stdout
+    );
     for line in [
         "border-wait-times.csv: 10 rows: 3 recorded, 5 skipped, 2 refused",
         "line 2: Ambassador Bridge (AMB): recorded, commercial 65 min, travellers 15 min",
@@ -500,18 +606,13 @@ pub async fn the_wait_times_file_is_imported_from_the_command_line(backend: Back
     ] {
         assert!(ran.stdout.contains(line), "{line}\n{}", ran.stdout);
     }
-    assert!(
-        ran.stderr.contains("2 rows were refused"),
-        "{}",
-        ran.stderr
-    );
+    assert!(ran.stderr.contains("2 rows were refused"), "{}", ran.stderr);
     let db = app::db::Db::connect(&database, 1).await.unwrap();
-    let row = sqlx::query(
-        "select commercial_wait_min, traveller_wait_min from ports where code = 'AMB'",
-    )
-    .fetch_one(&db.pool)
-    .await
-    .unwrap();
+    let row =
+        sqlx::query("select commercial_wait_min, traveller_wait_min from ports where code = 'AMB'")
+            .fetch_one(&db.pool)
+            .await
+            .unwrap();
     assert_eq!(row.try_get::<Option<i64>, _>(0).unwrap(), Some(65));
     assert_eq!(row.try_get::<Option<i64>, _>(1).unwrap(), Some(15));
     let actor: String = sqlx::query(
@@ -536,11 +637,17 @@ pub async fn the_wait_times_file_is_imported_from_the_command_line(backend: Back
         ),
     )
     .unwrap();
-    let ran = run_with(&database, &[], &["waits", "import", good.to_str().unwrap()], None)
-        .await
-        .ok("a file of good rows");
+    let ran = run_with(
+        &database,
+        &[],
+        &["waits", "import", good.to_str().unwrap()],
+        None,
+    )
+    .await
+    .ok("a file of good rows");
     assert!(
-        ran.stdout.contains("good.csv: 1 row: 1 recorded, 0 skipped, 0 refused"),
+        ran.stdout
+            .contains("good.csv: 1 row: 1 recorded, 0 skipped, 0 refused"),
         "{}",
         ran.stdout
     );

@@ -438,7 +438,10 @@ mod tests {
     #[test]
     fn waits_are_measured_at_ones_own_port_and_the_feed_sent_by_supervisors_and_admins() {
         let officer = who(Role::Officer, PortScope::Only(vec!["AMB".into()]));
-        assert_eq!(authorize(&officer, Action::RecordWaits, Some("amb")), Ok(()));
+        assert_eq!(
+            authorize(&officer, Action::RecordWaits, Some("amb")),
+            Ok(())
+        );
         assert!(authorize(&officer, Action::RecordWaits, Some("PAC")).is_err());
         assert!(authorize(&officer, Action::ImportWaits, None).is_err());
         let measure: Vec<Role> = Role::ALL

@@ -61,7 +61,9 @@ fn normal(text: &str) -> String {
 pub fn parse_wait(text: &str) -> Result<Wait, String> {
     let text = normal(text);
     match text.as_str() {
-        "no delay" | "aucun délai" | "aucun delai" | "pas de délai" => return Ok(Wait::Minutes(0)),
+        "no delay" | "aucun délai" | "aucun delai" | "pas de délai" => {
+            return Ok(Wait::Minutes(0));
+        }
         "not applicable" | "n/a" | "sans objet" | "non applicable" | "s/o" => {
             return Ok(Wait::NotApplicable);
         }
@@ -69,9 +71,8 @@ pub fn parse_wait(text: &str) -> Result<Wait, String> {
         "missing" | "manquant" | "--" | "-" | "" => return Ok(Wait::Missing),
         _ => {}
     }
-    let refused = || {
-        td_string!(lang::current(), waits.feed.bad_wait, value = text.clone()).to_string()
-    };
+    let refused =
+        || td_string!(lang::current(), waits.feed.bad_wait, value = text.clone()).to_string();
     let words: Vec<&str> = text.split(' ').collect();
     if words.len() % 2 != 0 {
         return Err(refused());
@@ -85,8 +86,8 @@ pub fn parse_wait(text: &str) -> Result<Wait, String> {
             .filter(|n| (0..=100_000).contains(n))
             .ok_or_else(refused)?;
         match pair[1] {
-            "hour" | "hours" | "hr" | "hrs" | "h" | "heure" | "heures" if !units_seen.0
-                && !units_seen.1 =>
+            "hour" | "hours" | "hr" | "hrs" | "h" | "heure" | "heures"
+                if !units_seen.0 && !units_seen.1 =>
             {
                 units_seen.0 = true;
                 total += n * 60;
@@ -126,8 +127,7 @@ fn zone_offset(abbreviation: &str) -> Option<i32> {
 /// value.
 pub fn parse_updated(text: &str, now: DateTime<Utc>) -> Result<DateTime<Utc>, String> {
     let text = text.trim();
-    let refused =
-        || td_string!(lang::current(), waits.feed.bad_updated, value = text).to_string();
+    let refused = || td_string!(lang::current(), waits.feed.bad_updated, value = text).to_string();
     if let Ok(at) = DateTime::parse_from_rfc3339(text) {
         return Ok(at.with_timezone(&Utc));
     }
@@ -190,9 +190,17 @@ struct Columns {
 
 /// Whether a column's name says it is the U.S.-bound one.
 fn us_bound(name: &str) -> bool {
-    ["u.s", "us bound", "us-bound", "united states", "états-unis", "etats-unis", "é.-u"]
-        .iter()
-        .any(|w| name.contains(w))
+    [
+        "u.s",
+        "us bound",
+        "us-bound",
+        "united states",
+        "états-unis",
+        "etats-unis",
+        "é.-u",
+    ]
+    .iter()
+    .any(|w| name.contains(w))
 }
 
 fn columns(header: &[String]) -> Result<Columns, AppError> {
@@ -210,10 +218,9 @@ fn columns(header: &[String]) -> Result<Columns, AppError> {
             td_string!(l, waits.feed.missing_column, column = what).to_string(),
         )
     };
-    let office = find(&|n| {
-        n.contains("office") || n.starts_with("bureau") || n.contains("port of entry")
-    })
-    .ok_or_else(|| missing("CBSA Office"))?;
+    let office =
+        find(&|n| n.contains("office") || n.starts_with("bureau") || n.contains("port of entry"))
+            .ok_or_else(|| missing("CBSA Office"))?;
     let updated = find(&|n| n.contains("updated") || n.contains("mise à jour"))
         .ok_or_else(|| missing("Last updated"))?;
     let commercial = find(&|n| n.contains("commercial") && !us_bound(n))
@@ -668,8 +675,14 @@ mod tests {
         assert_eq!(parse_wait("Aucun délai"), Ok(Wait::Minutes(0)));
         assert_eq!(parse_wait("1 heure 15 minutes"), Ok(Wait::Minutes(75)));
         assert_eq!(parse_wait("Sans objet"), Ok(Wait::NotApplicable));
-        for junk in ["soon", "15", "minutes 15", "1 hour 1 hour", "5 minutes 1 hour", "-5 minutes"]
-        {
+        for junk in [
+            "soon",
+            "15",
+            "minutes 15",
+            "1 hour 1 hour",
+            "5 minutes 1 hour",
+            "-5 minutes",
+        ] {
             let error = parse_wait(junk).unwrap_err();
             assert!(
                 error.starts_with(&format!("\"{}\" is not a wait", normal(junk))),
@@ -764,7 +777,10 @@ Commercial Flow - U.S. bound;Travellers Flow - Canada bound;Travellers Flow - U.
             panic!("read");
         };
         assert_eq!(field, "header");
-        assert!(reason.contains("Travellers Flow - Canada bound"), "{reason}");
+        assert!(
+            reason.contains("Travellers Flow - Canada bound"),
+            "{reason}"
+        );
         let file = format!("{HEADER}\na;b;c;d;e;f;g\na;b;c;d;e;f;g\na;b;c;d;e;f;g\n");
         assert_eq!(read_at_most(file.as_bytes(), now, 3).unwrap().1.len(), 3);
         let file = format!("{file}a;b;c;d;e;f;g\n");

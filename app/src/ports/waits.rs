@@ -347,12 +347,7 @@ mod server {
         caller
             .authorize(pool, Action::RecordWaits, Some(&port.code))
             .await?;
-        check_version(
-            &port.what(),
-            &port.waits(),
-            port.version,
-            measured.version,
-        )?;
+        check_version(&port.what(), &port.waits(), port.version, measured.version)?;
         check_flows(
             &port,
             ("commercial_min", measured.commercial_min),
@@ -366,8 +361,12 @@ mod server {
                 } else {
                     "traveller_min"
                 },
-                td_string!(lang::current(), waits.nothing_measured, port = port.code.clone())
-                    .to_string(),
+                td_string!(
+                    lang::current(),
+                    waits.nothing_measured,
+                    port = port.code.clone()
+                )
+                .to_string(),
             ));
         }
         let m = Measurement {
@@ -400,17 +399,7 @@ mod server {
         let port = current(pool, code).await?;
         check_version(&port.what(), &port.waits(), port.version, seen)?;
         let waits = (commercial_min, traveller_min);
-        if !write(
-            pool,
-            &port,
-            actor,
-            waits,
-            now,
-            serde_json::Value::Null,
-            now,
-        )
-        .await?
-        {
+        if !write(pool, &port, actor, waits, now, serde_json::Value::Null, now).await? {
             return Err(lost_race(pool, code).await);
         }
         Ok(())
@@ -457,7 +446,8 @@ mod tests {
         assert!(check_minutes("commercial_min", Some(1_440)).is_ok());
         assert!(check_minutes("commercial_min", None).is_ok());
         for bad in [-1, 1_441] {
-            let Err(AppError::Invalid { field, reason }) = check_minutes("commercial_min", Some(bad))
+            let Err(AppError::Invalid { field, reason }) =
+                check_minutes("commercial_min", Some(bad))
             else {
                 panic!("{bad} accepted");
             };
