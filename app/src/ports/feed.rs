@@ -74,7 +74,7 @@ pub fn parse_wait(text: &str) -> Result<Wait, String> {
     let refused =
         || td_string!(lang::current(), waits.feed.bad_wait, value = text.clone()).to_string();
     let words: Vec<&str> = text.split(' ').collect();
-    if words.len() % 2 != 0 {
+    if !words.len().is_multiple_of(2) {
         return Err(refused());
     }
     let mut total: i64 = 0;
