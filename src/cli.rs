@@ -1,5 +1,5 @@
 //! The command line: `serve` (the default), `migrate`, `seed --demo`, `user …`, `token …`,
-//! `import` and `bench …`. `run` opens and migrates the database a command needs, in one
+//! `import`, `waits import` and `bench …`. `run` opens and migrates the database a command needs, in one
 //! place, with a pool the size of what the command does at once.
 
 use crate::bench::{BenchCommand, Scratch};
@@ -63,10 +63,26 @@ pub enum Command {
         /// The manifest: a header row naming the fields, then one declaration per row.
         file: std::path::PathBuf,
     },
+    /// Border waits.
+    Waits {
+        #[command(subcommand)]
+        what: WaitsCommand,
+    },
     /// Measure the product on this machine; prints figures and a key=value summary line.
     Bench {
         #[command(subcommand)]
         what: BenchCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum WaitsCommand {
+    /// Import CBSA's border wait times file (semicolon-separated, at most 1 MB): each row of
+    /// one of our ports' offices records its Canada-bound waits there, signed feed:cbsa.
+    /// Exits non-zero when a row was refused.
+    Import {
+        /// The file, as CBSA publishes it.
+        file: std::path::PathBuf,
     },
 }
 
@@ -212,7 +228,8 @@ impl Command {
             | Command::Seed { .. }
             | Command::User { .. }
             | Command::Token { .. }
-            | Command::Import { .. } => Some(1),
+            | Command::Import { .. }
+            | Command::Waits { .. } => Some(1),
             Command::Bench { what } => what.connections(),
         }
     }
@@ -278,6 +295,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         (Command::User { what }, Some(db)) => user(db, what).await,
         (Command::Token { what }, Some(db)) => token(db, what).await,
         (Command::Import { file }, Some(db)) => import(db, &file).await,
+        (Command::Waits { what }, Some(db)) => waits(db, what).await,
         (_, None) => unreachable!("every command but `bench ingest --write-csv` has a database"),
     };
     if let Some(db) = db {
@@ -472,6 +490,120 @@ async fn import(db: &Db, file: &std::path::Path) -> anyhow::Result<()> {
             );
         }
     }
+    Ok(())
+}
+
+/// `border-ops waits import FILE`: CBSA's wait times file recorded, then what became of each
+/// row; an error when a row was refused.
+async fn waits(db: &Db, what: WaitsCommand) -> anyhow::Result<()> {
+    use app::ports::feed::{self, FeedOutcome};
+    let WaitsCommand::Import { file } = what;
+    let l = current();
+    let bytes = std::fs::read(&file).map_err(|e| {
+        anyhow::anyhow!(
+            "{}",
+            td_string!(l, cli.import_unreadable, file = file.display(), error = e)
+        )
+    })?;
+    anyhow::ensure!(
+        bytes.len() <= feed::MAX_BYTES,
+        "{}",
+        td_string!(
+            l,
+            waits.cli.too_large,
+            file = file.display(),
+            megabytes = feed::MAX_BYTES / (1024 * 1024)
+        )
+    );
+    let name = file
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let report = feed::import(&db.pool, &shell_actor(), &bytes, Utc::now())
+        .await
+        .map_err(|e| anyhow::anyhow!("{name}: {e}"))?;
+    let (rows, recorded, skipped, refused) = (
+        report.received,
+        report.recorded,
+        report.skipped,
+        report.refused,
+    );
+    println!(
+        "{}",
+        if app::lang::singular(l, rows as u64) {
+            td_string!(
+                l,
+                waits.cli.summary_single,
+                name = &name,
+                rows = rows,
+                recorded = recorded,
+                skipped = skipped,
+                refused = refused
+            )
+        } else {
+            td_string!(
+                l,
+                waits.cli.summary_several,
+                name = &name,
+                rows = rows,
+                recorded = recorded,
+                skipped = skipped,
+                refused = refused
+            )
+        }
+    );
+    let minutes = |m: Option<i64>| match m {
+        Some(m) => td_string!(l, waits.cli.minutes, minutes = m).to_string(),
+        None => td_string!(l, waits.cli.kept).to_string(),
+    };
+    for row in &report.rows {
+        let office = row.office.clone().unwrap_or_default();
+        match row.outcome {
+            FeedOutcome::Recorded => println!(
+                "{}",
+                td_string!(
+                    l,
+                    waits.cli.recorded,
+                    line = row.line,
+                    office = &office,
+                    port = row.port.clone().unwrap_or_default(),
+                    commercial = minutes(row.commercial_min),
+                    travellers = minutes(row.traveller_min)
+                )
+            ),
+            FeedOutcome::Skipped => println!(
+                "{}",
+                td_string!(
+                    l,
+                    waits.cli.skipped,
+                    line = row.line,
+                    office = &office,
+                    reason = row.reason.clone().unwrap_or_default()
+                )
+            ),
+            FeedOutcome::Refused => {
+                for error in &row.errors {
+                    println!(
+                        "{}",
+                        td_string!(
+                            l,
+                            cli.import_refused_line,
+                            line = row.line,
+                            field = &error.field,
+                            reason = &error.reason
+                        )
+                    );
+                }
+            }
+        }
+    }
+    anyhow::ensure!(refused == 0, "{}", {
+        if app::lang::singular(l, refused as u64) {
+            td_string!(l, waits.cli.refused_single, count = refused).to_string()
+        } else {
+            td_string!(l, waits.cli.refused_several, count = refused).to_string()
+        }
+    });
     Ok(())
 }
 

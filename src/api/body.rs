@@ -1,12 +1,17 @@
 //! Reading request bodies, the same way in every area: JSON into the type an endpoint takes
 //! (`JsonBody`, or `json_or_default` for one that may be left out), a 422 that says why when it
 //! cannot be read, and `ActionBody`, what the actions on holds and inspections read (the same
-//! body for every action on either).
+//! body for every action on either), and the bodies of imports: their type checked, their size
+//! capped, their arrival timed.
 
+use crate::state::ImportGate;
 use app::AppError;
 use app::domain::{InspectionKind, Outcome, Priority};
-use axum::body::Bytes;
+use app::i18n::td_string;
+use app::lang::current;
+use axum::body::{Body, Bytes};
 use axum::extract::{FromRequest, Request};
+use axum::http::{HeaderMap, header::CONTENT_LENGTH, header::CONTENT_TYPE};
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, de::DeserializeOwned};
 
@@ -62,4 +67,83 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
             .map_err(IntoResponse::into_response)?;
         json(&bytes).map(Self).map_err(IntoResponse::into_response)
     }
+}
+
+/// Refuses a body of another type than `expected` (415), naming what is read.
+pub fn require_type(headers: &HeaderMap, expected: &str) -> Result<(), AppError> {
+    let given = headers
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let essence = given.split(';').next().unwrap_or("").trim();
+    if essence.eq_ignore_ascii_case(expected) {
+        Ok(())
+    } else {
+        Err(AppError::UnsupportedMediaType {
+            message: if given.is_empty() {
+                td_string!(current(), api.content_type_missing, expected = expected).to_string()
+            } else {
+                td_string!(
+                    current(),
+                    api.content_type_wrong,
+                    expected = expected,
+                    given = given
+                )
+                .to_string()
+            },
+        })
+    }
+}
+
+fn too_large(limit: usize) -> AppError {
+    AppError::TooLarge {
+        message: td_string!(
+            current(),
+            api.body_too_large,
+            megabytes = limit / (1024 * 1024)
+        )
+        .to_string(),
+    }
+}
+
+/// Reads a body of at most `limit` bytes (413 beyond, without reading further).
+async fn read_limited(headers: &HeaderMap, body: Body, limit: usize) -> Result<Bytes, AppError> {
+    let declared = headers
+        .get(CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    if declared.is_some_and(|n| n > limit) {
+        return Err(too_large(limit));
+    }
+    axum::body::to_bytes(body, limit).await.map_err(|e| {
+        let mut source: Option<&(dyn std::error::Error + 'static)> = Some(&e);
+        while let Some(err) = source {
+            if err.is::<http_body_util::LengthLimitError>() {
+                return too_large(limit);
+            }
+            source = err.source();
+        }
+        AppError::invalid(
+            "body",
+            td_string!(current(), api.body_unreadable, error = e).to_string(),
+        )
+    })
+}
+
+/// Reads the body of an import (see [`read_limited`]) within the gate's deadline.
+pub async fn read_in_time(
+    gate: &ImportGate,
+    headers: &HeaderMap,
+    body: Body,
+    limit: usize,
+) -> Result<Bytes, AppError> {
+    let deadline = gate.body_deadline;
+    tokio::time::timeout(deadline, read_limited(headers, body, limit))
+        .await
+        .map_err(|_| {
+            AppError::invalid(
+                "body",
+                td_string!(current(), api.body_too_slow, seconds = deadline.as_secs()).to_string(),
+            )
+        })?
 }

@@ -50,6 +50,7 @@ pub fn router<S: Clone + Send + Sync + 'static>() -> Router<S> {
         (name = "inspections", description = "The inspection queue and the actions on it"),
         (name = "shipments", description = "Shipments, their holds, inspections and timeline"),
         (name = "targeting", description = "Declarations in, risk scores, examination capacity and the targeting rules"),
+        (name = "waits", description = "Border waits: measured at a crossing, and CBSA's wait times file"),
         (name = "live", description = "The journal as it happens"),
         (name = "api", description = "This description of the API"),
         (name = "health", description = "Probes for load balancers (no sign-in)"),
@@ -97,6 +98,7 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     v1.merge(super::inspections::Docs::openapi());
     v1.merge(super::shipments::Docs::openapi());
     v1.merge(super::targeting::Docs::openapi());
+    v1.merge(super::waits::Docs::openapi());
     let mut doc = Head::openapi().nest("/api/v1", v1);
     doc.info.version = env!("CARGO_PKG_VERSION").to_string();
     bodies_may_be_left_out(&mut doc);

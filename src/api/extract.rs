@@ -66,6 +66,13 @@ impl Permission for DeclareShipments {
     const ACTION: Action = Action::DeclareShipments;
 }
 
+/// Sending CBSA's border wait times file.
+pub struct ImportWaits;
+
+impl Permission for ImportWaits {
+    const ACTION: Action = Action::ImportWaits;
+}
+
 /// A signed-in caller allowed to do `P::ACTION`, checked as it is extracted (so before what
 /// the handler takes after it): a refusal is journaled and answered with a 403 that says why.
 pub struct Allowed<P> {

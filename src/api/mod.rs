@@ -25,6 +25,7 @@ mod ports;
 mod responses;
 mod shipments;
 mod targeting;
+mod waits;
 
 pub fn router() -> Router<ServerState> {
     Router::new()
@@ -34,6 +35,7 @@ pub fn router() -> Router<ServerState> {
         .merge(inspections::router())
         .merge(shipments::router())
         .merge(targeting::router())
+        .merge(waits::router())
         .route("/live", get(live::live))
         .merge(docs::router())
         .fallback(|| async { AppError::not_found(td_string!(current(), api.this_endpoint)) })

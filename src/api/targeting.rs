@@ -2,7 +2,7 @@
 //! a shipment's score explained, examination capacity and what waits for it, and the rules:
 //! list, create, new version, enable, disable, their figures, and a trial of a draft.
 
-use super::body::{JsonBody, json, json_or_default};
+use super::body::{JsonBody, json, json_or_default, read_in_time, require_type};
 use super::csv::{self, Format};
 use super::extract::{Allowed, DeclareShipments, ManageRules, QueryParams, Read, Signed};
 use super::responses::{Area, BadBody, CsvFormat, ShipmentId};
@@ -20,7 +20,7 @@ use axum::{
     Json, Router,
     body::{Body, Bytes},
     extract::{Path, State},
-    http::{HeaderMap, StatusCode, header::CONTENT_LENGTH, header::CONTENT_TYPE},
+    http::{HeaderMap, StatusCode},
     response::{IntoResponse, Response},
     routing::{get, post},
 };
@@ -79,85 +79,6 @@ pub fn router() -> Router<ServerState> {
         .route("/targeting/rules/{id}/disable", post(disable))
         .route("/targeting/stats", get(stats))
         .route("/targeting/trial", post(trial))
-}
-
-/// Refuses a body of another type than `expected` (415), naming what is read.
-fn require_type(headers: &HeaderMap, expected: &str) -> Result<(), AppError> {
-    let given = headers
-        .get(CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("");
-    let essence = given.split(';').next().unwrap_or("").trim();
-    if essence.eq_ignore_ascii_case(expected) {
-        Ok(())
-    } else {
-        Err(AppError::UnsupportedMediaType {
-            message: if given.is_empty() {
-                td_string!(current(), api.content_type_missing, expected = expected).to_string()
-            } else {
-                td_string!(
-                    current(),
-                    api.content_type_wrong,
-                    expected = expected,
-                    given = given
-                )
-                .to_string()
-            },
-        })
-    }
-}
-
-fn too_large(limit: usize) -> AppError {
-    AppError::TooLarge {
-        message: td_string!(
-            current(),
-            api.body_too_large,
-            megabytes = limit / (1024 * 1024)
-        )
-        .to_string(),
-    }
-}
-
-/// Reads a body of at most `limit` bytes (413 beyond, without reading further).
-async fn read_limited(headers: &HeaderMap, body: Body, limit: usize) -> Result<Bytes, AppError> {
-    let declared = headers
-        .get(CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<usize>().ok());
-    if declared.is_some_and(|n| n > limit) {
-        return Err(too_large(limit));
-    }
-    axum::body::to_bytes(body, limit).await.map_err(|e| {
-        let mut source: Option<&(dyn std::error::Error + 'static)> = Some(&e);
-        while let Some(err) = source {
-            if err.is::<http_body_util::LengthLimitError>() {
-                return too_large(limit);
-            }
-            source = err.source();
-        }
-        AppError::invalid(
-            "body",
-            td_string!(current(), api.body_unreadable, error = e).to_string(),
-        )
-    })
-}
-
-/// Reads the body of an import (see [`read_limited`]) within the gate's deadline.
-async fn read_in_time(
-    gate: &ImportGate,
-    headers: &HeaderMap,
-    body: Body,
-    limit: usize,
-) -> Result<Bytes, AppError> {
-    let deadline = gate.body_deadline;
-    tokio::time::timeout(deadline, read_limited(headers, body, limit))
-        .await
-        .map_err(|_| {
-            AppError::invalid(
-                "body",
-                td_string!(current(), api.body_too_slow, seconds = deadline.as_secs()).to_string(),
-            )
-        })?
 }
 
 /// A declaration as sent, in JSON or as a CSV row (the columns have these names). Numbers may

@@ -4,7 +4,7 @@
 //! (`app::sql::insert_many`), all in the caller's transaction.
 
 use super::world::{Event, Hold, Inspection, Officer, Shipment, World};
-use app::demo::country::PORTS;
+use app::demo::country::{PORTS, cbsa_office};
 use app::demo::incidents::{INCIDENTS, UNDER_WAY_FOR, opening_status};
 use app::demo::model::{self, COMMERCIAL_WAIT, TRAVELLER_WAIT};
 use app::domain::clock::{to_millis, zone};
@@ -178,6 +178,7 @@ pub(super) async fn country(
             ("waits_measured_at", |p| p.waits_measured_at.into()),
             ("latitude", |p| Bind::Real(p.spec.latitude)),
             ("longitude", |p| Bind::Real(p.spec.longitude)),
+            ("cbsa_office", |p| cbsa_office(p.spec.code).into()),
         ],
     )
     .await?;

@@ -24,6 +24,7 @@ mod sim;
 mod targeting;
 mod targeting_french;
 mod tokens;
+mod waits;
 mod wall;
 
 use access::{
@@ -149,6 +150,13 @@ use tokens::{
 use map::{
     a_port_without_a_place_is_listed_not_drawn,
     every_demo_port_has_its_place_in_the_api_and_on_the_map,
+use waits::{
+    a_file_of_bad_rows_changes_nothing_and_limits_hold,
+    an_officer_records_waits_at_their_port_journaled_and_live,
+    imports_of_one_file_at_once_record_each_row_once,
+    others_than_the_ports_officers_may_not_record_waits,
+    the_cbsa_file_records_our_offices_rows_and_names_the_bad_ones,
+    the_wait_times_file_is_imported_from_the_command_line,
 };
 use wall::{
     a_cycle_out_of_bounds_runs_at_the_default_and_says_so,
@@ -281,6 +289,12 @@ on_both_backends!(
     a_large_list_is_sent_whole_a_part_at_a_time,
     every_demo_port_has_its_place_in_the_api_and_on_the_map,
     a_port_without_a_place_is_listed_not_drawn,
+    an_officer_records_waits_at_their_port_journaled_and_live,
+    others_than_the_ports_officers_may_not_record_waits,
+    the_cbsa_file_records_our_offices_rows_and_names_the_bad_ones,
+    a_file_of_bad_rows_changes_nothing_and_limits_hold,
+    imports_of_one_file_at_once_record_each_row_once,
+    the_wait_times_file_is_imported_from_the_command_line,
 );
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -299,6 +299,24 @@ pub const PORTS: &[PortSpec] = &[
     .at(42.3180, -83.0520),
 ];
 
+/// The name CBSA's border wait times file gives each crossing's office (`ports.cbsa_office`),
+/// by which an import of that file finds the port. Only land crossings are in that file.
+pub const CBSA_OFFICES: &[(&str, &str)] = &[
+    ("AMB", "Ambassador Bridge"),
+    ("BWB", "Blue Water Bridge"),
+    ("PEA", "Peace Bridge"),
+    ("PAC", "Pacific Highway"),
+    ("LAC", "St-Bernard-de-Lacolle"),
+];
+
+/// The office CBSA's wait times file names for a port, if it lists the port.
+pub fn cbsa_office(code: &str) -> Option<&'static str> {
+    CBSA_OFFICES
+        .iter()
+        .find(|(c, _)| *c == code)
+        .map(|(_, office)| *office)
+}
+
 /// Share of shipments per mode, in percent: air cargo dominates.
 pub const MODE_SHARE: &[(Mode, u32)] = &[
     (Mode::Air, 58),

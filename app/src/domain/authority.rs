@@ -41,6 +41,11 @@ pub enum Action {
     CancelInspection,
     /// Set a port's status and lanes open, and post or clear its notices.
     ManagePort,
+    /// Record the border waits measured at a port (its officers and supervisors).
+    RecordWaits,
+    /// Send the border wait times feed (CBSA's file), which records waits at every port it
+    /// names: a supervisor's or administrator's account, or the token of one.
+    ImportWaits,
     ManageRules,
     IssueReferral,
     /// Send declarations (JSON or a CSV manifest) to be scored and stored: a carrier's or
@@ -51,7 +56,7 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 21] = [
+    pub const ALL: [Action; 23] = [
         Action::Read,
         Action::PlaceHold,
         Action::ReleaseHold,
@@ -68,6 +73,8 @@ impl Action {
         Action::ChangePriority,
         Action::CancelInspection,
         Action::ManagePort,
+        Action::RecordWaits,
+        Action::ImportWaits,
         Action::ManageRules,
         Action::IssueReferral,
         Action::DeclareShipments,
@@ -83,6 +90,7 @@ impl Action {
                 | Action::ManageRules
                 | Action::IssueReferral
                 | Action::DeclareShipments
+                | Action::ImportWaits
                 | Action::ManageAccounts
                 | Action::ControlSimulator
         )
@@ -107,6 +115,8 @@ impl Action {
             Action::ChangePriority => said!(domain.action.change_priority),
             Action::CancelInspection => said!(domain.action.cancel_inspection),
             Action::ManagePort => said!(domain.action.manage_port),
+            Action::RecordWaits => said!(domain.action.record_waits),
+            Action::ImportWaits => said!(domain.action.import_waits),
             Action::ManageRules => said!(domain.action.manage_rules),
             Action::IssueReferral => said!(domain.action.issue_referral),
             Action::DeclareShipments => said!(domain.action.declare_shipments),
@@ -145,6 +155,7 @@ impl Role {
                     | A::OpenInspection
                     | A::ClaimInspection
                     | A::WorkInspection
+                    | A::RecordWaits
             ),
             Role::Supervisor => {
                 Role::Officer.may(action)
@@ -157,6 +168,7 @@ impl Role {
                             | A::CancelInspection
                             | A::ManagePort
                             | A::DeclareShipments
+                            | A::ImportWaits
                     )
             }
             Role::Analyst => matches!(action, A::Read | A::ManageRules | A::IssueReferral),
@@ -167,6 +179,7 @@ impl Role {
                     | A::ControlSimulator
                     | A::ManageRules
                     | A::DeclareShipments
+                    | A::ImportWaits
             ),
         }
     }
@@ -420,6 +433,32 @@ mod tests {
         assert_eq!(may, [Role::Supervisor, Role::Admin]);
         assert!(Role::Admin.may(Action::ManageRules));
         assert!(!Role::Supervisor.may(Action::ManageRules));
+    }
+
+    #[test]
+    fn waits_are_measured_at_ones_own_port_and_the_feed_sent_by_supervisors_and_admins() {
+        let officer = who(Role::Officer, PortScope::Only(vec!["AMB".into()]));
+        assert_eq!(
+            authorize(&officer, Action::RecordWaits, Some("amb")),
+            Ok(())
+        );
+        assert!(authorize(&officer, Action::RecordWaits, Some("PAC")).is_err());
+        assert!(authorize(&officer, Action::ImportWaits, None).is_err());
+        let measure: Vec<Role> = Role::ALL
+            .iter()
+            .copied()
+            .filter(|r| r.may(Action::RecordWaits))
+            .collect();
+        assert_eq!(measure, [Role::Officer, Role::Supervisor]);
+        let feed: Vec<Role> = Role::ALL
+            .iter()
+            .copied()
+            .filter(|r| r.may(Action::ImportWaits))
+            .collect();
+        assert_eq!(feed, [Role::Supervisor, Role::Admin]);
+        assert!(!Action::ImportWaits.is_port_scoped());
+        let admin = who(Role::Admin, PortScope::All);
+        assert_eq!(authorize(&admin, Action::ImportWaits, None), Ok(()));
     }
 
     #[test]

@@ -1,6 +1,6 @@
-//! Port queries, and the one change to a port made by a feed: its measured waits (a
-//! supervisor's changes are in `operations.rs`). Each change is a conditional update on the
-//! port's `version` and one journal entry, in one transaction. The workload counts read
+//! Port queries: the tiles, a port's detail and state. The changes people make to a port are
+//! in `operations.rs`, its measured waits in `waits.rs`. Each change is a conditional update on
+//! the port's `version` and one journal entry, in one transaction. The workload counts read
 //! the partial indexes on active holds and open inspections, so the overview stays fast however
 //! many closed records pile up.
 
@@ -343,69 +343,4 @@ impl PortState {
             seen,
         )
     }
-}
-
-/// Records the waits measured at a crossing, in minutes (`None` where the flow does not
-/// apply). `actor` names the feed that measured them: no person is authorized here, and no
-/// endpoint reaches this function.
-pub async fn record_waits(
-    pool: &AnyPool,
-    actor: &str,
-    code: &str,
-    commercial_min: Option<i64>,
-    traveller_min: Option<i64>,
-    seen: Option<i64>,
-    now: DateTime<Utc>,
-) -> Result<(), AppError> {
-    if commercial_min.is_some_and(|m| m < 0) || traveller_min.is_some_and(|m| m < 0) {
-        return Err(AppError::invalid(
-            "wait",
-            crate::i18n::td_string!(crate::lang::current(), ports.wait_negative),
-        ));
-    }
-    let port = state(pool, code).await?;
-    port.check_seen(seen)?;
-    let mut tx = crate::db::WriteTx::begin(pool).await?;
-    let updated = sqlx::query(
-        "update ports set commercial_wait_min = $1, traveller_wait_min = $2, \
-         waits_measured_at = $3, version = version + 1 where code = $4 and version = $5",
-    )
-    .bind(commercial_min)
-    .bind(traveller_min)
-    .bind(to_millis(now))
-    .bind(&port.code)
-    .bind(port.version)
-    .execute(&mut *tx)
-    .await?
-    .rows_affected();
-    if updated == 0 {
-        drop(tx);
-        return Err(lost_race(pool, code).await);
-    }
-    record(
-        &mut tx,
-        NewEntry {
-            at: now,
-            actor,
-            entity: "port",
-            entity_id: port.code.clone(),
-            shipment_id: None,
-            port_code: Some(&port.code),
-            action: "waits_measured",
-            before: Some(json!({
-                "commercial_wait_min": port.commercial_wait_min,
-                "traveller_wait_min": port.traveller_wait_min,
-                "version": port.version,
-            })),
-            after: Some(json!({
-                "commercial_wait_min": commercial_min,
-                "traveller_wait_min": traveller_min,
-                "version": port.version + 1,
-            })),
-            reason: None,
-        },
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(())
 }

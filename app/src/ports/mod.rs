@@ -10,11 +10,14 @@ use serde::{Deserialize, Serialize};
 #[cfg(feature = "ssr")]
 pub mod db;
 #[cfg(feature = "ssr")]
+pub mod feed;
 pub mod operations;
 pub mod operations_panel;
 pub mod page;
 pub mod rpc;
 pub mod tile;
+pub mod waits;
+pub mod waits_form;
 
 /// Public service standards for border waits, in minutes.
 pub const COMMERCIAL_WAIT_STANDARD_MIN: i64 = 45;

@@ -71,6 +71,7 @@ pub fn PortPage() -> impl IntoView {
                 }
             })}
         </Transition>
+        <super::waits_form::RecordWaitsPanel code=Signal::derive(move || code.get()) />
         <CapacityPanel port=Signal::derive(move || code.get()) />
         <ForecastPanel port=Signal::derive(move || code.get()) />
         <section class="panel">

@@ -44,7 +44,7 @@ impl Simulator {
             return Ok(());
         }
         let actor = &self.cast().waits;
-        ports::record_waits(
+        crate::ports::waits::record_waits(
             pool,
             actor,
             &code,
