@@ -13,8 +13,8 @@ pub mod components;
 #[macro_use]
 pub mod domain;
 pub mod error;
-pub mod forecast;
 pub mod export;
+pub mod forecast;
 pub mod holds;
 pub mod inspections;
 pub mod journal;

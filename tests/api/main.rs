@@ -6,8 +6,8 @@ mod accounts;
 mod actions;
 mod board;
 mod cli;
-mod forecast;
 mod csv;
+mod forecast;
 mod french;
 mod helpers;
 mod language;
@@ -150,6 +150,7 @@ use tokens::{
 use map::{
     a_port_without_a_place_is_listed_not_drawn,
     every_demo_port_has_its_place_in_the_api_and_on_the_map,
+};
 use waits::{
     a_file_of_bad_rows_changes_nothing_and_limits_hold,
     an_officer_records_waits_at_their_port_journaled_and_live,

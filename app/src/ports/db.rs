@@ -9,7 +9,6 @@ use crate::domain::clock::{from_millis, to_millis};
 use crate::domain::{Mode, NoticeKind, PortStatus, Severity};
 use crate::error::AppError;
 use crate::journal::acting::{check_version, stale};
-use crate::journal::db::{NewEntry, record};
 use crate::sql::decode_error;
 use chrono::{DateTime, Duration, Utc};
 use serde_json::json;
@@ -169,7 +168,7 @@ pub async fn summary(
         .bind(code)
         .fetch_optional(pool)
         .await?
-        .ok_or_else(|| AppError::not_found(format!("port {code}")))?;
+        .ok_or_else(|| AppError::not_found(AppError::port_named(&code)))?;
     let mut notices = notices(pool, Some(code), now).await?;
     Ok(summary_from_row(
         &row,
@@ -278,7 +277,7 @@ pub async fn state(pool: &AnyPool, code: &str) -> Result<PortState, AppError> {
     .bind(code)
     .fetch_optional(pool)
     .await?
-    .ok_or_else(|| AppError::not_found(format!("port {code}")))?;
+    .ok_or_else(|| AppError::not_found(AppError::port_named(&code)))?;
     let (kind, status) = kind_and_status(&row)?;
     let expected: Option<i64> = row.try_get("expected_return_at")?;
     Ok(PortState {
@@ -314,7 +313,7 @@ pub async fn states(pool: &AnyPool) -> Result<Vec<PortState>, AppError> {
 /// shows it as it now is.
 pub(super) async fn lost_race(pool: &AnyPool, code: &str) -> AppError {
     match state(pool, code).await {
-        Ok(port) => stale(&format!("port {}", port.code), &port.current(), None),
+        Ok(port) => stale(&AppError::port_named(&port.code), &port.current(), None),
         Err(e) => e,
     }
 }
@@ -337,7 +336,7 @@ impl PortState {
     /// Refuses a change made from a view of the port older than this one.
     pub(super) fn check_seen(&self, seen: Option<i64>) -> Result<(), AppError> {
         check_version(
-            &format!("port {}", self.code),
+            &AppError::port_named(&self.code),
             &self.current(),
             self.version,
             seen,

@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 pub mod db;
 #[cfg(feature = "ssr")]
 pub mod feed;
+#[cfg(feature = "ssr")]
 pub mod operations;
 pub mod operations_panel;
 pub mod page;
