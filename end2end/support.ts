@@ -82,7 +82,12 @@ export async function ownAccount(browser: Browser, role: string, ports: string, 
   expect(created.status()).toBe(200);
   const { account, password } = await created.json();
   await admin.context().close();
-  const context = await browser.newContext({ baseURL: test.info().project.use.baseURL });
+  // A context of its own, without the viewer's cookie the tests' contexts start with: signing
+  // in over that cookie would end the viewer's session that other tests are using.
+  const context = await browser.newContext({
+    baseURL: test.info().project.use.baseURL,
+    storageState: { cookies: [], origins: [] },
+  });
   const page = await context.newPage();
   const signed = await page.request.post("/rpc/sign_in", {
     form: { username: account.username, password },
