@@ -184,6 +184,53 @@ impl TestApp {
             .expect("token is issued")
     }
 
+    /// Posts a body of `length` bytes to `path` with `token`, the way a large upload arrives,
+    /// and gives the answer's head and body. The server answers before the body has all
+    /// arrived and closes the connection, so the sender may see its writes fail: it writes on
+    /// its own while the answer is read.
+    pub async fn post_oversized(
+        &self,
+        path: &str,
+        token: &str,
+        content_type: &str,
+        length: usize,
+    ) -> (String, serde_json::Value) {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let address = self.address.trim_start_matches("http://").to_string();
+        let mut connection = tokio::net::TcpStream::connect(&address).await.unwrap();
+        let (mut reading, mut writing) = connection.split();
+        let head = format!(
+            "POST {path} HTTP/1.1\r\nHost: {address}\r\nAuthorization: Bearer {token}\r\n\
+             Content-Type: {content_type}\r\nContent-Length: {length}\r\n\r\n"
+        );
+        let send = async {
+            if writing.write_all(head.as_bytes()).await.is_err() {
+                return;
+            }
+            let chunk = vec![b' '; 64 * 1024];
+            for _ in 0..length.div_ceil(chunk.len()) {
+                if writing.write_all(&chunk).await.is_err() {
+                    return;
+                }
+            }
+        };
+        let receive = async {
+            let mut answer = Vec::new();
+            let _ = tokio::time::timeout(
+                std::time::Duration::from_secs(30),
+                reading.read_to_end(&mut answer),
+            )
+            .await;
+            String::from_utf8_lossy(&answer).to_string()
+        };
+        let ((), answer) = tokio::join!(send, receive);
+        let (head, content) = answer.split_once("\r\n\r\n").expect("an answer");
+        (
+            head.to_string(),
+            serde_json::from_str(content).expect("the error JSON"),
+        )
+    }
+
     /// Signs `browser` in through the sign-in server function, as the page does.
     pub async fn sign_in(
         &self,

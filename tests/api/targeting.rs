@@ -348,40 +348,15 @@ pub async fn oversized_and_wrongly_typed_bodies_are_refused(backend: Backend) {
     };
     let app = &desk.app;
     let http = reqwest::Client::new();
-    // The server answers before the body has all arrived and closes the connection, so the
-    // sender may see its writes fail: it writes on its own while the answer is read.
-    let address = app.address.trim_start_matches("http://").to_string();
-    let mut connection = tokio::net::TcpStream::connect(&address).await.unwrap();
-    let (mut reading, mut writing) = connection.split();
-    let length = 17 * 1024 * 1024;
-    let head = format!(
-        "POST /api/v1/shipments HTTP/1.1\r\nHost: {address}\r\nAuthorization: Bearer {}\r\n\
-         Content-Type: application/json\r\nContent-Length: {length}\r\n\r\n",
-        desk.supervisor
-    );
-    let send = async {
-        use tokio::io::AsyncWriteExt;
-        if writing.write_all(head.as_bytes()).await.is_err() {
-            return;
-        }
-        let chunk = vec![b' '; 64 * 1024];
-        for _ in 0..length / chunk.len() {
-            if writing.write_all(&chunk).await.is_err() {
-                return;
-            }
-        }
-    };
-    let receive = async {
-        use tokio::io::AsyncReadExt;
-        let mut answer = Vec::new();
-        let _ =
-            tokio::time::timeout(Duration::from_secs(30), reading.read_to_end(&mut answer)).await;
-        String::from_utf8_lossy(&answer).to_string()
-    };
-    let ((), answer) = tokio::join!(send, receive);
-    let (head, content) = answer.split_once("\r\n\r\n").expect("an answer");
+    let (head, body) = app
+        .post_oversized(
+            "/api/v1/shipments",
+            &desk.supervisor,
+            "application/json",
+            17 * 1024 * 1024,
+        )
+        .await;
     assert!(head.starts_with("HTTP/1.1 413"), "{head}");
-    let body: Value = serde_json::from_str(content).expect("the error JSON");
     assert_eq!(body["error"]["code"], "too_large");
     assert!(body["error"]["message"].as_str().unwrap().contains("MB"));
 

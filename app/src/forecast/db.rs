@@ -53,7 +53,7 @@ pub async fn port(pool: &AnyPool, code: &str, at: DateTime<Utc>) -> Result<Forec
         .await?
         .into_iter()
         .next()
-        .ok_or_else(|| AppError::not_found(AppError::port_named(&code)))?;
+        .ok_or_else(|| AppError::not_found(AppError::port_named(code)))?;
     let inputs = inputs(pool, &port, at, true).await?;
     Ok(model::forecast_port(&inputs))
 }

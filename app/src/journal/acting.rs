@@ -4,7 +4,6 @@
 
 use crate::error::AppError;
 use crate::i18n::td_string;
-use crate::lang::current;
 use serde_json::Value;
 use sqlx::{AnyPool, Row};
 
@@ -20,10 +19,14 @@ pub fn signature(display_name: &str, badge: Option<&str>) -> String {
 /// record as it now is.
 pub fn stale<T: serde::Serialize>(what: &str, current: &T, changed_by: Option<&str>) -> AppError {
     let message = match changed_by {
-        Some(who) => {
-            td_string!(current(), errors.stale_changed_by, what = what, who = who).to_string()
-        }
-        None => td_string!(current(), errors.stale, what = what).to_string(),
+        Some(who) => td_string!(
+            crate::lang::current(),
+            errors.stale_changed_by,
+            what = what,
+            who = who
+        )
+        .to_string(),
+        None => td_string!(crate::lang::current(), errors.stale, what = what).to_string(),
     };
     AppError::Stale {
         message,

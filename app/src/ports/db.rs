@@ -168,7 +168,7 @@ pub async fn summary(
         .bind(code)
         .fetch_optional(pool)
         .await?
-        .ok_or_else(|| AppError::not_found(AppError::port_named(&code)))?;
+        .ok_or_else(|| AppError::not_found(AppError::port_named(code)))?;
     let mut notices = notices(pool, Some(code), now).await?;
     Ok(summary_from_row(
         &row,
@@ -277,7 +277,7 @@ pub async fn state(pool: &AnyPool, code: &str) -> Result<PortState, AppError> {
     .bind(code)
     .fetch_optional(pool)
     .await?
-    .ok_or_else(|| AppError::not_found(AppError::port_named(&code)))?;
+    .ok_or_else(|| AppError::not_found(AppError::port_named(code)))?;
     let (kind, status) = kind_and_status(&row)?;
     let expected: Option<i64> = row.try_get("expected_return_at")?;
     Ok(PortState {

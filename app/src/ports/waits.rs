@@ -168,7 +168,7 @@ mod server {
         .bind(code)
         .fetch_optional(pool)
         .await?
-        .ok_or_else(|| AppError::not_found(AppError::port_named(&code)))?;
+        .ok_or_else(|| AppError::not_found(AppError::port_named(code)))?;
         let kind: String = row.try_get("kind")?;
         let measured: Option<i64> = row.try_get("waits_measured_at")?;
         Ok(Current {

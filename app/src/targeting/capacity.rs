@@ -281,7 +281,7 @@ pub async fn capacity_status(
     if let Some(p) = port
         && !ctx.ports.contains_key(p)
     {
-        return Err(AppError::not_found(AppError::port_named(&p)));
+        return Err(AppError::not_found(AppError::port_named(p)));
     }
     let waiting: PerPortAndKind = by_port_and_kind(
         &sqlx::query(
