@@ -56,6 +56,11 @@ pub enum AppError {
 }
 
 impl AppError {
+    /// A port named in a sentence ("port YVR", « point d’entrée YVR »).
+    pub fn port_named(code: &str) -> String {
+        td_string!(current(), errors.port_named, code = code).to_string()
+    }
+
     pub fn not_found(what: impl Into<String>) -> Self {
         AppError::NotFound { what: what.into() }
     }

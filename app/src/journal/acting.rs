@@ -3,6 +3,7 @@
 //! looking at it"), and who acted on a record last, read from the journal.
 
 use crate::error::AppError;
+use crate::i18n::td_string;
 use serde_json::Value;
 use sqlx::{AnyPool, Row};
 
@@ -18,10 +19,14 @@ pub fn signature(display_name: &str, badge: Option<&str>) -> String {
 /// record as it now is.
 pub fn stale<T: serde::Serialize>(what: &str, current: &T, changed_by: Option<&str>) -> AppError {
     let message = match changed_by {
-        Some(who) => {
-            format!("{what} was changed by {who} while you were looking at it; check it again")
-        }
-        None => format!("{what} has changed since you looked at it; check it again"),
+        Some(who) => td_string!(
+            crate::lang::current(),
+            errors.stale_changed_by,
+            what = what,
+            who = who
+        )
+        .to_string(),
+        None => td_string!(crate::lang::current(), errors.stale, what = what).to_string(),
     };
     AppError::Stale {
         message,
@@ -91,5 +96,30 @@ mod tests {
             message,
             "inspection #9 was changed by Ann Lee (A1) while you were looking at it; check it again"
         );
+    }
+
+    #[test]
+    fn a_stale_view_is_refused_in_french_too() {
+        let current = serde_json::json!({ "id": 7, "version": 3 });
+        let said = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap()
+            .block_on(crate::lang::serve_in(crate::lang::Locale::fr, async {
+                (
+                    stale("retenue nº 7", &current, None).to_string(),
+                    stale("examen nº 9", &current, Some("Ann Lee (A1)")).to_string(),
+                    AppError::not_found(AppError::port_named("YUL")).to_string(),
+                )
+            }));
+        assert_eq!(
+            said.0,
+            "modification faite depuis votre consultation (retenue nº 7)\u{a0}; vérifiez de nouveau"
+        );
+        assert_eq!(
+            said.1,
+            "modification faite par Ann Lee (A1) pendant votre consultation (examen nº 9)\u{a0}; \
+             vérifiez de nouveau"
+        );
+        assert_eq!(said.2, "introuvable\u{a0}: point d’entrée YUL");
     }
 }

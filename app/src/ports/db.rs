@@ -150,7 +150,7 @@ pub async fn summary(
         .bind(code)
         .fetch_optional(pool)
         .await?
-        .ok_or_else(|| AppError::not_found(format!("port {code}")))?;
+        .ok_or_else(|| AppError::not_found(AppError::port_named(code)))?;
     let mut notices = notices(pool, Some(code), now).await?;
     Ok(summary_from_row(
         &row,
@@ -255,7 +255,7 @@ pub async fn state(pool: &AnyPool, code: &str) -> Result<PortState, AppError> {
     .bind(code)
     .fetch_optional(pool)
     .await?
-    .ok_or_else(|| AppError::not_found(format!("port {code}")))?;
+    .ok_or_else(|| AppError::not_found(AppError::port_named(code)))?;
     let (kind, status) = kind_and_status(&row)?;
     Ok(PortState {
         code: row.try_get("code")?,
@@ -315,7 +315,7 @@ fn check_change(port: &PortState, change: PortChange) -> Result<(), AppError> {
 /// shows it as it now is.
 async fn lost_race(pool: &AnyPool, code: &str) -> AppError {
     match state(pool, code).await {
-        Ok(port) => stale(&format!("port {}", port.code), &port.current(), None),
+        Ok(port) => stale(&AppError::port_named(&port.code), &port.current(), None),
         Err(e) => e,
     }
 }
@@ -334,7 +334,7 @@ impl PortState {
     /// Refuses a change made from a view of the port older than this one.
     fn check_seen(&self, seen: Option<i64>) -> Result<(), AppError> {
         check_version(
-            &format!("port {}", self.code),
+            &AppError::port_named(&self.code),
             &self.current(),
             self.version,
             seen,

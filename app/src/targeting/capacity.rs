@@ -281,7 +281,7 @@ pub async fn capacity_status(
     if let Some(p) = port
         && !ctx.ports.contains_key(p)
     {
-        return Err(AppError::not_found(format!("port {p}")));
+        return Err(AppError::not_found(AppError::port_named(p)));
     }
     let waiting: PerPortAndKind = by_port_and_kind(
         &sqlx::query(
@@ -364,7 +364,7 @@ pub async fn set_capacity(
     caller.authorize(pool, Action::ManageRules, None).await?;
     let port = port.to_ascii_uppercase();
     if !port_codes(pool).await?.contains(&port) {
-        return Err(AppError::not_found(format!("port {port}")));
+        return Err(AppError::not_found(AppError::port_named(&port)));
     }
     if let Some(n) = change.per_hour
         && !(0..=10_000).contains(&n)
