@@ -292,23 +292,13 @@ async fn check_migrated(db: &Db) -> anyhow::Result<()> {
     anyhow::ensure!(pending.is_empty(), "{}", {
         let (l, count) = (current(), pending.len());
         let first = pending.first().copied().unwrap_or_default();
-        if app::lang::singular(l, count as u64) {
-            td_string!(
-                l,
-                cli.migrations_pending_single,
-                count = count,
-                first = first
-            )
-            .to_string()
-        } else {
-            td_string!(
-                l,
-                cli.migrations_pending_several,
-                count = count,
-                first = first
-            )
-            .to_string()
-        }
+        app::counted!(
+            l,
+            count,
+            cli.migrations_pending_single | cli.migrations_pending_several,
+            count = count,
+            first = first
+        )
     });
     Ok(())
 }
@@ -715,23 +705,13 @@ async fn token(db: &Db, what: TokenCommand) -> anyhow::Result<()> {
             let n = tokens::revoke_tokens(&db.pool, &username, &actor, now).await?;
             eprintln!(
                 "{}",
-                if app::lang::singular(current(), n) {
-                    td_string!(
-                        current(),
-                        cli.tokens_revoked_single,
-                        count = n,
-                        username = username.to_lowercase()
-                    )
-                    .to_string()
-                } else {
-                    td_string!(
-                        current(),
-                        cli.tokens_revoked_several,
-                        count = n,
-                        username = username.to_lowercase()
-                    )
-                    .to_string()
-                }
+                app::counted!(
+                    current(),
+                    n,
+                    cli.tokens_revoked_single | cli.tokens_revoked_several,
+                    count = n,
+                    username = username.to_lowercase()
+                )
             );
         }
         TokenCommand::Revoke {
