@@ -1,5 +1,5 @@
 // Shared by the configuration and the tests.
-import { expect, test, type APIRequestContext, type Browser, type Locator, type Page } from "@playwright/test";
+import { expect, request as playwrightRequest, test, type APIRequestContext, type Browser, type Locator, type Page } from "@playwright/test";
 import { spawn, type ChildProcess } from "node:child_process";
 import * as path from "node:path";
 
@@ -47,23 +47,58 @@ export async function personaPage(browser: Browser, username: string, baseURL?: 
   return page;
 }
 
-/** An active YVR hold with no open inspection: its shipment's id and the hold's. Chosen at
- *  random among those there are, so that tests running side by side rarely take the same one. */
+/** A hold of the test's own at `port`, with no inspection: a shipment declared for it by the
+ *  demo's administrator (a new importer's, which no rule holds), held for its documents by
+ *  `request`'s account. Tests never share it, however many holds other tests have released. */
 export async function quietHold(
   request: APIRequestContext,
   port = "YVR",
 ): Promise<{ shipment: number; hold: number }> {
-  const holds = (await (await request.get(`/api/v1/holds?port=${port}&per_page=100`)).json()).items;
-  const quiet: { shipment: number; hold: number }[] = [];
-  for (const h of holds) {
-    const detail = await (await request.get(`/api/v1/shipments/${h.shipment_id}`)).json();
-    const open = detail.inspections.filter(
-      (i: any) => i.hold_id === h.id && ["queued", "assigned", "in_progress"].includes(i.status),
-    );
-    if (open.length === 0 && h.status !== "seizure_requested") quiet.push({ shipment: h.shipment_id, hold: h.id });
+  // Without the viewer's cookie the tests' contexts start with: signing in over it would end
+  // the session other tests are using.
+  const admin = await playwrightRequest.newContext({
+    baseURL: test.info().project.use.baseURL,
+    storageState: { cookies: [], origins: [] },
+  });
+  try {
+    const signed = await admin.post("/rpc/demo_sign_in", { form: { username: "admin" } });
+    expect(signed.status()).toBe(200);
+    const stamp = `${Date.now().toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}`.toUpperCase();
+    const declared = await admin.post("/api/v1/shipments", {
+      data: {
+        mode: "air",
+        reference_kind: "cargo_control",
+        reference: `E2E${stamp}`,
+        carrier: "AC",
+        voyage: "AC 100",
+        origin_country: "FR",
+        origin_location: "CDG",
+        port_code: port,
+        shipper_name: "Lyon Pharma SA",
+        shipper_address: "Gerland, Lyon, FR",
+        consignee_name: `Test Importer ${stamp}`,
+        consignee_address: "1 Test St, Halifax, NS",
+        importer_name: `Test Importer ${stamp}`,
+        hs_code: "8471.30",
+        description: "Laptop computers",
+        pieces: 3,
+        weight_kg: 40,
+        declared_value: 20000,
+        eta: new Date(Date.now() + 3_600_000).toISOString(),
+      },
+    });
+    const item = await declared.json();
+    expect(declared.status(), JSON.stringify(item)).toBe(201);
+    expect(item.hold_id ?? null, "no rule holds a new importer's laptops").toBeNull();
+    const placed = await request.post("/api/v1/holds", {
+      data: { shipment_id: item.shipment_id, reason: "documentation", notes: "Invoice to be checked" },
+    });
+    const hold = await placed.json();
+    expect(placed.status(), JSON.stringify(hold)).toBe(201);
+    return { shipment: item.shipment_id, hold: hold.id };
+  } finally {
+    await admin.dispose();
   }
-  if (quiet.length === 0) throw new Error(`no active hold at ${port} without open inspections`);
-  return quiet[Math.floor(Math.random() * quiet.length)];
 }
 
 /** A browser signed in as an account of the test's own, made by the demo's administrator:

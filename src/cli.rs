@@ -310,23 +310,13 @@ async fn check_migrated(db: &Db) -> anyhow::Result<()> {
     anyhow::ensure!(pending.is_empty(), "{}", {
         let (l, count) = (current(), pending.len());
         let first = pending.first().copied().unwrap_or_default();
-        if app::lang::singular(l, count as u64) {
-            td_string!(
-                l,
-                cli.migrations_pending_single,
-                count = count,
-                first = first
-            )
-            .to_string()
-        } else {
-            td_string!(
-                l,
-                cli.migrations_pending_several,
-                count = count,
-                first = first
-            )
-            .to_string()
-        }
+        app::counted!(
+            l,
+            count,
+            cli.migrations_pending_single | cli.migrations_pending_several,
+            count = count,
+            first = first
+        )
     });
     Ok(())
 }
@@ -530,27 +520,16 @@ async fn waits(db: &Db, what: WaitsCommand) -> anyhow::Result<()> {
     );
     println!(
         "{}",
-        if app::lang::singular(l, rows as u64) {
-            td_string!(
-                l,
-                waits.cli.summary_single,
-                name = &name,
-                rows = rows,
-                recorded = recorded,
-                skipped = skipped,
-                refused = refused
-            )
-        } else {
-            td_string!(
-                l,
-                waits.cli.summary_several,
-                name = &name,
-                rows = rows,
-                recorded = recorded,
-                skipped = skipped,
-                refused = refused
-            )
-        }
+        app::counted!(
+            l,
+            rows,
+            waits.cli.summary_single | waits.cli.summary_several,
+            name = &name,
+            rows = rows,
+            recorded = recorded,
+            skipped = skipped,
+            refused = refused
+        )
     );
     let minutes = |m: Option<i64>| match m {
         Some(m) => td_string!(l, waits.cli.minutes, minutes = m).to_string(),
@@ -598,11 +577,12 @@ async fn waits(db: &Db, what: WaitsCommand) -> anyhow::Result<()> {
         }
     }
     anyhow::ensure!(refused == 0, "{}", {
-        if app::lang::singular(l, refused as u64) {
-            td_string!(l, waits.cli.refused_single, count = refused).to_string()
-        } else {
-            td_string!(l, waits.cli.refused_several, count = refused).to_string()
-        }
+        app::counted!(
+            l,
+            refused,
+            waits.cli.refused_single | waits.cli.refused_several,
+            count = refused
+        )
     });
     Ok(())
 }
@@ -847,23 +827,13 @@ async fn token(db: &Db, what: TokenCommand) -> anyhow::Result<()> {
             let n = tokens::revoke_tokens(&db.pool, &username, &actor, now).await?;
             eprintln!(
                 "{}",
-                if app::lang::singular(current(), n) {
-                    td_string!(
-                        current(),
-                        cli.tokens_revoked_single,
-                        count = n,
-                        username = username.to_lowercase()
-                    )
-                    .to_string()
-                } else {
-                    td_string!(
-                        current(),
-                        cli.tokens_revoked_several,
-                        count = n,
-                        username = username.to_lowercase()
-                    )
-                    .to_string()
-                }
+                app::counted!(
+                    current(),
+                    n,
+                    cli.tokens_revoked_single | cli.tokens_revoked_several,
+                    count = n,
+                    username = username.to_lowercase()
+                )
             );
         }
         TokenCommand::Revoke {

@@ -232,36 +232,18 @@ impl PasswordChanged {
     /// The sentence that confirms the change.
     pub fn sentence(&self) -> String {
         let l = lang::current();
-        let sessions = if crate::lang::singular(l, self.sessions_ended) {
-            td_string!(
-                l,
-                accounts.sessions_ended_single,
-                count = self.sessions_ended
-            )
-            .to_string()
-        } else {
-            td_string!(
-                l,
-                accounts.sessions_ended_several,
-                count = self.sessions_ended
-            )
-            .to_string()
-        };
-        let tokens = if crate::lang::singular(l, self.tokens_revoked) {
-            td_string!(
-                l,
-                accounts.tokens_revoked_single,
-                count = self.tokens_revoked
-            )
-            .to_string()
-        } else {
-            td_string!(
-                l,
-                accounts.tokens_revoked_several,
-                count = self.tokens_revoked
-            )
-            .to_string()
-        };
+        let sessions = crate::counted!(
+            l,
+            self.sessions_ended,
+            accounts.sessions_ended_single | accounts.sessions_ended_several,
+            count = self.sessions_ended
+        );
+        let tokens = crate::counted!(
+            l,
+            self.tokens_revoked,
+            accounts.tokens_revoked_single | accounts.tokens_revoked_several,
+            count = self.tokens_revoked
+        );
         td_string!(
             l,
             accounts.password_changed,

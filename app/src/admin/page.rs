@@ -180,20 +180,9 @@ pub fn AccountsPage() -> impl IntoView {
                             view! {
                                 <details class="simulated-accounts" open=searching>
                                     <summary>
-                                        {if crate::lang::singular(
-                                            lang::current(),
-                                            simulated_count as u64,
-                                        ) {
-                                            td_string!(
-                                                lang::current(), admin.simulated_summary_single, count = simulated_count
-                                            )
-                                                .to_string()
-                                        } else {
-                                            td_string!(
-                                                lang::current(), admin.simulated_summary_several, count = simulated_count
-                                            )
-                                                .to_string()
-                                        }}
+                                        {crate::counted!(
+                                            lang::current(), simulated_count, admin.simulated_summary_single | admin.simulated_summary_several, count = simulated_count
+                                        )}
                                     </summary>
                                     <p class="hint">{t!(i18n, admin.simulated_hint)}</p>
                                     {table(simulated)}

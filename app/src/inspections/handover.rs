@@ -62,17 +62,9 @@ pub fn HandoverPage() -> impl IntoView {
                             <p class="notice" role="status">
                                 {
                                     let n = report.moved.len();
-                                    if lang::singular(lang::current(), n as u64) {
-                                        td_string!(
-                                            lang::current(), inspections.moved_single, count = n
-                                        )
-                                            .to_string()
-                                    } else {
-                                        td_string!(
-                                            lang::current(), inspections.moved_several, count = n
-                                        )
-                                            .to_string()
-                                    }
+                                    crate::counted!(
+                                        lang::current(), n, inspections.moved_single | inspections.moved_several, count = n
+                                    )
                                 }
                             </p>
                         }

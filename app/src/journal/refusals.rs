@@ -192,13 +192,12 @@ async fn write_repeats(pool: &AnyPool, over: &[Repeats]) -> Result<(), sqlx::Err
         );
         let count = repeats.count;
         let l = crate::lang::current();
-        let reason = if crate::lang::singular(l, count) {
-            crate::i18n::td_string!(l, domain.journal.refused_repeatedly_single, count = count)
-                .to_string()
-        } else {
-            crate::i18n::td_string!(l, domain.journal.refused_repeatedly_several, count = count)
-                .to_string()
-        };
+        let reason = crate::counted!(
+            l,
+            count,
+            domain.journal.refused_repeatedly_single | domain.journal.refused_repeatedly_several,
+            count = count
+        );
         record(&mut conn, entry.reason(Some(&reason))).await?;
     }
     Ok(())

@@ -43,6 +43,21 @@ pub fn singular(locale: Locale, n: u64) -> bool {
     }
 }
 
+/// The sentence of a count in `locale`: the `…_single` key's or the `…_several` key's, as
+/// [`singular`] chooses, with the same values. `counted!(l, n, cli.tokens_revoked_single |
+/// cli.tokens_revoked_several, count = n)`.
+#[macro_export]
+macro_rules! counted {
+    ($locale:expr, $n:expr, $($single:ident).+ | $($several:ident).+ $(, $k:ident = $v:expr)* $(,)?) => {{
+        let locale = $locale;
+        if $crate::lang::singular(locale, ($n) as u64) {
+            $crate::i18n::td_string!(locale, $($single).+ $(, $k = $v)*).to_string()
+        } else {
+            $crate::i18n::td_string!(locale, $($several).+ $(, $k = $v)*).to_string()
+        }
+    }};
+}
+
 /// The other official language: what the header's toggle offers.
 pub fn other(locale: Locale) -> Locale {
     match locale {

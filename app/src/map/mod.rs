@@ -232,11 +232,9 @@ pub fn CountryMap(
             <Legend />
             {(unplaced > 0)
                 .then(|| {
-                    let text = if lang::singular(l, unplaced as u64) {
-                        td_string!(l, map.unplaced_single, count = unplaced).to_string()
-                    } else {
-                        td_string!(l, map.unplaced_several, count = unplaced).to_string()
-                    };
+                    let text = crate::counted!(
+                        l, unplaced, map.unplaced_single | map.unplaced_several, count = unplaced
+                    );
                     view! { <p class="map-unplaced">{text}</p> }
                 })}
             <PortList ports />

@@ -433,11 +433,12 @@ fn describe(rule: &Rule) -> String {
         }
         I::WatchList { parties } => {
             let count = parties.len();
-            if lang::singular(l, count as u64) {
-                td_string!(l, targeting.describe.parties_single, count = count).to_string()
-            } else {
-                td_string!(l, targeting.describe.parties_several, count = count).to_string()
-            }
+            crate::counted!(
+                l,
+                count,
+                targeting.describe.parties_single | targeting.describe.parties_several,
+                count = count
+            )
         }
         I::FirstTimeImporter {} => td_string!(l, targeting.describe.first_time).to_string(),
         I::ValuePerKg {
