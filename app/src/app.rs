@@ -117,7 +117,6 @@ fn Board() -> impl IntoView {
                                             <A href="/" exact=true>
                                                 {t!(i18n, common.nav_overview)}
                                             </A>
-                                            <A href="/map">{t!(i18n, map.nav)}</A>
                                             <A href="/holds">{t!(i18n, common.nav_holds)}</A>
                                             <A href="/inspections">
                                                 {t!(i18n, common.nav_inspections)}
