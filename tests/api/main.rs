@@ -149,6 +149,7 @@ use tokens::{
 
 use map::{
     a_port_without_a_place_is_listed_not_drawn,
+    demo_ports_seeded_before_places_are_placed_by_the_migration,
     every_demo_port_has_its_place_in_the_api_and_on_the_map,
 };
 use waits::{
@@ -289,6 +290,7 @@ on_both_backends!(
     csv_downloads_are_allowed_as_their_json_is,
     a_large_list_is_sent_whole_a_part_at_a_time,
     every_demo_port_has_its_place_in_the_api_and_on_the_map,
+    demo_ports_seeded_before_places_are_placed_by_the_migration,
     a_port_without_a_place_is_listed_not_drawn,
     an_officer_records_waits_at_their_port_journaled_and_live,
     others_than_the_ports_officers_may_not_record_waits,

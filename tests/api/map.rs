@@ -125,3 +125,71 @@ pub async fn a_port_without_a_place_is_listed_not_drawn(backend: Backend) {
         .await;
     assert!(refused.is_err(), "a latitude of 95° is refused");
 }
+
+/// A demo country seeded before ports had a place is placed by the migration that follows:
+/// the migrations before it are applied, two demo ports and one of the agency's own are written
+/// as the product then wrote them, then the rest are applied. The demo ports get the places the
+/// seed gives them; the agency's own port stays unplaced (listed, not drawn).
+pub async fn demo_ports_seeded_before_places_are_placed_by_the_migration(backend: Backend) {
+    use sqlx::migrate::Migrator;
+    const PLACES: i64 = 20261201000051;
+    let Some((db, _dir)) = crate::helpers::fresh_db(backend).await else {
+        return;
+    };
+    let folder = match backend {
+        Backend::Sqlite => "sqlite",
+        Backend::Postgres => "postgres",
+    };
+    let path = format!("{}/migrations/{folder}", env!("CARGO_MANIFEST_DIR"));
+    let mut earlier = Migrator::new(std::path::Path::new(&path)).await.unwrap();
+    earlier.migrations = earlier
+        .migrations
+        .iter()
+        .filter(|m| m.version < PLACES)
+        .cloned()
+        .collect::<Vec<_>>()
+        .into();
+    earlier.run(&db.pool).await.unwrap();
+    for (code, name) in [
+        ("YYZ", "Toronto Pearson"),
+        ("LAC", "Lacolle"),
+        ("ZZZ", "Our own"),
+    ] {
+        sqlx::query(&format!(
+            "insert into ports (code, name, kind, province, time_zone, status, hours, lanes_open, \
+             lanes_available, officers_on_shift) values ('{code}', '{name}', 'land', 'QC', \
+             'America/Toronto', 'open', '24/7', 1, 2, 3)"
+        ))
+        .execute(&db.pool)
+        .await
+        .unwrap();
+    }
+    db.migrate().await.unwrap();
+    let place = |code: &'static str| {
+        let pool = db.pool.clone();
+        async move {
+            let row = sqlx::query(&format!(
+                "select latitude, longitude from ports where code = '{code}'"
+            ))
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+            use sqlx::Row;
+            (
+                row.try_get::<Option<f64>, _>(0).unwrap(),
+                row.try_get::<Option<f64>, _>(1).unwrap(),
+            )
+        }
+    };
+    for code in ["YYZ", "LAC"] {
+        let spec = PORTS.iter().find(|p| p.code == code).unwrap();
+        let (latitude, longitude) = place(code).await;
+        assert_eq!(latitude, Some(spec.latitude), "{code}'s latitude");
+        assert_eq!(longitude, Some(spec.longitude), "{code}'s longitude");
+    }
+    assert_eq!(
+        place("ZZZ").await,
+        (None, None),
+        "a port the demo does not have"
+    );
+}
