@@ -15,7 +15,14 @@ const LANGUAGES: [&str; 2] = ["en", "fr"];
 const PLURAL_SUFFIXES: [&str; 6] = ["_zero", "_one", "_two", "_few", "_many", "_other"];
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let root = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR")?).join("../locales");
+    let manifest = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR")?);
+    // `sqlx::migrate!` embeds the migrations in `db.rs` but cannot tell Cargo to watch them: a
+    // new migration must rebuild this crate, or a cached build would run without it.
+    println!(
+        "cargo::rerun-if-changed={}",
+        manifest.join("../migrations").display()
+    );
+    let root = manifest.join("../locales");
     println!("cargo::rerun-if-changed={}", root.display());
     let areas = areas(&root.join(LANGUAGES[0]))?;
     let mut faults = Vec::new();
