@@ -61,11 +61,12 @@ impl ImportGate {
             .clone()
             .try_acquire_owned()
             .map_err(|_| app::AppError::TooManyAttempts {
-                message: format!(
-                    "{} imports of declarations are running on this server already; send \
-                     this one again in a minute",
-                    self.most
-                ),
+                message: app::i18n::td_string!(
+                    app::lang::current(),
+                    api.imports_busy,
+                    most = self.most
+                )
+                .to_string(),
                 retry_after_secs: 30,
             })
     }
