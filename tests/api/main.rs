@@ -66,9 +66,10 @@ use own_password::{
     people_change_their_own_password,
 };
 use port_operations::{
-    a_port_change_reaches_live_boards, an_expired_notice_is_ended_by_the_timer,
-    port_operations_are_for_the_ports_supervisors, stale_or_bad_changes_change_nothing,
-    ten_changes_on_one_version_one_wins, the_readmes_port_calls_run_as_written,
+    a_port_change_reaches_live_boards, an_edit_keeps_or_takes_away_a_notices_expiry,
+    an_expired_notice_is_ended_by_the_timer, port_operations_are_for_the_ports_supervisors,
+    stale_or_bad_changes_change_nothing, ten_changes_on_one_version_one_wins,
+    the_readmes_port_calls_run_as_written,
 };
 use roles::serve_runs_as_a_role_that_owns_nothing;
 use signin::{
@@ -187,6 +188,7 @@ on_both_backends!(
     stale_or_bad_changes_change_nothing,
     ten_changes_on_one_version_one_wins,
     an_expired_notice_is_ended_by_the_timer,
+    an_edit_keeps_or_takes_away_a_notices_expiry,
     the_readmes_port_calls_run_as_written,
     the_api_answers_in_the_language_asked_with_the_same_codes,
     pages_follow_the_saved_choice_then_the_cookie_then_the_browser,

@@ -679,6 +679,59 @@ pub async fn an_expired_notice_is_ended_by_the_timer(backend: Backend) {
     );
 }
 
+/// An edit that leaves the expiry out keeps it; one that sends `"expires_at": null` takes it
+/// away (the notice stays until it is cleared), journaled with the expiry before and after.
+pub async fn an_edit_keeps_or_takes_away_a_notices_expiry(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
+    let supervisor = person(&app, "ops.edit.sup", Role::Supervisor, PORT).await;
+    let expires = Utc::now() + Span::hours(6);
+    let (status, posted) = post(
+        &app,
+        &supervisor,
+        "/api/v1/ports/YVR/notices",
+        json!({"kind": "weather", "severity": "info", "message": "Fog this morning",
+               "expires_at": expires.to_rfc3339()}),
+    )
+    .await;
+    assert_eq!(status, 201, "{posted}");
+    let id = posted["id"].as_i64().unwrap();
+    let path = format!("/api/v1/ports/YVR/notices/{id}");
+    let (status, kept) = send(
+        &app,
+        &supervisor,
+        reqwest::Method::PATCH,
+        &path,
+        json!({"message": "Thick fog this morning", "version": posted["version"]}),
+    )
+    .await;
+    assert_eq!(status, 200, "{kept}");
+    assert_eq!(kept["expires_at"], posted["expires_at"], "left out: kept");
+    assert!(!kept["expires_at"].is_null());
+    let (status, open) = send(
+        &app,
+        &supervisor,
+        reqwest::Method::PATCH,
+        &path,
+        json!({"expires_at": null, "reason": "until further notice", "version": kept["version"]}),
+    )
+    .await;
+    assert_eq!(status, 200, "{open}");
+    assert!(open["expires_at"].is_null(), "null: taken away, {open}");
+    assert_eq!(open["message"], "Thick fog this morning");
+    let stored =
+        format!("select count(*) from port_notices where id = {id} and expires_at is null");
+    assert_eq!(app.scalar(&stored).await, 1);
+    let (_, action, before_json, after_json, _) = last_entry(&app, PORT).await;
+    assert_eq!(action, "notice_edited");
+    assert!(
+        !before_json["notice"]["expires_at"].is_null(),
+        "{before_json}"
+    );
+    assert!(after_json["notice"]["expires_at"].is_null(), "{after_json}");
+}
+
 /// The README's calls for running a port, run as written (`curl`, with `$TOKEN` a token of
 /// the port's supervisor and `$NOTICE` the id the posted notice was given), against a test
 /// server: each answers what the README says it does.

@@ -312,12 +312,13 @@ pub async fn post_notice(
     Ok(notice)
 }
 
-/// What an edit of a notice changes: what is `None` stays as it is.
+/// What an edit of a notice changes: what is `None` stays as it is. The expiry is
+/// `Some(None)` to take it away (the notice then stays until it is cleared).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct NoticeEdit {
     pub message: Option<String>,
     pub severity: Option<Severity>,
-    pub expires_at: Option<DateTime<Utc>>,
+    pub expires_at: Option<Option<DateTime<Utc>>>,
 }
 
 /// Edits a notice in force: its message, severity or expiry. `seen` is the notice's version.
@@ -333,12 +334,12 @@ pub async fn edit_notice(
     now: DateTime<Utc>,
 ) -> Result<Notice, AppError> {
     let message = edit.message.as_deref().map(check_message).transpose()?;
-    check_expiry(edit.expires_at, now)?;
+    check_expiry(edit.expires_at.flatten(), now)?;
     let reason = check_text("reason", reason, false)?;
     let (port, before) = notice_to_change(pool, caller, code, id, seen).await?;
     let message = message.unwrap_or_else(|| before.message.clone());
     let severity = edit.severity.unwrap_or(before.severity);
-    let expires_at = edit.expires_at.or(before.expires_at);
+    let expires_at = edit.expires_at.unwrap_or(before.expires_at);
     let mut tx = crate::db::WriteTx::begin(pool).await?;
     let row = sqlx::query(
         "update port_notices set message = $1, severity = $2, expires_at = $3, \

@@ -78,13 +78,25 @@ pub struct NoticeEditBody {
     pub message: Option<String>,
     #[serde(default)]
     pub severity: Option<Severity>,
-    #[serde(default)]
-    pub expires_at: Option<DateTime<Utc>>,
+    /// Left out: the expiry stays as it is; `null`: the notice no longer ends by itself.
+    #[serde(default, deserialize_with = "present")]
+    #[cfg_attr(feature = "ssr", schema(value_type = Option<DateTime<Utc>>))]
+    pub expires_at: Option<Option<DateTime<Utc>>>,
     #[serde(default)]
     pub reason: String,
     /// The notice's version the caller saw.
     #[serde(default)]
     pub version: Option<i64>,
+}
+
+/// A field that is present, as `Some` of its value (`null` too), told apart from one left out
+/// (`None`, through `#[serde(default)]`).
+fn present<'de, D, T>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Option::<T>::deserialize(deserializer).map(Some)
 }
 
 /// `POST /api/v1/ports/{code}/notices/{id}/clear`.
@@ -260,7 +272,12 @@ pub async fn edit_port_notice(
     let edit = super::operations::NoticeEdit {
         message: Some(message),
         severity: Some(parse_code("severity", &severity)?),
-        expires_at: parse_local("expires_at", &expires, &zone_of(pool, &code).await?)?,
+        // The form always sends its expiry: left empty, the notice no longer ends by itself.
+        expires_at: Some(parse_local(
+            "expires_at",
+            &expires,
+            &zone_of(pool, &code).await?,
+        )?),
     };
     super::operations::edit_notice(
         pool,
