@@ -23,8 +23,11 @@ const pages: [string, string][] = [
   ["/admin/accounts", "admin"],
 ];
 
-async function violations(page: Page): Promise<string[]> {
-  const results = await new AxeBuilder({ page }).withTags(TAGS).analyze();
+/** What axe finds on the page, or only within `within` (its rules still see the whole page:
+ *  contrast against what lies behind, targets overlapping other targets). */
+async function violations(page: Page, within?: string): Promise<string[]> {
+  const builder = new AxeBuilder({ page }).withTags(TAGS);
+  const results = await (within ? builder.include(within) : builder).analyze();
   return results.violations.map(
     (v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(", ")}`,
   );
@@ -66,10 +69,11 @@ for (const language of ["en", "fr"] as const) {
           await hydrated(page);
           await expect(page.locator("html")).toHaveAttribute("lang", language);
           expect(await violations(page)).toEqual([]);
-          // The account menu open, its links included.
+          // The account menu open: its links. (What the open menu covers was checked above
+          // with it closed; a control under an open menu is not one a person can reach then.)
           await page.locator(".usermenu > summary").press("Enter");
           await expect(page.locator(".usermenu .menu")).toBeVisible();
-          expect(await violations(page)).toEqual([]);
+          expect(await violations(page, ".usermenu")).toEqual([]);
           await page.context().close();
         });
       }

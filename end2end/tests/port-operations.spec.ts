@@ -1,6 +1,10 @@
 import { expect, test, type Browser, type Locator, type Page } from "@playwright/test";
 import { live, personaPage } from "../support";
 
+// Three browsers each, two of them hydrating and following the live stream: more than the
+// default 30 s on a loaded machine.
+test.describe.configure({ timeout: 90_000 });
+
 /** A browser of its own signed in as a new supervisor of `port`, made by the demo's
  *  administrator. Its context starts without the viewer's cookie, so that signing in does
  *  not end the session of the viewer watching the overview beside it. */

@@ -194,8 +194,6 @@ pub fn UserBox(me: Me) -> impl IntoView {
                 >
                     <a href="/account">{td_string!(lang::current(), auth.nav_account)}</a>
                     <a href="/account/sessions">{td_string!(lang::current(), auth.nav_sessions)}</a>
-                    // The overview shows the map; its full screen is one of the secondary pages.
-                    <a href="/map">{td_string!(lang::current(), map.nav)}</a>
                     <AccountNav me=me.clone() />
                     // Served by the server, not the board's router: a full page load.
                     <a

@@ -280,52 +280,58 @@ pub fn OperationsPanel(port: PortSummary, actions: PortActions) -> impl IntoView
                         let (message, severity) = (n.message.clone(), n.severity);
                         view! {
                             <NoticeItem notice=n.clone() zone=item_zone>
-                                <details class="notice-edit">
-                                    <summary>{td_string!(l, port_ops.edit)}</summary>
-                                    <ActionForm action=actions.edit attr:class="inline-form">
-                                        <input type="hidden" name="code" value=edit_code />
+                                // One element around the notice's tools: the item's children
+                                // hydrate as one node.
+                                <div class="notice-tools">
+                                    <details class="notice-edit">
+                                        <summary>{td_string!(l, port_ops.edit)}</summary>
+                                        <ActionForm action=actions.edit attr:class="inline-form">
+                                            <input type="hidden" name="code" value=edit_code />
+                                            <input type="hidden" name="id" value=id />
+                                            <input type="hidden" name="version" value=nv />
+                                            <label>
+                                                {td_string!(l, port_ops.message)}
+                                                <input
+                                                    name="message"
+                                                    required
+                                                    maxlength="1000"
+                                                    value=message
+                                                />
+                                            </label>
+                                            <label>
+                                                {td_string!(l, port_ops.severity)}
+                                                {choices("severity", severity)}
+                                            </label>
+                                            <label>
+                                                {expires_label}
+                                                <input
+                                                    type="datetime-local"
+                                                    name="expires"
+                                                    value=expires_value
+                                                    data-zone=edit_zone
+                                                />
+                                            </label>
+                                            <button type="submit">
+                                                {td_string!(l, port_ops.save)}
+                                            </button>
+                                        </ActionForm>
+                                    </details>
+                                    <ActionForm
+                                        action=actions.clear
+                                        attr:class="inline-form notice-clear"
+                                    >
+                                        <input type="hidden" name="code" value=clear_code />
                                         <input type="hidden" name="id" value=id />
                                         <input type="hidden" name="version" value=nv />
                                         <label>
-                                            {td_string!(l, port_ops.message)}
-                                            <input
-                                                name="message"
-                                                required
-                                                maxlength="1000"
-                                                value=message
-                                            />
-                                        </label>
-                                        <label>
-                                            {td_string!(l, port_ops.severity)}
-                                            {choices("severity", severity)}
-                                        </label>
-                                        <label>
-                                            {expires_label}
-                                            <input
-                                                type="datetime-local"
-                                                name="expires"
-                                                value=expires_value
-                                                data-zone=edit_zone
-                                            />
+                                            {td_string!(l, port_ops.clear_reason)}
+                                            <input name="reason" required maxlength="1000" />
                                         </label>
                                         <button type="submit">
-                                            {td_string!(l, port_ops.save)}
+                                            {td_string!(l, port_ops.clear)}
                                         </button>
                                     </ActionForm>
-                                </details>
-                                <ActionForm
-                                    action=actions.clear
-                                    attr:class="inline-form notice-clear"
-                                >
-                                    <input type="hidden" name="code" value=clear_code />
-                                    <input type="hidden" name="id" value=id />
-                                    <input type="hidden" name="version" value=nv />
-                                    <label>
-                                        {td_string!(l, port_ops.clear_reason)}
-                                        <input name="reason" required maxlength="1000" />
-                                    </label>
-                                    <button type="submit">{td_string!(l, port_ops.clear)}</button>
-                                </ActionForm>
+                                </div>
                             </NoticeItem>
                         }
                     })
