@@ -176,6 +176,11 @@ fn Board() -> impl IntoView {
                     <Route path=path!("/import") view=ImportPage ssr=SsrMode::Async />
                     <Route path=path!("/wall") view=WallPage ssr=SsrMode::Async />
                     <Route path=path!("/map") view=MapPage ssr=SsrMode::Async />
+                    <Route
+                        path=path!("/trends")
+                        view=crate::trends::page::TrendsPage
+                        ssr=SsrMode::Async
+                    />
                 </Routes>
             </main>
         </Router>

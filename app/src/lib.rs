@@ -26,6 +26,7 @@ pub mod ports;
 pub mod shipments;
 pub mod sim;
 pub mod targeting;
+pub mod trends;
 pub mod wall;
 
 #[cfg(feature = "ssr")]

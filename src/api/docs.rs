@@ -50,6 +50,7 @@ pub fn router<S: Clone + Send + Sync + 'static>() -> Router<S> {
         (name = "inspections", description = "The inspection queue and the actions on it"),
         (name = "shipments", description = "Shipments, their holds, inspections and timeline"),
         (name = "targeting", description = "Declarations in, risk scores, examination capacity and the targeting rules"),
+        (name = "trends", description = "Trends over days: release times, holds, examinations, hit rates and officers' work"),
         (name = "waits", description = "Border waits: measured at a crossing, and CBSA's wait times file"),
         (name = "live", description = "The journal as it happens"),
         (name = "api", description = "This description of the API"),
@@ -99,6 +100,7 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     v1.merge(super::shipments::Docs::openapi());
     v1.merge(super::targeting::Docs::openapi());
     v1.merge(super::waits::Docs::openapi());
+    v1.merge(super::trends::Docs::openapi());
     let mut doc = Head::openapi().nest("/api/v1", v1);
     doc.info.version = env!("CARGO_PKG_VERSION").to_string();
     bodies_may_be_left_out(&mut doc);

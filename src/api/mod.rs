@@ -25,6 +25,7 @@ mod ports;
 mod responses;
 mod shipments;
 mod targeting;
+mod trends;
 mod waits;
 
 pub fn router() -> Router<ServerState> {
@@ -36,6 +37,7 @@ pub fn router() -> Router<ServerState> {
         .merge(shipments::router())
         .merge(targeting::router())
         .merge(waits::router())
+        .merge(trends::router())
         .route("/live", get(live::live))
         .merge(docs::router())
         .fallback(|| async { AppError::not_found(td_string!(current(), api.this_endpoint)) })

@@ -2,7 +2,8 @@
 //! database (a temporary SQLite file, or the empty database `DATABASE_URL` names), printing its
 //! figures and one `key=value` summary line. `board` times the board's queries, `actions`
 //! officers working the queue at once, `live` the live stream under load, `ingest` declarations
-//! scored and stored per second, `forecast` the backlog forecast's error against what happened.
+//! scored and stored per second, `forecast` the backlog forecast's error against what happened,
+//! `trends` the country's 30-day trends read.
 
 use crate::seed::{self, SeedOptions, SeedReport};
 use app::db::Db;
@@ -14,6 +15,7 @@ pub mod board;
 pub mod forecast;
 pub mod ingest;
 pub mod live;
+pub mod trends;
 
 #[derive(Debug, clap::Subcommand)]
 pub enum BenchCommand {
@@ -82,6 +84,16 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = crate::seed::DEFAULT_SHIPMENTS)]
         shipments: usize,
     },
+    /// The whole country's trends over 30 days, every series, timed on a fresh database with
+    /// a demo country of the given size (its 14 days of history).
+    Trends {
+        #[arg(long, default_value_t = crate::seed::DEFAULT_SHIPMENTS)]
+        shipments: usize,
+        #[arg(long, default_value_t = 50)]
+        iterations: usize,
+        #[arg(long, default_value_t = crate::seed::DEFAULT_SEED)]
+        seed: u64,
+    },
 }
 
 impl BenchCommand {
@@ -97,7 +109,8 @@ impl BenchCommand {
             BenchCommand::Board { .. }
             | BenchCommand::Live { .. }
             | BenchCommand::Ingest { .. }
-            | BenchCommand::Forecast { .. } => Some(4),
+            | BenchCommand::Forecast { .. }
+            | BenchCommand::Trends { .. } => Some(4),
         }
     }
 
@@ -179,6 +192,18 @@ impl BenchCommand {
                     shipments: shipments.max(1),
                 };
                 forecast::run(db, &bench).await
+            }
+            BenchCommand::Trends {
+                shipments,
+                iterations,
+                seed,
+            } => {
+                let bench = trends::TrendsBench {
+                    shipments: shipments.max(1),
+                    iterations: iterations.max(1),
+                    seed,
+                };
+                trends::run(db, &bench).await
             }
         }
     }

@@ -943,3 +943,51 @@ pub async fn the_help_lists_every_variable_of_the_readme_with_its_default() {
         "every variable has its row in the README"
     );
 }
+
+/// `border-ops bench trends` as the README shows it (on PostgreSQL with smaller numbers): it
+/// seeds, reads the country's 30 days and prints its figures.
+pub async fn the_trends_benchmark_times_the_country_s_30_days(backend: Backend) {
+    let (database, _dir, args): (String, _, &[&str]) = match backend {
+        Backend::Sqlite => (
+            String::new(),
+            None,
+            &["bench", "trends", "--iterations", "20"],
+        ),
+        Backend::Postgres => match fresh_database(backend).await {
+            Some((url, dir)) => (
+                url,
+                dir,
+                &[
+                    "bench",
+                    "trends",
+                    "--shipments",
+                    "2000",
+                    "--iterations",
+                    "5",
+                ],
+            ),
+            None => return,
+        },
+    };
+    let ran = run_with(&database, &[], args, None)
+        .await
+        .ok("bench trends");
+    let summary = ran.stdout.lines().last().expect("a summary line");
+    let figure = |key: &str| -> f64 {
+        summary
+            .split_whitespace()
+            .find_map(|pair| pair.strip_prefix(&format!("{key}=")))
+            .and_then(|v| v.parse().ok())
+            .unwrap_or_else(|| panic!("{key} in {summary}"))
+    };
+    let (shipments, iterations) = match backend {
+        Backend::Sqlite => (12_000.0, 20.0),
+        Backend::Postgres => (2_000.0, 5.0),
+    };
+    assert_eq!(figure("shipments"), shipments, "{summary}");
+    assert_eq!(figure("iterations"), iterations, "{summary}");
+    assert_eq!(figure("days"), 30.0, "{summary}");
+    assert!(figure("holds_placed") > 0.0, "{summary}");
+    let (p50, p99) = (figure("p50_ms"), figure("p99_ms"));
+    assert!(0.0 < p50 && p50 <= p99, "{summary}");
+}

@@ -24,6 +24,7 @@ mod sim;
 mod targeting;
 mod targeting_french;
 mod tokens;
+mod trends;
 mod waits;
 mod wall;
 
@@ -50,6 +51,7 @@ use cli::{
     each_benchmark_runs_at_a_small_size, migrate_then_seed_the_same_country_twice,
     serve_caps_live_streams_by_its_flag, serve_with_each_flag,
     the_help_lists_every_variable_of_the_readme_with_its_default,
+    the_trends_benchmark_times_the_country_s_30_days,
 };
 
 use csv::{
@@ -146,6 +148,9 @@ use live_access::{
 use tokens::{
     a_password_change_revokes_tokens_unless_kept, a_token_notes_its_last_use_once_a_minute,
     tokens_expire_and_are_listed_and_revoked_one_by_one, tokens_from_before_expiry_get_ninety_days,
+};
+use trends::{
+    a_constructed_history_gives_the_trends_it_should, bad_filters_are_named_and_strangers_refused,
 };
 
 use map::{
@@ -300,6 +305,9 @@ on_both_backends!(
     a_file_of_bad_rows_changes_nothing_and_limits_hold,
     imports_of_one_file_at_once_record_each_row_once,
     the_wait_times_file_is_imported_from_the_command_line,
+    a_constructed_history_gives_the_trends_it_should,
+    bad_filters_are_named_and_strangers_refused,
+    the_trends_benchmark_times_the_country_s_30_days,
 );
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -97,6 +97,33 @@ vocabulary! {
 }
 
 vocabulary! {
+    /// The regions the operations centre groups ports by, from west to east, the territories
+    /// last.
+    pub enum Region {
+        Pacific => "pacific", said!(wall.region.pacific);
+        Prairies => "prairies", said!(wall.region.prairies);
+        Ontario => "ontario", said!(wall.region.ontario);
+        Quebec => "quebec", said!(wall.region.quebec);
+        Atlantic => "atlantic", said!(wall.region.atlantic);
+        North => "north", said!(wall.region.north);
+    }
+}
+
+impl Region {
+    /// The region of a province or territory (its two-letter code).
+    pub fn of_province(code: &str) -> Region {
+        match code {
+            "BC" => Region::Pacific,
+            "AB" | "SK" | "MB" => Region::Prairies,
+            "ON" => Region::Ontario,
+            "QC" => Region::Quebec,
+            "NB" | "NS" | "PE" | "NL" => Region::Atlantic,
+            _ => Region::North,
+        }
+    }
+}
+
+vocabulary! {
     pub enum PortStatus {
         Open => "open", said!(domain.port_status.open);
         Limited => "limited", said!(domain.port_status.limited);

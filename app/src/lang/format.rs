@@ -79,6 +79,14 @@ pub fn date(locale: Locale, day: chrono::NaiveDate) -> String {
     }
 }
 
+/// A day without its year, for a chart's axis: `Nov 28` / `28 nov.`.
+pub fn short_date(locale: Locale, day: chrono::NaiveDate) -> String {
+    match locale {
+        Locale::en => format!("{} {}", MONTHS_EN[day.month0() as usize], day.day()),
+        Locale::fr => format!("{}{NBSP}{}", day.day(), MONTHS_FR[day.month0() as usize]),
+    }
+}
+
 /// An instant in a port's zone with the zone's name: `2026-11-28 06:14 PST` /
 /// `28 nov. 2026 06 h 14 HNP`.
 pub fn local_time(locale: Locale, at: DateTime<Utc>, zone_name: &str) -> String {

@@ -15,6 +15,7 @@ use crate::inspections::{InspectionFilter, list_inspections, page::InspectionTab
 use crate::lang;
 use crate::live::client::live_tick;
 use crate::targeting::panels::CapacityPanel;
+use crate::trends::page::PortTrends;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -114,6 +115,7 @@ pub fn PortPage() -> impl IntoView {
                 })}
             </Transition>
         </section>
+        {move || view! { <PortTrends code=code.get() /> }}
     }
 }
 

@@ -181,11 +181,11 @@ pub async fn breakdown(pool: &AnyPool, shipment_id: i64) -> Result<ScoreBreakdow
 }
 
 /// The outcomes that count as a finding.
-const FINDINGS: &str = "('seizure', 'penalty', 'agency_referral')";
+pub(crate) const FINDINGS: &str = "('seizure', 'penalty', 'agency_referral')";
 
 /// `examined` and `findings`: how many shipments (the column `shipment`) had an examination
 /// completed, and how many of those found something, through [`completed_examinations`].
-fn examined_and_findings(shipment: &str) -> String {
+pub(crate) fn examined_and_findings(shipment: &str) -> String {
     let examined = format!("count(distinct {shipment}) as examined");
     let findings = format!(
         "count(distinct case when i.outcome in {FINDINGS} then {shipment} end) as findings"
@@ -195,11 +195,14 @@ fn examined_and_findings(shipment: &str) -> String {
 
 /// The completed examinations (`i`) of the holds placed on the shipment `shipment` since its
 /// score `s`.
-fn completed_examinations(shipment: &str) -> String {
+pub(crate) fn completed_examinations(shipment: &str) -> String {
     let holds =
         format!("join holds ho on ho.shipment_id = {shipment} and ho.placed_at >= s.scored_at");
     format!("{holds} join inspections i on i.hold_id = ho.id and i.status = 'completed'")
 }
+
+/// A score `s` that selected its shipment: sent to yellow or red, or referred.
+pub(crate) const SELECTED: &str = "(s.lane <> 'green' or s.referral is not null)";
 
 /// The longest period the figures are read over: a year, leap day included. A longer one
 /// reads more than any question about a rule needs.
@@ -225,7 +228,7 @@ pub async fn stats(
         ));
     }
     let (from_ms, to_ms) = (to_millis(from), to_millis(to));
-    let selected = "(s.lane <> 'green' or s.referral is not null)";
+    let selected = SELECTED;
     let mut selections: HashMap<i64, i64> = HashMap::new();
     for row in sqlx::query(&format!(
         "select h.rule_id, count(distinct h.shipment_id) as n from score_hits h \

@@ -50,41 +50,8 @@ impl Cycle {
     }
 }
 
-/// The regions the operations centre groups ports by, from west to east, the territories last.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
-pub enum Region {
-    Pacific,
-    Prairies,
-    Ontario,
-    Quebec,
-    Atlantic,
-    North,
-}
-
-impl Region {
-    /// The region of a province or territory (its two-letter code).
-    pub fn of_province(code: &str) -> Region {
-        match code {
-            "BC" => Region::Pacific,
-            "AB" | "SK" | "MB" => Region::Prairies,
-            "ON" => Region::Ontario,
-            "QC" => Region::Quebec,
-            "NB" | "NS" | "PE" | "NL" => Region::Atlantic,
-            _ => Region::North,
-        }
-    }
-
-    pub fn code(self) -> &'static str {
-        match self {
-            Region::Pacific => "pacific",
-            Region::Prairies => "prairies",
-            Region::Ontario => "ontario",
-            Region::Quebec => "quebec",
-            Region::Atlantic => "atlantic",
-            Region::North => "north",
-        }
-    }
-}
+/// The regions the operations centre groups ports by (the domain's, shared with the trends).
+pub use crate::domain::Region;
 
 /// A region and its ports, in the overview's order.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -1,0 +1,327 @@
+//! The records the trends are made of, read for a scope over a period: the holds and the
+//! examinations that were open at some moment of it (shaped per day by `shape.rs`), the
+//! targeting figures per half-hour (the selections and hit rates of
+//! `targeting::stats`, counted the same way), and each officer's completed examinations.
+
+use super::shape::{self, BUCKET_MS, Days, ExamRecord, HoldRecord};
+use super::{CENTRE_TIME_ZONE, OfficerWork, PortChoice, ReferralsDay, Scope, Trends, TrendsFilter};
+use crate::domain::clock::{from_millis, to_millis};
+use crate::domain::{HoldStatus, Mode, Outcome, Region};
+use crate::error::AppError;
+use crate::sql::decode_error;
+use crate::targeting::SelectionStats;
+use crate::targeting::stats::{FINDINGS, SELECTED, completed_examinations, examined_and_findings};
+use chrono::{DateTime, Duration, Utc};
+use sqlx::{AnyPool, Row};
+
+/// A port as the scope needs it.
+struct Port {
+    code: String,
+    name: String,
+    province: String,
+    kind: String,
+    time_zone: String,
+}
+
+async fn ports(pool: &AnyPool) -> Result<Vec<Port>, sqlx::Error> {
+    sqlx::query("select code, name, province, kind, time_zone from ports order by code")
+        .fetch_all(pool)
+        .await?
+        .iter()
+        .map(|row| {
+            Ok(Port {
+                code: row.try_get("code")?,
+                name: row.try_get("name")?,
+                province: row.try_get("province")?,
+                kind: row.try_get("kind")?,
+                time_zone: row.try_get("time_zone")?,
+            })
+        })
+        .collect()
+}
+
+/// Every port, for the filter's choices.
+pub async fn port_choices(pool: &AnyPool) -> Result<Vec<PortChoice>, sqlx::Error> {
+    Ok(ports(pool)
+        .await?
+        .into_iter()
+        .map(|p| PortChoice {
+            code: p.code,
+            name: p.name,
+        })
+        .collect())
+}
+
+/// The ports of a scope (`None`: every port, no condition needed) and the zone its days are
+/// counted in. A port no port has is a 422 naming `port`.
+async fn scope_ports(
+    pool: &AnyPool,
+    scope: &Scope,
+) -> Result<(Option<Vec<String>>, String), AppError> {
+    let all = ports(pool).await?;
+    let codes = |keep: &dyn Fn(&Port) -> bool| {
+        Some(
+            all.iter()
+                .filter(|p| keep(p))
+                .map(|p| p.code.clone())
+                .collect(),
+        )
+    };
+    Ok(match scope {
+        Scope::Country => (None, CENTRE_TIME_ZONE.to_string()),
+        Scope::Port(code) => {
+            let port = all.iter().find(|p| &p.code == code).ok_or_else(|| {
+                AppError::invalid(
+                    "port",
+                    crate::i18n::td_string!(
+                        crate::lang::current(),
+                        components.port_unknown,
+                        port = code
+                    )
+                    .to_string(),
+                )
+            })?;
+            (Some(vec![port.code.clone()]), port.time_zone.clone())
+        }
+        Scope::Region(region) => (
+            codes(&|p| Region::of_province(&p.province) == *region),
+            CENTRE_TIME_ZONE.to_string(),
+        ),
+        Scope::Mode(mode) => (
+            codes(&|p| Mode::parse(&p.kind) == Some(*mode)),
+            CENTRE_TIME_ZONE.to_string(),
+        ),
+    })
+}
+
+/// ` and {column} in ($first, …)` for the scope's ports, or nothing for every port; the codes
+/// are bound after the query's own values (`first` is the number of the first).
+fn in_scope(column: &str, codes: &Option<Vec<String>>, first: usize) -> String {
+    match codes {
+        None => String::new(),
+        // A scope without ports (a mode no port has): nothing matches.
+        Some(codes) if codes.is_empty() => " and 1 = 0".to_string(),
+        Some(codes) => {
+            let places: Vec<String> = (0..codes.len())
+                .map(|i| format!("${}", first + i))
+                .collect();
+            format!(" and {column} in ({})", places.join(", "))
+        }
+    }
+}
+
+/// Binds the scope's codes after the query's own values.
+fn bind_codes<'q>(
+    mut query: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
+    codes: &'q Option<Vec<String>>,
+) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
+    for code in codes.iter().flatten() {
+        query = query.bind(code.as_str());
+    }
+    query
+}
+
+/// The trends the filter asks for, read at `now`.
+pub async fn trends(
+    pool: &AnyPool,
+    filter: &TrendsFilter,
+    now: DateTime<Utc>,
+) -> Result<Trends, AppError> {
+    let (codes, time_zone) = scope_ports(pool, &filter.scope).await?;
+    let zone = crate::lang::format::zone(&time_zone);
+    let today = now.with_timezone(&zone).date_naive();
+    let (from, to) = filter.period.days(today);
+    let days = Days { zone, from, to };
+    let (start, end) = (to_millis(days.start()), to_millis(days.end()));
+
+    let holds = holds(pool, &codes, start, end).await?;
+    let exams = exams(pool, &codes, start, end).await?;
+    Ok(Trends {
+        scope: filter.scope.kind().to_string(),
+        scope_code: filter.scope.code(),
+        time_zone,
+        from,
+        to,
+        at: now,
+        release_times: shape::release_times(&days, &holds),
+        dwell: shape::dwell_bands(&days, &holds, now),
+        past_service_level: shape::past_service_level(&days, &holds, now),
+        holds: shape::holds_per_day(&days, &holds),
+        examinations: shape::examinations_per_day(&days, &exams),
+        referrals: referrals(pool, &days, &codes, start, end).await?,
+        officers: officers(pool, &codes, start, end).await?,
+    })
+}
+
+/// The holds on hold at some moment of `[start, end)`.
+async fn holds(
+    pool: &AnyPool,
+    codes: &Option<Vec<String>>,
+    start: i64,
+    end: i64,
+) -> Result<Vec<HoldRecord>, sqlx::Error> {
+    let sql = format!(
+        "select status, placed_at, resolved_at, due_at, paused_ms, paused_since from holds \
+         where placed_at < $1 and (resolved_at is null or resolved_at >= $2){}",
+        in_scope("port_code", codes, 3)
+    );
+    bind_codes(sqlx::query(&sql).bind(end).bind(start), codes)
+        .fetch_all(pool)
+        .await?
+        .iter()
+        .map(|row| {
+            let status: String = row.try_get("status")?;
+            let resolved: Option<i64> = row.try_get("resolved_at")?;
+            let paused_since: Option<i64> = row.try_get("paused_since")?;
+            Ok(HoldRecord {
+                status: HoldStatus::parse(&status)
+                    .ok_or_else(|| decode_error("status", &status))?,
+                placed_at: from_millis(row.try_get("placed_at")?),
+                resolved_at: resolved.map(from_millis),
+                due_at: from_millis(row.try_get("due_at")?),
+                paused: Duration::milliseconds(row.try_get("paused_ms")?),
+                paused_since: paused_since.map(from_millis),
+            })
+        })
+        .collect()
+}
+
+/// The examinations opened or completed in `[start, end)`.
+async fn exams(
+    pool: &AnyPool,
+    codes: &Option<Vec<String>>,
+    start: i64,
+    end: i64,
+) -> Result<Vec<ExamRecord>, sqlx::Error> {
+    let sql = format!(
+        "select created_at, status, completed_at, outcome from inspections \
+         where created_at < $1 and (created_at >= $2 or completed_at >= $2){}",
+        in_scope("port_code", codes, 3)
+    );
+    bind_codes(sqlx::query(&sql).bind(end).bind(start), codes)
+        .fetch_all(pool)
+        .await?
+        .iter()
+        .map(|row| {
+            let status: String = row.try_get("status")?;
+            let completed: Option<i64> = row.try_get("completed_at")?;
+            let outcome: Option<String> = row.try_get("outcome")?;
+            Ok(ExamRecord {
+                created_at: from_millis(row.try_get("created_at")?),
+                completed: completed
+                    .filter(|_| status == "completed")
+                    .map(|at| (from_millis(at), outcome.as_deref().and_then(Outcome::parse))),
+            })
+        })
+        .collect()
+}
+
+/// Per day, shipments scored that day that the rules selected and those selected at random,
+/// with their examinations and findings: the figures of `targeting::stats`, per half-hour.
+async fn referrals(
+    pool: &AnyPool,
+    days: &Days,
+    codes: &Option<Vec<String>>,
+    start: i64,
+    end: i64,
+) -> Result<Vec<ReferralsDay>, sqlx::Error> {
+    let scope = in_scope("sh.port_code", codes, 3);
+    let bucket = format!("s.scored_at / {BUCKET_MS}");
+    let count = |which: &str| {
+        format!(
+            "select {bucket} as bucket, count(distinct s.shipment_id) as n from shipment_scores s \
+             join shipments sh on sh.id = s.shipment_id \
+             where s.scored_at >= $1 and s.scored_at < $2 and {which}{scope} group by {bucket}"
+        )
+    };
+    let outcomes = |which: &str| {
+        format!(
+            "select {bucket} as bucket, {} from shipment_scores s \
+             join shipments sh on sh.id = s.shipment_id {} \
+             where s.scored_at >= $1 and s.scored_at < $2 and {which}{scope} group by {bucket}",
+            examined_and_findings("s.shipment_id"),
+            completed_examinations("s.shipment_id"),
+        )
+    };
+    let mut figures = vec![];
+    for which in [SELECTED, "s.random_selected = 1"] {
+        let rows = bind_codes(sqlx::query(&count(which)).bind(start).bind(end), codes)
+            .fetch_all(pool)
+            .await?;
+        let mut buckets = vec![];
+        for row in rows {
+            buckets.push((row.try_get::<i64, _>("bucket")?, row.try_get("n")?));
+        }
+        let selected = shape::per_day_from_buckets(days, buckets);
+        let rows = bind_codes(sqlx::query(&outcomes(which)).bind(start).bind(end), codes)
+            .fetch_all(pool)
+            .await?;
+        let (mut examined, mut findings) = (vec![], vec![]);
+        for row in rows {
+            let bucket: i64 = row.try_get("bucket")?;
+            examined.push((bucket, row.try_get("examined")?));
+            findings.push((bucket, row.try_get("findings")?));
+        }
+        let examined = shape::per_day_from_buckets(days, examined);
+        let findings = shape::per_day_from_buckets(days, findings);
+        figures.push(
+            (0..days.len())
+                .map(|i| SelectionStats::new(selected[i], examined[i], findings[i]))
+                .collect::<Vec<_>>(),
+        );
+    }
+    let random = figures.pop().unwrap_or_default();
+    let rules = figures.pop().unwrap_or_default();
+    Ok(days
+        .list()
+        .into_iter()
+        .zip(rules.into_iter().zip(random))
+        .map(|(day, (rules, random))| ReferralsDay {
+            day,
+            selected: rules.selections,
+            examined: rules.examined,
+            findings: rules.findings,
+            hit_rate: rules.hit_rate.map(three_places),
+            random_selected: random.selections,
+            random_examined: random.examined,
+            random_findings: random.findings,
+            random_hit_rate: random.hit_rate.map(three_places),
+        })
+        .collect())
+}
+
+/// Each officer's examinations completed in `[start, end)`, most first.
+async fn officers(
+    pool: &AnyPool,
+    codes: &Option<Vec<String>>,
+    start: i64,
+    end: i64,
+) -> Result<Vec<OfficerWork>, sqlx::Error> {
+    let sql = format!(
+        "select o.id, o.name, o.badge, count(*) as completed, \
+           sum(case when i.outcome in {FINDINGS} then 1 else 0 end) as findings \
+         from inspections i join officers o on o.id = i.assigned_officer_id \
+         where i.status = 'completed' and i.completed_at >= $1 and i.completed_at < $2{} \
+         group by o.id, o.name, o.badge order by completed desc, o.name, o.id",
+        in_scope("i.port_code", codes, 3)
+    );
+    bind_codes(sqlx::query(&sql).bind(start).bind(end), codes)
+        .fetch_all(pool)
+        .await?
+        .iter()
+        .map(|row| {
+            Ok(OfficerWork {
+                officer_id: row.try_get("id")?,
+                name: row.try_get("name")?,
+                badge: row.try_get("badge")?,
+                completed: row.try_get("completed")?,
+                findings: row.try_get("findings")?,
+            })
+        })
+        .collect()
+}
+
+/// A rate to three decimal places, as the page's table shows it.
+fn three_places(rate: f64) -> f64 {
+    (rate * 1000.0).round() / 1000.0
+}
