@@ -113,15 +113,10 @@ async fn holds(
 ) -> Result<Vec<HoldRow>, AppError> {
     let mut sql = format!("{} where h.placed_at <= $1", crate::holds::db::SELECT);
     if active {
-        sql.push_str(" and (h.resolved_at is null or h.resolved_at > $1)");
+        sql.push_str(" and coalesce(h.resolved_at, $1 + 1) > $1");
     }
-    if port.is_some() {
-        sql.push_str(" and h.port_code = $2");
-    }
-    let mut query = sqlx::query(&sql).bind(to_millis(at));
-    if let Some(port) = port {
-        query = query.bind(port);
-    }
+    sql.push_str(" and h.port_code = coalesce($2, h.port_code)");
+    let query = sqlx::query(&sql).bind(to_millis(at)).bind(port);
     let now: Vec<HoldRow> = query
         .fetch_all(pool)
         .await?
@@ -152,15 +147,10 @@ async fn inspections(
         crate::inspections::db::SELECT
     );
     if open {
-        sql.push_str(" and (i.completed_at is null or i.completed_at > $1)");
+        sql.push_str(" and coalesce(i.completed_at, $1 + 1) > $1");
     }
-    if port.is_some() {
-        sql.push_str(" and i.port_code = $2");
-    }
-    let mut query = sqlx::query(&sql).bind(to_millis(at));
-    if let Some(port) = port {
-        query = query.bind(port);
-    }
+    sql.push_str(" and i.port_code = coalesce($2, i.port_code)");
+    let query = sqlx::query(&sql).bind(to_millis(at)).bind(port);
     let now: Vec<InspectionRow> = query
         .fetch_all(pool)
         .await?
@@ -264,8 +254,15 @@ pub async fn inspection_list(
 }
 
 /// The port entries that may carry a port's or a notice's earlier state in their `before`.
-const PORT_ACTIONS: &str = "'status_set', 'lanes_set', 'staffing_set', 'notice_posted', \
-                            'notice_edited', 'notice_cleared', 'notice_expired'";
+const PORT_ACTIONS: [&str; 7] = [
+    "status_set",
+    "lanes_set",
+    "staffing_set",
+    "notice_posted",
+    "notice_edited",
+    "notice_cleared",
+    "notice_expired",
+];
 
 /// The port's entries after `at` that changed its tile, in journal order: every change of its
 /// status, lanes, staffing or notices, and the first measurement of its waits.
@@ -277,8 +274,9 @@ async fn port_entries_after(
     let mut found = vec![];
     for sql in [
         format!(
-            "{ENTRY} where entity = 'port' and entity_id = $1 and action in ({PORT_ACTIONS}) \
-             and at > $2 order by seq"
+            "{ENTRY} where entity = 'port' and entity_id = $1 and {} \
+             and at > $2 order by seq",
+            crate::sql::status_in("action", PORT_ACTIONS)
         ),
         format!(
             "{ENTRY} where entity = 'port' and entity_id = $1 and action = 'waits_measured' \
