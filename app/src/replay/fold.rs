@@ -325,3 +325,208 @@ pub fn notice_at(now: &Notice, after_at: &[JournalEntry]) -> Notice {
         ..now.clone()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::HoldReason;
+    use chrono::TimeZone;
+    use serde_json::json;
+
+    fn at(h: u32, m: u32) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 11, 28, h, m, 0).unwrap()
+    }
+
+    fn entry(
+        entity: &str,
+        id: i64,
+        action: &str,
+        when: DateTime<Utc>,
+        after: Value,
+    ) -> JournalEntry {
+        JournalEntry {
+            seq: 0,
+            at: when,
+            actor: "o.fficer".into(),
+            entity: entity.into(),
+            entity_id: id.to_string(),
+            shipment_id: Some(7),
+            port_code: Some("YVR".into()),
+            action: action.into(),
+            before: None,
+            after: Some(after),
+            reason: None,
+        }
+    }
+
+    /// A hold placed at 10:00, paused at 10:10, resumed at 10:20, released at 10:30, as its
+    /// row now stands.
+    fn released_hold() -> (HoldRow, Vec<JournalEntry>) {
+        let now = HoldRow {
+            id: 3,
+            shipment_id: 7,
+            shipment_reference: "AWB 176-12345675".into(),
+            description: "Lithium batteries".into(),
+            importer_name: "Maple Imports".into(),
+            port_code: "YVR".into(),
+            port_time_zone: "America/Vancouver".into(),
+            reason: HoldReason::Random,
+            status: HoldStatus::Released,
+            placed_at: at(10, 0),
+            placed_by: "O. Fficer (Y1001)".into(),
+            due_at: at(14, 0),
+            paused_ms: 600_000,
+            paused_since: None,
+            resolved_at: Some(at(10, 30)),
+            resolved_by: Some("O. Fficer (Y1001)".into()),
+            agency: None,
+            notes: String::new(),
+            version: 4,
+        };
+        let entries = vec![
+            entry(
+                "hold",
+                3,
+                "placed",
+                at(10, 0),
+                json!({"status": "placed", "version": 1}),
+            ),
+            entry(
+                "hold",
+                3,
+                "clock_paused",
+                at(10, 10),
+                json!({"status": "placed", "version": 2}),
+            ),
+            entry(
+                "hold",
+                3,
+                "clock_resumed",
+                at(10, 20),
+                json!({"status": "placed", "version": 3}),
+            ),
+            entry(
+                "hold",
+                3,
+                "released",
+                at(10, 30),
+                json!({"status": "released", "version": 4}),
+            ),
+            entry(
+                "hold",
+                9,
+                "released",
+                at(10, 40),
+                json!({"status": "released", "version": 8}),
+            ),
+        ];
+        (now, entries)
+    }
+
+    #[test]
+    fn a_hold_is_folded_back_to_each_moment_of_its_story() {
+        let (now, entries) = released_hold();
+        assert_eq!(hold_at(&now, &entries, at(9, 59)), None, "not yet placed");
+        let paused = hold_at(&now, &entries, at(10, 15)).unwrap();
+        assert_eq!(paused.status, HoldStatus::Placed);
+        assert_eq!(paused.paused_since, Some(at(10, 10)));
+        assert_eq!((paused.paused_ms, paused.version), (0, 2));
+        assert_eq!(
+            (paused.resolved_at, paused.resolved_by.clone()),
+            (None, None)
+        );
+        let resumed = hold_at(&now, &entries, at(10, 25)).unwrap();
+        assert_eq!(resumed.paused_since, None);
+        assert_eq!((resumed.paused_ms, resumed.version), (600_000, 3));
+        // From its release on, the hold is its row: another hold's later entry changes nothing.
+        assert_eq!(hold_at(&now, &entries, at(10, 30)).unwrap(), now);
+        assert_eq!(hold_at(&now, &entries, at(11, 0)).unwrap(), now);
+    }
+
+    #[test]
+    fn an_examination_moves_its_hold_in_the_past_too() {
+        let (mut now, _) = released_hold();
+        now.status = HoldStatus::Examination;
+        now.resolved_at = None;
+        now.resolved_by = None;
+        now.paused_ms = 0;
+        now.version = 2;
+        let mut started = entry(
+            "inspection",
+            5,
+            "started",
+            at(10, 5),
+            json!({"status": "in_progress"}),
+        );
+        started.after.as_mut().unwrap()["hold"] =
+            json!({"id": 3, "status": "examination", "version": 2});
+        let entries = vec![
+            entry(
+                "hold",
+                3,
+                "placed",
+                at(10, 0),
+                json!({"status": "placed", "version": 1}),
+            ),
+            started,
+        ];
+        let before = hold_at(&now, &entries, at(10, 1)).unwrap();
+        assert_eq!((before.status, before.version), (HoldStatus::Placed, 1));
+        assert_eq!(hold_at(&now, &entries, at(10, 6)).unwrap(), now);
+    }
+
+    #[test]
+    fn a_port_takes_back_what_each_later_change_found() {
+        let now = PortSummary {
+            code: "YVR".into(),
+            name: "Vancouver".into(),
+            kind: crate::domain::Mode::Air,
+            province: "BC".into(),
+            time_zone: "America/Vancouver".into(),
+            status: PortStatus::Limited,
+            status_reason: Some("scanner down".into()),
+            expected_return_at: None,
+            hours: "24/7".into(),
+            lanes_open: 1,
+            lanes_available: 6,
+            officers_on_shift: 2,
+            commercial_wait_min: Some(30),
+            traveller_wait_min: None,
+            waits_measured_at: Some(at(11, 0)),
+            active_holds: 0,
+            holds_overdue: 0,
+            queued_inspections: 0,
+            open_inspections: 0,
+            inspections_overdue: 0,
+            notices: vec![],
+            version: 9,
+            latitude: None,
+            longitude: None,
+        };
+        let mut lanes = entry("port", 0, "lanes_set", at(10, 30), json!({}));
+        lanes.before = Some(
+            json!({"status": "open", "status_reason": null, "lanes_open": 4,
+            "lanes_available": 6, "officers_on_shift": 5, "version": 6}),
+        );
+        let mut staffing = entry("port", 0, "staffing_set", at(10, 40), json!({}));
+        staffing.before = Some(
+            json!({"status": "open", "lanes_open": 1, "officers_on_shift": 3,
+            "version": 7}),
+        );
+        let mut waits = entry("port", 0, "waits_measured", at(11, 0), json!({}));
+        waits.before = Some(
+            json!({"commercial_wait_min": 10, "traveller_wait_min": null,
+            "waits_measured_at": crate::domain::clock::to_millis(at(9, 0)), "version": 8}),
+        );
+        let then = port_at(&now, &[lanes, staffing, waits]);
+        assert_eq!(
+            (then.status, then.status_reason.clone()),
+            (PortStatus::Open, None)
+        );
+        assert_eq!((then.lanes_open, then.officers_on_shift), (4, 5));
+        assert_eq!(then.commercial_wait_min, Some(10));
+        assert_eq!(then.waits_measured_at, Some(at(9, 0)));
+        assert_eq!(then.version, 6);
+        assert_eq!(port_at(&now, &[]), now, "nothing changed since");
+    }
+}
