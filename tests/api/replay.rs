@@ -7,8 +7,6 @@ use app::domain::Role;
 use chrono::{SecondsFormat, Utc};
 use serde_json::{Value, json};
 
-const PORT: &str = "YVR";
-
 /// A client that sends `token` with every request.
 fn bearer(token: &str) -> reqwest::Client {
     reqwest::Client::builder()

@@ -226,16 +226,14 @@ pub fn shipment_at(
                 }
             }
             _ => {
-                if let Some(moved) = moved_hold(e) {
-                    if let (Some(id), Some(status)) = (
-                        moved.get("id").and_then(Value::as_i64),
-                        moved
-                            .get("status")
-                            .and_then(Value::as_str)
-                            .and_then(HoldStatus::parse),
-                    ) {
-                        holds.insert(id.to_string(), status);
-                    }
+                let moved = moved_hold(e);
+                let id = moved.and_then(|m| m.get("id")).and_then(Value::as_i64);
+                let status = moved
+                    .and_then(|m| m.get("status"))
+                    .and_then(Value::as_str)
+                    .and_then(HoldStatus::parse);
+                if let (Some(id), Some(status)) = (id, status) {
+                    holds.insert(id.to_string(), status);
                 }
             }
         }
