@@ -23,6 +23,7 @@ pub mod live;
 pub mod map;
 pub mod paging;
 pub mod ports;
+pub mod replay;
 pub mod shipments;
 pub mod sim;
 pub mod targeting;

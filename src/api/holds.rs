@@ -6,6 +6,7 @@
 use super::body::{ActionBody, JsonBody, json_or_default};
 use super::csv::{self, Format};
 use super::extract::{Allowed, QueryParams, Read, Signed};
+use super::replay::{self, ReplayAt};
 use super::responses::{Area, BadBody, BadQuery, CsvFormat, NoShipment, Paging};
 use crate::state::ServerState;
 use app::holds::{HoldCommand, NewHold, act as engine};
@@ -100,6 +101,7 @@ enum HoldChanged {
         ("sort" = Option<String>, Query, description = "`dwell_desc` (the default: longest dwell first), `dwell_asc`, `due` (most overdue first) or `port`"),
         Paging,
         CsvFormat,
+        ReplayAt,
     ),
     responses(
         (status = 200, description = "One page of holds (JSON), or every hold the filter matches (CSV, the columns of `HoldRow`)",
@@ -113,8 +115,14 @@ async fn list(
     headers: HeaderMap,
     query: QueryParams,
 ) -> Result<Response, AppError> {
-    let (format, pairs) = csv::negotiate(&headers, query.pairs())?;
+    let (at, pairs) = replay::instant(reader.pool(), &query).await?;
+    let (format, pairs) = csv::negotiate(&headers, pairs.into_iter())?;
     let filter = HoldFilter::from_query(pairs)?;
+    if let Some(at) = at {
+        let filter = replay::whole_for_csv(format, filter, |f| &mut f.per_page);
+        let page = app::replay::db::hold_list(reader.pool(), &filter, at).await?;
+        return replay::page(format, "holds", at, &page);
+    }
     let now = Utc::now();
     if format == Format::Json {
         return Ok(Json(holds::db::list(reader.pool(), &filter, now).await?).into_response());

@@ -6,6 +6,7 @@
 use super::body::{ActionBody, JsonBody, json_or_default};
 use super::csv::{self, Format};
 use super::extract::{Allowed, QueryParams, Read, Signed};
+use super::replay::{self, ReplayAt};
 use super::responses::{Area, BadBody, BadQuery, CsvFormat, Paging};
 use crate::state::ServerState;
 use app::domain::{Outcome, Priority};
@@ -103,6 +104,7 @@ enum InspectionChanged {
         ("overdue" = Option<bool>, Query, description = "Only items past their due time"),
         Paging,
         CsvFormat,
+        ReplayAt,
     ),
     responses(
         (status = 200, description = "One page of the queue (JSON), or every item the filter matches (CSV, the columns of `InspectionRow`, the assigned officer as `assigned_officer_id`, `_name` and `_badge`)",
@@ -116,8 +118,14 @@ async fn list(
     headers: HeaderMap,
     query: QueryParams,
 ) -> Result<Response, AppError> {
-    let (format, pairs) = csv::negotiate(&headers, query.pairs())?;
+    let (at, pairs) = replay::instant(reader.pool(), &query).await?;
+    let (format, pairs) = csv::negotiate(&headers, pairs.into_iter())?;
     let filter = InspectionFilter::from_query(pairs)?;
+    if let Some(at) = at {
+        let filter = replay::whole_for_csv(format, filter, |f| &mut f.per_page);
+        let page = app::replay::db::inspection_list(reader.pool(), &filter, at).await?;
+        return replay::page(format, "inspections", at, &page);
+    }
     let now = Utc::now();
     if format == Format::Json {
         return Ok(Json(inspections::db::list(reader.pool(), &filter, now).await?).into_response());

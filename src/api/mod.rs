@@ -22,6 +22,7 @@ mod holds;
 mod inspections;
 pub mod live;
 mod ports;
+mod replay;
 mod responses;
 mod shipments;
 mod targeting;

@@ -6,6 +6,7 @@
 use super::body::JsonBody;
 use super::csv::{self, Format};
 use super::extract::{Allowed, QueryParams, Read, Signed};
+use super::replay::{self, ReplayAt};
 use super::responses::{Area, BadBody, CsvFormat};
 use crate::state::ServerState;
 use app::export::CsvTable;
@@ -112,12 +113,12 @@ enum NoticeChanged {
 #[utoipa::path(
     get,
     path = "/ports",
-    params(CsvFormat),
+    params(CsvFormat, ReplayAt),
     responses(
         (status = 200, description = "The overview (JSON), or its ports (CSV, the columns of `PortSummary`, `notices` as a count with `notice_kinds` and `notice_messages` joined by ` | `)",
             content((ports::Overview = "application/json"), (String = "text/csv")),
             headers(("content-disposition" = String, description = "In CSV: `attachment; filename=\"ports-<UTC time>.csv\"`"))),
-        (status = 422, description = "A query parameter other than `format` was given, or a `format` other than `csv` or `json`", body = ErrorBody),
+        (status = 422, description = "A query parameter other than `format` or `at` was given, a `format` other than `csv` or `json`, or an `at` that cannot be shown", body = ErrorBody),
     )
 )]
 async fn list(
@@ -125,13 +126,18 @@ async fn list(
     headers: HeaderMap,
     query: QueryParams,
 ) -> Result<Response, AppError> {
-    let (format, pairs) = csv::negotiate(&headers, query.pairs())?;
+    let (at, pairs) = replay::instant(reader.pool(), &query).await?;
+    let (format, pairs) = csv::negotiate(&headers, pairs.into_iter())?;
     app::paging::QueryPairs::new(pairs, &[])?;
-    let now = Utc::now();
-    let overview = ports::db::overview(reader.pool(), now).await?;
-    Ok(match format {
-        Format::Json => Json(overview).into_response(),
-        Format::Csv => csv::table("ports", now, &CsvTable::of(&overview.ports)),
+    let now = at.unwrap_or_else(Utc::now);
+    let overview = match at {
+        Some(at) => app::replay::db::overview(reader.pool(), at).await?,
+        None => ports::db::overview(reader.pool(), now).await?,
+    };
+    Ok(match (format, at) {
+        (Format::Json, Some(at)) => replay::replayed(&overview, at)?,
+        (Format::Json, None) => Json(overview).into_response(),
+        (Format::Csv, _) => csv::table("ports", now, &CsvTable::of(&overview.ports)),
     })
 }
 
@@ -139,19 +145,23 @@ async fn list(
 #[utoipa::path(
     get,
     path = "/ports/{code}",
-    params(("code" = String, Path, description = "The port's code, e.g. `YVR` (any case)")),
+    params(("code" = String, Path, description = "The port's code, e.g. `YVR` (any case)"), ReplayAt),
     responses(
         (status = 200, description = "The port", body = ports::PortDetail),
         (status = 404, description = "No port has this code", body = ErrorBody),
+        (status = 422, description = "An `at` that cannot be shown", body = ErrorBody),
     )
 )]
 async fn one(
     reader: Allowed<Read>,
     Path(code): Path<String>,
-) -> Result<Json<ports::PortDetail>, AppError> {
-    Ok(Json(
-        ports::db::detail(reader.pool(), &code.to_ascii_uppercase(), Utc::now()).await?,
-    ))
+    query: QueryParams,
+) -> Result<Response, AppError> {
+    let code = code.to_ascii_uppercase();
+    Ok(match replay::instant(reader.pool(), &query).await?.0 {
+        Some(at) => replay::replayed(&app::replay::db::port(reader.pool(), &code, at).await?, at)?,
+        None => Json(ports::db::detail(reader.pool(), &code, Utc::now()).await?).into_response(),
+    })
 }
 
 /// The port's officers and the open work each holds, busiest first (none for a code no port

@@ -1,6 +1,7 @@
 //! `GET /api/v1/shipments/{id}`: the declaration, its holds, inspections and timeline.
 
-use super::extract::{Allowed, Read, Signed};
+use super::extract::{Allowed, QueryParams, Read, Signed};
+use super::replay::{self, ReplayAt};
 use super::responses::{Area, NoShipment, ShipmentId};
 use crate::state::ServerState;
 use app::i18n::td_string;
@@ -9,6 +10,7 @@ use app::{AppError, ErrorBody, shipments};
 use axum::{
     Json, Router,
     extract::Path,
+    response::{IntoResponse, Response},
     routing::{get, post},
 };
 
@@ -30,18 +32,23 @@ pub fn router() -> Router<ServerState> {
 #[utoipa::path(
     get,
     path = "/shipments/{id}",
-    params(ShipmentId),
+    params(ShipmentId, ReplayAt),
     responses(
         (status = 200, description = "The shipment", body = shipments::ShipmentDetail),
         NoShipment,
+        (status = 422, description = "An `at` that cannot be shown", body = ErrorBody),
     )
 )]
 async fn one(
     reader: Allowed<Read>,
     Path(id): Path<String>,
-) -> Result<Json<shipments::ShipmentDetail>, AppError> {
+    query: QueryParams,
+) -> Result<Response, AppError> {
     let id = super::parse_id(&id, "shipment")?;
-    Ok(Json(shipments::db::detail(reader.pool(), id).await?))
+    Ok(match replay::instant(reader.pool(), &query).await?.0 {
+        Some(at) => replay::replayed(&app::replay::db::shipment(reader.pool(), id, at).await?, at)?,
+        None => Json(shipments::db::detail(reader.pool(), id).await?).into_response(),
+    })
 }
 
 #[derive(serde::Deserialize, utoipa::ToSchema)]

@@ -16,6 +16,7 @@ pub mod forecast;
 pub mod ingest;
 pub mod live;
 pub mod trends;
+pub mod replay;
 
 #[derive(Debug, clap::Subcommand)]
 pub enum BenchCommand {
@@ -25,6 +26,16 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 200_000)]
         shipments: usize,
         #[arg(long, default_value_t = 200)]
+        iterations: usize,
+        #[arg(long, default_value_t = crate::seed::DEFAULT_SEED)]
+        seed: u64,
+    },
+    /// The board rebuilt at random moments of the last 14 days (the overview, a port, the
+    /// active holds) over a demo country of the given size, on a fresh database.
+    Replay {
+        #[arg(long, default_value_t = 200_000)]
+        shipments: usize,
+        #[arg(long, default_value_t = 100)]
         iterations: usize,
         #[arg(long, default_value_t = crate::seed::DEFAULT_SEED)]
         seed: u64,
@@ -107,6 +118,7 @@ impl BenchCommand {
             // Each officer acts with a connection of its own; the rest read and seed.
             BenchCommand::Actions { tasks, .. } => Some((*tasks).clamp(1, 256) as u32 + 4),
             BenchCommand::Board { .. }
+            | BenchCommand::Replay { .. }
             | BenchCommand::Live { .. }
             | BenchCommand::Ingest { .. }
             | BenchCommand::Forecast { .. }
@@ -139,6 +151,18 @@ impl BenchCommand {
                     seed,
                 };
                 board::run(db, &bench).await
+            }
+            BenchCommand::Replay {
+                shipments,
+                iterations,
+                seed,
+            } => {
+                let bench = replay::ReplayBench {
+                    shipments,
+                    iterations: iterations.max(1),
+                    seed,
+                };
+                replay::run(db, &bench).await
             }
             BenchCommand::Actions {
                 tasks,

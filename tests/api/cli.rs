@@ -501,10 +501,20 @@ fn figure(summary: &str, key: &str) -> f64 {
 /// Each `bench …` at a small size, on a temporary SQLite database or the empty database
 /// `DATABASE_URL` names: it ends with its summary line, and its checks hold.
 pub async fn each_benchmark_runs_at_a_small_size(backend: Backend) {
-    let runs: [(&[&str], &[&str]); 4] = [
+    let runs: [(&[&str], &[&str]); 5] = [
         (
             &["bench", "board", "--shipments", "200", "--iterations", "2"],
             &["shipments", "worst_p99_ms"],
+        ),
+        (
+            &["bench", "replay", "--shipments", "200", "--iterations", "3"],
+            &[
+                "shipments",
+                "overview_at_p50_ms",
+                "port_at_p99_ms",
+                "holds_at_p99_ms",
+                "worst_p99_ms",
+            ],
         ),
         (
             &["bench", "actions", "--tasks", "2", "--cycles", "3"],
@@ -558,7 +568,7 @@ pub async fn each_benchmark_runs_at_a_small_size(backend: Backend) {
             figure(summary, key);
         }
         match args[1] {
-            "board" => assert_eq!(figure(summary, "shipments"), 200.0),
+            "board" | "replay" => assert_eq!(figure(summary, "shipments"), 200.0),
             "actions" => {
                 assert_eq!(figure(summary, "actions"), 18.0);
                 assert_eq!(figure(summary, "errors"), 0.0);

@@ -18,6 +18,7 @@ mod map;
 mod openapi;
 mod own_password;
 mod port_operations;
+mod replay;
 mod roles;
 mod signin;
 mod sim;
@@ -72,6 +73,10 @@ use port_operations::{
     an_expired_notice_is_ended_by_the_timer, port_operations_are_for_the_ports_supervisors,
     stale_or_bad_changes_change_nothing, ten_changes_on_one_version_one_wins,
     the_readmes_port_calls_run_as_written,
+};
+use replay::{
+    an_instant_that_cannot_be_shown_is_refused_naming_at,
+    the_board_replayed_at_a_moment_is_what_it_showed_then,
 };
 use roles::serve_runs_as_a_role_that_owns_nothing;
 use signin::{
@@ -188,6 +193,8 @@ macro_rules! on_both_backends {
 }
 
 on_both_backends!(
+    the_board_replayed_at_a_moment_is_what_it_showed_then,
+    an_instant_that_cannot_be_shown_is_refused_naming_at,
     port_operations_are_for_the_ports_supervisors,
     a_port_change_reaches_live_boards,
     stale_or_bad_changes_change_nothing,

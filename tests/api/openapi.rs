@@ -169,15 +169,27 @@ pub async fn every_served_route_is_documented_and_nothing_else(backend: Backend)
             .collect()
     };
     let set = |names: &[&str]| names.iter().map(|n| n.to_string()).collect::<BTreeSet<_>>();
-    // … and `format`, which every list takes (`json`, or `csv` for all its rows).
+    // … and `format`, which every list takes (`json`, or `csv` for all its rows), and `at`,
+    // the past instant a read of the board may be answered at.
     assert_eq!(
         query_params("/api/v1/holds"),
-        set(&[&app::holds::HoldFilter::PARAMS[..], &["format"]].concat())
+        set(&[&app::holds::HoldFilter::PARAMS[..], &["format", "at"]].concat())
     );
     assert_eq!(
         query_params("/api/v1/inspections"),
-        set(&[&app::inspections::InspectionFilter::PARAMS[..], &["format"]].concat())
+        set(&[
+            &app::inspections::InspectionFilter::PARAMS[..],
+            &["format", "at"]
+        ]
+        .concat())
     );
+    for read in [
+        "/api/v1/ports",
+        "/api/v1/ports/{code}",
+        "/api/v1/shipments/{id}",
+    ] {
+        assert!(query_params(read).contains("at"), "{read} documents at");
+    }
     for list in [
         "/api/v1/holds",
         "/api/v1/inspections",

@@ -15,7 +15,7 @@ use chrono::{DateTime, Duration, Utc};
 use serde_json::{Value, json};
 use sqlx::{AnyConnection, AnyPool, Row, any::AnyRow};
 
-const SELECT: &str = "select h.id, h.shipment_id, s.reference_kind, s.reference, s.description, \
+pub(crate) const SELECT: &str = "select h.id, h.shipment_id, s.reference_kind, s.reference, s.description, \
     s.importer_name, h.port_code, p.time_zone, h.reason, h.status, h.placed_at, h.placed_by, \
     h.due_at, h.paused_ms, h.paused_since, h.resolved_at, h.resolved_by, h.agency, h.notes, \
     h.version from holds h join shipments s on s.id = h.shipment_id \
@@ -39,7 +39,7 @@ pub fn reference_label(kind: &str, number: &str) -> String {
         .unwrap_or_else(|_| number.to_string())
 }
 
-fn row_to_hold(row: &AnyRow) -> Result<HoldRow, sqlx::Error> {
+pub(crate) fn row_to_hold(row: &AnyRow) -> Result<HoldRow, sqlx::Error> {
     let reason: String = row.try_get("reason")?;
     let status: String = row.try_get("status")?;
     let kind: String = row.try_get("reference_kind")?;

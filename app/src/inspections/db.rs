@@ -18,14 +18,14 @@ use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
 use sqlx::{AnyConnection, AnyPool, Row, any::AnyRow};
 
-const SELECT: &str = "select i.id, i.hold_id, h.shipment_id, s.reference_kind, s.reference, \
+pub(crate) const SELECT: &str = "select i.id, i.hold_id, h.shipment_id, s.reference_kind, s.reference, \
     s.description, i.port_code, p.time_zone, i.kind, i.priority_rank, i.status, i.created_at, \
     i.due_at, i.assigned_officer_id, o.name as officer_name, o.badge as officer_badge, \
     i.started_at, i.completed_at, i.outcome, i.version \
     from inspections i join holds h on h.id = i.hold_id join shipments s on s.id = h.shipment_id \
     join ports p on p.code = i.port_code left join officers o on o.id = i.assigned_officer_id";
 
-fn row_to_inspection(row: &AnyRow) -> Result<InspectionRow, sqlx::Error> {
+pub(crate) fn row_to_inspection(row: &AnyRow) -> Result<InspectionRow, sqlx::Error> {
     let kind: String = row.try_get("kind")?;
     let status: String = row.try_get("status")?;
     let rank: i64 = row.try_get("priority_rank")?;

@@ -183,15 +183,27 @@ pub async fn detail(
     now: DateTime<Utc>,
 ) -> Result<PortDetail, AppError> {
     let summary = summary(pool, code, now).await?;
+    figures(pool, summary, now).await
+}
+
+/// A port's detail around its tile: release times and traffic up to `now` (the board replayed
+/// at a past instant gives the tile as it was then, and `now` that instant).
+pub async fn figures(
+    pool: &AnyPool,
+    summary: PortSummary,
+    now: DateTime<Utc>,
+) -> Result<PortDetail, AppError> {
+    let code = summary.code.clone();
+    let code = code.as_str();
     let week_ago = to_millis(now - Duration::days(7));
     let release_times = release_times(pool, code, now, 7).await?;
     let counts = sqlx::query(
         "select \
            (select count(*) from shipments where port_code = $1 and eta_at >= $2 and eta_at <= $4) as last_24h, \
            (select count(*) from shipments where port_code = $1 and eta_at >= $3 and eta_at <= $4 \
-              and arrived_at is not null) as arrived_7d, \
+              and arrived_at <= $4) as arrived_7d, \
            (select count(distinct h.shipment_id) from inspections i join holds h on h.id = i.hold_id \
-              where i.port_code = $1 and i.created_at >= $3) as examined_7d",
+              where i.port_code = $1 and i.created_at >= $3 and i.created_at <= $4) as examined_7d",
     )
     .bind(code)
     .bind(to_millis(now - Duration::hours(24)))
@@ -216,12 +228,16 @@ async fn release_times(
     now: DateTime<Utc>,
     days: i64,
 ) -> Result<ReleaseTimes, sqlx::Error> {
+    // Bounded by `now` too, so that the board replayed at a past instant counts what was
+    // released by then.
     const RELEASED: &str = "from shipments where port_code = $1 and released_at is not null \
-                            and released_at >= $2 and arrived_at is not null";
+                            and released_at >= $2 and released_at <= $3 and arrived_at is not null";
     let since = to_millis(now - Duration::days(days));
+    let until = to_millis(now);
     let released: i64 = sqlx::query(&format!("select count(*) as n {RELEASED}"))
         .bind(code)
         .bind(since)
+        .bind(until)
         .fetch_one(pool)
         .await?
         .try_get("n")?;
@@ -231,10 +247,11 @@ async fn release_times(
         };
         let row = sqlx::query(&format!(
             "select (released_at - arrived_at) / 60000 as minutes {RELEASED} \
-             order by released_at - arrived_at limit 1 offset $3"
+             order by released_at - arrived_at limit 1 offset $4"
         ))
         .bind(code)
         .bind(since)
+        .bind(until)
         .bind(rank - 1)
         .fetch_optional(pool)
         .await?;

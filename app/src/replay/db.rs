@@ -1,0 +1,403 @@
+//! The reads of a replay: the records that may have been on the board at the instant (bounded
+//! by when each was made and resolved, which never change), the journal entries of their
+//! shipments, and the ports' entries after the instant; each record is then folded back to
+//! the instant (`fold.rs`).
+
+use super::fold;
+use crate::domain::InspectionStatus;
+use crate::domain::clock::{from_millis, to_millis};
+use crate::error::AppError;
+use crate::holds::{HoldFilter, HoldRow, HoldSort};
+use crate::inspections::{InspectionFilter, InspectionRow, OfficerRef};
+use crate::journal::JournalEntry;
+use crate::paging::{Page, StatusFilter};
+use crate::ports::{Overview, PortDetail, PortSummary, Totals};
+use crate::shipments::ShipmentDetail;
+use chrono::{DateTime, Duration, Utc};
+use sqlx::{AnyPool, Row};
+use std::collections::HashMap;
+
+/// How many shipments' entries one statement reads.
+const CHUNK: usize = 500;
+
+/// The instant of the journal's first entry: the board cannot be shown before it.
+pub async fn first_instant(pool: &AnyPool) -> Result<Option<DateTime<Utc>>, AppError> {
+    let first: Option<i64> = sqlx::query("select min(at) as first from journal")
+        .fetch_one(pool)
+        .await?
+        .try_get("first")?;
+    Ok(first.map(from_millis))
+}
+
+/// The instant `raw` names, checked (see [`super::parse_at`]).
+pub async fn instant(pool: &AnyPool, raw: &str) -> Result<DateTime<Utc>, AppError> {
+    super::parse_at(raw, Utc::now(), first_instant(pool).await?)
+}
+
+fn entry(row: &sqlx::any::AnyRow) -> Result<JournalEntry, sqlx::Error> {
+    let json = |col: &str| -> Result<Option<serde_json::Value>, sqlx::Error> {
+        let text: Option<String> = row.try_get(col)?;
+        Ok(text.and_then(|t| serde_json::from_str(&t).ok()))
+    };
+    Ok(JournalEntry {
+        seq: row.try_get("seq")?,
+        at: from_millis(row.try_get("at")?),
+        actor: row.try_get("actor")?,
+        entity: row.try_get("entity")?,
+        entity_id: row.try_get("entity_id")?,
+        shipment_id: row.try_get("shipment_id")?,
+        port_code: row.try_get("port_code")?,
+        action: row.try_get("action")?,
+        before: json("before_json")?,
+        after: json("after_json")?,
+        reason: row.try_get("reason")?,
+    })
+}
+
+const ENTRY: &str = "select seq, at, actor, entity, entity_id, shipment_id, port_code, action, \
+                     before_json, after_json, reason from journal";
+
+/// The journal entries of each of `shipments`, in journal order.
+async fn entries_of(
+    pool: &AnyPool,
+    shipments: impl IntoIterator<Item = i64>,
+) -> Result<HashMap<i64, Vec<JournalEntry>>, AppError> {
+    let mut ids: Vec<i64> = shipments.into_iter().collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let mut by_shipment: HashMap<i64, Vec<JournalEntry>> = HashMap::new();
+    for chunk in ids.chunks(CHUNK) {
+        let list = chunk
+            .iter()
+            .map(i64::to_string)
+            .collect::<Vec<_>>()
+            .join(", ");
+        let sql = format!("{ENTRY} where shipment_id in ({list}) order by seq");
+        for row in sqlx::query(&sql).fetch_all(pool).await? {
+            let e = entry(&row)?;
+            by_shipment
+                .entry(e.shipment_id.unwrap_or_default())
+                .or_default()
+                .push(e);
+        }
+    }
+    Ok(by_shipment)
+}
+
+async fn officers(pool: &AnyPool) -> Result<HashMap<i64, OfficerRef>, AppError> {
+    let mut all = HashMap::new();
+    for row in sqlx::query("select id, name, badge from officers")
+        .fetch_all(pool)
+        .await?
+    {
+        let id: i64 = row.try_get("id")?;
+        all.insert(
+            id,
+            OfficerRef {
+                id,
+                name: row.try_get("name")?,
+                badge: row.try_get("badge")?,
+            },
+        );
+    }
+    Ok(all)
+}
+
+/// The holds on the board at `at`: placed by then and not resolved before it (all placed by
+/// then when `active` is false), at `port` if one is named, as they were then.
+async fn holds(
+    pool: &AnyPool,
+    at: DateTime<Utc>,
+    port: Option<&str>,
+    active: bool,
+) -> Result<Vec<HoldRow>, AppError> {
+    let mut sql = format!("{} where h.placed_at <= $1", crate::holds::db::SELECT);
+    if active {
+        sql.push_str(" and coalesce(h.resolved_at, $1 + 1) > $1");
+    }
+    sql.push_str(" and h.port_code = coalesce($2, h.port_code)");
+    let query = sqlx::query(&sql).bind(to_millis(at)).bind(port);
+    let now: Vec<HoldRow> = query
+        .fetch_all(pool)
+        .await?
+        .iter()
+        .map(crate::holds::db::row_to_hold)
+        .collect::<Result<_, _>>()?;
+    let entries = entries_of(pool, now.iter().map(|h| h.shipment_id)).await?;
+    Ok(now
+        .iter()
+        .filter_map(|h| {
+            let mine = entries.get(&h.shipment_id).map_or(&[][..], Vec::as_slice);
+            fold::hold_at(h, mine, at)
+        })
+        .filter(|h| !active || h.status.is_active())
+        .collect())
+}
+
+/// The inspections on the board at `at` (opened by then and not closed before it; all opened
+/// by then when `open` is false), at `port` if one is named, as they were then.
+async fn inspections(
+    pool: &AnyPool,
+    at: DateTime<Utc>,
+    port: Option<&str>,
+    open: bool,
+) -> Result<Vec<InspectionRow>, AppError> {
+    let mut sql = format!(
+        "{} where i.created_at <= $1",
+        crate::inspections::db::SELECT
+    );
+    if open {
+        sql.push_str(" and coalesce(i.completed_at, $1 + 1) > $1");
+    }
+    sql.push_str(" and i.port_code = coalesce($2, i.port_code)");
+    let query = sqlx::query(&sql).bind(to_millis(at)).bind(port);
+    let now: Vec<InspectionRow> = query
+        .fetch_all(pool)
+        .await?
+        .iter()
+        .map(crate::inspections::db::row_to_inspection)
+        .collect::<Result<_, _>>()?;
+    let entries = entries_of(pool, now.iter().map(|i| i.shipment_id)).await?;
+    let officers = officers(pool).await?;
+    Ok(now
+        .iter()
+        .filter_map(|i| {
+            let mine = entries.get(&i.shipment_id).map_or(&[][..], Vec::as_slice);
+            fold::inspection_at(i, mine, &officers, at)
+        })
+        .filter(|i| !open || i.status.is_open())
+        .collect())
+}
+
+/// A page of `items`, as the live list pages them.
+fn page_of<T>(items: Vec<T>, page: i64, per_page: i64) -> Page<T> {
+    let total = items.len() as i64;
+    let skip = ((page - 1).max(0) * per_page) as usize;
+    Page {
+        items: items
+            .into_iter()
+            .skip(skip)
+            .take(per_page as usize)
+            .collect(),
+        total,
+        page,
+        per_page,
+    }
+}
+
+/// The holds list as it was at `at`, filtered, sorted and paged as the live list.
+pub async fn hold_list(
+    pool: &AnyPool,
+    filter: &HoldFilter,
+    at: DateTime<Utc>,
+) -> Result<Page<HoldRow>, AppError> {
+    crate::paging::db::check_port(pool, filter.port.as_deref()).await?;
+    let active = match filter.status {
+        StatusFilter::Unfinished => true,
+        StatusFilter::All => false,
+        StatusFilter::One(s) => s.is_active(),
+    };
+    let mut rows: Vec<HoldRow> = holds(pool, at, filter.port.as_deref(), active)
+        .await?
+        .into_iter()
+        .filter(|h| match filter.status {
+            StatusFilter::One(s) => h.status == s,
+            _ => true,
+        })
+        .filter(|h| filter.reason.is_none_or(|r| h.reason == r))
+        .filter(|h| {
+            filter
+                .min_age_hours
+                .is_none_or(|hours| h.placed_at <= at - Duration::hours(hours))
+        })
+        .collect();
+    let ms = |t: DateTime<Utc>| to_millis(t);
+    match filter.sort {
+        HoldSort::DwellDesc => rows.sort_by_key(|h| (ms(h.placed_at) + h.paused_ms, h.id)),
+        HoldSort::DwellAsc => {
+            rows.sort_by_key(|h| std::cmp::Reverse((ms(h.placed_at) + h.paused_ms, h.id)))
+        }
+        HoldSort::Due => rows.sort_by_key(|h| (ms(h.due_at) + h.paused_ms, h.id)),
+        HoldSort::Port => rows.sort_by(|a, b| {
+            (&a.port_code, a.placed_at, a.id).cmp(&(&b.port_code, b.placed_at, b.id))
+        }),
+    }
+    Ok(page_of(rows, filter.page, filter.per_page))
+}
+
+/// The inspection queue as it was at `at`, filtered, in the queue's order, and paged.
+pub async fn inspection_list(
+    pool: &AnyPool,
+    filter: &InspectionFilter,
+    at: DateTime<Utc>,
+) -> Result<Page<InspectionRow>, AppError> {
+    crate::paging::db::check_port(pool, filter.port.as_deref()).await?;
+    let open = filter.overdue
+        || match filter.status {
+            StatusFilter::Unfinished => true,
+            StatusFilter::All => false,
+            StatusFilter::One(s) => s.is_open(),
+        };
+    let mut rows: Vec<InspectionRow> = inspections(pool, at, filter.port.as_deref(), open)
+        .await?
+        .into_iter()
+        .filter(|i| match filter.status {
+            StatusFilter::One(s) => i.status == s,
+            _ => true,
+        })
+        .filter(|i| filter.kind.is_none_or(|k| i.kind == k))
+        .filter(|i| filter.priority.is_none_or(|p| i.priority == p))
+        .filter(|i| !filter.overdue || i.is_overdue(at))
+        .collect();
+    rows.sort_by_key(|i| (i.priority.rank(), i.due_at, i.id));
+    Ok(page_of(rows, filter.page, filter.per_page))
+}
+
+/// The port entries that may carry a port's or a notice's earlier state in their `before`.
+const PORT_ACTIONS: [&str; 7] = [
+    "status_set",
+    "lanes_set",
+    "staffing_set",
+    "notice_posted",
+    "notice_edited",
+    "notice_cleared",
+    "notice_expired",
+];
+
+/// The port's entries after `at` that changed its tile, in journal order: every change of its
+/// status, lanes, staffing or notices, and the first measurement of its waits.
+async fn port_entries_after(
+    pool: &AnyPool,
+    code: &str,
+    at: DateTime<Utc>,
+) -> Result<Vec<JournalEntry>, AppError> {
+    let mut found = vec![];
+    for sql in [
+        format!(
+            "{ENTRY} where entity = 'port' and entity_id = $1 and {} \
+             and at > $2 order by seq",
+            crate::sql::status_in("action", PORT_ACTIONS)
+        ),
+        format!(
+            "{ENTRY} where entity = 'port' and entity_id = $1 and action = 'waits_measured' \
+             and at > $2 order by at, seq limit 1"
+        ),
+    ] {
+        for row in sqlx::query(&sql)
+            .bind(code)
+            .bind(to_millis(at))
+            .fetch_all(pool)
+            .await?
+        {
+            found.push(entry(&row)?);
+        }
+    }
+    found.sort_by_key(|e| e.seq);
+    Ok(found)
+}
+
+/// The port's tile at `at`: its own fields and notices from the journal, its workload counted
+/// from the holds and inspections as they were.
+async fn tile_at(
+    pool: &AnyPool,
+    now: PortSummary,
+    holds: &[HoldRow],
+    inspections: &[InspectionRow],
+    at: DateTime<Utc>,
+) -> Result<PortSummary, AppError> {
+    let after = port_entries_after(pool, &now.code, at).await?;
+    let mut tile = fold::port_at(&now, &after);
+    tile.notices = now
+        .notices
+        .iter()
+        .map(|n| fold::notice_at(n, &after))
+        .filter(|n| n.expires_at.is_none_or(|e| e > at))
+        .collect();
+    let holds = holds.iter().filter(|h| h.port_code == tile.code);
+    let inspections: Vec<&InspectionRow> = inspections
+        .iter()
+        .filter(|i| i.port_code == tile.code)
+        .collect();
+    tile.active_holds = 0;
+    tile.holds_overdue = 0;
+    for h in holds {
+        tile.active_holds += 1;
+        if h.paused_since.is_none() && to_millis(h.due_at) + h.paused_ms < to_millis(at) {
+            tile.holds_overdue += 1;
+        }
+    }
+    tile.queued_inspections = inspections
+        .iter()
+        .filter(|i| i.status == InspectionStatus::Queued)
+        .count() as i64;
+    tile.open_inspections = inspections.len() as i64;
+    tile.inspections_overdue = inspections.iter().filter(|i| i.due_at < at).count() as i64;
+    Ok(tile)
+}
+
+/// The overview as it was at `at`.
+pub async fn overview(pool: &AnyPool, at: DateTime<Utc>) -> Result<Overview, AppError> {
+    let now = crate::ports::db::summaries(pool, at).await?;
+    let holds = holds(pool, at, None, true).await?;
+    let inspections = inspections(pool, at, None, true).await?;
+    let mut ports = vec![];
+    for port in now {
+        ports.push(tile_at(pool, port, &holds, &inspections, at).await?);
+    }
+    Ok(Overview {
+        as_of: at,
+        totals: Totals::of(&ports),
+        ports,
+    })
+}
+
+/// One port as it was at `at`.
+pub async fn port(pool: &AnyPool, code: &str, at: DateTime<Utc>) -> Result<PortDetail, AppError> {
+    let now = crate::ports::db::summary(pool, code, at).await?;
+    let holds = holds(pool, at, Some(code), true).await?;
+    let inspections = inspections(pool, at, Some(code), true).await?;
+    let tile = tile_at(pool, now, &holds, &inspections, at).await?;
+    crate::ports::db::figures(pool, tile, at).await
+}
+
+/// A shipment, its holds, inspections and timeline as they were at `at` (404 for one not yet
+/// declared then).
+pub async fn shipment(
+    pool: &AnyPool,
+    id: i64,
+    at: DateTime<Utc>,
+) -> Result<ShipmentDetail, AppError> {
+    let now = crate::shipments::db::detail(pool, id).await?;
+    let created: i64 = sqlx::query("select created_at from shipments where id = $1")
+        .bind(id)
+        .fetch_one(pool)
+        .await?
+        .try_get("created_at")?;
+    let entries = entries_of(pool, [id])
+        .await?
+        .remove(&id)
+        .unwrap_or_default();
+    let not_yet = || {
+        AppError::not_found(
+            crate::i18n::td_string!(crate::lang::current(), holds.shipment_number, id = id)
+                .to_string(),
+        )
+    };
+    let shipment =
+        fold::shipment_at(&now.shipment, from_millis(created), &entries, at).ok_or_else(not_yet)?;
+    let officers = officers(pool).await?;
+    Ok(ShipmentDetail {
+        shipment,
+        holds: now
+            .holds
+            .iter()
+            .filter_map(|h| fold::hold_at(h, &entries, at))
+            .collect(),
+        inspections: now
+            .inspections
+            .iter()
+            .filter_map(|i| fold::inspection_at(i, &entries, &officers, at))
+            .collect(),
+        timeline: now.timeline.into_iter().filter(|e| e.at <= at).collect(),
+    })
+}
