@@ -194,8 +194,8 @@ pub fn UserBox(me: Me) -> impl IntoView {
                 >
                     <a href="/account">{td_string!(lang::current(), auth.nav_account)}</a>
                     <a href="/account/sessions">{td_string!(lang::current(), auth.nav_sessions)}</a>
-                    <a href="/trends">{td_string!(lang::current(), trends.nav)}</a>
                     <AccountNav me=me.clone() />
+                    <a href="/trends">{td_string!(lang::current(), trends.nav)}</a>
                     // Served by the server, not the board's router: a full page load.
                     <a
                         href="/api/v1/docs/"

@@ -115,7 +115,7 @@ pub fn PortPage() -> impl IntoView {
                 })}
             </Transition>
         </section>
-        {move || view! { <PortTrends code=code.get() /> }}
+        <PortTrends code=Signal::derive(move || code.get()) />
     }
 }
 

@@ -85,17 +85,17 @@ pub fn TrendsPage() -> impl IntoView {
 }
 
 /// The port page's section: the port's first series over the last 7 days, and a link to all
-/// of them.
+/// of them. The resource follows the page's port (one resource for the page's life, created
+/// with the page, as the other panels do, so that it hydrates as it was rendered).
 #[component]
-pub fn PortTrends(code: String) -> impl IntoView {
-    let filter = TrendsFilter {
+pub fn PortTrends(#[prop(into)] code: Signal<String>) -> impl IntoView {
+    let filter = move || TrendsFilter {
         period: Period::Week,
-        scope: Scope::Port(code.clone()),
+        scope: Scope::Port(code.get()),
     };
-    let query = filter.to_query();
-    let trends = Resource::new(move || filter.clone(), get_trends);
+    let trends = Resource::new(filter, get_trends);
     let l = lang::current();
-    let more = format!("/trends?{query}");
+    let more = move || format!("/trends?{}", filter().to_query());
     view! {
         <section class="panel trends port-trends" aria-labelledby="port-trends-heading">
             <h2 id="port-trends-heading">{td_string!(l, trends.port_heading)}</h2>
@@ -108,7 +108,8 @@ pub fn PortTrends(code: String) -> impl IntoView {
                         Series::PastServiceLevel,
                         Series::Holds,
                     ];
-                    view! { <TrendsView trends query=query.clone() series level=3 /> }
+                    let query = filter().to_query();
+                    view! { <TrendsView trends query series level=3 /> }
                 }
             />
             <p>
