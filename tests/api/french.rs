@@ -82,7 +82,8 @@ pub async fn the_areas_pages_speak_french(backend: Backend) {
     let supervisor = app.token_for("fr.super").await;
     let shipment = app.scalar("select min(shipment_id) from holds").await;
 
-    let holds = page_fr(&app, &admin, "/holds").await;
+    // Every hold, released ones too: a small country can have none active at some hours.
+    let holds = page_fr(&app, &admin, "/holds?status=all").await;
     assert_has(
         &holds,
         &[
