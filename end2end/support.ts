@@ -6,6 +6,10 @@ import * as path from "node:path";
 /** Storage state of the demo wall-screen viewer, written by the setup project. */
 export const viewerState = path.join(__dirname, ".auth", "viewer.json");
 
+/** No cookies: what a context that signs in starts from. The tests' contexts start with the
+ *  viewer's cookie, and signing in over it would end the session the other tests share. */
+export const signedOut = { cookies: [], origins: [] };
+
 /** Resolves once the WASM bundle has hydrated the page (client-side navigation works). */
 export async function hydrated(page: Page) {
   try {
@@ -39,7 +43,7 @@ export async function hasClass(locator: Locator, name: string): Promise<boolean>
 export async function personaPage(browser: Browser, username: string, baseURL?: string): Promise<Page> {
   const context = await browser.newContext({
     baseURL: baseURL ?? test.info().project.use.baseURL,
-    storageState: { cookies: [], origins: [] },
+    storageState: signedOut,
   });
   const page = await context.newPage();
   const signed = await page.request.post("/rpc/demo_sign_in", { form: { username } });
@@ -47,22 +51,26 @@ export async function personaPage(browser: Browser, username: string, baseURL?: 
   return page;
 }
 
+/** An API client of its own, signed in as a demo persona. */
+export async function personaRequest(username: string): Promise<APIRequestContext> {
+  const context = await playwrightRequest.newContext({
+    baseURL: test.info().project.use.baseURL,
+    storageState: signedOut,
+  });
+  const signed = await context.post("/rpc/demo_sign_in", { form: { username } });
+  expect(signed.status()).toBe(200);
+  return context;
+}
+
 /** A hold of the test's own at `port`, with no inspection: a shipment declared for it by the
  *  demo's administrator (a new importer's, which no rule holds), held for its documents by
  *  `request`'s account. Tests never share it, however many holds other tests have released. */
-export async function quietHold(
+export async function ownHold(
   request: APIRequestContext,
   port = "YVR",
 ): Promise<{ shipment: number; hold: number }> {
-  // Without the viewer's cookie the tests' contexts start with: signing in over it would end
-  // the session other tests are using.
-  const admin = await playwrightRequest.newContext({
-    baseURL: test.info().project.use.baseURL,
-    storageState: { cookies: [], origins: [] },
-  });
+  const admin = await personaRequest("admin");
   try {
-    const signed = await admin.post("/rpc/demo_sign_in", { form: { username: "admin" } });
-    expect(signed.status()).toBe(200);
     const stamp = `${Date.now().toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}`.toUpperCase();
     const declared = await admin.post("/api/v1/shipments", {
       data: {
@@ -121,7 +129,7 @@ export async function ownAccount(browser: Browser, role: string, ports: string, 
   // in over that cookie would end the viewer's session that other tests are using.
   const context = await browser.newContext({
     baseURL: test.info().project.use.baseURL,
-    storageState: { cookies: [], origins: [] },
+    storageState: signedOut,
   });
   const page = await context.newPage();
   const signed = await page.request.post("/rpc/sign_in", {

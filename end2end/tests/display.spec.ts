@@ -54,6 +54,9 @@ test("Dark chosen on a light device stays dark after a reload and a new sign-in"
   await page.reload();
   expect(await background(page)).toBe(DARK_BG);
   await expect(page.getByRole("group", { name: "Colours of the board" }).getByLabel("Dark")).toBeChecked();
+  // Interactive again before signing out: pressed before hydration, the button posts the plain
+  // form, whose answer goes back to this page and from there to the sign-in page with `next`.
+  await hydrated(page);
 
   // Signed out, the sign-in page follows the device; signed in again, the choice is back.
   await page.getByRole("button", { name: "Sign out" }).click();

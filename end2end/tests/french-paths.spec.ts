@@ -1,7 +1,7 @@
 import { expect, test, type Page } from "@playwright/test";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { hydrated, ownAccount, personaPage, quietHold } from "../support";
+import { hydrated, ownAccount, ownHold, personaPage } from "../support";
 
 test.use({ storageState: { cookies: [], origins: [] } });
 
@@ -47,7 +47,7 @@ test("a duty officer releases a hold in French", async ({ browser }) => {
   await viewer.context().close();
   const { page: officer } = await ownAccount(browser, "officer", port, "Émilie Tremblay");
   await inFrench(officer);
-  const { shipment, hold } = await quietHold(officer.request, port);
+  const { shipment, hold } = await ownHold(officer.request, port);
   await officer.goto(`/shipments/${shipment}`);
   await hydrated(officer);
   await expect(officer.locator("html")).toHaveAttribute("lang", "fr");

@@ -1,5 +1,5 @@
 import { expect, test, type Locator, type Page } from "@playwright/test";
-import { hasClass, hydrated, live, personaPage, quietHold } from "../support";
+import { hasClass, hydrated, live, ownHold, personaPage } from "../support";
 
 // The officer's day by keyboard alone: page.keyboard only, never the mouse, and at every step
 // the element with the focus shows it.
@@ -48,7 +48,7 @@ test("an officer signs in, claims, starts, completes, releases and signs out by 
 }) => {
   // Work for the queue, opened through the API by another browser of the same officer.
   const helper = await personaPage(browser, "duty.yvr");
-  const { shipment, hold } = await quietHold(helper.request);
+  const { shipment, hold } = await ownHold(helper.request);
   const opened = await helper.request.post("/api/v1/inspections", {
     data: { hold_id: hold, kind: "detector_dog", priority: "urgent" },
   });

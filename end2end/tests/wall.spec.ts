@@ -7,7 +7,7 @@ import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { hydrated, personaPage, quietHold, startServer, stop } from "../support";
+import { hydrated, ownHold, personaPage, startServer, stop } from "../support";
 
 const root = path.resolve(__dirname, "..", "..");
 const binary = path.resolve(root, process.env.BORDER_OPS_BIN ?? "target/debug/border-ops");
@@ -84,15 +84,15 @@ test("a change made through the API reaches the wall within a second", async ({ 
   // A port the wall shows now, and a hold of the test's own there.
   const [port, persona] = (await page.locator('tr[data-port="YVR"] td.wall-holds').isVisible())
     ? ["YVR", "duty.yvr"]
-    : ["YYZ", "supervisor.yyz"];
-  const supervisor = await personaPage(browser, persona);
-  const { hold } = await quietHold(supervisor.request, port);
+    : ["YYZ", "acting.yyz"];
+  const acting = await personaPage(browser, persona);
+  const { hold } = await ownHold(acting.request, port);
   const cell = `tr[data-port="${port}"] td.wall-holds`;
   const activeHolds = async () =>
-    (await (await supervisor.request.get(`/api/v1/ports/${port}`)).json()).summary.active_holds;
+    (await (await acting.request.get(`/api/v1/ports/${port}`)).json()).summary.active_holds;
   // The wall has caught up with the new hold (the simulator may move the count meanwhile).
   await expect.poll(async () => (await numberIn(page, cell)) === (await activeHolds())).toBe(true);
-  const answer = await supervisor.request.post(`/api/v1/holds/${hold}/release`, {
+  const answer = await acting.request.post(`/api/v1/holds/${hold}/release`, {
     data: { reason: "Documents checked on the wall's test" },
   });
   expect(answer.status(), await answer.text()).toBe(200);

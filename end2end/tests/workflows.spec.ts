@@ -1,6 +1,6 @@
 import { expect, test, type Browser, type Page } from "@playwright/test";
 import AxeBuilder from "@axe-core/playwright";
-import { hasClass, hydrated, live, personaPage, quietHold } from "../support";
+import { hasClass, hydrated, live, ownHold, personaPage } from "../support";
 
 test.use({ storageState: { cookies: [], origins: [] } });
 // Both tests change the same port's holds and queue: one after the other.
@@ -24,7 +24,7 @@ test("an officer finds contraband and a supervisor approves the seizure, in two 
   expect(signed.status()).toBe(200);
 
   const officer = await personaPage(browser, "duty.yvr");
-  const { shipment, hold } = await quietHold(officer.request);
+  const { shipment, hold } = await ownHold(officer.request);
   await officer.goto(`/shipments/${shipment}`);
   await hydrated(officer);
   const holdWork = officer.locator(`.work-item[data-hold="${hold}"]`);

@@ -434,11 +434,17 @@ pub async fn imports_run_a_few_at_a_time_and_slow_bodies_give_their_turn_back(ba
         .post(app.url("/api/v1/shipments/import"))
         .bearer_auth(&token)
         .header("content-type", "text/csv")
+        .header("accept-language", "fr-CA")
         .body("reference\n")
         .send()
         .await
         .unwrap();
     assert_eq!(csv.status().as_u16(), 429, "a manifest waits its turn too");
+    let text = csv.text().await.unwrap();
+    assert!(
+        text.contains("importations de déclarations sont déjà en cours sur ce serveur"),
+        "the refusal in the caller's language: {text}"
+    );
 
     // The slow body is refused once its deadline passes, and gives the turn back.
     let (status, body) = answer(&mut slow).await;
