@@ -16,6 +16,7 @@ use crate::error::AppError;
 use crate::i18n::td_string;
 use crate::lang;
 use chrono::{DateTime, Utc};
+use leptos::either::Either;
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 
@@ -265,78 +266,98 @@ pub fn OperationsPanel(port: PortSummary, actions: PortActions) -> impl IntoView
             <h3>{td_string!(l, port_ops.notices)}</h3>
             {refusal(actions.edit.value())}
             {refusal(actions.clear.value())}
-            {port.notices.is_empty().then(|| view! { <p>{td_string!(l, port_ops.no_notice)}</p> })}
-            <ul class="notices ops-notices">
-                {port
-                    .notices
-                    .iter()
-                    .map(|n| {
-                        let (id, nv) = (n.id, n.version);
-                        let (edit_code, clear_code) = (code.get_value(), code.get_value());
-                        let (item_zone, edit_zone) = (zone.get_value(), zone.get_value());
-                        let expires_label = td_string!(l, port_ops.expires, zone = zone.get_value())
-                            .to_string();
-                        let expires_value = local_field(n.expires_at, &zone.get_value());
-                        let (message, severity) = (n.message.clone(), n.severity);
-                        view! {
-                            <NoticeItem notice=n.clone() zone=item_zone>
-                                // One element around the notice's tools: the item's children
-                                // hydrate as one node.
-                                <div class="notice-tools">
-                                    <details class="notice-edit">
-                                        <summary>{td_string!(l, port_ops.edit)}</summary>
-                                        <ActionForm action=actions.edit attr:class="inline-form">
-                                            <input type="hidden" name="code" value=edit_code />
-                                            <input type="hidden" name="id" value=id />
-                                            <input type="hidden" name="version" value=nv />
-                                            <label>
-                                                {td_string!(l, port_ops.message)}
-                                                <input
-                                                    name="message"
-                                                    required
-                                                    maxlength="1000"
-                                                    value=message
-                                                />
-                                            </label>
-                                            <label>
-                                                {td_string!(l, port_ops.severity)}
-                                                {choices("severity", severity)}
-                                            </label>
-                                            <label>
-                                                {expires_label}
-                                                <input
-                                                    type="datetime-local"
-                                                    name="expires"
-                                                    value=expires_value
-                                                    data-zone=edit_zone
-                                                />
-                                            </label>
-                                            <button type="submit">
-                                                {td_string!(l, port_ops.save)}
-                                            </button>
-                                        </ActionForm>
-                                    </details>
-                                    <ActionForm
-                                        action=actions.clear
-                                        attr:class="inline-form notice-clear"
-                                    >
-                                        <input type="hidden" name="code" value=clear_code />
-                                        <input type="hidden" name="id" value=id />
-                                        <input type="hidden" name="version" value=nv />
-                                        <label>
-                                            {td_string!(l, port_ops.clear_reason)}
-                                            <input name="reason" required maxlength="1000" />
-                                        </label>
-                                        <button type="submit">
-                                            {td_string!(l, port_ops.clear)}
-                                        </button>
-                                    </ActionForm>
-                                </div>
-                            </NoticeItem>
-                        }
-                    })
-                    .collect_view()}
-            </ul>
+            // The sentence or the list, never both: an empty list after the sentence did not
+            // hydrate.
+            {if port.notices.is_empty() {
+                Either::Left(view! { <p>{td_string!(l, port_ops.no_notice)}</p> })
+            } else {
+                Either::Right(
+                    view! {
+                        <ul class="notices ops-notices">
+                            {port
+                                .notices
+                                .iter()
+                                .map(|n| {
+                                    let (id, nv) = (n.id, n.version);
+                                    let (edit_code, clear_code) = (
+                                        code.get_value(),
+                                        code.get_value(),
+                                    );
+                                    let (item_zone, edit_zone) = (
+                                        zone.get_value(),
+                                        zone.get_value(),
+                                    );
+                                    let expires_label = td_string!(
+                                        l, port_ops.expires, zone = zone.get_value()
+                                    )
+                                        .to_string();
+                                    let expires_value = local_field(
+                                        n.expires_at,
+                                        &zone.get_value(),
+                                    );
+                                    let (message, severity) = (n.message.clone(), n.severity);
+                                    view! {
+                                        <NoticeItem notice=n.clone() zone=item_zone>
+                                            // One element around the notice's tools: the item's children
+                                            // hydrate as one node.
+                                            <div class="notice-tools">
+                                                <details class="notice-edit">
+                                                    <summary>{td_string!(l, port_ops.edit)}</summary>
+                                                    <ActionForm action=actions.edit attr:class="inline-form">
+                                                        <input type="hidden" name="code" value=edit_code />
+                                                        <input type="hidden" name="id" value=id />
+                                                        <input type="hidden" name="version" value=nv />
+                                                        <label>
+                                                            {td_string!(l, port_ops.message)}
+                                                            <input
+                                                                name="message"
+                                                                required
+                                                                maxlength="1000"
+                                                                value=message
+                                                            />
+                                                        </label>
+                                                        <label>
+                                                            {td_string!(l, port_ops.severity)}
+                                                            {choices("severity", severity)}
+                                                        </label>
+                                                        <label>
+                                                            {expires_label}
+                                                            <input
+                                                                type="datetime-local"
+                                                                name="expires"
+                                                                value=expires_value
+                                                                data-zone=edit_zone
+                                                            />
+                                                        </label>
+                                                        <button type="submit">
+                                                            {td_string!(l, port_ops.save)}
+                                                        </button>
+                                                    </ActionForm>
+                                                </details>
+                                                <ActionForm
+                                                    action=actions.clear
+                                                    attr:class="inline-form notice-clear"
+                                                >
+                                                    <input type="hidden" name="code" value=clear_code />
+                                                    <input type="hidden" name="id" value=id />
+                                                    <input type="hidden" name="version" value=nv />
+                                                    <label>
+                                                        {td_string!(l, port_ops.clear_reason)}
+                                                        <input name="reason" required maxlength="1000" />
+                                                    </label>
+                                                    <button type="submit">
+                                                        {td_string!(l, port_ops.clear)}
+                                                    </button>
+                                                </ActionForm>
+                                            </div>
+                                        </NoticeItem>
+                                    }
+                                })
+                                .collect_view()}
+                        </ul>
+                    },
+                )
+            }}
             <h3>{td_string!(l, port_ops.post_heading)}</h3>
             <ActionForm action=actions.post attr:class="inline-form ops-post">
                 {port_fields(code.get_value(), version)}

@@ -5,7 +5,7 @@
 use super::operations_panel::{NoticeItem, OperationsPanel, PortActions, StatusReason};
 use super::{COMMERCIAL_WAIT_STANDARD_MIN, PortDetail, TRAVELLER_WAIT_STANDARD_MIN, get_port};
 use crate::components::common::{Badge, ErrorNotice, LocalTime};
-use crate::components::me::with_me;
+use crate::components::me::MeResource;
 use crate::domain::Action;
 use crate::domain::clock::format_duration;
 use crate::forecast::panel::ForecastPanel;
@@ -26,6 +26,7 @@ pub fn PortPage() -> impl IntoView {
     let code =
         Memo::new(move |_| params.with(|p| p.get("code").unwrap_or_default().to_ascii_uppercase()));
     let actions = PortActions::new();
+    let me = use_context::<MeResource>();
     let detail = Resource::new(
         move || (code.get(), live_tick(), actions.done()),
         |(code, ..)| get_port(code),
@@ -55,13 +56,20 @@ pub fn PortPage() -> impl IntoView {
             view! { <p class="loading">{td_string!(lang::current(), ports.loading)}</p> }
         }>
             {move || Suspend::new(async move {
+                let me = match me {
+                    Some(me) => me.0.await.ok().flatten(),
+                    None => None,
+                };
                 match detail.await {
                     Ok(detail) => {
                         let port = detail.summary.clone();
-                        let operations = with_me(move |me| {
-                            me.may(Action::ManagePort, Some(&port.code))
-                                .then(|| view! { <OperationsPanel port=port.clone() actions /> })
-                        });
+                        let operations = me
+                            .filter(|me| me.may(Action::ManagePort, Some(&port.code)))
+                            .map(|_| {
+                                // The account is awaited here rather than in a suspense of its own inside
+                                // this one: the port page's nested suspense did not hydrate.
+                                view! { <OperationsPanel port=port.clone() actions /> }
+                            });
                         view! {
                             <PortHeader detail />
                             {operations}
