@@ -160,6 +160,18 @@ pub async fn trends(
 /// day: a day (CBSA's file is sent within minutes; an old file sent late is not the trend).
 pub const WAITS_RECORDED_WITHIN_MS: i64 = 24 * 60 * 60 * 1000;
 
+/// What the trends read of a `waits_measured` entry's `after` (read into its fields alone,
+/// which costs a fraction of a whole JSON value over a month of measurements).
+#[derive(serde::Deserialize)]
+struct MeasuredAfter<'a> {
+    commercial_wait_min: Option<i64>,
+    traveller_wait_min: Option<i64>,
+    waits_measured_at: Option<i64>,
+    /// The flows measured; absent from entries written before it was kept.
+    #[serde(borrow)]
+    measured: Option<Vec<&'a str>>,
+}
+
 /// The waits measured in `[start, end)`: read from the journal's `waits_measured` entries
 /// recorded from `start` to a day after `end`, each flow the entry says was measured (an
 /// entry from before it said so: each flow with a value).
@@ -185,23 +197,26 @@ async fn waits(
     let mut found = Vec::with_capacity(rows.len());
     for row in rows {
         let text: Option<String> = row.try_get("after_json")?;
-        let after: serde_json::Value = serde_json::from_str(text.as_deref().unwrap_or("null"))
-            .map_err(|_| decode_error("after_json", text.as_deref().unwrap_or_default()))?;
-        let Some(measured_at) = after["waits_measured_at"].as_i64() else {
+        let text = text.unwrap_or_default();
+        let after: MeasuredAfter =
+            serde_json::from_str(&text).map_err(|_| decode_error("after_json", &text))?;
+        let Some(measured_at) = after.waits_measured_at else {
             continue;
         };
         if measured_at < start || measured_at >= end {
             continue;
         }
-        let named = after["measured"].as_array();
-        let flow = |flow: &str, key: &str| {
-            let measured = named.is_none_or(|names| names.iter().any(|n| n == flow));
-            after[key].as_i64().filter(|_| measured)
+        let flow = |flow: &str, minutes: Option<i64>| {
+            let measured = after
+                .measured
+                .as_ref()
+                .is_none_or(|named| named.contains(&flow));
+            minutes.filter(|_| measured)
         };
         found.push(WaitRecord {
             measured_at: from_millis(measured_at),
-            commercial_min: flow("commercial", "commercial_wait_min"),
-            traveller_min: flow("traveller", "traveller_wait_min"),
+            commercial_min: flow("commercial", after.commercial_wait_min),
+            traveller_min: flow("traveller", after.traveller_wait_min),
         });
     }
     Ok(found)
