@@ -3,7 +3,7 @@
 
 use super::csv::{self, Format};
 use super::extract::{Allowed, QueryParams, Read};
-use super::responses::Area;
+use super::responses::{Area, CsvBusy};
 use crate::state::ServerState;
 use app::i18n::td_string;
 use app::lang::current;
@@ -68,6 +68,7 @@ struct TrendsParams {
         (status = 200, description = "The trends (JSON), or one series' rows (CSV)",
             content((Trends = "application/json"), (String = "text/csv")),
             headers(("content-disposition" = String, description = "In CSV: `attachment; filename=\"trends-<series>-<UTC time>.csv\"`"))),
+        CsvBusy,
         (status = 422, description = "A bad period, date, scope or series, two scopes, a custom period longer than 92 days or ending before it starts, or CSV without `series`; `field` names it", body = ErrorBody),
     )
 )]

@@ -31,6 +31,8 @@ const VARIABLES: &[&str] = &[
     "MAX_OPEN_CONNECTIONS",
     "TRUSTED_PROXIES",
     "MAX_CONCURRENT_IMPORTS",
+    "MAX_CONCURRENT_CSV",
+    "CSV_MAX_ROWS",
 ];
 
 /// The locale's variables, which choose the command line's language: cleared for each run too,
