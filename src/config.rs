@@ -130,6 +130,19 @@ pub struct Settings {
           global = true, default_value_t = crate::state::DEFAULT_CONCURRENT_IMPORTS,
           value_parser = whole::<usize>("MAX_CONCURRENT_IMPORTS", 1))]
     pub max_concurrent_imports: usize,
+
+    /// CSV downloads (`?format=csv` or `Accept: text/csv` on the API's lists) one instance
+    /// sends at once; beyond them, and for an account's second at once, 429
+    #[arg(long, env = "MAX_CONCURRENT_CSV", value_name = "MAX_CONCURRENT_CSV",
+          global = true, default_value_t = crate::state::DEFAULT_CONCURRENT_CSV,
+          value_parser = whole::<usize>("MAX_CONCURRENT_CSV", 1))]
+    pub max_concurrent_csv: usize,
+
+    /// The most rows one CSV file holds; a longer list's file ends with a row saying so
+    #[arg(long, env = "CSV_MAX_ROWS", value_name = "CSV_MAX_ROWS",
+          global = true, default_value_t = crate::state::DEFAULT_CSV_MAX_ROWS,
+          value_parser = whole::<usize>("CSV_MAX_ROWS", 1))]
+    pub csv_max_rows: usize,
 }
 
 /// What the server is built from.
@@ -158,6 +171,10 @@ pub struct Config {
     pub max_concurrent_imports: usize,
     /// How long the body of an import may take to arrive once it has its turn.
     pub import_body_deadline: Duration,
+    /// CSV downloads one instance sends at once (`MAX_CONCURRENT_CSV`).
+    pub max_concurrent_csv: usize,
+    /// The most rows of one CSV file (`CSV_MAX_ROWS`).
+    pub csv_max_rows: usize,
 }
 
 /// How the demo's simulator starts: its seed, the simulated instant it starts at, and how
@@ -241,6 +258,8 @@ impl Config {
             trusted_proxies: settings.trusted_proxies.clone().unwrap_or_default(),
             max_concurrent_imports: settings.max_concurrent_imports,
             import_body_deadline: crate::state::IMPORT_BODY_DEADLINE,
+            max_concurrent_csv: settings.max_concurrent_csv,
+            csv_max_rows: settings.csv_max_rows,
         })
     }
 }

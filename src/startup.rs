@@ -70,6 +70,7 @@ impl Application {
                 config.max_concurrent_imports,
                 config.import_body_deadline,
             ),
+            csv: crate::state::CsvGate::new(config.max_concurrent_csv, config.csv_max_rows),
         };
         let router = router(state.clone()).await?;
         Ok(Self {
@@ -222,7 +223,13 @@ pub async fn router(state: ServerState) -> anyhow::Result<Router> {
     };
     let router = Router::new()
         .merge(crate::health::router())
-        .nest("/api/v1", crate::api::router())
+        .nest(
+            "/api/v1",
+            crate::api::router().layer(axum::middleware::from_fn_with_state(
+                state.clone(),
+                crate::api::csv_gate,
+            )),
+        )
         .leptos_routes_with_context(&state, routes, context.clone(), page_shell)
         .fallback(file_and_error_handler_with_context::<AppState, _>(
             context, shell,

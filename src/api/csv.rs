@@ -9,13 +9,24 @@
 //! in memory does not grow with the list. The first part is read before the answer starts, so
 //! a bad filter (an unknown port) is still a 422; a failure after that cuts the transfer off
 //! (the client sees an incomplete body, never a file that looks whole).
+//!
+//! A file costs much more than a page of JSON, so downloads take turns ([`gate`]): a few at
+//! once per instance and one at a time per account, each holding its turn until its file has
+//! been sent or its client has gone; the others are answered 429 with `Retry-After`. A file
+//! streamed a part at a time stops at the instance's row cap (`CSV_MAX_ROWS`) with a last row
+//! saying so, in the reader's language (the rows already sent cannot be taken back into a
+//! refusal, and the count is not known before they are read).
 
+use crate::state::CsvGate;
 use app::AppError;
-use app::export::{self, CsvRecord, CsvTable};
+use app::auth::server::Caller;
+use app::export::{self, Cell, CsvRecord, CsvTable};
 use app::i18n::td_string;
 use app::lang::current;
 use axum::body::{Body, Bytes};
-use axum::http::{HeaderMap, HeaderValue, header};
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, HeaderValue, Method, header};
+use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 use futures_util::{StreamExt, stream};
@@ -23,6 +34,53 @@ use std::future::Future;
 
 /// Rows read and sent at a time.
 pub const PART: usize = 1_000;
+
+tokio::task_local! {
+    /// The most rows of a file, set by [`gate`] around the handling of a download.
+    static MAX_ROWS: usize;
+}
+
+/// Whether a request asks for CSV as [`negotiate`] reads it (a bad `format` is the handler's
+/// to refuse).
+fn asks_for_csv(request: &Request) -> bool {
+    let query = request.uri().query().unwrap_or_default();
+    let pairs: Vec<(String, String)> = form_urlencoded::parse(query.as_bytes())
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect();
+    matches!(
+        negotiate(
+            request.headers(),
+            pairs.iter().map(|(k, v)| (k.as_str(), v.as_str()))
+        ),
+        Ok((Format::Csv, _))
+    )
+}
+
+/// The turns of the CSV downloads, around every endpoint of the API: a signed-in caller's
+/// `GET` that asks for CSV takes a turn (the instance's and its account's) before the handler
+/// reads anything, and holds it until the answer's body has been sent or dropped (a client
+/// that goes away mid-file gives its turn back); none free is a 429. Other requests pass.
+pub async fn gate(State(gate): State<CsvGate>, request: Request, next: Next) -> Response {
+    if request.method() != Method::GET || !asks_for_csv(&request) {
+        return next.run(request).await;
+    }
+    // Without a caller the handler refuses, with its own answer.
+    let Some(account) = request.extensions().get::<Caller>().map(|c| c.account.id) else {
+        return next.run(request).await;
+    };
+    let turn = match gate.enter(account) {
+        Ok(turn) => turn,
+        Err(refusal) => return refusal.into_response(),
+    };
+    let response = MAX_ROWS.scope(gate.max_rows, next.run(request)).await;
+    let (parts, body) = response.into_parts();
+    let body = body.into_data_stream().map(move |chunk| {
+        // The turn lives as long as the body: dropped with it, sent or not.
+        let _held = &turn;
+        chunk
+    });
+    Response::from_parts(parts, Body::from_stream(body))
+}
 
 /// What a list is answered in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -125,19 +183,31 @@ pub fn table(list: &str, at: DateTime<Utc>, table: &CsvTable) -> Response {
 }
 
 /// A list read and sent a part at a time: `read(last)` gives the up to [`PART`] rows after
-/// `last` (from the first when `None`), in the list's order.
+/// `last` (from the first when `None`), in the list's order. At the row cap the file ends,
+/// with a last row saying so when more rows were left.
 pub async fn stream<T, F, Fut>(list: &str, at: DateTime<Utc>, read: F) -> Result<Response, AppError>
 where
     T: CsvRecord + Send + 'static,
     F: Fn(Option<T>) -> Fut + Send + Sync + 'static,
     Fut: Future<Output = Result<Vec<T>, AppError>> + Send + 'static,
 {
+    let max_rows = MAX_ROWS
+        .try_with(|max| *max)
+        .unwrap_or(crate::state::DEFAULT_CSV_MAX_ROWS);
+    // Said in the reader's language, which the stream's later parts no longer know.
+    let cut = td_string!(
+        current(),
+        export.rows_cut,
+        rows = app::lang::format::integer(current(), max_rows as i64)
+    )
+    .to_string();
     let first = read(None).await?;
     let mut head = String::from(export::BOM);
     export::write_header(&mut head, T::COLUMNS.iter().copied());
-    let (head_rows, last, done) = write_part(first);
-    head.push_str(&head_rows);
-    let rest = stream::try_unfold((read, last, done), |(read, last, done)| async move {
+    let part = write_part(first, max_rows, &cut);
+    head.push_str(&part.text);
+    let state = (read, part.last, part.done, max_rows - part.written, cut);
+    let rest = stream::try_unfold(state, |(read, last, done, room, cut)| async move {
         if done {
             return Ok(None);
         }
@@ -147,22 +217,45 @@ where
         if rows.is_empty() {
             return Ok(None);
         }
-        let (text, last, done) = write_part(rows);
-        Ok(Some((Bytes::from(text), (read, last, done))))
+        let part = write_part(rows, room, &cut);
+        let room = room - part.written;
+        Ok(Some((
+            Bytes::from(part.text),
+            (read, part.last, part.done, room, cut),
+        )))
     });
     let body = stream::once(async move { Ok::<_, AppError>(Bytes::from(head)) }).chain(rest);
     Ok((csv_headers(list, at), Body::from_stream(body)).into_response())
 }
 
-/// The rows of one part as text, the last row (where the next part starts) and whether this
-/// was the last part.
-fn write_part<T: CsvRecord>(rows: Vec<T>) -> (String, Option<T>, bool) {
-    let done = rows.len() < PART;
-    let mut text = String::with_capacity(rows.len() * 256);
-    for row in &rows {
+/// One part written.
+struct Part<T> {
+    text: String,
+    /// Its last row, where the next part starts.
+    last: Option<T>,
+    /// Whether the file ends with it.
+    done: bool,
+    written: usize,
+}
+
+/// The rows of one part as text, at most `room` of them: when some are left over, the file
+/// ends with the row `cut` instead.
+fn write_part<T: CsvRecord>(rows: Vec<T>, room: usize, cut: &str) -> Part<T> {
+    let mut text = String::with_capacity(rows.len().min(room) * 256);
+    let written = rows.len().min(room);
+    for row in &rows[..written] {
         export::write_row(&mut text, &row.cells());
     }
-    (text, rows.into_iter().last(), done)
+    let over = rows.len() > room;
+    if over {
+        export::write_row(&mut text, &[Cell::text(cut)]);
+    }
+    Part {
+        text,
+        done: over || rows.len() < PART,
+        last: rows.into_iter().take(written).last(),
+        written,
+    }
 }
 
 #[cfg(test)]

@@ -7,7 +7,7 @@ use super::body::{ActionBody, JsonBody, json_or_default};
 use super::csv::{self, Format};
 use super::extract::{Allowed, QueryParams, Read, Signed};
 use super::replay::{self, ReplayAt};
-use super::responses::{Area, BadBody, BadQuery, CsvFormat, NoShipment, Paging};
+use super::responses::{Area, BadBody, BadQuery, CsvBusy, CsvFormat, NoShipment, Paging};
 use crate::state::ServerState;
 use app::holds::{HoldCommand, NewHold, act as engine};
 use app::{
@@ -107,6 +107,7 @@ enum HoldChanged {
         (status = 200, description = "One page of holds (JSON), or every hold the filter matches (CSV, the columns of `HoldRow`)",
             content((Page<HoldRow> = "application/json"), (String = "text/csv")),
             headers(("content-disposition" = String, description = "In CSV: `attachment; filename=\"holds-<UTC time>.csv\"`"))),
+        CsvBusy,
         BadQuery,
     )
 )]

@@ -7,7 +7,7 @@ use super::body::{ActionBody, JsonBody, json_or_default};
 use super::csv::{self, Format};
 use super::extract::{Allowed, QueryParams, Read, Signed};
 use super::replay::{self, ReplayAt};
-use super::responses::{Area, BadBody, BadQuery, CsvFormat, Paging};
+use super::responses::{Area, BadBody, BadQuery, CsvBusy, CsvFormat, Paging};
 use crate::state::ServerState;
 use app::domain::{Outcome, Priority};
 use app::i18n::td_string;
@@ -110,6 +110,7 @@ enum InspectionChanged {
         (status = 200, description = "One page of the queue (JSON), or every item the filter matches (CSV, the columns of `InspectionRow`, the assigned officer as `assigned_officer_id`, `_name` and `_badge`)",
             content((Page<InspectionRow> = "application/json"), (String = "text/csv")),
             headers(("content-disposition" = String, description = "In CSV: `attachment; filename=\"inspections-<UTC time>.csv\"`"))),
+        CsvBusy,
         BadQuery,
     )
 )]

@@ -29,6 +29,9 @@ mod targeting;
 mod trends;
 mod waits;
 
+/// The turns of the CSV downloads, layered around every route below (see `csv.rs`).
+pub use csv::gate as csv_gate;
+
 pub fn router() -> Router<ServerState> {
     Router::new()
         .merge(ports::router())

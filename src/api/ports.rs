@@ -7,7 +7,7 @@ use super::body::JsonBody;
 use super::csv::{self, Format};
 use super::extract::{Allowed, QueryParams, Read, Signed};
 use super::replay::{self, ReplayAt};
-use super::responses::{Area, BadBody, CsvFormat};
+use super::responses::{Area, BadBody, CsvBusy, CsvFormat};
 use crate::state::ServerState;
 use app::export::CsvTable;
 use app::inspections::{OfficerLoad, db as engine};
@@ -118,6 +118,7 @@ enum NoticeChanged {
         (status = 200, description = "The overview (JSON), or its ports (CSV, the columns of `PortSummary`, `notices` as a count with `notice_kinds` and `notice_messages` joined by ` | `)",
             content((ports::Overview = "application/json"), (String = "text/csv")),
             headers(("content-disposition" = String, description = "In CSV: `attachment; filename=\"ports-<UTC time>.csv\"`"))),
+        CsvBusy,
         (status = 422, description = "A query parameter other than `format` or `at` was given, a `format` other than `csv` or `json`, or an `at` that cannot be shown", body = ErrorBody),
     )
 )]

@@ -55,6 +55,15 @@ pub enum BadQuery {
     Invalid(ErrorBody),
 }
 
+/// A CSV download beyond the server's turns (see `csv.rs`).
+#[derive(IntoResponses)]
+pub enum CsvBusy {
+    /// In CSV: as many files as this server sends at once (`MAX_CONCURRENT_CSV`) are being
+    /// sent, or one is being sent to this account; `Retry-After` says when to ask again
+    #[response(status = 429)]
+    Busy(ErrorBody),
+}
+
 /// The answer for a shipment id that names none.
 #[derive(IntoResponses)]
 pub enum NoShipment {

@@ -5,7 +5,7 @@
 use super::body::{JsonBody, json, json_or_default, read_in_time, require_type};
 use super::csv::{self, Format};
 use super::extract::{Allowed, DeclareShipments, ManageRules, QueryParams, Read, Signed};
-use super::responses::{Area, BadBody, CsvFormat, ShipmentId};
+use super::responses::{Area, BadBody, CsvBusy, CsvFormat, ShipmentId};
 use crate::state::{ImportGate, ServerState};
 use app::domain::Action;
 use app::i18n::td_string;
@@ -688,6 +688,7 @@ fn instant(field: &str, text: &str) -> Result<DateTime<Utc>, AppError> {
         (status = 200, description = "The figures (JSON); or (CSV) one row per rule then one for random selection: `selection` (`rule` or `random`), `rule_id`, `name`, `enabled`, `current_version`, the figures of `stats`, and the period's `from` and `to`",
             content((StatsReport = "application/json"), (String = "text/csv")),
             headers(("content-disposition" = String, description = "In CSV: `attachment; filename=\"targeting-stats-<UTC time>.csv\"`"))),
+        CsvBusy,
         (status = 422, description = "An unknown parameter, a date that cannot be read, a period longer than 366 days, or a `format` other than `csv` or `json`; `field` names it", body = ErrorBody),
     )
 )]

@@ -3,7 +3,7 @@
 
 use super::csv::{self, Format};
 use super::extract::{Allowed, QueryParams, Read};
-use super::responses::Area;
+use super::responses::{Area, CsvBusy};
 use crate::state::ServerState;
 use app::i18n::td_string;
 use app::lang::current;
@@ -48,7 +48,7 @@ struct TrendsParams {
     /// inclusively.
     to: Option<String>,
     /// The series a CSV answer holds (required in CSV): `release_times`, `dwell`,
-    /// `past_service_level`, `holds`, `examinations`, `referrals`, `officers`.
+    /// `past_service_level`, `holds`, `examinations`, `referrals`, `officers`, `border_waits`.
     series: Option<String>,
     /// `json` (the default) or `csv`; `Accept: text/csv` asks for CSV too. The CSV holds the
     /// rows of one series, its JSON field names as the header.
@@ -57,8 +57,9 @@ struct TrendsParams {
 
 /// Per day over the period: release times (median and 90th percentile), holds past their
 /// service level, holds placed, released and seized, examinations and their outcomes, the
-/// rules' hit rate against random selection; the holds by dwell band; each officer's
-/// completed examinations.
+/// rules' hit rate against random selection, the border waits measured per flow against the
+/// flow's service standard (mean, longest, share over it); the holds by dwell band; each
+/// officer's completed examinations.
 #[utoipa::path(
     get,
     path = "/trends",
@@ -67,6 +68,7 @@ struct TrendsParams {
         (status = 200, description = "The trends (JSON), or one series' rows (CSV)",
             content((Trends = "application/json"), (String = "text/csv")),
             headers(("content-disposition" = String, description = "In CSV: `attachment; filename=\"trends-<series>-<UTC time>.csv\"`"))),
+        CsvBusy,
         (status = 422, description = "A bad period, date, scope or series, two scopes, a custom period longer than 92 days or ending before it starts, or CSV without `series`; `field` names it", body = ErrorBody),
     )
 )]

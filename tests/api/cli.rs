@@ -31,6 +31,8 @@ const VARIABLES: &[&str] = &[
     "MAX_OPEN_CONNECTIONS",
     "TRUSTED_PROXIES",
     "MAX_CONCURRENT_IMPORTS",
+    "MAX_CONCURRENT_CSV",
+    "CSV_MAX_ROWS",
 ];
 
 /// The locale's variables, which choose the command line's language: cleared for each run too,
@@ -998,6 +1000,8 @@ pub async fn the_trends_benchmark_times_the_country_s_30_days(backend: Backend) 
     assert_eq!(figure("iterations"), iterations, "{summary}");
     assert_eq!(figure("days"), 30.0, "{summary}");
     assert!(figure("holds_placed") > 0.0, "{summary}");
+    // Every land crossing measured over the last 14 days, every 20 minutes.
+    assert!(figure("waits_measured") >= 5.0 * 14.0 * 72.0, "{summary}");
     let (p50, p99) = (figure("p50_ms"), figure("p99_ms"));
     assert!(0.0 < p50 && p50 <= p99, "{summary}");
 }

@@ -23,6 +23,8 @@ pub struct TestApp {
     pub client: reqwest::Client,
     /// The live pump of the server, for its counters.
     pub live: border_ops::live::LiveHub,
+    /// The server's CSV download turns, for a test to hold some.
+    pub csv: border_ops::state::CsvGate,
     _dir: Option<TempDir>,
 }
 
@@ -121,12 +123,14 @@ pub async fn spawn_app_configured(
         .expect("the application assembles");
     let address = format!("http://{}", app.local_addr().expect("address"));
     let live = app.state().live.clone();
+    let csv = app.state().csv.clone();
     tokio::spawn(app.run_until_stopped(std::future::pending()));
     let mut app = TestApp {
         address,
         db,
         client: reqwest::Client::new(),
         live,
+        csv,
         _dir: dir,
     };
     app.account("test.reader", Role::Viewer, "all").await;

@@ -7,6 +7,7 @@ mod actions;
 mod board;
 mod cli;
 mod csv;
+mod csv_turns;
 mod forecast;
 mod french;
 mod helpers;
@@ -60,6 +61,9 @@ use csv::{
     csv_downloads_are_allowed_as_their_json_is,
     csv_is_asked_for_either_way_and_a_bad_format_is_named,
     each_list_s_csv_has_its_json_s_rows_under_its_filters,
+};
+use csv_turns::{
+    a_csv_file_stops_at_its_row_cap_and_says_so, csv_downloads_take_turns_and_give_them_back,
 };
 use openapi::{
     every_served_route_is_documented_and_nothing_else, the_api_page_is_served_by_the_product_alone,
@@ -303,6 +307,8 @@ on_both_backends!(
     a_formula_in_a_description_comes_out_defused,
     csv_downloads_are_allowed_as_their_json_is,
     a_large_list_is_sent_whole_a_part_at_a_time,
+    csv_downloads_take_turns_and_give_them_back,
+    a_csv_file_stops_at_its_row_cap_and_says_so,
     every_demo_port_has_its_place_in_the_api_and_on_the_map,
     demo_ports_seeded_before_places_are_placed_by_the_migration,
     a_port_without_a_place_is_listed_not_drawn,

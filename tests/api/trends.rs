@@ -3,6 +3,7 @@
 //! its JSON. The benchmark's test is with the other commands' (`cli.rs`).
 
 use crate::helpers::{Backend, TestApp, client, spawn_app_with};
+use app::domain::Role;
 use app::domain::clock::to_millis;
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use serde_json::Value;
@@ -83,6 +84,30 @@ async fn scored(app: &TestApp, id: i64, at: DateTime<Utc>, random: bool) {
     .await;
 }
 
+/// Sends CBSA's wait times `file` as an administrator does; every row must be recorded.
+async fn import_waits(app: &TestApp, file: String) {
+    app.account("waits.sender", Role::Admin, "all").await;
+    let token = app.token_for("waits.sender").await;
+    let response = reqwest::Client::new()
+        .post(app.url("/api/v1/waits"))
+        .bearer_auth(token)
+        .header("content-type", "text/csv")
+        .body(file)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let report: Value = response.json().await.unwrap();
+    assert!(
+        report["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|r| r["outcome"] == "recorded"),
+        "{report}"
+    );
+}
+
 /// `csv`'s rows, its byte order mark and header left out.
 fn rows(csv: &str) -> Vec<String> {
     csv.trim_start_matches('\u{feff}')
@@ -107,7 +132,8 @@ fn cell(v: &Value) -> String {
 /// TST (Eastern time), yesterday: holds released after 1 h, 2 h and 10 h (median 2 h; 90th
 /// percentile by nearest rank: 10 h), one seized, one still on hold and past its service
 /// level, one placed the day before and released yesterday; examinations by officer 1; a
-/// shipment selected by the rules with a finding and one selected at random without.
+/// shipment selected by the rules with a finding and one selected at random without; border
+/// waits from CBSA's file, the day before and yesterday, one row measuring no travellers.
 pub async fn a_constructed_history_gives_the_trends_it_should(backend: Backend) {
     let Some(app) = spawn_app_with(backend, 0).await else {
         return;
@@ -165,6 +191,38 @@ pub async fn a_constructed_history_gives_the_trends_it_should(backend: Backend) 
     examined(&app, 4, eight + h(3), "seizure").await;
     scored(&app, 4, eight - h(1), false).await;
     scored(&app, 1, eight - h(1), true).await;
+    exec(
+        &app,
+        "update ports set cbsa_office = 'Test Office' where code = 'TST'",
+    )
+    .await;
+    let waits_row = |at: DateTime<Utc>, commercial: &str, travellers: &str| {
+        format!(
+            "Test Office;Test, ON/Test, NY;{};{commercial};--;{travellers};--\n",
+            at.to_rfc3339()
+        )
+    };
+    import_waits(
+        &app,
+        [
+            "CBSA Office;Location;Last updated;Commercial Flow - Canada bound;\
+             Commercial Flow - U.S. bound;Travellers Flow - Canada bound;\
+             Travellers Flow - U.S. bound\n"
+                .to_string(),
+            // The day before: not yesterday's.
+            waits_row(
+                local(yesterday - Duration::days(1), 12),
+                "3 hours",
+                "3 hours",
+            ),
+            waits_row(local(yesterday, 9), "30 minutes", "5 minutes"),
+            // Travellers not measured: the port keeps 5 minutes, which is no new measurement.
+            waits_row(local(yesterday, 10), "1 hour", "Not Applicable"),
+            waits_row(local(yesterday, 14), "No Delay", "15 minutes"),
+        ]
+        .concat(),
+    )
+    .await;
 
     let query = format!("period=custom&from={yesterday}&to={yesterday}&port=tst");
     let t = app.get_json(&format!("/api/v1/trends?{query}"), 200).await;
@@ -199,6 +257,25 @@ pub async fn a_constructed_history_gives_the_trends_it_should(backend: Backend) 
     assert_eq!(t["officers"][0]["badge"], "T-1", "{t}");
     assert_eq!(t["officers"][0]["completed"], 2, "{t}");
     assert_eq!(t["officers"][0]["findings"], 1, "{t}");
+    // Commercial 30, 60 and 0 minutes against 45; travellers 5 and 15 against 10.
+    let waits = t["border_waits"].as_array().unwrap();
+    assert_eq!(waits.len(), 2, "{t}");
+    let figures = |w: &Value| {
+        [
+            "flow",
+            "standard_min",
+            "measurements",
+            "mean_min",
+            "worst_min",
+            "over_standard",
+            "over_standard_share",
+        ]
+        .map(|k| cell(&w[k]))
+        .join(",")
+    };
+    assert_eq!(waits[0]["day"], yesterday.to_string());
+    assert_eq!(figures(&waits[0]), "commercial,45,3,30,60,1,0.333", "{t}");
+    assert_eq!(figures(&waits[1]), "traveller,10,2,10,15,1,0.5", "{t}");
     // The dwell bands: at the end of yesterday hold 5 had sat 4 h (4 h to 8 h); the ended
     // ones 1 h, 2 h, 10 h, 3 h and 2 h.
     let bands: Vec<(String, i64, i64)> = t["dwell"]
@@ -241,6 +318,15 @@ pub async fn a_constructed_history_gives_the_trends_it_should(backend: Backend) 
     let air = app.get_json(&by("mode=air"), 200).await;
     assert_eq!(air["holds"][0]["placed"], 0);
     assert_eq!(air["officers"], Value::Array(vec![]));
+    assert!(
+        air["border_waits"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|w| w["measurements"] == 0 && w["mean_min"].is_null()),
+        "{air}"
+    );
+    assert_eq!(land["border_waits"], t["border_waits"]);
     // The country over 7 days: yesterday is among them.
     let week = app.get_json("/api/v1/trends", 200).await;
     assert_eq!(week["holds"].as_array().map(Vec::len), Some(7));
@@ -269,6 +355,19 @@ pub async fn a_constructed_history_gives_the_trends_it_should(backend: Backend) 
         (
             "officers",
             &["officer_id", "name", "badge", "completed", "findings"][..],
+        ),
+        (
+            "border_waits",
+            &[
+                "day",
+                "flow",
+                "standard_min",
+                "measurements",
+                "mean_min",
+                "worst_min",
+                "over_standard",
+                "over_standard_share",
+            ][..],
         ),
     ] {
         let response = app
@@ -323,6 +422,13 @@ pub async fn a_constructed_history_gives_the_trends_it_should(backend: Backend) 
     let html = page.text().await.unwrap();
     assert!(html.contains("Release times"), "{html}");
     assert!(html.contains("data-series=\"past_service_level\""));
+    // The waits' table shows the JSON's figures, in words and numbers of the reader's language.
+    assert!(
+        html.contains("Border waits against their standards"),
+        "{html}"
+    );
+    assert!(html.contains("Only land crossings measure waits"), "{html}");
+    assert!(html.contains("data-series=\"border_waits\""));
     assert!(html.contains("<svg"));
     assert!(html.contains(&format!(
         "/api/v1/trends?period=custom&amp;from={yesterday}&amp;to={yesterday}&amp;port=TST&amp;series=holds&amp;format=csv"
@@ -344,9 +450,16 @@ pub async fn a_constructed_history_gives_the_trends_it_should(backend: Backend) 
         .await
         .unwrap();
     assert!(french.contains("Délais de mainlevée"), "{french}");
+    assert!(
+        french.contains("Temps d’attente à la frontière par rapport aux normes"),
+        "{french}"
+    );
+    assert!(french.contains("Voyageurs"), "{french}");
     // The port page's section, over 7 days.
     let port = app.get("/ports/TST").await.text().await.unwrap();
     assert!(port.contains("Trends over the last 7 days"), "{port}");
+    // A crossing that measured waits this week shows them there too.
+    assert!(port.contains("data-series=\"border_waits\""), "{port}");
     assert!(
         port.contains("/trends?period=7d&amp;port=TST")
             || port.contains("/trends?period=7d&port=TST")

@@ -15,6 +15,10 @@ pub const MAX_RETURN_DAYS: i64 = 14;
 pub const MAX_NOTICE_DAYS: i64 = 90;
 /// The most officers one port may have on shift.
 pub const MAX_OFFICERS_ON_SHIFT: i64 = 500;
+/// Public service standards for border waits, in minutes: a wait longer than its flow's
+/// standard is over it (the port page, the tiles and the trends count it so).
+pub const COMMERCIAL_WAIT_STANDARD_MIN: i64 = 45;
+pub const TRAVELLER_WAIT_STANDARD_MIN: i64 = 10;
 
 /// A port's status as a supervisor sets it: the status, why (kept on the port unless it is
 /// open, and in the journal either way) and when it expects to be open again.

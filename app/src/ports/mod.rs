@@ -20,9 +20,7 @@ pub mod tile;
 pub mod waits;
 pub mod waits_form;
 
-/// Public service standards for border waits, in minutes.
-pub const COMMERCIAL_WAIT_STANDARD_MIN: i64 = 45;
-pub const TRAVELLER_WAIT_STANDARD_MIN: i64 = 10;
+pub use crate::domain::port_rules::{COMMERCIAL_WAIT_STANDARD_MIN, TRAVELLER_WAIT_STANDARD_MIN};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]

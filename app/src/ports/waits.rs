@@ -247,14 +247,48 @@ mod server {
         pub source: serde_json::Value,
     }
 
-    /// The one write of waits: the port's waits set to `commercial` and `traveller` as given
-    /// (`None` stored as none), conditional on the version read, and the journal entry, in one
-    /// transaction. False, with nothing written, when the port changed since it was read.
+    /// The waits a write stores, and the flows measured this time (the others keep their last
+    /// measurement, or none).
+    struct Stored {
+        commercial: Option<i64>,
+        traveller: Option<i64>,
+        /// The flows this measurement measured, as the journal's `measured` names them: the
+        /// trends count a measurement of a flow only where it was measured, not kept.
+        measured: Vec<&'static str>,
+    }
+
+    impl Stored {
+        /// Waits stored as given, each given one measured.
+        fn as_given(commercial: Option<i64>, traveller: Option<i64>) -> Stored {
+            Stored {
+                commercial,
+                traveller,
+                measured: measured_flows(commercial, traveller),
+            }
+        }
+    }
+
+    /// The flows, by their journal names, that have a value.
+    fn measured_flows(commercial: Option<i64>, traveller: Option<i64>) -> Vec<&'static str> {
+        [("commercial", commercial), ("traveller", traveller)]
+            .into_iter()
+            .filter_map(|(flow, minutes)| minutes.map(|_| flow))
+            .collect()
+    }
+
+    /// The one write of waits: the port's waits set to those `stored` holds (`None` stored as
+    /// none), conditional on the version read, and the journal entry (which names the flows
+    /// measured), in one transaction. False, with nothing written, when the port changed since
+    /// it was read.
     async fn write(
         pool: &AnyPool,
         port: &Current,
         actor: &str,
-        (commercial, traveller): (Option<i64>, Option<i64>),
+        Stored {
+            commercial,
+            traveller,
+            measured,
+        }: Stored,
         measured_at: DateTime<Utc>,
         source: serde_json::Value,
         now: DateTime<Utc>,
@@ -279,6 +313,7 @@ mod server {
             "commercial_wait_min": commercial,
             "traveller_wait_min": traveller,
             "waits_measured_at": to_millis(measured_at),
+            "measured": measured,
             "version": port.version + 1,
         });
         if !source.is_null() {
@@ -317,10 +352,11 @@ mod server {
         m: Measurement<'_>,
         now: DateTime<Utc>,
     ) -> Result<bool, AppError> {
-        let waits = (
-            m.commercial_min.or(port.commercial_min),
-            m.traveller_min.or(port.traveller_min),
-        );
+        let waits = Stored {
+            commercial: m.commercial_min.or(port.commercial_min),
+            traveller: m.traveller_min.or(port.traveller_min),
+            measured: measured_flows(m.commercial_min, m.traveller_min),
+        };
         write(pool, port, m.actor, waits, m.measured_at, m.source, now).await
     }
 
@@ -398,7 +434,7 @@ mod server {
         check_minutes("traveller_min", traveller_min)?;
         let port = current(pool, code).await?;
         check_version(&port.what(), &port.waits(), port.version, seen)?;
-        let waits = (commercial_min, traveller_min);
+        let waits = Stored::as_given(commercial_min, traveller_min);
         if !write(pool, &port, actor, waits, now, serde_json::Value::Null, now).await? {
             return Err(lost_race(pool, code).await);
         }

@@ -1,9 +1,11 @@
 //! The records the trends are made of, read for a scope over a period: the holds and the
 //! examinations that were open at some moment of it (shaped per day by `shape.rs`), the
 //! targeting figures per half-hour (the selections and hit rates of
-//! `targeting::stats`, counted the same way), and each officer's completed examinations.
+//! `targeting::stats`, counted the same way), each officer's completed examinations, and the
+//! border waits measured (the journal's `waits_measured` entries: a port keeps only its last
+//! measurement, the journal every one).
 
-use super::shape::{self, BUCKET_MS, Days, ExamRecord, HoldRecord};
+use super::shape::{self, BUCKET_MS, Days, ExamRecord, HoldRecord, WaitRecord};
 use super::{CENTRE_TIME_ZONE, OfficerWork, PortChoice, ReferralsDay, Scope, Trends, TrendsFilter};
 use crate::domain::clock::{from_millis, to_millis};
 use crate::domain::{HoldStatus, Mode, Outcome, Region};
@@ -150,7 +152,74 @@ pub async fn trends(
         examinations: shape::examinations_per_day(&days, &exams),
         referrals: referrals(pool, &days, &codes, start, end).await?,
         officers: officers(pool, &codes, start, end).await?,
+        border_waits: shape::border_waits(&days, &waits(pool, &codes, start, end).await?),
     })
+}
+
+/// How long after it was measured a measurement may be recorded and still be counted on its
+/// day: a day (CBSA's file is sent within minutes; an old file sent late is not the trend).
+pub const WAITS_RECORDED_WITHIN_MS: i64 = 24 * 60 * 60 * 1000;
+
+/// What the trends read of a `waits_measured` entry's `after` (read into its fields alone,
+/// which costs a fraction of a whole JSON value over a month of measurements).
+#[derive(serde::Deserialize)]
+struct MeasuredAfter<'a> {
+    commercial_wait_min: Option<i64>,
+    traveller_wait_min: Option<i64>,
+    waits_measured_at: Option<i64>,
+    /// The flows measured; absent from entries written before it was kept.
+    #[serde(borrow)]
+    measured: Option<Vec<&'a str>>,
+}
+
+/// The waits measured in `[start, end)`: read from the journal's `waits_measured` entries
+/// recorded from `start` to a day after `end`, each flow the entry says was measured (an
+/// entry from before it said so: each flow with a value).
+async fn waits(
+    pool: &AnyPool,
+    codes: &Option<Vec<String>>,
+    start: i64,
+    end: i64,
+) -> Result<Vec<WaitRecord>, AppError> {
+    let sql = format!(
+        "select after_json from journal where entity = 'port' and action = 'waits_measured' \
+         and at >= $1 and at < $2{}",
+        in_scope("entity_id", codes, 3)
+    );
+    let rows = bind_codes(
+        sqlx::query(&sql)
+            .bind(start)
+            .bind(end + WAITS_RECORDED_WITHIN_MS),
+        codes,
+    )
+    .fetch_all(pool)
+    .await?;
+    let mut found = Vec::with_capacity(rows.len());
+    for row in rows {
+        let text: Option<String> = row.try_get("after_json")?;
+        let text = text.unwrap_or_default();
+        let after: MeasuredAfter =
+            serde_json::from_str(&text).map_err(|_| decode_error("after_json", &text))?;
+        let Some(measured_at) = after.waits_measured_at else {
+            continue;
+        };
+        if measured_at < start || measured_at >= end {
+            continue;
+        }
+        let flow = |flow: &str, minutes: Option<i64>| {
+            let measured = after
+                .measured
+                .as_ref()
+                .is_none_or(|named| named.contains(&flow));
+            minutes.filter(|_| measured)
+        };
+        found.push(WaitRecord {
+            measured_at: from_millis(measured_at),
+            commercial_min: flow("commercial", after.commercial_wait_min),
+            traveller_min: flow("traveller", after.traveller_wait_min),
+        });
+    }
+    Ok(found)
 }
 
 /// The holds on hold at some moment of `[start, end)`.

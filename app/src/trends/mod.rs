@@ -114,6 +114,28 @@ pub struct OfficerWork {
     pub findings: i64,
 }
 
+/// One flow's border waits on a day (Canada-bound, as measured by the port's officers, CBSA's
+/// wait times file or the demo's feed) against the flow's service standard.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct BorderWaitsDay {
+    pub day: NaiveDate,
+    /// `commercial` or `traveller`.
+    pub flow: String,
+    /// The flow's service standard, in minutes: a wait longer than it is over it.
+    pub standard_min: i64,
+    /// Waits of this flow measured that day at the scope's crossings.
+    pub measurements: i64,
+    /// Their mean, in minutes to one decimal place; null on a day without a measurement.
+    pub mean_min: Option<f64>,
+    /// The longest, in minutes.
+    pub worst_min: Option<i64>,
+    /// Measurements longer than the standard.
+    pub over_standard: i64,
+    /// over_standard / measurements, to three decimal places; null without a measurement.
+    pub over_standard_share: Option<f64>,
+}
+
 /// The trends of a scope over a period, each series one row per day (the dwell bands and the
 /// officers excepted).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -139,6 +161,9 @@ pub struct Trends {
     pub referrals: Vec<ReferralsDay>,
     /// Most examinations completed first.
     pub officers: Vec<OfficerWork>,
+    /// Per day, the commercial flow's row then the travellers'. Only land crossings measure
+    /// waits: a scope without one has rows of no measurement.
+    pub border_waits: Vec<BorderWaitsDay>,
 }
 
 /// A port as the filter offers it.

@@ -1,13 +1,14 @@
 //! `/trends`: the filter (a GET form: the address carries it, so a view can be linked to and
 //! the form works before the page's script runs), then each series as a chart, its table and a
-//! link to its CSV file. The port page shows the first series for its port over 7 days
-//! ([`PortTrends`]).
+//! link to its CSV file. The port page shows the first series for its port over 7 days, and
+//! its border waits where it measured some ([`PortTrends`]).
 
 use super::chart::{Chart, ChartKind, Line};
 use super::filter::{PARAMETERS, Period, Scope, TrendsFilter};
 use super::shape::BANDS;
 use super::{Series, Trends, get_trend_ports, get_trends};
 use crate::components::common::{ErrorNotice, Loaded};
+use crate::domain::port_rules::{COMMERCIAL_WAIT_STANDARD_MIN, TRAVELLER_WAIT_STANDARD_MIN};
 use crate::domain::{Mode, Region};
 use crate::export::Cell;
 use crate::export::link::{DownloadCsv, csv_href};
@@ -103,12 +104,16 @@ pub fn PortTrends(#[prop(into)] code: Signal<String>) -> impl IntoView {
                 resource=trends
                 loading=td_string!(l, trends.loading)
                 show=move |trends| {
-                    let series = vec![
+                    let mut series = vec![
                         Series::ReleaseTimes,
                         Series::PastServiceLevel,
                         Series::Holds,
                     ];
+                    if trends.border_waits.iter().any(|d| d.measurements > 0) {
+                        series.push(Series::BorderWaits);
+                    }
                     let query = filter().to_query();
+                    // A crossing's waits, where it measured some this week.
                     view! { <TrendsView trends query series level=3 /> }
                 }
             />
@@ -323,11 +328,12 @@ fn series_title(l: Locale, series: Series) -> &'static str {
         Series::Examinations => td_string!(l, trends.series.examinations),
         Series::Referrals => td_string!(l, trends.series.referrals),
         Series::Officers => td_string!(l, trends.series.officers),
+        Series::BorderWaits => td_string!(l, trends.series.border_waits),
     }
 }
 
-fn series_note(l: Locale, series: Series) -> &'static str {
-    match series {
+fn series_note(l: Locale, series: Series) -> String {
+    let note = match series {
         Series::ReleaseTimes => td_string!(l, trends.note.release_times),
         Series::Dwell => td_string!(l, trends.note.dwell),
         Series::PastServiceLevel => td_string!(l, trends.note.past_service_level),
@@ -335,7 +341,17 @@ fn series_note(l: Locale, series: Series) -> &'static str {
         Series::Examinations => td_string!(l, trends.note.examinations),
         Series::Referrals => td_string!(l, trends.note.referrals),
         Series::Officers => td_string!(l, trends.note.officers),
-    }
+        Series::BorderWaits => {
+            return td_string!(
+                l,
+                trends.note.border_waits,
+                commercial = COMMERCIAL_WAIT_STANDARD_MIN,
+                traveller = TRAVELLER_WAIT_STANDARD_MIN
+            )
+            .to_string();
+        }
+    };
+    note.to_string()
 }
 
 /// A column's heading in the reader's language.
@@ -369,7 +385,21 @@ fn column_label(l: Locale, column: &str) -> &'static str {
         "officer_id" => td_string!(l, trends.column.officer_id),
         "name" => td_string!(l, trends.column.name),
         "badge" => td_string!(l, trends.column.badge),
+        "flow" => td_string!(l, trends.column.flow),
+        "standard_min" => td_string!(l, trends.column.standard_min),
+        "measurements" => td_string!(l, trends.column.measurements),
+        "mean_min" => td_string!(l, trends.column.mean_min),
+        "worst_min" => td_string!(l, trends.column.worst_min),
+        "over_standard" => td_string!(l, trends.column.over_standard),
+        "over_standard_share" => td_string!(l, trends.column.over_standard_share),
         _ => td_string!(l, trends.column.other),
+    }
+}
+
+fn flow_label(l: Locale, flow: &str) -> &'static str {
+    match flow {
+        "commercial" => td_string!(l, trends.flow.commercial),
+        _ => td_string!(l, trends.flow.traveller),
     }
 }
 
@@ -389,6 +419,11 @@ fn band_label(l: Locale, band: &str) -> &'static str {
 fn cell_text(l: Locale, column: &str, cell: &Cell) -> String {
     match cell {
         Cell::Empty => "–".to_string(),
+        // A mean wait, to the tenth of a minute it is given to.
+        Cell::Number(n) if column == "mean_min" => n
+            .parse::<f64>()
+            .map(|x| format::decimal(l, x, 1))
+            .unwrap_or_else(|_| n.clone()),
         Cell::Number(n) => match n.parse::<i64>() {
             Ok(n) => format::integer(l, n),
             Err(_) => n
@@ -401,6 +436,7 @@ fn cell_text(l: Locale, column: &str, cell: &Cell) -> String {
                 .map(|d| format::date(l, d))
                 .unwrap_or_else(|_| text.clone()),
             "band" => band_label(l, text).to_string(),
+            "flow" => flow_label(l, text).to_string(),
             _ => text.clone(),
         },
     }
@@ -558,6 +594,39 @@ fn chart_of(
                     top.iter().map(|o| count(o.completed)).collect(),
                 )],
                 counts_axis,
+            )
+        }
+        Series::BorderWaits => {
+            // Against the standards: each flow's share of measurements over its standard.
+            let share = |flow: &str| -> Vec<Option<f64>> {
+                trends
+                    .border_waits
+                    .iter()
+                    .filter(|d| d.flow == flow)
+                    .map(|d| d.over_standard_share.map(|r| r * 100.0))
+                    .collect()
+            };
+            let mut seen = std::collections::BTreeSet::new();
+            (
+                ChartKind::Line,
+                days(
+                    &mut trends
+                        .border_waits
+                        .iter()
+                        .map(|d| d.day)
+                        .filter(|d| seen.insert(*d)),
+                ),
+                vec![
+                    line(
+                        td_string!(l, trends.line.commercial_over),
+                        share("commercial"),
+                    ),
+                    line(
+                        td_string!(l, trends.line.traveller_over),
+                        share("traveller"),
+                    ),
+                ],
+                td_string!(l, trends.axis.percent).to_string(),
             )
         }
     }

@@ -4,7 +4,7 @@
 //! file holds exactly the rows the table shows.
 
 use super::{
-    DayCount, DwellBandCount, ExaminationsDay, HoldsDay, OfficerWork, ReferralsDay,
+    BorderWaitsDay, DayCount, DwellBandCount, ExaminationsDay, HoldsDay, OfficerWork, ReferralsDay,
     ReleaseTimesDay, Trends,
 };
 use crate::export::{Cell, CsvRecord, CsvTable};
@@ -21,11 +21,12 @@ pub enum Series {
     Examinations,
     Referrals,
     Officers,
+    BorderWaits,
 }
 
 impl Series {
     /// In the page's order.
-    pub const ALL: [Series; 7] = [
+    pub const ALL: [Series; 8] = [
         Series::ReleaseTimes,
         Series::Dwell,
         Series::PastServiceLevel,
@@ -33,6 +34,7 @@ impl Series {
         Series::Examinations,
         Series::Referrals,
         Series::Officers,
+        Series::BorderWaits,
     ];
 
     pub fn code(self) -> &'static str {
@@ -44,6 +46,7 @@ impl Series {
             Series::Examinations => "examinations",
             Series::Referrals => "referrals",
             Series::Officers => "officers",
+            Series::BorderWaits => "border_waits",
         }
     }
 
@@ -65,6 +68,7 @@ impl Series {
             Series::Examinations => CsvTable::of(&trends.examinations),
             Series::Referrals => CsvTable::of(&trends.referrals),
             Series::Officers => CsvTable::of(&trends.officers),
+            Series::BorderWaits => CsvTable::of(&trends.border_waits),
         }
     }
 }
@@ -177,6 +181,31 @@ impl CsvRecord for OfficerWork {
             Cell::text(&self.badge),
             Cell::int(self.completed),
             Cell::int(self.findings),
+        ]
+    }
+}
+
+impl CsvRecord for BorderWaitsDay {
+    const COLUMNS: &'static [&'static str] = &[
+        "day",
+        "flow",
+        "standard_min",
+        "measurements",
+        "mean_min",
+        "worst_min",
+        "over_standard",
+        "over_standard_share",
+    ];
+    fn cells(&self) -> Vec<Cell> {
+        vec![
+            day(self.day),
+            Cell::text(&self.flow),
+            Cell::int(self.standard_min),
+            Cell::int(self.measurements),
+            Cell::or_empty(self.mean_min, Cell::decimal),
+            Cell::or_empty(self.worst_min, Cell::int),
+            Cell::int(self.over_standard),
+            Cell::or_empty(self.over_standard_share, Cell::decimal),
         ]
     }
 }

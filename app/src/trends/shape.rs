@@ -2,7 +2,8 @@
 //! an instant falls on in the scope's zone, the median and 90th percentile, the dwell bands,
 //! when a hold passed its service level) is tested without a database.
 
-use super::{DayCount, DwellBandCount, ExaminationsDay, HoldsDay, ReleaseTimesDay};
+use super::{BorderWaitsDay, DayCount, DwellBandCount, ExaminationsDay, HoldsDay, ReleaseTimesDay};
+use crate::domain::port_rules::{COMMERCIAL_WAIT_STANDARD_MIN, TRAVELLER_WAIT_STANDARD_MIN};
 use crate::domain::{HoldStatus, Outcome, ServiceClock};
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use chrono_tz::Tz;
@@ -295,6 +296,63 @@ pub fn per_day_from_buckets(
 /// The length of a bucket of [`per_day_from_buckets`], in milliseconds.
 pub const BUCKET_MS: i64 = 1_800_000;
 
+/// One measurement of a crossing's waits: when it was measured, and the wait of each flow it
+/// measured (none for a flow it did not measure, whose last measurement the port kept).
+#[derive(Debug, Clone, PartialEq)]
+pub struct WaitRecord {
+    pub measured_at: DateTime<Utc>,
+    pub commercial_min: Option<i64>,
+    pub traveller_min: Option<i64>,
+}
+
+/// The flows of the border waits, in the order of each day's rows: their code and standard.
+pub const WAIT_FLOWS: [(&str, i64); 2] = [
+    ("commercial", COMMERCIAL_WAIT_STANDARD_MIN),
+    ("traveller", TRAVELLER_WAIT_STANDARD_MIN),
+];
+
+/// Per day (on the day each was measured) and flow, the measurements' count, mean, worst and
+/// how many were longer than the flow's standard.
+pub fn border_waits(days: &Days, waits: &[WaitRecord]) -> Vec<BorderWaitsDay> {
+    let mut per_day: Vec<[Vec<i64>; 2]> = vec![[vec![], vec![]]; days.len()];
+    for wait in waits {
+        let Some(i) = days.index(wait.measured_at) else {
+            continue;
+        };
+        for (flow, minutes) in [wait.commercial_min, wait.traveller_min]
+            .into_iter()
+            .enumerate()
+        {
+            per_day[i][flow].extend(minutes);
+        }
+    }
+    days.list()
+        .into_iter()
+        .zip(per_day)
+        .flat_map(|(day, flows)| {
+            WAIT_FLOWS
+                .iter()
+                .zip(flows)
+                .map(move |(&(flow, standard), minutes)| {
+                    let n = minutes.len() as i64;
+                    let over = minutes.iter().filter(|m| **m > standard).count() as i64;
+                    let sum: i64 = minutes.iter().sum();
+                    BorderWaitsDay {
+                        day,
+                        flow: flow.to_string(),
+                        standard_min: standard,
+                        measurements: n,
+                        mean_min: (n > 0).then(|| (sum as f64 / n as f64 * 10.0).round() / 10.0),
+                        worst_min: minutes.iter().max().copied(),
+                        over_standard: over,
+                        over_standard_share: (n > 0)
+                            .then(|| (over as f64 / n as f64 * 1000.0).round() / 1000.0),
+                    }
+                })
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -527,6 +585,94 @@ mod tests {
         assert_eq!(
             (d.opened, d.completed, d.seizure, d.no_finding, d.penalty),
             (2, 2, 1, 1, 0)
+        );
+    }
+
+    #[test]
+    fn waits_are_counted_per_flow_on_the_day_measured_against_each_standard() {
+        let days = toronto(day(2026, 11, 27), day(2026, 11, 28));
+        let wait = |measured: &str, commercial: Option<i64>, traveller: Option<i64>| WaitRecord {
+            measured_at: at(measured),
+            commercial_min: commercial,
+            traveller_min: traveller,
+        };
+        let waits = [
+            // 04:00 UTC on the 28th is 23:00 on the 27th in Toronto.
+            wait("2026-11-28T04:00:00Z", Some(50), Some(10)),
+            wait("2026-11-28T12:00:00Z", Some(30), Some(11)),
+            wait("2026-11-28T13:00:00Z", Some(46), None),
+            wait("2026-11-28T14:00:00Z", Some(45), Some(0)),
+            // Before the period: left out.
+            wait("2026-11-26T12:00:00Z", Some(300), Some(300)),
+        ];
+        let rows = border_waits(&days, &waits);
+        let figures: Vec<_> = rows
+            .iter()
+            .map(|r| {
+                (
+                    r.day.to_string(),
+                    r.flow.as_str(),
+                    r.standard_min,
+                    r.measurements,
+                    r.mean_min,
+                    r.worst_min,
+                    r.over_standard,
+                    r.over_standard_share,
+                )
+            })
+            .collect();
+        assert_eq!(
+            figures,
+            vec![
+                (
+                    "2026-11-27".into(),
+                    "commercial",
+                    45,
+                    1,
+                    Some(50.0),
+                    Some(50),
+                    1,
+                    Some(1.0)
+                ),
+                (
+                    "2026-11-27".into(),
+                    "traveller",
+                    10,
+                    1,
+                    Some(10.0),
+                    Some(10),
+                    0,
+                    Some(0.0)
+                ),
+                // 30, 46 and 45: 40.3 on average; only 46 is over 45.
+                (
+                    "2026-11-28".into(),
+                    "commercial",
+                    45,
+                    3,
+                    Some(40.3),
+                    Some(46),
+                    1,
+                    Some(0.333)
+                ),
+                (
+                    "2026-11-28".into(),
+                    "traveller",
+                    10,
+                    2,
+                    Some(5.5),
+                    Some(11),
+                    1,
+                    Some(0.5)
+                ),
+            ]
+        );
+        let quiet = border_waits(&toronto(day(2026, 11, 29), day(2026, 11, 29)), &waits);
+        assert_eq!(quiet.len(), 2);
+        assert!(
+            quiet
+                .iter()
+                .all(|r| r.measurements == 0 && r.mean_min.is_none())
         );
     }
 }
