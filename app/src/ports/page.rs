@@ -6,6 +6,7 @@ use super::operations_panel::{NoticeItem, OperationsPanel, PortActions, StatusRe
 use super::{COMMERCIAL_WAIT_STANDARD_MIN, PortDetail, TRAVELLER_WAIT_STANDARD_MIN, get_port};
 use crate::components::common::{Badge, ErrorNotice, LocalTime};
 use crate::components::me::with_me;
+use crate::components::moment::{self, keep_at, provide_at, read, read_at};
 use crate::domain::Action;
 use crate::domain::clock::format_duration;
 use crate::forecast::panel::ForecastPanel;
@@ -26,28 +27,41 @@ pub fn PortPage() -> impl IntoView {
     let code =
         Memo::new(move |_| params.with(|p| p.get("code").unwrap_or_default().to_ascii_uppercase()));
     let actions = PortActions::new();
+    // `?at=`: the port as it was then, read-only.
+    let at = provide_at();
+    let replaying = move || at.with(Option::is_some);
+    let (replay_port, replay_holds, replay_queue) = (read_at(), read_at(), read_at());
     let detail = Resource::new(
-        move || (code.get(), live_tick(), actions.done()),
-        |(code, ..)| get_port(code),
+        move || {
+            (
+                code.get(),
+                at.get(),
+                moment::tick(at, live_tick),
+                actions.done(),
+            )
+        },
+        move |(code, at, ..)| read(at, code.clone(), replay_port, get_port(code)),
     );
     let holds = Resource::new(
-        move || (code.get(), live_tick()),
-        |(code, _)| {
-            list_holds(HoldFilter {
+        move || (code.get(), at.get(), moment::tick(at, live_tick)),
+        move |(code, at, _)| {
+            let filter = HoldFilter {
                 port: Some(code),
                 per_page: 10,
                 ..Default::default()
-            })
+            };
+            read(at, filter.clone(), replay_holds, list_holds(filter))
         },
     );
     let queue = Resource::new(
-        move || (code.get(), live_tick()),
-        |(code, _)| {
-            list_inspections(InspectionFilter {
+        move || (code.get(), at.get(), moment::tick(at, live_tick)),
+        move |(code, at, _)| {
+            let filter = InspectionFilter {
                 port: Some(code),
                 per_page: 10,
                 ..Default::default()
-            })
+            };
+            read(at, filter.clone(), replay_queue, list_inspections(filter))
         },
     );
     view! {
@@ -58,9 +72,13 @@ pub fn PortPage() -> impl IntoView {
                 match detail.await {
                     Ok(detail) => {
                         let port = detail.summary.clone();
+                        let live = !replaying();
                         let operations = with_me(move |me| {
-                            me.may(Action::ManagePort, Some(&port.code))
-                                .then(|| view! { <OperationsPanel port=port.clone() actions /> })
+                            (live && me.may(Action::ManagePort, Some(&port.code)))
+                                .then(|| {
+                                    // A replay is read-only: no operations.
+                                    view! { <OperationsPanel port=port.clone() actions /> }
+                                })
                         });
                         view! {
                             <PortHeader detail />
@@ -72,13 +90,16 @@ pub fn PortPage() -> impl IntoView {
                 }
             })}
         </Transition>
-        <super::waits_form::RecordWaitsPanel code=Signal::derive(move || code.get()) />
-        <CapacityPanel port=Signal::derive(move || code.get()) />
-        <ForecastPanel port=Signal::derive(move || code.get()) />
+        // Recording waits, the capacity and the forecast are of the port as it now is.
+        <Show when=move || !replaying()>
+            <super::waits_form::RecordWaitsPanel code=Signal::derive(move || code.get()) />
+            <CapacityPanel port=Signal::derive(move || code.get()) />
+            <ForecastPanel port=Signal::derive(move || code.get()) />
+        </Show>
         <section class="panel">
             <h2>
                 {td_string!(lang::current(), ports.longest_holds)} " "
-                <a class="more" href=move || format!("/holds?port={}", code.get())>
+                <a class="more" href=move || keep_at(format!("/holds?port={}", code.get()))>
                     {td_string!(lang::current(), ports.all_holds)}
                 </a>
             </h2>
@@ -98,7 +119,7 @@ pub fn PortPage() -> impl IntoView {
         <section class="panel">
             <h2>
                 {td_string!(lang::current(), ports.queue)} " "
-                <a class="more" href=move || format!("/inspections?port={}", code.get())>
+                <a class="more" href=move || keep_at(format!("/inspections?port={}", code.get()))>
                     {td_string!(lang::current(), ports.whole_queue)}
                 </a>
             </h2>
@@ -115,7 +136,9 @@ pub fn PortPage() -> impl IntoView {
                 })}
             </Transition>
         </section>
-        <PortTrends code=Signal::derive(move || code.get()) />
+        <Show when=move || !replaying()>
+            <PortTrends code=Signal::derive(move || code.get()) />
+        </Show>
     }
 }
 
