@@ -15,8 +15,8 @@ pub mod board;
 pub mod forecast;
 pub mod ingest;
 pub mod live;
-pub mod replay;
 pub mod trends;
+pub mod replay;
 
 #[derive(Debug, clap::Subcommand)]
 pub enum BenchCommand {
