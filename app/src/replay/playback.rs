@@ -11,8 +11,7 @@ use crate::i18n::td_string;
 use crate::lang;
 use chrono::{DateTime, Duration, Utc};
 use leptos::prelude::*;
-use leptos_router::NavigateOptions;
-use leptos_router::hooks::{use_location, use_navigate};
+use leptos_router::hooks::use_location;
 
 /// The speeds offered: how many seconds of the board pass in a second.
 pub const SPEEDS: [i64; 5] = [1, 10, 60, 600, 3600];
@@ -31,8 +30,10 @@ pub fn advanced(
     speed: i64,
     now: DateTime<Utc>,
 ) -> (DateTime<Utc>, bool) {
-    let next = from + elapsed * speed as i32;
-    let latest = now - Duration::seconds(1);
+    // Whole seconds: the address stays short.
+    let whole = |t: DateTime<Utc>| DateTime::from_timestamp(t.timestamp(), 0).unwrap_or(t);
+    let next = whole(from + elapsed * speed as i32);
+    let latest = whole(now - Duration::seconds(1));
     if next >= latest {
         (latest.max(from), true)
     } else {
@@ -68,7 +69,9 @@ pub fn Playback(
     let timer = StoredValue::new(None::<IntervalHandle>);
     let location = use_location();
     let pairs = query_pairs();
-    let navigate = StoredValue::new_local(use_navigate());
+    // Only the browser plays (a value of one thread: never made on the server's).
+    #[cfg(feature = "hydrate")]
+    let navigate = StoredValue::new_local(leptos_router::hooks::use_navigate());
 
     let shown_at = move || {
         at.get_untracked()
@@ -102,16 +105,19 @@ pub fn Playback(
         let address = location
             .pathname
             .with_untracked(|p| pairs.with_untracked(|q| address_at(p, q, next)));
+        #[cfg(feature = "hydrate")]
         navigate.with_value(|go| {
             go(
                 &address,
-                NavigateOptions {
+                leptos_router::NavigateOptions {
                     replace: true,
                     scroll: false,
                     ..Default::default()
                 },
             )
         });
+        #[cfg(not(feature = "hydrate"))]
+        let _ = address;
         if at_now {
             stop();
             reached.set(true);
