@@ -30,10 +30,14 @@ pub fn OverviewPage() -> impl IntoView {
         <Title text="" />
         <h1 class="visually-hidden">{td_string!(lang::current(), board.heading)}</h1>
         <p class="download">
-            <DownloadCsv
-                href=with_at(csv_href("/api/v1/ports", ""), at.get_untracked().as_deref())
-                title=td_string!(lang::current(), export.download_ports)
-            />
+            {move || {
+                view! {
+                    <DownloadCsv
+                        href=with_at(csv_href("/api/v1/ports", ""), at.get().as_deref())
+                        title=td_string!(lang::current(), export.download_ports)
+                    />
+                }
+            }}
         </p>
         <Transition fallback=|| {
             view! { <p class="loading">{td_string!(lang::current(), board.loading)}</p> }

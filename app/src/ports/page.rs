@@ -6,7 +6,7 @@ use super::operations_panel::{NoticeItem, OperationsPanel, PortActions, StatusRe
 use super::{COMMERCIAL_WAIT_STANDARD_MIN, PortDetail, TRAVELLER_WAIT_STANDARD_MIN, get_port};
 use crate::components::common::{Badge, ErrorNotice, LocalTime};
 use crate::components::me::with_me;
-use crate::components::moment::{self, keep_at, provide_at, read, read_at};
+use crate::components::moment::{self, provide_at, read, read_at, with_at};
 use crate::domain::Action;
 use crate::domain::clock::format_duration;
 use crate::forecast::panel::ForecastPanel;
@@ -99,7 +99,10 @@ pub fn PortPage() -> impl IntoView {
         <section class="panel">
             <h2>
                 {td_string!(lang::current(), ports.longest_holds)} " "
-                <a class="more" href=move || keep_at(format!("/holds?port={}", code.get()))>
+                <a
+                    class="more"
+                    href=move || with_at(format!("/holds?port={}", code.get()), at.get().as_deref())
+                >
                     {td_string!(lang::current(), ports.all_holds)}
                 </a>
             </h2>
@@ -119,7 +122,12 @@ pub fn PortPage() -> impl IntoView {
         <section class="panel">
             <h2>
                 {td_string!(lang::current(), ports.queue)} " "
-                <a class="more" href=move || keep_at(format!("/inspections?port={}", code.get()))>
+                <a
+                    class="more"
+                    href=move || {
+                        with_at(format!("/inspections?port={}", code.get()), at.get().as_deref())
+                    }
+                >
                     {td_string!(lang::current(), ports.whole_queue)}
                 </a>
             </h2>
