@@ -107,15 +107,20 @@ pub fn InspectionsPage() -> impl IntoView {
                     }
                 })
         }}
-        <Show when=move || !replaying()>
-            <p class="keys">
-                {td_string!(lang::current(), inspections.keys_label)} " " <kbd>"j"</kbd> " / "
-                <kbd>"k"</kbd> " " {td_string!(lang::current(), inspections.key_move)} ", "
-                <kbd>"c"</kbd> " " {td_string!(lang::current(), inspections.key_claim)} ", "
-                <kbd>"o"</kbd> " " {td_string!(lang::current(), inspections.key_open)} ", "
-                <kbd>"a"</kbd> " " {td_string!(lang::current(), inspections.key_assign)} "."
-            </p>
-        </Show>
+        {at
+            .with_untracked(Option::is_none)
+            .then(|| {
+                view! {
+                    <p class="keys">
+                        {td_string!(lang::current(), inspections.keys_label)} " " <kbd>"j"</kbd>
+                        " / " <kbd>"k"</kbd> " " {td_string!(lang::current(), inspections.key_move)}
+                        ", " <kbd>"c"</kbd> " " {td_string!(lang::current(), inspections.key_claim)}
+                        ", " <kbd>"o"</kbd> " " {td_string!(lang::current(), inspections.key_open)}
+                        ", " <kbd>"a"</kbd> " "
+                        {td_string!(lang::current(), inspections.key_assign)} "."
+                    </p>
+                }
+            })}
         {move || {
             claim_run
                 .value()

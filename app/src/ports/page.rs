@@ -30,6 +30,8 @@ pub fn PortPage() -> impl IntoView {
     // `?at=`: the port as it was then, read-only.
     let at = provide_at();
     let replaying = move || at.with(Option::is_some);
+    // Decided once per page: "Back to live" loads the page again.
+    let live_now = at.with_untracked(Option::is_none);
     let (replay_port, replay_holds, replay_queue) = (read_at(), read_at(), read_at());
     let detail = Resource::new(
         move || {
@@ -91,11 +93,14 @@ pub fn PortPage() -> impl IntoView {
             })}
         </Transition>
         // Recording waits, the capacity and the forecast are of the port as it now is.
-        <Show when=move || !replaying()>
-            <super::waits_form::RecordWaitsPanel code=Signal::derive(move || code.get()) />
-            <CapacityPanel port=Signal::derive(move || code.get()) />
-            <ForecastPanel port=Signal::derive(move || code.get()) />
-        </Show>
+        {live_now
+            .then(|| {
+                view! {
+                    <super::waits_form::RecordWaitsPanel code=Signal::derive(move || code.get()) />
+                    <CapacityPanel port=Signal::derive(move || code.get()) />
+                    <ForecastPanel port=Signal::derive(move || code.get()) />
+                }
+            })}
         <section class="panel">
             <h2>
                 {td_string!(lang::current(), ports.longest_holds)} " "
@@ -144,9 +149,7 @@ pub fn PortPage() -> impl IntoView {
                 })}
             </Transition>
         </section>
-        <Show when=move || !replaying()>
-            <PortTrends code=Signal::derive(move || code.get()) />
-        </Show>
+        {live_now.then(|| view! { <PortTrends code=Signal::derive(move || code.get()) /> })}
     }
 }
 

@@ -143,7 +143,8 @@ fn Banner(at: Memo<Option<String>>) -> impl IntoView {
             </Transition>
             <div class="replay-tools">
                 <Playback at moment />
-                <a class="replay-live" href=live>
+                // A page load of its own: the page is built again for the live board.
+                <a class="replay-live" href=live rel="external">
                     {td_string!(l, replay.back_live)}
                 </a>
             </div>
