@@ -15,6 +15,7 @@ use crate::lang;
 use crate::live::client::{LiveIndicator, StaleNotice, provide_live, use_live};
 use crate::map::page::MapPage;
 use crate::ports::page::PortPage;
+use crate::replay::banner::ReplayBanner;
 use crate::shipments::page::ShipmentPage;
 use crate::sim::SimBadge;
 use crate::targeting::page::TargetingPage;
@@ -85,6 +86,7 @@ fn Board() -> impl IntoView {
     Effect::new(|_| crate::auth::preferences::carry::restore());
     provide_clock();
     provide_live();
+    crate::replay::rpc::provide_reads();
     let live = use_live();
     let me = use_me();
     view! {
@@ -155,6 +157,7 @@ fn Board() -> impl IntoView {
                 <LiveAnnouncer />
             </NotOnWall>
             <main id="main" class:stale=move || live.connection.get().is_stale()>
+                <ReplayBanner />
                 <NotOnWall>
                     <StaleNotice />
                 </NotOnWall>

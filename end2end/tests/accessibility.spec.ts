@@ -10,6 +10,7 @@ const TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"];
 // Each page, read as a persona who may use it.
 const pages: [string, string][] = [
   ["/", "viewer"],
+  ["replay of the overview", "viewer"],
   ["/holds", "viewer"],
   ["/inspections?status=all", "viewer"],
   ["/ports/YYZ", "viewer"],
@@ -64,6 +65,9 @@ for (const language of ["en", "fr"] as const) {
           if (target === "seized shipment") {
             const holds = await (await page.request.get("/api/v1/holds?status=seized&per_page=1")).json();
             path = `/shipments/${holds.items[0].shipment_id}`;
+          }
+          if (target === "replay of the overview") {
+            path = `/?at=${new Date(Date.now() - 3_600_000).toISOString()}`;
           }
           await page.goto(path);
           await hydrated(page);

@@ -108,13 +108,16 @@ pub fn Pager<F: ListFilter>(base: &'static str, filter: F, at: PagePosition) -> 
         pages = page_count
     )
     .to_string();
+    // A replay's pages stay at its moment.
+    let at = super::moment::use_at().get_untracked();
     let link = move |p: i64| {
         let q = filter.at_page(p).to_query();
-        if q.is_empty() {
+        let href = if q.is_empty() {
             base.to_string()
         } else {
             format!("{base}?{q}")
-        }
+        };
+        super::moment::with_at(href, at.as_deref())
     };
     view! {
         <nav class="pager" aria-label=t_string!(i18n, components.pages)>

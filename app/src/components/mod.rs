@@ -6,4 +6,5 @@ pub mod forms;
 pub mod icons;
 pub mod list;
 pub mod me;
+pub mod moment;
 pub mod table;

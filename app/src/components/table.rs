@@ -42,7 +42,7 @@ pub fn ColumnHeads(
 pub fn ShipmentCell(id: i64, reference: String, description: String) -> impl IntoView {
     view! {
         <td>
-            <a href=format!("/shipments/{id}") class="shipment-link">
+            <a href=super::moment::keep_at(format!("/shipments/{id}")) class="shipment-link">
                 {reference}
             </a>
             <div class="sub">{description}</div>
@@ -55,7 +55,7 @@ pub fn ShipmentCell(id: i64, reference: String, description: String) -> impl Int
 pub fn PortCell(code: String) -> impl IntoView {
     view! {
         <td>
-            <a href=format!("/ports/{code}")>{code.clone()}</a>
+            <a href=super::moment::keep_at(format!("/ports/{code}"))>{code.clone()}</a>
         </td>
     }
 }

@@ -5,6 +5,7 @@ use crate::components::clock::{DueIn, Dwell};
 use crate::components::common::{Badge, LocalTime, PortField};
 use crate::components::icons::PauseIcon;
 use crate::components::list::{ListResults, StatusSelect, VocabSelect, use_list_filter};
+use crate::components::moment::{self, provide_at, read, read_at, with_at, without_at};
 use crate::components::table::{PortCell, RecordTable, ShipmentCell};
 use crate::export::link::{DownloadCsv, csv_href};
 use crate::i18n::td_string;
@@ -17,10 +18,15 @@ use leptos_router::components::Form;
 
 #[component]
 pub fn HoldsPage() -> impl IntoView {
-    let filter = use_list_filter(|pairs| HoldFilter::from_query(pairs));
+    let at = provide_at();
+    let replay = read_at();
+    let filter = use_list_filter(|pairs| HoldFilter::from_query(without_at(pairs)));
     let holds = Resource::new(
-        move || (filter.get(), live_tick()),
-        |(filter, _)| async move { list_holds(filter?).await },
+        move || (filter.get(), at.get(), moment::tick(at, live_tick)),
+        move |(filter, at, _)| async move {
+            let filter = filter?;
+            read(at, filter.clone(), replay, list_holds(filter)).await
+        },
     );
     view! {
         <Title text=td_string!(lang::current(), holds.title) />
@@ -30,7 +36,7 @@ pub fn HoldsPage() -> impl IntoView {
         </div>
         {move || {
             let current = filter.get().unwrap_or_default();
-            view! { <HoldFilterForm filter=current /> }
+            view! { <HoldFilterForm filter=current at=at.get() /> }
         }}
         {move || {
             filter
@@ -45,7 +51,10 @@ pub fn HoldsPage() -> impl IntoView {
                     view! {
                         <p class="download">
                             <DownloadCsv
-                                href=csv_href("/api/v1/holds", &whole.to_query())
+                                href=with_at(
+                                    csv_href("/api/v1/holds", &whole.to_query()),
+                                    at.get().as_deref(),
+                                )
                                 title=td_string!(lang::current(), export.download_holds)
                             />
                         </p>
@@ -63,7 +72,7 @@ pub fn HoldsPage() -> impl IntoView {
 }
 
 #[component]
-fn HoldFilterForm(filter: HoldFilter) -> impl IntoView {
+fn HoldFilterForm(filter: HoldFilter, at: Option<String>) -> impl IntoView {
     view! {
         <Form
             method="GET"
@@ -71,6 +80,8 @@ fn HoldFilterForm(filter: HoldFilter) -> impl IntoView {
             attr:class="filters"
             attr:aria-label=td_string!(lang::current(), holds.filter_label)
         >
+            // A replay's list is filtered at its moment.
+            {at.clone().map(|at| view! { <input type="hidden" name="at" value=at /> })}
             <PortField value=filter.port.clone() />
             <VocabSelect
                 label=td_string!(lang::current(), holds.reason)
@@ -105,7 +116,7 @@ fn HoldFilterForm(filter: HoldFilter) -> impl IntoView {
                 </select>
             </label>
             <button type="submit">{td_string!(lang::current(), holds.apply)}</button>
-            <a href="/holds" class="reset">
+            <a href=with_at("/holds".into(), at.as_deref()) class="reset">
                 {td_string!(lang::current(), holds.reset)}
             </a>
         </Form>

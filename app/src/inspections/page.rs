@@ -4,6 +4,7 @@ use super::{InspectionFilter, InspectionRow, list_inspections};
 use crate::components::clock::DueIn;
 use crate::components::common::{Badge, ErrorNotice, LocalTime, PortField};
 use crate::components::list::{ListResults, StatusSelect, VocabSelect, use_list_filter};
+use crate::components::moment::{self, provide_at, read, read_at, with_at, without_at};
 use crate::components::table::{PortCell, RecordTable, ShipmentCell};
 use crate::domain::InspectionStatus;
 use crate::export::link::{DownloadCsv, csv_href};
@@ -19,7 +20,9 @@ use leptos_router::components::Form;
 pub fn InspectionsPage() -> impl IntoView {
     // The keyboard's row, shared by the key handler and the table.
     provide_context(QueueCursor(RwSignal::new(None)));
-    let filter = use_list_filter(|pairs| InspectionFilter::from_query(pairs));
+    let at = provide_at();
+    let replay = read_at();
+    let filter = use_list_filter(|pairs| InspectionFilter::from_query(without_at(pairs)));
     let claim_run = Action::new(|(id, version): &(i64, i64)| {
         let (id, version) = (*id, *version);
         async move { super::inspection_action(id, super::InspectionCommand::Claim, Some(version)).await }
@@ -44,7 +47,7 @@ pub fn InspectionsPage() -> impl IntoView {
                 filter.get().ok().and_then(|f| f.port),
                 claim_run.version().get(),
                 assign_run.version().get(),
-                live_tick(),
+                moment::tick(at, live_tick),
             )
         },
         |(port, _, _, _)| async move {
@@ -60,11 +63,17 @@ pub fn InspectionsPage() -> impl IntoView {
                 filter.get(),
                 claim_run.version().get(),
                 assign_run.version().get(),
-                live_tick(),
+                at.get(),
+                moment::tick(at, live_tick),
             )
         },
-        |(filter, _, _, _)| async move { list_inspections(filter?).await },
+        move |(filter, _, _, at, _)| async move {
+            let filter = filter?;
+            read(at, filter.clone(), replay, list_inspections(filter)).await
+        },
     );
+    // A replay is read-only, and the officers' workload is as it now is: neither shown.
+    let replaying = move || at.with(Option::is_some);
     view! {
         <Title text=td_string!(lang::current(), inspections.title) />
         <div class="page-head">
@@ -73,7 +82,7 @@ pub fn InspectionsPage() -> impl IntoView {
         </div>
         {move || {
             let current = filter.get().unwrap_or_default();
-            view! { <InspectionFilterForm filter=current /> }
+            view! { <InspectionFilterForm filter=current at=at.get() /> }
         }}
         {move || {
             filter
@@ -88,20 +97,30 @@ pub fn InspectionsPage() -> impl IntoView {
                     view! {
                         <p class="download">
                             <DownloadCsv
-                                href=csv_href("/api/v1/inspections", &whole.to_query())
+                                href=with_at(
+                                    csv_href("/api/v1/inspections", &whole.to_query()),
+                                    at.get().as_deref(),
+                                )
                                 title=td_string!(lang::current(), export.download_queue)
                             />
                         </p>
                     }
                 })
         }}
-        <p class="keys">
-            {td_string!(lang::current(), inspections.keys_label)} " " <kbd>"j"</kbd> " / "
-            <kbd>"k"</kbd> " " {td_string!(lang::current(), inspections.key_move)} ", "
-            <kbd>"c"</kbd> " " {td_string!(lang::current(), inspections.key_claim)} ", "
-            <kbd>"o"</kbd> " " {td_string!(lang::current(), inspections.key_open)} ", "
-            <kbd>"a"</kbd> " " {td_string!(lang::current(), inspections.key_assign)} "."
-        </p>
+        {at
+            .with_untracked(Option::is_none)
+            .then(|| {
+                view! {
+                    <p class="keys">
+                        {td_string!(lang::current(), inspections.keys_label)} " " <kbd>"j"</kbd>
+                        " / " <kbd>"k"</kbd> " " {td_string!(lang::current(), inspections.key_move)}
+                        ", " <kbd>"c"</kbd> " " {td_string!(lang::current(), inspections.key_claim)}
+                        ", " <kbd>"o"</kbd> " " {td_string!(lang::current(), inspections.key_open)}
+                        ", " <kbd>"a"</kbd> " "
+                        {td_string!(lang::current(), inspections.key_assign)} "."
+                    </p>
+                }
+            })}
         {move || {
             claim_run
                 .value()
@@ -111,7 +130,12 @@ pub fn InspectionsPage() -> impl IntoView {
         }}
         <QueueKeys />
         {move || {
-            filter.get().ok().and_then(|f| f.port).map(|_| view! { <PortWorkload loads /> })
+            filter
+                .get()
+                .ok()
+                .and_then(|f| f.port)
+                .filter(|_| !replaying())
+                .map(|_| view! { <PortWorkload loads /> })
         }}
         <ListResults
             filter
@@ -119,13 +143,17 @@ pub fn InspectionsPage() -> impl IntoView {
             base="/inspections"
             loading=td_string!(lang::current(), inspections.queue_loading)
             rows=move |rows| {
+                if replaying() {
+                    return view! { <InspectionTable rows show_port=true /> }.into_any();
+                }
                 with_claim(
-                    claim_run,
-                    assign_run,
-                    filter.get_untracked().ok().and_then(|f| f.port),
-                    loads,
-                    rows,
-                )
+                        claim_run,
+                        assign_run,
+                        filter.get_untracked().ok().and_then(|f| f.port),
+                        loads,
+                        rows,
+                    )
+                    .into_any()
             }
         />
     }
@@ -279,7 +307,7 @@ fn QueueKeys() -> impl IntoView {
 }
 
 #[component]
-fn InspectionFilterForm(filter: InspectionFilter) -> impl IntoView {
+fn InspectionFilterForm(filter: InspectionFilter, at: Option<String>) -> impl IntoView {
     view! {
         <Form
             method="GET"
@@ -287,6 +315,8 @@ fn InspectionFilterForm(filter: InspectionFilter) -> impl IntoView {
             attr:class="filters"
             attr:aria-label=td_string!(lang::current(), inspections.filter_label)
         >
+            // A replay's queue is filtered at its moment.
+            {at.clone().map(|at| view! { <input type="hidden" name="at" value=at /> })}
             <PortField value=filter.port.clone() />
             <VocabSelect
                 label=td_string!(lang::current(), inspections.kind)
@@ -306,7 +336,7 @@ fn InspectionFilterForm(filter: InspectionFilter) -> impl IntoView {
                 {td_string!(lang::current(), inspections.overdue_only)}
             </label>
             <button type="submit">{td_string!(lang::current(), inspections.apply)}</button>
-            <a href="/inspections" class="reset">
+            <a href=with_at("/inspections".into(), at.as_deref()) class="reset">
                 {td_string!(lang::current(), inspections.reset)}
             </a>
         </Form>

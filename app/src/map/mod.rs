@@ -149,7 +149,7 @@ fn marker(drawn: &Drawn, shown: RwSignal<Option<String>>) -> AnyView {
                     }
                 })}
             <a
-                href=format!("/ports/{code}")
+                href=crate::components::moment::keep_at(format!("/ports/{code}"))
                 class="map-marker"
                 data-port=code.clone()
                 aria-label=marker_label(port)
@@ -313,7 +313,9 @@ fn PortList(ports: Vec<PortSummary>) -> impl IntoView {
                                 view! {
                                     <tr data-port=p.code.clone()>
                                         <th scope="row">
-                                            <a href=format!("/ports/{}", p.code)>
+                                            <a href=crate::components::moment::keep_at(
+                                                format!("/ports/{}", p.code),
+                                            )>
                                                 <span class="code">{p.code.clone()}</span>
                                                 " "
                                                 {p.name.clone()}

@@ -2,6 +2,7 @@
 
 use super::CountryMap;
 use crate::components::common::ErrorNotice;
+use crate::components::moment::{self, provide_at, read, read_at};
 use crate::i18n::td_string;
 use crate::lang;
 use crate::live::client::live_tick;
@@ -11,8 +12,13 @@ use leptos_meta::Title;
 
 #[component]
 pub fn MapPage() -> impl IntoView {
-    // The overview's own read, fetched again on each live refresh.
-    let overview = Resource::new(live_tick, |_| get_overview());
+    // The overview's own read, fetched again on each live refresh (or as it was at `?at=`).
+    let at = provide_at();
+    let replay = read_at();
+    let overview = Resource::new(
+        move || (at.get(), moment::tick(at, live_tick)),
+        move |(at, _)| read(at, (), replay, get_overview()),
+    );
     let shown = RwSignal::new(None);
     let l = lang::current();
     view! {

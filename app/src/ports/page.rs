@@ -6,6 +6,7 @@ use super::operations_panel::{NoticeItem, OperationsPanel, PortActions, StatusRe
 use super::{COMMERCIAL_WAIT_STANDARD_MIN, PortDetail, TRAVELLER_WAIT_STANDARD_MIN, get_port};
 use crate::components::common::{Badge, ErrorNotice, LocalTime};
 use crate::components::me::MeResource;
+use crate::components::moment::{self, provide_at, read, read_at, with_at};
 use crate::domain::Action;
 use crate::domain::clock::format_duration;
 use crate::forecast::panel::ForecastPanel;
@@ -27,28 +28,43 @@ pub fn PortPage() -> impl IntoView {
         Memo::new(move |_| params.with(|p| p.get("code").unwrap_or_default().to_ascii_uppercase()));
     let actions = PortActions::new();
     let me = use_context::<MeResource>();
+    // `?at=`: the port as it was then, read-only.
+    let at = provide_at();
+    let replaying = move || at.with(Option::is_some);
+    // Decided once per page: "Back to live" loads the page again.
+    let live_now = at.with_untracked(Option::is_none);
+    let (replay_port, replay_holds, replay_queue) = (read_at(), read_at(), read_at());
     let detail = Resource::new(
-        move || (code.get(), live_tick(), actions.done()),
-        |(code, ..)| get_port(code),
+        move || {
+            (
+                code.get(),
+                at.get(),
+                moment::tick(at, live_tick),
+                actions.done(),
+            )
+        },
+        move |(code, at, ..)| read(at, code.clone(), replay_port, get_port(code)),
     );
     let holds = Resource::new(
-        move || (code.get(), live_tick()),
-        |(code, _)| {
-            list_holds(HoldFilter {
+        move || (code.get(), at.get(), moment::tick(at, live_tick)),
+        move |(code, at, _)| {
+            let filter = HoldFilter {
                 port: Some(code),
                 per_page: 10,
                 ..Default::default()
-            })
+            };
+            read(at, filter.clone(), replay_holds, list_holds(filter))
         },
     );
     let queue = Resource::new(
-        move || (code.get(), live_tick()),
-        |(code, _)| {
-            list_inspections(InspectionFilter {
+        move || (code.get(), at.get(), moment::tick(at, live_tick)),
+        move |(code, at, _)| {
+            let filter = InspectionFilter {
                 port: Some(code),
                 per_page: 10,
                 ..Default::default()
-            })
+            };
+            read(at, filter.clone(), replay_queue, list_inspections(filter))
         },
     );
     view! {
@@ -63,11 +79,13 @@ pub fn PortPage() -> impl IntoView {
                 match detail.await {
                     Ok(detail) => {
                         let port = detail.summary.clone();
+                        let live = !replaying();
                         let operations = me
-                            .filter(|me| me.may(Action::ManagePort, Some(&port.code)))
+                            .filter(|me| live && me.may(Action::ManagePort, Some(&port.code)))
                             .map(|_| {
-                                // The account is awaited here rather than in a suspense of its own inside
-                                // this one: the port page's nested suspense did not hydrate.
+                                // The account is awaited in this suspense rather than in one of its own
+                                // nested inside it, which did not hydrate. A replay is read-only: no
+                                // operations.
                                 view! { <OperationsPanel port=port.clone() actions /> }
                             });
                         view! {
@@ -80,13 +98,22 @@ pub fn PortPage() -> impl IntoView {
                 }
             })}
         </Transition>
-        <super::waits_form::RecordWaitsPanel code=Signal::derive(move || code.get()) />
-        <CapacityPanel port=Signal::derive(move || code.get()) />
-        <ForecastPanel port=Signal::derive(move || code.get()) />
+        // Recording waits, the capacity and the forecast are of the port as it now is.
+        {live_now
+            .then(|| {
+                view! {
+                    <super::waits_form::RecordWaitsPanel code=Signal::derive(move || code.get()) />
+                    <CapacityPanel port=Signal::derive(move || code.get()) />
+                    <ForecastPanel port=Signal::derive(move || code.get()) />
+                }
+            })}
         <section class="panel">
             <h2>
                 {td_string!(lang::current(), ports.longest_holds)} " "
-                <a class="more" href=move || format!("/holds?port={}", code.get())>
+                <a
+                    class="more"
+                    href=move || with_at(format!("/holds?port={}", code.get()), at.get().as_deref())
+                >
                     {td_string!(lang::current(), ports.all_holds)}
                 </a>
             </h2>
@@ -106,7 +133,12 @@ pub fn PortPage() -> impl IntoView {
         <section class="panel">
             <h2>
                 {td_string!(lang::current(), ports.queue)} " "
-                <a class="more" href=move || format!("/inspections?port={}", code.get())>
+                <a
+                    class="more"
+                    href=move || {
+                        with_at(format!("/inspections?port={}", code.get()), at.get().as_deref())
+                    }
+                >
                     {td_string!(lang::current(), ports.whole_queue)}
                 </a>
             </h2>
@@ -123,7 +155,7 @@ pub fn PortPage() -> impl IntoView {
                 })}
             </Transition>
         </section>
-        <PortTrends code=Signal::derive(move || code.get()) />
+        {live_now.then(|| view! { <PortTrends code=Signal::derive(move || code.get()) /> })}
     }
 }
 

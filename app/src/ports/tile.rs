@@ -23,7 +23,7 @@ pub fn PortTile(port: PortSummary) -> impl IntoView {
     let now = use_now();
     let tz = zone(&port.time_zone);
     let zone_name = port.time_zone.clone();
-    let href = format!("/ports/{}", port.code);
+    let href = crate::components::moment::keep_at(format!("/ports/{}", port.code));
     let status_code = port.status.code();
     let commercial_late = port.commercial_wait_over_standard();
     let traveller_late = port

@@ -7,9 +7,13 @@ use crate::i18n::td_string;
 use crate::lang;
 use chrono::{DateTime, Utc};
 
+pub mod banner;
+pub mod control;
 #[cfg(feature = "ssr")]
 pub mod db;
 pub mod fold;
+pub mod playback;
+pub mod rpc;
 
 /// The instant `raw` names (RFC 3339), if the board can be shown as it was then: not in the
 /// future (after `now`), and not before `first`, the journal's first entry. Refusals name the

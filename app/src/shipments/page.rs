@@ -5,6 +5,7 @@ use super::work::WorkPanel;
 use super::{AddNote, MAX_NOTE_CHARS, ShipmentDetail, get_shipment};
 use crate::components::common::{Badge, ErrorNotice, LocalTime};
 use crate::components::me::MeResource;
+use crate::components::moment::{keep_at, provide_at, read, read_at};
 use crate::domain::Action;
 use crate::error::AppError;
 use crate::holds::page::HoldTable;
@@ -21,6 +22,9 @@ use leptos_router::hooks::use_params_map;
 #[component]
 pub fn ShipmentPage() -> impl IntoView {
     let params = use_params_map();
+    // `?at=`: the shipment as it was then, read-only and not refreshed by the live stream.
+    let at = provide_at();
+    let replay = read_at();
     let id = Memo::new(move |_| params.with(|p| p.get("id").and_then(|v| v.parse::<i64>().ok())));
     let add = ServerAction::<AddNote>::new();
     let changed = RwSignal::new(0u64);
@@ -32,6 +36,7 @@ pub fn ShipmentPage() -> impl IntoView {
     let touched = Memo::new(move |_| {
         let newest = id
             .get()
+            .filter(|_| at.with(Option::is_none))
             .and_then(|id| shown.with(|shown| live.unshown(id, shown)))
             .unwrap_or(0);
         // Only ever forward: what was fetched once is not fetched again.
@@ -46,12 +51,13 @@ pub fn ShipmentPage() -> impl IntoView {
                 add.version().get(),
                 changed.get(),
                 touched.get(),
-                live.epoch.get(),
+                at.get(),
+                at.with(Option::is_none).then(|| live.epoch.get()),
             )
         },
-        |(id, _, _, _, _)| async move {
+        move |(id, _, _, _, at, _)| async move {
             match id {
-                Some(id) if id > 0 => get_shipment(id).await,
+                Some(id) if id > 0 => read(at, id, replay, get_shipment(id)).await,
                 _ => Err(AppError::invalid(
                     "id",
                     td_string!(lang::current(), shipments.id_invalid),
@@ -67,7 +73,8 @@ pub fn ShipmentPage() -> impl IntoView {
                 match detail.await {
                     Ok(detail) => {
                         shown.set(shown_records(&detail));
-                        view! { <ShipmentView detail add changed /> }.into_any()
+                        let replaying = at.with_untracked(Option::is_some);
+                        view! { <ShipmentView detail add changed replaying /> }.into_any()
                     }
                     Err(error) => view! { <ErrorNotice error /> }.into_any(),
                 }
@@ -94,6 +101,8 @@ fn ShipmentView(
     detail: ShipmentDetail,
     add: ServerAction<AddNote>,
     changed: RwSignal<u64>,
+    /// Shown as it was at a past moment: read-only.
+    replaying: bool,
 ) -> impl IntoView {
     let s = detail.shipment;
     let (shipment_id, port) = (s.id, s.port_code.clone());
@@ -107,9 +116,8 @@ fn ShipmentView(
             <Badge kind=format!("ship-{}", s.status.code()) text=s.status.label() />
             <p class="lede">
                 {s.description.clone()} " · "
-                <a href=format!(
-                    "/ports/{}",
-                    s.port_code,
+                <a href=keep_at(
+                    format!("/ports/{}", s.port_code),
                 )>{format!("{} {}", s.port_code, s.port_name)}</a>
             </p>
         </div>
@@ -205,7 +213,7 @@ fn ShipmentView(
             </section>
             <section class="panel timeline-panel">
                 <h2>{td_string!(lang::current(), shipments.timeline)}</h2>
-                <NoteForm shipment_id port add />
+                {(!replaying).then(|| view! { <NoteForm shipment_id port add /> })}
                 <ol class="timeline" aria-label=td_string!(lang::current(), shipments.timeline)>
                     {detail
                         .timeline
@@ -238,7 +246,16 @@ fn ShipmentView(
             </section>
         </div>
         <ScorePanel shipment_id=score_key.0 version=score_key.1 />
-        <WorkPanel holds=detail.holds.clone() inspections=detail.inspections.clone() changed />
+        {(!replaying)
+            .then(|| {
+                view! {
+                    <WorkPanel
+                        holds=detail.holds.clone()
+                        inspections=detail.inspections.clone()
+                        changed
+                    />
+                }
+            })}
         <section class="panel">
             <h2>{td_string!(lang::current(), shipments.holds)}</h2>
             <HoldTable rows=detail.holds show_port=false />
