@@ -156,6 +156,28 @@ pub fn client(cookies: bool) -> reqwest::Client {
         .expect("client")
 }
 
+/// The test's pool is closed when the test ends, so that its database connections do not
+/// outlive it: without this, the PostgreSQL suite's idle connections piled up past the server's
+/// limit of connections and later tests were refused theirs.
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        let pool = self.db.pool.clone();
+        let Ok(handle) = tokio::runtime::Handle::try_current() else {
+            return;
+        };
+        if handle.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread {
+            // A connection still held by the server (a live stream's) is given a moment, not
+            // waited for.
+            tokio::task::block_in_place(|| {
+                handle.block_on(async {
+                    let _ =
+                        tokio::time::timeout(std::time::Duration::from_secs(2), pool.close()).await;
+                })
+            });
+        }
+    }
+}
+
 impl TestApp {
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.address)
