@@ -266,8 +266,7 @@ pub fn OperationsPanel(port: PortSummary, actions: PortActions) -> impl IntoView
             <h3>{td_string!(l, port_ops.notices)}</h3>
             {refusal(actions.edit.value())}
             {refusal(actions.clear.value())}
-            // The sentence or the list, never both: an empty list after the sentence did not
-            // hydrate.
+            // The sentence when there is no notice, else the list.
             {if port.notices.is_empty() {
                 Either::Left(view! { <p>{td_string!(l, port_ops.no_notice)}</p> })
             } else {
