@@ -12,9 +12,8 @@ use std::time::{Duration, Instant};
 use super::figures;
 
 pub struct BoardBench {
-    pub shipments: usize,
+    pub country: super::Country,
     pub iterations: usize,
-    pub seed: u64,
 }
 
 async fn time<F, Fut, T, E>(iterations: usize, mut run: F) -> anyhow::Result<Vec<Duration>>
@@ -35,18 +34,7 @@ where
 }
 
 pub async fn run(db: &Db, bench: &BoardBench) -> anyhow::Result<()> {
-    super::require_empty(db).await?;
-    eprintln!("seeding {} shipments…", bench.shipments);
-    let started = Instant::now();
-    let report = super::seed_country(db, bench.seed, bench.shipments).await?;
-    let seed_s = started.elapsed().as_secs_f64();
-    eprintln!("seeded in {seed_s:.1} s: {report}");
-    if db.backend == app::db::Backend::Postgres {
-        sqlx::query("analyze").execute(&db.pool).await?;
-    } else {
-        sqlx::query("pragma optimize").execute(&db.pool).await?;
-    }
-
+    let (report, seed_s) = bench.country.prepare(db).await?;
     let pool = &db.pool;
     let n = bench.iterations;
     let ports = ["YYZ", "YVR", "AMB", "PVN", "YUL", "LAC"];
@@ -120,11 +108,12 @@ pub async fn run(db: &Db, bench: &BoardBench) -> anyhow::Result<()> {
         .map(|f| format!("{}_p99_ms={:.2}", f.name, f.p99))
         .collect();
     println!(
-        "backend={:?} shipments={} holds={} journal={} seed_s={seed_s:.1} iterations={n} {} worst_p99_ms={worst:.2}",
+        "backend={:?} shipments={} holds={} journal={} seed_s={} iterations={n} {} worst_p99_ms={worst:.2}",
         db.backend,
         report.shipments,
         report.holds,
         report.journal_entries,
+        super::seed_figure(seed_s),
         summary.join(" ")
     );
     Ok(())

@@ -25,6 +25,11 @@ pub enum BenchCommand {
     Board {
         #[arg(long, default_value_t = 200_000)]
         shipments: usize,
+        /// Time the database DATABASE_URL names as it stands (a copy of a working one, or
+        /// one `seed` filled) instead of seeding a country; `--shipments` and `--seed` are
+        /// then unused.
+        #[arg(long)]
+        existing: bool,
         #[arg(long, default_value_t = 200)]
         iterations: usize,
         #[arg(long, default_value_t = crate::seed::DEFAULT_SEED)]
@@ -35,6 +40,11 @@ pub enum BenchCommand {
     Replay {
         #[arg(long, default_value_t = 200_000)]
         shipments: usize,
+        /// Time the database DATABASE_URL names as it stands (a copy of a working one, or
+        /// one `seed` filled) instead of seeding a country; `--shipments` and `--seed` are
+        /// then unused.
+        #[arg(long)]
+        existing: bool,
         #[arg(long, default_value_t = 100)]
         iterations: usize,
         #[arg(long, default_value_t = crate::seed::DEFAULT_SEED)]
@@ -142,23 +152,24 @@ impl BenchCommand {
         match self {
             BenchCommand::Board {
                 shipments,
+                existing,
                 iterations,
                 seed,
             } => {
                 let bench = board::BoardBench {
-                    shipments,
+                    country: Country::new(existing, seed, shipments),
                     iterations: iterations.max(1),
-                    seed,
                 };
                 board::run(db, &bench).await
             }
             BenchCommand::Replay {
                 shipments,
+                existing,
                 iterations,
                 seed,
             } => {
                 let bench = replay::ReplayBench {
-                    shipments,
+                    country: Country::new(existing, seed, shipments),
                     iterations: iterations.max(1),
                     seed,
                 };
@@ -241,6 +252,90 @@ async fn require_empty(db: &Db) -> anyhow::Result<()> {
         "the benchmark needs an empty database: it seeds its own country"
     );
     Ok(())
+}
+
+/// The country a benchmark times: one it seeds on its empty database, or the one the
+/// database already holds (`--existing`).
+#[derive(Debug, Clone, Copy)]
+pub enum Country {
+    Seeded { seed: u64, shipments: usize },
+    Existing,
+}
+
+impl Country {
+    fn new(existing: bool, seed: u64, shipments: usize) -> Self {
+        if existing {
+            Country::Existing
+        } else {
+            Country::Seeded { seed, shipments }
+        }
+    }
+
+    /// Seeds the country (or checks there is one), then brings the planner's statistics up
+    /// to date; what the database holds, and the seconds seeding took (none for an existing
+    /// one).
+    async fn prepare(self, db: &Db) -> anyhow::Result<(SeedReport, Option<f64>)> {
+        let (report, seed_s) = match self {
+            Country::Seeded { seed, shipments } => {
+                require_empty(db).await?;
+                eprintln!("seeding {shipments} shipments…");
+                let started = std::time::Instant::now();
+                let report = seed_country(db, seed, shipments).await?;
+                let seed_s = started.elapsed().as_secs_f64();
+                eprintln!("seeded in {seed_s:.1} s: {report}");
+                (report, Some(seed_s))
+            }
+            Country::Existing => {
+                anyhow::ensure!(
+                    !seed::is_empty(db).await?,
+                    "--existing times the database DATABASE_URL names, and it holds no ports"
+                );
+                let report = counts(db).await?;
+                eprintln!("timing the database as it stands: {report}");
+                (report, None)
+            }
+        };
+        if db.backend == app::db::Backend::Postgres {
+            sqlx::query("analyze").execute(&db.pool).await?;
+        } else {
+            sqlx::query("pragma optimize").execute(&db.pool).await?;
+        }
+        Ok((report, seed_s))
+    }
+}
+
+/// What a database holds, counted.
+async fn counts(db: &Db) -> anyhow::Result<SeedReport> {
+    let count = |sql: String| async move {
+        let n: i64 = sqlx::query_scalar(&sql).fetch_one(&db.pool).await?;
+        Ok::<usize, anyhow::Error>(n as usize)
+    };
+    let of = |table: &str| format!("select count(*) from {table}");
+    Ok(SeedReport {
+        ports: count(of("ports")).await?,
+        officers: count(of("officers")).await?,
+        shipments: count(of("shipments")).await?,
+        holds: count(of("holds")).await?,
+        active_holds: count(format!(
+            "{} where {}",
+            of("holds"),
+            app::holds::db::active("status")
+        ))
+        .await?,
+        inspections: count(of("inspections")).await?,
+        open_inspections: count(format!(
+            "{} where {}",
+            of("inspections"),
+            app::inspections::db::open("status")
+        ))
+        .await?,
+        journal_entries: count(of("journal")).await?,
+    })
+}
+
+/// The `seed_s=` figure of a summary line: the seconds seeding took, or `existing`.
+fn seed_figure(seed_s: Option<f64>) -> String {
+    seed_s.map_or_else(|| "existing".to_string(), |s| format!("{s:.1}"))
 }
 
 /// Seeds the benchmark's demo country, of `shipments` over the days up to now.

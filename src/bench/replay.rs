@@ -11,7 +11,7 @@ use std::time::Instant;
 use super::figures;
 
 pub struct ReplayBench {
-    pub shipments: usize,
+    pub country: super::Country,
     pub iterations: usize,
     pub seed: u64,
 }
@@ -20,17 +20,7 @@ pub struct ReplayBench {
 const DAYS: i64 = 14;
 
 pub async fn run(db: &Db, bench: &ReplayBench) -> anyhow::Result<()> {
-    super::require_empty(db).await?;
-    eprintln!("seeding {} shipments…", bench.shipments);
-    let started = Instant::now();
-    let report = super::seed_country(db, bench.seed, bench.shipments).await?;
-    let seed_s = started.elapsed().as_secs_f64();
-    eprintln!("seeded in {seed_s:.1} s: {report}");
-    if db.backend == app::db::Backend::Postgres {
-        sqlx::query("analyze").execute(&db.pool).await?;
-    } else {
-        sqlx::query("pragma optimize").execute(&db.pool).await?;
-    }
+    let (report, seed_s) = bench.country.prepare(db).await?;
     let pool = &db.pool;
     let first = app::replay::db::first_instant(pool)
         .await?
@@ -84,11 +74,12 @@ pub async fn run(db: &Db, bench: &ReplayBench) -> anyhow::Result<()> {
         })
         .collect();
     println!(
-        "backend={:?} shipments={} holds={} journal={} seed_s={seed_s:.1} days={DAYS} iterations={n} {} worst_p99_ms={worst:.2}",
+        "backend={:?} shipments={} holds={} journal={} seed_s={} days={DAYS} iterations={n} {} worst_p99_ms={worst:.2}",
         db.backend,
         report.shipments,
         report.holds,
         report.journal_entries,
+        super::seed_figure(seed_s),
         summary.join(" ")
     );
     Ok(())

@@ -68,6 +68,22 @@ pub async fn overview_shows_a_country_with_consistent_totals(backend: Backend) {
         release["p90_min"].as_i64().unwrap(),
     );
     assert!(0 <= median && median <= p90, "median {median} p90 {p90}");
+    // The values at the nearest ranks of every release time of the last 7 days, in whole
+    // minutes, as the database has them.
+    let week_ago = app::domain::clock::to_millis(chrono::Utc::now() - chrono::Duration::days(7));
+    let mut minutes: Vec<i64> = sqlx::query_scalar(
+        "select released_at - arrived_at from shipments where port_code = 'YYZ' \
+         and released_at >= $1 and arrived_at is not null",
+    )
+    .bind(week_ago)
+    .fetch_all(&app.db.pool)
+    .await
+    .expect("release times");
+    minutes.sort_unstable();
+    let n = minutes.len();
+    assert_eq!(release["released"].as_i64().unwrap(), n as i64);
+    let at = |p: f64| minutes[((p * n as f64).ceil() as usize).clamp(1, n) - 1] / 60_000;
+    assert_eq!((median, p90), (at(0.5), at(0.9)));
 }
 
 pub async fn holds_filter_sort_and_paginate(backend: Backend) {

@@ -138,6 +138,7 @@ async fn filter_where(
 
 const LIST: ListQuery<'static> = ListQuery {
     count_from: "holds h",
+    key: "h.id",
     select: SELECT,
     order: "",
 };

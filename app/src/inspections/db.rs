@@ -123,6 +123,7 @@ async fn filter_where(
 
 const QUEUE: ListQuery<'static> = ListQuery {
     count_from: "inspections i",
+    key: "i.id",
     select: SELECT,
     // `order_by(QUEUE_ORDER)`, written out for a constant; a unit test holds them equal.
     order: "i.priority_rank asc, i.due_at asc, i.id asc",

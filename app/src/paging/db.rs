@@ -27,9 +27,13 @@ pub async fn check_port(pool: &AnyPool, port: Option<&str>) -> Result<(), AppErr
 }
 
 /// A list's query: `count_from` is what `select count(*)` reads (e.g. `holds h`), `select` the
-/// columns and joins of a row, `order` the page's order.
+/// columns and joins of a row, `order` the page's order. The filter and the order name only
+/// `count_from`'s columns: a page's rows are picked there by `key` (e.g. `h.id`), sorted on
+/// that one table, and only the page's rows are then joined, so a page of a long list costs
+/// one sort of small rows and `per_page` joins, not a join of every row that matches.
 pub struct ListQuery<'a> {
     pub count_from: &'a str,
+    pub key: &'a str,
     pub select: &'a str,
     pub order: &'a str,
 }
@@ -55,10 +59,13 @@ impl ListQuery<'_> {
             .await?
             .try_get("n")?;
         let list_sql = format!(
-            "{}{where_clause} order by {} limit {per_page} offset {}",
-            self.select,
-            self.order,
-            (page - 1) * per_page
+            "{select} where {key} in (select {key} from {from}{where_clause} order by {order} \
+             limit {per_page} offset {offset}) order by {order}",
+            select = self.select,
+            key = self.key,
+            from = self.count_from,
+            order = self.order,
+            offset = (page - 1) * per_page
         );
         let items = filter
             .apply(sqlx::query(&list_sql))
