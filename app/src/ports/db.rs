@@ -176,14 +176,16 @@ pub async fn summary(
     )?)
 }
 
+/// A port's detail: its tile, and its release times and traffic over the last days, read at
+/// once on connections of their own (the traffic of the busiest ports is the slow part).
 #[tracing::instrument(skip(pool))]
 pub async fn detail(
     pool: &AnyPool,
     code: &str,
     now: DateTime<Utc>,
 ) -> Result<PortDetail, AppError> {
-    let summary = summary(pool, code, now).await?;
-    figures(pool, summary, now).await
+    let (summary, traffic) = tokio::try_join!(summary(pool, code, now), traffic(pool, code, now))?;
+    Ok(traffic.around(summary))
 }
 
 /// A port's detail around its tile: release times and traffic up to `now` (the board replayed
@@ -193,10 +195,32 @@ pub async fn figures(
     summary: PortSummary,
     now: DateTime<Utc>,
 ) -> Result<PortDetail, AppError> {
-    let code = summary.code.clone();
-    let code = code.as_str();
+    Ok(traffic(pool, &summary.code, now).await?.around(summary))
+}
+
+/// What went through a port up to an instant: the figures of its detail around the tile.
+struct Traffic {
+    release_times: ReleaseTimes,
+    shipments_last_24h: i64,
+    examined_last_7d: i64,
+    arrived_last_7d: i64,
+}
+
+impl Traffic {
+    fn around(self, summary: PortSummary) -> PortDetail {
+        PortDetail {
+            summary,
+            release_times: self.release_times,
+            shipments_last_24h: self.shipments_last_24h,
+            examined_last_7d: self.examined_last_7d,
+            arrived_last_7d: self.arrived_last_7d,
+        }
+    }
+}
+
+/// The port's release times and counts up to `now`, the two read at once.
+async fn traffic(pool: &AnyPool, code: &str, now: DateTime<Utc>) -> Result<Traffic, AppError> {
     let week_ago = to_millis(now - Duration::days(7));
-    let release_times = release_times(pool, code, now, 7).await?;
     let counts = sqlx::query(
         "select \
            (select count(*) from shipments where port_code = $1 and eta_at >= $2 and eta_at <= $4) as last_24h, \
@@ -209,10 +233,9 @@ pub async fn figures(
     .bind(to_millis(now - Duration::hours(24)))
     .bind(week_ago)
     .bind(to_millis(now))
-    .fetch_one(pool)
-    .await?;
-    Ok(PortDetail {
-        summary,
+    .fetch_one(pool);
+    let (release_times, counts) = tokio::try_join!(release_times(pool, code, now, 7), counts)?;
+    Ok(Traffic {
         release_times,
         shipments_last_24h: counts.try_get("last_24h")?,
         examined_last_7d: counts.try_get("examined_7d")?,

@@ -57,28 +57,61 @@ fn entry(row: &sqlx::any::AnyRow) -> Result<JournalEntry, sqlx::Error> {
 const ENTRY: &str = "select seq, at, actor, entity, entity_id, shipment_id, port_code, action, \
                      before_json, after_json, reason from journal";
 
-/// The journal entries of each of `shipments`, in journal order.
+/// What the folds read of an entry: neither its `before` (a port's own, read apart), nor who
+/// made it and why.
+const FOLDED: &str = "select seq, at, entity, entity_id, shipment_id, action, after_json from journal";
+
+/// Which of a shipment's entries a fold reads.
+#[derive(Clone, Copy, PartialEq)]
+enum Of {
+    /// Its holds' and inspections' (holds and inspections folded back).
+    Records,
+    /// All of them (the shipment folded back too).
+    All,
+}
+
+/// The journal entries of each of `shipments`, in journal order, without their `before`;
+/// `of` says whose. Only the entries kept have their `after` read.
 async fn entries_of(
     pool: &AnyPool,
     shipments: impl IntoIterator<Item = i64>,
+    of: Of,
 ) -> Result<HashMap<i64, Vec<JournalEntry>>, AppError> {
     let mut ids: Vec<i64> = shipments.into_iter().collect();
     ids.sort_unstable();
     ids.dedup();
-    let mut by_shipment: HashMap<i64, Vec<JournalEntry>> = HashMap::new();
+    let mut by_shipment: HashMap<i64, Vec<JournalEntry>> = HashMap::with_capacity(ids.len());
     for chunk in ids.chunks(CHUNK) {
         let list = chunk
             .iter()
             .map(i64::to_string)
             .collect::<Vec<_>>()
             .join(", ");
-        let sql = format!("{ENTRY} where shipment_id in ({list}) order by seq");
+        // In the index's order, each shipment's entries in journal order.
+        let sql = format!("{FOLDED} where shipment_id in ({list}) order by shipment_id, seq");
         for row in sqlx::query(&sql).fetch_all(pool).await? {
-            let e = entry(&row)?;
+            let entity: String = row.try_get("entity")?;
+            if of == Of::Records && entity != "hold" && entity != "inspection" {
+                continue;
+            }
+            let after: Option<String> = row.try_get("after_json")?;
+            let shipment_id: Option<i64> = row.try_get("shipment_id")?;
             by_shipment
-                .entry(e.shipment_id.unwrap_or_default())
+                .entry(shipment_id.unwrap_or_default())
                 .or_default()
-                .push(e);
+                .push(JournalEntry {
+                    seq: row.try_get("seq")?,
+                    at: from_millis(row.try_get("at")?),
+                    actor: String::new(),
+                    entity,
+                    entity_id: row.try_get("entity_id")?,
+                    shipment_id,
+                    port_code: None,
+                    action: row.try_get("action")?,
+                    before: None,
+                    after: after.and_then(|t| serde_json::from_str(&t).ok()),
+                    reason: None,
+                });
         }
     }
     Ok(by_shipment)
@@ -103,9 +136,10 @@ async fn officers(pool: &AnyPool) -> Result<HashMap<i64, OfficerRef>, AppError> 
     Ok(all)
 }
 
-/// The holds on the board at `at`: placed by then and not resolved before it (all placed by
-/// then when `active` is false), at `port` if one is named, as they were then.
-async fn holds(
+/// The holds that may have been on the board at `at`, as they now are: placed by then and
+/// not resolved before it (all placed by then when `active` is false), at `port` if one is
+/// named.
+async fn hold_rows(
     pool: &AnyPool,
     at: DateTime<Utc>,
     port: Option<&str>,
@@ -116,27 +150,48 @@ async fn holds(
         sql.push_str(" and coalesce(h.resolved_at, $1 + 1) > $1");
     }
     sql.push_str(" and h.port_code = coalesce($2, h.port_code)");
-    let query = sqlx::query(&sql).bind(to_millis(at)).bind(port);
-    let now: Vec<HoldRow> = query
+    Ok(sqlx::query(&sql)
+        .bind(to_millis(at))
+        .bind(port)
         .fetch_all(pool)
         .await?
         .iter()
         .map(crate::holds::db::row_to_hold)
-        .collect::<Result<_, _>>()?;
-    let entries = entries_of(pool, now.iter().map(|h| h.shipment_id)).await?;
-    Ok(now
-        .iter()
+        .collect::<Result<_, _>>()?)
+}
+
+/// `now`, the rows of [`hold_rows`], as they were at `at`, from their shipments' entries.
+fn holds_at(
+    now: &[HoldRow],
+    entries: &HashMap<i64, Vec<JournalEntry>>,
+    at: DateTime<Utc>,
+    active: bool,
+) -> Vec<HoldRow> {
+    now.iter()
         .filter_map(|h| {
             let mine = entries.get(&h.shipment_id).map_or(&[][..], Vec::as_slice);
             fold::hold_at(h, mine, at)
         })
         .filter(|h| !active || h.status.is_active())
-        .collect())
+        .collect()
 }
 
-/// The inspections on the board at `at` (opened by then and not closed before it; all opened
-/// by then when `open` is false), at `port` if one is named, as they were then.
-async fn inspections(
+/// The holds on the board at `at` (see [`hold_rows`]) as they were then.
+async fn holds(
+    pool: &AnyPool,
+    at: DateTime<Utc>,
+    port: Option<&str>,
+    active: bool,
+) -> Result<Vec<HoldRow>, AppError> {
+    let now = hold_rows(pool, at, port, active).await?;
+    let entries = entries_of(pool, now.iter().map(|h| h.shipment_id), Of::Records).await?;
+    Ok(holds_at(&now, &entries, at, active))
+}
+
+/// The inspections that may have been on the board at `at`, as they now are: opened by then
+/// and not closed before it (all opened by then when `open` is false), at `port` if one is
+/// named.
+async fn inspection_rows(
     pool: &AnyPool,
     at: DateTime<Utc>,
     port: Option<&str>,
@@ -150,23 +205,67 @@ async fn inspections(
         sql.push_str(" and coalesce(i.completed_at, $1 + 1) > $1");
     }
     sql.push_str(" and i.port_code = coalesce($2, i.port_code)");
-    let query = sqlx::query(&sql).bind(to_millis(at)).bind(port);
-    let now: Vec<InspectionRow> = query
+    Ok(sqlx::query(&sql)
+        .bind(to_millis(at))
+        .bind(port)
         .fetch_all(pool)
         .await?
         .iter()
         .map(crate::inspections::db::row_to_inspection)
-        .collect::<Result<_, _>>()?;
-    let entries = entries_of(pool, now.iter().map(|i| i.shipment_id)).await?;
-    let officers = officers(pool).await?;
-    Ok(now
-        .iter()
+        .collect::<Result<_, _>>()?)
+}
+
+/// `now`, the rows of [`inspection_rows`], as they were at `at`.
+fn inspections_at(
+    now: &[InspectionRow],
+    entries: &HashMap<i64, Vec<JournalEntry>>,
+    officers: &HashMap<i64, OfficerRef>,
+    at: DateTime<Utc>,
+    open: bool,
+) -> Vec<InspectionRow> {
+    now.iter()
         .filter_map(|i| {
             let mine = entries.get(&i.shipment_id).map_or(&[][..], Vec::as_slice);
-            fold::inspection_at(i, mine, &officers, at)
+            fold::inspection_at(i, mine, officers, at)
         })
         .filter(|i| !open || i.status.is_open())
-        .collect())
+        .collect()
+}
+
+/// The inspections on the board at `at` (see [`inspection_rows`]) as they were then.
+async fn inspections(
+    pool: &AnyPool,
+    at: DateTime<Utc>,
+    port: Option<&str>,
+    open: bool,
+) -> Result<Vec<InspectionRow>, AppError> {
+    let now = inspection_rows(pool, at, port, open).await?;
+    let entries = entries_of(pool, now.iter().map(|i| i.shipment_id), Of::Records).await?;
+    let officers = officers(pool).await?;
+    Ok(inspections_at(&now, &entries, &officers, at, open))
+}
+
+/// The active holds and open inspections at `at` (at `port` if one is named), as they were
+/// then: their shipments' entries read once for both.
+async fn workload(
+    pool: &AnyPool,
+    at: DateTime<Utc>,
+    port: Option<&str>,
+) -> Result<(Vec<HoldRow>, Vec<InspectionRow>), AppError> {
+    let (holds, inspections, officers) = tokio::try_join!(
+        hold_rows(pool, at, port, true),
+        inspection_rows(pool, at, port, true),
+        officers(pool)
+    )?;
+    let shipments = holds
+        .iter()
+        .map(|h| h.shipment_id)
+        .chain(inspections.iter().map(|i| i.shipment_id));
+    let entries = entries_of(pool, shipments, Of::Records).await?;
+    Ok((
+        holds_at(&holds, &entries, at, true),
+        inspections_at(&inspections, &entries, &officers, at, true),
+    ))
 }
 
 /// A page of `items`, as the live list pages them.
@@ -337,9 +436,10 @@ async fn tile_at(
 
 /// The overview as it was at `at`.
 pub async fn overview(pool: &AnyPool, at: DateTime<Utc>) -> Result<Overview, AppError> {
-    let now = crate::ports::db::summaries(pool, at).await?;
-    let holds = holds(pool, at, None, true).await?;
-    let inspections = inspections(pool, at, None, true).await?;
+    let (now, (holds, inspections)) = tokio::try_join!(
+        async { Ok::<_, AppError>(crate::ports::db::summaries(pool, at).await?) },
+        workload(pool, at, None)
+    )?;
     let mut ports = vec![];
     for port in now {
         ports.push(tile_at(pool, port, &holds, &inspections, at).await?);
@@ -353,9 +453,10 @@ pub async fn overview(pool: &AnyPool, at: DateTime<Utc>) -> Result<Overview, App
 
 /// One port as it was at `at`.
 pub async fn port(pool: &AnyPool, code: &str, at: DateTime<Utc>) -> Result<PortDetail, AppError> {
-    let now = crate::ports::db::summary(pool, code, at).await?;
-    let holds = holds(pool, at, Some(code), true).await?;
-    let inspections = inspections(pool, at, Some(code), true).await?;
+    let (now, (holds, inspections)) = tokio::try_join!(
+        crate::ports::db::summary(pool, code, at),
+        workload(pool, at, Some(code))
+    )?;
     let tile = tile_at(pool, now, &holds, &inspections, at).await?;
     crate::ports::db::figures(pool, tile, at).await
 }
@@ -373,7 +474,7 @@ pub async fn shipment(
         .fetch_one(pool)
         .await?
         .try_get("created_at")?;
-    let entries = entries_of(pool, [id])
+    let entries = entries_of(pool, [id], Of::All)
         .await?
         .remove(&id)
         .unwrap_or_default();
