@@ -734,20 +734,34 @@ pub async fn the_sign_in_page_tells_nothing_of_the_journal(backend: Backend) {
 }
 
 pub async fn the_board_benchmark_runs_on_a_fresh_database(backend: Backend) {
+    use border_ops::bench::Country;
     use border_ops::bench::board::{BoardBench, run};
     let Some((db, _dir)) = crate::helpers::fresh_db(backend).await else {
         return;
     };
     db.migrate().await.unwrap();
-    let bench = BoardBench {
-        shipments: 200,
+    let existing = BoardBench {
+        country: Country::Existing,
         iterations: 2,
-        seed: 3,
+    };
+    // `--existing` times a country that is there, and there is none yet.
+    assert!(run(&db, &existing).await.is_err());
+    let bench = BoardBench {
+        country: Country::Seeded {
+            seed: 3,
+            shipments: 200,
+        },
+        iterations: 2,
     };
     run(&db, &bench).await.expect("the benchmark completes");
     assert_eq!(app_count(&db, "select count(*) from shipments").await, 200);
-    // It refuses a database that already holds a country, rather than measuring a mixture.
+    // It refuses a database that already holds a country, rather than measuring a mixture,
+    // unless told to time it as it stands.
     assert!(run(&db, &bench).await.is_err());
+    run(&db, &existing)
+        .await
+        .expect("the existing country is timed");
+    assert_eq!(app_count(&db, "select count(*) from shipments").await, 200);
 }
 
 async fn app_count(db: &app::db::Db, sql: &str) -> i64 {
@@ -829,4 +843,65 @@ pub async fn waiting_referrals_are_released_by_the_running_server(backend: Backe
         )
         .await;
     assert_eq!(withdrawn, 1);
+}
+
+/// The tally of release times that a port's page reads equals the shipments it counts, after
+/// the seed's inserts and after updates that release, re-release, move or un-arrive a
+/// shipment; an update that leaves the times alone changes nothing.
+pub async fn the_release_tally_follows_every_shipment_write(backend: Backend) {
+    let Some(app) = app(backend).await else {
+        return;
+    };
+    let pool = &app.db.pool;
+    let differences = || async {
+        let tally = "select port_code, day, minutes, n from release_tally";
+        let counted = "select port_code, released_at / 86400000 as day, \
+             (released_at - arrived_at) / 60000 as minutes, count(*) as n from shipments \
+             where released_at is not null and arrived_at is not null group by 1, 2, 3";
+        let missing: i64 = sqlx::query_scalar(&format!(
+            "select count(*) from ({counted} except {tally}) as d"
+        ))
+        .fetch_one(pool)
+        .await
+        .expect("compare");
+        let extra: i64 = sqlx::query_scalar(&format!(
+            "select count(*) from ({tally} except {counted}) as d"
+        ))
+        .fetch_one(pool)
+        .await
+        .expect("compare");
+        (missing, extra)
+    };
+    let released = app
+        .scalar("select count(*) from shipments where released_at is not null and arrived_at is not null")
+        .await;
+    assert!(released > 100, "the seed released shipments");
+    assert_eq!(
+        app.scalar("select cast(sum(n) as bigint) from release_tally")
+            .await,
+        released
+    );
+    assert_eq!(differences().await, (0, 0), "after the seed");
+    let one = |sql: &str| {
+        format!(
+            "{sql} where id = (select min(id) from shipments where released_at is not null and arrived_at is not null)"
+        )
+    };
+    for (what, sql) in [
+        ("released a day later", one("update shipments set released_at = released_at + 86400000")),
+        ("released again within the minute", one("update shipments set released_at = released_at + 1000")),
+        ("arrived an hour earlier", one("update shipments set arrived_at = arrived_at - 3600000")),
+        ("moved to another port", one("update shipments set port_code = 'YVR'")),
+        ("no longer arrived", one("update shipments set arrived_at = null")),
+        ("a status alone", one("update shipments set status = status")),
+        (
+            "released now",
+            "update shipments set released_at = arrived_at + 125000 \
+             where id = (select min(id) from shipments where released_at is null and arrived_at is not null)"
+                .to_string(),
+        ),
+    ] {
+        sqlx::query(&sql).execute(pool).await.expect(what);
+        assert_eq!(differences().await, (0, 0), "after {what}");
+    }
 }

@@ -116,7 +116,8 @@ use board::{
     server_functions_answer_bad_input_with_4xx, server_functions_hold_the_bounds_of_the_api,
     shipment_has_its_timeline_from_the_journal, the_board_benchmark_runs_on_a_fresh_database,
     the_demo_seed_needs_one_connection_at_a_time, the_journal_is_append_only,
-    the_same_seed_gives_the_same_database, the_sign_in_page_tells_nothing_of_the_journal,
+    the_release_tally_follows_every_shipment_write, the_same_seed_gives_the_same_database,
+    the_sign_in_page_tells_nothing_of_the_journal,
     waiting_referrals_are_released_by_the_running_server,
 };
 use forecast::{
@@ -220,6 +221,7 @@ on_both_backends!(
     the_journal_is_append_only,
     pages_render_on_the_server,
     the_same_seed_gives_the_same_database,
+    the_release_tally_follows_every_shipment_write,
     accounts_hash_passwords_and_check_credentials,
     tokens_are_stored_hashed_and_can_be_revoked,
     people_change_their_own_password,

@@ -59,7 +59,8 @@ const ENTRY: &str = "select seq, at, actor, entity, entity_id, shipment_id, port
 
 /// What the folds read of an entry: neither its `before` (a port's own, read apart), nor who
 /// made it and why.
-const FOLDED: &str = "select seq, at, entity, entity_id, shipment_id, action, after_json from journal";
+const FOLDED: &str =
+    "select seq, at, entity, entity_id, shipment_id, action, after_json from journal";
 
 /// Which of a shipment's entries a fold reads.
 #[derive(Clone, Copy, PartialEq)]
