@@ -220,26 +220,43 @@ impl Traffic {
 
 /// The port's release times and counts up to `now`, the two read at once.
 async fn traffic(pool: &AnyPool, code: &str, now: DateTime<Utc>) -> Result<Traffic, AppError> {
-    let week_ago = to_millis(now - Duration::days(7));
-    let counts = sqlx::query(
-        "select \
-           (select count(*) from shipments where port_code = $1 and eta_at >= $2 and eta_at <= $4) as last_24h, \
-           (select count(*) from shipments where port_code = $1 and eta_at >= $3 and eta_at <= $4 \
-              and arrived_at <= $4) as arrived_7d, \
-           (select count(distinct h.shipment_id) from inspections i join holds h on h.id = i.hold_id \
-              where i.port_code = $1 and i.created_at >= $3 and i.created_at <= $4) as examined_7d",
-    )
-    .bind(code)
-    .bind(to_millis(now - Duration::hours(24)))
-    .bind(week_ago)
-    .bind(to_millis(now))
-    .fetch_one(pool);
-    let (release_times, counts) = tokio::try_join!(release_times(pool, code, now, 7), counts)?;
+    let (day_ago, week_ago, until) = (
+        to_millis(now - Duration::hours(24)),
+        to_millis(now - Duration::days(7)),
+        to_millis(now),
+    );
+    // Each count on a connection of its own: the week's arrivals of the busiest ports are the
+    // longest.
+    let count = |sql: &'static str, since: i64| {
+        sqlx::query_scalar::<_, i64>(sql)
+            .bind(code)
+            .bind(since)
+            .bind(until)
+            .fetch_one(pool)
+    };
+    let (release_times, last_24h, arrived_7d, examined_7d) = tokio::try_join!(
+        release_times(pool, code, now, 7),
+        count(
+            "select count(*) from shipments where port_code = $1 and eta_at >= $2 and eta_at <= $3",
+            day_ago
+        ),
+        count(
+            "select count(*) from shipments where port_code = $1 and eta_at >= $2 \
+             and eta_at <= $3 and arrived_at <= $3",
+            week_ago
+        ),
+        count(
+            "select count(distinct h.shipment_id) from inspections i \
+             join holds h on h.id = i.hold_id \
+             where i.port_code = $1 and i.created_at >= $2 and i.created_at <= $3",
+            week_ago
+        ),
+    )?;
     Ok(Traffic {
         release_times,
-        shipments_last_24h: counts.try_get("last_24h")?,
-        examined_last_7d: counts.try_get("examined_7d")?,
-        arrived_last_7d: counts.try_get("arrived_7d")?,
+        shipments_last_24h: last_24h,
+        examined_last_7d: examined_7d,
+        arrived_last_7d: arrived_7d,
     })
 }
 
