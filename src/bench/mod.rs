@@ -127,9 +127,10 @@ impl BenchCommand {
             } => None,
             // Each officer acts with a connection of its own; the rest read and seed.
             BenchCommand::Actions { tasks, .. } => Some((*tasks).clamp(1, 256) as u32 + 4),
-            BenchCommand::Board { .. }
-            | BenchCommand::Replay { .. }
-            | BenchCommand::Live { .. }
+            // A port's page and the board at a past instant read on several connections at
+            // once, as they do on the server's pool.
+            BenchCommand::Board { .. } | BenchCommand::Replay { .. } => Some(8),
+            BenchCommand::Live { .. }
             | BenchCommand::Ingest { .. }
             | BenchCommand::Forecast { .. }
             | BenchCommand::Trends { .. } => Some(4),
