@@ -1005,3 +1005,53 @@ pub async fn the_trends_benchmark_times_the_country_s_30_days(backend: Backend) 
     let (p50, p99) = (figure("p50_ms"), figure("p99_ms"));
     assert!(0.0 < p50 && p50 <= p99, "{summary}");
 }
+
+/// `border-ops bench board --existing` and `bench replay --existing`, as the README shows them:
+/// they time the country the database holds (here one `seed` filled) without adding to it, and
+/// refuse a database with no country (the temporary one when DATABASE_URL is unset).
+pub async fn a_benchmark_times_the_database_as_it_stands(backend: Backend) {
+    let Some((database, _dir)) = fresh_database(backend).await else {
+        return;
+    };
+    run_with(
+        &database,
+        &[],
+        &["seed", "--demo", "--shipments", "300", "--seed", "7"],
+        None,
+    )
+    .await
+    .ok("seed");
+    for (what, args) in [
+        (
+            "board",
+            &["bench", "board", "--existing", "--iterations", "3"][..],
+        ),
+        (
+            "replay",
+            &["bench", "replay", "--existing", "--iterations", "3"][..],
+        ),
+    ] {
+        let ran = run_with(&database, &[], args, None).await.ok(what);
+        let summary = ran.stdout.lines().last().expect("a summary line");
+        assert_eq!(figure(summary, "shipments"), 300.0, "{summary}");
+        assert!(summary.contains(" seed_s=existing "), "{summary}");
+        figure(summary, "worst_p99_ms");
+    }
+    // Nothing was added: still the seeded 300.
+    run_with(
+        &database,
+        &[],
+        &["bench", "board", "--existing", "--iterations", "1"],
+        None,
+    )
+    .await
+    .ok("again")
+    .stdout
+    .lines()
+    .last()
+    .map(|s| assert_eq!(figure(s, "shipments"), 300.0, "{s}"))
+    .expect("a summary line");
+    run_with("", &[], &["bench", "board", "--existing"], None)
+        .await
+        .refused("no country", "holds no ports");
+}

@@ -49,10 +49,10 @@ use actions::{
 };
 use cli::{
     a_bad_configuration_value_is_refused_with_its_name,
-    a_manifest_is_imported_and_its_bad_row_reported, accounts_and_tokens_from_the_command_line,
-    each_benchmark_runs_at_a_small_size, migrate_then_seed_the_same_country_twice,
-    serve_caps_live_streams_by_its_flag, serve_with_each_flag,
-    the_help_lists_every_variable_of_the_readme_with_its_default,
+    a_benchmark_times_the_database_as_it_stands, a_manifest_is_imported_and_its_bad_row_reported,
+    accounts_and_tokens_from_the_command_line, each_benchmark_runs_at_a_small_size,
+    migrate_then_seed_the_same_country_twice, serve_caps_live_streams_by_its_flag,
+    serve_with_each_flag, the_help_lists_every_variable_of_the_readme_with_its_default,
     the_trends_benchmark_times_the_country_s_30_days,
 };
 
@@ -286,6 +286,7 @@ on_both_backends!(
     accounts_and_tokens_from_the_command_line,
     a_manifest_is_imported_and_its_bad_row_reported,
     each_benchmark_runs_at_a_small_size,
+    a_benchmark_times_the_database_as_it_stands,
     serve_with_each_flag,
     serve_runs_as_a_role_that_owns_nothing,
     the_wall_shows_a_viewer_the_country_totals_and_no_controls,
