@@ -27,6 +27,9 @@ test("a replay of the last hour is marked, read-only, and its links keep the mom
 
   // Overview → port keeps `at`, through the router.
   await hydrated(page);
+  // The header does not say "Live" over a past moment.
+  await expect(page.locator(".live-indicator")).toHaveAttribute("data-connection", "replay");
+  await expect(page.locator(".live-indicator")).toHaveText("Replay · not live");
   const tileLink = page.locator('article.tile[data-port="YVR"] a.tile-title');
   await expect(tileLink).toHaveAttribute("href", `/ports/YVR?at=${encodeURIComponent(at)}`);
   await tileLink.click();
@@ -87,6 +90,10 @@ test("a moment that cannot be shown is refused in the banner and nothing else is
     await expect(banner(page).locator(".replay-refused")).toContainText(words);
     await expect(page.locator("article.tile")).toHaveCount(0);
     await expect(page.locator("section.totals")).toHaveCount(0);
+    // Nothing to play from; the way back to live stays.
+    await hydrated(page);
+    await expect(banner(page).getByRole("button", { name: "Play" })).toBeHidden();
+    await expect(banner(page).getByRole("link", { name: "Back to live" })).toBeVisible();
   }
 });
 

@@ -43,6 +43,21 @@ pub fn canonical(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(SecondsFormat::AutoSi, true)
 }
 
+/// Whether the page at `path` is a board page, the pages a replay can show.
+pub fn on_board(path: &str) -> bool {
+    let path = path.trim_end_matches('/');
+    matches!(path, "" | "/holds" | "/inspections" | "/map")
+        || path.starts_with("/ports/")
+        || path.starts_with("/shipments/")
+}
+
+/// Whether the page shown is a board page at a past instant, following the address.
+pub fn use_replaying() -> Memo<bool> {
+    let location = leptos_router::hooks::use_location();
+    let at = use_at();
+    Memo::new(move |_| location.pathname.with(|p| on_board(p)) && at.with(Option::is_some))
+}
+
 /// The instant the page's address asks for (see [`requested`]), following the address.
 pub fn use_at() -> Memo<Option<String>> {
     let query = use_query_map();

@@ -195,8 +195,13 @@ pub fn LiveIndicator() -> impl IntoView {
     let live = use_live();
     let location = leptos_router::hooks::use_location();
     let shown = move || !location.pathname.get().starts_with("/signin");
+    let replaying = crate::components::moment::use_replaying();
     let state = move || {
         let locale = lang::current();
+        if replaying.get() {
+            // The page shows a past moment: what the stream brings is not on it.
+            return ("replay", td_string!(locale, live.replaying).to_string());
+        }
         match live.connection.get() {
             Connection::Connecting => (
                 "connecting",

@@ -6,21 +6,13 @@
 use super::control::TimeControl;
 use super::playback::Playback;
 use super::rpc::{Moment, replay_moment};
-use crate::components::moment::{REPLAY_PARAMS, use_at};
+use crate::components::moment::{REPLAY_PARAMS, use_at, use_replaying};
 use crate::error::AppError;
 use crate::i18n::td_string;
 use crate::lang::{self, Locale, format};
 use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_location, use_query_map};
-
-/// Whether the page at `path` is a board page, the pages a replay can show.
-pub fn on_board(path: &str) -> bool {
-    let path = path.trim_end_matches('/');
-    matches!(path, "" | "/holds" | "/inspections" | "/map")
-        || path.starts_with("/ports/")
-        || path.starts_with("/shipments/")
-}
 
 /// The port whose page `path` is.
 fn port_of(path: &str) -> Option<String> {
@@ -74,10 +66,8 @@ pub fn query_pairs() -> Memo<Vec<(String, String)>> {
 /// The banner, on a board page whose address names an instant.
 #[component]
 pub fn ReplayBanner() -> impl IntoView {
-    let location = use_location();
     let at = use_at();
-    let replaying =
-        Memo::new(move |_| location.pathname.with(|p| on_board(p)) && at.with(Option::is_some));
+    let replaying = use_replaying();
     move || replaying.get().then(|| view! { <Banner at /> })
 }
 
@@ -96,6 +86,8 @@ fn Banner(at: Memo<Option<String>>) -> impl IntoView {
         },
     );
     let live = move || location.pathname.with(|p| pairs.with(|q| live_href(p, q)));
+    // A moment that cannot be shown cannot be played from.
+    let refused = move || matches!(moment.get(), Some(Err(_)));
     let l = lang::current();
     view! {
         <section class="replay-banner" aria-labelledby="replay-heading">
@@ -142,7 +134,9 @@ fn Banner(at: Memo<Option<String>>) -> impl IntoView {
                 })}
             </Transition>
             <div class="replay-tools">
-                <Playback at moment />
+                <div class="replay-playable" hidden=refused>
+                    <Playback at moment />
+                </div>
                 // A page load of its own: the page is built again for the live board.
                 <a class="replay-live" href=live rel="external">
                     {td_string!(l, replay.back_live)}
@@ -187,6 +181,7 @@ mod tests {
             "/holds?port=YVR"
         );
         assert_eq!(live_href("/", &pairs(&[("at", "x")])), "/");
+        use crate::components::moment::on_board;
         assert!(on_board("/") && on_board("/ports/YVR") && on_board("/map"));
         assert!(!on_board("/account") && !on_board("/trends") && !on_board("/wall"));
         assert_eq!(port_of("/ports/yvr"), Some("YVR".into()));
