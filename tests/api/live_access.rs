@@ -15,10 +15,10 @@ use tokio::net::TcpStream;
 
 /// How soon a stream must end once its access has.
 const WITHIN: Duration = Duration::from_secs(5);
-/// How soon the place of a stream its client closed is free again: the server learns of the
-/// closed socket when a write to it fails, at the latest at the second keep-alive comment
-/// (one every half keep-alive, 7.5 s by default) after the close; a loaded machine is slower to
-/// notice sooner.
+/// How soon the place of a stream its client closed is free again: the server lets the stream
+/// go when it sees the connection closed, when the connection ends or at the latest when a
+/// keep-alive comment (one every half keep-alive, 7.5 s by default) cannot be written; on a
+/// loaded machine that can take longer than five seconds.
 const FREED_WITHIN: Duration = Duration::from_secs(20);
 
 /// A live stream read from a raw connection, as a browser's `EventSource` holds it.
@@ -529,7 +529,10 @@ pub async fn an_account_holds_at_most_its_share_of_live_streams(backend: Backend
             open.push(stream);
             break;
         }
-        assert!(waited.elapsed() < FREED_WITHIN, "a closed stream frees its place");
+        assert!(
+            waited.elapsed() < FREED_WITHIN,
+            "a closed stream frees its place"
+        );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     assert!(try_open(&app, &token).await.0.starts_with("HTTP/1.1 429"));
