@@ -130,6 +130,9 @@ test("without JavaScript the time control reads the time in the page's zone", as
     await page.goto("/ports/YVR?at=" + hourAgo());
     const control = banner(page).locator("form.replay-control");
     await expect(control.locator('input[name="tz"]')).toHaveValue("America/Vancouver");
+    // Playback needs the page's code: without it there is no button that would do nothing.
+    await expect(banner(page).getByRole("button", { name: "Play" })).toBeHidden();
+    await expect(banner(page).getByRole("link", { name: "Back to live" })).toBeVisible();
     // Three hours ago, to the minute, as a clock in Vancouver reads it.
     const t = new Date(Date.now() - 3 * 3_600_000);
     t.setSeconds(0, 0);

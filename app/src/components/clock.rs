@@ -42,7 +42,7 @@ pub fn HeaderClock() -> impl IntoView {
     let now = use_now();
     let i18n = use_i18n();
     view! {
-        <div class="header-clock" title=t_string!(i18n, components.utc_name)>
+        <div class="header-clock" title=move || t_string!(i18n, components.utc_name)>
             <time>
                 {move || {
                     let now = now.get();

@@ -86,14 +86,26 @@ fn Banner(at: Memo<Option<String>>) -> impl IntoView {
         },
     );
     let live = move || location.pathname.with(|p| pairs.with(|q| live_href(p, q)));
-    // A moment that cannot be shown cannot be played from.
-    let refused = move || matches!(moment.get(), Some(Err(_)));
+    // A moment that cannot be shown cannot be played from: the banner's answer says so (the
+    // playback stays outside it, so that a run keeps going while each moment loads).
+    let refused = RwSignal::new(false);
+    // Hidden as served (there is nothing to play without the browser's code), shown once the
+    // page is interactive unless the moment was refused; set on the element, after hydration.
+    let playable = NodeRef::<leptos::html::Div>::new();
+    Effect::new(move |_| {
+        let hide = refused.get();
+        if let Some(el) = playable.get() {
+            el.set_hidden(hide);
+        }
+    });
     let l = lang::current();
     view! {
         <section class="replay-banner" aria-labelledby="replay-heading">
             <Transition>
                 {move || Suspend::new(async move {
-                    match moment.await {
+                    let answer = moment.await;
+                    refused.set(answer.is_err());
+                    match answer {
                         Ok(Some(m)) => {
                             let (time, date) = time_and_date(lang::current(), m.at, &m.zone);
                             view! {
@@ -134,7 +146,7 @@ fn Banner(at: Memo<Option<String>>) -> impl IntoView {
                 })}
             </Transition>
             <div class="replay-tools">
-                <div class="replay-playable" hidden=refused>
+                <div class="replay-playable" hidden node_ref=playable>
                     <Playback at moment />
                 </div>
                 // A page load of its own: the page is built again for the live board.
