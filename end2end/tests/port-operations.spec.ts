@@ -46,6 +46,27 @@ async function lanes(page: Page): Promise<[number, number]> {
   return [open, available];
 }
 
+/** Closes one lane from the operations panel. The demo's simulator keeps measuring the
+ *  crossing's waits, and each measurement is a new version of the port: a press made on the
+ *  version before it is refused as stale (409), rightly, and the panel then shows the port as
+ *  it is. Such a press is made again, as the supervisor would; any other answer fails. */
+async function closeOneLane(page: Page) {
+  const panel = page.locator("section.operations");
+  for (let attempt = 1; ; attempt++) {
+    const [open, available] = await lanes(page);
+    const answer = page.waitForResponse((r) => r.url().includes("/rpc/set_port_lanes"));
+    await panel.getByRole("button", { name: "Close a lane" }).click();
+    const status = (await answer).status();
+    if (status === 409 && attempt < 3) {
+      await expect(panel.locator('[role="alert"]')).toBeVisible();
+      continue;
+    }
+    expect(status, "the lane change is taken").toBe(200);
+    await expect(panel.locator(".lanes-count")).toHaveText(`${open - 1} of ${available}`);
+    return;
+  }
+}
+
 test("a supervisor closes two lanes and posts a notice; another browser's tile shows both within a second", async ({
   browser,
   page,
@@ -76,11 +97,10 @@ test("a supervisor closes two lanes and posts a notice; another browser's tile s
   await expect(figure(tile, "Lanes open")).toHaveText(`${open} / ${available}`, { timeout: 3_000 });
 
   // Two lanes closed, one press at a time, each confirmed on the supervisor's screen.
-  await panel.getByRole("button", { name: "Close a lane" }).click();
-  await expect(panel.locator(".lanes-count")).toHaveText(`${open - 1} of ${available}`);
-  await panel.getByRole("button", { name: "Close a lane" }).click();
-  await expect(panel.locator(".lanes-count")).toHaveText(`${open - 2} of ${available}`);
-  await expect(figure(tile, "Lanes open")).toHaveText(`${open - 2} / ${available}`, { timeout: 1_000 });
+  await closeOneLane(supervisor);
+  await closeOneLane(supervisor);
+  [open, available] = await lanes(supervisor);
+  await expect(figure(tile, "Lanes open")).toHaveText(`${open} / ${available}`, { timeout: 1_000 });
 
   // A notice, critical: the other browser's tile shows it, its severity in words.
   const message = `Truck scanner down ${Date.now()}`;
