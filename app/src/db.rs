@@ -70,7 +70,8 @@ impl Db {
                     Box::pin(async move {
                         conn.execute(
                             "pragma journal_mode = wal; pragma synchronous = normal; \
-                         pragma foreign_keys = on; pragma busy_timeout = 10000;",
+                         pragma foreign_keys = on; pragma busy_timeout = 10000; \
+                         pragma mmap_size = 4294967296; pragma cache_size = -32768;",
                         )
                         .await?;
                         Ok(())

@@ -57,10 +57,28 @@ fn entry(row: &sqlx::any::AnyRow) -> Result<JournalEntry, sqlx::Error> {
 const ENTRY: &str = "select seq, at, actor, entity, entity_id, shipment_id, port_code, action, \
                      before_json, after_json, reason from journal";
 
-/// What the folds read of an entry: neither its `before` (a port's own, read apart), nor who
-/// made it and why.
-const FOLDED: &str =
-    "select seq, at, entity, entity_id, shipment_id, action, after_json from journal";
+/// The entries of each shipment in `({list})`, one row a shipment: a JSON array of
+/// `[seq, at, entity, entity_id, action, after_json]`, the `after` as the text it is stored as.
+/// Rows cross from the database one at a time, each at a cost, so a shipment's few entries
+/// come as one; what the folds do not read (the `before`, who and why) stays behind.
+fn folded_sql(sqlite: bool, list: &str) -> String {
+    if sqlite {
+        format!(
+            "select shipment_id, json_group_array(json_array(seq, at, entity, entity_id, action, \
+             after_json)) as entries from journal where shipment_id in ({list}) \
+             group by shipment_id"
+        )
+    } else {
+        format!(
+            "select shipment_id, json_agg(json_build_array(seq, at, entity, entity_id, action, \
+             after_json))::text as entries from journal where shipment_id in ({list}) \
+             group by shipment_id"
+        )
+    }
+}
+
+/// One entry as [`folded_sql`] sends it.
+type Folded = (i64, i64, String, String, String, Option<String>);
 
 /// Which of a shipment's entries a fold reads.
 #[derive(Clone, Copy, PartialEq)]
@@ -72,7 +90,7 @@ enum Of {
 }
 
 /// The journal entries of each of `shipments`, in journal order, without their `before`;
-/// `of` says whose. Only the entries kept have their `after` read.
+/// `of` says whose. Only the entries kept have their `after` read (see [`folded_sql`]).
 async fn entries_of(
     pool: &AnyPool,
     shipments: impl IntoIterator<Item = i64>,
@@ -82,37 +100,42 @@ async fn entries_of(
     ids.sort_unstable();
     ids.dedup();
     let mut by_shipment: HashMap<i64, Vec<JournalEntry>> = HashMap::with_capacity(ids.len());
+    let mut conn = pool.acquire().await?;
+    let sqlite = conn.backend_name() == "SQLite";
     for chunk in ids.chunks(CHUNK) {
         let list = chunk
             .iter()
             .map(i64::to_string)
             .collect::<Vec<_>>()
             .join(", ");
-        // In the index's order, each shipment's entries in journal order.
-        let sql = format!("{FOLDED} where shipment_id in ({list}) order by shipment_id, seq");
-        for row in sqlx::query(&sql).fetch_all(pool).await? {
-            let entity: String = row.try_get("entity")?;
-            if of == Of::Records && entity != "hold" && entity != "inspection" {
-                continue;
-            }
-            let after: Option<String> = row.try_get("after_json")?;
-            let shipment_id: Option<i64> = row.try_get("shipment_id")?;
-            by_shipment
-                .entry(shipment_id.unwrap_or_default())
-                .or_default()
-                .push(JournalEntry {
-                    seq: row.try_get("seq")?,
-                    at: from_millis(row.try_get("at")?),
+        for row in sqlx::query(&folded_sql(sqlite, &list))
+            .fetch_all(&mut *conn)
+            .await?
+        {
+            let shipment_id: i64 = row.try_get("shipment_id")?;
+            let text: String = row.try_get("entries")?;
+            let mut folded: Vec<Folded> =
+                serde_json::from_str(&text).map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
+            folded.sort_unstable_by_key(|e| e.0);
+            let entries = by_shipment.entry(shipment_id).or_default();
+            for (seq, at, entity, entity_id, action, after) in folded {
+                if of == Of::Records && entity != "hold" && entity != "inspection" {
+                    continue;
+                }
+                entries.push(JournalEntry {
+                    seq,
+                    at: from_millis(at),
                     actor: String::new(),
                     entity,
-                    entity_id: row.try_get("entity_id")?,
-                    shipment_id,
+                    entity_id,
+                    shipment_id: Some(shipment_id),
                     port_code: None,
-                    action: row.try_get("action")?,
+                    action,
                     before: None,
                     after: after.and_then(|t| serde_json::from_str(&t).ok()),
                     reason: None,
                 });
+            }
         }
     }
     Ok(by_shipment)
