@@ -160,6 +160,34 @@ async fn officers(pool: &AnyPool) -> Result<HashMap<i64, OfficerRef>, AppError> 
     Ok(all)
 }
 
+/// The records `select` reads that may have been on the board at `at`, as they now are: made
+/// by then (`{record}.{made}`, `record` the alias of their table), and when `current`, not
+/// ended before it (`{record}.{ended}`; both never change once set), at `port` if one is named.
+async fn candidates<T>(
+    pool: &AnyPool,
+    select: &str,
+    (record, made, ended): (&str, &str, &str),
+    at: DateTime<Utc>,
+    port: Option<&str>,
+    current: bool,
+    row: fn(&sqlx::any::AnyRow) -> Result<T, sqlx::Error>,
+) -> Result<Vec<T>, AppError> {
+    let r = record;
+    let mut sql = format!("{select} where {r}.{made} <= $1");
+    if current {
+        sql.push_str(&format!(" and coalesce({r}.{ended}, $1 + 1) > $1"));
+    }
+    sql.push_str(&format!(" and {r}.port_code = coalesce($2, {r}.port_code)"));
+    Ok(sqlx::query(&sql)
+        .bind(to_millis(at))
+        .bind(port)
+        .fetch_all(pool)
+        .await?
+        .iter()
+        .map(row)
+        .collect::<Result<_, _>>()?)
+}
+
 /// The holds that may have been on the board at `at`, as they now are: placed by then and
 /// not resolved before it (all placed by then when `active` is false), at `port` if one is
 /// named.
@@ -169,19 +197,16 @@ async fn hold_rows(
     port: Option<&str>,
     active: bool,
 ) -> Result<Vec<HoldRow>, AppError> {
-    let mut sql = format!("{} where h.placed_at <= $1", crate::holds::db::SELECT);
-    if active {
-        sql.push_str(" and coalesce(h.resolved_at, $1 + 1) > $1");
-    }
-    sql.push_str(" and h.port_code = coalesce($2, h.port_code)");
-    Ok(sqlx::query(&sql)
-        .bind(to_millis(at))
-        .bind(port)
-        .fetch_all(pool)
-        .await?
-        .iter()
-        .map(crate::holds::db::row_to_hold)
-        .collect::<Result<_, _>>()?)
+    candidates(
+        pool,
+        crate::holds::db::SELECT,
+        ("h", "placed_at", "resolved_at"),
+        at,
+        port,
+        active,
+        crate::holds::db::row_to_hold,
+    )
+    .await
 }
 
 /// `now`, the rows of [`hold_rows`], as they were at `at`, from their shipments' entries.
@@ -221,22 +246,16 @@ async fn inspection_rows(
     port: Option<&str>,
     open: bool,
 ) -> Result<Vec<InspectionRow>, AppError> {
-    let mut sql = format!(
-        "{} where i.created_at <= $1",
-        crate::inspections::db::SELECT
-    );
-    if open {
-        sql.push_str(" and coalesce(i.completed_at, $1 + 1) > $1");
-    }
-    sql.push_str(" and i.port_code = coalesce($2, i.port_code)");
-    Ok(sqlx::query(&sql)
-        .bind(to_millis(at))
-        .bind(port)
-        .fetch_all(pool)
-        .await?
-        .iter()
-        .map(crate::inspections::db::row_to_inspection)
-        .collect::<Result<_, _>>()?)
+    candidates(
+        pool,
+        crate::inspections::db::SELECT,
+        ("i", "created_at", "completed_at"),
+        at,
+        port,
+        open,
+        crate::inspections::db::row_to_inspection,
+    )
+    .await
 }
 
 /// `now`, the rows of [`inspection_rows`], as they were at `at`.
