@@ -100,8 +100,7 @@ async fn entries_of(
     ids.sort_unstable();
     ids.dedup();
     let mut by_shipment: HashMap<i64, Vec<JournalEntry>> = HashMap::with_capacity(ids.len());
-    let mut conn = pool.acquire().await?;
-    let sqlite = conn.backend_name() == "SQLite";
+    let sqlite = crate::db::is_sqlite(pool);
     for chunk in ids.chunks(CHUNK) {
         let list = chunk
             .iter()
@@ -109,7 +108,7 @@ async fn entries_of(
             .collect::<Vec<_>>()
             .join(", ");
         for row in sqlx::query(&folded_sql(sqlite, &list))
-            .fetch_all(&mut *conn)
+            .fetch_all(pool)
             .await?
         {
             let shipment_id: i64 = row.try_get("shipment_id")?;
