@@ -84,4 +84,10 @@ if ! have pg_ctlcluster && [ -z "${TEST_POSTGRES_URL:-}" ]; then
   apt_install postgresql || echo "PostgreSQL cannot be installed here; its tests will be skipped" >&2
 fi
 
+# The deployment's nginx configuration is checked with Debian's nginx (tests/api/production.rs).
+if ! have nginx && ! [ -x /usr/sbin/nginx ]; then
+  say "installing nginx"
+  apt_install nginx || echo "nginx cannot be installed here; its checks will be skipped" >&2
+fi
+
 install_fuzzer

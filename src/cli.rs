@@ -68,6 +68,21 @@ pub enum Command {
         #[command(subcommand)]
         what: WaitsCommand,
     },
+    /// Copy the database while it serves, consistently, into a new FILE (SQLite; on
+    /// PostgreSQL use pg_dump, as the README shows).
+    Backup {
+        /// The copy to make: a file that does not exist yet.
+        file: std::path::PathBuf,
+    },
+    /// Restore a backup made by `backup` into the database DATABASE_URL names, which must not
+    /// exist yet (SQLite; on PostgreSQL use pg_restore, as the README shows).
+    Restore {
+        /// The backup to restore.
+        file: std::path::PathBuf,
+    },
+    /// Check the journal's consistency: numbered without gaps, every shipment what its journal
+    /// makes of it. Changes nothing; exits with status 1 if the database does not pass.
+    Verify,
     /// Measure the product on this machine; prints figures and a key=value summary line.
     Bench {
         #[command(subcommand)]
@@ -231,6 +246,8 @@ impl Command {
             | Command::Import { .. }
             | Command::Waits { .. } => Some(1),
             Command::Bench { what } => what.connections(),
+            // They connect by themselves, and migrate nothing.
+            Command::Backup { .. } | Command::Restore { .. } | Command::Verify => None,
         }
     }
 }
@@ -268,6 +285,15 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
     };
     let outcome = match (command, &db) {
         (Command::Bench { what }, db) => what.run(db.as_ref()).await,
+        (Command::Backup { file }, _) => crate::maintenance::backup(&url, &file).await,
+        (Command::Restore { file }, _) => crate::maintenance::restore(&url, &file).await,
+        (Command::Verify, _) => {
+            let db = Db::connect(&url, 2).await?;
+            check_migrated(&db).await?;
+            let verified = crate::maintenance::verify(&db).await;
+            db.pool.close().await;
+            verified
+        }
         (Command::Serve(flags), Some(db)) => serve(config, db.clone(), flags).await,
         (Command::Migrate { serving_role }, Some(db)) => {
             println!(
@@ -296,7 +322,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         (Command::Token { what }, Some(db)) => token(db, what).await,
         (Command::Import { file }, Some(db)) => import(db, &file).await,
         (Command::Waits { what }, Some(db)) => waits(db, what).await,
-        (_, None) => unreachable!("every command but `bench ingest --write-csv` has a database"),
+        (_, None) => unreachable!("every command connected here has a database"),
     };
     if let Some(db) = db {
         db.pool.close().await;
@@ -339,6 +365,13 @@ async fn serve(mut config: Config, db: Db, flags: Serve) -> anyhow::Result<()> {
         seed::personas(&db, Utc::now()).await?;
     }
     match first_administrator(&db).await {
+        // Standard output is the log's, which a JSON log keeps for JSON lines (and a log
+        // shipper should not carry a password away): the person starting it reads this on
+        // standard error then.
+        Ok(Some(password)) if config.log_format == crate::config::LogFormat::Json => eprintln!(
+            "{}",
+            td_string!(current(), cli.first_administrator, password = password)
+        ),
         Ok(Some(password)) => println!(
             "{}",
             td_string!(current(), cli.first_administrator, password = password)
@@ -361,11 +394,15 @@ async fn serve(mut config: Config, db: Db, flags: Serve) -> anyhow::Result<()> {
         });
     }
     let listener = tokio::net::TcpListener::bind(config.leptos.site_addr).await?;
+    let for_people = config.log_format == crate::config::LogFormat::Text;
     let app = Application::with_db(config, db, listener).await?;
-    println!(
-        "{}",
-        td_string!(current(), cli.listening, address = app.local_addr()?)
-    );
+    // A JSON log says it in its `serving` line.
+    if for_people {
+        println!(
+            "{}",
+            td_string!(current(), cli.listening, address = app.local_addr()?)
+        );
+    }
     app.run_until_stopped(shutdown_signal()).await?;
     Ok(())
 }

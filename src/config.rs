@@ -116,6 +116,18 @@ pub struct Settings {
           value_parser = whole::<usize>("MAX_OPEN_CONNECTIONS", 1))]
     pub max_open_connections: usize,
 
+    /// How log lines are written: `text`, for people, or `json`, one object a line with the
+    /// request's id (`x-request-id`), for a log shipper
+    #[arg(long, env = "LOG_FORMAT", value_name = "LOG_FORMAT", global = true,
+          default_value = "text", value_parser = log_format("LOG_FORMAT"))]
+    pub log_format: LogFormat,
+
+    /// The address `serve` answers `GET /metrics` on, in Prometheus's text format, such as
+    /// `127.0.0.1:9464`; never the board's address [default: none: no figures are served]
+    #[arg(long, env = "METRICS_ADDR", value_name = "METRICS_ADDR", global = true,
+          value_parser = address("METRICS_ADDR"))]
+    pub metrics_addr: Option<SocketAddr>,
+
     /// The reverse proxies in front of `serve`: a comma-separated list of addresses and
     /// ranges (`10.0.0.5,fd00::/8`). Only from these is `X-Forwarded-For` believed, and the
     /// client is its rightmost address that is not one of them [default: none: the header is
@@ -145,6 +157,16 @@ pub struct Settings {
     pub csv_max_rows: usize,
 }
 
+/// How log lines are written (`LOG_FORMAT`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum LogFormat {
+    /// A line of text each, for people.
+    #[default]
+    Text,
+    /// A JSON object each, for a log shipper.
+    Json,
+}
+
 /// What the server is built from.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -163,6 +185,9 @@ pub struct Config {
     pub release_referrals_every: Duration,
     /// How often the notices of ports past their expiry are ended, while the server runs.
     pub end_notices_every: Duration,
+    /// How often the server looks for hours of the board to checkpoint for replays
+    /// (`app::replay::checkpoint`); `None`, never (replays then fold every record).
+    pub checkpoint_every: Option<Duration>,
     /// What the server holds open (`MAX_OPEN_CONNECTIONS`, the request head's deadline).
     pub connections: ConnectionLimits,
     /// Whose `X-Forwarded-For` names the client (`TRUSTED_PROXIES`).
@@ -171,6 +196,10 @@ pub struct Config {
     pub max_concurrent_imports: usize,
     /// How long the body of an import may take to arrive once it has its turn.
     pub import_body_deadline: Duration,
+    /// Where `GET /metrics` is served (`METRICS_ADDR`), if anywhere.
+    pub metrics_addr: Option<SocketAddr>,
+    /// How the log is written (`LOG_FORMAT`).
+    pub log_format: LogFormat,
     /// CSV downloads one instance sends at once (`MAX_CONCURRENT_CSV`).
     pub max_concurrent_csv: usize,
     /// The most rows of one CSV file (`CSV_MAX_ROWS`).
@@ -226,6 +255,19 @@ impl Config {
         let mut leptos = leptos::config::get_configuration(None)?.leptos_options;
         leptos.site_addr = settings.site_addr;
         leptos.site_root = settings.site_root.as_str().into();
+        if let Some(metrics) = settings.metrics_addr
+            && overlaps(metrics, settings.site_addr)
+        {
+            anyhow::bail!(
+                "{}",
+                td_string!(
+                    current(),
+                    cli.setting_metrics_addr,
+                    name = "METRICS_ADDR",
+                    value = metrics
+                )
+            );
+        }
         Ok(Self {
             database_url: settings
                 .database_url
@@ -251,6 +293,7 @@ impl Config {
             simulation: None,
             release_referrals_every: Duration::from_secs(60),
             end_notices_every: Duration::from_secs(10),
+            checkpoint_every: Some(Duration::from_secs(300)),
             connections: ConnectionLimits {
                 max_open: settings.max_open_connections,
                 ..ConnectionLimits::default()
@@ -258,6 +301,8 @@ impl Config {
             trusted_proxies: settings.trusted_proxies.clone().unwrap_or_default(),
             max_concurrent_imports: settings.max_concurrent_imports,
             import_body_deadline: crate::state::IMPORT_BODY_DEADLINE,
+            metrics_addr: settings.metrics_addr,
+            log_format: settings.log_format,
             max_concurrent_csv: settings.max_concurrent_csv,
             csv_max_rows: settings.csv_max_rows,
         })
@@ -328,6 +373,26 @@ fn address(name: &'static str) -> impl Read<SocketAddr> {
     }
 }
 
+/// Whether two addresses to listen on would take the same port of one interface.
+fn overlaps(a: SocketAddr, b: SocketAddr) -> bool {
+    a.port() == b.port() && (a.ip() == b.ip() || a.ip().is_unspecified() || b.ip().is_unspecified())
+}
+
+/// `text` or `json`.
+fn log_format(name: &'static str) -> impl Read<LogFormat> {
+    move |value: &str| match value.trim() {
+        "text" => Ok(LogFormat::Text),
+        "json" => Ok(LogFormat::Json),
+        _ => Err(td_string!(
+            current(),
+            cli.setting_log_format,
+            name = name,
+            value = format!("{value:?}")
+        )
+        .to_string()),
+    }
+}
+
 /// Addresses and ranges, such as `10.0.0.5,fd00::/8`.
 fn proxies(name: &'static str) -> impl Read<TrustedProxies> {
     move |value: &str| {
@@ -377,6 +442,37 @@ mod tests {
         assert_eq!(config.connections.max_open, 16_384);
         assert_eq!(config.connections.head_timeout, Duration::from_secs(10));
         assert_eq!(config.trusted_proxies, TrustedProxies::default());
+        assert_eq!(config.metrics_addr, None);
+        assert_eq!(settings(&[]).unwrap().log_format, LogFormat::Text);
+    }
+
+    #[test]
+    fn the_figures_are_never_served_on_the_boards_address() {
+        for (site, metrics) in [
+            ("127.0.0.1:3000", "127.0.0.1:3000"),
+            ("0.0.0.0:3000", "127.0.0.1:3000"),
+            ("127.0.0.1:3000", "0.0.0.0:3000"),
+        ] {
+            let error = Config::new(
+                &settings(&[
+                    &format!("--site-addr={site}"),
+                    &format!("--metrics-addr={metrics}"),
+                ])
+                .unwrap(),
+            )
+            .unwrap_err()
+            .to_string();
+            assert!(error.contains("METRICS_ADDR"), "{site} {metrics}: {error}");
+        }
+        let config = Config::new(
+            &settings(&["--site-addr=0.0.0.0:3000", "--metrics-addr=127.0.0.1:9464"]).unwrap(),
+        )
+        .unwrap();
+        assert_eq!(config.metrics_addr, Some("127.0.0.1:9464".parse().unwrap()));
+        assert_eq!(
+            settings(&["--log-format=json"]).unwrap().log_format,
+            LogFormat::Json
+        );
     }
 
     #[test]
@@ -399,6 +495,8 @@ mod tests {
             ("--max-open-connections", "0", "MAX_OPEN_CONNECTIONS"),
             ("--trusted-proxies", "10.0.0.1,proxy", "TRUSTED_PROXIES"),
             ("--log", "info,[", "RUST_LOG"),
+            ("--log-format", "xml", "LOG_FORMAT"),
+            ("--metrics-addr", "9464", "METRICS_ADDR"),
         ] {
             let error = settings(&[&format!("{flag}={value}")])
                 .unwrap_err()

@@ -9,6 +9,6 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
-    border_ops::telemetry::init(&cli.settings.log);
+    border_ops::telemetry::init(&cli.settings.log, cli.settings.log_format);
     run(cli).await
 }

@@ -27,6 +27,7 @@ pub async fn error_status(request: Request, next: Next) -> Response {
         return Response::from_parts(parts, Body::empty());
     };
     if let Ok(error) = serde_json::from_slice::<AppError>(&bytes) {
+        parts.extensions.insert(app::error::Refused(error.code()));
         parts.status = error.status();
         if let AppError::TooManyAttempts {
             retry_after_secs, ..

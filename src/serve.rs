@@ -132,6 +132,7 @@ pub async fn serve(
         // Frames and answers are written whole; waiting to coalesce them only adds latency.
         let _ = stream.set_nodelay(true);
         let Ok(permit) = open.clone().try_acquire_owned() else {
+            metrics::counter!(crate::exporter::CONNECTIONS_REFUSED).increment(1);
             if let Ok(refusing) = refusing.clone().try_acquire_owned() {
                 tokio::spawn(refuse(stream, refusal.clone(), refusing));
             }

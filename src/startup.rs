@@ -29,7 +29,10 @@ pub struct Application {
     release_referrals_every: Duration,
     /// How often `run_until_stopped` ends the ports' notices past their expiry.
     end_notices_every: Duration,
+    checkpoint_every: Option<Duration>,
     connections: crate::serve::ConnectionLimits,
+    /// Where `GET /metrics` is answered (`METRICS_ADDR`), bound at start.
+    metrics: Option<TcpListener>,
 }
 
 impl Application {
@@ -73,6 +76,13 @@ impl Application {
             csv: crate::state::CsvGate::new(config.max_concurrent_csv, config.csv_max_rows),
         };
         let router = router(state.clone()).await?;
+        let metrics = match config.metrics_addr {
+            Some(address) => {
+                crate::exporter::handle();
+                Some(TcpListener::bind(address).await?)
+            }
+            None => None,
+        };
         Ok(Self {
             listener,
             router,
@@ -80,8 +90,15 @@ impl Application {
             simulator: simulation.map(|(simulator, _)| simulator),
             release_referrals_every: config.release_referrals_every,
             end_notices_every: config.end_notices_every,
+            checkpoint_every: config.checkpoint_every,
             connections: config.connections,
+            metrics,
         })
+    }
+
+    /// The address `GET /metrics` is answered on, if any.
+    pub fn metrics_addr(&self) -> Option<SocketAddr> {
+        self.metrics.as_ref().and_then(|l| l.local_addr().ok())
     }
 
     pub fn local_addr(&self) -> std::io::Result<SocketAddr> {
@@ -100,6 +117,9 @@ impl Application {
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
         tracing::info!(addr = %self.listener.local_addr()?, "serving");
+        if let Some(addr) = self.metrics_addr() {
+            tracing::info!(%addr, "serving the figures for Prometheus at /metrics");
+        }
         let (stop, stopped) = watch::channel(false);
         let referrals = tokio::spawn(release_referrals(
             self.state.app.db.pool.clone(),
@@ -111,6 +131,25 @@ impl Application {
             self.end_notices_every,
             stopped.clone(),
         ));
+        let checkpoints = self.checkpoint_every.map(|every| {
+            tokio::spawn(checkpoint_the_board(
+                self.state.app.db.pool.clone(),
+                every,
+                stopped.clone(),
+            ))
+        });
+        let figures = self.metrics.map(|listener| {
+            let router = crate::exporter::router(self.state.clone());
+            let mut stopped = stopped.clone();
+            tokio::spawn(async move {
+                let stopped = async move {
+                    let _ = stopped.changed().await;
+                };
+                axum::serve(listener, router)
+                    .with_graceful_shutdown(stopped)
+                    .await
+            })
+        });
         let simulation = match (self.simulator, &self.state.app.sim) {
             (Some(simulator), Some(control)) => Some(tokio::spawn(app::sim::engine::run(
                 simulator,
@@ -138,8 +177,14 @@ impl Application {
         let _ = stop.send(true);
         let _ = referrals.await;
         let _ = notices.await;
+        if let Some(checkpoints) = checkpoints {
+            let _ = checkpoints.await;
+        }
         if let Some(simulation) = simulation {
             let _ = simulation.await;
+        }
+        if let Some(figures) = figures {
+            let _ = figures.await;
         }
         refusals.abort();
         if let Err(error) = app::journal::refusals::flush_all(&pool).await {
@@ -150,48 +195,81 @@ impl Application {
     }
 }
 
-/// Referrals waiting for examination capacity are released as slots free with time, not only
-/// when declarations arrive or capacity changes: at start, then `every`, until `stopped`.
-async fn release_referrals(
-    pool: sqlx::AnyPool,
-    every: Duration,
-    mut stopped: watch::Receiver<bool>,
-) {
+/// Runs `job` at start, then `every`, until `stopped` changes; a run under way is finished
+/// first.
+async fn repeat<F, Fut>(every: Duration, mut stopped: watch::Receiver<bool>, mut job: F)
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = ()>,
+{
     let mut ticks = tokio::time::interval(every);
     loop {
         tokio::select! {
             _ = ticks.tick() => {}
             _ = stopped.changed() => return,
         }
-        match app::targeting::capacity::release_waiting(&pool, "Targeting (capacity)", Utc::now())
+        job().await;
+    }
+}
+
+/// Referrals waiting for examination capacity are released as slots free with time, not only
+/// when declarations arrive or capacity changes: at start, then `every`, until `stopped`.
+async fn release_referrals(pool: sqlx::AnyPool, every: Duration, stopped: watch::Receiver<bool>) {
+    let pool = &pool;
+    repeat(every, stopped, || async move {
+        match app::targeting::capacity::release_waiting(pool, "Targeting (capacity)", Utc::now())
             .await
         {
             Ok(0) => {}
             Ok(n) => tracing::info!(released = n, "referrals released into the queue"),
             Err(e) => tracing::warn!(error = %e, "waiting referrals could not be released"),
         }
-    }
+    })
+    .await
 }
 
 /// Notices of ports that expire are ended when their time has come, by the system, each with
 /// its journal entry, so every board sees them go: at start, then `every`, until `stopped`.
-async fn end_expired_notices(
-    pool: sqlx::AnyPool,
-    every: Duration,
-    mut stopped: watch::Receiver<bool>,
-) {
-    let mut ticks = tokio::time::interval(every);
-    loop {
-        tokio::select! {
-            _ = ticks.tick() => {}
-            _ = stopped.changed() => return,
-        }
-        match app::ports::operations::end_expired(&pool, Utc::now()).await {
+async fn end_expired_notices(pool: sqlx::AnyPool, every: Duration, stopped: watch::Receiver<bool>) {
+    let pool = &pool;
+    repeat(every, stopped, || async move {
+        match app::ports::operations::end_expired(pool, Utc::now()).await {
             Ok(0) => {}
             Ok(n) => tracing::info!(ended = n, "expired port notices ended"),
             Err(e) => tracing::warn!(error = %e, "expired port notices could not be ended"),
         }
-    }
+    })
+    .await
+}
+
+/// The board is checkpointed for replays each hour, once the hour has settled, and the last
+/// days' missing checkpoints are made (`app::replay::checkpoint`): at start, then `every`,
+/// until `stopped`, which also cuts short the making of many (each checkpoint is one insert:
+/// what was made stays, the rest is made at the next start).
+async fn checkpoint_the_board(
+    pool: sqlx::AnyPool,
+    every: Duration,
+    stopped: watch::Receiver<bool>,
+) {
+    use app::replay::checkpoint;
+    let (pool, stop) = (&pool, &stopped);
+    repeat(every, stopped.clone(), || async move {
+        let now = Utc::now();
+        let mut stop = stop.clone();
+        let made = tokio::select! {
+            made = checkpoint::fill(pool, now) => made,
+            _ = stop.changed() => return,
+        };
+        match made {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(made = n, "board checkpoints made for replays"),
+            Err(e) => tracing::warn!(error = %e, "board checkpoints could not be made"),
+        }
+        if let Err(e) = checkpoint::prune(pool, now).await {
+            tracing::warn!(error = %e, "old board checkpoints could not be dropped");
+        }
+    })
+    .await
 }
 
 /// Every route of the product: health, the JSON API, server functions, pages and files, behind
@@ -250,7 +328,12 @@ pub async fn router(state: ServerState) -> anyhow::Result<Router> {
         ))
         .layer(axum::middleware::from_fn(crate::security::with_page_policy))
         .layer(CompressionLayer::new())
-        .layer(TraceLayer::new_for_http());
+        .layer(TraceLayer::new_for_http().make_span_with(crate::telemetry::request_span))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            crate::request_id::with_request_id,
+        ))
+        .layer(axum::middleware::from_fn(crate::exporter::track));
     Ok(crate::security::with_headers(
         router,
         state.app.auth.secure_cookies,

@@ -78,8 +78,8 @@ impl Db {
                     })
                 });
         }
-        let url = if backend == Backend::Sqlite && !url.contains("mode=") {
-            format!("{url}{}mode=rwc", if url.contains('?') { '&' } else { '?' })
+        let url = if backend == Backend::Sqlite {
+            with_mode(url, "rwc")
         } else {
             url.to_string()
         };
@@ -319,7 +319,9 @@ pub fn is_sqlite(pool: &AnyPool) -> bool {
 
 async fn writer_turn(pool: &AnyPool) -> Option<WriterTurn> {
     let queue = writer_queue(pool)?;
+    let asked = std::time::Instant::now();
     let guard = queue.turn.clone().lock_owned().await;
+    crate::counters::writer_waited(asked.elapsed());
     Some(WriterTurn {
         _guard: guard,
         queue,
@@ -383,15 +385,30 @@ pub fn commits(pool: &AnyPool) -> Option<tokio::sync::watch::Receiver<u64>> {
 }
 
 /// The folder of a `sqlite://path/to/file.db` URL, if it names one.
-fn sqlite_folder(url: &str) -> Option<std::path::PathBuf> {
+/// The file a `sqlite:` URL names (`None` for another backend or an in-memory database).
+pub fn sqlite_file(url: &str) -> Option<&str> {
     let path = url
-        .trim_start_matches("sqlite:")
+        .strip_prefix("sqlite:")?
         .trim_start_matches("//")
         .split('?')
         .next()?;
-    if path.is_empty() || path == ":memory:" {
-        return None;
+    (!path.is_empty() && path != ":memory:").then_some(path)
+}
+
+/// `url` with its SQLite open mode set to `mode`, unless it names one already.
+pub fn with_mode(url: &str, mode: &str) -> String {
+    if url.contains("mode=") {
+        url.to_string()
+    } else {
+        format!(
+            "{url}{}mode={mode}",
+            if url.contains('?') { '&' } else { '?' }
+        )
     }
+}
+
+fn sqlite_folder(url: &str) -> Option<std::path::PathBuf> {
+    let path = sqlite_file(url)?;
     std::path::Path::new(path)
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
@@ -424,6 +441,26 @@ mod tests {
         assert_eq!(sqlite_folder("sqlite:///tmp/a/b.db"), Some("/tmp/a".into()));
         assert_eq!(sqlite_folder("sqlite::memory:"), None);
         assert_eq!(sqlite_folder("sqlite://b.db"), None);
+    }
+
+    #[test]
+    fn a_sqlite_url_names_its_file_and_keeps_a_mode_it_has() {
+        assert_eq!(
+            sqlite_file("sqlite:///tmp/a/b.db?mode=rwc"),
+            Some("/tmp/a/b.db")
+        );
+        assert_eq!(sqlite_file("sqlite://data/b.db"), Some("data/b.db"));
+        assert_eq!(sqlite_file("sqlite::memory:"), None);
+        assert_eq!(sqlite_file("postgres://x@h/db"), None);
+        assert_eq!(with_mode("sqlite://b.db", "rw"), "sqlite://b.db?mode=rw");
+        assert_eq!(
+            with_mode("sqlite://b.db?mode=ro", "rw"),
+            "sqlite://b.db?mode=ro"
+        );
+        assert_eq!(
+            with_mode("sqlite://b.db?x=1", "rw"),
+            "sqlite://b.db?x=1&mode=rw"
+        );
     }
 
     /// A fresh SQLite database with one table, in a folder of its own.

@@ -79,6 +79,26 @@ impl AppError {
     }
 }
 
+impl AppError {
+    /// Its `code`, as the API's body names it.
+    pub fn code(&self) -> &'static str {
+        match self {
+            AppError::NotFound { .. } => "not_found",
+            AppError::Invalid { .. } => "invalid",
+            AppError::Conflict { .. } => "conflict",
+            AppError::Stale { .. } => "stale",
+            AppError::Unauthenticated { .. } => "unauthenticated",
+            AppError::Forbidden { .. } => "forbidden",
+            AppError::TooManyAttempts { .. } => "too_many_attempts",
+            AppError::TooLarge { .. } => "too_large",
+            AppError::UnsupportedMediaType { .. } => "unsupported_media_type",
+            AppError::Unavailable => "unavailable",
+            AppError::Internal { .. } => "internal",
+            AppError::Transport { .. } => "transport",
+        }
+    }
+}
+
 impl FromServerFnError for AppError {
     type Encoder = JsonEncoding;
 
@@ -90,7 +110,7 @@ impl FromServerFnError for AppError {
 }
 
 #[cfg(feature = "ssr")]
-pub use server::{ErrorBody, ErrorDetail};
+pub use server::{ErrorBody, ErrorDetail, Refused};
 
 #[cfg(feature = "ssr")]
 mod server {
@@ -118,6 +138,11 @@ mod server {
             }
         }
     }
+
+    /// On a response that refuses a request, the error's code: the server counts the
+    /// refusals it answers by it ([`crate::counters::REFUSALS`]).
+    #[derive(Debug, Clone, Copy)]
+    pub struct Refused(pub &'static str);
 
     /// The body every failed API call returns: `{"error": {"code": …, "message": …, …}}`.
     #[derive(serde::Serialize, utoipa::ToSchema)]
@@ -147,6 +172,7 @@ mod server {
             })
             .unwrap_or_default();
             let mut response = (self.status(), Json(body)).into_response();
+            response.extensions_mut().insert(Refused(self.code()));
             if let AppError::TooManyAttempts {
                 retry_after_secs, ..
             } = &self
@@ -168,6 +194,11 @@ mod server {
                     errors.the_record
                 )),
                 sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => {
+                    crate::counters::database_unavailable(match err {
+                        sqlx::Error::PoolTimedOut => "pool_timed_out",
+                        sqlx::Error::PoolClosed => "pool_closed",
+                        _ => "io",
+                    });
                     tracing::error!(error = %err, "database unavailable");
                     AppError::Unavailable
                 }
@@ -177,6 +208,40 @@ mod server {
                     AppError::Internal { reference }
                 }
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::AppError;
+
+    /// The code counted for a refusal is the code its body names.
+    #[test]
+    fn each_errors_code_is_the_one_its_body_names() {
+        let text = || String::from("x");
+        for error in [
+            AppError::not_found(text()),
+            AppError::invalid(text(), text()),
+            AppError::Conflict { message: text() },
+            AppError::Stale {
+                message: text(),
+                current: serde_json::Value::Null,
+            },
+            AppError::Unauthenticated { message: text() },
+            AppError::Forbidden { message: text() },
+            AppError::TooManyAttempts {
+                message: text(),
+                retry_after_secs: 1,
+            },
+            AppError::TooLarge { message: text() },
+            AppError::UnsupportedMediaType { message: text() },
+            AppError::Unavailable,
+            AppError::Internal { reference: text() },
+            AppError::Transport { message: text() },
+        ] {
+            let body = serde_json::to_value(&error).unwrap();
+            assert_eq!(body["code"], error.code(), "{error:?}");
         }
     }
 }

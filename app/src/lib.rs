@@ -31,6 +31,8 @@ pub mod trends;
 pub mod wall;
 
 #[cfg(feature = "ssr")]
+pub mod counters;
+#[cfg(feature = "ssr")]
 pub mod db;
 #[cfg(feature = "ssr")]
 pub mod demo;

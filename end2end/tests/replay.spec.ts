@@ -208,6 +208,9 @@ test("the banner is French in French", async ({ browser }) => {
   try {
     const page = await context.newPage();
     await page.goto(`/?at=${hourAgo()}`);
+    // The playback's buttons are the browser's: they appear once the page has hydrated, which
+    // takes its time beside the rest of the suite.
+    await hydrated(page);
     await expect(banner(page)).toContainText("Relecture — le tableau tel qu’il était à");
     await expect(shownTime(page)).toContainText(/\d\d\u00a0h\u00a0\d\d HN?E/);
     await expect(banner(page).getByRole("link", { name: "Revenir au direct" })).toBeVisible();

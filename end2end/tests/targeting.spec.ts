@@ -37,6 +37,9 @@ function laptops(shipper: string, port: string, importer: string) {
 test("an analyst's new rule scores the next declaration, and the shipment page says why", async ({
   browser,
 }) => {
+  // Two sign-ins, two trials over 30 days of the country, a declaration and two pages: 12 s
+  // on an idle machine, over 30 s beside the rest of the suite on two cores.
+  test.setTimeout(90_000);
   const stamp = `${Date.now()}${Math.floor(Math.random() * 1000)}`;
   const name = `Alert ${stamp}`;
   const party = `Quetzal Trading ${stamp}`;

@@ -96,8 +96,11 @@ test("a change made through the API reaches the wall within a second", async ({ 
     data: { reason: "Documents checked on the wall's test" },
   });
   expect(answer.status(), await answer.text()).toBe(200);
-  const after = await activeHolds();
-  await expect(page.locator(cell)).toHaveText(String(after), { timeout: 1_000 });
+  // Within a second the wall shows the count the API gives: one less than before the release,
+  // or whatever the simulator made of it meanwhile (read at the same moment as the wall).
+  await expect
+    .poll(async () => (await numberIn(page, cell)) === (await activeHolds()), { timeout: 1_000 })
+    .toBe(true);
 });
 
 test("a wall that loses its server covers the screen with the time of the last change, and catches up on return", async ({

@@ -92,6 +92,7 @@ impl Inner {
         let mut prepared = None;
         let mut now = Instant::now();
         let mut index = 0;
+        let mut delivered = 0;
         while index < streams.len() {
             if index % 64 == 0 {
                 now = Instant::now();
@@ -113,7 +114,7 @@ impl Inner {
                 stream.reader = stream.grant.principal();
                 stream.seen = version;
             }
-            match write_parked(stream, &tail, &mut prepared, now, quiet_for) {
+            match write_parked(stream, &tail, &mut prepared, now, quiet_for, &mut delivered) {
                 Written::Whole => index += 1,
                 Written::Part(rest) => {
                     let stream = streams.swap_remove(index);
@@ -129,6 +130,7 @@ impl Inner {
                 }
             }
         }
+        self.delivered.fetch_add(delivered, Ordering::Relaxed);
     }
 }
 
@@ -151,16 +153,20 @@ struct Prepared {
     /// The last change looked at (sent or not visible).
     through: i64,
     frames: bytes::Bytes,
+    /// The changes in `frames`.
+    events: u64,
 }
 
 impl Prepared {
     fn new(tail: &Arc<Tail>, last: i64, reader: &Principal) -> Prepared {
         let mut through = last;
         let mut frames = Vec::new();
+        let mut events = 0;
         for published in tail.after(last).take(WRITE_CHANGES) {
             through = published.event.seq;
             if published.event.visible_to(reader) {
                 frames.extend_from_slice(&published.frame);
+                events += 1;
             }
         }
         Prepared {
@@ -169,6 +175,7 @@ impl Prepared {
             reader: reader.clone(),
             through,
             frames: frames.into(),
+            events,
         }
     }
 
@@ -182,13 +189,15 @@ impl Prepared {
     }
 }
 
-/// Writes to one parked stream what it may see of the changes in `tail` it has not had.
+/// Writes to one parked stream what it may see of the changes in `tail` it has not had, and
+/// adds the changes it sent (whole or in part, its task sending the rest) to `delivered`.
 fn write_parked(
     stream: &mut Parked,
     tail: &Arc<Tail>,
     prepared: &mut Option<Prepared>,
     now: Instant,
     quiet_for: Duration,
+    delivered: &mut u64,
 ) -> Written {
     if stream.last < tail.floor {
         // Too far behind for the tail: its task catches up from the journal.
@@ -205,6 +214,7 @@ fn write_parked(
         }
         bytes::Bytes::from_static(KEEP_ALIVE_COMMENT)
     } else {
+        *delivered += fresh.events;
         fresh.frames.clone()
     };
     stream.last_write = now;
@@ -412,12 +422,18 @@ mod tests {
         let (mut viewer, mut viewer_client, _) = parked(reader("b", Role::Viewer), 0).await;
         let (mut late, mut late_client, _) = parked(reader("c", Role::Admin), 2).await;
         let mut prepared = None;
+        let mut delivered = 0;
         for stream in [&mut admin, &mut viewer, &mut late] {
             assert!(matches!(
-                write_parked(stream, &tail, &mut prepared, now, quiet),
+                write_parked(stream, &tail, &mut prepared, now, quiet, &mut delivered),
                 Written::Whole
             ));
         }
+        assert_eq!(
+            delivered,
+            4 + 2 + 2,
+            "each change counted once per stream it reached"
+        );
         assert_eq!(read_ids(&mut admin_client).await, [1, 2, 3, 4]);
         assert_eq!(read_ids(&mut viewer_client).await, [1, 3]);
         assert_eq!(read_ids(&mut late_client).await, [3, 4]);
@@ -426,10 +442,11 @@ mod tests {
         let newer = Arc::new(tail.with(of_kinds([(5, "account")])));
         for stream in [&mut admin, &mut viewer] {
             assert!(matches!(
-                write_parked(stream, &newer, &mut prepared, now, quiet),
+                write_parked(stream, &newer, &mut prepared, now, quiet, &mut delivered),
                 Written::Whole
             ));
         }
+        assert_eq!(delivered, 9, "the viewer was sent nothing");
         assert_eq!(read_ids(&mut admin_client).await, [5]);
         assert_eq!(viewer.last, 5, "looked at, and not for a viewer");
     }
@@ -450,6 +467,7 @@ mod tests {
             &mut None,
             Instant::now(),
             Duration::from_secs(60),
+            &mut 0,
         );
         assert!(matches!(written, Written::Part(rest) if rest.is_empty()));
         assert_eq!(

@@ -91,6 +91,7 @@ impl Follow {
             return ended;
         }
         if let Some(seq) = self.reload.take() {
+            self.hub.inner.reloads.fetch_add(1, Ordering::Relaxed);
             return Some(Delivery::Reload(seq));
         }
         let mut woken = false;
@@ -175,6 +176,7 @@ impl Follow {
             }
             self.last = event.seq;
             if event.visible_to(&self.reader) {
+                self.hub.inner.delivered.fetch_add(1, Ordering::Relaxed);
                 return Some(Delivery::Event(published));
             }
         }

@@ -144,7 +144,7 @@ impl Default for Registry {
 }
 
 impl Registry {
-    fn all(&self) -> Vec<Arc<Grant>> {
+    pub(super) fn all(&self) -> Vec<Arc<Grant>> {
         let mut by_account = self.by_account.lock().unwrap_or_else(|e| e.into_inner());
         by_account.retain(|_, grants| {
             grants.retain(|g| g.strong_count() > 0);

@@ -55,6 +55,8 @@ pub const DEFAULT_KEEP_ALIVE: Duration = Duration::from_secs(15);
 /// journal again, so that commits coming together reach the browsers as one batch (one write
 /// per stream, not one per commit).
 pub const DEFAULT_GATHER: Duration = Duration::from_millis(25);
+/// The pump is stuck when it has not read the journal for this long (`/readyz`).
+pub const STUCK_AFTER: Duration = Duration::from_secs(5);
 /// A reconnecting stream replays at most this many entries; further behind, it is told to
 /// reload its snapshot instead.
 pub const DEFAULT_REPLAY_LIMIT: i64 = 10_000;
@@ -119,6 +121,13 @@ struct Inner {
     gather: Duration,
     /// How many times a stream fell behind the broadcast and caught up from the database.
     catch_ups: AtomicU64,
+    /// How many times a reconnecting stream was told to reload, being too far behind.
+    reloads: AtomicU64,
+    /// Changes written to streams (each change once per stream that received it).
+    delivered: AtomicU64,
+    /// When the pump last read the journal without an error: milliseconds after `started`.
+    last_read_ms: AtomicU64,
+    started: std::time::Instant,
     /// The latest published changes, which the fan-out threads write to the parked streams.
     tail: std::sync::Mutex<Arc<Tail>>,
     /// Counts what the fan-out threads must look at: each publication, and each stream parked
@@ -179,6 +188,10 @@ impl LiveHub {
                 keep_alive,
                 gather,
                 catch_ups: AtomicU64::new(0),
+                reloads: AtomicU64::new(0),
+                delivered: AtomicU64::new(0),
+                last_read_ms: AtomicU64::new(0),
+                started: std::time::Instant::now(),
                 tail: std::sync::Mutex::new(Arc::new(Tail::starting_after(latest))),
                 signal: std::sync::Mutex::new(0),
                 signalled: std::sync::Condvar::new(),
@@ -227,6 +240,30 @@ impl LiveHub {
     /// How many times a stream fell behind the broadcast and caught up from the database.
     pub fn catch_ups(&self) -> u64 {
         self.inner.catch_ups.load(Ordering::Relaxed)
+    }
+
+    /// How many times a reconnecting stream was told to reload.
+    pub fn reloads(&self) -> u64 {
+        self.inner.reloads.load(Ordering::Relaxed)
+    }
+
+    /// Changes written to streams so far, each once per stream that received it.
+    pub fn delivered(&self) -> u64 {
+        self.inner.delivered.load(Ordering::Relaxed)
+    }
+
+    /// How long since the pump last read the journal without an error: it reads at least
+    /// every poll (100 ms on SQLite, 500 ms on PostgreSQL), so more than [`STUCK_AFTER`] means
+    /// the live board has stopped moving on this instance.
+    pub fn since_last_read(&self) -> Duration {
+        let last = Duration::from_millis(self.inner.last_read_ms.load(Ordering::Relaxed));
+        self.inner.started.elapsed().saturating_sub(last)
+    }
+
+    /// Live streams open on this instance.
+    pub fn streams_open(&self) -> usize {
+        let grants = self.inner.grants.all();
+        grants.iter().filter(|g| g.ended().is_none()).count()
     }
 
     /// Ends every open stream and the pump (at shutdown).

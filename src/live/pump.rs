@@ -9,6 +9,7 @@ use app::db::{Db, NativePool};
 use app::live::LiveEvent;
 use sqlx::{AnyPool, Row};
 use std::sync::Arc;
+use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 use tokio::sync::watch;
 
@@ -113,6 +114,8 @@ impl LiveHub {
             loop {
                 match entries_after(&pool, after).await {
                     Ok(events) => {
+                        let read = self.inner.started.elapsed().as_millis() as u64;
+                        self.inner.last_read_ms.store(read, Ordering::Relaxed);
                         let full = events.len() as i64 == PAGE;
                         if let Some(last) = events.last() {
                             after = last.seq;

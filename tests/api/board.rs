@@ -84,6 +84,16 @@ pub async fn overview_shows_a_country_with_consistent_totals(backend: Backend) {
     assert_eq!(release["released"].as_i64().unwrap(), n as i64);
     let at = |p: f64| minutes[((p * n as f64).ceil() as usize).clamp(1, n) - 1] / 60_000;
     assert_eq!((median, p90), (at(0.5), at(0.9)));
+    // Its arrivals of the last 7 days (whole days from the tally) as the shipments count them.
+    let arrived: i64 = sqlx::query_scalar(
+        "select count(*) from shipments where port_code = 'YYZ' and arrived_at >= $1",
+    )
+    .bind(week_ago)
+    .fetch_one(&app.db.pool)
+    .await
+    .expect("arrivals");
+    assert!(arrived > 0);
+    assert_eq!(one["arrived_last_7d"].as_i64().unwrap(), arrived);
 }
 
 pub async fn holds_filter_sort_and_paginate(backend: Backend) {
@@ -353,6 +363,47 @@ pub async fn readiness_fails_when_the_database_is_gone(backend: Backend) {
     );
     let body: Value = app.get("/api/v1/holds").await.json().await.unwrap();
     assert_eq!(body["error"]["code"], "unavailable");
+}
+
+/// While the database answers but the live pump cannot read the journal (here: the table is
+/// renamed away), `/readyz` says the instance is not ready once 5 s have passed, and ready
+/// again once the pump reads.
+pub async fn readiness_fails_while_the_live_pump_cannot_read(backend: Backend) {
+    let Some(app) = spawn_app_with(backend, 0).await else {
+        return;
+    };
+    assert_eq!(app.get("/readyz").await.status().as_u16(), 200);
+    let away = std::time::Instant::now();
+    sqlx::query("alter table journal rename to journal_away")
+        .execute(&app.db.pool)
+        .await
+        .unwrap();
+    let reason = loop {
+        let response = app.get("/readyz").await;
+        if response.status().as_u16() == 503 {
+            let body: Value = response.json().await.unwrap();
+            break body["reason"].as_str().unwrap_or_default().to_string();
+        }
+        assert!(away.elapsed().as_secs() < 15, "never said it was stuck");
+        tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+    };
+    assert!(
+        away.elapsed() >= std::time::Duration::from_secs(4),
+        "not before the pump has missed its reads for 5 s"
+    );
+    assert!(reason.contains("has not read the journal"), "{reason}");
+    sqlx::query("alter table journal_away rename to journal")
+        .execute(&app.db.pool)
+        .await
+        .unwrap();
+    let back = std::time::Instant::now();
+    while app.get("/readyz").await.status().as_u16() != 200 {
+        assert!(
+            back.elapsed().as_secs() < 5,
+            "ready again once the pump reads"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
 }
 
 pub async fn the_journal_is_append_only(backend: Backend) {
@@ -848,29 +899,40 @@ pub async fn waiting_referrals_are_released_by_the_running_server(backend: Backe
 /// The tally of release times that a port's page reads equals the shipments it counts, after
 /// the seed's inserts and after updates that release, re-release, move or un-arrive a
 /// shipment; an update that leaves the times alone changes nothing.
-pub async fn the_release_tally_follows_every_shipment_write(backend: Backend) {
+pub async fn the_release_and_arrival_tallies_follow_every_shipment_write(backend: Backend) {
     let Some(app) = app(backend).await else {
         return;
     };
     let pool = &app.db.pool;
-    let differences = || async {
-        let tally = "select port_code, day, minutes, n from release_tally";
-        let counted = "select port_code, released_at / 86400000 as day, \
+    // Each tally against the same counts made from the shipments themselves.
+    let pairs = [
+        (
+            "select port_code, day, minutes, n from release_tally",
+            "select port_code, released_at / 86400000 as day, \
              (released_at - arrived_at) / 60000 as minutes, count(*) as n from shipments \
-             where released_at is not null and arrived_at is not null group by 1, 2, 3";
-        let missing: i64 = sqlx::query_scalar(&format!(
-            "select count(*) from ({counted} except {tally}) as d"
-        ))
-        .fetch_one(pool)
-        .await
-        .expect("compare");
-        let extra: i64 = sqlx::query_scalar(&format!(
-            "select count(*) from ({tally} except {counted}) as d"
-        ))
-        .fetch_one(pool)
-        .await
-        .expect("compare");
-        (missing, extra)
+             where released_at is not null and arrived_at is not null group by 1, 2, 3",
+        ),
+        (
+            "select port_code, day, n from arrival_tally where n <> 0",
+            "select port_code, arrived_at / 86400000 as day, count(*) as n from shipments \
+             where arrived_at is not null group by 1, 2",
+        ),
+    ];
+    let differences = || async {
+        let mut found = vec![];
+        for (tally, counted) in pairs {
+            for sql in [
+                format!("select count(*) from ({counted} except {tally}) as d"),
+                format!("select count(*) from ({tally} except {counted}) as d"),
+            ] {
+                let n: i64 = sqlx::query_scalar(&sql)
+                    .fetch_one(pool)
+                    .await
+                    .expect("compare");
+                found.push(n);
+            }
+        }
+        found
     };
     let released = app
         .scalar("select count(*) from shipments where released_at is not null and arrived_at is not null")
@@ -881,7 +943,15 @@ pub async fn the_release_tally_follows_every_shipment_write(backend: Backend) {
             .await,
         released
     );
-    assert_eq!(differences().await, (0, 0), "after the seed");
+    let arrived = app
+        .scalar("select count(*) from shipments where arrived_at is not null")
+        .await;
+    assert_eq!(
+        app.scalar("select cast(sum(n) as bigint) from arrival_tally")
+            .await,
+        arrived
+    );
+    assert_eq!(differences().await, [0, 0, 0, 0], "after the seed");
     let one = |sql: &str| {
         format!(
             "{sql} where id = (select min(id) from shipments where released_at is not null and arrived_at is not null)"
@@ -894,6 +964,7 @@ pub async fn the_release_tally_follows_every_shipment_write(backend: Backend) {
         ("moved to another port", one("update shipments set port_code = 'YVR'")),
         ("no longer arrived", one("update shipments set arrived_at = null")),
         ("a status alone", one("update shipments set status = status")),
+        ("arrived again", one("update shipments set arrived_at = eta_at")),
         (
             "released now",
             "update shipments set released_at = arrived_at + 125000 \
@@ -902,6 +973,38 @@ pub async fn the_release_tally_follows_every_shipment_write(backend: Backend) {
         ),
     ] {
         sqlx::query(&sql).execute(pool).await.expect(what);
-        assert_eq!(differences().await, (0, 0), "after {what}");
+        assert_eq!(differences().await, [0, 0, 0, 0], "after {what}");
     }
+}
+
+/// Every inspection names its hold's shipment, which a port's examined count reads: after the
+/// seed's inserts, and after an insert that does not name it (as a hand-written one would not).
+pub async fn every_inspection_names_its_holds_shipment(backend: Backend) {
+    let Some(app) = app(backend).await else {
+        return;
+    };
+    let unlike = "select count(*) from inspections i join holds h on h.id = i.hold_id \
+                  where i.shipment_id is null or i.shipment_id <> h.shipment_id";
+    assert!(
+        app.scalar("select count(*) from inspections").await > 10,
+        "the seed opened inspections"
+    );
+    assert_eq!(app.scalar(unlike).await, 0, "after the seed");
+    let hold = app.scalar("select max(id) from holds").await;
+    sqlx::query(
+        "insert into inspections (hold_id, port_code, kind, priority_rank, status, created_at, due_at) \
+         select id, port_code, 'xray', 3, 'queued', placed_at, placed_at + 3600000 from holds where id = $1",
+    )
+    .bind(hold)
+    .execute(&app.db.pool)
+    .await
+    .expect("insert an inspection");
+    assert_eq!(app.scalar(unlike).await, 0, "after an insert without it");
+    let named = app
+        .scalar("select shipment_id from inspections where id = (select max(id) from inspections)")
+        .await;
+    let of_hold = app
+        .scalar(&format!("select shipment_id from holds where id = {hold}"))
+        .await;
+    assert_eq!(named, of_hold);
 }

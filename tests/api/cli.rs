@@ -33,6 +33,8 @@ const VARIABLES: &[&str] = &[
     "MAX_CONCURRENT_IMPORTS",
     "MAX_CONCURRENT_CSV",
     "CSV_MAX_ROWS",
+    "LOG_FORMAT",
+    "METRICS_ADDR",
 ];
 
 /// The locale's variables, which choose the command line's language: cleared for each run too,
@@ -141,11 +143,11 @@ pub async fn run_with(
     }
 }
 
-async fn run(database: &str, args: &[&str]) -> Ran {
+pub async fn run(database: &str, args: &[&str]) -> Ran {
     run_with(database, &[], args, None).await
 }
 
-async fn connect(database: &str) -> Db {
+pub async fn connect(database: &str) -> Db {
     Db::connect(database, 2)
         .await
         .expect("the database connects")

@@ -117,6 +117,9 @@ pub async fn spawn_app_configured(
         .expect("bind");
     let mut config = config();
     config.database_url = String::new();
+    // Checkpointing fourteen days of the board costs every test seconds at its start; the
+    // tests of replays turn it on.
+    config.checkpoint_every = None;
     configure(&mut config);
     let app = Application::with_db(config, db.clone(), listener)
         .await

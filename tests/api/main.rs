@@ -19,6 +19,7 @@ mod map;
 mod openapi;
 mod own_password;
 mod port_operations;
+mod production;
 mod replay;
 mod roles;
 mod signin;
@@ -79,8 +80,10 @@ use port_operations::{
     the_readmes_port_calls_run_as_written,
 };
 use replay::{
+    a_replay_from_checkpoints_shows_what_the_whole_journal_shows,
     an_instant_that_cannot_be_shown_is_refused_naming_at,
     the_board_replayed_at_a_moment_is_what_it_showed_then,
+    the_running_server_checkpoints_the_board,
 };
 use roles::serve_runs_as_a_role_that_owns_nothing;
 use signin::{
@@ -109,15 +112,15 @@ use targeting_french::{
 
 use board::{
     bad_input_gets_a_clear_4xx_in_json, cross_site_requests_that_change_state_are_refused,
-    health_and_readiness, holds_filter_sort_and_paginate,
-    inspection_queue_is_ordered_by_priority_then_due,
+    every_inspection_names_its_holds_shipment, health_and_readiness,
+    holds_filter_sort_and_paginate, inspection_queue_is_ordered_by_priority_then_due,
     overview_shows_a_country_with_consistent_totals, pages_render_on_the_server,
-    readiness_fails_when_the_database_is_gone, responses_carry_security_headers,
-    server_functions_answer_bad_input_with_4xx, server_functions_hold_the_bounds_of_the_api,
-    shipment_has_its_timeline_from_the_journal, the_board_benchmark_runs_on_a_fresh_database,
-    the_demo_seed_needs_one_connection_at_a_time, the_journal_is_append_only,
-    the_release_tally_follows_every_shipment_write, the_same_seed_gives_the_same_database,
-    the_sign_in_page_tells_nothing_of_the_journal,
+    readiness_fails_when_the_database_is_gone, readiness_fails_while_the_live_pump_cannot_read,
+    responses_carry_security_headers, server_functions_answer_bad_input_with_4xx,
+    server_functions_hold_the_bounds_of_the_api, shipment_has_its_timeline_from_the_journal,
+    the_board_benchmark_runs_on_a_fresh_database, the_demo_seed_needs_one_connection_at_a_time,
+    the_journal_is_append_only, the_release_and_arrival_tallies_follow_every_shipment_write,
+    the_same_seed_gives_the_same_database, the_sign_in_page_tells_nothing_of_the_journal,
     waiting_referrals_are_released_by_the_running_server,
 };
 use forecast::{
@@ -197,8 +200,19 @@ macro_rules! on_both_backends {
     };
 }
 
+use production::{
+    a_backup_taken_while_the_simulator_writes_restores_verifies_and_serves,
+    a_caller_cannot_choose_its_request_id, serve_gives_its_figures_json_logs_and_request_ids,
+    the_deployment_files_are_what_the_product_reads,
+};
+
 on_both_backends!(
+    serve_gives_its_figures_json_logs_and_request_ids,
+    a_backup_taken_while_the_simulator_writes_restores_verifies_and_serves,
+    a_caller_cannot_choose_its_request_id,
     the_board_replayed_at_a_moment_is_what_it_showed_then,
+    a_replay_from_checkpoints_shows_what_the_whole_journal_shows,
+    the_running_server_checkpoints_the_board,
     an_instant_that_cannot_be_shown_is_refused_naming_at,
     port_operations_are_for_the_ports_supervisors,
     a_port_change_reaches_live_boards,
@@ -218,10 +232,12 @@ on_both_backends!(
     shipment_has_its_timeline_from_the_journal,
     bad_input_gets_a_clear_4xx_in_json,
     readiness_fails_when_the_database_is_gone,
+    readiness_fails_while_the_live_pump_cannot_read,
     the_journal_is_append_only,
     pages_render_on_the_server,
     the_same_seed_gives_the_same_database,
-    the_release_tally_follows_every_shipment_write,
+    the_release_and_arrival_tallies_follow_every_shipment_write,
+    every_inspection_names_its_holds_shipment,
     accounts_hash_passwords_and_check_credentials,
     tokens_are_stored_hashed_and_can_be_revoked,
     people_change_their_own_password,
@@ -329,6 +345,11 @@ on_both_backends!(
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_bad_configuration_value_is_refused() {
     a_bad_configuration_value_is_refused_with_its_name().await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_deployment_files_are_checked() {
+    the_deployment_files_are_what_the_product_reads().await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

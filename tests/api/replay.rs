@@ -275,3 +275,160 @@ pub async fn an_instant_that_cannot_be_shown_is_refused_naming_at(backend: Backe
     }
     assert_eq!(app.scalar("select count(*) from journal").await, entries);
 }
+
+/// Everything a replay shows at `at`, through the functions the endpoints call.
+async fn board_at(pool: &sqlx::AnyPool, at: chrono::DateTime<Utc>) -> Value {
+    use app::holds::HoldFilter;
+    use app::inspections::InspectionFilter;
+    use app::paging::StatusFilter;
+    let by_port = HoldFilter {
+        port: Some("YYZ".into()),
+        sort: app::holds::HoldSort::Due,
+        ..Default::default()
+    };
+    let all_holds = HoldFilter {
+        status: StatusFilter::All,
+        per_page: 500,
+        ..Default::default()
+    };
+    json!({
+        "overview": app::replay::db::overview(pool, at).await.unwrap(),
+        "port": app::replay::db::port(pool, "YYZ", at).await.unwrap(),
+        "holds": app::replay::db::hold_list(pool, &HoldFilter::default(), at).await.unwrap(),
+        "holds_at_yyz": app::replay::db::hold_list(pool, &by_port, at).await.unwrap(),
+        "all_holds": app::replay::db::hold_list(pool, &all_holds, at).await.unwrap(),
+        "queue": app::replay::db::inspection_list(pool, &InspectionFilter::default(), at)
+            .await
+            .unwrap(),
+    })
+}
+
+/// Checkpoints change how a replay is rebuilt, never what it shows: at instants on the hours
+/// of the last days, a moment after and a moment before the next, the board is the same
+/// rebuilt from the checkpoints as folded from the whole journal. An entry of a hold stamped
+/// before a checkpoint but written after it drops that checkpoint and the later ones.
+pub async fn a_replay_from_checkpoints_shows_what_the_whole_journal_shows(backend: Backend) {
+    use app::replay::checkpoint;
+    use chrono::{Duration, DurationRound};
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
+    let pool = &app.db.pool;
+    let now = Utc::now();
+    let hour = now.duration_trunc(Duration::hours(1)).unwrap();
+    let mut instants = vec![];
+    for back in [1, 7, 30, 100, 250] {
+        let on = hour - Duration::hours(back);
+        instants.extend([
+            on,
+            on + Duration::milliseconds(1),
+            on + Duration::minutes(37),
+            on + Duration::hours(1) - Duration::milliseconds(1),
+        ]);
+    }
+    let mut folded = vec![];
+    for &at in &instants {
+        assert!(checkpoint::latest(pool, at).await.unwrap().is_none());
+        folded.push(board_at(pool, at).await);
+    }
+
+    let made = checkpoint::fill(pool, now).await.unwrap();
+    let settled = now - hour >= checkpoint::SETTLE;
+    assert_eq!(
+        made,
+        14 * 24 - usize::from(!settled),
+        "each hour of 14 days"
+    );
+    assert_eq!(checkpoint::fill(pool, now).await.unwrap(), 0, "made once");
+    let mut from_checkpoints = 0;
+    for (at, folded) in instants.iter().zip(&folded) {
+        let used = checkpoint::latest(pool, *at)
+            .await
+            .unwrap()
+            .expect("a checkpoint");
+        assert!(used.at <= *at && *at - used.at < Duration::hours(1));
+        from_checkpoints += used.holds.len() + used.inspections.len();
+        assert_eq!(&board_at(pool, *at).await, folded, "at {at}");
+    }
+    assert!(
+        from_checkpoints > 100,
+        "the checkpoints hold the board's work"
+    );
+
+    // A hold's entry stamped 30 minutes before a checkpoint, written now; then a shipment's.
+    let checkpoints = |since: i64| {
+        let sql = format!("select count(*) from replay_checkpoints where at >= {since}");
+        let app = &app;
+        async move { app.scalar(&sql).await }
+    };
+    let before = checkpoints(0).await;
+    let stamped = hour - Duration::hours(10) - Duration::minutes(30);
+    let later = checkpoints(stamped.timestamp_millis()).await;
+    assert_eq!(
+        later,
+        10 + i64::from(settled),
+        "the checkpoints of the last ten hours"
+    );
+    // An entry of the first `entity` of `table` (its id, shipment and port) stamped `at`.
+    let write = |entity: &str, table: &str, shipment: &str, at: chrono::DateTime<Utc>| {
+        let sql = format!(
+            "insert into journal (at, actor, entity, entity_id, shipment_id, port_code, action, \
+             after_json) select $1, 'test', '{entity}', cast(r.id as text), r.{shipment}, \
+             r.port_code, 'note_added', '{{}}' from {table} r order by r.id limit 1"
+        );
+        async move {
+            sqlx::query(&sql)
+                .bind(at.timestamp_millis())
+                .execute(pool)
+                .await
+                .unwrap();
+        }
+    };
+    write("hold", "holds", "shipment_id", stamped).await;
+    assert_eq!(
+        checkpoints(0).await,
+        before - later,
+        "the later checkpoints dropped"
+    );
+    write("shipment", "shipments", "id", hour - Duration::hours(100)).await;
+    assert_eq!(
+        checkpoints(0).await,
+        before - later,
+        "a shipment's entry drops none"
+    );
+    assert_eq!(
+        checkpoint::fill(pool, now).await.unwrap() as i64,
+        later,
+        "made again"
+    );
+}
+
+/// The running server checkpoints the board: every hour of the last fourteen days that has
+/// settled, soon after it starts.
+pub async fn the_running_server_checkpoints_the_board(backend: Backend) {
+    use app::replay::checkpoint;
+    let Some(app) = crate::helpers::spawn_app_configured(backend, 500, |config| {
+        config.checkpoint_every = Some(std::time::Duration::from_millis(200));
+    })
+    .await
+    else {
+        return;
+    };
+    let first = app::replay::db::first_instant(&app.db.pool)
+        .await
+        .unwrap()
+        .expect("the seed's journal");
+    let started = std::time::Instant::now();
+    loop {
+        let wanted = checkpoint::hours(Utc::now(), first).len() as i64;
+        if app.scalar("select count(*) from replay_checkpoints").await >= wanted {
+            break;
+        }
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(60),
+            "the server made {} of {wanted} checkpoints",
+            app.scalar("select count(*) from replay_checkpoints").await
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+}

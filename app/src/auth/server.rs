@@ -193,7 +193,10 @@ pub async fn guess(username: &str, password: &str) -> Result<Option<Account>, Ap
     // cannot all be checked before any is counted.
     let nth = match db::reserve_attempt(pool, username, &address, Utc::now(), limits).await? {
         Reservation::Granted { nth } => nth,
-        Reservation::Refused { wait } => return Err(too_many_attempts(wait)),
+        Reservation::Refused { wait } => {
+            crate::counters::sign_in_failure("throttled");
+            return Err(too_many_attempts(wait));
+        }
     };
     let delay = delay(nth, limits);
     if !delay.is_zero() {
@@ -205,6 +208,7 @@ pub async fn guess(username: &str, password: &str) -> Result<Option<Account>, Ap
             Ok(Some(account))
         }
         None => {
+            crate::counters::sign_in_failure("credentials");
             db::record_failure(pool, username, &address, Utc::now()).await?;
             Ok(None)
         }

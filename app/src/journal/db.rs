@@ -79,7 +79,7 @@ impl<'a> NewEntry<'a> {
 }
 
 /// The columns an entry writes, in the order of [`NewEntry::values`].
-const INSERT_COLUMNS: [&str; 10] = [
+const INSERT_COLUMNS: [&str; 11] = [
     "at",
     "actor",
     "entity",
@@ -90,7 +90,21 @@ const INSERT_COLUMNS: [&str; 10] = [
     "before_json",
     "after_json",
     "reason",
+    "request_id",
 ];
+
+/// Counts entries (each its values in the order of [`INSERT_COLUMNS`]) among this instance's
+/// actions ([`crate::counters::ACTIONS`]). Entries are counted once written into their
+/// transaction: one rolled back afterwards is counted all the same.
+fn count<'v>(entries: impl IntoIterator<Item = &'v Vec<Bind>>) {
+    for values in entries {
+        if let (Some(Bind::Text(Some(entity))), Some(Bind::Text(Some(action)))) =
+            (values.get(2), values.get(6))
+        {
+            crate::counters::action(entity, action);
+        }
+    }
+}
 
 impl NewEntry<'_> {
     /// The entry's values, in the order of [`INSERT_COLUMNS`].
@@ -106,6 +120,7 @@ impl NewEntry<'_> {
             self.before.as_ref().map(|v| v.to_string()).into(),
             self.after.as_ref().map(|v| v.to_string()).into(),
             self.reason.into(),
+            super::request::current().into(),
         ]
     }
 }
@@ -113,14 +128,9 @@ impl NewEntry<'_> {
 /// Appends one entry and returns its sequence number.
 #[tracing::instrument(skip_all, fields(entity = entry.entity, action = entry.action))]
 pub async fn record(conn: &mut AnyConnection, entry: NewEntry<'_>) -> Result<i64, sqlx::Error> {
-    let row = insert_many(
-        conn,
-        "journal",
-        &INSERT_COLUMNS,
-        vec![entry.values()],
-        Some("seq"),
-    )
-    .await?;
+    let values = vec![entry.values()];
+    let row = insert_many(conn, "journal", &INSERT_COLUMNS, values, Some("seq")).await?;
+    crate::counters::action(entry.entity, entry.action);
     row.first().ok_or(sqlx::Error::RowNotFound)?.try_get(0)
 }
 
@@ -130,7 +140,9 @@ pub async fn record_many(
     conn: &mut AnyConnection,
     entries: Vec<Vec<Bind>>,
 ) -> Result<(), sqlx::Error> {
+    let counted: Vec<_> = entries.iter().map(|values| values[..7].to_vec()).collect();
     insert_many(conn, "journal", &INSERT_COLUMNS, entries, None).await?;
+    count(&counted);
     Ok(())
 }
 
@@ -162,7 +174,11 @@ pub async fn update_with_entry(
              insert into journal ({columns}) select {values} from changed"
         )
     };
-    Ok(crate::db::write_once(pool, sql, args).await? > 0)
+    let written = crate::db::write_once(pool, sql, args).await? > 0;
+    if written {
+        crate::counters::action(entry.entity, entry.action);
+    }
+    Ok(written)
 }
 
 const COLUMNS: &str = "seq, at, actor, entity, entity_id, shipment_id, port_code, action, \

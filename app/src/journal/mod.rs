@@ -13,6 +13,8 @@ pub mod acting;
 pub mod db;
 #[cfg(feature = "ssr")]
 pub mod refusals;
+#[cfg(feature = "ssr")]
+pub mod request;
 
 /// One recorded change, as read back.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

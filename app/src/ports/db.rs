@@ -12,7 +12,7 @@ use crate::journal::acting::{check_version, stale};
 use crate::sql::decode_error;
 use chrono::{DateTime, Duration, Utc};
 use serde_json::json;
-use sqlx::{AnyPool, Row, any::AnyRow};
+use sqlx::{AnyPool, Row, any::AnyArguments, any::AnyRow};
 use std::collections::HashMap;
 
 /// The tiles' counts read the partial indexes on active holds and open inspections: their
@@ -218,15 +218,14 @@ impl Traffic {
     }
 }
 
-/// The port's release times and counts up to `now`, the two read at once.
+/// The port's release times and counts up to `now`, read at once.
 async fn traffic(pool: &AnyPool, code: &str, now: DateTime<Utc>) -> Result<Traffic, AppError> {
     let (day_ago, week_ago, until) = (
         to_millis(now - Duration::hours(24)),
         to_millis(now - Duration::days(7)),
         to_millis(now),
     );
-    // Each count on a connection of its own: the week's arrivals of the busiest ports are the
-    // longest.
+    // Each count on a connection of its own.
     let count = |sql: &'static str, since: i64| {
         sqlx::query_scalar::<_, i64>(sql)
             .bind(code)
@@ -240,15 +239,10 @@ async fn traffic(pool: &AnyPool, code: &str, now: DateTime<Utc>) -> Result<Traff
             "select count(*) from shipments where port_code = $1 and eta_at >= $2 and eta_at <= $3",
             day_ago
         ),
+        arrivals(pool, code, week_ago, until),
         count(
-            "select count(*) from shipments where port_code = $1 and eta_at >= $2 \
-             and eta_at <= $3 and arrived_at <= $3",
-            week_ago
-        ),
-        count(
-            "select count(distinct h.shipment_id) from inspections i \
-             join holds h on h.id = i.hold_id \
-             where i.port_code = $1 and i.created_at >= $2 and i.created_at <= $3",
+            "select count(distinct shipment_id) from inspections \
+             where port_code = $1 and created_at >= $2 and created_at <= $3",
             week_ago
         ),
     )?;
@@ -260,16 +254,110 @@ async fn traffic(pool: &AnyPool, code: &str, now: DateTime<Utc>) -> Result<Traff
     })
 }
 
-/// A day in milliseconds: the days of `release_tally` are `released_at / DAY_MS`.
+/// A day in milliseconds: the days of `release_tally` and `arrival_tally` are `at / DAY_MS`.
 const DAY_MS: i64 = 86_400_000;
+
+/// A window of instants `[since, until]` as a read that counts by UTC day takes it: the days
+/// `days.0..=days.1` from a tally, plus or minus (the third of each) the rows of two spans
+/// `[from, to)`. A partial day at either end is read from the rows of its part in the window,
+/// or, when that is the longer part, from the tally less the rows of the part outside it: no
+/// more than half a day of rows is read at each end.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct DaySplit {
+    days: (i64, i64),
+    rows: [(i64, i64, i64); 2],
+}
+
+impl DaySplit {
+    fn of(since: i64, until: i64) -> Self {
+        let end = until + 1;
+        let (first, last) = (since.div_euclid(DAY_MS), until.div_euclid(DAY_MS));
+        if first >= last {
+            return Self {
+                days: (1, 0),
+                rows: [(since, end, 1), (end, end, 1)],
+            };
+        }
+        let (head, whole_first) = Self::end(first, since, (first + 1) * DAY_MS);
+        let (tail, whole_last) = Self::end(last, last * DAY_MS, end);
+        Self {
+            days: (
+                if whole_first { first } else { first + 1 },
+                if whole_last { last } else { last - 1 },
+            ),
+            rows: [head, tail],
+        }
+    }
+
+    /// The window's part `[from, to)` of `day`, one end of it: its rows to add, or, when it is
+    /// the longer part of the day, the rest of the day's rows to take from the day's tally
+    /// (then `true`: the day is read from the tally).
+    fn end(day: i64, from: i64, to: i64) -> ((i64, i64, i64), bool) {
+        let (start, end) = (day * DAY_MS, (day + 1) * DAY_MS);
+        if to - from <= DAY_MS / 2 {
+            ((from, to, 1), false)
+        } else if from == start {
+            ((to, end, -1), true)
+        } else {
+            ((start, from, -1), true)
+        }
+    }
+
+    /// The parameters of a read through the split: the port's code ($1), the tally's days
+    /// ($2, $3), then the first end's rows `[from, to)` and sign ($4–$6) and the last end's
+    /// ($7–$9).
+    fn arguments<'q>(&self, code: &'q str) -> Result<AnyArguments<'q>, sqlx::Error> {
+        use sqlx::Arguments;
+        let mut args = AnyArguments::default();
+        args.add(code).map_err(sqlx::Error::Encode)?;
+        let [
+            (head_from, head_to, head_sign),
+            (tail_from, tail_to, tail_sign),
+        ] = self.rows;
+        for value in [
+            self.days.0,
+            self.days.1,
+            head_from,
+            head_to,
+            head_sign,
+            tail_from,
+            tail_to,
+            tail_sign,
+        ] {
+            args.add(value).map_err(sqlx::Error::Encode)?;
+        }
+        Ok(args)
+    }
+}
+
+/// The shipments that arrived at a port in `[since, until]`: whole days from `arrival_tally`,
+/// the rest from `shipments_port_arrived` (see [`DaySplit`]).
+async fn arrivals(pool: &AnyPool, code: &str, since: i64, until: i64) -> Result<i64, sqlx::Error> {
+    const ARRIVED: &str = "select count(*) as n from shipments where port_code = $1 \
+         and arrived_at is not null";
+    sqlx::query_scalar_with::<_, i64, _>(
+        &format!(
+            "select cast(coalesce(sum(n), 0) as bigint) from ( \
+               select n from arrival_tally where port_code = $1 and day >= $2 and day <= $3 \
+               union all select n * $6 from ({ARRIVED} \
+                 and arrived_at >= $4 and arrived_at < $5) as head \
+               union all select n * $9 from ({ARRIVED} \
+                 and arrived_at >= $7 and arrived_at < $8) as tail \
+             ) as t"
+        ),
+        DaySplit::of(since, until).arguments(code)?,
+    )
+    .fetch_one(pool)
+    .await
+}
 
 /// Median and 90th percentile of arrival → release over the last `days`, in whole minutes.
 /// The releases of each minute of release time are counted from `release_tally` for the
 /// window's whole days (kept by triggers on `shipments`) and from the shipments themselves
-/// (the covering index `shipments_released`) for its two partial days, so the work does not
-/// grow with the traffic of the days between; the ranks are then read off the running count.
-/// Exact: the whole minutes of the value at a rank are the value at that rank of the whole
-/// minutes, truncation keeping the order.
+/// (the covering index `shipments_released`) for the rest (see [`DaySplit`]), so the work does
+/// not grow with the traffic of the days between; the ranks are then read off the running
+/// count. Exact: the whole minutes of the value at a rank are the value at that rank of the
+/// whole minutes, truncation keeping the order.
 async fn release_times(
     pool: &AnyPool,
     code: &str,
@@ -278,29 +366,21 @@ async fn release_times(
 ) -> Result<ReleaseTimes, sqlx::Error> {
     // Bounded by `now` too, so that the board replayed at a past instant counts what was
     // released by then.
-    let (since, until) = (to_millis(now - Duration::days(days)), to_millis(now));
-    let (first_day, last_day) = (since.div_euclid(DAY_MS), until.div_euclid(DAY_MS));
-    // The shipments are read over [since, head) and [tail, until]; the tally, the days
-    // strictly between the first and the last.
-    let head = ((first_day + 1) * DAY_MS).min(until + 1);
-    let tail = (last_day * DAY_MS).max(head);
-    const RELEASED: &str = "select (released_at - arrived_at) / 60000 as minutes, 1 as n \
-         from shipments where port_code = $1 and released_at is not null \
-         and arrived_at is not null";
-    let rows = sqlx::query(&format!(
-        "select minutes, cast(sum(n) as bigint) as n from ( \
-           select minutes, n from release_tally where port_code = $1 and day > $2 and day < $3 \
-           union all {RELEASED} and released_at >= $4 and released_at < $5 \
-           union all {RELEASED} and released_at >= $6 and released_at <= $7 \
-         ) as t group by minutes order by minutes"
-    ))
-    .bind(code)
-    .bind(first_day)
-    .bind(last_day)
-    .bind(since)
-    .bind(head)
-    .bind(tail)
-    .bind(until)
+    let split = DaySplit::of(to_millis(now - Duration::days(days)), to_millis(now));
+    const RELEASED: &str = "select (released_at - arrived_at) / 60000 as minutes from shipments \
+         where port_code = $1 and released_at is not null and arrived_at is not null";
+    let rows = sqlx::query_with(
+        &format!(
+            "select minutes, cast(sum(n) as bigint) as n from ( \
+               select minutes, n from release_tally where port_code = $1 and day >= $2 and day <= $3 \
+               union all select minutes, $6 as n from ({RELEASED} \
+                 and released_at >= $4 and released_at < $5) as head \
+               union all select minutes, $9 as n from ({RELEASED} \
+                 and released_at >= $7 and released_at < $8) as tail \
+             ) as t group by minutes order by minutes"
+        ),
+        split.arguments(code)?,
+    )
     .fetch_all(pool)
     .await?;
     let mut by_minute = Vec::with_capacity(rows.len());
@@ -420,5 +500,56 @@ impl PortState {
             self.version,
             seen,
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{DAY_MS, DaySplit};
+
+    /// Instants every 7 minutes and a few seconds over ten days: counted through a split, by
+    /// day for its days and one by one for its spans, they give the count of the window.
+    #[test]
+    fn a_split_window_counts_what_the_window_holds() {
+        let start = 20_000 * DAY_MS;
+        let instants: Vec<i64> = (0..2100).map(|k| start + k * 421_337).collect();
+        let day_count = |day: i64| {
+            instants
+                .iter()
+                .filter(|&&t| t.div_euclid(DAY_MS) == day)
+                .count() as i64
+        };
+        let span_count = |(from, to, sign): (i64, i64, i64)| {
+            sign * instants.iter().filter(|&&t| t >= from && t < to).count() as i64
+        };
+        let mut checked = 0;
+        for since in (start..start + 3 * DAY_MS).step_by(3_600_000 * 5 + 17) {
+            for length in [
+                0,
+                1,
+                3_600_000,
+                DAY_MS - 1,
+                DAY_MS,
+                DAY_MS + 1,
+                3 * DAY_MS + 5,
+                7 * DAY_MS,
+            ] {
+                let until = since + length;
+                let split = DaySplit::of(since, until);
+                let through: i64 = (split.days.0..=split.days.1).map(day_count).sum::<i64>()
+                    + split.rows.into_iter().map(span_count).sum::<i64>();
+                let direct = instants
+                    .iter()
+                    .filter(|&&t| t >= since && t <= until)
+                    .count() as i64;
+                assert_eq!(through, direct, "[{since}, {until}]: {split:?}");
+                // No more than half a day of rows at each end.
+                for (from, to, _) in split.rows {
+                    assert!(to - from <= DAY_MS / 2 + 1 || length < DAY_MS, "{split:?}");
+                }
+                checked += 1;
+            }
+        }
+        assert!(checked > 100);
     }
 }

@@ -217,8 +217,12 @@ pub fn nearest_rank(p: f64, n: i64) -> Option<i64> {
 pub struct PortDetail {
     pub summary: PortSummary,
     pub release_times: ReleaseTimes,
+    /// Shipments due at the port (by their expected arrival) in the last 24 hours.
     pub shipments_last_24h: i64,
+    /// Shipments with an examination opened at the port in the last 7 days.
     pub examined_last_7d: i64,
+    /// Shipments that arrived at the port in the last 7 days (by their arrival): the share
+    /// examined is `examined_last_7d` of these.
     pub arrived_last_7d: i64,
 }
 

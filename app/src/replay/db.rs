@@ -3,6 +3,7 @@
 //! shipments, and the ports' entries after the instant; each record is then folded back to
 //! the instant (`fold.rs`).
 
+use super::checkpoint::{self, Checkpoint};
 use super::fold;
 use crate::domain::InspectionStatus;
 use crate::domain::clock::{from_millis, to_millis};
@@ -15,7 +16,7 @@ use crate::ports::{Overview, PortDetail, PortSummary, Totals};
 use crate::shipments::ShipmentDetail;
 use chrono::{DateTime, Duration, Utc};
 use sqlx::{AnyPool, Row};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// How many shipments' entries one statement reads.
 const CHUNK: usize = 500;
@@ -82,7 +83,7 @@ type Folded = (i64, i64, String, String, String, Option<String>);
 
 /// Which of a shipment's entries a fold reads.
 #[derive(Clone, Copy, PartialEq)]
-enum Of {
+pub(super) enum Of {
     /// Its holds' and inspections' (holds and inspections folded back).
     Records,
     /// All of them (the shipment folded back too).
@@ -91,7 +92,7 @@ enum Of {
 
 /// The journal entries of each of `shipments`, in journal order, without their `before`;
 /// `of` says whose. Only the entries kept have their `after` read (see [`folded_sql`]).
-async fn entries_of(
+pub(super) async fn entries_of(
     pool: &AnyPool,
     shipments: impl IntoIterator<Item = i64>,
     of: Of,
@@ -208,32 +209,128 @@ async fn hold_rows(
     .await
 }
 
-/// `now`, the rows of [`hold_rows`], as they were at `at`, from their shipments' entries.
-fn holds_at(
-    now: &[HoldRow],
-    entries: &HashMap<i64, Vec<JournalEntry>>,
+/// How a replay at an instant rebuilds each record: from the latest checkpoint before it
+/// when nothing of its shipment's holds and inspections changed since (see `checkpoint.rs`),
+/// else folded from its shipment's entries. Without a checkpoint, every record is folded.
+struct Rebuild {
     at: DateTime<Utc>,
-    active: bool,
-) -> Vec<HoldRow> {
-    now.iter()
-        .filter_map(|h| {
-            let mine = entries.get(&h.shipment_id).map_or(&[][..], Vec::as_slice);
-            fold::hold_at(h, mine, at)
-        })
-        .filter(|h| !active || h.status.is_active())
-        .collect()
+    checkpoint: Option<Checkpoint>,
+    touched: HashSet<i64>,
 }
 
-/// The holds on the board at `at` (see [`hold_rows`]) as they were then.
+impl Rebuild {
+    async fn at(pool: &AnyPool, at: DateTime<Utc>) -> Result<Self, AppError> {
+        let checkpoint = checkpoint::latest(pool, at).await?;
+        let touched = match &checkpoint {
+            Some(c) => checkpoint::touched(pool, c.at, at).await?,
+            None => HashSet::new(),
+        };
+        Ok(Self {
+            at,
+            checkpoint,
+            touched,
+        })
+    }
+
+    /// Every record folded from the journal.
+    fn folding_all(at: DateTime<Utc>) -> Self {
+        Self {
+            at,
+            checkpoint: None,
+            touched: HashSet::new(),
+        }
+    }
+
+    fn folds_hold(&self, h: &HoldRow) -> bool {
+        self.checkpoint.as_ref().is_none_or(|c| {
+            checkpoint::needs_fold(&self.touched, h.shipment_id, c.holds.contains_key(&h.id))
+        })
+    }
+
+    fn folds_inspection(&self, i: &InspectionRow) -> bool {
+        self.checkpoint.as_ref().is_none_or(|c| {
+            checkpoint::needs_fold(
+                &self.touched,
+                i.shipment_id,
+                c.inspections.contains_key(&i.id),
+            )
+        })
+    }
+
+    /// The shipments whose entries the records of `holds` and `inspections` are folded from.
+    fn shipments_folded(&self, holds: &[HoldRow], inspections: &[InspectionRow]) -> Vec<i64> {
+        holds
+            .iter()
+            .filter(|h| self.folds_hold(h))
+            .map(|h| h.shipment_id)
+            .chain(
+                inspections
+                    .iter()
+                    .filter(|i| self.folds_inspection(i))
+                    .map(|i| i.shipment_id),
+            )
+            .collect()
+    }
+
+    /// `now`, the rows of [`hold_rows`], as they were at the instant.
+    fn holds(
+        &self,
+        now: &[HoldRow],
+        entries: &HashMap<i64, Vec<JournalEntry>>,
+        active: bool,
+    ) -> Vec<HoldRow> {
+        now.iter()
+            .filter_map(|h| match &self.checkpoint {
+                Some(c) if !self.folds_hold(h) => c.holds.get(&h.id).map(|s| s.onto(h)),
+                _ => {
+                    let mine = entries.get(&h.shipment_id).map_or(&[][..], Vec::as_slice);
+                    fold::hold_at(h, mine, self.at)
+                }
+            })
+            .filter(|h| !active || h.status.is_active())
+            .collect()
+    }
+
+    /// `now`, the rows of [`inspection_rows`], as they were at the instant.
+    fn inspections(
+        &self,
+        now: &[InspectionRow],
+        entries: &HashMap<i64, Vec<JournalEntry>>,
+        officers: &HashMap<i64, OfficerRef>,
+        open: bool,
+    ) -> Vec<InspectionRow> {
+        now.iter()
+            .filter_map(|i| match &self.checkpoint {
+                Some(c) if !self.folds_inspection(i) => {
+                    c.inspections.get(&i.id).map(|s| s.onto(i, officers))
+                }
+                _ => {
+                    let mine = entries.get(&i.shipment_id).map_or(&[][..], Vec::as_slice);
+                    fold::inspection_at(i, mine, officers, self.at)
+                }
+            })
+            .filter(|i| !open || i.status.is_open())
+            .collect()
+    }
+}
+
+/// The holds on the board at `at` (see [`hold_rows`]) as they were then. Only the active ones
+/// are rebuilt from a checkpoint (it holds those alone).
 async fn holds(
     pool: &AnyPool,
     at: DateTime<Utc>,
     port: Option<&str>,
     active: bool,
 ) -> Result<Vec<HoldRow>, AppError> {
-    let now = hold_rows(pool, at, port, active).await?;
-    let entries = entries_of(pool, now.iter().map(|h| h.shipment_id), Of::Records).await?;
-    Ok(holds_at(&now, &entries, at, active))
+    let (now, rebuild) = tokio::try_join!(hold_rows(pool, at, port, active), async {
+        if active {
+            Rebuild::at(pool, at).await
+        } else {
+            Ok(Rebuild::folding_all(at))
+        }
+    })?;
+    let entries = entries_of(pool, rebuild.shipments_folded(&now, &[]), Of::Records).await?;
+    Ok(rebuild.holds(&now, &entries, active))
 }
 
 /// The inspections that may have been on the board at `at`, as they now are: opened by then
@@ -257,57 +354,68 @@ async fn inspection_rows(
     .await
 }
 
-/// `now`, the rows of [`inspection_rows`], as they were at `at`.
-fn inspections_at(
-    now: &[InspectionRow],
-    entries: &HashMap<i64, Vec<JournalEntry>>,
-    officers: &HashMap<i64, OfficerRef>,
-    at: DateTime<Utc>,
-    open: bool,
-) -> Vec<InspectionRow> {
-    now.iter()
-        .filter_map(|i| {
-            let mine = entries.get(&i.shipment_id).map_or(&[][..], Vec::as_slice);
-            fold::inspection_at(i, mine, officers, at)
-        })
-        .filter(|i| !open || i.status.is_open())
-        .collect()
-}
-
-/// The inspections on the board at `at` (see [`inspection_rows`]) as they were then.
+/// The inspections on the board at `at` (see [`inspection_rows`]) as they were then. Only
+/// the open ones are rebuilt from a checkpoint.
 async fn inspections(
     pool: &AnyPool,
     at: DateTime<Utc>,
     port: Option<&str>,
     open: bool,
 ) -> Result<Vec<InspectionRow>, AppError> {
-    let now = inspection_rows(pool, at, port, open).await?;
-    let entries = entries_of(pool, now.iter().map(|i| i.shipment_id), Of::Records).await?;
-    let officers = officers(pool).await?;
-    Ok(inspections_at(&now, &entries, &officers, at, open))
+    let (now, officers, rebuild) = tokio::try_join!(
+        inspection_rows(pool, at, port, open),
+        officers(pool),
+        async {
+            if open {
+                Rebuild::at(pool, at).await
+            } else {
+                Ok(Rebuild::folding_all(at))
+            }
+        }
+    )?;
+    let entries = entries_of(pool, rebuild.shipments_folded(&[], &now), Of::Records).await?;
+    Ok(rebuild.inspections(&now, &entries, &officers, open))
 }
 
 /// The active holds and open inspections at `at` (at `port` if one is named), as they were
-/// then: their shipments' entries read once for both.
+/// then, as `rebuild` rebuilds them: their shipments' entries read once for both.
+async fn workload_by(
+    pool: &AnyPool,
+    at: DateTime<Utc>,
+    port: Option<&str>,
+    rebuild: impl Future<Output = Result<Rebuild, AppError>>,
+) -> Result<(Vec<HoldRow>, Vec<InspectionRow>), AppError> {
+    let (holds, inspections, officers, rebuild) = tokio::try_join!(
+        hold_rows(pool, at, port, true),
+        inspection_rows(pool, at, port, true),
+        officers(pool),
+        rebuild
+    )?;
+    let shipments = rebuild.shipments_folded(&holds, &inspections);
+    let entries = entries_of(pool, shipments, Of::Records).await?;
+    Ok((
+        rebuild.holds(&holds, &entries, true),
+        rebuild.inspections(&inspections, &entries, &officers, true),
+    ))
+}
+
+/// The board's workload at `at`, from the latest checkpoint before it where there is one.
 async fn workload(
     pool: &AnyPool,
     at: DateTime<Utc>,
     port: Option<&str>,
 ) -> Result<(Vec<HoldRow>, Vec<InspectionRow>), AppError> {
-    let (holds, inspections, officers) = tokio::try_join!(
-        hold_rows(pool, at, port, true),
-        inspection_rows(pool, at, port, true),
-        officers(pool)
-    )?;
-    let shipments = holds
-        .iter()
-        .map(|h| h.shipment_id)
-        .chain(inspections.iter().map(|i| i.shipment_id));
-    let entries = entries_of(pool, shipments, Of::Records).await?;
-    Ok((
-        holds_at(&holds, &entries, at, true),
-        inspections_at(&inspections, &entries, &officers, at, true),
-    ))
+    workload_by(pool, at, port, Rebuild::at(pool, at)).await
+}
+
+/// The board's workload at `at`, every record folded from its shipment's whole journal: what
+/// a checkpoint is made of, and what a replay from one must equal.
+pub async fn workload_folded(
+    pool: &AnyPool,
+    at: DateTime<Utc>,
+    port: Option<&str>,
+) -> Result<(Vec<HoldRow>, Vec<InspectionRow>), AppError> {
+    workload_by(pool, at, port, async { Ok(Rebuild::folding_all(at)) }).await
 }
 
 /// A page of `items`, as the live list pages them.

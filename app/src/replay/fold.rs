@@ -180,6 +180,13 @@ pub fn shipment_at(
     if !entries.iter().any(|e| e.at > at) {
         return Some(now.clone());
     }
+    Some(shipment_replayed(now, entries, at))
+}
+
+/// The shipment its journal `entries` (its own, its holds' and inspections', in journal order)
+/// make of it up to `at`, from its declaration: its status, version and arrival and release
+/// times; its other fields (what was declared) are `now`'s.
+pub fn shipment_replayed(now: &Shipment, entries: &[JournalEntry], at: DateTime<Utc>) -> Shipment {
     let mut s = Shipment {
         arrived_at: None,
         released_at: None,
@@ -241,7 +248,7 @@ pub fn shipment_at(
     if s.arrived_at.is_none() {
         s.arrived_at = now.arrived_at.filter(|a| *a <= at);
     }
-    Some(s)
+    s
 }
 
 /// The port's own fields as they were at `at`: each from the `before` of the first entry

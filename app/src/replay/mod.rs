@@ -8,12 +8,16 @@ use crate::lang;
 use chrono::{DateTime, Utc};
 
 pub mod banner;
+#[cfg(feature = "ssr")]
+pub mod checkpoint;
 pub mod control;
 #[cfg(feature = "ssr")]
 pub mod db;
 pub mod fold;
 pub mod playback;
 pub mod rpc;
+#[cfg(feature = "ssr")]
+pub mod verify;
 
 /// The instant `raw` names (RFC 3339), if the board can be shown as it was then: not in the
 /// future (after `now`), and not before `first`, the journal's first entry. Refusals name the

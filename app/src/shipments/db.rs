@@ -77,6 +77,17 @@ pub async fn by_id(pool: &AnyPool, id: i64) -> Result<Shipment, AppError> {
     Ok(row_to_shipment(&row)?)
 }
 
+/// At most `limit` shipments after the id `after`, in id order: every shipment, read a page
+/// at a time.
+pub async fn page_after(pool: &AnyPool, after: i64, limit: i64) -> Result<Vec<Shipment>, AppError> {
+    let rows = sqlx::query(&format!("{SELECT} where s.id > $1 order by s.id limit $2"))
+        .bind(after)
+        .bind(limit)
+        .fetch_all(pool)
+        .await?;
+    Ok(rows.iter().map(row_to_shipment).collect::<Result<_, _>>()?)
+}
+
 pub async fn detail(pool: &AnyPool, id: i64) -> Result<ShipmentDetail, AppError> {
     let shipment = by_id(pool, id).await?;
     Ok(ShipmentDetail {

@@ -118,6 +118,14 @@ pub async fn ingest(
     for item in &results {
         report.count(item);
     }
+    for (outcome, n) in [
+        ("accepted", report.accepted),
+        ("updated", report.updated),
+        ("unchanged", report.unchanged),
+        ("refused", report.refused),
+    ] {
+        crate::counters::declarations(outcome, n);
+    }
     report.results = results;
     Ok(report)
 }

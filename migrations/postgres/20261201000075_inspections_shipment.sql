@@ -1,0 +1,23 @@
+-- An inspection names its hold's shipment as well, so that the shipments a port examined over
+-- its last days (its page) are counted from one index, without reading a hold for each of a
+-- busy port's thousands of inspections. A hold's shipment never changes: the trigger fills the
+-- column in the transaction of every insert, whichever code makes it.
+alter table inspections add column shipment_id bigint references shipments (id);
+
+update inspections i
+set shipment_id = h.shipment_id
+from holds h
+where h.id = i.hold_id;
+
+create function inspections_shipment() returns trigger language plpgsql as $$
+begin
+    select h.shipment_id into new.shipment_id from holds h where h.id = new.hold_id;
+    return new;
+end
+$$;
+
+create trigger inspections_shipment_insert before insert on inspections
+for each row execute function inspections_shipment();
+
+create index inspections_port_created_shipment on inspections (port_code, created_at, shipment_id);
+drop index inspections_port_created_hold;
