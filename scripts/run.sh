@@ -3,6 +3,20 @@
 # (created, migrated and seeded on first start). DATABASE_URL and LEPTOS_SITE_ADDR override.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/setup.sh build
+
+# On a first start (no cargo-leptos yet) the server's dependencies compile while the set-up installs the build tools
+# (the two are most of the time a fresh machine takes); `cargo leptos build` then reuses them.
+# Its errors, if any, are those `cargo leptos build` reports again below.
+if cargo leptos --version 2>/dev/null | grep -q '0\.3\.10'; then
+  scripts/setup.sh build
+else
+  cargo build --quiet --no-default-features --bin border-ops >/dev/null 2>&1 &
+  warm=$!
+  trap 'kill "$warm" 2>/dev/null || true' EXIT
+  scripts/setup.sh build
+  wait "$warm" || true
+  trap - EXIT
+fi
+
 cargo leptos build
 exec "${CARGO_TARGET_DIR:-target}/debug/border-ops" serve --demo "$@"

@@ -43,17 +43,30 @@ if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
   rustup target add wasm32-unknown-unknown
 fi
 
+# The build tools are compiled once, without link-time optimisation and at a lower optimisation
+# level than their own release profiles ask for: their work here (bundling, minifying, binding)
+# takes seconds either way, and their compilation is most of a first start. They compile side by
+# side; a failure of either stops the set-up.
+tool_install() {
+  CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 \
+    CARGO_PROFILE_RELEASE_OPT_LEVEL=1 CARGO_PROFILE_RELEASE_DEBUG=false \
+    cargo install --quiet "$@"
+}
+tools=()
 if ! cargo leptos --version 2>/dev/null | grep -q '0\.3\.10'; then
-  say "installing cargo-leptos 0.3.10 (about ten minutes, once)"
-  cargo install cargo-leptos --locked --version 0.3.10 --features no_downloads
+  say "installing cargo-leptos 0.3.10 (once)"
+  tool_install cargo-leptos --locked --version 0.3.10 --features no_downloads & tools+=($!)
 fi
 
 # wasm-bindgen-cli must match the wasm-bindgen the lock file resolved, exactly.
 wbg_version="$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/[^0-9.]/, ""); print; exit }' Cargo.lock)"
 if ! wasm-bindgen --version 2>/dev/null | grep -q " ${wbg_version}\$"; then
-  say "installing wasm-bindgen-cli ${wbg_version}"
-  cargo install wasm-bindgen-cli --version "${wbg_version}"
+  say "installing wasm-bindgen-cli ${wbg_version} (once)"
+  tool_install wasm-bindgen-cli --version "${wbg_version}" & tools+=($!)
 fi
+for pid in "${tools[@]}"; do
+  wait "$pid" || { echo "a build tool failed to install (its messages are above)" >&2; exit 1; }
+done
 
 [ "$what" = test ] || exit 0
 
