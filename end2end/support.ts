@@ -143,19 +143,27 @@ const root = path.resolve(__dirname, "..");
 const binary = path.resolve(root, process.env.BORDER_OPS_BIN ?? "target/debug/border-ops");
 
 /** A server of its own (`border-ops` with `args`), on `port`, over the SQLite file
- *  `database`; resolves when it answers. */
-export async function startServer(port: number, database: string, args: string[]): Promise<ChildProcess> {
+ *  `database` (or the PostgreSQL database it names, as a `postgres://` URL); resolves when it
+ *  answers. */
+export async function startServer(
+  port: number,
+  database: string,
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<ChildProcess> {
   const child = spawn(binary, args, {
     cwd: root,
     env: {
       ...process.env,
-      DATABASE_URL: `sqlite://${database}`,
+      ...env,
+      DATABASE_URL: database.startsWith("postgres://") ? database : `sqlite://${database}`,
       LEPTOS_SITE_ADDR: `127.0.0.1:${port}`,
       RUST_LOG: "warn",
     },
     stdio: "ignore",
   });
-  const deadline = Date.now() + 60_000;
+  // A first start on PostgreSQL migrates and seeds the demo country: up to a minute or two.
+  const deadline = Date.now() + 150_000;
   while (Date.now() < deadline) {
     try {
       const r = await fetch(`http://127.0.0.1:${port}/readyz`);

@@ -5,7 +5,8 @@
 set -euo pipefail
 
 command -v pg_lsclusters >/dev/null 2>&1 || exit 1
-read -r version cluster port status _ < <(pg_lsclusters --no-header | head -n1) || exit 1
+# Not a cluster a test made for itself (scripts/pg-cluster.sh names them boc_*).
+read -r version cluster port status _ < <(pg_lsclusters --no-header | awk '$2 !~ /^boc_/' | head -n1) || exit 1
 if [ "$status" != online ]; then
   pg_ctlcluster "$version" "$cluster" start >&2
 fi

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what building and testing border-ops needs, skipping whatever is already there.
 #   scripts/setup.sh build   the Rust toolchain pieces (wasm target, cargo-leptos, wasm-bindgen)
+#   scripts/setup.sh release the above, plus wasm-opt (npm package binaryen) for the release site
 #   scripts/setup.sh test    the above, plus leptosfmt, Chromium, the end2end and map npm packages,
 #                            PostgreSQL (installed and started where this user may do so) and
 #                            the API fuzzer
@@ -68,7 +69,22 @@ for pid in "${tools[@]}"; do
   wait "$pid" || { echo "a build tool failed to install (its messages are above)" >&2; exit 1; }
 done
 
+# wasm-opt, which `cargo leptos build --release` runs on the WASM bundle; scripts/release.sh puts
+# this folder's .bin on PATH.
+install_wasm_opt() {
+  if [ ! -x scripts/release/node_modules/.bin/wasm-opt ] \
+    || [ scripts/release/package-lock.json -nt scripts/release/node_modules/.package-lock.json ]; then
+    say "installing wasm-opt (npm package binaryen)"
+    (cd scripts/release && npm ci --no-audit --no-fund)
+  fi
+}
+if [ "$what" = release ]; then
+  install_wasm_opt
+  exit 0
+fi
+
 [ "$what" = test ] || exit 0
+install_wasm_opt
 
 if ! have leptosfmt; then
   say "installing leptosfmt"

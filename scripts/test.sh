@@ -53,6 +53,11 @@ export BORDER_OPS_BIN="$target/debug/border-ops"
 step "fuzzing the JSON API from its OpenAPI document"
 scripts/fuzz.sh
 
+# Into a folder of its own: the site under target/ stays the debug one the debug binary serves.
+step "the release site (scripts/release.sh --frontend-only): WASM bundle within 400 KB in brotli"
+LEPTOS_SITE_ROOT="$logs/release-site" scripts/release.sh --frontend-only
+scripts/wasm-size.sh "$logs/release-site/pkg/border-ops.wasm" $((400 * 1024))
+
 # Sum the "N passed" / "N failed" counts a runner printed (none printed counts as 0).
 count() { { grep -ho "$1" "$2" || true; } | awk '{ s += $1 } END { print s + 0 }'; }
 passed=$(( $(count '[0-9]\+ passed' "$logs/cargo.log") + $(count '^ *[0-9]\+ passed' "$logs/e2e.log") ))

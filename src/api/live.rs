@@ -71,6 +71,10 @@ pub async fn live(
     RawQuery(raw): RawQuery,
 ) -> Result<Response, AppError> {
     let after = resume_point(&headers, raw)?;
+    // A stream now would be silent: the browser says the database is unavailable instead.
+    if hub.database_unavailable() {
+        return Err(AppError::Unavailable);
+    }
     // Refused (429) when the account holds as many streams as it may; the grant ends the
     // stream when the caller's access ends (see `crate::live::Grant`).
     let grant = hub.grant(&caller)?;

@@ -27,6 +27,8 @@ pub struct LiveBench {
     pub rate: u32,
     pub seconds: u64,
     pub seed: u64,
+    /// Instances already serving the database, behind this address.
+    pub through: Option<std::net::SocketAddr>,
 }
 
 /// What all subscribers record together.
@@ -269,6 +271,25 @@ async fn subscribe(
     }
 }
 
+/// The server the benchmark starts, over `db`, on `address`.
+fn spawn_server(
+    db: &Db,
+    address: std::net::SocketAddr,
+    clients: usize,
+) -> anyhow::Result<tokio::process::Child> {
+    tokio::process::Command::new(std::env::current_exe()?)
+        .arg("serve")
+        .env("DATABASE_URL", db.url())
+        .env("LEPTOS_SITE_ADDR", address.to_string())
+        .env("RUST_LOG", "warn")
+        // Every subscriber reads as the one watcher account.
+        .env("LIVE_STREAMS_PER_ACCOUNT", (clients + 1).to_string())
+        .kill_on_drop(true)
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .context("starting the server")
+}
+
 /// Runs the benchmark over `db` (migrated and empty), which the server process opens too.
 pub async fn run(db: &Db, bench: &LiveBench) -> anyhow::Result<()> {
     super::require_empty(db).await?;
@@ -307,21 +328,20 @@ pub async fn run(db: &Db, bench: &LiveBench) -> anyhow::Result<()> {
         .map(|r| r.try_get("id"))
         .collect::<Result<_, _>>()?;
 
-    // The server, in a process of its own.
-    let port = free_port()?;
-    let address: std::net::SocketAddr = format!("127.0.0.1:{port}").parse()?;
-    let mut server = tokio::process::Command::new(std::env::current_exe()?)
-        .arg("serve")
-        .env("DATABASE_URL", db.url())
-        .env("LEPTOS_SITE_ADDR", address.to_string())
-        .env("RUST_LOG", "warn")
-        // Every subscriber reads as the one watcher account.
-        .env("LIVE_STREAMS_PER_ACCOUNT", (bench.clients + 1).to_string())
-        .kill_on_drop(true)
-        .stdout(std::process::Stdio::null())
-        .spawn()
-        .context("starting the server")?;
-    let pid = server.id().context("server pid")?;
+    // The server, in a process of its own, unless instances already serve the database.
+    let address: std::net::SocketAddr = match bench.through {
+        Some(through) => through,
+        None => format!("127.0.0.1:{}", free_port()?).parse()?,
+    };
+    let mut server = match bench.through {
+        Some(_) => None,
+        None => Some(spawn_server(db, address, bench.clients)?),
+    };
+    let pid = match &server {
+        Some(server) => Some(server.id().context("server pid")?),
+        None => None,
+    };
+    let weigh = || pid.map(rss_kib).transpose();
     let started = Instant::now();
     loop {
         if let Ok(mut s) = TcpStream::connect(address).await
@@ -337,7 +357,7 @@ pub async fn run(db: &Db, bench: &LiveBench) -> anyhow::Result<()> {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     tokio::time::sleep(Duration::from_millis(500)).await;
-    let before_kib = rss_kib(pid)?;
+    let before_kib = weigh()?;
 
     let base: i64 = sqlx::query("select coalesce(max(seq), 0) as seq from journal")
         .fetch_one(&db.pool)
@@ -391,11 +411,13 @@ pub async fn run(db: &Db, bench: &LiveBench) -> anyhow::Result<()> {
     );
     // Idle: let the server settle, then weigh it.
     tokio::time::sleep(Duration::from_secs(2)).await;
-    let idle_kib = rss_kib(pid)?;
-    let kib_per_client = if connected > 0 {
-        idle_kib.saturating_sub(before_kib) as f64 / connected as f64
-    } else {
-        0.0
+    let idle_kib = weigh()?;
+    let kib_per_client = match (before_kib, idle_kib) {
+        (Some(before), Some(idle)) if connected > 0 => {
+            idle.saturating_sub(before) as f64 / connected as f64
+        }
+        (Some(_), Some(_)) => 0.0,
+        _ => f64::NAN,
     };
 
     // Changes at the asked rate, from a few kept-alive connections.
@@ -465,9 +487,23 @@ pub async fn run(db: &Db, bench: &LiveBench) -> anyhow::Result<()> {
     let received = tally.received.load(Ordering::Relaxed);
     let duplicated = tally.duplicated.load(Ordering::Relaxed);
     let lost = expected_total.saturating_sub(received);
+    let busy_kib = weigh()?;
+    // Stopped as an operator or systemd stops it, with every subscriber still connected: the
+    // time until the process has ended its streams, finished its requests and exited.
+    let mut shutdown_ms = f64::NAN;
+    if let (Some(server), Some(pid)) = (server.as_mut(), pid) {
+        let stopping = Instant::now();
+        // SAFETY: `kill` sends a signal to the server process this function started; it reads
+        // and writes no memory of this one.
+        unsafe { libc::kill(pid as libc::pid_t, libc::SIGTERM) };
+        match tokio::time::timeout(Duration::from_secs(60), server.wait()).await {
+            Ok(_) => shutdown_ms = stopping.elapsed().as_secs_f64() * 1000.0,
+            Err(_) => {
+                server.kill().await.ok();
+            }
+        }
+    }
     tally.stop.store(true, Ordering::Relaxed);
-    let busy_kib = rss_kib(pid)?;
-    server.kill().await.ok();
     for s in subscribers {
         s.abort();
     }
@@ -510,13 +546,16 @@ pub async fn run(db: &Db, bench: &LiveBench) -> anyhow::Result<()> {
         quantile(&best, 0.5),
         quantile(&best, 0.99)
     );
-    println!(
-        "server memory: {before_kib} KiB before subscribers, {idle_kib} KiB with them idle, \
-         {busy_kib} KiB after the run"
-    );
+    if let (Some(before_kib), Some(idle_kib), Some(busy_kib)) = (before_kib, idle_kib, busy_kib) {
+        println!(
+            "server memory: {before_kib} KiB before subscribers, {idle_kib} KiB with them idle, \
+             {busy_kib} KiB after the run"
+        );
+    }
     println!(
         "clients={connected} rate={} changes={made} p50_ms={:.1} p99_ms={:.1} max_ms={:.1} \
-         lost={lost} duplicated={duplicated} kib_per_client={kib_per_client:.1}",
+         lost={lost} duplicated={duplicated} kib_per_client={kib_per_client:.1} \
+         shutdown_ms={shutdown_ms:.0}",
         bench.rate,
         pick(0.50),
         pick(0.99),

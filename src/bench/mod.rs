@@ -72,6 +72,12 @@ pub enum BenchCommand {
         seconds: u64,
         #[arg(long, default_value_t = crate::seed::DEFAULT_SEED)]
         seed: u64,
+        /// Subscribe and write through this address (a proxy in front of instances already
+        /// serving the database `DATABASE_URL` names, each with `LIVE_STREAMS_PER_ACCOUNT` above
+        /// `clients`) instead of a server of the benchmark's own; memory and shutdown are then
+        /// not measured.
+        #[arg(long, value_name = "HOST:PORT")]
+        through: Option<std::net::SocketAddr>,
     },
     /// Declarations scored and stored per second, as JSON batches and as a CSV manifest, on
     /// a fresh database.
@@ -193,12 +199,14 @@ impl BenchCommand {
                 rate,
                 seconds,
                 seed,
+                through,
             } => {
                 let bench = live::LiveBench {
                     clients: clients.max(1),
                     rate: rate.max(1),
                     seconds: seconds.max(1),
                     seed,
+                    through,
                 };
                 live::run(db, &bench).await
             }

@@ -56,6 +56,8 @@ struct Parked {
     last: i64,
     last_write: Instant,
     resume: oneshot::Sender<Resume>,
+    /// The hub's count of database losses when it was parked: it ends when that moves.
+    interruption: u64,
 }
 
 /// Why a parked stream is handed back to its task.
@@ -66,7 +68,7 @@ pub enum Resume {
     Behind { rest: bytes::Bytes, last: i64 },
     /// Its access ended: the task tells the client why and closes the connection.
     Ended,
-    /// The server is shutting down.
+    /// The server is shutting down, or the database was lost: the stream ends.
     Closing,
 }
 
@@ -88,6 +90,7 @@ impl Inner {
     /// task has ended and sends back those whose socket did not take a write whole.
     fn pass(&self, streams: &mut Vec<Parked>) {
         let quiet_for = self.keep_alive / 2;
+        let interruptions = self.interruptions.load(Ordering::Acquire);
         let mut tail = self.tail();
         let mut prepared = None;
         let mut now = Instant::now();
@@ -102,6 +105,11 @@ impl Inner {
             let stream = &mut streams[index];
             if stream.resume.is_closed() {
                 streams.swap_remove(index);
+                continue;
+            }
+            // The database was lost: the stream ends as at shutdown (see `lost_database`).
+            if stream.interruption != interruptions {
+                let _ = streams.swap_remove(index).resume.send(Resume::Closing);
                 continue;
             }
             // Two atomic loads a stream: whether its access ended, whether its sight changed.
@@ -326,6 +334,7 @@ impl LiveHub {
                 last: follow.position(),
                 last_write,
                 resume,
+                interruption: follow.interruption(),
             });
         }
         if follow.position() < self.latest() {
@@ -390,6 +399,7 @@ mod tests {
             last,
             last_write: Instant::now(),
             resume,
+            interruption: 0,
         };
         (stream, client, resumed)
     }

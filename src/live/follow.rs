@@ -35,6 +35,7 @@ impl LiveHub {
         };
         let seen = grant.version();
         Follow {
+            interruption: self.interruptions(),
             hub: self.clone(),
             receiver,
             pool,
@@ -53,6 +54,8 @@ impl LiveHub {
 /// One subscriber's position in the journal. Events come out in sequence order, each once.
 pub struct Follow {
     hub: LiveHub,
+    /// The hub's count of database losses when the stream began: it ends when that moves.
+    interruption: u64,
     receiver: broadcast::Receiver<Batch>,
     pool: AnyPool,
     /// The stream's right to read, kept true by the warden.
@@ -104,7 +107,7 @@ impl Follow {
             if let Some(delivery) = self.next_in_backlog() {
                 return Some(delivery);
             }
-            if self.hub.is_closed() {
+            if self.hub.is_closed() || self.hub.interruptions() != self.interruption {
                 return None;
             }
             if woken {
@@ -137,6 +140,11 @@ impl Follow {
                 Err(broadcast::error::RecvError::Closed) => return None,
             }
         }
+    }
+
+    /// The hub's count of database losses when the stream began.
+    pub(super) fn interruption(&self) -> u64 {
+        self.interruption
     }
 
     /// A delivery that is ready now, without waiting: from the backlog or the broadcast. Lets

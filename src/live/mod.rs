@@ -127,6 +127,10 @@ struct Inner {
     delivered: AtomicU64,
     /// When the pump last read the journal without an error: milliseconds after `started`.
     last_read_ms: AtomicU64,
+    /// The pump's last read failed for want of the database (see [`LiveHub::database_unavailable`]).
+    unavailable: AtomicBool,
+    /// Counts the times the database was lost: a stream made before the latest ends.
+    interruptions: AtomicU64,
     started: std::time::Instant,
     /// The latest published changes, which the fan-out threads write to the parked streams.
     tail: std::sync::Mutex<Arc<Tail>>,
@@ -191,6 +195,8 @@ impl LiveHub {
                 reloads: AtomicU64::new(0),
                 delivered: AtomicU64::new(0),
                 last_read_ms: AtomicU64::new(0),
+                unavailable: AtomicBool::new(false),
+                interruptions: AtomicU64::new(0),
                 started: std::time::Instant::now(),
                 tail: std::sync::Mutex::new(Arc::new(Tail::starting_after(latest))),
                 signal: std::sync::Mutex::new(0),
@@ -264,6 +270,41 @@ impl LiveHub {
     pub fn streams_open(&self) -> usize {
         let grants = self.inner.grants.all();
         grants.iter().filter(|g| g.ended().is_none()).count()
+    }
+
+    /// Whether the pump's last read of the journal failed because the database could not be
+    /// reached (the pool gave no connection in its time, or the connection broke). While it
+    /// holds, new streams are refused (503) and the pump goes on trying at its poll.
+    pub fn database_unavailable(&self) -> bool {
+        self.inner.unavailable.load(Ordering::Acquire)
+    }
+
+    /// How many times the database was lost since the start: each stream remembers the count
+    /// it began under and ends when it moves.
+    fn interruptions(&self) -> u64 {
+        self.inner.interruptions.load(Ordering::Acquire)
+    }
+
+    /// The pump could not reach the database. The first time since it last could, every open
+    /// stream ends: the browsers, finding new streams refused with 503, say that the database
+    /// is unavailable and keep what they show, then resume after their last change once it
+    /// is back. A stream left open would be silent, and its page would still say "Live".
+    fn lost_database(&self) {
+        if self.inner.unavailable.swap(true, Ordering::AcqRel) {
+            return;
+        }
+        self.inner.interruptions.fetch_add(1, Ordering::AcqRel);
+        tracing::warn!("the database cannot be reached: live streams end until it returns");
+        // Wakes the streams' tasks and the fan-out threads, which see the count move.
+        let _ = self.inner.sender.send(Arc::default());
+        self.inner.signal();
+    }
+
+    /// The pump read the journal again.
+    fn found_database(&self) {
+        if self.inner.unavailable.swap(false, Ordering::AcqRel) {
+            tracing::info!("the database answers again: live streams are accepted");
+        }
     }
 
     /// Ends every open stream and the pump (at shutdown).

@@ -60,6 +60,15 @@ pub(super) async fn last_seq(pool: &AnyPool) -> Result<i64, sqlx::Error> {
         .try_get("seq")
 }
 
+/// Whether a failed read says the database cannot be reached (as `AppError::Unavailable` does),
+/// not that one query went wrong.
+fn unreachable(error: &sqlx::Error) -> bool {
+    matches!(
+        error,
+        sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_)
+    )
+}
+
 /// Resolves when a writer of this process commits on SQLite; never without `commits`.
 async fn next_commit(commits: &mut Option<watch::Receiver<u64>>) {
     let Some(commits) = commits else {
@@ -116,6 +125,7 @@ impl LiveHub {
                     Ok(events) => {
                         let read = self.inner.started.elapsed().as_millis() as u64;
                         self.inner.last_read_ms.store(read, Ordering::Relaxed);
+                        self.found_database();
                         let full = events.len() as i64 == PAGE;
                         if let Some(last) = events.last() {
                             after = last.seq;
@@ -132,7 +142,11 @@ impl LiveHub {
                         }
                     }
                     Err(error) => {
-                        tracing::warn!(%error, "reading the journal for the live stream");
+                        if unreachable(&error) {
+                            self.lost_database();
+                        } else {
+                            tracing::warn!(%error, "reading the journal for the live stream");
+                        }
                         break;
                     }
                 }

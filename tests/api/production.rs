@@ -456,7 +456,7 @@ pub async fn a_backup_taken_while_the_simulator_writes_restores_verifies_and_ser
 /// The deployment folder as a person copies it: nginx accepts its configuration (`nginx -t`,
 /// Debian's nginx; under `CI=true` its absence is a failure), every setting the compose file,
 /// the systemd environment and the image give the board is one `border-ops --help` lists, and
-/// the image installs cargo-leptos and wasm-bindgen-cli as the set-up does.
+/// the image installs its tools with the set-up and builds with the release script.
 pub async fn the_deployment_files_are_what_the_product_reads() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
     let read = |path: &str| std::fs::read_to_string(root.join(path)).expect(path);
@@ -505,16 +505,29 @@ pub async fn the_deployment_files_are_what_the_product_reads() {
         assert!(setting(name), "{name} is not a setting of border-ops");
     }
 
-    // The image's tools are the set-up's.
+    // The image's tools and build are the set-up's and the release script's, run as they are.
     let setup = read("scripts/setup.sh");
     assert!(
-        dockerfile.contains("cargo install cargo-leptos --locked --version 0.3.10")
-            && setup.contains("cargo install cargo-leptos --locked --version 0.3.10"),
-        "cargo-leptos 0.3.10 in the image and the set-up"
+        dockerfile.contains("RUN scripts/setup.sh release")
+            && dockerfile.contains("RUN scripts/release.sh"),
+        "the image installs with the set-up and builds with scripts/release.sh"
     );
-    // wasm-bindgen-cli: the lock file's version, read the same way.
-    let lock_version = r#"awk '/^name = "wasm-bindgen"$/ { getline; gsub(/[^0-9.]/, ""); print; exit }' Cargo.lock"#;
-    assert!(dockerfile.contains(lock_version) && setup.contains(lock_version));
+    assert!(setup.contains("cargo-leptos --locked --version 0.3.10 --features no_downloads"));
+    let release_tools = read("scripts/release/package.json");
+    assert!(
+        release_tools.contains(r#""binaryen": "132.0.0""#),
+        "{release_tools}"
+    );
+    for copied in [
+        "scripts/setup.sh",
+        "scripts/release/package-lock.json",
+        "Cargo.lock",
+    ] {
+        assert!(
+            dockerfile.contains(copied),
+            "the image copies {copied} before the set-up"
+        );
+    }
     assert!(dockerfile.contains("USER border-ops"), "not root");
     assert!(
         dockerfile.contains("/readyz"),

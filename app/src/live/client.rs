@@ -22,6 +22,8 @@ pub const REFRESH_EVERY_MS: u64 = 500;
 pub const HIGHLIGHT_SECONDS: i64 = 3;
 /// After this long without a connection, "reconnecting" becomes "offline".
 pub const OFFLINE_AFTER_SECONDS: i64 = 10;
+/// While the database cannot be reached, a new stream is tried at least this often.
+pub const DATABASE_RETRY_MS: u64 = 3_000;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Connection {
@@ -36,15 +38,27 @@ pub enum Connection {
     Offline {
         since: DateTime<Utc>,
     },
+    /// Lost at `since`: the server answers, but its database does not (503). The page keeps
+    /// what it shows and comes back by itself once the database does.
+    DatabaseUnavailable {
+        since: DateTime<Utc>,
+    },
 }
 
 impl Connection {
     /// Whether figures on screen may be out of date.
     pub fn is_stale(self) -> bool {
-        matches!(
-            self,
-            Connection::Reconnecting { .. } | Connection::Offline { .. }
-        )
+        self.since().is_some()
+    }
+
+    /// Since when the figures on screen may be out of date.
+    pub fn since(self) -> Option<DateTime<Utc>> {
+        match self {
+            Connection::Reconnecting { since }
+            | Connection::Offline { since }
+            | Connection::DatabaseUnavailable { since } => Some(since),
+            Connection::Connecting | Connection::Live => None,
+        }
     }
 }
 
@@ -215,6 +229,11 @@ pub fn LiveIndicator() -> impl IntoView {
                 "reconnecting",
                 td_string!(locale, live.reconnecting, time = utc_seconds(since)).to_string(),
             ),
+            Connection::DatabaseUnavailable { since } => (
+                "database-unavailable",
+                td_string!(locale, live.database_unavailable, time = utc_seconds(since))
+                    .to_string(),
+            ),
             Connection::Offline { since } => (
                 "offline",
                 td_string!(
@@ -246,15 +265,16 @@ pub fn LiveIndicator() -> impl IntoView {
 pub fn StaleNotice() -> impl IntoView {
     let live = use_live();
     move || {
-        let since = match live.connection.get() {
-            Connection::Reconnecting { since } | Connection::Offline { since } => since,
-            _ => return None,
+        let connection = live.connection.get();
+        let since = connection.since()?;
+        let locale = lang::current();
+        let said = match connection {
+            Connection::DatabaseUnavailable { .. } => {
+                td_string!(locale, live.stale_database, time = utc_seconds(since)).to_string()
+            }
+            _ => td_string!(locale, live.stale, time = utc_seconds(since)).to_string(),
         };
-        Some(view! {
-            <p class="stale-notice">
-                {td_string!(lang::current(), live.stale, time = utc_seconds(since)).to_string()}
-            </p>
-        })
+        Some(view! { <p class="stale-notice">{said}</p> })
     }
 }
 
@@ -273,7 +293,7 @@ pub fn signing_out() {
 
 #[cfg(feature = "hydrate")]
 mod browser {
-    use super::{Connection, Live, REFRESH_EVERY_MS, SETTLE_MS};
+    use super::{Connection, DATABASE_RETRY_MS, Live, REFRESH_EVERY_MS, SETTLE_MS};
 
     thread_local! {
         /// Set by [`super::signing_out`].
@@ -553,28 +573,40 @@ mod browser {
     }
 
     /// After the server refused a stream: the sign-in page if the browser is no longer signed
-    /// in (401), otherwise a new stream, later each time.
+    /// in (401), otherwise a new stream, later each time; every few seconds while the server
+    /// says its database cannot be reached (503), so that the page is live again soon after.
     fn reopen_unless_signed_out(follower: Rc<Follower>) {
-        let reopen = move || {
-            let delay = follower.backoff_ms.get();
+        let reopen = move |database_unavailable: bool| {
+            let mut delay = follower.backoff_ms.get();
+            if database_unavailable {
+                delay = delay.min(DATABASE_RETRY_MS);
+                let since = follower
+                    .live
+                    .connection
+                    .get_untracked()
+                    .since()
+                    .unwrap_or_else(Utc::now);
+                follower
+                    .live
+                    .connection
+                    .set(Connection::DatabaseUnavailable { since });
+            }
             follower.backoff_ms.set((delay * 2).min(30_000));
             let follower = follower.clone();
             set_timeout(move || open(follower), Duration::from_millis(delay));
         };
         let Ok(request) = web_sys::XmlHttpRequest::new() else {
-            return reopen();
+            return reopen(false);
         };
         if request.open("POST", "/rpc/whoami").is_err() {
-            return reopen();
+            return reopen(false);
         }
         let _ = request.set_request_header("accept", "application/json");
         let asked = request.clone();
-        let on_done = Closure::once_into_js(move || {
-            if asked.status().unwrap_or(0) == 401 {
-                sign_in_again();
-            } else {
-                reopen();
-            }
+        let on_done = Closure::once_into_js(move || match asked.status().unwrap_or(0) {
+            401 => sign_in_again(),
+            503 => reopen(true),
+            _ => reopen(false),
         });
         request.set_onloadend(Some(on_done.unchecked_ref()));
         // A request that cannot be sent still ends (`loadend`, status 0): a new stream, later.

@@ -109,6 +109,7 @@ fn connection_code(connection: Connection) -> &'static str {
         Connection::Live => "live",
         Connection::Reconnecting { .. } => "reconnecting",
         Connection::Offline { .. } => "offline",
+        Connection::DatabaseUnavailable { .. } => "database-unavailable",
     }
 }
 
@@ -465,10 +466,8 @@ fn Notices(notices: Vec<WallNotice>) -> impl IntoView {
 fn NotLive(read_at: RwSignal<Option<DateTime<Utc>>>) -> impl IntoView {
     let live = use_live();
     move || {
-        let since = match live.connection.get() {
-            Connection::Reconnecting { since } | Connection::Offline { since } => since,
-            _ => return None,
-        };
+        let connection = live.connection.get();
+        let since = connection.since()?;
         let locale = lang::current();
         let at = read_at.get_untracked().unwrap_or(since);
         let time = format::local_time_short(locale, at, CENTRE_ZONE);
@@ -476,7 +475,14 @@ fn NotLive(read_at: RwSignal<Option<DateTime<Utc>>>) -> impl IntoView {
             <div class="wall-not-live" role="alert" data-last-change=at.to_rfc3339()>
                 <p class="wall-not-live-title">{td_string!(locale, wall.not_live)}</p>
                 <p>{td_string!(locale, wall.not_live_since, time = time).to_string()}</p>
-                <p>{td_string!(locale, wall.not_live_retrying)}</p>
+                <p>
+                    {match connection {
+                        Connection::DatabaseUnavailable { .. } => {
+                            td_string!(locale, wall.not_live_database)
+                        }
+                        _ => td_string!(locale, wall.not_live_retrying),
+                    }}
+                </p>
             </div>
         })
     }
