@@ -130,6 +130,8 @@ pub fn client_address(proxies: &TrustedProxies, request: &Request) -> String {
 /// Puts the caller named by a bearer token or the session on the request, or answers for
 /// nobody: sign in for a page, 401 for a call, the request itself for a public path.
 async fn identify(state: AppState, mut request: Request, next: Next, address: String) -> Response {
+    let rpc = request.uri().path().starts_with("/rpc/");
+    let refuse = |error: AppError| refusal(rpc, error);
     let caller = match bearer(request.headers()) {
         Some(Ok(token)) => match tokens::account_for_token(&state.db.pool, token, Utc::now()).await
         {
@@ -140,23 +142,21 @@ async fn identify(state: AppState, mut request: Request, next: Next, address: St
                 token: Some(token),
             }),
             Ok(None) => {
-                return AppError::Unauthenticated {
+                return refuse(AppError::Unauthenticated {
                     message: td_string!(current(), api.token_invalid).into(),
-                }
-                .into_response();
+                });
             }
-            Err(error) => return error.into_response(),
+            Err(error) => return refuse(error),
         },
         Some(Err(())) => {
-            return AppError::Unauthenticated {
+            return refuse(AppError::Unauthenticated {
                 message: td_string!(current(), api.authorization_header).into(),
-            }
-            .into_response();
+            });
         }
         None => match request.extensions().get::<Session>().cloned() {
             Some(session) => match resolve_session(&state, &session, &address).await {
                 Ok(caller) => caller,
-                Err(error) => return error.into_response(),
+                Err(error) => return refuse(error),
             },
             None => None,
         },
@@ -189,9 +189,32 @@ async fn identify(state: AppState, mut request: Request, next: Next, address: St
             };
             return Redirect::to(&target).into_response();
         }
-        None => return AppError::unauthenticated().into_response(),
+        None => return refuse(AppError::unauthenticated()),
     }
     next.run(request).await
+}
+
+/// A refusal before the handler: in the API's shape (`{"error": …}`), or for a server function
+/// in the shape its caller in the browser reads (the error itself, by `code`), so that a page
+/// says "the database cannot be reached" or "sign in" rather than that it could not read the
+/// answer.
+fn refusal(rpc: bool, error: AppError) -> Response {
+    if !rpc {
+        return error.into_response();
+    }
+    let mut response = (error.status(), axum::Json(&error)).into_response();
+    response
+        .extensions_mut()
+        .insert(app::error::Refused(error.code()));
+    if let AppError::TooManyAttempts {
+        retry_after_secs, ..
+    } = &error
+    {
+        response
+            .headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from(*retry_after_secs));
+    }
+    response
 }
 
 /// The caller of an API handler (401 when nobody is signed in).

@@ -58,7 +58,7 @@ test("a board whose PostgreSQL stops says the database is unavailable, refuses a
     const text = `Written while the database was away ${Date.now()}`;
     const notes = page.getByRole("textbox", { name: "Add a note" });
     await notes.fill(text);
-    await page.getByRole("button", { name: "Add note" }).click();
+    await page.locator("form.note-form").getByRole("button", { name: "Add note" }).click();
     await expect(page.locator("form.note-form ~ .notice.error")).toContainText(
       "the database cannot be reached",
       { timeout: 20_000 },
@@ -69,15 +69,18 @@ test("a board whose PostgreSQL stops says the database is unavailable, refuses a
       data: { text },
     });
     expect(refused.status()).toBe(503);
-    expect((await refused.json()).message).toContain("the database cannot be reached");
+    expect((await refused.json()).error.message).toContain("the database cannot be reached");
     expect((await page.request.get("/readyz")).status()).toBe(503);
     expect(exited).toBeNull();
 
     cluster("resume", name);
     await expect(indicator).toHaveAttribute("data-connection", "live", { timeout: 30_000 });
     await expect(page.locator(".stale-notice")).toHaveCount(0);
+    // Back, the page waits for the form being filled in before fetching everything again.
+    await expect(notes).toHaveValue(text);
+    await expect(indicator).toContainText("changes wait while you fill in the form");
     // The same form, sent again, is written once.
-    await page.getByRole("button", { name: "Add note" }).click();
+    await page.locator("form.note-form").getByRole("button", { name: "Add note" }).click();
     await expect(timeline).toContainText(text, { timeout: 10_000 });
     // And the stream follows again: a change made through the API reaches the page.
     const later = `After the database came back ${Date.now()}`;

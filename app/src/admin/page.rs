@@ -6,7 +6,7 @@
 
 use super::{CreateAccount, DisableAccount, ResetPassword, list_accounts};
 use crate::accounts::{Account, Issued};
-use crate::components::common::{ErrorNotice, Loaded, LocalTime};
+use crate::components::common::{ErrorNotice, Loaded, LocalTime, changed_by};
 use crate::components::table::{ColumnHeads, RecordTable};
 use crate::domain::Role;
 use crate::error::AppError;
@@ -54,14 +54,13 @@ pub fn AccountsPage() -> impl IntoView {
     let create = ServerAction::<CreateAccount>::new();
     let disable = ServerAction::<DisableAccount>::new();
     let reset = ServerAction::<ResetPassword>::new();
+    let (created, disabled, reset_done) = (
+        changed_by(create.version(), create.value()),
+        changed_by(disable.version(), disable.value()),
+        changed_by(reset.version(), reset.value()),
+    );
     let accounts = Resource::new(
-        move || {
-            (
-                create.version().get(),
-                disable.version().get(),
-                reset.version().get(),
-            )
-        },
+        move || (created.get(), disabled.get(), reset_done.get()),
         |_| list_accounts(),
     );
     // The search: the address's `q` when the page is loaded, then what is typed.

@@ -6,7 +6,7 @@ use super::{
     DemoSignIn, EndSession, SignIn, SignOut, demo_personas, my_sessions, safe_next, whoami,
 };
 use crate::accounts::{MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS};
-use crate::components::common::{ErrorNotice, Loaded, LocalTime};
+use crate::components::common::{ErrorNotice, Loaded, LocalTime, changed_by};
 use crate::components::forms::InputField;
 use crate::components::me::MeResource;
 use crate::components::table::{ColumnHeads, RecordTable};
@@ -259,7 +259,8 @@ pub fn use_me() -> Resource<Result<Option<Me>, AppError>> {
 #[component]
 pub fn SessionsPage() -> impl IntoView {
     let end = ServerAction::<EndSession>::new();
-    let sessions = Resource::new(move || end.version().get(), |_| my_sessions());
+    let ended = changed_by(end.version(), end.value());
+    let sessions = Resource::new(move || ended.get(), |_| my_sessions());
     Effect::new(move |_| {
         // Ending the session in use is signing out.
         if matches!(end.value().get(), Some(Ok(true))) {

@@ -197,3 +197,27 @@ pub fn RoleGate(
         </Suspense>
     }
 }
+
+/// Moves each time an action finishes in a way that may have changed what the page shows: a
+/// page's data keyed on it is fetched again then. Not when the action was refused because the
+/// server or its database could not be reached: nothing changed, and fetching again would only
+/// replace the page (and the form being filled in) with the same refusal.
+pub fn changed_by<O, V>(version: RwSignal<usize>, value: V) -> Memo<usize>
+where
+    O: Send + Sync + 'static,
+    V: With<Value = Option<Result<O, AppError>>> + Send + Sync + 'static,
+{
+    Memo::new(move |kept: Option<&usize>| {
+        let version = version.get();
+        let unreachable = value.with(|value| {
+            matches!(
+                value,
+                Some(Err(AppError::Unavailable | AppError::Transport { .. }))
+            )
+        });
+        match kept {
+            Some(&kept) if unreachable => kept,
+            _ => version,
+        }
+    })
+}

@@ -2,7 +2,7 @@
 //! the queue at shift change, seeing every officer's open work first.
 
 use super::{Handover, HandoverRequest, OfficerLoad, workload};
-use crate::components::common::ErrorNotice;
+use crate::components::common::{ErrorNotice, changed_by};
 use crate::components::table::{ColumnHeads, RecordTable};
 use crate::domain::MAX_TEXT_CHARS;
 use crate::i18n::{Locale, td_string};
@@ -26,8 +26,9 @@ pub fn HandoverPage() -> impl IntoView {
     });
     let moved = ServerAction::<Handover>::new();
     // Live: others' work moves the counts while the supervisor looks at them.
+    let handed_over = changed_by(moved.version(), moved.value());
     let loads = Resource::new(
-        move || (port.get(), moved.version().get(), live_tick()),
+        move || (port.get(), handed_over.get(), live_tick()),
         |(port, _, _)| async move {
             if port.is_empty() {
                 Ok(vec![])

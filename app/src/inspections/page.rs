@@ -2,7 +2,7 @@
 
 use super::{InspectionFilter, InspectionRow, list_inspections};
 use crate::components::clock::DueIn;
-use crate::components::common::{Badge, ErrorNotice, LocalTime, PortField};
+use crate::components::common::{Badge, ErrorNotice, LocalTime, PortField, changed_by};
 use crate::components::list::{ListResults, StatusSelect, VocabSelect, use_list_filter};
 use crate::components::moment::{self, provide_at, read, read_at, with_at, without_at};
 use crate::components::table::{PortCell, RecordTable, ShipmentCell};
@@ -40,13 +40,17 @@ pub fn InspectionsPage() -> impl IntoView {
             .await
         }
     });
+    let (claimed, assigned) = (
+        changed_by(claim_run.version(), claim_run.value()),
+        changed_by(assign_run.version(), assign_run.value()),
+    );
     // Who at the filtered port carries what: for the workload panel and the assign lists.
     let loads = Resource::new(
         move || {
             (
                 filter.get().ok().and_then(|f| f.port),
-                claim_run.version().get(),
-                assign_run.version().get(),
+                claimed.get(),
+                assigned.get(),
                 moment::tick(at, live_tick),
             )
         },
@@ -61,8 +65,8 @@ pub fn InspectionsPage() -> impl IntoView {
         move || {
             (
                 filter.get(),
-                claim_run.version().get(),
-                assign_run.version().get(),
+                claimed.get(),
+                assigned.get(),
                 at.get(),
                 moment::tick(at, live_tick),
             )

@@ -325,6 +325,8 @@ mod browser {
         held_since: Cell<Option<chrono::DateTime<Utc>>>,
         /// Delay before opening a new stream after the browser gave up on one.
         backoff_ms: Cell<u64>,
+        /// The stream is back after a loss: everything is fetched again at the next refresh.
+        refetch_all: Cell<bool>,
         /// The stream's handlers, made when the first `EventSource` opens and given to every
         /// one the follower opens after it (see [`Handlers`]).
         handlers: OnceCell<Handlers>,
@@ -351,6 +353,7 @@ mod browser {
             held_since: Cell::new(None),
             refreshed_at: Cell::new(None),
             backoff_ms: Cell::new(1_000),
+            refetch_all: Cell::new(false),
             handlers: OnceCell::new(),
         });
         open(follower);
@@ -454,7 +457,11 @@ mod browser {
             live.remember(event.entity, event.entity_id, event.seq);
         }
         follower.refreshed_at.set(Some(Utc::now()));
-        live.tick.update(|t| *t += 1);
+        if follower.refetch_all.replace(false) {
+            live.epoch.update(|e| *e += 1);
+        } else {
+            live.tick.update(|t| *t += 1);
+        }
     }
 
     fn lost(follower: &Follower) {
@@ -491,8 +498,11 @@ mod browser {
                     follower.backoff_ms.set(1_000);
                     if was_stale {
                         // What changed meanwhile arrives as events too; fetching everything
-                        // once more makes the page exactly what a fresh load would show.
-                        follower.live.epoch.update(|e| *e += 1);
+                        // once more makes the page exactly what a fresh load would show. Like
+                        // any refresh, it waits while a form is being filled in (typed while
+                        // the connection or the database was away, say), which it would clear.
+                        follower.refetch_all.set(true);
+                        refresh_soon(&follower);
                     }
                 })
             };

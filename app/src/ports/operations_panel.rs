@@ -9,6 +9,7 @@ use super::rpc::{
     ClearPortNotice, EditPortNotice, PostPortNotice, SetPortLanes, SetPortStaffing, SetPortStatus,
 };
 use super::{Notice, PortSummary};
+use crate::components::common::changed_by;
 use crate::domain::clock::local_time_short;
 use crate::domain::port_rules::MAX_OFFICERS_ON_SHIFT;
 use crate::domain::{NoticeKind, PortStatus, Severity};
@@ -90,28 +91,42 @@ pub struct PortActions {
     pub post: ServerAction<PostPortNotice>,
     pub edit: ServerAction<EditPortNotice>,
     pub clear: ServerAction<ClearPortNotice>,
+    /// Moves whenever one of them has finished (see [`changed_by`]).
+    finished: Memo<usize>,
 }
 
 impl PortActions {
     pub fn new() -> Self {
+        let (status, lanes, staffing, post, edit, clear) = (
+            ServerAction::<SetPortStatus>::new(),
+            ServerAction::<SetPortLanes>::new(),
+            ServerAction::<SetPortStaffing>::new(),
+            ServerAction::<PostPortNotice>::new(),
+            ServerAction::<EditPortNotice>::new(),
+            ServerAction::<ClearPortNotice>::new(),
+        );
+        let each = [
+            changed_by(status.version(), status.value()),
+            changed_by(lanes.version(), lanes.value()),
+            changed_by(staffing.version(), staffing.value()),
+            changed_by(post.version(), post.value()),
+            changed_by(edit.version(), edit.value()),
+            changed_by(clear.version(), clear.value()),
+        ];
         Self {
-            status: ServerAction::new(),
-            lanes: ServerAction::new(),
-            staffing: ServerAction::new(),
-            post: ServerAction::new(),
-            edit: ServerAction::new(),
-            clear: ServerAction::new(),
+            status,
+            lanes,
+            staffing,
+            post,
+            edit,
+            clear,
+            finished: Memo::new(move |_| each.iter().map(|done| done.get()).sum()),
         }
     }
 
     /// Moves whenever one of them has finished: the page fetches the port again.
     pub fn done(&self) -> usize {
-        self.status.version().get()
-            + self.lanes.version().get()
-            + self.staffing.version().get()
-            + self.post.version().get()
-            + self.edit.version().get()
-            + self.clear.version().get()
+        self.finished.get()
     }
 }
 

@@ -6,7 +6,7 @@
 //! comes back on the live stream.
 
 use super::waits::{RecordPortWaits, get_port_waits};
-use crate::components::common::ErrorNotice;
+use crate::components::common::{ErrorNotice, changed_by};
 use crate::components::forms::FieldNotes;
 use crate::components::me::with_me;
 use crate::domain::Action;
@@ -32,8 +32,9 @@ pub fn RecordWaitsPanel(#[prop(into)] code: Signal<String>) -> impl IntoView {
 #[component]
 fn RecordWaitsForm(code: Signal<String>) -> impl IntoView {
     let record = ServerAction::<RecordPortWaits>::new();
+    let recorded = changed_by(record.version(), record.value());
     let waits = Resource::new(
-        move || (code.get(), live_tick(), record.version().get()),
+        move || (code.get(), live_tick(), recorded.get()),
         |(code, _, _)| get_port_waits(code),
     );
     let problem = Signal::derive(move || match record.value().get() {

@@ -3,7 +3,7 @@
 
 use super::work::WorkPanel;
 use super::{AddNote, MAX_NOTE_CHARS, ShipmentDetail, get_shipment};
-use crate::components::common::{Badge, ErrorNotice, LocalTime};
+use crate::components::common::{Badge, ErrorNotice, LocalTime, changed_by};
 use crate::components::me::MeResource;
 use crate::components::moment::{keep_at, provide_at, read, read_at};
 use crate::domain::Action;
@@ -44,11 +44,12 @@ pub fn ShipmentPage() -> impl IntoView {
         fetched_up_to.set_value(up_to);
         up_to
     });
+    let added = changed_by(add.version(), add.value());
     let detail = Resource::new(
         move || {
             (
                 id.get(),
-                add.version().get(),
+                added.get(),
                 changed.get(),
                 touched.get(),
                 at.get(),

@@ -7,6 +7,7 @@
 //! accounts and ports), `traffic.rs` (declarations, arrivals, releases, referrals, holds),
 //! `story.rs` (a hold's story), `conditions.rs` (waits and incidents).
 
+use crate::components::common::changed_by;
 use crate::error::AppError;
 use crate::i18n::td_string;
 use chrono::{DateTime, Utc};
@@ -156,8 +157,9 @@ pub fn SimBadge() -> impl IntoView {
     // Fetched again when anyone pauses or resumes it (or the stream says to reload).
     let live = crate::live::client::use_live();
     let touched = Memo::new(move |_| live.touched("simulation"));
+    let toggled = changed_by(toggle.version(), toggle.value());
     let status = Resource::new(
-        move || (toggle.version().get(), touched.get(), live.epoch.get()),
+        move || (toggled.get(), touched.get(), live.epoch.get()),
         |_| get_sim_status(),
     );
     view! {

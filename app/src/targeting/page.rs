@@ -6,7 +6,7 @@ use super::Rule;
 use super::figures::{StatsPanel, TrialResult};
 use super::rpc::{RuleForm, SaveRule, SwitchRule, TryRule, list_rules, rule_versions};
 use super::rule_editor::{Editing, RuleEditor};
-use crate::components::common::{Badge, ErrorNotice, RoleGate};
+use crate::components::common::{Badge, ErrorNotice, RoleGate, changed_by};
 use crate::components::table::RecordTable;
 use crate::domain::Action;
 use crate::domain::clock::local_time;
@@ -35,14 +35,12 @@ fn RulesWorkspace() -> impl IntoView {
     let switch = ServerAction::<SwitchRule>::new();
     let trial = ServerAction::<TryRule>::new();
     let live = use_live();
+    let (saved, switched) = (
+        changed_by(save.version(), save.value()),
+        changed_by(switch.version(), switch.value()),
+    );
     let rules = Resource::new(
-        move || {
-            (
-                save.version().get(),
-                switch.version().get(),
-                live.touched("rule"),
-            )
-        },
+        move || (saved.get(), switched.get(), live.touched("rule")),
         |_| list_rules(),
     );
     let form = RwSignal::new(RuleForm::new_rule());
