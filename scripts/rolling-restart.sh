@@ -13,6 +13,10 @@ set -euo pipefail
 [ "$#" -gt 0 ] || { echo "usage: scripts/rolling-restart.sh PORT [PORT…]" >&2; exit 2; }
 restart="${RESTART_COMMAND:-systemctl restart border-ops@{port\}}"
 ready_within="${READY_WITHIN_SECONDS:-120}"
+# After an instance is ready, the next waits this long: nginx skips an instance for its
+# fail_timeout (5 s in deploy/nginx/border-ops.conf) after a failure, and stopping the next one
+# sooner would leave it no instance to send requests to.
+settle="${SETTLE_SECONDS:-6}"
 
 ready() { curl -fsS -o /dev/null --max-time 2 "http://127.0.0.1:$1/readyz"; }
 
@@ -36,4 +40,7 @@ for port in "$@"; do
     sleep 0.5
   done
   echo "the instance on $port is ready again after $(( $(date +%s) - started )) s"
+  if [ "$port" != "${*: -1}" ]; then
+    sleep "$settle"
+  fi
 done

@@ -72,7 +72,7 @@ test("two instances behind nginx on one PostgreSQL: sessions cross, changes cros
   let nginx: ChildProcess | null = null;
   try {
     instances.push(await startServer(first, url, ["serve", "--demo", "--no-sim"], env(metrics[0])));
-    instances.push(await startServer(second, url, ["serve", "--no-sim"], env(metrics[1])));
+    instances.push(await startServer(second, url, ["serve", "--demo", "--no-sim"], env(metrics[1])));
     nginx = await startNginx(folder, proxy, [first, second]);
 
     // Signed in through nginx; the session is in the database, so each instance knows it.
@@ -129,15 +129,18 @@ test("two instances behind nginx on one PostgreSQL: sessions cross, changes cros
     // A rolling restart under load (scripts/rolling-restart.sh, as the README shows it, with
     // a restart command for these processes instead of systemctl): reads and writes go on
     // through nginx, none is refused, and the page follows every write.
-    instances[holder] = await startServer(held, url, ["serve", "--no-sim"], env(metrics[holder]));
+    instances[holder] = await startServer(held, url, ["serve", "--demo", "--no-sim"], env(metrics[holder]));
     const pidFile = (port: number) => path.join(folder, `${port}.pid`);
     fs.writeFileSync(pidFile(first), String(instances[0]!.pid));
     fs.writeFileSync(pidFile(second), String(instances[1]!.pid));
+    // nginx skips the instance it found stopped for its fail_timeout (5 s): as the script does
+    // between two instances, the restart starts once it is used again.
+    await new Promise((r) => setTimeout(r, 6_000));
     const pids = path.join(folder, "{port}.pid");
     const restartCommand =
       `pid=$(cat ${pids}); kill -TERM "$pid"; ` +
       `while kill -0 "$pid" 2>/dev/null; do sleep 0.1; done; ` +
-      `LEPTOS_SITE_ADDR=127.0.0.1:{port} setsid ${binary} serve --no-sim >/dev/null 2>&1 & ` +
+      `LEPTOS_SITE_ADDR=127.0.0.1:{port} setsid ${binary} serve --demo --no-sim >/dev/null 2>&1 & ` +
       `echo $! > ${pids}`;
     const restarting = new Promise<{ code: number | null; out: string }>((resolve) => {
       const child = spawn(path.join(root, "scripts", "rolling-restart.sh"), [String(first), String(second)], {
