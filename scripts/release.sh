@@ -8,5 +8,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh release
+# Views type-erased (Leptos's `erase_components`), in the server and the WASM alike, as the two
+# must agree: the bundle is a third smaller (5.3 MB to 3.6 MB before compression).
+export RUSTFLAGS="${RUSTFLAGS:+$RUSTFLAGS }--cfg erase_components"
 PATH="$PWD/scripts/release/node_modules/.bin:$PATH" cargo leptos build --release "$@"
 scripts/wasm-size.sh "${LEPTOS_SITE_ROOT:-target/site}/pkg/border-ops.wasm"
