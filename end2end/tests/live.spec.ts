@@ -142,7 +142,7 @@ test("an administrator pauses and resumes the simulation, and every board sees i
   browser,
 }) => {
   test.setTimeout(90_000);
-  const port = Number(process.env.E2E_PORT ?? 3210) + 60 + test.info().workerIndex;
+  const port = Number(process.env.E2E_PORT ?? 3210) + 70 + test.info().workerIndex;
   const folder = fs.mkdtempSync(path.join(os.tmpdir(), "border-ops-sim-"));
   const server = await startServer(port, path.join(folder, "board.db"), ["serve", "--demo"]);
   try {
