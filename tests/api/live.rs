@@ -646,6 +646,61 @@ pub async fn the_live_benchmark_runs_in_its_own_processes() {
     assert!(shutdown > 0.0 && shutdown < 30_000.0, "{summary}");
 }
 
+/// `bench live --through` times instances already serving the database, as the README shows
+/// it for a proxy in front of two: here one server of the suite's, on an empty database that
+/// the benchmark seeds. Every change reaches every subscriber once, and the figures it cannot
+/// take from a server it did not start are `NaN`, not made up.
+pub async fn the_live_benchmark_runs_through_a_server_already_serving(backend: Backend) {
+    let Some(app) = spawn_app_configured(backend, 0, |config| {
+        config.live.streams_per_account = 50;
+    })
+    .await
+    else {
+        return;
+    };
+    let through = app.address.trim_start_matches("http://").to_string();
+    let output = tokio::process::Command::new(env!("CARGO_BIN_EXE_border-ops"))
+        .args([
+            "bench",
+            "live",
+            "--clients",
+            "20",
+            "--rate",
+            "20",
+            "--seconds",
+            "2",
+            "--through",
+            &through,
+        ])
+        .env("DATABASE_URL", app.db.url())
+        .env("RUST_LOG", "warn")
+        .output()
+        .await
+        .expect("the benchmark runs");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let summary = stdout.lines().last().expect("a summary line");
+    let figure = |key: &str| -> String {
+        summary
+            .split_whitespace()
+            .find_map(|pair| pair.strip_prefix(&format!("{key}=")))
+            .unwrap_or_else(|| panic!("{key} in {summary}"))
+            .to_string()
+    };
+    assert_eq!(figure("clients"), "20");
+    assert_eq!(figure("changes"), "40");
+    assert_eq!(figure("lost"), "0", "{stdout}");
+    assert_eq!(figure("duplicated"), "0", "{stdout}");
+    assert_eq!(figure("kib_per_client"), "NaN");
+    assert_eq!(figure("shutdown_ms"), "NaN");
+    // The changes went through the suite's server: its pump delivered them to 20 streams.
+    assert!(app.live.delivered() >= 40 * 20, "{}", app.live.delivered());
+}
+
 /// A client that saw a change this process's pump has not read yet (committed through another
 /// instance, or just before its next poll) resumes from there: it is not told to reload, and it
 /// is not sent that change again.

@@ -386,3 +386,13 @@ async fn a_commit_on_sqlite_wakes_the_stream_without_the_poll() {
 async fn the_live_benchmark_runs_in_its_own_processes() {
     live::the_live_benchmark_runs_in_its_own_processes().await
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_live_benchmark_runs_through_a_server_already_serving_sqlite() {
+    live::the_live_benchmark_runs_through_a_server_already_serving(Backend::Sqlite).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_live_benchmark_runs_through_a_server_already_serving_postgres() {
+    live::the_live_benchmark_runs_through_a_server_already_serving(Backend::Postgres).await
+}
