@@ -1,6 +1,6 @@
 // Shared by the configuration and the tests.
 import { expect, request as playwrightRequest, test, type APIRequestContext, type Browser, type Locator, type Page } from "@playwright/test";
-import { spawn, type ChildProcess } from "node:child_process";
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import * as path from "node:path";
 
 /** Storage state of the demo wall-screen viewer, written by the setup project. */
@@ -182,4 +182,21 @@ export async function stop(child: ChildProcess) {
   const exited = new Promise((resolve) => child.once("exit", resolve));
   child.kill("SIGTERM");
   await exited;
+}
+
+/** Opens, as `page`'s persona, the page of the first shipment on hold at `port`, once it is
+ *  interactive and following the live stream; returns the shipment's id and its timeline. */
+export async function liveShipmentPage(page: Page, port: string) {
+  const holds = await (await page.request.get(`/api/v1/holds?port=${port}&per_page=1`)).json();
+  const shipment: number = holds.items[0].shipment_id;
+  await page.goto(`/shipments/${shipment}`);
+  await hydrated(page);
+  await live(page);
+  return { shipment, timeline: page.getByRole("list", { name: "Timeline" }) };
+}
+
+/** A PostgreSQL cluster of a test's own (scripts/pg-cluster.sh: start NAME PORT, stop, resume,
+ *  drop); returns what the script printed (for `start`, the database's URL). */
+export function cluster(...args: string[]): string {
+  return execFileSync(path.join(root, "scripts", "pg-cluster.sh"), args, { cwd: root }).toString().trim();
 }

@@ -1,11 +1,6 @@
 import { expect, test } from "@playwright/test";
 import { execFileSync } from "node:child_process";
-import * as path from "node:path";
-import { hydrated, live, personaPage, startServer, stop } from "../support";
-
-const root = path.resolve(__dirname, "..", "..");
-const cluster = (...args: string[]) =>
-  execFileSync(path.join(root, "scripts", "pg-cluster.sh"), args, { cwd: root }).toString().trim();
+import { cluster, liveShipmentPage, personaPage, startServer, stop } from "../support";
 
 /** Whether this machine lets a test run a PostgreSQL cluster of its own (Debian's tools, as
  *  root). Under CI=true it must. */
@@ -35,12 +30,7 @@ test("a board whose PostgreSQL stops says the database is unavailable, refuses a
   board.once("exit", (code) => (exited = code));
   try {
     const page = await personaPage(browser, "duty.yvr", `http://127.0.0.1:${site}`);
-    const holds = await (await page.request.get("/api/v1/holds?port=YVR&per_page=1")).json();
-    const shipment = holds.items[0].shipment_id;
-    await page.goto(`/shipments/${shipment}`);
-    await hydrated(page);
-    await live(page);
-    const timeline = page.getByRole("list", { name: "Timeline" });
+    const { shipment, timeline } = await liveShipmentPage(page, "YVR");
     const before = await timeline.textContent();
 
     cluster("stop", name);

@@ -1,14 +1,12 @@
 import { expect, test } from "@playwright/test";
-import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { hydrated, live, personaPage, startServer, stop } from "../support";
+import { cluster, liveShipmentPage, personaPage, startServer, stop } from "../support";
 
 const root = path.resolve(__dirname, "..", "..");
 const binary = path.resolve(root, process.env.BORDER_OPS_BIN ?? "target/debug/border-ops");
-const cluster = (...args: string[]) =>
-  execFileSync(path.join(root, "scripts", "pg-cluster.sh"), args, { cwd: root }).toString().trim();
 const nginxBinary = ["/usr/sbin/nginx", "/usr/bin/nginx"].find((p) => fs.existsSync(p));
 
 /** nginx with the deployment's own configuration (deploy/nginx/border-ops.conf), its two
@@ -84,12 +82,7 @@ test("two instances behind nginx on one PostgreSQL: sessions cross, changes cros
       });
       expect(me.status, `the session signed in through nginx is known to :${port}`).toBe(200);
     }
-    const holds = await (await page.request.get("/api/v1/holds?port=YVR&per_page=1")).json();
-    const shipment = holds.items[0].shipment_id;
-    await page.goto(`/shipments/${shipment}`);
-    await hydrated(page);
-    await live(page);
-    const timeline = page.getByRole("list", { name: "Timeline" });
+    const { shipment, timeline } = await liveShipmentPage(page, "YVR");
 
     // Which instance holds the page's stream; the change goes through the other.
     await expect.poll(async () => (await streamsOpen(metrics[0])) + (await streamsOpen(metrics[1]))).toBe(1);

@@ -598,38 +598,47 @@ pub async fn a_commit_on_sqlite_wakes_the_stream_without_the_poll() {
     );
 }
 
-/// `border-ops bench live` runs end to end on a small scale: every subscriber connects, every
-/// change reaches every subscriber once, and the summary line carries the figures.
-pub async fn the_live_benchmark_runs_in_its_own_processes() {
-    let output = tokio::process::Command::new(env!("CARGO_BIN_EXE_border-ops"))
-        .args([
-            "bench",
-            "live",
-            "--clients",
-            "25",
-            "--rate",
-            "20",
-            "--seconds",
-            "2",
-        ])
-        .env_remove("DATABASE_URL")
-        .env("RUST_LOG", "warn")
-        .output()
-        .await
-        .expect("the benchmark runs");
-    let stdout = String::from_utf8_lossy(&output.stdout);
+/// Runs `border-ops bench live` with `args`, `DATABASE_URL` set to `database` (or removed),
+/// and returns what it printed and its summary line's figures, by name.
+async fn bench_live(
+    args: &[&str],
+    database: Option<&str>,
+) -> (String, std::collections::HashMap<String, String>) {
+    let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_border-ops"));
+    command
+        .args(["bench", "live"])
+        .args(args)
+        .env("RUST_LOG", "warn");
+    match database {
+        Some(url) => command.env("DATABASE_URL", url),
+        None => command.env_remove("DATABASE_URL"),
+    };
+    let output = command.output().await.expect("the benchmark runs");
+    let stdout = String::from_utf8_lossy(&output.stdout).to_string();
     assert!(
         output.status.success(),
         "{stdout}\n{}",
         String::from_utf8_lossy(&output.stderr)
     );
     let summary = stdout.lines().last().expect("a summary line");
+    let figures = summary
+        .split_whitespace()
+        .filter_map(|pair| pair.split_once('='))
+        .map(|(key, value)| (key.to_string(), value.to_string()))
+        .collect();
+    (stdout, figures)
+}
+
+/// `border-ops bench live` runs end to end on a small scale: every subscriber connects, every
+/// change reaches every subscriber once, and the summary line carries the figures.
+pub async fn the_live_benchmark_runs_in_its_own_processes() {
+    let args = ["--clients", "25", "--rate", "20", "--seconds", "2"];
+    let (stdout, figures) = bench_live(&args, None).await;
     let figure = |key: &str| -> f64 {
-        summary
-            .split_whitespace()
-            .find_map(|pair| pair.strip_prefix(&format!("{key}=")))
+        figures
+            .get(key)
             .and_then(|v| v.parse().ok())
-            .unwrap_or_else(|| panic!("{key} in {summary}"))
+            .unwrap_or_else(|| panic!("{key} in {stdout}"))
     };
     assert_eq!(figure("clients"), 25.0);
     assert_eq!(figure("changes"), 40.0);
@@ -637,13 +646,13 @@ pub async fn the_live_benchmark_runs_in_its_own_processes() {
     assert_eq!(figure("duplicated"), 0.0, "{stdout}");
     assert!(
         figure("p99_ms") > 0.0 && figure("p99_ms") < 5_000.0,
-        "{summary}"
+        "{stdout}"
     );
     assert!(figure("kib_per_client") >= 0.0);
     // Stopped with SIGTERM with its 25 streams open, the server exits well inside the minute
     // the benchmark waits (`NaN` when it did not).
     let shutdown = figure("shutdown_ms");
-    assert!(shutdown > 0.0 && shutdown < 30_000.0, "{summary}");
+    assert!(shutdown > 0.0 && shutdown < 30_000.0, "{stdout}");
 }
 
 /// `bench live --through` times instances already serving the database, as the README shows
@@ -658,39 +667,19 @@ pub async fn the_live_benchmark_runs_through_a_server_already_serving(backend: B
     else {
         return;
     };
-    let through = app.address.trim_start_matches("http://").to_string();
-    let output = tokio::process::Command::new(env!("CARGO_BIN_EXE_border-ops"))
-        .args([
-            "bench",
-            "live",
-            "--clients",
-            "20",
-            "--rate",
-            "20",
-            "--seconds",
-            "2",
-            "--through",
-            &through,
-        ])
-        .env("DATABASE_URL", app.db.url())
-        .env("RUST_LOG", "warn")
-        .output()
-        .await
-        .expect("the benchmark runs");
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    assert!(
-        output.status.success(),
-        "{stdout}\n{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let summary = stdout.lines().last().expect("a summary line");
-    let figure = |key: &str| -> String {
-        summary
-            .split_whitespace()
-            .find_map(|pair| pair.strip_prefix(&format!("{key}=")))
-            .unwrap_or_else(|| panic!("{key} in {summary}"))
-            .to_string()
-    };
+    let through = app.address.trim_start_matches("http://");
+    let args = [
+        "--clients",
+        "20",
+        "--rate",
+        "20",
+        "--seconds",
+        "2",
+        "--through",
+        through,
+    ];
+    let (stdout, figures) = bench_live(&args, Some(app.db.url())).await;
+    let figure = |key: &str| figures.get(key).map(String::as_str).unwrap_or("missing");
     assert_eq!(figure("clients"), "20");
     assert_eq!(figure("changes"), "40");
     assert_eq!(figure("lost"), "0", "{stdout}");
