@@ -161,6 +161,10 @@ fn WallBoard(wall: Wall, page: RwSignal<usize>, rows: RwSignal<usize>) -> impl I
         let screens = screens(&regions, rows.get());
         let count = screens.len();
         let number = page.get() % count;
+        // The next turn shows the screen after this one, however many there are then: the
+        // count moves when a measure or a refresh changes what fits, and a turn counted from
+        // an older count could land on the screen already shown.
+        page.update_untracked(|p| *p = number);
         let on_screen = regions[screens[number].clone()].to_vec();
         let locale = lang::current();
         view! {
