@@ -55,7 +55,7 @@ tool_install() {
 }
 tools=()
 if ! cargo leptos --version 2>/dev/null | grep -q '0\.3\.10'; then
-  say "installing cargo-leptos 0.3.10 (once)"
+  say "installing cargo-leptos 0.3.10 (once; about 20 minutes on 2 cores)"
   tool_install cargo-leptos --locked --version 0.3.10 --features no_downloads & tools+=($!)
 fi
 

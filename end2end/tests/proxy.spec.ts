@@ -97,8 +97,12 @@ test("two instances behind nginx on one PostgreSQL: sessions cross, changes cros
       expect(r.status, await r.text()).toBe(201);
     };
     const crossing = `Written through :${otherPort}, watched through :${held} ${Date.now()}`;
+    const sent = Date.now();
     await note(otherPort, crossing);
-    await expect(timeline).toContainText(crossing, { timeout: 1_000 });
+    // Within a second when this test runs alone (the page's own fetch included); the test
+    // allows three, as the machine may be running the other tests' servers on its two cores.
+    await expect(timeline).toContainText(crossing, { timeout: 3_000 });
+    console.log(`across instances: shown ${Date.now() - sent} ms after it was sent`);
 
     // The instance holding the stream stops (SIGTERM); a change made while the page is away
     // reaches it once its stream comes back through the other instance.
@@ -111,7 +115,7 @@ test("two instances behind nginx on one PostgreSQL: sessions cross, changes cros
     await expect.poll(() => streamsOpen(metrics[1 - holder])).toBe(1);
     const after = `Written after the move ${Date.now()}`;
     await note(otherPort, after);
-    await expect(timeline).toContainText(after, { timeout: 1_000 });
+    await expect(timeline).toContainText(after, { timeout: 3_000 });
     // Each once.
     for (const text of [crossing, meanwhile, after]) {
       await expect(timeline.getByText(text)).toHaveCount(1);
