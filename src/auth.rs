@@ -195,26 +195,14 @@ async fn identify(state: AppState, mut request: Request, next: Next, address: St
 }
 
 /// A refusal before the handler: in the API's shape (`{"error": …}`), or for a server function
-/// in the shape its caller in the browser reads (the error itself, by `code`), so that a page
-/// says "the database cannot be reached" or "sign in" rather than that it could not read the
-/// answer.
+/// in the shape its caller in the browser reads, so that a page says "the database cannot be
+/// reached" or "sign in" rather than that it could not read the answer.
 fn refusal(rpc: bool, error: AppError) -> Response {
-    if !rpc {
-        return error.into_response();
+    if rpc {
+        error.into_server_fn_response()
+    } else {
+        error.into_response()
     }
-    let mut response = (error.status(), axum::Json(&error)).into_response();
-    response
-        .extensions_mut()
-        .insert(app::error::Refused(error.code()));
-    if let AppError::TooManyAttempts {
-        retry_after_secs, ..
-    } = &error
-    {
-        response
-            .headers_mut()
-            .insert(header::RETRY_AFTER, HeaderValue::from(*retry_after_secs));
-    }
-    response
 }
 
 /// The caller of an API handler (401 when nobody is signed in).

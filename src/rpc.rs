@@ -26,18 +26,10 @@ pub async fn error_status(request: Request, next: Next) -> Response {
         parts.status = StatusCode::INTERNAL_SERVER_ERROR;
         return Response::from_parts(parts, Body::empty());
     };
-    if let Ok(error) = serde_json::from_slice::<AppError>(&bytes) {
-        parts.extensions.insert(app::error::Refused(error.code()));
-        parts.status = error.status();
-        if let AppError::TooManyAttempts {
-            retry_after_secs, ..
-        } = error
-        {
-            parts.headers.insert(
-                axum::http::header::RETRY_AFTER,
-                axum::http::HeaderValue::from(retry_after_secs),
-            );
-        }
+    let error = serde_json::from_slice::<AppError>(&bytes).ok();
+    let mut response = Response::from_parts(parts, Body::from(bytes));
+    if let Some(error) = error {
+        error.mark(&mut response);
     }
-    Response::from_parts(parts, Body::from(bytes))
+    response
 }

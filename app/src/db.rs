@@ -310,6 +310,15 @@ pub async fn write_once(
 }
 
 /// Whether the pool is on SQLite.
+/// Whether a failed call says the database cannot be reached (the pool gave no connection in
+/// its time, or the connection broke), not that one query went wrong.
+pub fn is_unreachable(error: &sqlx::Error) -> bool {
+    matches!(
+        error,
+        sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_)
+    )
+}
+
 pub fn is_sqlite(pool: &AnyPool) -> bool {
     pool.connect_options()
         .database_url

@@ -161,6 +161,32 @@ mod server {
         pub error: AppError,
     }
 
+    impl AppError {
+        /// Gives `response` what every refusal carries: the error's status, its code for the
+        /// refusal counter, and `Retry-After` when it says when to try again.
+        pub fn mark(&self, response: &mut Response) {
+            *response.status_mut() = self.status();
+            response.extensions_mut().insert(Refused(self.code()));
+            if let AppError::TooManyAttempts {
+                retry_after_secs, ..
+            } = self
+            {
+                response.headers_mut().insert(
+                    axum::http::header::RETRY_AFTER,
+                    axum::http::HeaderValue::from(*retry_after_secs),
+                );
+            }
+        }
+
+        /// The refusal in a server function's shape (the error itself, by `code`), which the
+        /// page that called it reads; the API's shape is [`IntoResponse`]'s.
+        pub fn into_server_fn_response(self) -> Response {
+            let mut response = Json(&self).into_response();
+            self.mark(&mut response);
+            response
+        }
+    }
+
     impl IntoResponse for AppError {
         fn into_response(self) -> Response {
             // Through a JSON value: the variants that carry a `message` have it once.
@@ -172,16 +198,7 @@ mod server {
             })
             .unwrap_or_default();
             let mut response = (self.status(), Json(body)).into_response();
-            response.extensions_mut().insert(Refused(self.code()));
-            if let AppError::TooManyAttempts {
-                retry_after_secs, ..
-            } = &self
-            {
-                response.headers_mut().insert(
-                    axum::http::header::RETRY_AFTER,
-                    axum::http::HeaderValue::from(*retry_after_secs),
-                );
-            }
+            self.mark(&mut response);
             response
         }
     }
@@ -193,7 +210,7 @@ mod server {
                     crate::lang::current(),
                     errors.the_record
                 )),
-                sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => {
+                err if crate::db::is_unreachable(&err) => {
                     crate::counters::database_unavailable(match err {
                         sqlx::Error::PoolTimedOut => "pool_timed_out",
                         sqlx::Error::PoolClosed => "pool_closed",

@@ -60,15 +60,6 @@ pub(super) async fn last_seq(pool: &AnyPool) -> Result<i64, sqlx::Error> {
         .try_get("seq")
 }
 
-/// Whether a failed read says the database cannot be reached (as `AppError::Unavailable` does),
-/// not that one query went wrong.
-fn unreachable(error: &sqlx::Error) -> bool {
-    matches!(
-        error,
-        sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_)
-    )
-}
-
 /// Resolves when a writer of this process commits on SQLite; never without `commits`.
 async fn next_commit(commits: &mut Option<watch::Receiver<u64>>) {
     let Some(commits) = commits else {
@@ -142,7 +133,7 @@ impl LiveHub {
                         }
                     }
                     Err(error) => {
-                        if unreachable(&error) {
+                        if app::db::is_unreachable(&error) {
                             self.lost_database();
                         } else {
                             tracing::warn!(%error, "reading the journal for the live stream");
