@@ -79,7 +79,17 @@ impl Db {
                 });
         }
         let url = if backend == Backend::Sqlite {
-            with_mode(url, "rwc")
+            // The file is made here, once, when it is not there yet; the pool's connections then
+            // open it without making it (`mode=rw`). One the pool opens later (it renews them),
+            // after the file was moved or deleted, then fails, and is answered as the database
+            // being unavailable, instead of making an empty database at the file's path beside
+            // the old one's write-ahead log.
+            let create = with_mode(url, "rwc");
+            if create.contains("mode=rwc") {
+                use sqlx::Connection;
+                sqlx::AnyConnection::connect(&create).await?.close().await?;
+            }
+            with_mode(url, "rw")
         } else {
             url.to_string()
         };
@@ -309,16 +319,36 @@ pub async fn write_once(
     })?
 }
 
-/// Whether the pool is on SQLite.
-/// Whether a failed call says the database cannot be reached (the pool gave no connection in
-/// its time, or the connection broke), not that one query went wrong.
+/// Whether a failed call says the database cannot be reached or cannot work now (the pool gave
+/// no connection in its time, the connection broke, the database's disk is full or failing,
+/// the server is shutting down), not that one query went wrong.
 pub fn is_unreachable(error: &sqlx::Error) -> bool {
-    matches!(
-        error,
-        sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_)
-    )
+    match error {
+        sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => true,
+        sqlx::Error::Database(error) => error.code().is_some_and(|code| unavailable_code(&code)),
+        _ => false,
+    }
 }
 
+/// A database's error code that says the database, not the query, is at fault.
+/// - PostgreSQL's SQLSTATE (five characters): class 08, the connection; class 53, insufficient
+///   resources (disk full, out of memory, too many connections); 57P01 to 57P03, shutting down,
+///   crashed, not yet accepting connections.
+/// - SQLite's result code, primary or extended (at most four digits; its low byte is the
+///   primary): 8, the file cannot be written (its permissions, or moved away from its path:
+///   1032); 10, an I/O error; 13, the disk is full; 14, the file cannot be opened.
+fn unavailable_code(code: &str) -> bool {
+    if code.len() == 5 {
+        code.starts_with("08")
+            || code.starts_with("53")
+            || matches!(code, "57P01" | "57P02" | "57P03")
+    } else {
+        code.parse::<u32>()
+            .is_ok_and(|code| matches!(code & 0xff, 8 | 10 | 13 | 14))
+    }
+}
+
+/// Whether the pool is on SQLite.
 pub fn is_sqlite(pool: &AnyPool) -> bool {
     pool.connect_options()
         .database_url
@@ -427,6 +457,27 @@ fn sqlite_folder(url: &str) -> Option<std::path::PathBuf> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_database_at_fault_is_told_from_a_query_at_fault() {
+        // PostgreSQL: connection lost, disk full, too many connections, shutting down, starting.
+        for code in ["08006", "08001", "53100", "53300", "57P01", "57P03"] {
+            assert!(unavailable_code(code), "{code}");
+        }
+        // PostgreSQL: a unique key, a check, a serialization failure, a syntax error.
+        for code in ["23505", "23514", "40001", "42601", "57014"] {
+            assert!(!unavailable_code(code), "{code}");
+        }
+        // SQLite: read-only, moved away (8 | 4 << 8), I/O error, its fsync variant
+        // (10 | 4 << 8), disk full, cannot open.
+        for code in ["8", "1032", "10", "1034", "13", "14"] {
+            assert!(unavailable_code(code), "{code}");
+        }
+        // SQLite: a unique key (2067), busy, a constraint, a corrupt file, a type mismatch.
+        for code in ["2067", "5", "19", "11", "20"] {
+            assert!(!unavailable_code(code), "{code}");
+        }
+    }
 
     #[test]
     fn backend_follows_the_url() {

@@ -214,6 +214,7 @@ mod server {
                     crate::counters::database_unavailable(match err {
                         sqlx::Error::PoolTimedOut => "pool_timed_out",
                         sqlx::Error::PoolClosed => "pool_closed",
+                        sqlx::Error::Database(_) => "database",
                         _ => "io",
                     });
                     tracing::error!(error = %err, "database unavailable");

@@ -17,6 +17,7 @@ mod live;
 mod live_access;
 mod map;
 mod openapi;
+mod outage;
 mod own_password;
 mod port_operations;
 mod production;
