@@ -8,7 +8,7 @@ use crate::board::announce::LiveAnnouncer;
 use crate::components::clock::{HeaderClock, provide_clock};
 use crate::domain::Action;
 use crate::holds::page::HoldsPage;
-use crate::i18n::{I18nSubContextProvider, t, t_string, use_i18n};
+use crate::i18n::{I18nSubContextProvider, t, t_string, td_string, use_i18n};
 use crate::inspections::handover::HandoverPage;
 use crate::inspections::page::InspectionsPage;
 use crate::lang;
@@ -89,13 +89,18 @@ fn Board() -> impl IntoView {
     crate::replay::rpc::provide_reads();
     let live = use_live();
     let me = use_me();
+    // The title follows the language shown. The server may write the document's title after
+    // the page's reactive values are gone (a load the browser gave up on): it then asks the
+    // request's language instead of reading a value that no longer exists.
+    let shown = Memo::new(move |_| i18n.get_locale());
     view! {
         <Stylesheet id="leptos" href="/pkg/border-ops.css" />
         <Title formatter=move |page: String| {
+            let locale = shown.try_get().unwrap_or_else(lang::current);
             if page.is_empty() {
-                t_string!(i18n, common.product).to_string()
+                td_string!(locale, common.product).to_string()
             } else {
-                t_string!(i18n, common.title_suffix, page = page).to_string()
+                td_string!(locale, common.title_suffix, page = page).to_string()
             }
         } />
         <Router>
