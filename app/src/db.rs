@@ -319,15 +319,26 @@ pub async fn write_once(
     })?
 }
 
-/// Whether a failed call says the database cannot be reached or cannot work now (the pool gave
-/// no connection in its time, the connection broke, the database's disk is full or failing,
-/// the server is shutting down), not that one query went wrong.
-pub fn is_unreachable(error: &sqlx::Error) -> bool {
+/// Why a failed call says the database cannot be reached or cannot work now, as the counter
+/// names it: the pool gave no connection in its time (`pool_timed_out`) or is closed
+/// (`pool_closed`), the connection broke (`io`), the database said its disk is full or failing
+/// or it is shutting down (`database`). `None` when one query went wrong.
+pub fn unavailability(error: &sqlx::Error) -> Option<&'static str> {
     match error {
-        sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => true,
-        sqlx::Error::Database(error) => error.code().is_some_and(|code| unavailable_code(&code)),
-        _ => false,
+        sqlx::Error::PoolTimedOut => Some("pool_timed_out"),
+        sqlx::Error::PoolClosed => Some("pool_closed"),
+        sqlx::Error::Io(_) => Some("io"),
+        sqlx::Error::Database(error) if error.code().is_some_and(|c| unavailable_code(&c)) => {
+            Some("database")
+        }
+        _ => None,
     }
+}
+
+/// Whether a failed call says the database cannot be reached or cannot work now
+/// ([`unavailability`]), not that one query went wrong.
+pub fn is_unreachable(error: &sqlx::Error) -> bool {
+    unavailability(error).is_some()
 }
 
 /// A database's error code that says the database, not the query, is at fault.

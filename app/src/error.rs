@@ -210,21 +210,18 @@ mod server {
                     crate::lang::current(),
                     errors.the_record
                 )),
-                err if crate::db::is_unreachable(&err) => {
-                    crate::counters::database_unavailable(match err {
-                        sqlx::Error::PoolTimedOut => "pool_timed_out",
-                        sqlx::Error::PoolClosed => "pool_closed",
-                        sqlx::Error::Database(_) => "database",
-                        _ => "io",
-                    });
-                    tracing::error!(error = %err, "database unavailable");
-                    AppError::Unavailable
-                }
-                other => {
-                    let reference = uuid::Uuid::new_v4().simple().to_string()[..12].to_string();
-                    tracing::error!(%reference, error = %other, "database error");
-                    AppError::Internal { reference }
-                }
+                other => match crate::db::unavailability(&other) {
+                    Some(why) => {
+                        crate::counters::database_unavailable(why);
+                        tracing::error!(error = %other, "database unavailable");
+                        AppError::Unavailable
+                    }
+                    None => {
+                        let reference = uuid::Uuid::new_v4().simple().to_string()[..12].to_string();
+                        tracing::error!(%reference, error = %other, "database error");
+                        AppError::Internal { reference }
+                    }
+                },
             }
         }
     }
