@@ -84,6 +84,19 @@ pub async fn overview_shows_a_country_with_consistent_totals(backend: Backend) {
     assert_eq!(release["released"].as_i64().unwrap(), n as i64);
     let at = |p: f64| minutes[((p * n as f64).ceil() as usize).clamp(1, n) - 1] / 60_000;
     assert_eq!((median, p90), (at(0.5), at(0.9)));
+    // A window before the demo's first release: nothing released, no median.
+    let before = app::ports::db::detail(
+        &app.db.pool,
+        "YYZ",
+        chrono::Utc::now() - chrono::Duration::days(60),
+    )
+    .await
+    .expect("the port before its traffic");
+    let empty = &before.release_times;
+    assert_eq!(
+        (empty.released, empty.median_min, empty.p90_min),
+        (0, None, None)
+    );
     // Its arrivals of the last 7 days (whole days from the tally) as the shipments count them.
     let arrived: i64 = sqlx::query_scalar(
         "select count(*) from shipments where port_code = 'YYZ' and arrived_at >= $1",

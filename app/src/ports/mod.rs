@@ -207,11 +207,6 @@ pub struct ReleaseTimes {
     pub p90_min: Option<i64>,
 }
 
-/// The 1-based nearest rank of the `p` quantile among `n` sorted values (`None` when empty).
-pub fn nearest_rank(p: f64, n: i64) -> Option<i64> {
-    (n > 0).then(|| ((p * n as f64).ceil() as i64).clamp(1, n))
-}
-
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct PortDetail {
@@ -238,18 +233,4 @@ pub async fn get_port(code: String) -> Result<PortDetail, AppError> {
     crate::auth::server::require(crate::domain::Action::Read, None).await?;
     let state = crate::state::app_state()?;
     db::detail(&state.db.pool, &code.to_ascii_uppercase(), Utc::now()).await
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn percentiles_use_nearest_rank() {
-        assert_eq!(nearest_rank(0.5, 10), Some(5));
-        assert_eq!(nearest_rank(0.9, 10), Some(9));
-        assert_eq!(nearest_rank(0.9, 1), Some(1));
-        assert_eq!(nearest_rank(0.5, 0), None);
-        assert_eq!(nearest_rank(0.99, 1000), Some(990));
-    }
 }
