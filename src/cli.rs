@@ -250,6 +250,25 @@ impl Command {
             Command::Backup { .. } | Command::Restore { .. } | Command::Verify => None,
         }
     }
+
+    /// Whether the command ends quietly when what reads its output stops reading, as other
+    /// command-line tools do (`border-ops user list | head -3`). Not the server, whose
+    /// connections' writes fail one by one, nor the benchmarks, which stop the servers they
+    /// start and remove their scratch database on the way out.
+    fn ends_with_its_reader(&self) -> bool {
+        !matches!(self, Command::Serve(_) | Command::Bench { .. })
+    }
+}
+
+/// Lets a write to a pipe whose reader has gone end the process (the signal's default), as for
+/// other command-line tools. The Rust runtime ignores the signal, so that write failed instead,
+/// and `println!` panicked with a backtrace.
+fn end_when_the_reader_goes() {
+    // SAFETY: `signal` with the default disposition installs no handler; it only changes what
+    // the kernel does on SIGPIPE for this process.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
 }
 
 /// Runs a command: opens and migrates its database (the one place where a command connects),
@@ -257,6 +276,9 @@ impl Command {
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
     let config = Config::new(&cli.settings)?;
     let command = cli.command.unwrap_or(Command::Serve(Serve::default()));
+    if command.ends_with_its_reader() {
+        end_when_the_reader_goes();
+    }
     // A benchmark measures a fresh database: a temporary one unless DATABASE_URL names one.
     let scratch = match (&command, &cli.settings.database_url) {
         (Command::Bench { .. }, None) => Some(Scratch::new()),

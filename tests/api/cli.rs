@@ -147,6 +147,29 @@ pub async fn run(database: &str, args: &[&str]) -> Ran {
     run_with(database, &[], args, None).await
 }
 
+/// Runs `border-ops ARGS` on `database` with its reader gone before it writes, as
+/// `border-ops user list | head -0` does.
+async fn run_unread(database: &str, args: &[&str]) -> Ran {
+    let mut child = border_ops(&[("DATABASE_URL", database)])
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("border-ops starts");
+    // It opens its database before it prints: the pipe's reader is gone by then.
+    drop(child.stdout.take());
+    let output = tokio::time::timeout(Duration::from_secs(120), child.wait_with_output())
+        .await
+        .unwrap_or_else(|_| panic!("border-ops {args:?} did not end"))
+        .expect("border-ops runs");
+    Ran {
+        status: output.status,
+        stdout: String::new(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    }
+}
+
 pub async fn connect(database: &str) -> Db {
     Db::connect(database, 2)
         .await
@@ -413,6 +436,17 @@ pub async fn accounts_and_tokens_from_the_command_line(backend: Backend) {
     assert!(line("ops.lead ").contains("disabled"));
     assert!(line("ops.bridge ").contains("active"));
     assert!(line("ops.lead ").contains("supervisor"));
+    // Read by a program that stops reading (`| head`): it ends by the pipe's signal, quietly,
+    // as other command-line tools do, not with a panic.
+    let unread = run_unread(&database, &["user", "list"]).await;
+    assert_eq!(
+        std::os::unix::process::ExitStatusExt::signal(&unread.status),
+        Some(libc::SIGPIPE),
+        "{}: {}",
+        unread.status,
+        unread.stderr
+    );
+    assert!(!unread.stderr.contains("panicked"), "{}", unread.stderr);
 
     run(
         &database,
