@@ -132,6 +132,11 @@ pub async fn run_with(
         stdin.write_all(input.as_bytes()).await.expect("input");
     }
     drop(stdin);
+    ended(child, args).await
+}
+
+/// What `child`, started as `border-ops ARGS`, printed once it has ended.
+async fn ended(child: tokio::process::Child, args: &[&str]) -> Ran {
     let output = tokio::time::timeout(Duration::from_secs(120), child.wait_with_output())
         .await
         .unwrap_or_else(|_| panic!("border-ops {args:?} did not end"))
@@ -159,15 +164,7 @@ async fn run_unread(database: &str, args: &[&str]) -> Ran {
         .expect("border-ops starts");
     // It opens its database before it prints: the pipe's reader is gone by then.
     drop(child.stdout.take());
-    let output = tokio::time::timeout(Duration::from_secs(120), child.wait_with_output())
-        .await
-        .unwrap_or_else(|_| panic!("border-ops {args:?} did not end"))
-        .expect("border-ops runs");
-    Ran {
-        status: output.status,
-        stdout: String::new(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-    }
+    ended(child, args).await
 }
 
 pub async fn connect(database: &str) -> Db {
