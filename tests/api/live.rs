@@ -581,13 +581,9 @@ async fn polling_rarely(backend: Backend) -> Option<TestApp> {
 async fn pump_at_rest(app: &TestApp) -> i64 {
     let deadline = Instant::now() + Duration::from_secs(10);
     loop {
-        let head: i64 = sqlx::Row::get(
-            &sqlx::query("select coalesce(max(seq), 0) from journal")
-                .fetch_one(&app.db.pool)
-                .await
-                .unwrap(),
-            0,
-        );
+        let head = app
+            .scalar("select coalesce(max(seq), 0) from journal")
+            .await;
         let quiet = app.live.since_last_read() >= Duration::from_millis(300);
         if app.live.latest() == head && quiet {
             return head;
