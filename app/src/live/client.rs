@@ -104,21 +104,24 @@ impl Live {
     /// inspections) that the page does not show yet: `shown` holds the (entity, id, version)
     /// of each record on the page. Changes the page already shows (its own actions, read back
     /// before their event arrived) do not count, so that they do not re-render its forms.
+    /// `None` too once the live state is gone (the server, after a page was written).
     pub fn unshown(&self, shipment: i64, shown: &[(String, String, i64)]) -> Option<i64> {
-        self.about.with(|about| {
-            about
-                .get(&shipment)?
-                .iter()
-                .filter(|change| {
-                    !shown.iter().any(|(entity, id, version)| {
-                        *entity == change.entity
-                            && *id == change.id
-                            && change.version.is_some_and(|v| v <= *version)
+        self.about
+            .try_with(|about| {
+                about
+                    .get(&shipment)?
+                    .iter()
+                    .filter(|change| {
+                        !shown.iter().any(|(entity, id, version)| {
+                            *entity == change.entity
+                                && *id == change.id
+                                && change.version.is_some_and(|v| v <= *version)
+                        })
                     })
-                })
-                .map(|change| change.seq)
-                .max()
-        })
+                    .map(|change| change.seq)
+                    .max()
+            })
+            .flatten()
     }
 
     #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]

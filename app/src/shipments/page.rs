@@ -33,11 +33,14 @@ pub fn ShipmentPage() -> impl IntoView {
     let live = use_live();
     let shown = RwSignal::new(Vec::<(String, String, i64)>::new());
     let fetched_up_to = StoredValue::new(0i64);
+    // On the server the records shown are set as the page is written, which asks this again
+    // later: by then the page's values may be gone, and it reads them with `try_`.
     let touched = Memo::new(move |_| {
         let newest = id
-            .get()
-            .filter(|_| at.with(Option::is_none))
-            .and_then(|id| shown.with(|shown| live.unshown(id, shown)))
+            .try_get()
+            .flatten()
+            .filter(|_| at.try_with(Option::is_none).unwrap_or(false))
+            .and_then(|id| shown.try_with(|shown| live.unshown(id, shown)).flatten())
             .unwrap_or(0);
         // Only ever forward: what was fetched once is not fetched again.
         let up_to = fetched_up_to.get_value().max(newest);
