@@ -81,6 +81,7 @@ pub fn WallPage() -> impl IntoView {
             class="wall"
             data-connection=move || connection_code(live.connection.get())
             data-cycle=cycle.seconds
+            data-read-at=move || read_at.get().map(|at| at.timestamp_millis())
         >
             <h1 class="visually-hidden">{move || td_string!(lang::current(), wall.heading)}</h1>
             <Transition fallback=|| {
