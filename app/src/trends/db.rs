@@ -181,32 +181,37 @@ struct MeasuredAfter<'a> {
 
 /// The waits measured in `[start, end)`: read from the journal's `waits_measured` entries
 /// recorded from `start` to a day after `end`, each flow the entry says was measured (an
-/// entry from before it said so: each flow with a value).
+/// entry from before it said so: each flow with a value). The entries' `after`s come as one
+/// JSON array (see [`packed`]).
 async fn waits(
     pool: &AnyPool,
     codes: &Option<Vec<String>>,
     start: i64,
     end: i64,
 ) -> Result<Vec<WaitRecord>, AppError> {
+    let aggregate = if crate::db::is_sqlite(pool) {
+        "group_concat(after_json, ',')"
+    } else {
+        "string_agg(after_json, ',')"
+    };
     let sql = format!(
-        "select after_json from journal where entity = 'port' and action = 'waits_measured' \
-         and at >= $1 and at < $2{}",
+        "select '[' || coalesce({aggregate}, '') || ']' as packed from journal \
+         where entity = 'port' and action = 'waits_measured' and at >= $1 and at < $2{}",
         in_scope("entity_id", codes, 3)
     );
-    let rows = bind_codes(
+    let text: String = bind_codes(
         sqlx::query(&sql)
             .bind(start)
             .bind(end + WAITS_RECORDED_WITHIN_MS),
         codes,
     )
-    .fetch_all(pool)
-    .await?;
-    let mut found = Vec::with_capacity(rows.len());
-    for row in rows {
-        let text: Option<String> = row.try_get("after_json")?;
-        let text = text.unwrap_or_default();
-        let after: MeasuredAfter =
-            serde_json::from_str(&text).map_err(|_| decode_error("after_json", &text))?;
+    .fetch_one(pool)
+    .await?
+    .try_get("packed")?;
+    let entries: Vec<MeasuredAfter> = serde_json::from_str(&text)
+        .map_err(|e| AppError::from(decode_error("after_json", &e.to_string())))?;
+    let mut found = Vec::with_capacity(entries.len());
+    for after in entries {
         let Some(measured_at) = after.waits_measured_at else {
             continue;
         };
@@ -229,6 +234,29 @@ async fn waits(
     Ok(found)
 }
 
+/// `select` of `columns` from `rest` (its `from` and `where`) as one row, `packed`: a JSON
+/// array of each row's values as an array. Rows cross from the database one at a time, each at
+/// a cost (SQLite's are handed from its own thread), and at a million shipments a month holds
+/// 50,000 holds and as many examinations: they come as one.
+fn packed(pool: &AnyPool, columns: &str, rest: &str) -> String {
+    if crate::db::is_sqlite(pool) {
+        format!("select json_group_array(json_array({columns})) as packed {rest}")
+    } else {
+        format!(
+            "select coalesce(json_agg(json_build_array({columns}))::text, '[]') as packed {rest}"
+        )
+    }
+}
+
+/// Reads the one row of a [`packed`] query into its rows, `T` each.
+async fn unpack<'q, T: serde::de::DeserializeOwned>(
+    query: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
+    pool: &AnyPool,
+) -> Result<Vec<T>, sqlx::Error> {
+    let text: String = query.fetch_one(pool).await?.try_get("packed")?;
+    serde_json::from_str(&text).map_err(|e| decode_error("packed", &e.to_string()))
+}
+
 /// The holds on hold at some moment of `[start, end)`.
 async fn holds(
     pool: &AnyPool,
@@ -236,26 +264,29 @@ async fn holds(
     start: i64,
     end: i64,
 ) -> Result<Vec<HoldRecord>, sqlx::Error> {
-    let sql = format!(
-        "select status, placed_at, resolved_at, due_at, paused_ms, paused_since from holds \
-         where placed_at < $1 and (resolved_at is null or resolved_at >= $2){}",
-        in_scope("port_code", codes, 3)
+    let sql = packed(
+        pool,
+        "status, placed_at, resolved_at, due_at, paused_ms, paused_since",
+        &format!(
+            "from holds where placed_at < $1 and (resolved_at is null or resolved_at >= $2){}",
+            in_scope("port_code", codes, 3)
+        ),
     );
-    bind_codes(sqlx::query(&sql).bind(end).bind(start), codes)
-        .fetch_all(pool)
-        .await?
-        .iter()
-        .map(|row| {
-            let status: String = row.try_get("status")?;
-            let resolved: Option<i64> = row.try_get("resolved_at")?;
-            let paused_since: Option<i64> = row.try_get("paused_since")?;
+    type Row = (String, i64, Option<i64>, i64, i64, Option<i64>);
+    let rows: Vec<Row> = unpack(
+        bind_codes(sqlx::query(&sql).bind(end).bind(start), codes),
+        pool,
+    )
+    .await?;
+    rows.into_iter()
+        .map(|(status, placed, resolved, due, paused, paused_since)| {
             Ok(HoldRecord {
                 status: HoldStatus::parse(&status)
                     .ok_or_else(|| decode_error("status", &status))?,
-                placed_at: from_millis(row.try_get("placed_at")?),
+                placed_at: from_millis(placed),
                 resolved_at: resolved.map(from_millis),
-                due_at: from_millis(row.try_get("due_at")?),
-                paused: Duration::milliseconds(row.try_get("paused_ms")?),
+                due_at: from_millis(due),
+                paused: Duration::milliseconds(paused),
                 paused_since: paused_since.map(from_millis),
             })
         })
@@ -269,27 +300,29 @@ async fn exams(
     start: i64,
     end: i64,
 ) -> Result<Vec<ExamRecord>, sqlx::Error> {
-    let sql = format!(
-        "select created_at, status, completed_at, outcome from inspections \
-         where created_at < $1 and (created_at >= $2 or completed_at >= $2){}",
-        in_scope("port_code", codes, 3)
+    let sql = packed(
+        pool,
+        "created_at, status, completed_at, outcome",
+        &format!(
+            "from inspections where created_at < $1 and (created_at >= $2 or completed_at >= $2){}",
+            in_scope("port_code", codes, 3)
+        ),
     );
-    bind_codes(sqlx::query(&sql).bind(end).bind(start), codes)
-        .fetch_all(pool)
-        .await?
-        .iter()
-        .map(|row| {
-            let status: String = row.try_get("status")?;
-            let completed: Option<i64> = row.try_get("completed_at")?;
-            let outcome: Option<String> = row.try_get("outcome")?;
-            Ok(ExamRecord {
-                created_at: from_millis(row.try_get("created_at")?),
-                completed: completed
-                    .filter(|_| status == "completed")
-                    .map(|at| (from_millis(at), outcome.as_deref().and_then(Outcome::parse))),
-            })
+    type Row = (i64, String, Option<i64>, Option<String>);
+    let rows: Vec<Row> = unpack(
+        bind_codes(sqlx::query(&sql).bind(end).bind(start), codes),
+        pool,
+    )
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(created, status, completed, outcome)| ExamRecord {
+            created_at: from_millis(created),
+            completed: completed
+                .filter(|_| status == "completed")
+                .map(|at| (from_millis(at), outcome.as_deref().and_then(Outcome::parse))),
         })
-        .collect()
+        .collect())
 }
 
 /// Per day, shipments scored that day that the rules selected and those selected at random,
