@@ -137,7 +137,7 @@ pub async fn trends(
     let (start, end) = (to_millis(days.start()), to_millis(days.end()));
 
     // Each read on a connection of its own, at once: at a million shipments the holds and the
-    // examinations are 50,000 rows each to read and decode.
+    // examinations are 50,000 records each for the database to find and pack (see `packed`).
     let (holds, exams, referrals, officers, waits) = tokio::try_join!(
         async { Ok::<_, AppError>(holds(pool, &codes, start, end).await?) },
         async { Ok(exams(pool, &codes, start, end).await?) },
