@@ -182,22 +182,21 @@ struct MeasuredAfter<'a> {
 /// The waits measured in `[start, end)`: read from the journal's `waits_measured` entries
 /// recorded from `start` to a day after `end`, each flow the entry says was measured (an
 /// entry from before it said so: each flow with a value). The entries' `after`s come as one
-/// JSON array (see [`packed`]).
+/// JSON array (see [`joined`]).
 async fn waits(
     pool: &AnyPool,
     codes: &Option<Vec<String>>,
     start: i64,
     end: i64,
 ) -> Result<Vec<WaitRecord>, AppError> {
-    let aggregate = if crate::db::is_sqlite(pool) {
-        "group_concat(after_json, ',')"
-    } else {
-        "string_agg(after_json, ',')"
-    };
-    let sql = format!(
-        "select '[' || coalesce({aggregate}, '') || ']' as packed from journal \
-         where entity = 'port' and action = 'waits_measured' and at >= $1 and at < $2{}",
-        in_scope("entity_id", codes, 3)
+    let sql = joined(
+        pool,
+        "after_json",
+        &format!(
+            "from journal where entity = 'port' and action = 'waits_measured' \
+             and at >= $1 and at < $2{}",
+            in_scope("entity_id", codes, 3)
+        ),
     );
     let text: String = bind_codes(
         sqlx::query(&sql)
@@ -245,6 +244,16 @@ fn packed(pool: &AnyPool, columns: &str, rest: &str) -> String {
         format!(
             "select coalesce(json_agg(json_build_array({columns}))::text, '[]') as packed {rest}"
         )
+    }
+}
+
+/// `select` of the JSON objects `column` holds, from `rest`, as one row, `packed`: one JSON
+/// array of them, joined as the text they are stored as (for the reasons of [`packed`]).
+fn joined(pool: &AnyPool, column: &str, rest: &str) -> String {
+    if crate::db::is_sqlite(pool) {
+        format!("select '[' || coalesce(group_concat({column}, ','), '') || ']' as packed {rest}")
+    } else {
+        format!("select '[' || coalesce(string_agg({column}, ','), '') || ']' as packed {rest}")
     }
 }
 
