@@ -6,7 +6,8 @@ cd "$(dirname "$0")/.."
 
 # On a first start (no cargo-leptos yet) the server's dependencies compile while the set-up installs the build tools
 # (the two are most of the time a fresh machine takes); `cargo leptos build` then reuses them.
-# Its errors, if any, are those `cargo leptos build` reports again below.
+# Its errors, if any, are those `cargo leptos build` reports again below. `--split`: each page's
+# code is its own part of the bundle, as in the release build (app/src/pages.rs).
 if cargo leptos --version 2>/dev/null | grep -q '0\.3\.10'; then
   scripts/setup.sh build
 else
@@ -18,5 +19,7 @@ else
   trap - EXIT
 fi
 
-cargo leptos build
+# A release build's brotli copies (scripts/precompress.sh) would outlive the files rebuilt here.
+rm -f "${LEPTOS_SITE_ROOT:-target/site}"/pkg/*.br
+cargo leptos build --split
 exec "${CARGO_TARGET_DIR:-target}/debug/border-ops" serve --demo "$@"

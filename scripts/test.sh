@@ -44,7 +44,9 @@ step "unit and integration tests (SQLite${TEST_POSTGRES_URL:+ and PostgreSQL})"
 cargo test --workspace 2>&1 | tee "$logs/cargo.log"
 
 step "building the site (server and WASM)"
-cargo leptos build
+# A release build's brotli copies (scripts/precompress.sh) would outlive the files rebuilt here.
+rm -f "${LEPTOS_SITE_ROOT:-target/site}"/pkg/*.br
+cargo leptos build --split
 
 step "end-to-end tests in Chromium"
 export BORDER_OPS_BIN="$target/debug/border-ops"
@@ -54,11 +56,10 @@ step "fuzzing the JSON API from its OpenAPI document"
 scripts/fuzz.sh
 
 # Into a folder of its own: the site under target/ stays the debug one the debug binary serves.
-# The bundle is 761 KB in brotli against a budget of 400 KB (README, The release build): this
-# keeps it from growing while it is brought down.
-step "the release site (scripts/release.sh --frontend-only): WASM bundle under 800 KB in brotli"
+# The budget is the bundle every page loads before its own part (README, The release build).
+step "the release site (scripts/release.sh --frontend-only): WASM bundle under 400 KB in brotli"
 LEPTOS_SITE_ROOT="$logs/release-site" scripts/release.sh --frontend-only
-scripts/wasm-size.sh "$logs/release-site/pkg/border-ops.wasm" $((800 * 1000))
+scripts/wasm-size.sh "$logs/release-site/pkg/border-ops.wasm" $((400 * 1000))
 
 # Sum the "N passed" / "N failed" counts a runner printed (none printed counts as 0).
 count() { { grep -ho "$1" "$2" || true; } | awk '{ s += $1 } END { print s + 0 }'; }

@@ -102,7 +102,18 @@ pub async fn authenticate(
     if is_asset_or_probe(request.uri().path()) {
         // No identity needed and none looked up: files and health checks never touch the
         // session store, and answer while the database is away.
-        return next.run(request).await;
+        let code = request.uri().path().starts_with("/pkg/");
+        let mut response = next.run(request).await;
+        if code && !response.headers().contains_key(header::CACHE_CONTROL) {
+            // The bundle's files keep their names from one build to the next (each page's
+            // parts are `chunk_N.wasm`): a browser asks each time whether the one it holds is
+            // still current (a 304 when it is), and never runs a part of one build with the
+            // bundle of another.
+            response
+                .headers_mut()
+                .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+        }
+        return response;
     }
     let mut response = identify(state, request, next, address).await;
     if response.extensions().get::<SharedFile>().is_none() {

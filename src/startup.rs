@@ -17,7 +17,7 @@ use leptos::prelude::{provide_context, use_context};
 use leptos_axum::{LeptosRoutes, file_and_error_handler_with_context, generate_route_list};
 use std::{future::Future, net::SocketAddr, time::Duration};
 use tokio::{net::TcpListener, sync::watch};
-use tower_http::{compression::CompressionLayer, trace::TraceLayer};
+use tower_http::{compression::CompressionLayer, services::ServeDir, trace::TraceLayer};
 
 pub struct Application {
     listener: TcpListener,
@@ -299,8 +299,15 @@ pub async fn router(state: ServerState) -> anyhow::Result<Router> {
         let options = state.app.leptos_options.clone();
         move || shell(options.clone())
     };
+    // The bundle's files, answering a browser that asks whether its copy is current with a
+    // 304 (`auth::authenticate` marks them `no-cache`), and sending the brotli copy the release
+    // build writes beside each (`scripts/release.sh`) to a browser that takes brotli.
+    let options = &state.app.leptos_options;
+    let bundle = ServeDir::new(format!("{}/{}", options.site_root, options.site_pkg_dir))
+        .precompressed_br();
     let router = Router::new()
         .merge(crate::health::router())
+        .nest_service("/pkg", bundle)
         .nest(
             "/api/v1",
             crate::api::router().layer(axum::middleware::from_fn_with_state(

@@ -1,26 +1,17 @@
 //! The document shell, the header and the routes of the board.
 
-use crate::admin::page::AccountsPage;
-use crate::auth::page::{AccountPage, SessionsPage, SignInPage, UserBox, use_me};
+use crate::auth::page::{UserBox, use_me};
 use crate::auth::preferences::{LanguageToggle, follow_locale, initial_locale};
-use crate::board::OverviewPage;
 use crate::board::announce::LiveAnnouncer;
 use crate::components::clock::{HeaderClock, provide_clock};
 use crate::domain::Action;
-use crate::holds::page::HoldsPage;
 use crate::i18n::{I18nSubContextProvider, t, t_string, td_string, use_i18n};
-use crate::inspections::handover::HandoverPage;
-use crate::inspections::page::InspectionsPage;
 use crate::lang;
 use crate::live::client::{LiveIndicator, StaleNotice, provide_live, use_live};
-use crate::map::page::MapPage;
-use crate::ports::page::PortPage;
+use crate::pages;
 use crate::replay::banner::ReplayBanner;
-use crate::shipments::page::ShipmentPage;
 use crate::sim::SimBadge;
-use crate::targeting::page::TargetingPage;
-use crate::targeting::upload::ImportPage;
-use crate::wall::page::{NotOnWall, WallPage};
+use crate::wall::page::NotOnWall;
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::{
@@ -170,25 +161,49 @@ fn Board() -> impl IntoView {
                 // status (404 for an unknown shipment, 422 for a bad filter) is the real one
                 // and the wall screen never paints a half-loaded board.
                 <Routes fallback=|| view! { <NotFound /> }>
-                    <Route path=path!("/") view=OverviewPage ssr=SsrMode::Async />
-                    <Route path=path!("/holds") view=HoldsPage ssr=SsrMode::Async />
-                    <Route path=path!("/inspections") view=InspectionsPage ssr=SsrMode::Async />
-                    <Route path=path!("/ports/:code") view=PortPage ssr=SsrMode::Async />
-                    <Route path=path!("/shipments/:id") view=ShipmentPage ssr=SsrMode::Async />
-                    <Route path=path!("/signin") view=SignInPage ssr=SsrMode::Async />
-                    <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async />
-                    <Route path=path!("/account/sessions") view=SessionsPage ssr=SsrMode::Async />
-                    <Route path=path!("/admin/accounts") view=AccountsPage ssr=SsrMode::Async />
-                    <Route path=path!("/handover") view=HandoverPage ssr=SsrMode::Async />
-                    <Route path=path!("/targeting") view=TargetingPage ssr=SsrMode::Async />
-                    <Route path=path!("/import") view=ImportPage ssr=SsrMode::Async />
-                    <Route path=path!("/wall") view=WallPage ssr=SsrMode::Async />
-                    <Route path=path!("/map") view=MapPage ssr=SsrMode::Async />
+                    <Route path=path!("/") view=pages::Overview::route() ssr=SsrMode::Async />
+                    <Route path=path!("/holds") view=pages::Holds::route() ssr=SsrMode::Async />
                     <Route
-                        path=path!("/trends")
-                        view=crate::trends::page::TrendsPage
+                        path=path!("/inspections")
+                        view=pages::Inspections::route()
                         ssr=SsrMode::Async
                     />
+                    <Route
+                        path=path!("/ports/:code")
+                        view=pages::Port::route()
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("/shipments/:id")
+                        view=pages::Shipment::route()
+                        ssr=SsrMode::Async
+                    />
+                    <Route path=path!("/signin") view=pages::SignIn::route() ssr=SsrMode::Async />
+                    <Route path=path!("/account") view=pages::Account::route() ssr=SsrMode::Async />
+                    <Route
+                        path=path!("/account/sessions")
+                        view=pages::Sessions::route()
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("/admin/accounts")
+                        view=pages::Accounts::route()
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("/handover")
+                        view=pages::Handover::route()
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("/targeting")
+                        view=pages::Targeting::route()
+                        ssr=SsrMode::Async
+                    />
+                    <Route path=path!("/import") view=pages::Import::route() ssr=SsrMode::Async />
+                    <Route path=path!("/wall") view=pages::Wall::route() ssr=SsrMode::Async />
+                    <Route path=path!("/map") view=pages::Map::route() ssr=SsrMode::Async />
+                    <Route path=path!("/trends") view=pages::Trends::route() ssr=SsrMode::Async />
                 </Routes>
             </main>
         </Router>

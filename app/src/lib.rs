@@ -21,6 +21,7 @@ pub mod journal;
 pub mod lang;
 pub mod live;
 pub mod map;
+pub mod pages;
 pub mod paging;
 pub mod ports;
 pub mod replay;
@@ -60,9 +61,19 @@ pub fn hydrate() {
     console_error_panic_hook::set_once();
     // Speak the language the server rendered the page in from the first line hydrated.
     lang::set_shown(auth::preferences::initial_locale());
-    leptos::mount::hydrate_body(App);
-    // Lets end-to-end tests (and anyone curious) know the page is interactive.
-    if let Some(window) = web_sys::window() {
-        let _ = js_sys::Reflect::set(&window, &"__bocHydrated".into(), &true.into());
-    }
+    // The page's own part of the bundle is loaded before hydrating (see `pages`).
+    wasm_bindgen_futures::spawn_local(async {
+        let body = leptos::prelude::document()
+            .body()
+            .expect("the page has a body");
+        leptos::mount::hydrate_from_async(body, App).await.forget();
+        // Lets end-to-end tests (and anyone curious) know the page is interactive.
+        if let Some(window) = web_sys::window() {
+            let _ = js_sys::Reflect::set(&window, &"__bocHydrated".into(), &true.into());
+        }
+        pages::preload_all().await;
+        if let Some(window) = web_sys::window() {
+            let _ = js_sys::Reflect::set(&window, &"__bocAllPagesLoaded".into(), &true.into());
+        }
+    });
 }

@@ -71,3 +71,39 @@ test("pages hydrate under the Content-Security-Policy without console errors", a
   }
   expect(problems).toEqual([]);
 });
+
+test("a page loads its own code first, then every other page's, and never fetches code again", async ({ page }) => {
+  const wasm: string[] = [];
+  page.on("request", (r) => {
+    if (r.url().endsWith(".wasm")) wasm.push(new URL(r.url()).pathname);
+  });
+  await page.goto("/holds");
+  await hydrated(page);
+  // Hydrated before the other pages' code arrived: the bundle, the holds page's own part and
+  // the parts it shares, and not (yet) the port page's own part.
+  expect(wasm).toContain("/pkg/border-ops.wasm");
+  expect(wasm.some((p) => /^\/pkg\/split___holds_view_\d+\.wasm$/.test(p))).toBe(true);
+  await page.waitForFunction(() => (window as any).__bocAllPagesLoaded === true, null, { timeout: 45_000 });
+  for (const name of ["overview", "inspections", "port", "shipment", "map", "wall", "trends", "targeting"]) {
+    expect(wasm.some((p) => new RegExp(`^/pkg/split___${name}_view_\\d+\\.wasm$`).test(p)), name).toBe(true);
+  }
+  // From now on, going from page to page fetches no code: a deployment of other files, or the
+  // network lost, cannot leave this board without the code of the page opened next.
+  const loaded = wasm.length;
+  await page.locator("header nav").getByRole("link", { name: "Inspections", exact: true }).click();
+  await expect(page).toHaveURL(/\/inspections$/);
+  await page.locator("table.inspections tbody tr td a[href^='/ports/']").first().click();
+  await expect(page).toHaveURL(/\/ports\/[A-Z]+$/);
+  await expect(page.getByLabel("Port figures")).toContainText("Release time");
+  await page.locator("header nav").getByRole("link", { name: "Overview", exact: true }).click();
+  await expect(page).toHaveURL(/\/$/);
+  await expect(page.locator("article.tile").first()).toBeVisible();
+  expect(wasm.slice(loaded)).toEqual([]);
+  // A new build's files keep these names: the browser revalidates them before each use.
+  const file = await page.request.get("/pkg/border-ops.wasm");
+  expect(file.headers()["cache-control"]).toBe("no-cache");
+  const modified = file.headers()["last-modified"];
+  expect(modified).toBeTruthy();
+  const again = await page.request.get("/pkg/border-ops.wasm", { headers: { "if-modified-since": modified } });
+  expect(again.status()).toBe(304);
+});

@@ -3,7 +3,7 @@
 //! and the journal together. The README's settings, on the real binary.
 
 use crate::cli::{Server, connect, fresh_database, run};
-use crate::helpers::{Backend, spawn_app};
+use crate::helpers::{Backend, TempDir, spawn_app, spawn_app_configured};
 use serde_json::Value;
 
 /// The value of the series of `name` whose labels include every one of `labels`, in the
@@ -573,4 +573,58 @@ pub async fn the_deployment_files_are_what_the_product_reads() {
         "nginx -t: {}",
         String::from_utf8_lossy(&tested.stderr)
     );
+}
+
+/// The bundle's files: revalidated by the browser (`no-cache`, then 304 while unchanged), and
+/// sent as the brotli copy the release build writes beside each to a browser that takes
+/// brotli, the file itself to one that does not.
+#[tokio::test]
+async fn the_bundle_is_revalidated_and_its_brotli_copy_sent_to_who_takes_it() {
+    let dir = TempDir(std::env::temp_dir().join(format!("boc-site-{}", std::process::id())));
+    let pkg = dir.0.join("pkg");
+    std::fs::create_dir_all(&pkg).expect("the site folder");
+    std::fs::write(pkg.join("chunk_7.wasm"), b"\0asm the file itself").expect("a file");
+    std::fs::write(pkg.join("chunk_7.wasm.br"), b"its brotli copy").expect("its copy");
+    let root = dir.0.to_string_lossy().to_string();
+    let Some(app) = spawn_app_configured(Backend::Sqlite, 0, |config| {
+        config.leptos.site_root = root.as_str().into();
+    })
+    .await
+    else {
+        return;
+    };
+    let url = format!("{}/pkg/chunk_7.wasm", app.address);
+    let anyone = reqwest::Client::new();
+
+    let plain = anyone.get(&url).send().await.expect("the file");
+    assert_eq!(plain.status(), 200);
+    assert_eq!(plain.headers()["cache-control"], "no-cache");
+    assert!(plain.headers().get("content-encoding").is_none());
+    let modified = plain.headers()["last-modified"].clone();
+    assert_eq!(&plain.bytes().await.expect("body")[..], b"\0asm the file itself");
+
+    let brotli = anyone
+        .get(&url)
+        .header("accept-encoding", "br")
+        .send()
+        .await
+        .expect("the copy");
+    assert_eq!(brotli.status(), 200);
+    assert_eq!(brotli.headers()["content-encoding"], "br");
+    assert_eq!(&brotli.bytes().await.expect("body")[..], b"its brotli copy");
+
+    let again = anyone
+        .get(&url)
+        .header("if-modified-since", modified)
+        .send()
+        .await
+        .expect("asked again");
+    assert_eq!(again.status(), 304, "unchanged since the browser's copy");
+
+    let missing = anyone
+        .get(format!("{}/pkg/chunk_8.wasm", app.address))
+        .send()
+        .await
+        .expect("a file that is not there");
+    assert_eq!(missing.status(), 404);
 }
