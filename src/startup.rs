@@ -303,8 +303,8 @@ pub async fn router(state: ServerState) -> anyhow::Result<Router> {
     // 304 (`auth::authenticate` marks them `no-cache`), and sending the brotli copy the release
     // build writes beside each (`scripts/release.sh`) to a browser that takes brotli.
     let options = &state.app.leptos_options;
-    let bundle = ServeDir::new(format!("{}/{}", options.site_root, options.site_pkg_dir))
-        .precompressed_br();
+    let bundle =
+        ServeDir::new(format!("{}/{}", options.site_root, options.site_pkg_dir)).precompressed_br();
     let router = Router::new()
         .merge(crate::health::router())
         .nest_service("/pkg", bundle)

@@ -601,7 +601,10 @@ async fn the_bundle_is_revalidated_and_its_brotli_copy_sent_to_who_takes_it() {
     assert_eq!(plain.headers()["cache-control"], "no-cache");
     assert!(plain.headers().get("content-encoding").is_none());
     let modified = plain.headers()["last-modified"].clone();
-    assert_eq!(&plain.bytes().await.expect("body")[..], b"\0asm the file itself");
+    assert_eq!(
+        &plain.bytes().await.expect("body")[..],
+        b"\0asm the file itself"
+    );
 
     let brotli = anyone
         .get(&url)
