@@ -1,9 +1,9 @@
 //! The board's pages as routes loaded when first shown.
 //!
 //! Each page's code is its own part of the WASM bundle (`cargo leptos build --split`, as the
-//! release build does): the browser downloads the shell and the page it opens, and another
-//! page's code the first time a person goes there. On the server, and in a build without
-//! `--split`, a lazy route is an ordinary one.
+//! release build does): the browser downloads the shell and the page it opens, hydrates it,
+//! and then loads the other pages' code in the background (`preload_all`). On the server, and
+//! in a build without `--split`, a lazy route is an ordinary one.
 
 use leptos::prelude::*;
 use leptos_router::{Lazy, LazyRoute, lazy_route};
@@ -96,8 +96,9 @@ lazy_page!(
 );
 
 /// Loads every page's code, for a page that has hydrated. An open board then never fetches
-/// code again: a later deployment, whose parts are other files, or a network lost in the
-/// middle of a shift cannot leave it without the code of the next page a person opens.
+/// code again: a later deployment (whose parts have the same names and other contents), or a
+/// network lost in the middle of a shift, cannot leave it without the code of the next page a
+/// person opens.
 pub async fn preload_all() {
     // One after the other, the most used first: the person may be working meanwhile.
     Overview::preload().await;
