@@ -71,9 +71,22 @@ pub fn hydrate() {
         if let Some(window) = web_sys::window() {
             let _ = js_sys::Reflect::set(&window, &"__bocHydrated".into(), &true.into());
         }
-        pages::preload_all().await;
-        if let Some(window) = web_sys::window() {
-            let _ = js_sys::Reflect::set(&window, &"__bocAllPagesLoaded".into(), &true.into());
-        }
+        // The other pages' code, once the person has had this page a while: loading and
+        // compiling it then does not compete with the page's first actions.
+        leptos::prelude::set_timeout(
+            || {
+                wasm_bindgen_futures::spawn_local(async {
+                    pages::preload_all().await;
+                    if let Some(window) = web_sys::window() {
+                        let _ = js_sys::Reflect::set(
+                            &window,
+                            &"__bocAllPagesLoaded".into(),
+                            &true.into(),
+                        );
+                    }
+                })
+            },
+            pages::PRELOAD_AFTER,
+        );
     });
 }

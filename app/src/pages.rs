@@ -2,8 +2,8 @@
 //!
 //! Each page's code is its own part of the WASM bundle (`cargo leptos build --split`, as the
 //! release build does): the browser downloads the shell and the page it opens, hydrates it,
-//! and then loads the other pages' code in the background (`preload_all`). On the server, and
-//! in a build without `--split`, a lazy route is an ordinary one.
+//! and some seconds later loads the other pages' code in the background (`preload_all`). On
+//! the server, and in a build without `--split`, a lazy route is an ordinary one.
 
 use leptos::prelude::*;
 use leptos_router::{Lazy, LazyRoute, lazy_route};
@@ -94,6 +94,9 @@ lazy_page!(
     /// `/trends`: the figures over days.
     Trends => crate::trends::page::TrendsPage
 );
+
+/// How long after a page has hydrated the other pages' code is loaded (`preload_all`).
+pub const PRELOAD_AFTER: std::time::Duration = std::time::Duration::from_secs(10);
 
 /// Loads every page's code, for a page that has hydrated. An open board then never fetches
 /// code again: a later deployment (whose parts have the same names and other contents), or a
