@@ -67,6 +67,8 @@ pub fn hydrate() {
             .body()
             .expect("the page has a body");
         leptos::mount::hydrate_from_async(body, App).await.forget();
+        // The live stream waits for the page to have hydrated (see `page_hydrated`).
+        live::client::page_hydrated();
         // Lets end-to-end tests (and anyone curious) know the page is interactive.
         if let Some(window) = web_sys::window() {
             let _ = js_sys::Reflect::set(&window, &"__bocHydrated".into(), &true.into());

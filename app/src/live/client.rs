@@ -184,14 +184,15 @@ pub fn live_tick() -> (u64, u64) {
     (live.tick.get(), live.epoch.get())
 }
 
-/// Provides the live state and, in the browser, follows the stream.
+/// Provides the live state and, in the browser, follows the stream once the page has
+/// hydrated (see [`page_hydrated`]).
 pub fn provide_live() {
     let live = still();
     provide_context(live);
     // Effects run only in the browser.
     Effect::new(move |_| {
         #[cfg(feature = "hydrate")]
-        browser::follow(live);
+        browser::follow_once_hydrated(live);
         super::focus::keep_focus();
     });
     // "Reconnecting" becomes "offline" when it lasts.
@@ -286,6 +287,22 @@ fn utc_seconds(at: DateTime<Utc>) -> String {
     format::clock_seconds(at.hour(), at.minute(), at.second())
 }
 
+/// Says that the page has hydrated: the live stream is followed from then on.
+///
+/// The browser hydrates a page once it has loaded the page's part of the bundle
+/// (`crate::pages`); the header and `<main>` around the page are hydrated before, and their
+/// effects run while that part loads. Followed then, the stream would change them in the
+/// middle of the hydration: a refused stream puts the stale notice into `<main>` where the
+/// hydration has got to, just before the page, which the hydration then does not find where
+/// the server rendered it; it fails and leaves a page that no longer redraws. And a change
+/// applied before the page's data exists would be missed: that data starts as the server
+/// rendered it. The stream opens afterwards, from the journal position the page was rendered
+/// at, so what happened meanwhile still arrives.
+pub fn page_hydrated() {
+    #[cfg(feature = "hydrate")]
+    browser::hydrated();
+}
+
 /// Says that the person is signing out from this page: when the server then ends the page's
 /// live stream (its session is over), the sign-out's own way to the sign-in page is left to
 /// finish, rather than the stream's way back to this page after signing in again.
@@ -301,6 +318,28 @@ mod browser {
     thread_local! {
         /// Set by [`super::signing_out`].
         pub(super) static SIGNING_OUT: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+        /// Set by [`super::page_hydrated`].
+        static HYDRATED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+        /// The page's live state, when the page asked to follow the stream before it had
+        /// hydrated.
+        static WAITING: std::cell::Cell<Option<Live>> = const { std::cell::Cell::new(None) };
+    }
+
+    /// Follows the stream now if the page has hydrated, otherwise as soon as it has.
+    pub fn follow_once_hydrated(live: Live) {
+        if HYDRATED.get() {
+            follow(live);
+        } else {
+            WAITING.set(Some(live));
+        }
+    }
+
+    /// The page has hydrated: the stream is followed, if the page has asked for it already.
+    pub fn hydrated() {
+        HYDRATED.set(true);
+        if let Some(live) = WAITING.take() {
+            follow(live);
+        }
     }
 
     /// The longest a form being filled in holds the board's changes back.
