@@ -61,6 +61,8 @@ test("a stream the server refuses is opened again, slowly, and its changes still
   const id = (await opened.json()).id;
 
   await page.goto("/inspections?port=YYZ&status=open");
+  // The page follows the stream once it has hydrated.
+  await hydrated(page);
   const indicator = page.locator(".live-indicator");
   await expect(indicator).toHaveAttribute("data-connection", /reconnecting|offline/);
   await expect(indicator).toHaveAttribute("data-connection", "live", { timeout: 20_000 });
@@ -73,9 +75,10 @@ test("a stream the server refuses is opened again, slowly, and its changes still
   const select = supervisor.locator(`tr[data-inspection="${id}"] select.assign`);
   const choice = await select.locator("option").nth(1).getAttribute("value");
   await select.selectOption(choice ?? "");
-  await expect(supervisor.locator(`tr[data-inspection="${id}"]`)).toContainText("Assigned");
+  // The other browser first: its row is highlighted for a few seconds from the change's arrival.
   await expect(watched).toContainText("Assigned", { timeout: 3_000 });
   await expect(watched).toHaveClass(/changed/);
+  await expect(supervisor.locator(`tr[data-inspection="${id}"]`)).toContainText("Assigned");
 });
 
 test("a board that loses its server says so, marks its figures stale, and catches up on return", async ({
