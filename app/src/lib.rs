@@ -75,6 +75,12 @@ pub fn hydrate() {
         }
         // The other pages' code, once the person has had this page a while: loading and
         // compiling it then does not compete with the page's first actions.
+        let path = web_sys::window()
+            .and_then(|window| window.location().pathname().ok())
+            .unwrap_or_default();
+        if !pages::preloads_others(&path) {
+            return;
+        }
         leptos::prelude::set_timeout(
             || {
                 wasm_bindgen_futures::spawn_local(async {

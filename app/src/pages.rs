@@ -98,6 +98,13 @@ lazy_page!(
 /// How long after a page has hydrated the other pages' code is loaded (`preload_all`).
 pub const PRELOAD_AFTER: std::time::Duration = std::time::Duration::from_secs(10);
 
+/// Whether a page opened at `path` loads the other pages' code. The wall screen does not: it
+/// has no link to follow, and compiling every page's code competes with its paging through the
+/// regions on a slow screen.
+pub fn preloads_others(path: &str) -> bool {
+    path.trim_end_matches('/') != "/wall"
+}
+
 /// Loads every page's code, for a page that has hydrated. An open board then never fetches
 /// code again: a later deployment (whose parts have the same names and other contents), or a
 /// network lost in the middle of a shift, cannot leave it without the code of the next page a
@@ -119,4 +126,16 @@ pub async fn preload_all() {
     Sessions::preload().await;
     Accounts::preload().await;
     SignIn::preload().await;
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn every_page_but_the_wall_loads_the_others() {
+        for path in ["/", "/holds", "/ports/YYZ", "/walls", "/wall/x"] {
+            assert!(super::preloads_others(path), "{path}");
+        }
+        assert!(!super::preloads_others("/wall"));
+        assert!(!super::preloads_others("/wall/"));
+    }
 }
