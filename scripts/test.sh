@@ -43,28 +43,45 @@ cargo clippy -p app --lib --target wasm32-unknown-unknown --features hydrate -- 
 step "unit and integration tests (SQLite${TEST_POSTGRES_URL:+ and PostgreSQL})"
 cargo test --workspace 2>&1 | tee "$logs/cargo.log"
 
-step "building the site (server and WASM)"
+# The site `make run` serves: the debug server and the debug bundle, split by page as in release.
+step "building the debug site (server and WASM)"
 # A release build's brotli copies (scripts/precompress.sh) would outlive the files rebuilt here.
 rm -f "${LEPTOS_SITE_ROOT:-target/site}"/pkg/*.br
 cargo leptos build --split
 
-step "end-to-end tests in Chromium"
-export BORDER_OPS_BIN="$target/debug/border-ops"
-(cd end2end && npx playwright test) 2>&1 | tee "$logs/e2e.log"
-
 step "fuzzing the JSON API from its OpenAPI document"
-scripts/fuzz.sh
+BORDER_OPS_BIN="$target/debug/border-ops" scripts/fuzz.sh
 
 # Into a folder of its own: the site under target/ stays the debug one the debug binary serves.
 # The budget is the bundle every page loads before its own part (README, The release build).
 step "the release site (scripts/release.sh --frontend-only): WASM bundle under 400 KB in brotli"
-LEPTOS_SITE_ROOT="$logs/release-site" scripts/release.sh --frontend-only
-scripts/wasm-size.sh "$logs/release-site/pkg/border-ops.wasm" $((400 * 1000))
+release_site="$logs/release-site"
+LEPTOS_SITE_ROOT="$release_site" scripts/release.sh --frontend-only
+scripts/wasm-size.sh "$release_site/pkg/border-ops.wasm" $((400 * 1000))
+
+# The end-to-end tests run in the browser the bundle that ships. A release bundle hydrates only
+# pages written by a server built without debug assertions (they change the markers it writes
+# for hydration), and with the same `erase_components` as scripts/release.sh: the profile `e2e`
+# is that server at the debug build's speed of compiling (Cargo.toml).
+step "the server for the release site (cargo build --profile e2e)"
+RUSTFLAGS="${RUSTFLAGS:+$RUSTFLAGS }--cfg erase_components" cargo build --profile e2e -p border-ops
+
+step "end-to-end tests in Chromium, on the release site"
+(cd end2end && LEPTOS_SITE_ROOT="$release_site" BORDER_OPS_BIN="$target/e2e/border-ops" \
+  npx playwright test) 2>&1 | tee "$logs/e2e.log"
+
+# The debug bundle differs from the release one in more than speed (its stack, its checks):
+# the board's pages load, hydrate and load each other's code in it too.
+step "end-to-end tests in Chromium, on the debug site (board.spec.ts)"
+(cd end2end && BORDER_OPS_BIN="$target/debug/border-ops" npx playwright test tests/board.spec.ts) \
+  2>&1 | tee "$logs/e2e-debug.log"
 
 # Sum the "N passed" / "N failed" counts a runner printed (none printed counts as 0).
 count() { { grep -ho "$1" "$2" || true; } | awk '{ s += $1 } END { print s + 0 }'; }
-passed=$(( $(count '[0-9]\+ passed' "$logs/cargo.log") + $(count '^ *[0-9]\+ passed' "$logs/e2e.log") ))
-failed=$(( $(count '[0-9]\+ failed' "$logs/cargo.log") + $(count '^ *[0-9]\+ failed' "$logs/e2e.log") ))
+passed=$(( $(count '[0-9]\+ passed' "$logs/cargo.log") + $(count '^ *[0-9]\+ passed' "$logs/e2e.log") \
+  + $(count '^ *[0-9]\+ passed' "$logs/e2e-debug.log") ))
+failed=$(( $(count '[0-9]\+ failed' "$logs/cargo.log") + $(count '^ *[0-9]\+ failed' "$logs/e2e.log") \
+  + $(count '^ *[0-9]\+ failed' "$logs/e2e-debug.log") ))
 echo
 echo "summary: ${passed} passed, ${failed} failed"
 [ "$failed" = 0 ]
