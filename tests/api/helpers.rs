@@ -145,14 +145,22 @@ pub async fn spawn_app_configured(
     );
     app.client = reqwest::Client::builder()
         .default_headers(headers)
+        .timeout(REQUEST_TIMEOUT)
         .build()
         .expect("client");
     Some(app)
 }
 
+/// How long a test's request may take, its body and any stream it opens included: far longer
+/// than any test's request needs, so that a request the server never answers fails its test,
+/// naming it, instead of stalling the whole suite (a wall page on PostgreSQL did once, its
+/// database idle).
+pub const REQUEST_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(300);
+
 /// A client that follows no redirects, optionally keeping cookies like a browser.
 pub fn client(cookies: bool) -> reqwest::Client {
     reqwest::Client::builder()
+        .timeout(REQUEST_TIMEOUT)
         .cookie_store(cookies)
         .redirect(reqwest::redirect::Policy::none())
         .build()
