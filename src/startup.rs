@@ -14,7 +14,9 @@ use app::{App, db::Db, shell, state::AppState};
 use axum::Router;
 use chrono::Utc;
 use leptos::prelude::{provide_context, use_context};
-use leptos_axum::{LeptosRoutes, file_and_error_handler_with_context, generate_route_list};
+use leptos_axum::{
+    AxumRouteListing, LeptosRoutes, file_and_error_handler_with_context, generate_route_list,
+};
 use std::{future::Future, net::SocketAddr, time::Duration};
 use tokio::{net::TcpListener, sync::watch};
 use tower_http::{compression::CompressionLayer, services::ServeDir, trace::TraceLayer};
@@ -272,10 +274,20 @@ async fn checkpoint_the_board(
     .await
 }
 
+/// The pages' routes, listed once per process. Listing them renders the app with every
+/// resource's loading held back by a flag Leptos keeps for the whole process, and a resource
+/// first polled meanwhile waits forever (leptos-rs/leptos#4773): a page being rendered by
+/// another server of the same process (the integration tests run many at once) never
+/// answered. Once listed, no server assembled later sets the flag again.
+fn page_routes() -> Vec<AxumRouteListing> {
+    static ROUTES: std::sync::OnceLock<Vec<AxumRouteListing>> = std::sync::OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
+}
+
 /// Every route of the product: health, the JSON API, server functions, pages and files, behind
 /// the session layer and authentication.
 pub async fn router(state: ServerState) -> anyhow::Result<Router> {
-    let routes = generate_route_list(App);
+    let routes = page_routes();
     let context = {
         // Server functions and pages see the application's state, not the live hub.
         let state = state.app.clone();
