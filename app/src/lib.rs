@@ -69,29 +69,23 @@ pub fn hydrate() {
         leptos::mount::hydrate_from_async(body, App).await.forget();
         // The live stream waits for the page to have hydrated (see `page_hydrated`).
         live::client::page_hydrated();
+        let Some(window) = web_sys::window() else {
+            return;
+        };
         // Lets end-to-end tests (and anyone curious) know the page is interactive.
-        if let Some(window) = web_sys::window() {
-            let _ = js_sys::Reflect::set(&window, &"__bocHydrated".into(), &true.into());
-        }
+        let _ = js_sys::Reflect::set(&window, &"__bocHydrated".into(), &true.into());
         // The other pages' code, once the person has had this page a while: loading and
         // compiling it then does not compete with the page's first actions.
-        let path = web_sys::window()
-            .and_then(|window| window.location().pathname().ok())
-            .unwrap_or_default();
+        let path = window.location().pathname().unwrap_or_default();
         if !pages::preloads_others(&path) {
             return;
         }
         leptos::prelude::set_timeout(
-            || {
-                wasm_bindgen_futures::spawn_local(async {
+            move || {
+                wasm_bindgen_futures::spawn_local(async move {
                     pages::preload_all().await;
-                    if let Some(window) = web_sys::window() {
-                        let _ = js_sys::Reflect::set(
-                            &window,
-                            &"__bocAllPagesLoaded".into(),
-                            &true.into(),
-                        );
-                    }
+                    let _ =
+                        js_sys::Reflect::set(&window, &"__bocAllPagesLoaded".into(), &true.into());
                 })
             },
             pages::PRELOAD_AFTER,
