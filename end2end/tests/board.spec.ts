@@ -35,6 +35,22 @@ test("clicking a hold opens its shipment and timeline without a page reload", as
   expect(await page.evaluate(() => (window as any).__sameDocument)).toBe("yes");
 });
 
+test("a link followed while the page is still hydrating opens its page", async ({ page }) => {
+  // The page's own part of the bundle is held back for 1.5 s: the router is up, listening for
+  // clicks, while the page waits for that part to hydrate. A click then was once lost.
+  await page.route(/\/pkg\/split_.*\.wasm$/, async (route) => {
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    await route.continue();
+  });
+  const waiting = page.waitForRequest(/\/pkg\/split_.*\.wasm$/);
+  await page.goto("/");
+  await waiting;
+  expect(await page.evaluate(() => (window as any).__bocHydrated === true)).toBe(false);
+  await page.getByRole("navigation", { name: "Board" }).getByRole("link", { name: "Holds" }).click();
+  await expect(page).toHaveURL(/\/holds$/, { timeout: 10_000 });
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText(/Holds/, { timeout: 10_000 });
+});
+
 test("hold filters narrow the list and say what is wrong with a bad one", async ({ page }) => {
   await page.goto("/holds");
   await hydrated(page);

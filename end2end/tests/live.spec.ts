@@ -8,7 +8,7 @@ import { hydrated, live, personaPage, startServer, stop } from "../support";
 const root = path.resolve(__dirname, "..", "..");
 const binary = path.resolve(root, process.env.BORDER_OPS_BIN ?? "target/debug/border-ops");
 
-test("a supervisor's reassignment reaches another browser's queue within a second, without reload", async ({
+test("a supervisor's reassignment reaches another browser's queue within a second, without reload", { tag: "@quiet" }, async ({
   browser,
   page,
 }) => {

@@ -67,7 +67,7 @@ async function closeOneLane(page: Page) {
   }
 }
 
-test("a supervisor closes two lanes and posts a notice; another browser's tile shows both within a second", async ({
+test("a supervisor closes two lanes and posts a notice; another browser's tile shows both within a second", { tag: "@quiet" }, async ({
   browser,
   page,
 }) => {
