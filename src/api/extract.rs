@@ -73,6 +73,13 @@ impl Permission for ImportWaits {
     const ACTION: Action = Action::ImportWaits;
 }
 
+/// Sharing seizure reports with partner administrations.
+pub struct ShareSeizures;
+
+impl Permission for ShareSeizures {
+    const ACTION: Action = Action::ShareSeizures;
+}
+
 /// A signed-in caller allowed to do `P::ACTION`, checked as it is extracted (so before what
 /// the handler takes after it): a refusal is journaled and answered with a 403 that says why.
 pub struct Allowed<P> {

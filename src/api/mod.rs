@@ -24,6 +24,7 @@ pub mod live;
 mod ports;
 mod replay;
 mod responses;
+mod seizures;
 mod shipments;
 mod targeting;
 mod trends;
@@ -42,6 +43,7 @@ pub fn router() -> Router<ServerState> {
         .merge(targeting::router())
         .merge(waits::router())
         .merge(trends::router())
+        .merge(seizures::router())
         .route("/live", get(live::live))
         .merge(docs::router())
         .fallback(|| async { AppError::not_found(td_string!(current(), api.this_endpoint)) })

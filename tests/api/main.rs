@@ -23,6 +23,7 @@ mod port_operations;
 mod production;
 mod replay;
 mod roles;
+mod seizures;
 mod signin;
 mod sim;
 mod targeting;
@@ -87,6 +88,7 @@ use replay::{
     the_running_server_checkpoints_the_board,
 };
 use roles::serve_runs_as_a_role_that_owns_nothing;
+use seizures::a_seizure_report_carries_its_fields_and_the_parties_only_when_chosen;
 use signin::{
     a_burst_of_sign_ins_does_not_stall_other_requests,
     forty_guesses_at_once_are_checked_at_most_five_times,
@@ -208,6 +210,7 @@ use production::{
 };
 
 on_both_backends!(
+    a_seizure_report_carries_its_fields_and_the_parties_only_when_chosen,
     serve_gives_its_figures_json_logs_and_request_ids,
     a_backup_taken_while_the_simulator_writes_restores_verifies_and_serves,
     a_caller_cannot_choose_its_request_id,

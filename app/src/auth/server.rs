@@ -77,6 +77,30 @@ impl Caller {
     }
 }
 
+impl Caller {
+    /// Refuses, and journals the refusal of, `action` on a record of `port` outside the
+    /// account's ports: for an action not refused by port, whose records are still those of
+    /// the account's ports alone (a seizure shared with a partner).
+    pub async fn within_ports(
+        &self,
+        pool: &sqlx::AnyPool,
+        action: Action,
+        port: &str,
+    ) -> Result<(), AppError> {
+        if self.account.ports.covers(port) {
+            return Ok(());
+        }
+        let message = crate::domain::authority::Refusal::Port {
+            action,
+            port: port.to_ascii_uppercase(),
+            scope: self.account.ports.clone(),
+        }
+        .to_string();
+        db::journal_refusal(pool, self, action, Some(port), &message, Utc::now()).await?;
+        Err(AppError::Forbidden { message })
+    }
+}
+
 fn parts() -> Option<Parts> {
     use_context::<Parts>()
 }

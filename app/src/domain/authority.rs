@@ -48,6 +48,11 @@ pub enum Action {
     ImportWaits,
     ManageRules,
     IssueReferral,
+    /// Export seizure reports for partner administrations (the parties' personal data only
+    /// when chosen, for a reason). Not refused by port: an export holds the seizures of the
+    /// account's ports alone, and one seizure of another port is refused
+    /// ([`crate::auth::server::Caller::within_ports`]).
+    ShareSeizures,
     /// Send declarations (JSON or a CSV manifest) to be scored and stored: a carrier's or
     /// broker's system, through the token of a supervisor's or administrator's account.
     DeclareShipments,
@@ -56,7 +61,7 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 23] = [
+    pub const ALL: [Action; 24] = [
         Action::Read,
         Action::PlaceHold,
         Action::ReleaseHold,
@@ -77,6 +82,7 @@ impl Action {
         Action::ImportWaits,
         Action::ManageRules,
         Action::IssueReferral,
+        Action::ShareSeizures,
         Action::DeclareShipments,
         Action::ManageAccounts,
         Action::ControlSimulator,
@@ -89,6 +95,7 @@ impl Action {
             Action::Read
                 | Action::ManageRules
                 | Action::IssueReferral
+                | Action::ShareSeizures
                 | Action::DeclareShipments
                 | Action::ImportWaits
                 | Action::ManageAccounts
@@ -119,6 +126,7 @@ impl Action {
             Action::ImportWaits => said!(domain.action.import_waits),
             Action::ManageRules => said!(domain.action.manage_rules),
             Action::IssueReferral => said!(domain.action.issue_referral),
+            Action::ShareSeizures => said!(domain.action.share_seizures),
             Action::DeclareShipments => said!(domain.action.declare_shipments),
             Action::ManageAccounts => said!(domain.action.manage_accounts),
             Action::ControlSimulator => said!(domain.action.control_simulator),
@@ -169,9 +177,13 @@ impl Role {
                             | A::ManagePort
                             | A::DeclareShipments
                             | A::ImportWaits
+                            | A::ShareSeizures
                     )
             }
-            Role::Analyst => matches!(action, A::Read | A::ManageRules | A::IssueReferral),
+            Role::Analyst => matches!(
+                action,
+                A::Read | A::ManageRules | A::IssueReferral | A::ShareSeizures
+            ),
             Role::Admin => matches!(
                 action,
                 A::Read
