@@ -63,8 +63,15 @@ async fn report(
             .within_ports(pool, app::domain::Action::ShareSeizures, &port)
             .await?;
     }
-    let account = &sharer.caller.account;
-    let export = seizures::db::export(pool, &checked, &account.ports, account, now).await?;
+    let caller = &sharer.caller;
+    let export = seizures::db::export(
+        pool,
+        &checked,
+        &caller.account.ports,
+        &caller.signature(),
+        now,
+    )
+    .await?;
     Ok(match checked.format {
         ExportFormat::Json => Json(export).into_response(),
         ExportFormat::Csv => csv::table("seizures", now, &CsvTable::of(&export.seizures)),

@@ -4,6 +4,7 @@
 
 use super::{db, wrong_credentials};
 use crate::accounts::{Account, db as accounts};
+use crate::domain::authority::Refusal;
 use crate::domain::{Action, Me, authorize};
 use crate::error::AppError;
 use crate::i18n::td_string;
@@ -68,16 +69,10 @@ impl Caller {
     ) -> Result<(), AppError> {
         match authorize(&self.account.principal(), action, port) {
             Ok(()) => Ok(()),
-            Err(refusal) => {
-                let message = refusal.to_string();
-                db::journal_refusal(pool, self, action, port, &message, Utc::now()).await?;
-                Err(AppError::Forbidden { message })
-            }
+            Err(refusal) => Err(self.refused(pool, action, port, refusal).await),
         }
     }
-}
 
-impl Caller {
     /// Refuses, and journals the refusal of, `action` on a record of `port` outside the
     /// account's ports: for an action not refused by port, whose records are still those of
     /// the account's ports alone (a seizure shared with a partner).
@@ -90,14 +85,27 @@ impl Caller {
         if self.account.ports.covers(port) {
             return Ok(());
         }
-        let message = crate::domain::authority::Refusal::Port {
+        let refusal = Refusal::Port {
             action,
             port: port.to_ascii_uppercase(),
             scope: self.account.ports.clone(),
+        };
+        Err(self.refused(pool, action, Some(port), refusal).await)
+    }
+
+    /// Journals `refusal` and gives the 403 that says why (or the failure to journal it).
+    async fn refused(
+        &self,
+        pool: &sqlx::AnyPool,
+        action: Action,
+        port: Option<&str>,
+        refusal: Refusal,
+    ) -> AppError {
+        let message = refusal.to_string();
+        match db::journal_refusal(pool, self, action, port, &message, Utc::now()).await {
+            Ok(_) => AppError::Forbidden { message },
+            Err(error) => error,
         }
-        .to_string();
-        db::journal_refusal(pool, self, action, Some(port), &message, Utc::now()).await?;
-        Err(AppError::Forbidden { message })
     }
 }
 

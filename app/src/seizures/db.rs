@@ -4,7 +4,6 @@
 use super::{
     Checked, Covered, DetectionMethod, MAX_SEIZURES, Parties, SeizureExport, SeizureReport,
 };
-use crate::accounts::Account;
 use crate::domain::authority::PortScope;
 use crate::domain::clock::{from_millis, to_millis};
 use crate::domain::{HoldReason, InspectionKind, Mode};
@@ -38,14 +37,15 @@ pub async fn port_of(pool: &AnyPool, seizure_id: i64) -> Result<Option<String>, 
     )
 }
 
-/// Reads what `checked` covers at the ports of `scope` and journals the export as `by`, in one
+/// Reads what `checked` covers at the ports of `scope` and journals the export as `actor` (how
+/// the exporter signs), in one
 /// transaction. A single seizure that does not exist, or a period with more than
 /// [`MAX_SEIZURES`], is refused and nothing is journaled.
 pub async fn export(
     pool: &AnyPool,
     checked: &Checked,
     scope: &PortScope,
-    by: &Account,
+    actor: &str,
     now: DateTime<Utc>,
 ) -> Result<SeizureExport, AppError> {
     let mut tx = crate::db::WriteTx::begin(pool).await?;
@@ -110,8 +110,7 @@ pub async fn export(
         "count": seizures.len(),
         "seizure_ids": seizures.iter().map(|s| s.seizure_id).collect::<Vec<_>>(),
     });
-    let actor = crate::journal::acting::signature(&by.display_name, by.badge.as_deref());
-    let entry = NewEntry::administrative(now, &actor, ENTITY, entity_id, "exported", after)
+    let entry = NewEntry::administrative(now, actor, ENTITY, entity_id, "exported", after)
         .reason(Some(&checked.reason));
     let journal_seq = record(&mut tx, entry).await?;
     tx.commit().await?;
