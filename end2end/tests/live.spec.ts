@@ -75,7 +75,7 @@ test("a stream the server refuses is opened again, slowly, and its changes still
   const select = supervisor.locator(`tr[data-inspection="${id}"] select.assign`);
   const choice = await select.locator("option").nth(1).getAttribute("value");
   await select.selectOption(choice ?? "");
-  // The other browser first: its row is highlighted for a few seconds from the change's arrival.
+  // The other browser first: its row is highlighted for a few seconds from when it shows the change.
   await expect(watched).toContainText("Assigned", { timeout: 3_000 });
   await expect(watched).toHaveClass(/changed/);
   await expect(supervisor.locator(`tr[data-inspection="${id}"]`)).toContainText("Assigned");
@@ -85,7 +85,7 @@ test("a board that loses its server says so, marks its figures stale, and catche
   browser,
 }) => {
   test.setTimeout(120_000);
-  const base = Number(process.env.E2E_PORT ?? 3210) + 40 + test.info().workerIndex * 2;
+  const base = Number(process.env.E2E_PORT ?? 3210) + 40 + test.info().parallelIndex * 2;
   const folder = fs.mkdtempSync(path.join(os.tmpdir(), "border-ops-live-"));
   const database = path.join(folder, "board.db");
   let board = await startServer(base, database, ["serve", "--demo"]);
@@ -145,7 +145,7 @@ test("an administrator pauses and resumes the simulation, and every board sees i
   browser,
 }) => {
   test.setTimeout(90_000);
-  const port = Number(process.env.E2E_PORT ?? 3210) + 70 + test.info().workerIndex;
+  const port = Number(process.env.E2E_PORT ?? 3210) + 70 + test.info().parallelIndex;
   const folder = fs.mkdtempSync(path.join(os.tmpdir(), "border-ops-sim-"));
   const server = await startServer(port, path.join(folder, "board.db"), ["serve", "--demo"]);
   try {

@@ -153,7 +153,7 @@ pub fn HoldTable(rows: Vec<HoldRow>, show_port: bool) -> impl IntoView {
                 let active = h.status.is_active();
                 let id = h.id;
                 view! {
-                    <tr data-hold=h.id class:changed=move || live.changed("hold", id)>
+                    <tr data-hold=h.id class:changed=live.highlight("hold", id)>
                         <td class="num">{format!("#{}", h.id)}</td>
                         <ShipmentCell
                             id=h.shipment_id

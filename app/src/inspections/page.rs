@@ -417,7 +417,7 @@ pub fn InspectionTable(
                         data-inspection=i.id
                         tabindex="-1"
                         class:overdue=overdue
-                        class:changed=move || live.changed("inspection", id)
+                        class:changed=live.highlight("inspection", id)
                         class:selected=move || chosen(id)
                         aria-selected=move || chosen(id).then_some("true")
                     >

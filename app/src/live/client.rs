@@ -18,8 +18,10 @@ use leptos::prelude::*;
 pub const SETTLE_MS: u64 = 150;
 /// The shortest time between two refreshes of a page.
 pub const REFRESH_EVERY_MS: u64 = 500;
-/// How long a changed row stays highlighted.
+/// How long a changed row stays highlighted, from when a row first shows the change.
 pub const HIGHLIGHT_SECONDS: i64 = 3;
+/// How long a change waits for a row to show it before it is forgotten.
+const SHOWN_WITHIN_SECONDS: i64 = 60;
 /// After this long without a connection, "reconnecting" becomes "offline".
 pub const OFFLINE_AFTER_SECONDS: i64 = 10;
 /// While the database cannot be reached, a new stream is tried at least this often.
@@ -73,8 +75,8 @@ pub struct Live {
     pub epoch: RwSignal<u64>,
     /// Changes have arrived and wait until the form being filled in is sent or left.
     pub held: RwSignal<bool>,
-    /// Recently changed records: (entity, id, when).
-    recent: RwSignal<Vec<(String, String, DateTime<Utc>)>>,
+    /// Recently changed records.
+    recent: RwSignal<Vec<Recent>>,
     /// The last journal number that touched a record of each kind ("simulation" → 4410).
     touched: RwSignal<std::collections::HashMap<String, i64>>,
     /// Recent changes touching each shipment: (entity, id, version after, journal number).
@@ -83,15 +85,29 @@ pub struct Live {
 }
 
 impl Live {
-    /// Whether `entity` #`id` changed in the last few seconds (reactive, with the page clock).
-    pub fn changed(&self, entity: &str, id: impl ToString) -> bool {
-        let id = id.to_string();
-        let now = self.now.get();
-        self.recent.with(|recent| {
-            recent.iter().any(|(e, i, at)| {
-                e == entity && *i == id && (now - *at).num_seconds() < HIGHLIGHT_SECONDS
+    /// Whether the row of `entity` #`id` made now is to be highlighted (reactive, with the
+    /// page clock): a change to the record arrived before the row was made, and the first row
+    /// made after that change, which shows it, was made less than [`HIGHLIGHT_SECONDS`] ago.
+    /// Counted from the row, not from the change's arrival: the page fetches between the two,
+    /// and on a busy machine that took over a second, leaving little of the highlight to see.
+    /// Rows made before the change arrived (the old figures, kept while the page fetches)
+    /// are not highlighted: they do not show it yet.
+    pub fn highlight(
+        self,
+        entity: &'static str,
+        id: impl ToString,
+    ) -> impl Fn() -> bool + Send + Sync + 'static {
+        let (recent, now) = (self.recent, self.now);
+        let (id, made) = (id.to_string(), Utc::now());
+        move || {
+            let now = now.get();
+            recent.with(|recent| {
+                recent
+                    .iter()
+                    .filter(|r| r.entity == entity && r.id == id && r.at <= made)
+                    .any(|r| r.shown_by(made, now))
             })
-        })
+        }
     }
 
     /// The last journal number that touched a record of kind `entity` since the page loaded
@@ -145,9 +161,47 @@ impl Live {
         });
         let now = Utc::now();
         self.recent.update(|recent| {
-            recent.retain(|(_, _, at)| (now - *at).num_seconds() < HIGHLIGHT_SECONDS);
-            recent.push((entity, id, now));
+            recent.retain(|r| r.remembered(now));
+            recent.push(Recent::new(entity, id, now));
         });
+    }
+}
+
+/// A record changed lately, and when a row first showed it.
+#[derive(Debug, Clone)]
+struct Recent {
+    entity: String,
+    id: String,
+    /// When the change arrived.
+    at: DateTime<Utc>,
+    /// When the first row made after the change was made (set by that row).
+    shown: std::sync::Arc<std::sync::Mutex<Option<DateTime<Utc>>>>,
+}
+
+impl Recent {
+    fn new(entity: String, id: String, at: DateTime<Utc>) -> Self {
+        Recent {
+            entity,
+            id,
+            at,
+            shown: Default::default(),
+        }
+    }
+
+    /// Whether a row made at `made` (after the change) is highlighted at `now`: the first such
+    /// row marks when the change was first shown, and the highlight lasts from there.
+    fn shown_by(&self, made: DateTime<Utc>, now: DateTime<Utc>) -> bool {
+        let mut shown = self.shown.lock().unwrap_or_else(|e| e.into_inner());
+        let first = *shown.get_or_insert(made);
+        (now - first).num_milliseconds() < HIGHLIGHT_SECONDS * 1_000
+    }
+
+    /// Whether it is still worth keeping at `now`.
+    fn remembered(&self, now: DateTime<Utc>) -> bool {
+        match *self.shown.lock().unwrap_or_else(|e| e.into_inner()) {
+            Some(first) => (now - first).num_seconds() < HIGHLIGHT_SECONDS,
+            None => (now - self.at).num_seconds() < SHOWN_WITHIN_SECONDS,
+        }
     }
 }
 
@@ -680,5 +734,37 @@ mod browser {
             let _ = source.add_event_listener_with_callback(name, &handlers.on_event);
         }
         source.set_onerror(Some(&handlers.on_error));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeDelta;
+
+    fn at(seconds: i64) -> DateTime<Utc> {
+        DateTime::<Utc>::UNIX_EPOCH + TimeDelta::seconds(1_000 + seconds)
+    }
+
+    #[test]
+    fn the_highlight_lasts_from_the_first_row_that_shows_the_change() {
+        let change = Recent::new("hold".into(), "7".into(), at(0));
+        // The page took 2 s to fetch: the first row showing the change is made at 2 s.
+        assert!(change.shown_by(at(2), at(2)));
+        assert!(change.shown_by(at(2), at(4)));
+        assert!(!change.shown_by(at(2), at(5)));
+        // A row made again later (another change elsewhere) does not start it over.
+        assert!(!change.shown_by(at(6), at(6)));
+    }
+
+    #[test]
+    fn a_change_is_kept_until_shown_and_then_for_its_highlight() {
+        let change = Recent::new("inspection".into(), "3".into(), at(0));
+        assert!(change.remembered(at(SHOWN_WITHIN_SECONDS - 1)));
+        assert!(!change.remembered(at(SHOWN_WITHIN_SECONDS)));
+        let shown = Recent::new("inspection".into(), "4".into(), at(0));
+        shown.shown_by(at(1), at(1));
+        assert!(shown.remembered(at(1 + HIGHLIGHT_SECONDS - 1)));
+        assert!(!shown.remembered(at(1 + HIGHLIGHT_SECONDS)));
     }
 }
