@@ -144,7 +144,7 @@ const binary = path.resolve(root, process.env.BORDER_OPS_BIN ?? "target/debug/bo
 
 /** A server of its own (`border-ops` with `args`), on `port`, over the SQLite file
  *  `database` (or the PostgreSQL database it names, as a `postgres://` URL); resolves when it
- *  answers. */
+ *  answers. If it exits or does not answer in time, the error says what it last printed. */
 export async function startServer(
   port: number,
   database: string,
@@ -160,11 +160,20 @@ export async function startServer(
       LEPTOS_SITE_ADDR: `127.0.0.1:${port}`,
       RUST_LOG: "warn",
     },
-    stdio: "ignore",
+    stdio: ["ignore", "ignore", "pipe"],
   });
-  // A first start on PostgreSQL migrates and seeds the demo country: up to a minute or two.
+  // The last of what it printed, read as it comes so that the pipe never fills.
+  let printed = "";
+  child.stderr?.on("data", (chunk) => {
+    printed = (printed + chunk.toString()).slice(-4_000);
+  });
+  let exited: string | null = null;
+  child.once("exit", (code, signal) => {
+    exited = `exited (${signal ?? `code ${code}`})`;
+  });
+  // A first start on PostgreSQL migrates and seeds the demo country: 5 s on a quiet machine.
   const deadline = Date.now() + 150_000;
-  while (Date.now() < deadline) {
+  while (Date.now() < deadline && exited === null) {
     try {
       const r = await fetch(`http://127.0.0.1:${port}/readyz`);
       if (r.ok) return child;
@@ -174,11 +183,14 @@ export async function startServer(
     await new Promise((r) => setTimeout(r, 200));
   }
   child.kill("SIGKILL");
-  throw new Error(`the server on ${port} did not start`);
+  throw new Error(
+    `the server on ${port} ${exited ?? "did not answer in 150 s"}; it printed:\n${printed}`,
+  );
 }
 
 /** Stops a server started by `startServer` as an operator would (SIGTERM), once it has exited. */
 export async function stop(child: ChildProcess) {
+  if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise((resolve) => child.once("exit", resolve));
   child.kill("SIGTERM");
   await exited;

@@ -66,29 +66,40 @@ scripts/wasm-size.sh "$release_site/pkg/border-ops.wasm" $((400 * 1000))
 step "the server for the release site (cargo build --profile e2e)"
 RUSTFLAGS="${RUSTFLAGS:+$RUSTFLAGS }--cfg erase_components" cargo build --profile e2e -p border-ops
 
+# Each end-to-end stage runs even when one before it failed, so that one run reports them all;
+# a failed stage fails the whole at the end.
+e2e_failed=0
+e2e() { "$@" || e2e_failed=1; }
+
 step "end-to-end tests in Chromium, on the release site"
-(cd end2end && LEPTOS_SITE_ROOT="$release_site" BORDER_OPS_BIN="$target/e2e/border-ops" \
-  npx playwright test --grep-invert @quiet) 2>&1 | tee "$logs/e2e.log"
+e2e bash -o pipefail -c 'cd end2end && LEPTOS_SITE_ROOT="$1" BORDER_OPS_BIN="$2" \
+  npx playwright test --grep-invert @quiet 2>&1 | tee "$3"' _ "$release_site" "$target/e2e/border-ops" "$logs/e2e.log"
 
 # The tests that time a change reaching a browser within a second (tagged @quiet) run after the
 # others, one at a time, on a server of their own: a board in the centre has its machine to
 # itself, not a share of two cores with another test's browser (under which the wall's second
 # was missed in two full runs of four, while it took 0.4 s in another).
 step "end-to-end tests in Chromium, on the release site: a change within a second, one at a time"
-(cd end2end && LEPTOS_SITE_ROOT="$release_site" BORDER_OPS_BIN="$target/e2e/border-ops" \
-  npx playwright test --grep @quiet --workers 1) 2>&1 | tee "$logs/e2e-quiet.log"
+e2e bash -o pipefail -c 'cd end2end && LEPTOS_SITE_ROOT="$1" BORDER_OPS_BIN="$2" \
+  npx playwright test --grep @quiet --workers 1 2>&1 | tee "$3"' _ "$release_site" "$target/e2e/border-ops" "$logs/e2e-quiet.log"
 
 # The debug bundle differs from the release one in more than speed (its stack, its checks):
 # the board's pages load, hydrate and load each other's code in it too.
 step "end-to-end tests in Chromium, on the debug site (board.spec.ts)"
-(cd end2end && BORDER_OPS_BIN="$target/debug/border-ops" npx playwright test tests/board.spec.ts) \
-  2>&1 | tee "$logs/e2e-debug.log"
+e2e bash -o pipefail -c 'cd end2end && BORDER_OPS_BIN="$1" npx playwright test tests/board.spec.ts 2>&1 | tee "$2"' \
+  _ "$target/debug/border-ops" "$logs/e2e-debug.log"
 
 # Sum the "N passed" / "N failed" counts a runner printed (none printed counts as 0).
 count() { { grep -ho "$1" "${@:2}" || true; } | awk '{ s += $1 } END { print s + 0 }'; }
 e2e_logs=("$logs/e2e.log" "$logs/e2e-quiet.log" "$logs/e2e-debug.log")
 passed=$(( $(count '[0-9]\+ passed' "$logs/cargo.log") + $(count '^ *[0-9]\+ passed' "${e2e_logs[@]}") ))
 failed=$(( $(count '[0-9]\+ failed' "$logs/cargo.log") + $(count '^ *[0-9]\+ failed' "${e2e_logs[@]}") ))
+if [ "$failed" != 0 ] || [ "$e2e_failed" != 0 ]; then
+  # What each failed test said first, gathered at the very end where a reader of the log's
+  # last lines sees it: the runner's full reports are above.
+  step "what the failed end-to-end tests said"
+  awk '/^  [0-9]+\) \[/ { shown = 14 } shown > 0 && NF { print; shown-- }' "${e2e_logs[@]}" | cut -c1-240
+fi
 echo
 echo "summary: ${passed} passed, ${failed} failed"
-[ "$failed" = 0 ]
+[ "$failed" = 0 ] && [ "$e2e_failed" = 0 ]

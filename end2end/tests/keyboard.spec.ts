@@ -4,23 +4,28 @@ import { hasClass, hydrated, live, ownHold, personaPage } from "../support";
 // The officer's day by keyboard alone: page.keyboard only, never the mouse, and at every step
 // the element with the focus shows it.
 test.use({ storageState: { cookies: [], origins: [] } });
-test.describe.configure({ mode: "serial", timeout: 120_000 });
+// A Tab at a time, checked each time: 15 s alone, 45 s beside other browsers on two cores.
+test.describe.configure({ mode: "serial", timeout: 180_000 });
 
-/** Fails unless something other than the page has the focus and shows it (an outline or a
- * ring drawn with box-shadow). */
-async function focusShows(page: Page) {
-  const focus = await page.evaluate(() => {
+/** What has the focus and whether it shows it (an outline or a ring drawn with box-shadow);
+ *  null when nothing in the page has it. */
+async function focusOn(page: Page) {
+  return page.evaluate(() => {
     const el = document.activeElement as HTMLElement | null;
     if (!el || el === document.body) return null;
     const style = getComputedStyle(el);
     return {
       what: `${el.tagName.toLowerCase()} "${(el.textContent ?? "").trim().slice(0, 40)}"`,
-      outline: style.outlineStyle !== "none" && parseFloat(style.outlineWidth) > 0,
-      shadow: style.boxShadow !== "none",
+      shows: (style.outlineStyle !== "none" && parseFloat(style.outlineWidth) > 0) || style.boxShadow !== "none",
     };
   });
+}
+
+/** Fails unless something other than the page has the focus and shows it. */
+async function focusShows(page: Page) {
+  const focus = await focusOn(page);
   expect(focus, "an element has the focus").not.toBeNull();
-  expect(focus!.outline || focus!.shadow, `the focus shows on ${focus!.what}`).toBe(true);
+  expect(focus!.shows, `the focus shows on ${focus!.what}`).toBe(true);
 }
 
 async function focused(target: Locator): Promise<boolean> {
@@ -34,9 +39,9 @@ async function tabTo(page: Page, target: Locator, most = 150) {
     await page.keyboard.press("Tab");
     // Past the last control the focus leaves the page for the browser's own (nothing in the
     // page has it); the next Tab comes back to the top.
-    const left = await page.evaluate(() => document.activeElement === document.body);
-    if (left) continue;
-    await focusShows(page);
+    const focus = await focusOn(page);
+    if (focus === null) continue;
+    expect(focus.shows, `the focus shows on ${focus.what}`).toBe(true);
     if (await focused(target)) return;
   }
   throw new Error(`Tab never reached ${target}`);

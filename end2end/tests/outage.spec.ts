@@ -21,10 +21,10 @@ test("a board whose PostgreSQL stops says the database is unavailable, refuses a
     expect(process.env.CI, "CI runs as root with Debian's PostgreSQL").not.toBe("true");
     test.skip(true, "needs Debian's PostgreSQL cluster tools, as root");
   }
-  const name = `boc_outage_${test.info().workerIndex}`;
-  const port = 5490 + test.info().workerIndex;
+  const name = `boc_outage_${test.info().parallelIndex}`;
+  const port = 5490 + test.info().parallelIndex;
   const url = cluster("start", name, String(port));
-  const site = Number(process.env.E2E_PORT ?? 3210) + 80 + test.info().workerIndex;
+  const site = Number(process.env.E2E_PORT ?? 3210) + 80 + test.info().parallelIndex;
   let board = await startServer(site, url, ["serve", "--demo", "--no-sim"]);
   let exited: number | null = null;
   board.once("exit", (code) => (exited = code));

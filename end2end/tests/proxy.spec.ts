@@ -58,7 +58,7 @@ test("two instances behind nginx on one PostgreSQL: sessions cross, changes cros
     expect(process.env.CI, "CI runs as root with Debian's nginx and PostgreSQL").not.toBe("true");
     test.skip(true, "needs Debian's nginx and PostgreSQL cluster tools, as root");
   }
-  const worker = test.info().workerIndex;
+  const worker = test.info().parallelIndex;
   const name = `boc_proxy_${worker}`;
   const url = cluster("start", name, String(5495 + worker));
   const base = Number(process.env.E2E_PORT ?? 3210) + 90 + worker * 6;

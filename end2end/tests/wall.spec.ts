@@ -126,7 +126,7 @@ test("a wall that loses its server covers the screen with the time of the last c
 }) => {
   // Two servers of its own, each seeding a demo country: slow on a loaded machine.
   test.setTimeout(240_000);
-  const base = Number(process.env.E2E_PORT ?? 3210) + 60 + test.info().workerIndex * 2;
+  const base = Number(process.env.E2E_PORT ?? 3210) + 60 + test.info().parallelIndex * 2;
   const folder = fs.mkdtempSync(path.join(os.tmpdir(), "border-ops-wall-"));
   const database = path.join(folder, "wall.db");
   let wall = await startServer(base, database, ["serve", "--demo", "--no-sim"]);
