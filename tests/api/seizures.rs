@@ -5,7 +5,7 @@
 //! journaled once.
 
 use crate::helpers::{Backend, TestApp, spawn_app_with};
-use app::domain::Role;
+use app::domain::{AirWaybill, Role};
 use app::seizures::SeizureReport;
 use chrono::{Days, Utc};
 use reqwest::StatusCode;
@@ -37,18 +37,42 @@ async fn exports_journaled(app: &TestApp) -> i64 {
         .await
 }
 
-/// A hold placed, put forward and approved for seizure through the API at `PORT`: its id and
-/// its shipment's id.
+/// A shipment declared at `PORT` by `supervisor` (one no rule holds: a known shipper's
+/// laptops), then held, put forward and approved for seizure through the API: the hold's id and
+/// the shipment's. Declared by the test rather than picked among the demo's, whose shipments at
+/// the border at a given moment depend on the time of day the test runs.
 async fn seized(app: &TestApp, officer: &str, supervisor: &str) -> (i64, i64) {
-    let shipment = app
-        .scalar(&format!(
-            "select min(s.id) from shipments s where s.port_code = '{PORT}' \
-             and s.status in ('arrived', 'awaiting_arrival') \
-             and not exists (select 1 from holds h where h.shipment_id = s.id \
-             and h.status in ('placed', 'examination', 'seizure_requested'))"
-        ))
-        .await;
-    assert!(shipment > 0, "a shipment at the border to hold");
+    let declared = app
+        .client
+        .post(app.url("/api/v1/shipments"))
+        .bearer_auth(supervisor)
+        .json(&json!({
+            "mode": "air",
+            "reference": AirWaybill::from_parts(999, 4_200_017).to_string(),
+            "carrier": "AC",
+            "voyage": "AC 871",
+            "origin_country": "FR",
+            "origin_location": "CDG",
+            "port_code": PORT,
+            "shipper_name": "Lyon Pharma SA",
+            "shipper_address": "Gerland, Lyon, FR",
+            "consignee_name": "Maple Leaf Electronics Inc.",
+            "consignee_address": "1 Test St, Mississauga, ON",
+            "importer_name": "Maple Leaf Electronics Inc.",
+            "hs_code": "8471.30",
+            "description": "Laptop computers",
+            "pieces": 3,
+            "weight_kg": 40,
+            "declared_value": 20000,
+            "eta": (Utc::now() + chrono::Duration::hours(2)).to_rfc3339(),
+        }))
+        .send()
+        .await
+        .expect("request is sent");
+    assert_eq!(declared.status(), StatusCode::CREATED);
+    let declared: Value = declared.json().await.unwrap();
+    assert!(declared["hold_id"].is_null(), "no rule holds it: {declared}");
+    let shipment = declared["shipment_id"].as_i64().expect("a shipment");
     let act = |token: &str, path: String, body: Value| {
         let request = app
             .client
