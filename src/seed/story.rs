@@ -99,7 +99,7 @@ fn play(world: &mut World, s: usize) {
         return;
     }
 
-    let reason = model::hold_reason(&mut world.rng, &world.shipments[s].goods, mode);
+    let reason = model::hold_reason(&mut world.rng, &world.shipments[s].goods);
     let placed_at = (arrived + model::HOLD_AFTER_ARRIVAL.draw(&mut world.rng)).min(world.end);
     let o = world.officer_at(port);
     let placer = world.officers[o].actor();
@@ -146,7 +146,7 @@ fn place(
         status: HoldStatus::Placed,
         placed_at,
         placed_by: placer.clone(),
-        due_at: placed_at + reason.service_level_for(world.shipments[s].goods.commodity.hs_code),
+        due_at: placed_at + reason.service_level(),
         paused_ms: 0,
         paused_since: None,
         resolved_at: None,

@@ -8,7 +8,6 @@ mod board;
 mod cli;
 mod csv;
 mod csv_turns;
-mod demo;
 mod forecast;
 mod french;
 mod helpers;
@@ -204,7 +203,6 @@ macro_rules! on_both_backends {
     };
 }
 
-use demo::the_demos_goods_fit_their_holds;
 use production::{
     a_backup_taken_while_the_simulator_writes_restores_verifies_and_serves,
     a_caller_cannot_choose_its_request_id, serve_gives_its_figures_json_logs_and_request_ids,
@@ -212,7 +210,6 @@ use production::{
 };
 
 on_both_backends!(
-    the_demos_goods_fit_their_holds,
     a_seizure_report_carries_its_fields_and_the_parties_only_when_chosen,
     serve_gives_its_figures_json_logs_and_request_ids,
     a_backup_taken_while_the_simulator_writes_restores_verifies_and_serves,

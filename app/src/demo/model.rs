@@ -197,28 +197,14 @@ pub fn held<R: Rng + ?Sized>(rng: &mut R, goods: &Goods) -> bool {
 const COUNTERFEIT_PRONE: &[&str] = &["910221", "420221"];
 const COUNTERFEIT_SHARE: f64 = 0.6;
 
-/// Why goods carried by `mode` are held: by the reasons' weights, counterfeit-prone goods
-/// mostly for intellectual property, and always for a reason that fits them (see [`fits`]): a
-/// reason that does not is drawn again.
-pub fn hold_reason<R: Rng + ?Sized>(rng: &mut R, goods: &Goods, mode: Mode) -> HoldReason {
-    let mut reason = *weighted(rng, HOLD_REASONS);
+/// Why goods are held: by the reasons' weights, and counterfeit-prone goods mostly for
+/// intellectual property.
+pub fn hold_reason<R: Rng + ?Sized>(rng: &mut R, goods: &Goods) -> HoldReason {
+    let reason = *weighted(rng, HOLD_REASONS);
     if COUNTERFEIT_PRONE.contains(&goods.commodity.hs_code) && rng.gen_bool(COUNTERFEIT_SHARE) {
-        return HoldReason::IntellectualProperty;
-    }
-    while !fits(reason, goods, mode) {
-        reason = *weighted(rng, HOLD_REASONS);
-    }
-    reason
-}
-
-/// Whether goods carried by `mode` may be held for `reason`: as suspected counterfeits only
-/// when sold under a trademark (no rights holder's request covers frozen shrimp or scrap), and
-/// "do not load" only as air cargo, whose screening before loading it is.
-pub fn fits(reason: HoldReason, goods: &Goods, mode: Mode) -> bool {
-    match reason {
-        HoldReason::IntellectualProperty => goods.commodity.marked,
-        HoldReason::DoNotLoad => mode == Mode::Air,
-        _ => true,
+        HoldReason::IntellectualProperty
+    } else {
+        reason
     }
 }
 

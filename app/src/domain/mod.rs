@@ -1,6 +1,6 @@
 //! The trade's own types, shared by the server and the browser so that validation runs on
-//! both sides: references, vocabularies, status rules, the service clock, authority, perishable
-//! goods and the checks of free text.
+//! both sides: references, vocabularies, status rules, the service clock, authority and the
+//! checks of free text.
 
 // First, so that its `vocabulary!` macro serves the modules below.
 #[macro_use]
@@ -8,7 +8,6 @@ pub mod vocab;
 
 pub mod authority;
 pub mod clock;
-pub mod goods;
 pub mod port_rules;
 pub mod preferences;
 pub mod rules;
@@ -17,7 +16,6 @@ pub mod waybill;
 
 pub use authority::{Action, Me, PortScope, Principal, Refusal, Role, authorize};
 pub use clock::ServiceClock;
-pub use goods::perishable;
 pub use preferences::Theme;
 pub use rules::{HoldAction, InspectionAction};
 pub use text::{MAX_TEXT_CHARS, check_text};

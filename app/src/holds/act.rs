@@ -37,7 +37,6 @@ pub async fn place_hold(
         placed_at: now,
         placed_by: caller.signature(),
         notes: notes.clone(),
-        hs_code: goods.hs_code.clone(),
     };
     let after = hold.after();
     let mut tx = WriteTx::begin(pool).await?;

@@ -217,7 +217,7 @@ where
 /// The goods a new hold would stop.
 pub async fn goods(pool: &AnyPool, shipment_id: i64) -> Result<Goods, AppError> {
     let row = sqlx::query(
-        "select id, port_code, status, reference_kind, reference, hs_code from shipments where id = $1",
+        "select id, port_code, status, reference_kind, reference from shipments where id = $1",
     )
     .bind(shipment_id)
     .fetch_optional(pool)
@@ -240,7 +240,6 @@ pub async fn goods(pool: &AnyPool, shipment_id: i64) -> Result<Goods, AppError> 
         port_code: row.try_get("port_code")?,
         status: ShipmentStatus::parse(&status).ok_or_else(|| decode_error("status", &status))?,
         reference: reference_label(&kind, &number),
-        hs_code: row.try_get("hs_code")?,
     })
 }
 
@@ -277,8 +276,6 @@ pub struct NewHoldRow {
     /// The signature of whoever placed it.
     pub placed_by: String,
     pub notes: String,
-    /// The goods' Harmonized System code, for the service level (`service_level_for`).
-    pub hs_code: String,
 }
 
 impl NewHoldRow {
@@ -301,7 +298,7 @@ impl NewHoldRow {
             HoldStatus::Placed.code().into(),
             to_millis(self.placed_at).into(),
             self.placed_by.into(),
-            to_millis(self.placed_at + self.reason.service_level_for(&self.hs_code)).into(),
+            to_millis(self.placed_at + self.reason.service_level()).into(),
             self.notes.into(),
         ]
     }

@@ -20,8 +20,6 @@ pub struct Goods {
     pub status: ShipmentStatus,
     /// "AWB 176-12345675", for people.
     pub reference: String,
-    /// The goods' Harmonized System code: a hold on perishable goods is due sooner.
-    pub hs_code: String,
 }
 
 /// Whether goods in this state may be held; the sentence when not.
@@ -576,7 +574,6 @@ mod tests {
             port_code: "YVR".into(),
             status,
             reference: "AWB 176-12345675".into(),
-            hs_code: "8471.30".into(),
         };
         assert!(may_hold(&goods(ShipmentStatus::Arrived)).is_ok());
         assert_eq!(

@@ -589,7 +589,6 @@ async fn place_holds(
             placed_at: journal.now,
             placed_by: signature.clone(),
             notes: notes.clone(),
-            hs_code: work[i].declaration.hs_code.clone(),
         })
         .collect();
     let afters: Vec<Value> = new_holds.iter().map(NewHoldRow::after).collect();
