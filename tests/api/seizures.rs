@@ -71,7 +71,10 @@ async fn seized(app: &TestApp, officer: &str, supervisor: &str) -> (i64, i64) {
         .expect("request is sent");
     assert_eq!(declared.status(), StatusCode::CREATED);
     let declared: Value = declared.json().await.unwrap();
-    assert!(declared["hold_id"].is_null(), "no rule holds it: {declared}");
+    assert!(
+        declared["hold_id"].is_null(),
+        "no rule holds it: {declared}"
+    );
     let shipment = declared["shipment_id"].as_i64().expect("a shipment");
     let act = |token: &str, path: String, body: Value| {
         let request = app
