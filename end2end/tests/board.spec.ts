@@ -36,10 +36,14 @@ test("clicking a hold opens its shipment and timeline without a page reload", as
 });
 
 test("a link followed while the page is still hydrating opens its page", async ({ page }) => {
-  // The page's own part of the bundle is held back for 1.5 s: the router is up, listening for
-  // clicks, while the page waits for that part to hydrate. A click then was once lost.
+  // The page's own part of the bundle is held back until the link is clicked: the router is
+  // up, listening for clicks, while the page waits for that part to hydrate. A click then was
+  // once lost. (Held back for a fixed 1.5 s instead, the debug bundle had once hydrated the
+  // page by the time the check below ran.)
+  let clicked!: () => void;
+  const afterClick = new Promise<void>((resolve) => (clicked = resolve));
   await page.route(/\/pkg\/split_.*\.wasm$/, async (route) => {
-    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    await afterClick;
     await route.continue();
   });
   const waiting = page.waitForRequest(/\/pkg\/split_.*\.wasm$/);
@@ -47,6 +51,7 @@ test("a link followed while the page is still hydrating opens its page", async (
   await waiting;
   expect(await page.evaluate(() => (window as any).__bocHydrated === true)).toBe(false);
   await page.getByRole("navigation", { name: "Board" }).getByRole("link", { name: "Holds" }).click();
+  clicked();
   await expect(page).toHaveURL(/\/holds$/, { timeout: 10_000 });
   await expect(page.getByRole("heading", { level: 1 })).toHaveText(/Holds/, { timeout: 10_000 });
 });
