@@ -69,25 +69,29 @@ RUSTFLAGS="${RUSTFLAGS:+$RUSTFLAGS }--cfg erase_components" cargo build --profil
 # Each end-to-end stage runs even when one before it failed, so that one run reports them all;
 # a failed stage fails the whole at the end.
 e2e_failed=0
-e2e() { "$@" || e2e_failed=1; }
+# e2e LOG VAR=VALUE… COMMAND…: runs in end2end/ with those variables, its output also in LOG.
+e2e() {
+  local log="$1"
+  shift
+  (cd end2end && env "$@") 2>&1 | tee "$log" || e2e_failed=1
+}
 
 step "end-to-end tests in Chromium, on the release site"
-e2e bash -o pipefail -c 'cd end2end && LEPTOS_SITE_ROOT="$1" BORDER_OPS_BIN="$2" \
-  npx playwright test --grep-invert @quiet 2>&1 | tee "$3"' _ "$release_site" "$target/e2e/border-ops" "$logs/e2e.log"
+e2e "$logs/e2e.log" LEPTOS_SITE_ROOT="$release_site" BORDER_OPS_BIN="$target/e2e/border-ops" \
+  npx playwright test --grep-invert @quiet
 
 # The tests that time a change reaching a browser within a second (tagged @quiet) run after the
 # others, one at a time, on a server of their own: a board in the centre has its machine to
 # itself, not a share of two cores with another test's browser (under which the wall's second
 # was missed in two full runs of four, while it took 0.4 s in another).
 step "end-to-end tests in Chromium, on the release site: a change within a second, one at a time"
-e2e bash -o pipefail -c 'cd end2end && LEPTOS_SITE_ROOT="$1" BORDER_OPS_BIN="$2" \
-  npx playwright test --grep @quiet --workers 1 2>&1 | tee "$3"' _ "$release_site" "$target/e2e/border-ops" "$logs/e2e-quiet.log"
+e2e "$logs/e2e-quiet.log" LEPTOS_SITE_ROOT="$release_site" BORDER_OPS_BIN="$target/e2e/border-ops" \
+  npx playwright test --grep @quiet --workers 1
 
 # The debug bundle differs from the release one in more than speed (its stack, its checks):
 # the board's pages load, hydrate and load each other's code in it too.
 step "end-to-end tests in Chromium, on the debug site (board.spec.ts)"
-e2e bash -o pipefail -c 'cd end2end && BORDER_OPS_BIN="$1" npx playwright test tests/board.spec.ts 2>&1 | tee "$2"' \
-  _ "$target/debug/border-ops" "$logs/e2e-debug.log"
+e2e "$logs/e2e-debug.log" BORDER_OPS_BIN="$target/debug/border-ops" npx playwright test tests/board.spec.ts
 
 # Sum the "N passed" / "N failed" counts a runner printed (none printed counts as 0).
 count() { { grep -ho "$1" "${@:2}" || true; } | awk '{ s += $1 } END { print s + 0 }'; }

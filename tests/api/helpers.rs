@@ -344,3 +344,38 @@ impl TestApp {
             .expect("one integer")
     }
 }
+
+/// The air waybill of `serial` (airline prefix 999), for a declaration a test sends.
+pub fn awb(serial: u32) -> String {
+    app::domain::AirWaybill::from_parts(999, serial).to_string()
+}
+
+/// A full declaration at `port` that no demo rule fires on, but for a new importer's first
+/// shipment (15 points: green).
+pub fn declaration(reference: &str, port: &str, importer: &str) -> Value {
+    serde_json::json!({
+        "mode": "air",
+        "reference": reference,
+        "carrier": "AC",
+        "voyage": "AC 100",
+        "origin_country": "FR",
+        "origin_location": "CDG",
+        "port_code": port,
+        "shipper_name": "Lyon Pharma SA",
+        "shipper_address": "Gerland, Lyon, FR",
+        "consignee_name": importer,
+        "consignee_address": "1 Test St, Halifax, NS",
+        "importer_name": importer,
+        "hs_code": "8471.30",
+        "description": "Laptop computers",
+        "pieces": 3,
+        "weight_kg": 40,
+        "declared_value": 20000,
+        "eta": (chrono::Utc::now() + chrono::Duration::days(1)).to_rfc3339(),
+    })
+}
+
+/// An importer no test has declared for before: its first shipment.
+pub fn importer() -> String {
+    format!("Test Importer {}", uuid::Uuid::new_v4().simple())
+}

@@ -4,8 +4,8 @@
 //! writing nothing, a supervisor held to their ports, and exports raced in parallel each
 //! journaled once.
 
-use crate::helpers::{Backend, TestApp, spawn_app_with};
-use app::domain::{AirWaybill, Role};
+use crate::helpers::{Backend, TestApp, awb, declaration, importer, spawn_app_with};
+use app::domain::Role;
 use app::seizures::SeizureReport;
 use chrono::{Days, Utc};
 use reqwest::StatusCode;
@@ -37,7 +37,7 @@ async fn exports_journaled(app: &TestApp) -> i64 {
         .await
 }
 
-/// A shipment declared at `PORT` by `supervisor` (one no rule holds: a known shipper's
+/// A shipment declared at `PORT` by `supervisor` (one no rule holds: a new importer's
 /// laptops), then held, put forward and approved for seizure through the API: the hold's id and
 /// the shipment's. Declared by the test rather than picked among the demo's, whose shipments at
 /// the border at a given moment depend on the time of day the test runs.
@@ -46,26 +46,7 @@ async fn seized(app: &TestApp, officer: &str, supervisor: &str) -> (i64, i64) {
         .client
         .post(app.url("/api/v1/shipments"))
         .bearer_auth(supervisor)
-        .json(&json!({
-            "mode": "air",
-            "reference": AirWaybill::from_parts(999, 4_200_017).to_string(),
-            "carrier": "AC",
-            "voyage": "AC 871",
-            "origin_country": "FR",
-            "origin_location": "CDG",
-            "port_code": PORT,
-            "shipper_name": "Lyon Pharma SA",
-            "shipper_address": "Gerland, Lyon, FR",
-            "consignee_name": "Maple Leaf Electronics Inc.",
-            "consignee_address": "1 Test St, Mississauga, ON",
-            "importer_name": "Maple Leaf Electronics Inc.",
-            "hs_code": "8471.30",
-            "description": "Laptop computers",
-            "pieces": 3,
-            "weight_kg": 40,
-            "declared_value": 20000,
-            "eta": (Utc::now() + chrono::Duration::hours(2)).to_rfc3339(),
-        }))
+        .json(&declaration(&awb(4_200_017), PORT, &importer()))
         .send()
         .await
         .expect("request is sent");

@@ -2,9 +2,9 @@
 //! manifest), scored, held and referred within capacity, journaled and on the live stream;
 //! rules with versions.
 
-use crate::helpers::{Backend, TestApp, spawn_app_with};
+use crate::helpers::{Backend, TestApp, awb, declaration, importer, spawn_app_with};
 use crate::live::SseReader;
-use app::domain::{AirWaybill, Role};
+use app::domain::Role;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use std::time::{Duration, Instant};
@@ -70,44 +70,11 @@ impl Desk {
     }
 }
 
-fn awb(serial: u32) -> String {
-    AirWaybill::from_parts(999, serial).to_string()
-}
-
-/// A full declaration at `port` that no demo rule fires on, but for a new importer's first
-/// shipment (15 points: green).
-fn declaration(reference: &str, port: &str, importer: &str) -> Value {
-    json!({
-        "mode": "air",
-        "reference": reference,
-        "carrier": "AC",
-        "voyage": "AC 100",
-        "origin_country": "FR",
-        "origin_location": "CDG",
-        "port_code": port,
-        "shipper_name": "Lyon Pharma SA",
-        "shipper_address": "Gerland, Lyon, FR",
-        "consignee_name": importer,
-        "consignee_address": "1 Test St, Halifax, NS",
-        "importer_name": importer,
-        "hs_code": "8471.30",
-        "description": "Laptop computers",
-        "pieces": 3,
-        "weight_kg": 40,
-        "declared_value": 20000,
-        "eta": (chrono::Utc::now() + chrono::Duration::days(1)).to_rfc3339(),
-    })
-}
-
 fn with(mut d: Value, changes: Value) -> Value {
     for (k, v) in changes.as_object().unwrap() {
         d[k] = v.clone();
     }
     d
-}
-
-fn importer() -> String {
-    format!("Test Importer {}", uuid::Uuid::new_v4().simple())
 }
 
 pub async fn a_declaration_is_scored_held_referred_and_seen_live(backend: Backend) {
