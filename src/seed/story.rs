@@ -99,7 +99,7 @@ fn play(world: &mut World, s: usize) {
         return;
     }
 
-    let reason = model::hold_reason(&mut world.rng, &world.shipments[s].goods);
+    let reason = model::hold_reason(&mut world.rng, &world.shipments[s].goods, mode);
     let placed_at = (arrived + model::HOLD_AFTER_ARRIVAL.draw(&mut world.rng)).min(world.end);
     let o = world.officer_at(port);
     let placer = world.officers[o].actor();
@@ -136,6 +136,7 @@ fn place(
     placer: String,
 ) -> usize {
     let (id, port) = (world.shipments[s].id, world.shipments[s].port);
+    let hs_code = world.shipments[s].goods.commodity.hs_code;
     let hold_id = world.holds.len() as i64 + 1;
     let notes = model::hold_note(reason);
     world.holds.push(Hold {
@@ -146,7 +147,7 @@ fn place(
         status: HoldStatus::Placed,
         placed_at,
         placed_by: placer.clone(),
-        due_at: placed_at + reason.service_level(),
+        due_at: placed_at + reason.service_level_for(hs_code),
         paused_ms: 0,
         paused_since: None,
         resolved_at: None,

@@ -8,6 +8,7 @@ mod board;
 mod cli;
 mod csv;
 mod csv_turns;
+mod demo;
 mod forecast;
 mod french;
 mod helpers;
@@ -68,6 +69,7 @@ use csv::{
 use csv_turns::{
     a_csv_file_stops_at_its_row_cap_and_says_so, csv_downloads_take_turns_and_give_them_back,
 };
+use demo::the_demos_goods_fit_their_holds;
 use openapi::{
     every_served_route_is_documented_and_nothing_else, the_api_page_is_served_by_the_product_alone,
 };
@@ -210,6 +212,7 @@ use production::{
 };
 
 on_both_backends!(
+    the_demos_goods_fit_their_holds,
     a_seizure_report_carries_its_fields_and_the_parties_only_when_chosen,
     serve_gives_its_figures_json_logs_and_request_ids,
     a_backup_taken_while_the_simulator_writes_restores_verifies_and_serves,

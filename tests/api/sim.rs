@@ -214,19 +214,29 @@ pub async fn the_same_seed_and_start_give_the_same_journal(backend: Backend) {
             && e.after.as_ref().unwrap()["status"] == "open"),
         "the port reopened"
     );
-    // Work ends: most of the simulation's holds are closed, and the queue it fed is short.
-    let scalar = |sql: &'static str| {
-        let pool = a.pool.clone();
-        async move { sqlx::Row::get::<i64, _>(&sqlx::query(sql).fetch_one(&pool).await.unwrap(), 0) }
+    // Work ends: most holds placed in the first six hours are closed eight hours later, but
+    // for those waiting on another agency's laboratory (72 hours). Seeds 5 to 12 leave 3% to
+    // 26% of them open; of all the holds placed, 31% to 48% are open at the end, too close to
+    // any bound to tell a simulator that stopped working its holds from another story.
+    let scalar = |sql: &str| {
+        let (pool, sql) = (a.pool.clone(), sql.to_owned());
+        async move { sqlx::Row::get::<i64, _>(&sqlx::query(&sql).fetch_one(&pool).await.unwrap(), 0) }
     };
-    let placed = scalar("select count(*) from holds where placed_by like 'Simulated%'").await;
-    let open = scalar(
+    let early = format!(
         "select count(*) from holds where placed_by like 'Simulated%' \
-         and status in ('placed', 'examination', 'seizure_requested')",
-    )
+         and reason <> 'other_agency' and placed_at < {}",
+        (start() + Duration::hours(6)).timestamp_millis()
+    );
+    let placed = scalar(&early).await;
+    let open = scalar(&format!(
+        "{early} and status in ('placed', 'examination', 'seizure_requested')"
+    ))
     .await;
-    assert!(placed >= 10, "{placed} holds placed");
-    assert!(open * 2 < placed, "{open} of {placed} holds still open");
+    assert!(placed >= 10, "{placed} holds placed in the first six hours");
+    assert!(
+        open * 2 < placed,
+        "{open} of the {placed} holds placed in the first six hours still open"
+    );
 
     // The carriers' declarations go through targeting: every one is scored, some are held on
     // their score, and the port's simulated officer works those holds like any other.

@@ -473,6 +473,9 @@ pub struct Commodity {
     /// Extra chance, in per mille, that a shipment of this commodity is held.
     pub risk: u32,
     pub modes: &'static [Mode],
+    /// Sold under trademarks that counterfeiters copy: only such goods are held as suspected
+    /// counterfeits (no frozen shrimp or scrap metal on an intellectual property hold).
+    pub marked: bool,
 }
 
 const A: &[Mode] = &[Mode::Air];
@@ -489,6 +492,7 @@ pub const COMMODITIES: &[Commodity] = &[
         weight_kg: (40.0, 800.0),
         risk: 15,
         modes: A,
+        marked: true,
     },
     Commodity {
         hs_code: "847130",
@@ -497,6 +501,7 @@ pub const COMMODITIES: &[Commodity] = &[
         weight_kg: (60.0, 1200.0),
         risk: 8,
         modes: AL,
+        marked: true,
     },
     Commodity {
         hs_code: "300490",
@@ -505,6 +510,7 @@ pub const COMMODITIES: &[Commodity] = &[
         weight_kg: (10.0, 400.0),
         risk: 30,
         modes: A,
+        marked: true,
     },
     Commodity {
         hs_code: "610910",
@@ -513,6 +519,7 @@ pub const COMMODITIES: &[Commodity] = &[
         weight_kg: (200.0, 6000.0),
         risk: 10,
         modes: ALM,
+        marked: true,
     },
     Commodity {
         hs_code: "640399",
@@ -521,6 +528,7 @@ pub const COMMODITIES: &[Commodity] = &[
         weight_kg: (150.0, 4000.0),
         risk: 20,
         modes: ALM,
+        marked: true,
     },
     Commodity {
         hs_code: "950300",
@@ -529,6 +537,7 @@ pub const COMMODITIES: &[Commodity] = &[
         weight_kg: (300.0, 9000.0),
         risk: 12,
         modes: ALM,
+        marked: true,
     },
     Commodity {
         hs_code: "420221",
@@ -537,6 +546,7 @@ pub const COMMODITIES: &[Commodity] = &[
         weight_kg: (30.0, 900.0),
         risk: 60,
         modes: AL,
+        marked: true,
     },
     Commodity {
         hs_code: "910221",
@@ -545,6 +555,7 @@ pub const COMMODITIES: &[Commodity] = &[
         weight_kg: (5.0, 120.0),
         risk: 70,
         modes: A,
+        marked: true,
     },
     Commodity {
         hs_code: "870899",
@@ -553,6 +564,7 @@ pub const COMMODITIES: &[Commodity] = &[
         weight_kg: (500.0, 18000.0),
         risk: 4,
         modes: LMR,
+        marked: true,
     },
     Commodity {
         hs_code: "030617",
@@ -561,6 +573,7 @@ pub const COMMODITIES: &[Commodity] = &[
         weight_kg: (2000.0, 22000.0),
         risk: 20,
         modes: &[Mode::Air, Mode::Marine],
+        marked: false,
     },
     Commodity {
         hs_code: "080390",
@@ -569,6 +582,7 @@ pub const COMMODITIES: &[Commodity] = &[
         weight_kg: (8000.0, 22000.0),
         risk: 5,
         modes: &[Mode::Land, Mode::Marine],
+        marked: false,
     },
     Commodity {
         hs_code: "220421",
@@ -577,6 +591,7 @@ pub const COMMODITIES: &[Commodity] = &[
         weight_kg: (500.0, 15000.0),
         risk: 6,
         modes: LMR,
+        marked: true,
     },
     Commodity {
         hs_code: "940360",
@@ -585,6 +600,7 @@ pub const COMMODITIES: &[Commodity] = &[
         weight_kg: (1000.0, 16000.0),
         risk: 5,
         modes: LMR,
+        marked: false,
     },
     Commodity {
         hs_code: "854143",
@@ -593,6 +609,7 @@ pub const COMMODITIES: &[Commodity] = &[
         weight_kg: (3000.0, 20000.0),
         risk: 8,
         modes: LMR,
+        marked: false,
     },
     Commodity {
         hs_code: "850760",
@@ -601,6 +618,7 @@ pub const COMMODITIES: &[Commodity] = &[
         weight_kg: (100.0, 5000.0),
         risk: 18,
         modes: ALL,
+        marked: true,
     },
     Commodity {
         hs_code: "330499",
@@ -609,6 +627,7 @@ pub const COMMODITIES: &[Commodity] = &[
         weight_kg: (50.0, 2500.0),
         risk: 25,
         modes: ALM,
+        marked: true,
     },
     Commodity {
         hs_code: "090111",
@@ -617,6 +636,7 @@ pub const COMMODITIES: &[Commodity] = &[
         weight_kg: (5000.0, 20000.0),
         risk: 4,
         modes: &[Mode::Marine],
+        marked: false,
     },
     Commodity {
         hs_code: "071320",
@@ -625,6 +645,7 @@ pub const COMMODITIES: &[Commodity] = &[
         weight_kg: (10000.0, 24000.0),
         risk: 3,
         modes: &[Mode::Marine, Mode::Rail],
+        marked: false,
     },
     Commodity {
         hs_code: "720449",
@@ -633,6 +654,7 @@ pub const COMMODITIES: &[Commodity] = &[
         weight_kg: (20000.0, 90000.0),
         risk: 6,
         modes: &[Mode::Rail, Mode::Marine],
+        marked: false,
     },
     Commodity {
         hs_code: "293349",
@@ -641,6 +663,7 @@ pub const COMMODITIES: &[Commodity] = &[
         weight_kg: (25.0, 500.0),
         risk: 90,
         modes: A,
+        marked: false,
     },
 ];
 

@@ -197,14 +197,28 @@ pub fn held<R: Rng + ?Sized>(rng: &mut R, goods: &Goods) -> bool {
 const COUNTERFEIT_PRONE: &[&str] = &["910221", "420221"];
 const COUNTERFEIT_SHARE: f64 = 0.6;
 
-/// Why goods are held: by the reasons' weights, and counterfeit-prone goods mostly for
-/// intellectual property.
-pub fn hold_reason<R: Rng + ?Sized>(rng: &mut R, goods: &Goods) -> HoldReason {
-    let reason = *weighted(rng, HOLD_REASONS);
+/// Why goods travelling by `mode` are held: by the weights of the reasons that [`fit`] them,
+/// and counterfeit-prone goods mostly for intellectual property.
+pub fn hold_reason<R: Rng + ?Sized>(rng: &mut R, goods: &Goods, mode: Mode) -> HoldReason {
     if COUNTERFEIT_PRONE.contains(&goods.commodity.hs_code) && rng.gen_bool(COUNTERFEIT_SHARE) {
-        HoldReason::IntellectualProperty
-    } else {
-        reason
+        return HoldReason::IntellectualProperty;
+    }
+    let fitting: Vec<(HoldReason, u32)> = HOLD_REASONS
+        .iter()
+        .copied()
+        .filter(|(reason, _)| fits(*reason, goods, mode))
+        .collect();
+    *weighted(rng, &fitting)
+}
+
+/// Whether goods travelling by `mode` may be held for `reason`: suspected counterfeits only
+/// among goods sold under trademarks, "do not load" only for air cargo (the pre-load
+/// screening's outcome). Every other reason fits any goods.
+pub fn fits(reason: HoldReason, goods: &Goods, mode: Mode) -> bool {
+    match reason {
+        HoldReason::IntellectualProperty => goods.commodity.marked,
+        HoldReason::DoNotLoad => mode == Mode::Air,
+        _ => true,
     }
 }
 
@@ -516,6 +530,40 @@ mod tests {
     use chrono::TimeZone;
     use rand::SeedableRng;
     use rand_chacha::ChaCha8Rng;
+
+    #[test]
+    fn goods_are_held_only_for_reasons_that_fit_them() {
+        use crate::demo::{country::COMMODITIES, country::IMPORTERS};
+        let mut rng = ChaCha8Rng::seed_from_u64(17);
+        for commodity in COMMODITIES {
+            for &mode in commodity.modes {
+                let goods = Goods {
+                    commodity,
+                    importer: &IMPORTERS[0],
+                    consignee: &IMPORTERS[0],
+                };
+                let mut seen = std::collections::HashSet::new();
+                for _ in 0..1000 {
+                    let reason = hold_reason(&mut rng, &goods, mode);
+                    assert!(
+                        fits(reason, &goods, mode),
+                        "{} by {mode:?} held for {reason:?}",
+                        commodity.description
+                    );
+                    seen.insert(reason);
+                }
+                // Every reason that fits is drawn, so none is lost by the filter.
+                for (reason, _) in HOLD_REASONS {
+                    assert_eq!(
+                        seen.contains(reason),
+                        fits(*reason, &goods, mode),
+                        "{} by {mode:?}: {reason:?}",
+                        commodity.description
+                    );
+                }
+            }
+        }
+    }
 
     #[test]
     fn traffic_follows_the_local_time_of_day() {

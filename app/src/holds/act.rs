@@ -34,6 +34,7 @@ pub async fn place_hold(
         shipment_id: goods.shipment_id,
         port_code: goods.port_code.clone(),
         reason: request.reason,
+        hs_code: goods.hs_code.clone(),
         placed_at: now,
         placed_by: caller.signature(),
         notes: notes.clone(),

@@ -217,7 +217,8 @@ where
 /// The goods a new hold would stop.
 pub async fn goods(pool: &AnyPool, shipment_id: i64) -> Result<Goods, AppError> {
     let row = sqlx::query(
-        "select id, port_code, status, reference_kind, reference from shipments where id = $1",
+        "select id, port_code, status, reference_kind, reference, hs_code from shipments \
+         where id = $1",
     )
     .bind(shipment_id)
     .fetch_optional(pool)
@@ -240,6 +241,7 @@ pub async fn goods(pool: &AnyPool, shipment_id: i64) -> Result<Goods, AppError> 
         port_code: row.try_get("port_code")?,
         status: ShipmentStatus::parse(&status).ok_or_else(|| decode_error("status", &status))?,
         reference: reference_label(&kind, &number),
+        hs_code: row.try_get("hs_code")?,
     })
 }
 
@@ -272,6 +274,8 @@ pub struct NewHoldRow {
     pub shipment_id: i64,
     pub port_code: String,
     pub reason: HoldReason,
+    /// The goods' HS code (empty before a full declaration): perishable goods are due sooner.
+    pub hs_code: String,
     pub placed_at: DateTime<Utc>,
     /// The signature of whoever placed it.
     pub placed_by: String,
@@ -298,7 +302,7 @@ impl NewHoldRow {
             HoldStatus::Placed.code().into(),
             to_millis(self.placed_at).into(),
             self.placed_by.into(),
-            to_millis(self.placed_at + self.reason.service_level()).into(),
+            to_millis(self.placed_at + self.reason.service_level_for(&self.hs_code)).into(),
             self.notes.into(),
         ]
     }
@@ -310,7 +314,7 @@ impl NewHoldRow {
 }
 
 /// Places holds, in order, and returns their ids in the same order. The due time follows the
-/// reason's service level. A unique index refuses a second active hold of one reason on one
+/// reason's service level, shortened for perishable goods. A unique index refuses a second active hold of one reason on one
 /// shipment, however the two were raced: see [`is_already_held`].
 pub async fn insert_many_holds(
     conn: &mut AnyConnection,

@@ -20,6 +20,8 @@ pub struct Goods {
     pub status: ShipmentStatus,
     /// "AWB 176-12345675", for people.
     pub reference: String,
+    /// Digits only; empty before a full declaration.
+    pub hs_code: String,
 }
 
 /// Whether goods in this state may be held; the sentence when not.
@@ -574,6 +576,7 @@ mod tests {
             port_code: "YVR".into(),
             status,
             reference: "AWB 176-12345675".into(),
+            hs_code: "851713".into(),
         };
         assert!(may_hold(&goods(ShipmentStatus::Arrived)).is_ok());
         assert_eq!(

@@ -65,7 +65,7 @@ impl Simulator {
             self.schedule(released, Event::Release { shipment });
             return Ok(());
         }
-        let reason = model::hold_reason(&mut self.rng, &goods);
+        let reason = model::hold_reason(&mut self.rng, &goods, mode);
         // The targeting centre's referrals before the goods come: the simulation's own part
         // of the story (the history has none).
         let referral = match reason {

@@ -586,6 +586,7 @@ async fn place_holds(
             shipment_id: work[i].shipment_id(),
             port_code: work[i].declaration.port_code.clone(),
             reason: work[i].plan.expect("planned").reason,
+            hs_code: work[i].declaration.hs_code.clone(),
             placed_at: journal.now,
             placed_by: signature.clone(),
             notes: notes.clone(),
