@@ -133,6 +133,15 @@ fn Board() -> impl IntoView {
                                                         <A href="/import">{t!(i18n, common.nav_manifests)}</A>
                                                     }
                                                 })}
+                                            {me
+                                                .may(Action::ShareSeizures, None)
+                                                .then(|| {
+                                                    view! {
+                                                        <A href="/seizures/reports">
+                                                            {t!(i18n, common.nav_seizures)}
+                                                        </A>
+                                                    }
+                                                })}
                                         </nav>
                                     }
                                 })
@@ -201,6 +210,11 @@ fn Board() -> impl IntoView {
                         ssr=SsrMode::Async
                     />
                     <Route path=path!("/import") view=pages::Import::route() ssr=SsrMode::Async />
+                    <Route
+                        path=path!("/seizures/reports")
+                        view=pages::SeizureReports::route()
+                        ssr=SsrMode::Async
+                    />
                     <Route path=path!("/wall") view=pages::Wall::route() ssr=SsrMode::Async />
                     <Route path=path!("/map") view=pages::Map::route() ssr=SsrMode::Async />
                     <Route path=path!("/trends") view=pages::Trends::route() ssr=SsrMode::Async />

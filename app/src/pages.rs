@@ -79,6 +79,10 @@ lazy_page!(
     Targeting => crate::targeting::page::TargetingPage
 );
 lazy_page!(
+    /// `/seizures/reports`: seizure reports for partner administrations.
+    SeizureReports => crate::seizures::page::SeizureReportsPage
+);
+lazy_page!(
     /// `/import`: manifests sent as files.
     Import => crate::targeting::upload::ImportPage
 );
@@ -122,6 +126,7 @@ pub async fn preload_all() {
     Trends::preload().await;
     Targeting::preload().await;
     Import::preload().await;
+    SeizureReports::preload().await;
     Account::preload().await;
     Sessions::preload().await;
     Accounts::preload().await;

@@ -20,6 +20,7 @@ const pages: [string, string][] = [
   ["/handover?port=YYZ", "supervisor.yyz"],
   ["/inspections?port=YYZ&status=open", "supervisor.yyz"],
   ["/targeting", "analyst.ntc"],
+  ["/seizures/reports", "supervisor.yyz"],
   ["/import", "admin"],
   ["/admin/accounts", "admin"],
 ];

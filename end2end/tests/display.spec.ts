@@ -29,6 +29,8 @@ async function signIn(page: Page, username: string, password: string) {
   await page.getByLabel("Password").fill(password);
   await page.getByRole("button", { name: "Sign in", exact: true }).click();
   await expect(page).toHaveURL(/\/account$/);
+  // The address changes when the new page starts to arrive, before its stylesheet applies.
+  await page.waitForLoadState("load");
 }
 
 test("Dark chosen on a light device stays dark after a reload and a new sign-in", async ({ browser }) => {
@@ -61,6 +63,7 @@ test("Dark chosen on a light device stays dark after a reload and a new sign-in"
   // Signed out, the sign-in page follows the device; signed in again, the choice is back.
   await page.getByRole("button", { name: "Sign out" }).click();
   await expect(page).toHaveURL(/\/signin$/);
+  await page.waitForLoadState("load");
   expect(await background(page)).toBe(LIGHT_BG);
   await signIn(page, username, password);
   expect(await background(page)).toBe(DARK_BG);

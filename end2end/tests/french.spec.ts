@@ -77,6 +77,7 @@ const PAGES = [
   "/handover",
   "/targeting",
   "/import",
+  "/seizures/reports",
   "/account",
   "/account/sessions",
   "/admin/accounts",

@@ -10,6 +10,7 @@ use crate::state::ServerState;
 use app::export::CsvTable;
 use app::seizures::{self, Covered, ExportFormat, ExportRequest, SeizureExport};
 use app::{AppError, ErrorBody};
+use axum::http::{HeaderName, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use axum::{Json, Router, routing::post};
 use chrono::Utc;
@@ -38,7 +39,10 @@ pub fn router() -> Router<ServerState> {
     responses(
         (status = 200, description = "The report: JSON, or CSV (one row a seizure, the parties' columns empty without personal data)",
             content((SeizureExport = "application/json"), (String = "text/csv")),
-            headers(("content-disposition" = String, description = "In CSV: `attachment; filename=\"seizures-<UTC time>.csv\"`"))),
+            headers(
+                ("content-disposition" = String, description = "`attachment; filename=\"seizures-<UTC time>.csv\"` (`.json` in JSON)"),
+                ("x-seizure-count" = i64, description = "How many seizures the report holds"),
+                ("x-journal-seq" = i64, description = "The journal entry that records the export"))),
         (status = 404, description = "No seizure has this number", body = ErrorBody),
         (status = 422, description = "Not one seizure or one period, a period that ends before it starts, in the future or after more than 366 days or 5,000 seizures, no partner or no reason; `field` names it", body = ErrorBody),
     )
@@ -72,8 +76,31 @@ async fn report(
         now,
     )
     .await?;
+    let counts = [
+        (SEIZURE_COUNT, HeaderValue::from(export.seizures.len())),
+        (JOURNAL_SEQ, HeaderValue::from(export.journal_seq)),
+    ];
     Ok(match checked.format {
-        ExportFormat::Json => Json(export).into_response(),
-        ExportFormat::Csv => csv::table("seizures", now, &CsvTable::of(&export.seizures)),
+        ExportFormat::Json => {
+            let name = app::export::file_name("seizures", now).replace(".csv", ".json");
+            let disposition = HeaderValue::from_str(&format!("attachment; filename=\"{name}\""))
+                .expect("a file name of a code and a time");
+            (
+                counts,
+                [(header::CONTENT_DISPOSITION, disposition)],
+                Json(export),
+            )
+                .into_response()
+        }
+        ExportFormat::Csv => (
+            counts,
+            csv::table("seizures", now, &CsvTable::of(&export.seizures)),
+        )
+            .into_response(),
     })
 }
+
+/// How many seizures the report holds, in either format.
+const SEIZURE_COUNT: HeaderName = HeaderName::from_static("x-seizure-count");
+/// The journal entry that records the export, in either format.
+const JOURNAL_SEQ: HeaderName = HeaderName::from_static("x-journal-seq");

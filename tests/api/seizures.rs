@@ -9,6 +9,7 @@ use app::domain::Role;
 use app::seizures::SeizureReport;
 use chrono::{Days, Utc};
 use reqwest::StatusCode;
+use reqwest::header::HeaderMap;
 use serde_json::{Value, json};
 
 const PORT: &str = "YYZ";
@@ -24,6 +25,29 @@ async fn post(app: &TestApp, token: &str, body: Value) -> (StatusCode, String) {
         .await
         .expect("request is sent");
     (response.status(), response.text().await.unwrap_or_default())
+}
+
+/// The answer's headers and body, for a request that succeeds.
+async fn post_for_headers(app: &TestApp, token: &str, body: Value) -> (HeaderMap, String) {
+    let response = app
+        .client
+        .post(app.url("/api/v1/seizures/reports"))
+        .bearer_auth(token)
+        .json(&body)
+        .send()
+        .await
+        .expect("request is sent");
+    assert_eq!(response.status(), StatusCode::OK);
+    let headers = response.headers().clone();
+    (headers, response.text().await.unwrap_or_default())
+}
+
+fn header<'a>(headers: &'a HeaderMap, name: &str) -> &'a str {
+    headers
+        .get(name)
+        .unwrap_or_else(|| panic!("{name} is sent"))
+        .to_str()
+        .unwrap()
 }
 
 async fn post_json(app: &TestApp, token: &str, body: Value, status: StatusCode) -> Value {
@@ -285,6 +309,27 @@ pub async fn a_seizure_report_carries_its_fields_and_the_parties_only_when_chose
     assert_eq!(rows.len() as i64, all, "one row a seizure");
     let shipper = declared["shipper_name"].as_str().unwrap();
     assert!(!csv.contains(shipper), "no personal data in the file");
+    // Either format names its file, how many seizures it holds and the entry that records it.
+    for (format, extension) in [("csv", ".csv\""), ("json", ".json\"")] {
+        let mut request = period.clone();
+        request["format"] = json!(format);
+        let (headers, body) = post_for_headers(&app, &analyst, request).await;
+        let disposition = header(&headers, "content-disposition");
+        assert!(
+            disposition.starts_with("attachment; filename=\"seizures-")
+                && disposition.ends_with(extension),
+            "{disposition}"
+        );
+        assert_eq!(header(&headers, "x-seizure-count"), all.to_string());
+        let last: i64 = app
+            .scalar("select max(seq) from journal where entity = 'seizure_report'")
+            .await;
+        assert_eq!(header(&headers, "x-journal-seq"), last.to_string());
+        if format == "json" {
+            let export: Value = serde_json::from_str(&body).unwrap();
+            assert_eq!(export["journal_seq"], last);
+        }
+    }
     let export = post_json(
         &app,
         &yvr,

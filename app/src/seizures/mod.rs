@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "ssr")]
 pub mod db;
+pub mod page;
 
 /// The longest period one export covers, in days.
 pub const MAX_PERIOD_DAYS: i64 = 366;
