@@ -15,7 +15,8 @@ use serde_json::{Value, json};
 const PORT: &str = "YYZ";
 const PARTNER: &str = "U.S. Customs and Border Protection";
 
-async fn post(app: &TestApp, token: &str, body: Value) -> (StatusCode, String) {
+/// The answer's status, headers and body.
+async fn send(app: &TestApp, token: &str, body: Value) -> (StatusCode, HeaderMap, String) {
     let response = app
         .client
         .post(app.url("/api/v1/seizures/reports"))
@@ -24,22 +25,20 @@ async fn post(app: &TestApp, token: &str, body: Value) -> (StatusCode, String) {
         .send()
         .await
         .expect("request is sent");
-    (response.status(), response.text().await.unwrap_or_default())
+    let (status, headers) = (response.status(), response.headers().clone());
+    (status, headers, response.text().await.unwrap_or_default())
+}
+
+async fn post(app: &TestApp, token: &str, body: Value) -> (StatusCode, String) {
+    let (status, _, text) = send(app, token, body).await;
+    (status, text)
 }
 
 /// The answer's headers and body, for a request that succeeds.
 async fn post_for_headers(app: &TestApp, token: &str, body: Value) -> (HeaderMap, String) {
-    let response = app
-        .client
-        .post(app.url("/api/v1/seizures/reports"))
-        .bearer_auth(token)
-        .json(&body)
-        .send()
-        .await
-        .expect("request is sent");
-    assert_eq!(response.status(), StatusCode::OK);
-    let headers = response.headers().clone();
-    (headers, response.text().await.unwrap_or_default())
+    let (status, headers, text) = send(app, token, body).await;
+    assert_eq!(status, StatusCode::OK, "{text}");
+    (headers, text)
 }
 
 fn header<'a>(headers: &'a HeaderMap, name: &str) -> &'a str {

@@ -35,6 +35,23 @@ pub fn ErrorNotice(error: AppError) -> impl IntoView {
     }
 }
 
+/// Why a request sent from a form did nothing: a refused field's reason after `nothing_done`
+/// ("Nothing was imported:"), any other error as [`ErrorNotice`] says it.
+#[component]
+pub fn RefusalNotice(error: AppError, nothing_done: &'static str) -> impl IntoView {
+    match error {
+        AppError::Invalid { reason, .. } => view! {
+            <div class="notice error" role="alert">
+                <strong>{nothing_done}</strong>
+                " "
+                {reason}
+            </div>
+        }
+        .into_any(),
+        error => view! { <ErrorNotice error /> }.into_any(),
+    }
+}
+
 /// What a resource holds once it has come: a loading line until then, then `show` of its value,
 /// or what went wrong.
 #[component]

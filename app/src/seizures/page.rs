@@ -4,7 +4,7 @@
 //! is shown beside the field it names, with everything typed kept.
 
 use super::MAX_PARTNER_CHARS;
-use crate::components::common::{ErrorNotice, RoleGate};
+use crate::components::common::{RefusalNotice, RoleGate};
 use crate::components::forms::FieldNotes;
 use crate::domain::{Action, MAX_TEXT_CHARS};
 use crate::error::AppError;
@@ -180,26 +180,20 @@ fn ExportForm() -> impl IntoView {
             <form class="seizure-report" on:submit=submit novalidate>
                 <fieldset>
                     <legend>{td_string!(l, seizures.page.covers)}</legend>
-                    <label class="choice">
-                        <input
-                            type="radio"
-                            name="covers"
-                            value="period"
-                            prop:checked=move || !form.one.get()
-                            on:change=move |_| form.one.set(false)
-                        />
-                        {td_string!(l, seizures.page.a_period)}
-                    </label>
-                    <label class="choice">
-                        <input
-                            type="radio"
-                            name="covers"
-                            value="one"
-                            prop:checked=move || form.one.get()
-                            on:change=move |_| form.one.set(true)
-                        />
-                        {td_string!(l, seizures.page.one_seizure)}
-                    </label>
+                    <Choice
+                        name="covers"
+                        value="period"
+                        flag=form.one
+                        when=false
+                        label=td_string!(l, seizures.page.a_period)
+                    />
+                    <Choice
+                        name="covers"
+                        value="one"
+                        flag=form.one
+                        when=true
+                        label=td_string!(l, seizures.page.one_seizure)
+                    />
                     <Show
                         when=move || form.one.get()
                         fallback=move || {
@@ -275,26 +269,20 @@ fn ExportForm() -> impl IntoView {
                 </div>
                 <fieldset>
                     <legend>{td_string!(l, seizures.page.format)}</legend>
-                    <label class="choice">
-                        <input
-                            type="radio"
-                            name="format"
-                            value="csv"
-                            prop:checked=move || form.csv.get()
-                            on:change=move |_| form.csv.set(true)
-                        />
-                        {td_string!(l, seizures.page.csv)}
-                    </label>
-                    <label class="choice">
-                        <input
-                            type="radio"
-                            name="format"
-                            value="json"
-                            prop:checked=move || !form.csv.get()
-                            on:change=move |_| form.csv.set(false)
-                        />
-                        {td_string!(l, seizures.page.json)}
-                    </label>
+                    <Choice
+                        name="format"
+                        value="csv"
+                        flag=form.csv
+                        when=true
+                        label=td_string!(l, seizures.page.csv)
+                    />
+                    <Choice
+                        name="format"
+                        value="json"
+                        flag=form.csv
+                        when=false
+                        label=td_string!(l, seizures.page.json)
+                    />
                 </fieldset>
                 <button type="submit" class="primary" disabled=busy>
                     {td_string!(l, seizures.page.download)}
@@ -311,19 +299,40 @@ fn ExportForm() -> impl IntoView {
                         .into_any()
                 }
                 Phase::Saved(saved) => view! { <SavedNotice saved /> }.into_any(),
-                Phase::Failed(AppError::Invalid { reason, .. }) => {
+                Phase::Failed(error) => {
                     view! {
-                        <div class="notice error" role="alert">
-                            <strong>{td_string!(l, seizures.page.nothing_exported)}</strong>
-                            " "
-                            {reason}
-                        </div>
+                        <RefusalNotice
+                            error
+                            nothing_done=td_string!(l, seizures.page.nothing_exported)
+                        />
                     }
                         .into_any()
                 }
-                Phase::Failed(error) => view! { <ErrorNotice error /> }.into_any(),
             }}
         </section>
+    }
+}
+
+/// One radio button of a choice between two: checked while `flag` is `when`, making it so.
+#[component]
+fn Choice(
+    name: &'static str,
+    value: &'static str,
+    flag: RwSignal<bool>,
+    when: bool,
+    label: &'static str,
+) -> impl IntoView {
+    view! {
+        <label class="choice">
+            <input
+                type="radio"
+                name=name
+                value=value
+                prop:checked=move || flag.get() == when
+                on:change=move |_| flag.set(when)
+            />
+            {label}
+        </label>
     }
 }
 

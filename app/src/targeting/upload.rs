@@ -7,8 +7,7 @@
 
 use super::page::column_heads;
 use super::{Disposition, IngestReport};
-use crate::components::common::ErrorNotice;
-use crate::components::common::RoleGate;
+use crate::components::common::{RefusalNotice, RoleGate};
 use crate::domain::Action;
 use crate::error::AppError;
 use crate::i18n::td_string;
@@ -145,17 +144,15 @@ fn Uploader() -> impl IntoView {
                         .into_any()
                 }
                 Phase::Done(report) => view! { <ImportReport report=*report /> }.into_any(),
-                Phase::Failed(AppError::Invalid { reason, .. }) => {
+                Phase::Failed(error) => {
                     view! {
-                        <div class="notice error" role="alert">
-                            <strong>{td_string!(l, manifests.nothing_imported)}</strong>
-                            " "
-                            {reason}
-                        </div>
+                        <RefusalNotice
+                            error
+                            nothing_done=td_string!(l, manifests.nothing_imported)
+                        />
                     }
                         .into_any()
                 }
-                Phase::Failed(error) => view! { <ErrorNotice error /> }.into_any(),
             }}
         </section>
     }
