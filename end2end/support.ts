@@ -212,3 +212,39 @@ export async function liveShipmentPage(page: Page, port: string) {
 export function cluster(...args: string[]): string {
   return execFileSync(path.join(root, "scripts", "pg-cluster.sh"), args, { cwd: root }).toString().trim();
 }
+
+/** A CSV file's rows as RFC 4180 reads them, after its byte order mark: header first. */
+export function parseCsv(text: string): string[][] {
+  expect(text.charCodeAt(0)).toBe(0xfeff);
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let cell = "";
+  let quoted = false;
+  for (let i = 1; i < text.length; i++) {
+    const c = text[i];
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') {
+        cell += '"';
+        i++;
+      } else if (c === '"') {
+        quoted = false;
+      } else {
+        cell += c;
+      }
+    } else if (c === '"' && cell === "") {
+      quoted = true;
+    } else if (c === ",") {
+      row.push(cell);
+      cell = "";
+    } else if (c === "\r" && text[i + 1] === "\n") {
+      row.push(cell);
+      rows.push(row);
+      row = [];
+      cell = "";
+      i++;
+    } else {
+      cell += c;
+    }
+  }
+  return rows;
+}

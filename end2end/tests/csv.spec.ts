@@ -1,41 +1,5 @@
 import { expect, test, type Page } from "@playwright/test";
-import { hydrated } from "../support";
-
-/** A CSV file's rows as RFC 4180 reads them, after its byte order mark: header first. */
-function parseCsv(text: string): string[][] {
-  expect(text.charCodeAt(0)).toBe(0xfeff);
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = "";
-  let quoted = false;
-  for (let i = 1; i < text.length; i++) {
-    const c = text[i];
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') {
-        cell += '"';
-        i++;
-      } else if (c === '"') {
-        quoted = false;
-      } else {
-        cell += c;
-      }
-    } else if (c === '"' && cell === "") {
-      quoted = true;
-    } else if (c === ",") {
-      row.push(cell);
-      cell = "";
-    } else if (c === "\r" && text[i + 1] === "\n") {
-      row.push(cell);
-      rows.push(row);
-      row = [];
-      cell = "";
-      i++;
-    } else {
-      cell += c;
-    }
-  }
-  return rows;
-}
+import { hydrated, parseCsv } from "../support";
 
 /** The download link's file, fetched with the page's own session, as objects by column. */
 async function linkedCsv(page: Page): Promise<{ href: string; rows: Record<string, string>[] }> {

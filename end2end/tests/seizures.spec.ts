@@ -1,7 +1,7 @@
 import { expect, test, type Page } from "@playwright/test";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { hydrated, personaPage } from "../support";
+import { hydrated, parseCsv, personaPage } from "../support";
 
 // The seizure reports page: a report for a partner administration downloaded as a file, in
 // either language, with the parties left out unless chosen, and a refusal said beside its field
@@ -15,16 +15,6 @@ function said(language: "en" | "fr", key: string): string {
   const value = JSON.parse(fs.readFileSync(file, "utf8")).page?.[key];
   if (typeof value !== "string") throw new Error(`no sentence seizures.page.${key} in ${language}`);
   return value;
-}
-
-/** A CSV file's rows (after its byte order mark), header first; no cell here holds a newline. */
-function csvRows(text: string): string[][] {
-  expect(text.charCodeAt(0)).toBe(0xfeff);
-  return text
-    .slice(1)
-    .split("\r\n")
-    .filter((line) => line !== "")
-    .map((line) => line.match(/("([^"]|"")*"|[^,]*)(,|$)/g)!.map((c) => c.replace(/,$/, "").replace(/^"|"$/g, "")));
 }
 
 /** Fills the form and downloads the report; the file's text and name. */
@@ -52,7 +42,7 @@ test("an analyst downloads a month's seizures as CSV, the parties left out, and 
 
   const { text, name } = await download(page, "en", "csv", false);
   expect(name).toMatch(/^seizures-\d{4}-\d\d-\d\dT\d{4}Z\.csv$/);
-  const [header, ...rows] = csvRows(text);
+  const [header, ...rows] = parseCsv(text);
   expect(header).toContain("seizure_id");
   expect(header).toContain("detection_method");
   // The demo's fortnight has seizures at its ports; an analyst sees every port's.
@@ -118,7 +108,7 @@ test("en français : un superviseur télécharge les saisies de son point d'entr
   await expect(page.locator("html")).toHaveAttribute("lang", "fr");
   await expect(page.getByRole("heading", { level: 1 })).toHaveText(said("fr", "title"));
   const { text, name } = await download(page, "fr", "csv", false);
-  const [header, ...rows] = csvRows(text);
+  const [header, ...rows] = parseCsv(text);
   const port = header.indexOf("port_code");
   expect(rows.every((row) => row[port] === "YYZ")).toBe(true);
   const status = page.getByRole("status").filter({ hasText: "Rapport téléchargé" });

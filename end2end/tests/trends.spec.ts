@@ -1,22 +1,12 @@
 import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Page } from "@playwright/test";
-import { hydrated, personaPage } from "../support";
+import { hydrated, parseCsv, personaPage } from "../support";
 
 // /trends: the charts and their tables in both languages, a chart's CSV equal to its table's
 // rows, the filter carried by the address, and the accessibility checks in both languages and
 // colour schemes.
 
 const TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"];
-
-/** A CSV file's rows after its byte order mark, header first (the trends' cells hold no comma). */
-function parseCsv(text: string): string[][] {
-  expect(text.charCodeAt(0)).toBe(0xfeff);
-  return text
-    .slice(1)
-    .split("\r\n")
-    .filter((line) => line !== "")
-    .map((line) => line.split(","));
-}
 
 /** A table cell as a number: the page writes `1,234` (English), the file `1234`. */
 const number = (text: string) => (text === "–" ? "" : text.replace(/,/g, ""));
