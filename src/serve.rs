@@ -503,17 +503,17 @@ async fn with_hyper<I>(
     let mut connection = pin!(
         builder.serve_connection_with_upgrades(TokioIo::new(io), TowerToHyperService::new(service))
     );
-    let mut stopping = pin!(stop.closed());
-    loop {
-        tokio::select! {
-            result = connection.as_mut() => {
-                if let Err(error) = result {
-                    tracing::trace!(%error, "connection ended");
-                }
-                break;
-            }
-            _ = &mut stopping => connection.as_mut().graceful_shutdown(),
+    // Once told to stop, the connection finishes what it is answering and closes; the signal is
+    // awaited once only (a finished future must not be polled again).
+    let result = tokio::select! {
+        result = connection.as_mut() => result,
+        () = stop.closed() => {
+            connection.as_mut().graceful_shutdown();
+            connection.await
         }
+    };
+    if let Err(error) = result {
+        tracing::trace!(%error, "connection ended");
     }
 }
 
@@ -602,6 +602,65 @@ mod tests {
                 String::from_utf8_lossy(other)
             );
         }
+    }
+
+    /// A request being answered when the server is told to stop is answered whole before the
+    /// server returns: a write it carries out is never left without its answer (a proxy would
+    /// report a failure, and the write be sent again and made twice).
+    #[tokio::test]
+    async fn a_request_under_way_at_shutdown_gets_its_whole_answer() {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        let carried_out = Arc::new(AtomicUsize::new(0));
+        let started = Arc::new(tokio::sync::Notify::new());
+        let router = Router::new().route(
+            "/slow",
+            axum::routing::post({
+                let (carried_out, started) = (carried_out.clone(), started.clone());
+                move || async move {
+                    started.notify_one();
+                    tokio::time::sleep(Duration::from_millis(300)).await;
+                    carried_out.fetch_add(1, Ordering::SeqCst);
+                    "written"
+                }
+            }),
+        );
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let address = listener.local_addr().unwrap();
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let server = tokio::spawn(serve(
+            listener,
+            router,
+            ConnectionLimits::default(),
+            async move {
+                let _ = stopped.await;
+            },
+        ));
+        let mut client = TcpStream::connect(address).await.unwrap();
+        // A first request answered on the kept-alive connection, then the one under way.
+        for path in ["/missing", "/slow"] {
+            let request = format!("POST {path} HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n");
+            client.write_all(request.as_bytes()).await.unwrap();
+            if path == "/missing" {
+                let mut head = [0u8; 512];
+                let n = client.read(&mut head).await.unwrap();
+                assert!(String::from_utf8_lossy(&head[..n]).starts_with("HTTP/1.1 404"));
+            }
+        }
+        started.notified().await;
+        stop.send(()).unwrap();
+        let mut answer = String::new();
+        tokio::time::timeout(Duration::from_secs(5), client.read_to_string(&mut answer))
+            .await
+            .expect("the answer within 5 s")
+            .expect("the answer, not a reset connection");
+        assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+        assert!(answer.ends_with("written"), "{answer}");
+        assert_eq!(carried_out.load(Ordering::SeqCst), 1);
+        tokio::time::timeout(Duration::from_secs(5), server)
+            .await
+            .expect("the server returns once the answer is written")
+            .unwrap()
+            .unwrap();
     }
 
     #[tokio::test]

@@ -196,6 +196,13 @@ test("two instances behind nginx on one PostgreSQL: sessions cross, changes cros
     );
     expect(refused, `statuses other than 200/201 out of ${statuses.length}`).toEqual([]);
     expect(written.length).toBeGreaterThan(0);
+    // Each write recorded once in the journal...
+    const recorded = await (await fetch(`${proxied}/api/v1/shipments/${shipment}`, { headers: { cookie: cookies } })).json();
+    for (const text of written) {
+      const seqs = recorded.timeline.filter((e: { reason: string | null }) => e.reason === text).map((e: { seq: number }) => e.seq);
+      expect(seqs, `the journal's entries for "${text}"`).toHaveLength(1);
+    }
+    // ...and shown once, on the page that followed the restart.
     await expect(page.locator(".live-indicator")).toHaveAttribute("data-connection", "live", { timeout: 15_000 });
     for (const text of written) {
       await expect(timeline.getByText(text)).toHaveCount(1, { timeout: 15_000 });
