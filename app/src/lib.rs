@@ -25,6 +25,7 @@ pub mod pages;
 pub mod paging;
 pub mod ports;
 pub mod replay;
+pub mod rights;
 pub mod seizures;
 pub mod shipments;
 pub mod sim;

@@ -51,6 +51,7 @@ pub fn router<S: Clone + Send + Sync + 'static>() -> Router<S> {
         (name = "shipments", description = "Shipments, their holds, inspections and timeline"),
         (name = "targeting", description = "Declarations in, risk scores, examination capacity and the targeting rules"),
         (name = "trends", description = "Trends over days: release times, holds, examinations, hit rates and officers' work"),
+        (name = "rights", description = "The register of requests for assistance from rights holders, and the declarations they match"),
         (name = "seizures", description = "Seizure reports for partner administrations, each export journaled"),
         (name = "waits", description = "Border waits: measured at a crossing, and CBSA's wait times file"),
         (name = "live", description = "The journal as it happens"),
@@ -102,6 +103,7 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     v1.merge(super::targeting::Docs::openapi());
     v1.merge(super::waits::Docs::openapi());
     v1.merge(super::trends::Docs::openapi());
+    v1.merge(super::rights::Docs::openapi());
     v1.merge(super::seizures::Docs::openapi());
     let mut doc = Head::openapi().nest("/api/v1", v1);
     doc.info.version = env!("CARGO_PKG_VERSION").to_string();
@@ -168,6 +170,7 @@ fn document_in(locale: Locale) -> String {
             "forecast" => td_string!(locale, api.tag_forecast),
             "trends" => td_string!(locale, api.tag_trends),
             "waits" => td_string!(locale, api.tag_waits),
+            "rights" => td_string!(locale, api.tag_rights),
             "seizures" => td_string!(locale, api.tag_seizures),
             _ => continue,
         };

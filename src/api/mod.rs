@@ -24,6 +24,7 @@ pub mod live;
 mod ports;
 mod replay;
 mod responses;
+mod rights;
 mod seizures;
 mod shipments;
 mod targeting;
@@ -43,6 +44,7 @@ pub fn router() -> Router<ServerState> {
         .merge(targeting::router())
         .merge(waits::router())
         .merge(trends::router())
+        .merge(rights::router())
         .merge(seizures::router())
         .route("/live", get(live::live))
         .merge(docs::router())

@@ -23,6 +23,7 @@ mod own_password;
 mod port_operations;
 mod production;
 mod replay;
+mod rights;
 mod roles;
 mod seizures;
 mod signin;
@@ -88,6 +89,11 @@ use replay::{
     an_instant_that_cannot_be_shown_is_refused_naming_at,
     the_board_replayed_at_a_moment_is_what_it_showed_then,
     the_running_server_checkpoints_the_board,
+};
+use rights::{
+    a_request_matches_declarations_only_while_in_force,
+    renewals_sent_together_extend_a_request_once,
+    the_register_keeps_a_request_two_years_journaled_and_refuses_bad_input_unwritten,
 };
 use roles::serve_runs_as_a_role_that_owns_nothing;
 use seizures::a_seizure_report_carries_its_fields_and_the_parties_only_when_chosen;
@@ -212,6 +218,9 @@ use production::{
 };
 
 on_both_backends!(
+    the_register_keeps_a_request_two_years_journaled_and_refuses_bad_input_unwritten,
+    a_request_matches_declarations_only_while_in_force,
+    renewals_sent_together_extend_a_request_once,
     the_demos_goods_fit_their_holds,
     a_seizure_report_carries_its_fields_and_the_parties_only_when_chosen,
     serve_gives_its_figures_json_logs_and_request_ids,

@@ -47,6 +47,8 @@ pub enum Action {
     /// names: a supervisor's or administrator's account, or the token of one.
     ImportWaits,
     ManageRules,
+    /// Keep the register of requests for assistance (rights holders' trademarks and works).
+    ManageRightsRequests,
     IssueReferral,
     /// Export seizure reports for partner administrations (the parties' personal data only
     /// when chosen, for a reason). Not refused by port: an export holds the seizures of the
@@ -61,7 +63,7 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 24] = [
+    pub const ALL: [Action; 25] = [
         Action::Read,
         Action::PlaceHold,
         Action::ReleaseHold,
@@ -81,6 +83,7 @@ impl Action {
         Action::RecordWaits,
         Action::ImportWaits,
         Action::ManageRules,
+        Action::ManageRightsRequests,
         Action::IssueReferral,
         Action::ShareSeizures,
         Action::DeclareShipments,
@@ -94,6 +97,7 @@ impl Action {
             self,
             Action::Read
                 | Action::ManageRules
+                | Action::ManageRightsRequests
                 | Action::IssueReferral
                 | Action::ShareSeizures
                 | Action::DeclareShipments
@@ -125,6 +129,7 @@ impl Action {
             Action::RecordWaits => said!(domain.action.record_waits),
             Action::ImportWaits => said!(domain.action.import_waits),
             Action::ManageRules => said!(domain.action.manage_rules),
+            Action::ManageRightsRequests => said!(domain.action.manage_rights_requests),
             Action::IssueReferral => said!(domain.action.issue_referral),
             Action::ShareSeizures => said!(domain.action.share_seizures),
             Action::DeclareShipments => said!(domain.action.declare_shipments),
@@ -182,7 +187,11 @@ impl Role {
             }
             Role::Analyst => matches!(
                 action,
-                A::Read | A::ManageRules | A::IssueReferral | A::ShareSeizures
+                A::Read
+                    | A::ManageRules
+                    | A::ManageRightsRequests
+                    | A::IssueReferral
+                    | A::ShareSeizures
             ),
             Role::Admin => matches!(
                 action,
@@ -190,6 +199,7 @@ impl Role {
                     | A::ManageAccounts
                     | A::ControlSimulator
                     | A::ManageRules
+                    | A::ManageRightsRequests
                     | A::DeclareShipments
                     | A::ImportWaits
             ),
