@@ -83,6 +83,10 @@ lazy_page!(
     SeizureReports => crate::seizures::page::SeizureReportsPage
 );
 lazy_page!(
+    /// `/rights`: the register of requests for assistance.
+    RightsRequests => crate::rights::page::RightsRequestsPage
+);
+lazy_page!(
     /// `/import`: manifests sent as files.
     Import => crate::targeting::upload::ImportPage
 );
@@ -127,6 +131,7 @@ pub async fn preload_all() {
     Targeting::preload().await;
     Import::preload().await;
     SeizureReports::preload().await;
+    RightsRequests::preload().await;
     Account::preload().await;
     Sessions::preload().await;
     Accounts::preload().await;

@@ -21,6 +21,7 @@ const pages: [string, string][] = [
   ["/inspections?port=YYZ&status=open", "supervisor.yyz"],
   ["/targeting", "analyst.ntc"],
   ["/seizures/reports", "supervisor.yyz"],
+  ["/rights", "analyst.ntc"],
   ["/import", "admin"],
   ["/admin/accounts", "admin"],
 ];

@@ -78,6 +78,7 @@ const PAGES = [
   "/targeting",
   "/import",
   "/seizures/reports",
+  "/rights",
   "/account",
   "/account/sessions",
   "/admin/accounts",

@@ -9,6 +9,7 @@
 //! `story.rs` plays each shipment's history, `write.rs` writes it all out, `targeting.rs` adds
 //! the targeting centre's rules and capacities.
 
+mod rights;
 mod story;
 pub mod targeting;
 mod world;
@@ -87,6 +88,7 @@ pub async fn demo(db: &Db, options: &SeedOptions) -> anyhow::Result<SeedReport> 
     let mut tx = conn.begin().await?;
     let journal_entries = write::country(&mut tx, &mut world, options.days).await?;
     targeting::seed(&mut tx, options.end, options.days).await?;
+    rights::seed(&mut tx, options.end, options.days).await?;
     if db.backend == Backend::Postgres {
         // Explicit ids leave the identity sequences behind; move them past the seeded rows.
         for table in ["officers", "shipments", "holds", "inspections"] {

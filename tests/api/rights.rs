@@ -144,12 +144,27 @@ pub async fn the_register_keeps_a_request_two_years_journaled_and_refuses_bad_in
     let (status, register) = send(&app, &officer, "/rights-requests", None).await;
     assert_eq!(status, StatusCode::OK);
     let listed = register.as_array().unwrap();
-    assert_eq!(listed.len(), 1);
-    assert_eq!(listed[0]["marks"], json!(["NORTH MAPLE", "Caribou"]));
+    // The demo's four requests and this one, those in force first: the demo's expired one last.
+    assert_eq!(listed.len(), 5, "{register}");
+    let mine = listed
+        .iter()
+        .find(|r| r["id"] == id)
+        .expect("the request is listed");
+    assert_eq!(mine["marks"], json!(["NORTH MAPLE", "Caribou"]));
     assert_eq!(
-        listed[0]["genuine_features"],
+        mine["genuine_features"],
         "A sewn-in hologram label with a serial number"
     );
+    let last_day = |r: &Value| {
+        r["valid_to"]
+            .as_str()
+            .unwrap()
+            .parse::<NaiveDate>()
+            .unwrap()
+    };
+    let expired = listed.iter().filter(|r| last_day(r) < today).count();
+    assert_eq!(expired, 1, "the demo's expired request");
+    assert!(last_day(listed.last().unwrap()) < today, "{register}");
 }
 
 pub async fn a_request_matches_declarations_only_while_in_force(backend: Backend) {

@@ -165,6 +165,16 @@ pub fn integer(locale: Locale, n: i64) -> String {
     out
 }
 
+/// An amount in cents with its currency: `12,345.60 CAD` / `12 345,60 CAD`.
+pub fn money(locale: Locale, cents: i64, currency: &str) -> String {
+    let grouped = integer(locale, cents / 100);
+    let mark = match locale {
+        Locale::en => '.',
+        Locale::fr => ',',
+    };
+    format!("{grouped}{mark}{:02} {currency}", (cents % 100).abs())
+}
+
 /// A number with `decimals` places: `12,345.6` / `12 345,6`.
 pub fn decimal(locale: Locale, value: f64, decimals: usize) -> String {
     if !value.is_finite() {

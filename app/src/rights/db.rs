@@ -13,7 +13,7 @@ use crate::lang::current;
 use crate::sql::decode_error;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde_json::json;
-use sqlx::{AnyPool, Row, any::AnyRow};
+use sqlx::{AnyConnection, AnyPool, Row, any::AnyRow};
 
 /// The journal's name for a request for assistance.
 pub const ENTITY: &str = "rights_request";
@@ -87,8 +87,26 @@ pub async fn register(
     caller
         .authorize(pool, Action::ManageRightsRequests, None)
         .await?;
-    let actor = &caller.account.username;
     let mut tx = WriteTx::begin(pool).await?;
+    let id = insert(&mut tx, checked, &caller.account.username, now).await?;
+    let row = sqlx::query(&format!("{SELECT} where id = $1"))
+        .bind(id)
+        .fetch_one(&mut *tx)
+        .await?;
+    let registered = from_row(&row)?;
+    tx.commit().await?;
+    Ok(registered)
+}
+
+/// Writes a request and its journal entry (`registered`, by `actor`, with the reason) on
+/// `conn`, inside the caller's transaction; returns its number. Checks nothing: the caller has
+/// checked the request and the actor's right to register it.
+pub async fn insert(
+    conn: &mut AnyConnection,
+    checked: &Checked,
+    actor: &str,
+    now: DateTime<Utc>,
+) -> Result<i64, AppError> {
     let id: i64 = sqlx::query(
         "insert into rights_requests (rights_holder, marks_json, goods_json, goods_description, \
          genuine_features, contact_name, contact_email, contact_phone, valid_from, valid_to, \
@@ -108,7 +126,7 @@ pub async fn register(
     .bind(checked.security_cents)
     .bind(to_millis(now))
     .bind(actor)
-    .fetch_one(&mut *tx)
+    .fetch_one(&mut *conn)
     .await?
     .try_get("id")?;
     let after = json!({
@@ -121,14 +139,8 @@ pub async fn register(
     });
     let entry = NewEntry::administrative(now, actor, ENTITY, id, "registered", after)
         .reason(Some(&checked.reason));
-    record(&mut tx, entry).await?;
-    let row = sqlx::query(&format!("{SELECT} where id = $1"))
-        .bind(id)
-        .fetch_one(&mut *tx)
-        .await?;
-    let registered = from_row(&row)?;
-    tx.commit().await?;
-    Ok(registered)
+    record(conn, entry).await?;
+    Ok(id)
 }
 
 /// Renews request `id` at the version the analyst read: in force two years more from the day

@@ -14,6 +14,8 @@ use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "ssr")]
 pub mod db;
+pub mod page;
+pub mod rpc;
 
 /// How long a request is in force, and how much longer each renewal keeps it: two years.
 pub const VALIDITY_MONTHS: u32 = 24;

@@ -62,15 +62,11 @@ impl Shipment {
 
     /// "12,450.00 CAD"
     pub fn declared_value(&self) -> String {
-        let locale = crate::lang::current();
-        let whole = self.declared_value_cents / 100;
-        let cents = (self.declared_value_cents % 100).abs();
-        let grouped = crate::lang::format::integer(locale, whole);
-        let mark = match locale {
-            crate::lang::Locale::en => '.',
-            crate::lang::Locale::fr => ',',
-        };
-        format!("{grouped}{mark}{cents:02} {}", self.currency)
+        crate::lang::format::money(
+            crate::lang::current(),
+            self.declared_value_cents,
+            &self.currency,
+        )
     }
 }
 

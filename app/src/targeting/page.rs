@@ -52,6 +52,9 @@ fn RulesWorkspace() -> impl IntoView {
         <div class="page-head">
             <h1>{td_string!(l, targeting.title)}</h1>
             <p class="lede">{td_string!(l, targeting.lede)}</p>
+            <p>
+                <a href="/rights">{td_string!(l, common.nav_rights)}</a>
+            </p>
         </div>
         <section class="panel" aria-labelledby="rules-title">
             <h2 id="rules-title">{td_string!(l, targeting.rules_heading)}</h2>
