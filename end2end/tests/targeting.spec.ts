@@ -140,6 +140,9 @@ test("a manifest upload reports each refused row and keeps the good ones", async
 test("an edited rule scores with its new version, and a disabled rule scores nothing", async ({
   browser,
 }) => {
+  // Two personas, two rule edits, two declarations and two shipment pages: under the whole
+  // suite's load on two cores this has taken more than the default 30 s.
+  test.setTimeout(60_000);
   const stamp = `${Date.now()}${Math.floor(Math.random() * 1000)}`;
   const name = `Watch ${stamp}`;
   const party = `Zephyr Freight ${stamp}`;
