@@ -87,21 +87,8 @@ pub async fn register_rights_request(request: RightsForm) -> Result<RightsReques
     let caller =
         crate::auth::server::require(crate::domain::Action::ManageRightsRequests, None).await?;
     let state = crate::state::app_state()?;
-    let RightsForm {
-        rights_holder,
-        marks,
-        goods,
-        goods_description,
-        genuine_features,
-        contact_name,
-        contact_email,
-        contact_phone,
-        valid_from,
-        security,
-        reason,
-    } = request;
-    let (marks, goods) = form_lists(&marks, &goods);
-    let valid_from = match valid_from.trim() {
+    let (marks, goods) = form_lists(&request.marks, &request.goods);
+    let valid_from = match request.valid_from.trim() {
         "" => None,
         day => Some(day.parse().map_err(|_| {
             AppError::invalid(
@@ -110,29 +97,29 @@ pub async fn register_rights_request(request: RightsForm) -> Result<RightsReques
             )
         })?),
     };
-    let security_cents = dollars_to_cents(&security).ok_or_else(|| {
+    let security_cents = dollars_to_cents(&request.security).ok_or_else(|| {
         AppError::invalid(
             "security_cents",
             td_string!(
                 crate::lang::current(),
                 rights.page.amount_invalid,
-                value = security.trim()
+                value = request.security.trim()
             )
             .to_string(),
         )
     })?;
     let request = super::NewRightsRequest {
-        rights_holder,
+        rights_holder: request.rights_holder,
         marks,
         goods,
-        goods_description,
-        genuine_features,
-        contact_name,
-        contact_email,
-        contact_phone,
+        goods_description: request.goods_description,
+        genuine_features: request.genuine_features,
+        contact_name: request.contact_name,
+        contact_email: request.contact_email,
+        contact_phone: request.contact_phone,
         valid_from,
         security_cents,
-        reason,
+        reason: request.reason,
     };
     let now = chrono::Utc::now();
     let checked = request.check(now.date_naive())?;
