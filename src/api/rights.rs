@@ -127,12 +127,17 @@ struct Match {
     )
 )]
 async fn matching(reader: Allowed<Read>, query: QueryParams) -> Result<Json<Vec<Match>>, AppError> {
-    let description = app::domain::check_text(
+    let l = current();
+    let description = rights::filled(
         "description",
         query.first("description").unwrap_or(""),
-        true,
+        &td_string!(l, rights.required.declared_description).to_string(),
     )?;
-    let hs_code = app::domain::check_text("hs_code", query.first("hs_code").unwrap_or(""), true)?;
+    let hs_code = rights::filled(
+        "hs_code",
+        query.first("hs_code").unwrap_or(""),
+        &td_string!(l, rights.required.declared_hs_code).to_string(),
+    )?;
     let on = match query.first("on") {
         None => Utc::now().date_naive(),
         Some(day) => day.parse::<NaiveDate>().map_err(|_| {

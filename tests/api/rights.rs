@@ -241,6 +241,24 @@ pub async fn a_request_matches_declarations_only_while_in_force(backend: Backend
     .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(refused["error"]["field"], "on");
+    for (query, field, message) in [
+        (
+            "hs_code=6201",
+            "description",
+            "Give the goods' description as declared.",
+        ),
+        (
+            "description=parka&hs_code=+",
+            "hs_code",
+            "Give the declared HS code.",
+        ),
+    ] {
+        let path = format!("/rights-requests/matching?{query}");
+        let (status, refused) = send(&app, &officer, &path, None).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{query}");
+        assert_eq!(refused["error"]["field"], field, "{query}");
+        assert_eq!(refused["error"]["reason"], message, "{query}");
+    }
 }
 
 pub async fn renewals_sent_together_extend_a_request_once(backend: Backend) {

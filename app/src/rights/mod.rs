@@ -261,7 +261,8 @@ impl NewRightsRequest {
 
 /// `text` trimmed, refused with `missing` when empty and when longer than any text the board
 /// keeps.
-fn filled(field: &str, text: &str, missing: &str) -> Result<String, AppError> {
+/// The text given for `field`, checked, or `missing` when it is blank.
+pub fn filled(field: &str, text: &str, missing: &str) -> Result<String, AppError> {
     if text.trim().is_empty() {
         return Err(AppError::invalid(field, missing));
     }
