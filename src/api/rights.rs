@@ -131,12 +131,12 @@ async fn matching(reader: Allowed<Read>, query: QueryParams) -> Result<Json<Vec<
     let description = rights::filled(
         "description",
         query.first("description").unwrap_or(""),
-        &td_string!(l, rights.required.declared_description).to_string(),
+        td_string!(l, rights.required.declared_description),
     )?;
     let hs_code = rights::filled(
         "hs_code",
         query.first("hs_code").unwrap_or(""),
-        &td_string!(l, rights.required.declared_hs_code).to_string(),
+        td_string!(l, rights.required.declared_hs_code),
     )?;
     let on = match query.first("on") {
         None => Utc::now().date_naive(),
