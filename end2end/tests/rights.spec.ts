@@ -95,3 +95,65 @@ test("an officer reads the register without its forms, and the page speaks Frenc
   await expect(french.getByRole("heading", { level: 2 })).toContainText(said("fr", "register_heading"));
   await expect(french.getByLabel(said("fr", "security"), { exact: true })).toBeVisible();
 });
+
+test("goods naming a registered mark are detained for the rights holder, and their score names the request", async ({ browser }) => {
+  const analyst = await personaPage(browser, "analyst.ntc");
+  const register = await (await analyst.request.get("/api/v1/rights-requests")).json();
+  const beaulieu = register.find((r: { rights_holder: string }) => r.rights_holder === "Maison Beaulieu SA");
+  expect(beaulieu, "the demo's request for handbags").toBeTruthy();
+
+  // Handbags of the mark, from Shanghai (a route the demo's rule lists), for a new importer.
+  const serial = 1_000_000 + Math.floor(Math.random() * 8_999_999);
+  const importer = `Handbag Test Imports ${Date.now()}`;
+  const admin = await personaPage(browser, "admin");
+  const sent = await admin.request.post("/api/v1/shipments", {
+    data: {
+      mode: "air",
+      reference: `999-${serial}${serial % 7}`,
+      carrier: "AC",
+      voyage: "AC 26",
+      origin_country: "CN",
+      origin_location: "PVG",
+      port_code: "YYZ",
+      shipper_name: "Shanghai Leather Goods Co.",
+      shipper_address: "Pudong, Shanghai, CN",
+      consignee_name: importer,
+      consignee_address: "1 Test St, Toronto, ON",
+      importer_name: importer,
+      hs_code: "4202.21",
+      description: "Handbags, leather outer surface, BEAULIEU brand",
+      pieces: 12,
+      weight_kg: 60,
+      declared_value: 48000,
+      eta: new Date(Date.now() + 86_400_000).toISOString(),
+    },
+  });
+  expect(sent.status(), await sent.text()).toBe(201);
+  const item = await sent.json();
+  expect(item.lane).toBe("red");
+  const detail = await (await analyst.request.get(`/api/v1/shipments/${item.shipment_id}`)).json();
+  expect(detail.holds[0].reason).toBe("intellectual_property");
+
+  await analyst.goto(`/shipments/${item.shipment_id}`);
+  await hydrated(analyst);
+  const score = analyst.getByRole("region", { name: "Risk score" });
+  const line = score.getByRole("row").filter({ hasText: "Goods under a request for assistance" });
+  await expect(line).toContainText(
+    `Falls under request for assistance ${beaulieu.id} from Maison Beaulieu SA, in force until`,
+  );
+  await expect(line).toContainText("Marks named in the description: BEAULIEU.");
+  await line.getByRole("link", { name: `Open request ${beaulieu.id} in the register` }).click();
+  await expect(analyst).toHaveURL(new RegExp(`/rights#rfa-${beaulieu.id}$`));
+  await expect(analyst.locator(`#rfa-${beaulieu.id}`)).toContainText("Maison Beaulieu SA");
+
+  // In French, the same explanation in French words.
+  await analyst.context().addCookies([{ name: "lang", value: "fr", url: test.info().project.use.baseURL! }]);
+  await analyst.goto(`/shipments/${item.shipment_id}`);
+  await hydrated(analyst);
+  const french = analyst.getByRole("region", { name: "Cote de risque" });
+  await expect(french.getByRole("row").filter({ hasText: "Goods under a request for assistance" })).toContainText(
+    `Visée par la demande d’aide ${beaulieu.id} de Maison Beaulieu SA, en vigueur jusqu’au`,
+  );
+  await admin.context().close();
+  await analyst.context().close();
+});

@@ -107,6 +107,16 @@ pub fn rules() -> Vec<RuleDraft> {
             "Do not alert the importer. X-ray and call the intelligence officer named in the alert before opening.",
             Some(InspectionKind::Xray),
         ),
+        draft(
+            "Goods under a request for assistance",
+            Indicator::RightsRequest {
+                countries: vec!["CN".into(), "HK".into(), "TR".into(), "AE".into()],
+            },
+            40,
+            "The rights holder asked us to detain goods bearing its registered marks, and counterfeits of them have come by this route.",
+            "Examine the goods against the request's description of genuine ones. Suspected counterfeits are detained and the rights holder notified.",
+            Some(InspectionKind::Physical),
+        ),
     ]
 }
 

@@ -231,7 +231,9 @@ pub(super) async fn country(
             ("importer_name", |s| s.goods.importer.name.into()),
             ("trusted_trader", |s| s.goods.importer.trusted.into()),
             ("hs_code", |s| s.goods.commodity.hs_code.into()),
-            ("description", |s| s.goods.commodity.description.into()),
+            ("description", |s| {
+                s.goods.description(&s.paper.reference).into()
+            }),
             ("pieces", |s| s.paper.pieces.into()),
             ("weight_kg", |s| s.paper.weight_kg.into()),
             ("declared_value_cents", |s| s.paper.value_cents.into()),

@@ -91,6 +91,7 @@ use replay::{
     the_running_server_checkpoints_the_board,
 };
 use rights::{
+    a_declaration_under_a_request_is_detained_and_its_score_names_the_request,
     a_request_matches_declarations_only_while_in_force,
     renewals_sent_together_extend_a_request_once,
     the_register_keeps_a_request_two_years_journaled_and_refuses_bad_input_unwritten,
@@ -175,6 +176,7 @@ use tokens::{
 };
 use trends::{
     a_constructed_history_gives_the_trends_it_should, bad_filters_are_named_and_strangers_refused,
+    counterfeit_detentions_are_counted_per_rights_holder,
 };
 
 use map::{
@@ -220,6 +222,7 @@ use production::{
 on_both_backends!(
     the_register_keeps_a_request_two_years_journaled_and_refuses_bad_input_unwritten,
     a_request_matches_declarations_only_while_in_force,
+    a_declaration_under_a_request_is_detained_and_its_score_names_the_request,
     renewals_sent_together_extend_a_request_once,
     the_demos_goods_fit_their_holds,
     a_seizure_report_carries_its_fields_and_the_parties_only_when_chosen,
@@ -354,6 +357,7 @@ on_both_backends!(
     imports_of_one_file_at_once_record_each_row_once,
     the_wait_times_file_is_imported_from_the_command_line,
     a_constructed_history_gives_the_trends_it_should,
+    counterfeit_detentions_are_counted_per_rights_holder,
     bad_filters_are_named_and_strangers_refused,
     the_trends_benchmark_times_the_country_s_30_days,
 );

@@ -337,3 +337,175 @@ pub async fn renewals_sent_together_extend_a_request_once(backend: Backend) {
     let (status, _) = send(&app, &analyst, "/rights-requests/0/renew", Some(renewal)).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
 }
+
+/// A declaration of parkas: `description` from `origin`, arriving `eta_days` from now, for an
+/// importer never seen (15 points of the demo's first-time importer rule).
+fn parkas_declared(serial: u32, description: &str, origin: &str, eta_days: i64) -> Value {
+    let mut d = crate::helpers::declaration(
+        &crate::helpers::awb(serial),
+        "YYZ",
+        &crate::helpers::importer(),
+    );
+    d["description"] = json!(description);
+    d["hs_code"] = json!("6201.40");
+    d["origin_country"] = json!(origin);
+    d["origin_location"] = json!(if origin == "VN" { "SGN" } else { "CDG" });
+    d["eta"] = json!((Utc::now() + chrono::Duration::days(eta_days)).to_rfc3339());
+    d
+}
+
+pub async fn a_declaration_under_a_request_is_detained_and_its_score_names_the_request(
+    backend: Backend,
+) {
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
+    let (analyst, _) = analyst_and_officer(&app).await;
+    app.account("rfa.supervisor", Role::Supervisor, "all").await;
+    let supervisor = app.token_for("rfa.supervisor").await;
+    let (status, body) = send(
+        &app,
+        &analyst,
+        "/targeting/settings",
+        Some(
+            json!({"random_rate_bp": 0, "yellow_at": 30, "red_at": 60, "rfi_at": 30,
+                    "rfs_at": 60, "dnl_at": 90, "trusted_credit": 20,
+                    "reason": "the rules alone decide"}),
+        ),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+
+    // The register: parkas now, and a second request that takes effect in 30 days.
+    let (status, now_in_force) = send(&app, &analyst, "/rights-requests", Some(parkas())).await;
+    assert_eq!(status, StatusCode::CREATED, "{now_in_force}");
+    let mut later = parkas();
+    later["rights_holder"] = json!("Polar Fox Apparel Ltd.");
+    later["marks"] = json!(["POLAR FOX"]);
+    later["valid_from"] = json!((Utc::now().date_naive() + Days::new(30)).to_string());
+    let (status, later) = send(&app, &analyst, "/rights-requests", Some(later)).await;
+    assert_eq!(status, StatusCode::CREATED, "{later}");
+
+    // A rule on the register, for goods from Viet Nam: a country not given by its code is
+    // refused by its field, and nothing is written.
+    let rule = |countries: Value| {
+        json!({"name": "Parkas under a request", "weight": 50,
+               "indicator": {"kind": "rights_request", "countries": countries},
+               "reason": "Counterfeit parkas have come from there.",
+               "instructions": "Compare the labels with the request.",
+               "inspection": "physical"})
+    };
+    let rules_before = app.scalar("select count(*) from rules").await;
+    let (status, refused) = send(
+        &app,
+        &analyst,
+        "/targeting/rules",
+        Some(rule(json!(["Viet Nam"]))),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{refused}");
+    assert_eq!(refused["error"]["field"], "indicator.countries");
+    assert_eq!(app.scalar("select count(*) from rules").await, rules_before);
+    let (status, created) = send(
+        &app,
+        &analyst,
+        "/targeting/rules",
+        Some(rule(json!(["VN"]))),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    let rule_id = created["id"].as_i64().unwrap();
+
+    let declare = |body: Value| {
+        let (app, supervisor) = (&app, &supervisor);
+        async move {
+            let (status, item) = send(app, supervisor, "/shipments", Some(body)).await;
+            assert_eq!(status, StatusCode::CREATED, "{item}");
+            item
+        }
+    };
+    // The mark, the goods, the route, in force: 50 + 15, red, detained for the rights holder.
+    let item = declare(parkas_declared(
+        3_000_001,
+        "Men's parkas, North Maple label",
+        "VN",
+        1,
+    ))
+    .await;
+    assert_eq!(item["score"], 65, "{item}");
+    assert_eq!(item["lane"], "red");
+    let shipment = item["shipment_id"].as_i64().unwrap();
+    let (_, detail) = send(&app, &analyst, &format!("/shipments/{shipment}"), None).await;
+    assert_eq!(
+        detail["holds"][0]["reason"], "intellectual_property",
+        "{detail}"
+    );
+    assert_eq!(detail["inspections"][0]["kind"], "physical");
+    let request_id = now_in_force["id"].as_i64().unwrap();
+    let notes = detail["holds"][0]["notes"].as_str().unwrap();
+    assert!(
+        notes.contains(&format!(
+            "request for assistance {request_id}, Maple Leaf Outerwear Inc."
+        )),
+        "{notes}"
+    );
+    let (_, score) = send(
+        &app,
+        &analyst,
+        &format!("/shipments/{shipment}/score"),
+        None,
+    )
+    .await;
+    let line = score["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["rule_id"] == rule_id)
+        .unwrap_or_else(|| panic!("the rule fired: {score}"))
+        .clone();
+    assert_eq!(line["kind"], "rights_request");
+    assert_eq!(line["rights_request"]["id"], request_id);
+    assert_eq!(
+        line["rights_request"]["rights_holder"],
+        "Maple Leaf Outerwear Inc."
+    );
+    assert_eq!(line["rights_request"]["marks"], json!(["NORTH MAPLE"]));
+    assert_eq!(line["rights_request"]["valid_to"], now_in_force["valid_to"]);
+
+    // Not on the rule's route; no mark named; a request not yet in force when the goods
+    // arrive: the rule does not fire, and the importer's first shipment alone is green.
+    for (serial, description, origin, eta_days) in [
+        (3_000_002, "Men's parkas, North Maple label", "FR", 1),
+        (3_000_003, "Men's parkas, Maplewood label", "VN", 1),
+        (3_000_004, "Women's parkas, POLAR FOX", "VN", 1),
+    ] {
+        let item = declare(parkas_declared(serial, description, origin, eta_days)).await;
+        assert_eq!(item["score"], 15, "{description} from {origin}: {item}");
+        assert!(item["hold_id"].is_null(), "{item}");
+    }
+    // The same parkas arriving once the second request is in force.
+    let item = declare(parkas_declared(
+        3_000_005,
+        "Women's parkas, POLAR FOX",
+        "VN",
+        31,
+    ))
+    .await;
+    assert_eq!(item["score"], 65, "{item}");
+    let shipment = item["shipment_id"].as_i64().unwrap();
+    let (_, score) = send(
+        &app,
+        &analyst,
+        &format!("/shipments/{shipment}/score"),
+        None,
+    )
+    .await;
+    let named: Vec<&Value> = score["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| &l["rights_request"]["id"])
+        .filter(|id| !id.is_null())
+        .collect();
+    assert_eq!(named, [&later["id"]], "{score}");
+}

@@ -510,3 +510,181 @@ pub async fn bad_filters_are_named_and_strangers_refused(backend: Backend) {
             .starts_with("/signin")
     );
 }
+
+/// Shipment and hold `id` at TST, held for intellectual property at `placed`: goods of
+/// `hs_code` described as `description`, `status` since `resolved`.
+async fn detained(
+    app: &TestApp,
+    id: i64,
+    (description, hs_code): (&str, &str),
+    status: &str,
+    placed: DateTime<Utc>,
+    resolved: Option<DateTime<Utc>>,
+) {
+    let at = to_millis(placed - Duration::hours(1));
+    exec(
+        app,
+        &format!(
+            "insert into shipments (id, mode, reference_kind, reference, carrier, voyage, \
+             origin_country, origin_location, port_code, shipper_name, shipper_address, \
+             consignee_name, consignee_address, importer_name, hs_code, description, pieces, \
+             weight_kg, declared_value_cents, currency, eta_at, arrived_at, status, created_at) \
+             values ({id}, 'land', 'cargo_control', 'TST{id:07}', 'Carrier', 'V1', 'US', \
+             'Buffalo', 'TST', 'Shipper', 'Address', 'Consignee', 'Address', 'Importer', \
+             '{hs_code}', '{description}', 1, 10.0, 100, 'CAD', {at}, {at}, 'held', {at})"
+        ),
+    )
+    .await;
+    exec(
+        app,
+        &format!(
+            "insert into holds (id, shipment_id, port_code, reason, status, placed_at, placed_by, \
+             due_at, resolved_at) values ({id}, {id}, 'TST', 'intellectual_property', \
+             '{status}', {}, 'test', {}, {})",
+            to_millis(placed),
+            to_millis(placed + Duration::days(10)),
+            resolved.map_or("null".to_string(), |r| to_millis(r).to_string())
+        ),
+    )
+    .await;
+}
+
+/// TST, yesterday: three detentions of handbags under a request for assistance (seized after
+/// 1 and 3 days, one still held), one of watches under another (released after 12 hours), one
+/// under no request (toys whose request has no mark of theirs); a hold for another reason is
+/// not a detention. The rows, their CSV, and the page in both languages.
+pub async fn counterfeit_detentions_are_counted_per_rights_holder(backend: Backend) {
+    let Some(app) = spawn_app_with(backend, 0).await else {
+        return;
+    };
+    exec(
+        &app,
+        "insert into ports (code, name, kind, province, time_zone, status, hours, lanes_open, \
+         lanes_available, officers_on_shift) values ('TST', 'Test crossing', 'land', 'ON', \
+         'America/Toronto', 'open', '24/7', 2, 4, 2)",
+    )
+    .await;
+    let zone: chrono_tz::Tz = "America/Toronto".parse().unwrap();
+    let today = Utc::now().with_timezone(&zone).date_naive();
+    let yesterday = today - Duration::days(1);
+    // The register as it stood: both requests in force since the day before yesterday.
+    let requests = [101, 102];
+    for (id, holder, mark, goods) in [
+        (requests[0], "Maison Test SA", "TESTBAG", "4202"),
+        (requests[1], "Test Horlogerie AG", "TESTWATCH", "9102"),
+    ] {
+        exec(
+            &app,
+            &format!(
+                "insert into rights_requests (id, rights_holder, marks_json, goods_json, \
+                 goods_description, genuine_features, contact_name, contact_email, \
+                 contact_phone, valid_from, valid_to, security_cents, registered_at, \
+                 registered_by) values ({id}, '{holder}', '[\"{mark}\"]', '[\"{goods}\"]', \
+                 'Test goods', 'A serial number', 'A. Test', 'ip@test.example', \
+                 '+1 613 555 0100', '{}', '{}', 0, 0, 'test')",
+                yesterday - Duration::days(1),
+                yesterday + Duration::days(700),
+            ),
+        )
+        .await;
+    }
+    let zone_noon = zone
+        .from_local_datetime(&yesterday.and_hms_opt(12, 0, 0).unwrap())
+        .earliest()
+        .unwrap()
+        .with_timezone(&Utc);
+    let (bags, watches, toys) = (
+        ("Handbags, TESTBAG brand", "420221"),
+        ("Wrist-watches, TESTWATCH", "910221"),
+        ("Toys, TESTBAG brand", "950300"),
+    );
+    let day = Duration::days(1);
+    detained(&app, 1, bags, "seized", zone_noon, Some(zone_noon + day)).await;
+    detained(
+        &app,
+        2,
+        bags,
+        "seized",
+        zone_noon,
+        Some(zone_noon + day * 3),
+    )
+    .await;
+    detained(&app, 3, bags, "placed", zone_noon, None).await;
+    let half_day = Some(zone_noon + Duration::hours(12));
+    detained(&app, 4, watches, "released", zone_noon, half_day).await;
+    detained(&app, 5, toys, "referred", zone_noon, half_day).await;
+    hold(&app, 6, "placed", zone_noon, zone_noon + day, None).await;
+
+    let query = format!("period=custom&from={yesterday}&to={yesterday}&port=TST");
+    let t = app.get_json(&format!("/api/v1/trends?{query}"), 200).await;
+    let holders = t["counterfeits"].as_array().unwrap();
+    let figures = |row: &Value| {
+        [
+            "detained",
+            "open",
+            "released",
+            "seized",
+            "referred_or_returned",
+        ]
+        .map(|k| row[k].as_i64().unwrap())
+    };
+    assert_eq!(holders.len(), 3, "{t}");
+    assert_eq!(holders[0]["rights_holder"], "Maison Test SA");
+    assert_eq!(holders[0]["request_id"], requests[0]);
+    assert_eq!(figures(&holders[0]), [3, 1, 0, 2, 0]);
+    assert_eq!(holders[0]["median_days"], 2.0, "1 and 3 days: {t}");
+    assert_eq!(holders[1]["rights_holder"], "Test Horlogerie AG");
+    assert_eq!(figures(&holders[1]), [1, 0, 1, 0, 0]);
+    assert_eq!(holders[1]["median_days"], 0.5);
+    assert!(holders[2]["rights_holder"].is_null(), "{t}");
+    assert_eq!(figures(&holders[2]), [1, 0, 0, 0, 1]);
+
+    let csv = app
+        .get(&format!(
+            "/api/v1/trends?{query}&series=counterfeits&format=csv"
+        ))
+        .await
+        .text()
+        .await
+        .unwrap();
+    let header = csv.trim_start_matches('\u{feff}').lines().next().unwrap();
+    assert_eq!(
+        header,
+        "rights_holder,request_id,detained,open,released,seized,referred_or_returned,median_days"
+    );
+    assert_eq!(
+        rows(&csv),
+        [
+            format!("Maison Test SA,{},3,1,0,2,0,2", requests[0]),
+            format!("Test Horlogerie AG,{},1,0,1,0,0,0.5", requests[1]),
+            ",,1,0,0,0,1,0.5".to_string(),
+        ]
+    );
+
+    let page = app
+        .get(&format!("/trends?{query}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("Counterfeit detentions per rights holder"),
+        "{page}"
+    );
+    assert!(page.contains("No request for assistance (officer’s own initiative)"));
+    let french = app
+        .client
+        .get(app.url(&format!("/trends?{query}")))
+        .header("accept-language", "fr-CA")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        french.contains("Retenues pour contrefaçon présumée, par titulaire des droits"),
+        "{french}"
+    );
+    assert!(french.contains("Aucune demande d’aide (initiative de l’agent)"));
+}

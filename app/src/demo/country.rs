@@ -484,6 +484,16 @@ const LMR: &[Mode] = &[Mode::Land, Mode::Marine, Mode::Rail];
 const ALM: &[Mode] = &[Mode::Air, Mode::Land, Mode::Marine];
 const ALL: &[Mode] = &[Mode::Air, Mode::Land, Mode::Marine, Mode::Rail];
 
+/// The brands some goods are declared under, by HS code: one in each list is registered in the
+/// demo's requests for assistance (the toys' request has expired), the other is not.
+pub const BRANDS: &[(&str, &[&str])] = &[
+    ("640399", &["LAURENTIDE", "Kodiak Step"]),
+    ("420221", &["BEAULIEU", "Atelier Roux"]),
+    ("910221", &["VALMONT", "Helvetia Time"]),
+    ("950300", &["NORTHERN BRICKS", "Playvale"]),
+    ("851713", &["Aurora", "Nimbus"]),
+];
+
 pub const COMMODITIES: &[Commodity] = &[
     Commodity {
         hs_code: "851713",

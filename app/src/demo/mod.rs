@@ -57,6 +57,22 @@ pub fn goods<R: Rng + ?Sized>(rng: &mut R, mode: Mode) -> Goods {
 }
 
 impl Goods {
+    /// The goods as a declaration describes them: branded goods name their brand, chosen by
+    /// the shipment's reference (a third each brand of [`BRANDS`], a third no brand), so
+    /// that the same shipment is always described the same way and no draw of the demo's
+    /// random story changes.
+    pub fn description(&self, reference: &str) -> String {
+        let brands = BRANDS
+            .iter()
+            .find(|(hs, _)| *hs == self.commodity.hs_code)
+            .map_or(&[][..], |(_, brands)| brands);
+        let pick = crate::domain::hash::stable_hash(reference.as_bytes()) % 3;
+        match brands.get(pick as usize) {
+            Some(brand) => format!("{}, {brand} brand", self.commodity.description),
+            None => self.commodity.description.to_string(),
+        }
+    }
+
     /// Chance, in per mille, that goods like these are held: the commodity's risk, more for a
     /// first-time importer, a third for a trusted trader.
     pub fn hold_per_mille(&self) -> u32 {
@@ -134,7 +150,7 @@ impl Paperwork {
         if let Some(trusted) = goods.importer.trusted {
             put("trusted_trader", json!(trusted));
         }
-        put("description", json!(goods.commodity.description));
+        put("description", json!(goods.description(&self.reference)));
         put("pieces", json!(self.pieces));
         put("weight_kg", json!(self.weight_kg));
         put("currency", json!(self.currency));

@@ -9,6 +9,7 @@ pub mod vocab;
 pub mod authority;
 pub mod clock;
 pub mod goods;
+pub mod hash;
 pub mod port_rules;
 pub mod preferences;
 pub mod rules;

@@ -52,12 +52,29 @@ fn from_row(row: &AnyRow) -> Result<RightsRequest, AppError> {
 
 /// The whole register, the requests in force first (by rights holder), then the others.
 pub async fn list(pool: &AnyPool, today: NaiveDate) -> Result<Vec<RightsRequest>, AppError> {
-    let rows = sqlx::query(&format!("{SELECT} order by rights_holder, id"))
+    let mut all = all(pool).await?;
+    all.sort_by_key(|r| (!r.in_force_on(today), r.rights_holder.clone(), r.id));
+    Ok(all)
+}
+
+/// Request `id`, if registered.
+pub async fn get(pool: &AnyPool, id: i64) -> Result<Option<RightsRequest>, AppError> {
+    sqlx::query(&format!("{SELECT} where id = $1"))
+        .bind(id)
+        .fetch_optional(pool)
+        .await?
+        .as_ref()
+        .map(from_row)
+        .transpose()
+}
+
+/// Every request registered, by number, whether in force or not: what scoring matches
+/// declarations against (each on the day its goods arrive).
+pub async fn all(pool: &AnyPool) -> Result<Vec<RightsRequest>, AppError> {
+    let rows = sqlx::query(&format!("{SELECT} order by id"))
         .fetch_all(pool)
         .await?;
-    let mut all = rows.iter().map(from_row).collect::<Result<Vec<_>, _>>()?;
-    all.sort_by_key(|r| !r.in_force_on(today));
-    Ok(all)
+    rows.iter().map(from_row).collect()
 }
 
 /// The requests in force on `day`: the only ones that match declarations.

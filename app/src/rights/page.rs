@@ -99,7 +99,7 @@ fn Register(
             let (id, version) = (r.id, r.version);
             let security = crate::lang::format::money(lang::current(), r.security_cents, "CAD");
             view! {
-                <tr data-request=id>
+                <tr data-request=id id=format!("rfa-{id}")>
                     <th scope="row">
                         {r.rights_holder.clone()}
                         <span class="hint">

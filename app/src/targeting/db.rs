@@ -7,6 +7,7 @@ use super::{Declaration, DeclarationKind, Rule, Settings, rules, scoring};
 use crate::domain::clock::{from_millis, to_millis};
 use crate::domain::{InspectionKind, Mode};
 use crate::error::AppError;
+use crate::rights::RightsRequest;
 use crate::sql::{Bind, decode_error};
 use sqlx::{AnyPool, Row, any::AnyRow};
 use std::collections::{HashMap, HashSet};
@@ -21,6 +22,8 @@ pub struct Context {
     pub ports: HashMap<String, String>,
     /// (port, inspection type) → examinations per hour.
     pub capacity: HashMap<(String, InspectionKind), i64>,
+    /// The register of requests for assistance, in force or not.
+    pub rights: Vec<RightsRequest>,
 }
 
 impl Context {
@@ -31,7 +34,7 @@ impl Context {
 }
 
 /// Reads what scoring needs: the enabled rules at their current versions, the settings, the
-/// ports' time zones and capacities.
+/// ports' time zones and capacities, the register of requests for assistance.
 pub async fn context(pool: &AnyPool) -> Result<Context, AppError> {
     let rules: Vec<Rule> = rules::current_rules(pool)
         .await?
@@ -54,6 +57,7 @@ pub async fn context(pool: &AnyPool) -> Result<Context, AppError> {
         settings: rules::settings(pool).await?,
         ports,
         capacity: by_port_and_kind(&capacity, "per_hour")?,
+        rights: crate::rights::db::all(pool).await?,
     })
 }
 

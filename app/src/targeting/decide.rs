@@ -5,6 +5,7 @@
 
 use super::{Assessment, Declaration, DeclarationKind, FieldError, Lane, Rule, Settings};
 use crate::domain::{HoldReason, InspectionKind, PortScope, Priority, Referral};
+use crate::rights::RightsRequest;
 use serde_json::{Map, Value, json};
 use std::collections::HashMap;
 
@@ -83,7 +84,12 @@ pub fn plan(d: &Declaration, a: &Assessment, settings: &Settings) -> Option<Plan
         }),
         DeclarationKind::Full => match (a.lane, a.random) {
             (Lane::Red, _) => Some(Plan {
-                reason: HoldReason::RiskTarget,
+                // Goods under a request for assistance are detained for the rights holder.
+                reason: if a.hits.iter().any(|h| h.rights_request.is_some()) {
+                    HoldReason::IntellectualProperty
+                } else {
+                    HoldReason::RiskTarget
+                },
                 exam: Some((
                     a.exam,
                     if a.score >= settings.dnl_at {
@@ -118,15 +124,31 @@ fn final_status(code: &str) -> String {
     }
 }
 
-/// "score 72 (red): Origin on the synthetic-opioid source list; First-time importer"
-pub fn explanation(a: &Assessment, rules: &[Rule]) -> String {
-    let reasons: Vec<&str> = a
+/// "score 72 (red): Origin on the synthetic-opioid source list; First-time importer"; a
+/// rights-request rule with the request it matched.
+pub fn explanation(a: &Assessment, rules: &[Rule], rights: &[RightsRequest]) -> String {
+    let l = crate::lang::current();
+    let reasons: Vec<String> = a
         .hits
         .iter()
-        .filter_map(|h| rules.iter().find(|r| r.id == h.rule_id))
-        .map(|r| r.name.as_str())
+        .filter_map(|h| Some((h, rules.iter().find(|r| r.id == h.rule_id)?)))
+        .map(|(h, r)| {
+            match h
+                .rights_request
+                .and_then(|id| rights.iter().find(|q| q.id == id))
+            {
+                Some(q) => crate::i18n::td_string!(
+                    l,
+                    targeting.stored.reason_rights,
+                    rule = r.name.as_str(),
+                    id = q.id,
+                    holder = q.rights_holder.as_str()
+                )
+                .to_string(),
+                None => r.name.clone(),
+            }
+        })
         .collect();
-    let l = crate::lang::current();
     let head = if a.random {
         crate::i18n::td_string!(
             l,
@@ -272,6 +294,7 @@ mod tests {
                 kind: RuleKind::Intelligence,
                 weight: score,
                 inspection: None,
+                rights_request: None,
             }],
             trusted_credit: 0,
             lane,
@@ -315,6 +338,27 @@ mod tests {
         assert_eq!(
             plan(&pre_load, &assessment(95, Lane::Red, false), &settings),
             None
+        );
+    }
+
+    #[test]
+    fn goods_under_a_request_for_assistance_sent_to_red_are_detained_for_the_rights_holder() {
+        let settings = Settings::default();
+        let full = declaration(DeclarationKind::Full, "YVR");
+        let mut matched = assessment(70, Lane::Red, false);
+        matched.hits[0].kind = RuleKind::RightsRequest;
+        matched.hits[0].rights_request = Some(3);
+        matched.exam = InspectionKind::Physical;
+        let held = plan(&full, &matched, &settings).unwrap();
+        assert_eq!(held.reason, HoldReason::IntellectualProperty);
+        assert_eq!(held.exam, Some((InspectionKind::Physical, Priority::High)));
+        let mut yellow = matched.clone();
+        yellow.score = 40;
+        yellow.lane = Lane::Yellow;
+        assert_eq!(
+            plan(&full, &yellow, &settings).unwrap().reason,
+            HoldReason::Documentation,
+            "a match that does not reach red is a documentation check, as any yellow"
         );
     }
 

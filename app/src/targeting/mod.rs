@@ -54,6 +54,7 @@ vocabulary! {
         ValuePerKg => "value_per_kg", said!(targeting.vocab.kind_value_per_kg);
         Routing => "routing", said!(targeting.vocab.kind_routing);
         Intelligence => "intelligence", said!(targeting.vocab.kind_intelligence);
+        RightsRequest => "rights_request", said!(targeting.vocab.kind_rights_request);
     }
 }
 
@@ -130,6 +131,13 @@ pub enum Indicator {
     /// An intelligence alert on a named party: fires when the shipper, consignee or importer
     /// name contains it.
     Intelligence { party: String, reference: String },
+    /// The goods fall under a request for assistance in force on their arrival day: a mark
+    /// it registers named in the description, goods it covers. With `countries`, only goods
+    /// coming from or through one of them: the routes known for counterfeits.
+    RightsRequest {
+        #[serde(default)]
+        countries: Vec<String>,
+    },
 }
 
 /// The most entries a rule's list may hold (countries, HS prefixes, watched parties, places),
@@ -147,6 +155,7 @@ impl Indicator {
             Indicator::ValuePerKg { .. } => RuleKind::ValuePerKg,
             Indicator::Routing { .. } => RuleKind::Routing,
             Indicator::Intelligence { .. } => RuleKind::Intelligence,
+            Indicator::RightsRequest { .. } => RuleKind::RightsRequest,
         }
     }
 
@@ -184,13 +193,7 @@ impl Indicator {
                     countries,
                     td_string!(l, targeting.check.need_country),
                 )?;
-                if let Some(bad) = countries.iter().find(|c| !declaration::is_country(c)) {
-                    return Err(AppError::invalid(
-                        "indicator.countries",
-                        td_string!(l, targeting.check.country_code, code = bad).to_string(),
-                    ));
-                }
-                Ok(())
+                known_countries(countries)
             }
             Indicator::HsPrefix { prefixes } => {
                 nonempty(
@@ -262,7 +265,22 @@ impl Indicator {
                 }
                 Ok(())
             }
+            Indicator::RightsRequest { countries } => {
+                bounded("indicator.countries", countries)?;
+                known_countries(countries)
+            }
         }
+    }
+}
+
+/// Every entry of a rule's countries is a country code.
+fn known_countries(countries: &[String]) -> Result<(), crate::AppError> {
+    match countries.iter().find(|c| !declaration::is_country(c)) {
+        Some(bad) => Err(crate::AppError::invalid(
+            "indicator.countries",
+            td_string!(lang::current(), targeting.check.country_code, code = bad).to_string(),
+        )),
+        None => Ok(()),
     }
 }
 
@@ -481,6 +499,9 @@ pub struct Hit {
     pub kind: RuleKind,
     pub weight: i64,
     pub inspection: Option<InspectionKind>,
+    /// The request for assistance a rights-request rule matched.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rights_request: Option<i64>,
 }
 
 /// The result of scoring one declaration.
@@ -671,9 +692,22 @@ pub struct BreakdownLine {
     pub weight: i64,
     pub reason: String,
     pub instructions: String,
+    /// The request for assistance a rights-request rule matched, as the register has it now.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rights_request: Option<MatchedRequest>,
 }
 
-/// A shipment's latest score, explained.
+/// The request for assistance a declaration fell under, and the marks it named.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct MatchedRequest {
+    pub id: i64,
+    pub rights_holder: String,
+    /// The registered marks the description names.
+    pub marks: Vec<String>,
+    /// The last day the request is in force.
+    pub valid_to: chrono::NaiveDate,
+}
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ScoreBreakdown {

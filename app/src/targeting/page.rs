@@ -471,5 +471,14 @@ fn describe(rule: &Rule) -> String {
             reference = reference
         )
         .to_string(),
+        I::RightsRequest { countries } if countries.is_empty() => {
+            td_string!(l, targeting.describe.rights_any_route).to_string()
+        }
+        I::RightsRequest { countries } => td_string!(
+            l,
+            targeting.describe.rights_routes,
+            list = countries.join(", ")
+        )
+        .to_string(),
     }
 }

@@ -4,7 +4,7 @@
 
 use super::page::column_heads;
 use super::rpc::{port_capacity, shipment_score};
-use super::{DeclarationKind, Lane, ScoreBreakdown};
+use super::{DeclarationKind, Lane, MatchedRequest, ScoreBreakdown};
 use crate::components::common::{Badge, ErrorNotice};
 use crate::domain::clock::local_time;
 use crate::i18n::td_string;
@@ -133,7 +133,13 @@ fn ScoreView(breakdown: ScoreBreakdown) -> impl IntoView {
                                             <th scope="row">{l.name.clone()}</th>
                                             <td>{l.kind.label()}</td>
                                             <td class="num">{format!("+{}", l.weight)}</td>
-                                            <td>{l.reason.clone()}</td>
+                                            <td>
+                                                {l.reason.clone()}
+                                                {l
+                                                    .rights_request
+                                                    .clone()
+                                                    .map(|q| view! { <RightsMatch q /> })}
+                                            </td>
                                             <td>{l.instructions.clone()}</td>
                                             <td>
                                                 {td_string!(
@@ -241,5 +247,28 @@ pub fn CapacityPanel(#[prop(into)] port: Signal<String>) -> impl IntoView {
                 })}
             </Transition>
         </section>
+    }
+}
+
+/// The request for assistance a rights-request rule matched, with a way to the register.
+#[component]
+fn RightsMatch(q: MatchedRequest) -> impl IntoView {
+    let l = lang::current();
+    let day = format::date(l, q.valid_to);
+    view! {
+        <p class="rights-match">
+            {td_string!(
+                l,
+                targeting.score.rights_line,
+                id = q.id,
+                holder = q.rights_holder.as_str(),
+                day = day.as_str(),
+                marks = q.marks.join(", ")
+            )
+                .to_string()}
+        </p>
+        <a class="more" href=format!("/rights#rfa-{}", q.id)>
+            {td_string!(l, targeting.score.rights_open, id = q.id).to_string()}
+        </a>
     }
 }

@@ -126,6 +126,7 @@ impl RuleForm {
                 form.party = party.clone();
                 form.reference = reference.clone();
             }
+            Indicator::RightsRequest { countries } => form.countries = countries.join(", "),
         }
         form
     }
@@ -177,6 +178,12 @@ impl RuleForm {
             RuleKind::Intelligence => Indicator::Intelligence {
                 party: self.party.trim().to_string(),
                 reference: self.reference.trim().to_string(),
+            },
+            RuleKind::RightsRequest => Indicator::RightsRequest {
+                countries: list(&self.countries)
+                    .into_iter()
+                    .map(|c| c.to_ascii_uppercase())
+                    .collect(),
             },
         };
         let weight = self.weight.trim().parse::<i64>().map_err(|_| {

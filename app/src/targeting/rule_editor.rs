@@ -132,6 +132,9 @@ fn indicator_fields(kind: RuleKind) -> &'static [Field] {
         field!(party, LINE).hint(|| td_string!(lang::current(), targeting.editor.party_hint)),
         field!(reference, LINE),
     ];
+    const RIGHTS_REQUEST: &[Field] =
+        &[field!(countries, LINE)
+            .hint(|| td_string!(lang::current(), targeting.editor.routes_hint))];
     match kind {
         RuleKind::Country => COUNTRY,
         RuleKind::HsPrefix => HS_PREFIX,
@@ -140,6 +143,7 @@ fn indicator_fields(kind: RuleKind) -> &'static [Field] {
         RuleKind::ValuePerKg => VALUE_PER_KG,
         RuleKind::Routing => ROUTING,
         RuleKind::Intelligence => INTELLIGENCE,
+        RuleKind::RightsRequest => RIGHTS_REQUEST,
     }
 }
 
@@ -367,6 +371,18 @@ pub fn RuleEditor(
                             <p class="hint">
                                 {td_string!(lang::current(), targeting.editor.first_time)}
                             </p>
+                        }
+                            .into_any()
+                    }
+                    Some(RuleKind::RightsRequest) => {
+                        view! {
+                            <p class="hint">
+                                {td_string!(lang::current(), targeting.editor.rights_request)}
+                            </p>
+                            {indicator_fields(RuleKind::RightsRequest)
+                                .iter()
+                                .map(|&f| field(f))
+                                .collect_view()}
                         }
                             .into_any()
                     }

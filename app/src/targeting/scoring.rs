@@ -6,12 +6,38 @@ use super::{
     Assessment, Declaration, DeclarationKind, Hit, Indicator, Lane, Rule, Settings, normalize_name,
 };
 use crate::domain::{InspectionKind, Referral};
+use crate::rights::RightsRequest;
 
 /// What the scorer knows about a declaration beyond its own fields.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct History {
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct History<'a> {
     /// The importer had a shipment before this one.
     pub importer_seen_before: bool,
+    /// The register of requests for assistance, whether in force or not.
+    pub rights: &'a [RightsRequest],
+}
+
+/// The first request for assistance (by number) that `d` falls under: in force on the day
+/// the goods arrive (UTC), covering their HS code, a registered mark named in the
+/// description, and, when `countries` are listed, the goods coming from or through one.
+pub fn rights_match<'a>(
+    countries: &[String],
+    d: &Declaration,
+    history: History<'a>,
+) -> Option<&'a RightsRequest> {
+    let listed = |c: &str| countries.iter().any(|l| l.eq_ignore_ascii_case(c));
+    let on_route = countries.is_empty()
+        || listed(&d.origin_country)
+        || d.transit_country.as_deref().is_some_and(listed);
+    if !on_route || d.hs_code.is_empty() {
+        return None;
+    }
+    let day = d.eta.date_naive();
+    history
+        .rights
+        .iter()
+        .filter(|r| !r.matches(&d.description, &d.hs_code, day).is_empty())
+        .min_by_key(|r| r.id)
 }
 
 /// Whether one indicator fires for a declaration.
@@ -66,6 +92,7 @@ pub fn fires(indicator: &Indicator, d: &Declaration, history: History) -> bool {
                     .iter()
                     .any(|name| normalize_name(name).contains(&party))
         }
+        Indicator::RightsRequest { countries } => rights_match(countries, d, history).is_some(),
     }
 }
 
@@ -116,16 +143,7 @@ pub fn referral_for(score: i64, settings: &Settings) -> Option<Referral> {
     }
 }
 
-/// A stable 64-bit hash (FNV-1a): the same on every platform and in every release, unlike the
-/// standard library's, so that a random selection can be recomputed and checked.
-pub fn stable_hash(bytes: &[u8]) -> u64 {
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in bytes {
-        hash ^= u64::from(*b);
-        hash = hash.wrapping_mul(0x0100_0000_01b3);
-    }
-    hash
-}
+pub use crate::domain::hash::stable_hash;
 
 /// Names the set of enabled rule versions, whatever their order: part of every score, and the
 /// seed of random selection, so that a new rule set draws anew.
@@ -169,6 +187,12 @@ pub fn assess(
             kind: r.indicator.kind(),
             weight: r.weight,
             inspection: r.inspection,
+            rights_request: match &r.indicator {
+                Indicator::RightsRequest { countries } => {
+                    rights_match(countries, d, history).map(|request| request.id)
+                }
+                _ => None,
+            },
         })
         .collect();
     hits.sort_by_key(|h| (h.rule_id, h.version));
@@ -267,6 +291,7 @@ mod tests {
 
     const SEEN: History = History {
         importer_seen_before: true,
+        rights: &[],
     };
 
     #[test]
@@ -508,6 +533,106 @@ mod tests {
         assert!(randomly_selected("x", &fp, 10_000));
     }
 
+    /// A register of two requests for smartphones: "NOVA" (request 4) in force through June
+    /// 2026, "Nova" again (request 9) from July, and one for footwear.
+    fn register() -> Vec<RightsRequest> {
+        let day = |m, d| chrono::NaiveDate::from_ymd_opt(2026, m, d).unwrap();
+        let request = |id, marks: &[&str], goods: &[&str], from, to| RightsRequest {
+            id,
+            rights_holder: format!("Holder {id}"),
+            marks: marks.iter().map(|m| m.to_string()).collect(),
+            goods: goods.iter().map(|g| g.to_string()).collect(),
+            goods_description: "goods".into(),
+            genuine_features: "features".into(),
+            contact_name: "contact".into(),
+            contact_email: "ip@holder.example".into(),
+            contact_phone: "+1 613 555 0100".into(),
+            valid_from: from,
+            valid_to: to,
+            security_cents: 0,
+            version: 1,
+            registered_at: chrono::Utc.timestamp_millis_opt(0).unwrap(),
+            registered_by: "analyst".into(),
+        };
+        vec![
+            request(9, &["Nova"], &["8517"], day(7, 1), day(12, 31)),
+            request(4, &["NOVA", "Nova Pro"], &["85"], day(1, 1), day(6, 30)),
+            request(5, &["Trail Lynx"], &["6403"], day(1, 1), day(12, 31)),
+        ]
+    }
+
+    #[test]
+    fn a_rights_request_matches_a_mark_named_in_goods_it_covers_while_in_force() {
+        let register = register();
+        let history = History {
+            importer_seen_before: true,
+            rights: &register,
+        };
+        let any_route = Indicator::RightsRequest { countries: vec![] };
+        let mut d = declaration();
+        assert!(!fires(&any_route, &d, history), "no mark named");
+        d.description = "Smartphones, NOVA PRO 12, 64 GB".into();
+        let found = rights_match(&[], &d, history).expect("request 4 matches");
+        assert_eq!(found.id, 4, "in force on 1 June: request 4, not 9");
+        assert!(fires(&any_route, &d, history));
+        d.eta = chrono::Utc.with_ymd_and_hms(2026, 7, 1, 0, 30, 0).unwrap();
+        assert_eq!(rights_match(&[], &d, history).map(|r| r.id), Some(9));
+        d.eta = chrono::Utc.with_ymd_and_hms(2027, 1, 1, 0, 0, 0).unwrap();
+        assert!(!fires(&any_route, &d, history), "both expired");
+        d.eta = chrono::Utc.with_ymd_and_hms(2026, 6, 1, 12, 0, 0).unwrap();
+        d.description = "Supernova smartphones".into();
+        assert!(!fires(&any_route, &d, history), "a mark is a whole word");
+        d.description = "Nova smartphones".into();
+        d.hs_code = "640399".into();
+        assert!(!fires(&any_route, &d, history), "goods not covered");
+        d.hs_code = String::new();
+        assert!(
+            !fires(&any_route, &d, history),
+            "a pre-load declaration names no goods code"
+        );
+        d.hs_code = "851713".into();
+        let routes = Indicator::RightsRequest {
+            countries: vec!["CN".into(), "HK".into()],
+        };
+        assert!(
+            !fires(&routes, &d, history),
+            "from France, not a listed route"
+        );
+        d.transit_country = Some("HK".into());
+        assert!(fires(&routes, &d, history), "through Hong Kong");
+        let nothing_registered = History {
+            importer_seen_before: true,
+            rights: &[],
+        };
+        assert!(!fires(&any_route, &d, nothing_registered));
+    }
+
+    #[test]
+    fn a_score_names_the_request_its_rights_rule_matched() {
+        let register = register();
+        let history = History {
+            importer_seen_before: true,
+            rights: &register,
+        };
+        let mut d = declaration();
+        d.description = "Nova smartphones".into();
+        let rules = vec![
+            rule(1, 40, Indicator::RightsRequest { countries: vec![] }),
+            rule(
+                2,
+                10,
+                Indicator::HsPrefix {
+                    prefixes: vec!["8517".into()],
+                },
+            ),
+        ];
+        let fp = ruleset_fingerprint(&rules);
+        let a = assess(&d, history, &rules, &fp, &Settings::default());
+        assert_eq!(a.score, 50);
+        let named: Vec<Option<i64>> = a.hits.iter().map(|h| h.rights_request).collect();
+        assert_eq!(named, [Some(4), None]);
+    }
+
     fn arb_indicator() -> impl Strategy<Value = Indicator> {
         let countries = prop::sample::subsequence(vec!["CN", "FR", "AE", "US", "MX"], 1..3)
             .prop_map(|v| v.into_iter().map(String::from).collect::<Vec<_>>());
@@ -544,6 +669,11 @@ mod tests {
                 party: "Lumiere".into(),
                 reference: "INT-1".into(),
             }),
+            prop::sample::subsequence(vec!["FR", "CN"], 0..2).prop_map(|c| {
+                Indicator::RightsRequest {
+                    countries: c.into_iter().map(String::from).collect(),
+                }
+            }),
         ]
     }
 
@@ -575,6 +705,9 @@ mod tests {
                         DeclarationKind::Full
                     };
                     d.reference = crate::domain::AirWaybill::from_parts(176, serial).to_string();
+                    if serial % 2 == 0 {
+                        d.description = "NOVA smartphones".into();
+                    }
                     d
                 },
             )
@@ -605,7 +738,8 @@ mod tests {
             rate in 0u32..2_000,
         ) {
             let settings = Settings { random_rate_bp: rate, ..Settings::default() };
-            let history = History { importer_seen_before: seen };
+            let register = register();
+            let history = History { importer_seen_before: seen, rights: &register };
             let fp = ruleset_fingerprint(&rules);
             let a = assess(&d, history, &rules, &fp, &settings);
             let b = assess(&d.clone(), history, &rules.clone(), &ruleset_fingerprint(&rules), &settings);
@@ -623,7 +757,8 @@ mod tests {
             rotate in 0usize..8,
         ) {
             let settings = Settings::default();
-            let history = History { importer_seen_before: seen };
+            let register = register();
+            let history = History { importer_seen_before: seen, rights: &register };
             let mut shuffled = rules.clone();
             shuffled.reverse();
             let len = shuffled.len().max(1);

@@ -6,8 +6,8 @@
 use super::db::{DECLARATION_COLUMNS, context, declaration_from_row};
 use super::scoring::{self, History};
 use super::{
-    BreakdownLine, DeclarationKind, Lane, RuleDraft, RuleKind, RuleStats, ScoreBreakdown,
-    SelectionStats, StatsReport, TrialDay, TrialPort, TrialReport,
+    BreakdownLine, DeclarationKind, Lane, MatchedRequest, RuleDraft, RuleKind, RuleStats,
+    ScoreBreakdown, SelectionStats, StatsReport, TrialDay, TrialPort, TrialReport,
 };
 use crate::domain::clock::{from_millis, to_millis};
 use crate::domain::{InspectionKind, Referral};
@@ -134,8 +134,8 @@ pub async fn breakdown(pool: &AnyPool, shipment_id: i64) -> Result<ScoreBreakdow
     let lane: String = row.try_get("lane")?;
     let referral: Option<String> = row.try_get("referral")?;
     let lines = sqlx::query(
-        "select h.rule_id, h.rule_version, h.weight, r.name, v.kind, v.reason, v.instructions \
-         from score_hits h join rules r on r.id = h.rule_id \
+        "select h.rule_id, h.rule_version, h.weight, h.rights_request_id, r.name, v.kind, \
+         v.reason, v.instructions from score_hits h join rules r on r.id = h.rule_id \
          join rule_versions v on v.rule_id = h.rule_id and v.version = h.rule_version \
          where h.score_id = $1 order by h.weight desc, h.rule_id",
     )
@@ -145,17 +145,22 @@ pub async fn breakdown(pool: &AnyPool, shipment_id: i64) -> Result<ScoreBreakdow
     .iter()
     .map(|r| {
         let kind: String = r.try_get("kind")?;
-        Ok(BreakdownLine {
-            rule_id: r.try_get("rule_id")?,
-            version: r.try_get("rule_version")?,
-            name: r.try_get("name")?,
-            kind: RuleKind::parse(&kind).unwrap_or(RuleKind::Intelligence),
-            weight: r.try_get("weight")?,
-            reason: r.try_get("reason")?,
-            instructions: r.try_get("instructions")?,
-        })
+        Ok((
+            r.try_get::<Option<i64>, _>("rights_request_id")?,
+            BreakdownLine {
+                rule_id: r.try_get("rule_id")?,
+                version: r.try_get("rule_version")?,
+                name: r.try_get("name")?,
+                kind: RuleKind::parse(&kind).unwrap_or(RuleKind::Intelligence),
+                weight: r.try_get("weight")?,
+                reason: r.try_get("reason")?,
+                instructions: r.try_get("instructions")?,
+                rights_request: None,
+            },
+        ))
     })
     .collect::<Result<Vec<_>, sqlx::Error>>()?;
+    let lines = name_requests(pool, shipment_id, lines).await?;
     let waiting: Option<String> = sqlx::query(
         "select kind from referrals_waiting where shipment_id = $1 and released_at is null \
          order by id desc limit 1",
@@ -178,6 +183,42 @@ pub async fn breakdown(pool: &AnyPool, shipment_id: i64) -> Result<ScoreBreakdow
         lines,
         waiting_for: waiting.as_deref().and_then(InspectionKind::parse),
     })
+}
+
+/// The lines of a breakdown, each rights-request rule's with the request it matched (as the
+/// register has it now) and the marks the shipment's description names.
+async fn name_requests(
+    pool: &AnyPool,
+    shipment_id: i64,
+    lines: Vec<(Option<i64>, BreakdownLine)>,
+) -> Result<Vec<BreakdownLine>, AppError> {
+    if lines.iter().all(|(request, _)| request.is_none()) {
+        return Ok(lines.into_iter().map(|(_, line)| line).collect());
+    }
+    let description: String = sqlx::query("select description from shipments where id = $1")
+        .bind(shipment_id)
+        .fetch_one(pool)
+        .await?
+        .try_get("description")?;
+    let mut named = Vec::with_capacity(lines.len());
+    for (request, mut line) in lines {
+        if let Some(id) = request
+            && let Some(q) = crate::rights::db::get(pool, id).await?
+        {
+            line.rights_request = Some(MatchedRequest {
+                id,
+                marks: q
+                    .marks_in(&description)
+                    .into_iter()
+                    .map(str::to_string)
+                    .collect(),
+                rights_holder: q.rights_holder,
+                valid_to: q.valid_to,
+            });
+        }
+        named.push(line);
+    }
+    Ok(named)
 }
 
 /// The outcomes that count as a finding.
@@ -387,6 +428,7 @@ pub async fn trial(
         let d = declaration_from_row(row)?;
         let history = History {
             importer_seen_before: first_of.get(&d.importer_name).is_some_and(|f| *f < id),
+            rights: &ctx.rights,
         };
         if !scoring::fires(&draft_rule.indicator, &d, history) {
             continue;

@@ -3,10 +3,15 @@
 //! targeting figures per half-hour (the selections and hit rates of
 //! `targeting::stats`, counted the same way), each officer's completed examinations, and the
 //! border waits measured (the journal's `waits_measured` entries: a port keeps only its last
-//! measurement, the journal every one).
+//! measurement, the journal every one), and the holds for intellectual property with their
+//! goods and the request their score matched.
 
+use super::counterfeits::{self, Detention};
 use super::shape::{self, BUCKET_MS, Days, ExamRecord, HoldRecord, WaitRecord};
-use super::{CENTRE_TIME_ZONE, OfficerWork, PortChoice, ReferralsDay, Scope, Trends, TrendsFilter};
+use super::{
+    CENTRE_TIME_ZONE, CounterfeitsByHolder, OfficerWork, PortChoice, ReferralsDay, Scope, Trends,
+    TrendsFilter,
+};
 use crate::domain::clock::{from_millis, to_millis};
 use crate::domain::{HoldStatus, Mode, Outcome, Region};
 use crate::error::AppError;
@@ -138,12 +143,13 @@ pub async fn trends(
 
     // Each read on a connection of its own, at once: at a million shipments the holds and the
     // examinations are 50,000 records each for the database to find and pack (see `packed`).
-    let (holds, exams, referrals, officers, waits) = tokio::try_join!(
+    let (holds, exams, referrals, officers, waits, counterfeits) = tokio::try_join!(
         async { Ok::<_, AppError>(holds(pool, &codes, start, end).await?) },
         async { Ok(exams(pool, &codes, start, end).await?) },
         async { Ok(referrals(pool, &days, &codes, start, end).await?) },
         async { Ok(officers(pool, &codes, start, end).await?) },
         waits(pool, &codes, start, end),
+        counterfeits(pool, &codes, start, end),
     )?;
     Ok(Trends {
         scope: filter.scope.kind().to_string(),
@@ -160,6 +166,7 @@ pub async fn trends(
         referrals,
         officers,
         border_waits: shape::border_waits(&days, &waits),
+        counterfeits,
     })
 }
 
@@ -300,6 +307,45 @@ async fn holds(
             })
         })
         .collect()
+}
+
+/// The holds for intellectual property placed in `[start, end)`, per rights holder (see
+/// [`counterfeits::by_holder`]): few beside the other holds, read as rows.
+async fn counterfeits(
+    pool: &AnyPool,
+    codes: &Option<Vec<String>>,
+    start: i64,
+    end: i64,
+) -> Result<Vec<CounterfeitsByHolder>, AppError> {
+    let sql = format!(
+        "select h.status, h.placed_at, h.resolved_at, s.description, s.hs_code, \
+         (select min(sh.rights_request_id) from score_hits sh \
+          where sh.shipment_id = h.shipment_id) as request_id \
+         from holds h join shipments s on s.id = h.shipment_id \
+         where h.reason = 'intellectual_property' and h.placed_at >= $1 and h.placed_at < $2{}",
+        in_scope("h.port_code", codes, 3)
+    );
+    let detentions = bind_codes(sqlx::query(&sql).bind(start).bind(end), codes)
+        .fetch_all(pool)
+        .await?
+        .iter()
+        .map(|row| {
+            let status: String = row.try_get("status")?;
+            Ok(Detention {
+                status: HoldStatus::parse(&status)
+                    .ok_or_else(|| decode_error("status", &status))?,
+                placed_at: from_millis(row.try_get("placed_at")?),
+                resolved_at: row
+                    .try_get::<Option<i64>, _>("resolved_at")?
+                    .map(from_millis),
+                description: row.try_get("description")?,
+                hs_code: row.try_get("hs_code")?,
+                scored_request: row.try_get("request_id")?,
+            })
+        })
+        .collect::<Result<Vec<_>, sqlx::Error>>()?;
+    let register = crate::rights::db::all(pool).await?;
+    Ok(counterfeits::by_holder(&detentions, &register))
 }
 
 /// The examinations opened or completed in `[start, end)`.

@@ -2,7 +2,8 @@
 //! a period (the last day, 7 or 30 days, or dates chosen), for the country, a port, a region
 //! or a mode. `filter.rs` reads the period and scope from a query string (the page's, the
 //! API's), `shape.rs` turns the records into each day's figures (pure, unit-tested), `db.rs`
-//! reads the records, `series.rs` gives each series its rows (the page's table and the CSV
+//! reads the records, `counterfeits.rs` groups the detentions for intellectual property by
+//! rights holder (pure, unit-tested), `series.rs` gives each series its rows (the page's table and the CSV
 //! file alike), `chart.rs` draws them, `page.rs` is `/trends` and the port page's section.
 
 use crate::error::AppError;
@@ -11,6 +12,7 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 pub mod chart;
+pub mod counterfeits;
 #[cfg(feature = "ssr")]
 pub mod db;
 pub mod filter;
@@ -136,8 +138,30 @@ pub struct BorderWaitsDay {
     pub over_standard_share: Option<f64>,
 }
 
-/// The trends of a scope over a period, each series one row per day (the dwell bands and the
-/// officers excepted).
+/// The counterfeit detentions of one rights holder over the period: the holds for intellectual
+/// property placed in it whose goods fall under one of the holder's requests for assistance,
+/// or (`rights_holder` null) under none, detained on the officer's own initiative.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct CounterfeitsByHolder {
+    pub rights_holder: Option<String>,
+    /// The number of the holder's request the detentions fell under first.
+    pub request_id: Option<i64>,
+    pub detained: i64,
+    /// Still held: awaiting the holder's decision, examined, or with a seizure asked for.
+    pub open: i64,
+    /// Released: found genuine, or the holder took no action in time.
+    pub released: i64,
+    pub seized: i64,
+    /// Referred to another agency or returned.
+    pub referred_or_returned: i64,
+    /// The median of the days from detention to the decision that ended it, to one decimal
+    /// place; null when none has ended.
+    pub median_days: Option<f64>,
+}
+
+/// The trends of a scope over a period, each series one row per day (the dwell bands, the
+/// officers and the counterfeit detentions excepted).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Trends {
@@ -164,6 +188,8 @@ pub struct Trends {
     /// Per day, the commercial flow's row then the travellers'. Only land crossings measure
     /// waits: a scope without one has rows of no measurement.
     pub border_waits: Vec<BorderWaitsDay>,
+    /// Per rights holder, most detentions first; the detentions under no request last.
+    pub counterfeits: Vec<CounterfeitsByHolder>,
 }
 
 /// A port as the filter offers it.

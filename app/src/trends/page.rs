@@ -6,7 +6,7 @@
 use super::chart::{Chart, ChartKind, Line};
 use super::filter::{PARAMETERS, Period, Scope, TrendsFilter};
 use super::shape::BANDS;
-use super::{Series, Trends, get_trend_ports, get_trends};
+use super::{CounterfeitsByHolder, Series, Trends, get_trend_ports, get_trends};
 use crate::components::common::{ErrorNotice, Loaded};
 use crate::domain::port_rules::{COMMERCIAL_WAIT_STANDARD_MIN, TRAVELLER_WAIT_STANDARD_MIN};
 use crate::domain::{Mode, Region};
@@ -329,6 +329,7 @@ fn series_title(l: Locale, series: Series) -> &'static str {
         Series::Referrals => td_string!(l, trends.series.referrals),
         Series::Officers => td_string!(l, trends.series.officers),
         Series::BorderWaits => td_string!(l, trends.series.border_waits),
+        Series::Counterfeits => td_string!(l, trends.series.counterfeits),
     }
 }
 
@@ -341,6 +342,7 @@ fn series_note(l: Locale, series: Series) -> String {
         Series::Examinations => td_string!(l, trends.note.examinations),
         Series::Referrals => td_string!(l, trends.note.referrals),
         Series::Officers => td_string!(l, trends.note.officers),
+        Series::Counterfeits => td_string!(l, trends.note.counterfeits),
         Series::BorderWaits => {
             return td_string!(
                 l,
@@ -392,6 +394,12 @@ fn column_label(l: Locale, column: &str) -> &'static str {
         "worst_min" => td_string!(l, trends.column.worst_min),
         "over_standard" => td_string!(l, trends.column.over_standard),
         "over_standard_share" => td_string!(l, trends.column.over_standard_share),
+        "rights_holder" => td_string!(l, trends.column.rights_holder),
+        "request_id" => td_string!(l, trends.column.request_id),
+        "detained" => td_string!(l, trends.column.detained),
+        "open" => td_string!(l, trends.column.open),
+        "referred_or_returned" => td_string!(l, trends.column.referred_or_returned),
+        "median_days" => td_string!(l, trends.column.median_days),
         _ => td_string!(l, trends.column.other),
     }
 }
@@ -418,9 +426,13 @@ fn band_label(l: Locale, band: &str) -> &'static str {
 /// language (a day as a date, a band by its name, numbers with the language's separators).
 fn cell_text(l: Locale, column: &str, cell: &Cell) -> String {
     match cell {
+        // Detentions under no request for assistance.
+        Cell::Empty if column == "rights_holder" => {
+            td_string!(l, trends.counterfeit_none).to_string()
+        }
         Cell::Empty => "–".to_string(),
         // A mean wait, to the tenth of a minute it is given to.
-        Cell::Number(n) if column == "mean_min" => n
+        Cell::Number(n) if column == "mean_min" || column == "median_days" => n
             .parse::<f64>()
             .map(|x| format::decimal(l, x, 1))
             .unwrap_or_else(|_| n.clone()),
@@ -593,6 +605,32 @@ fn chart_of(
                     td_string!(l, trends.column.completed),
                     top.iter().map(|o| count(o.completed)).collect(),
                 )],
+                counts_axis,
+            )
+        }
+        Series::Counterfeits => {
+            let holder = |c: &CounterfeitsByHolder| match &c.rights_holder {
+                Some(name) => name.clone(),
+                None => td_string!(l, trends.counterfeit_none).to_string(),
+            };
+            let rows = &trends.counterfeits;
+            (
+                ChartKind::Bars,
+                rows.iter().map(holder).collect(),
+                vec![
+                    line(
+                        td_string!(l, trends.column.detained),
+                        rows.iter().map(|c| count(c.detained)).collect(),
+                    ),
+                    line(
+                        td_string!(l, trends.column.seized),
+                        rows.iter().map(|c| count(c.seized)).collect(),
+                    ),
+                    line(
+                        td_string!(l, trends.column.released),
+                        rows.iter().map(|c| count(c.released)).collect(),
+                    ),
+                ],
                 counts_axis,
             )
         }

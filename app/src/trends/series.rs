@@ -4,8 +4,8 @@
 //! file holds exactly the rows the table shows.
 
 use super::{
-    BorderWaitsDay, DayCount, DwellBandCount, ExaminationsDay, HoldsDay, OfficerWork, ReferralsDay,
-    ReleaseTimesDay, Trends,
+    BorderWaitsDay, CounterfeitsByHolder, DayCount, DwellBandCount, ExaminationsDay, HoldsDay,
+    OfficerWork, ReferralsDay, ReleaseTimesDay, Trends,
 };
 use crate::export::{Cell, CsvRecord, CsvTable};
 use chrono::NaiveDate;
@@ -22,11 +22,12 @@ pub enum Series {
     Referrals,
     Officers,
     BorderWaits,
+    Counterfeits,
 }
 
 impl Series {
     /// In the page's order.
-    pub const ALL: [Series; 8] = [
+    pub const ALL: [Series; 9] = [
         Series::ReleaseTimes,
         Series::Dwell,
         Series::PastServiceLevel,
@@ -35,6 +36,7 @@ impl Series {
         Series::Referrals,
         Series::Officers,
         Series::BorderWaits,
+        Series::Counterfeits,
     ];
 
     pub fn code(self) -> &'static str {
@@ -47,6 +49,7 @@ impl Series {
             Series::Referrals => "referrals",
             Series::Officers => "officers",
             Series::BorderWaits => "border_waits",
+            Series::Counterfeits => "counterfeits",
         }
     }
 
@@ -69,7 +72,33 @@ impl Series {
             Series::Referrals => CsvTable::of(&trends.referrals),
             Series::Officers => CsvTable::of(&trends.officers),
             Series::BorderWaits => CsvTable::of(&trends.border_waits),
+            Series::Counterfeits => CsvTable::of(&trends.counterfeits),
         }
+    }
+}
+
+impl CsvRecord for CounterfeitsByHolder {
+    const COLUMNS: &'static [&'static str] = &[
+        "rights_holder",
+        "request_id",
+        "detained",
+        "open",
+        "released",
+        "seized",
+        "referred_or_returned",
+        "median_days",
+    ];
+    fn cells(&self) -> Vec<Cell> {
+        vec![
+            Cell::or_empty(self.rights_holder.as_deref(), Cell::text),
+            Cell::or_empty(self.request_id, Cell::int),
+            Cell::int(self.detained),
+            Cell::int(self.open),
+            Cell::int(self.released),
+            Cell::int(self.seized),
+            Cell::int(self.referred_or_returned),
+            Cell::or_empty(self.median_days, Cell::decimal),
+        ]
     }
 }
 

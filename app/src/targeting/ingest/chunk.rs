@@ -159,6 +159,7 @@ async fn write_in(
             &d,
             History {
                 importer_seen_before: seen_before,
+                rights: &ctx.rights,
             },
             &ctx.rules,
             &ctx.ruleset,
@@ -210,7 +211,7 @@ async fn write_in(
                 "referral_issued",
                 None,
                 json!({ "referral": referral.code(), "score": a.score }),
-                &explanation(a, &ctx.rules),
+                &explanation(a, &ctx.rules, &ctx.rights),
             );
         }
     }
@@ -542,6 +543,7 @@ async fn insert_scores(
                 shipment.into(),
                 now_ms.into(),
                 h.weight.into(),
+                h.rights_request.into(),
             ]);
         }
     }
@@ -555,6 +557,7 @@ async fn insert_scores(
             "shipment_id",
             "scored_at",
             "weight",
+            "rights_request_id",
         ],
         hit_rows,
         None,
@@ -577,7 +580,7 @@ async fn place_holds(
     let signature = hold_signature(&journal.who.actor);
     let notes: Vec<String> = held
         .iter()
-        .map(|&i| explanation(work[i].assessment(), &ctx.rules))
+        .map(|&i| explanation(work[i].assessment(), &ctx.rules, &ctx.rights))
         .collect();
     let new_holds: Vec<NewHoldRow> = held
         .iter()
