@@ -1,3 +1,4 @@
+import AxeBuilder from "@axe-core/playwright";
 import { expect, test } from "@playwright/test";
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -142,6 +143,12 @@ test("goods naming a registered mark are detained for the rights holder, and the
     `Falls under request for assistance ${beaulieu.id} from Maison Beaulieu SA, in force until`,
   );
   await expect(line).toContainText("Marks named in the description: BEAULIEU.");
+  // The explanation and its link pass the WCAG 2.2 AA rules axe checks (target size included).
+  const axe = await new AxeBuilder({ page: analyst })
+    .withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"])
+    .include(".score-panel")
+    .analyze();
+  expect(axe.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`)).toEqual([]);
   await line.getByRole("link", { name: `Open request ${beaulieu.id} in the register` }).click();
   await expect(analyst).toHaveURL(new RegExp(`/rights#rfa-${beaulieu.id}$`));
   await expect(analyst.locator(`#rfa-${beaulieu.id}`)).toContainText("Maison Beaulieu SA");
@@ -155,5 +162,30 @@ test("goods naming a registered mark are detained for the rights holder, and the
     `Visée par la demande d’aide ${beaulieu.id} de Maison Beaulieu SA, en vigueur jusqu’au`,
   );
   await admin.context().close();
+  await analyst.context().close();
+});
+
+test("an analyst drafts a rule on the register and tries it on the last 30 days", async ({ browser }) => {
+  test.setTimeout(90_000);
+  const analyst = await personaPage(browser, "analyst.ntc");
+  await analyst.goto("/targeting");
+  await hydrated(analyst);
+  await analyst.getByLabel("Name", { exact: true }).fill(`Handbags under a request ${Date.now()}`);
+  await analyst.getByLabel("Looks at").selectOption("rights_request");
+  await expect(analyst.getByText("Fires when a declaration's description names a mark registered")).toBeVisible();
+  const countries = analyst.getByRole("textbox", { name: "Countries", exact: true });
+  await expect(countries).toHaveAccessibleDescription(/routes known for counterfeits/);
+  // A country not given by its code is named in words, and nothing is tried.
+  await countries.fill("China");
+  await analyst.getByLabel("Weight").fill("40");
+  await analyst.getByLabel("Reason (shown to officers)").fill("Counterfeit handbags come this way.");
+  await analyst.getByLabel("Instructions for the examiner").fill("Compare with the request's genuine features.");
+  await analyst.getByRole("button", { name: "Try on last 30 days" }).click();
+  await expect(analyst.getByRole("alert")).toContainText("Countries:");
+  await countries.fill("CN, HK");
+  await analyst.getByRole("button", { name: "Try on last 30 days" }).click();
+  const trial = analyst.getByRole("region", { name: "Trial on the last 30 days" });
+  // The demo names registered brands on goods from those routes: the draft finds some.
+  await expect(trial).toContainText(/Of [\d,]+ shipments declared, the draft fires on [1-9][\d,]* and would have selected [\d,]+\./);
   await analyst.context().close();
 });
