@@ -24,6 +24,20 @@ async fn hold(
     due: DateTime<Utc>,
     resolved: Option<DateTime<Utc>>,
 ) {
+    let times = (placed, due, resolved);
+    held(app, id, "risk_target", ("Goods", "847130"), status, times).await;
+}
+
+/// Shipment `id` at TST of goods `(description, hs_code)`, held for `reason`: `status` since
+/// `resolved`, placed at `placed`, due at `due`.
+async fn held(
+    app: &TestApp,
+    id: i64,
+    reason: &str,
+    (description, hs_code): (&str, &str),
+    status: &str,
+    (placed, due, resolved): (DateTime<Utc>, DateTime<Utc>, Option<DateTime<Utc>>),
+) {
     let at = to_millis(placed - Duration::hours(1));
     exec(
         app,
@@ -34,7 +48,7 @@ async fn hold(
              weight_kg, declared_value_cents, currency, eta_at, arrived_at, status, created_at) \
              values ({id}, 'land', 'cargo_control', 'TST{id:07}', 'Carrier', 'V1', 'US', \
              'Buffalo', 'TST', 'Shipper', 'Address', 'Consignee', 'Address', 'Importer', \
-             '847130', 'Goods', 1, 10.0, 100, 'CAD', {at}, {at}, 'held', {at})"
+             '{hs_code}', '{description}', 1, 10.0, 100, 'CAD', {at}, {at}, 'held', {at})"
         ),
     )
     .await;
@@ -42,7 +56,7 @@ async fn hold(
         app,
         &format!(
             "insert into holds (id, shipment_id, port_code, reason, status, placed_at, placed_by, \
-             due_at, resolved_at) values ({id}, {id}, 'TST', 'risk_target', '{status}', {}, \
+             due_at, resolved_at) values ({id}, {id}, 'TST', '{reason}', '{status}', {}, \
              'test', {}, {})",
             to_millis(placed),
             to_millis(due),
@@ -512,41 +526,17 @@ pub async fn bad_filters_are_named_and_strangers_refused(backend: Backend) {
 }
 
 /// Shipment and hold `id` at TST, held for intellectual property at `placed`: goods of
-/// `hs_code` described as `description`, `status` since `resolved`.
+/// `hs_code` described as `description`, `status` since `resolved`, due ten days on.
 async fn detained(
     app: &TestApp,
     id: i64,
-    (description, hs_code): (&str, &str),
+    goods: (&str, &str),
     status: &str,
     placed: DateTime<Utc>,
     resolved: Option<DateTime<Utc>>,
 ) {
-    let at = to_millis(placed - Duration::hours(1));
-    exec(
-        app,
-        &format!(
-            "insert into shipments (id, mode, reference_kind, reference, carrier, voyage, \
-             origin_country, origin_location, port_code, shipper_name, shipper_address, \
-             consignee_name, consignee_address, importer_name, hs_code, description, pieces, \
-             weight_kg, declared_value_cents, currency, eta_at, arrived_at, status, created_at) \
-             values ({id}, 'land', 'cargo_control', 'TST{id:07}', 'Carrier', 'V1', 'US', \
-             'Buffalo', 'TST', 'Shipper', 'Address', 'Consignee', 'Address', 'Importer', \
-             '{hs_code}', '{description}', 1, 10.0, 100, 'CAD', {at}, {at}, 'held', {at})"
-        ),
-    )
-    .await;
-    exec(
-        app,
-        &format!(
-            "insert into holds (id, shipment_id, port_code, reason, status, placed_at, placed_by, \
-             due_at, resolved_at) values ({id}, {id}, 'TST', 'intellectual_property', \
-             '{status}', {}, 'test', {}, {})",
-            to_millis(placed),
-            to_millis(placed + Duration::days(10)),
-            resolved.map_or("null".to_string(), |r| to_millis(r).to_string())
-        ),
-    )
-    .await;
+    let times = (placed, placed + Duration::days(10), resolved);
+    held(app, id, "intellectual_property", goods, status, times).await;
 }
 
 /// TST, yesterday: three detentions of handbags under a request for assistance (seized after

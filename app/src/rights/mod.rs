@@ -362,6 +362,35 @@ fn is_phone(text: &str) -> bool {
             .all(|c| c.is_ascii_digit() || matches!(c, ' ' | '-' | '.' | '(' | ')'))
 }
 
+/// A request of `holder` for `marks` on `goods`, in force from `from` to `to`: for the tests
+/// of the areas that match declarations against the register.
+#[cfg(test)]
+pub(crate) fn example(
+    id: i64,
+    holder: &str,
+    marks: &[&str],
+    goods: &[&str],
+    (from, to): (NaiveDate, NaiveDate),
+) -> RightsRequest {
+    RightsRequest {
+        id,
+        rights_holder: holder.into(),
+        marks: marks.iter().map(|m| m.to_string()).collect(),
+        goods: goods.iter().map(|g| g.to_string()).collect(),
+        goods_description: "Parkas and winter boots".into(),
+        genuine_features: "Sewn-in hologram label".into(),
+        contact_name: "A. Tremblay".into(),
+        contact_email: "ip@maple.example".into(),
+        contact_phone: "+1 514 555 0100".into(),
+        valid_from: from,
+        valid_to: to,
+        security_cents: 2_500_000,
+        version: 1,
+        registered_at: Utc::now(),
+        registered_by: "analyst".into(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -371,23 +400,14 @@ mod tests {
     }
 
     fn request() -> RightsRequest {
-        RightsRequest {
-            id: 1,
-            rights_holder: "Maple Leaf Outerwear Inc.".into(),
-            marks: vec!["NORTH MAPLE".into(), "Caribou".into()],
-            goods: vec!["6201".into(), "64".into()],
-            goods_description: "Parkas and winter boots".into(),
-            genuine_features: "Sewn-in hologram label".into(),
-            contact_name: "A. Tremblay".into(),
-            contact_email: "ip@maple.example".into(),
-            contact_phone: "+1 514 555 0100".into(),
-            valid_from: day("2026-01-01"),
-            valid_to: period_end(day("2026-01-01")),
-            security_cents: 2_500_000,
-            version: 1,
-            registered_at: Utc::now(),
-            registered_by: "analyst".into(),
-        }
+        let from = day("2026-01-01");
+        example(
+            1,
+            "Maple Leaf Outerwear Inc.",
+            &["NORTH MAPLE", "Caribou"],
+            &["6201", "64"],
+            (from, period_end(from)),
+        )
     }
 
     #[test]

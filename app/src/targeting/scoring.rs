@@ -537,22 +537,8 @@ mod tests {
     /// 2026, "Nova" again (request 9) from July, and one for footwear.
     fn register() -> Vec<RightsRequest> {
         let day = |m, d| chrono::NaiveDate::from_ymd_opt(2026, m, d).unwrap();
-        let request = |id, marks: &[&str], goods: &[&str], from, to| RightsRequest {
-            id,
-            rights_holder: format!("Holder {id}"),
-            marks: marks.iter().map(|m| m.to_string()).collect(),
-            goods: goods.iter().map(|g| g.to_string()).collect(),
-            goods_description: "goods".into(),
-            genuine_features: "features".into(),
-            contact_name: "contact".into(),
-            contact_email: "ip@holder.example".into(),
-            contact_phone: "+1 613 555 0100".into(),
-            valid_from: from,
-            valid_to: to,
-            security_cents: 0,
-            version: 1,
-            registered_at: chrono::Utc.timestamp_millis_opt(0).unwrap(),
-            registered_by: "analyst".into(),
+        let request = |id, marks: &[&str], goods: &[&str], from, to| {
+            crate::rights::example(id, &format!("Holder {id}"), marks, goods, (from, to))
         };
         vec![
             request(9, &["Nova"], &["8517"], day(7, 1), day(12, 31)),

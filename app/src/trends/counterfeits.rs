@@ -127,23 +127,8 @@ mod tests {
 
     fn request(id: i64, holder: &str, marks: &[&str], goods: &[&str]) -> RightsRequest {
         let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
-        RightsRequest {
-            id,
-            rights_holder: holder.into(),
-            marks: marks.iter().map(|m| m.to_string()).collect(),
-            goods: goods.iter().map(|g| g.to_string()).collect(),
-            goods_description: "goods".into(),
-            genuine_features: "features".into(),
-            contact_name: "contact".into(),
-            contact_email: "ip@holder.example".into(),
-            contact_phone: "+1 613 555 0100".into(),
-            valid_from: day(2026, 1, 1),
-            valid_to: day(2027, 12, 31),
-            security_cents: 0,
-            version: 1,
-            registered_at: Utc.timestamp_millis_opt(0).unwrap(),
-            registered_by: "analyst".into(),
-        }
+        let period = (day(2026, 1, 1), day(2027, 12, 31));
+        crate::rights::example(id, holder, marks, goods, period)
     }
 
     fn detention(status: HoldStatus, hours: Option<i64>, description: &str, hs: &str) -> Detention {
