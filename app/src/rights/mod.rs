@@ -362,32 +362,37 @@ fn is_phone(text: &str) -> bool {
             .all(|c| c.is_ascii_digit() || matches!(c, ' ' | '-' | '.' | '(' | ')'))
 }
 
-/// A request of `holder` for `marks` on `goods`, in force from `from` to `to`: for the tests
-/// of the areas that match declarations against the register.
+/// What the tests of the areas that match declarations against the register start from.
 #[cfg(test)]
-pub(crate) fn example(
-    id: i64,
-    holder: &str,
-    marks: &[&str],
-    goods: &[&str],
-    (from, to): (NaiveDate, NaiveDate),
-) -> RightsRequest {
-    RightsRequest {
-        id,
-        rights_holder: holder.into(),
-        marks: marks.iter().map(|m| m.to_string()).collect(),
-        goods: goods.iter().map(|g| g.to_string()).collect(),
-        goods_description: "Parkas and winter boots".into(),
-        genuine_features: "Sewn-in hologram label".into(),
-        contact_name: "A. Tremblay".into(),
-        contact_email: "ip@maple.example".into(),
-        contact_phone: "+1 514 555 0100".into(),
-        valid_from: from,
-        valid_to: to,
-        security_cents: 2_500_000,
-        version: 1,
-        registered_at: Utc::now(),
-        registered_by: "analyst".into(),
+pub mod fixtures {
+    use super::RightsRequest;
+    use chrono::{NaiveDate, Utc};
+
+    /// A request of `holder` for `marks` on `goods`, in force from `from` to `to`.
+    pub fn example(
+        id: i64,
+        holder: &str,
+        marks: &[&str],
+        goods: &[&str],
+        (from, to): (NaiveDate, NaiveDate),
+    ) -> RightsRequest {
+        RightsRequest {
+            id,
+            rights_holder: holder.into(),
+            marks: marks.iter().map(|m| m.to_string()).collect(),
+            goods: goods.iter().map(|g| g.to_string()).collect(),
+            goods_description: "Parkas and winter boots".into(),
+            genuine_features: "Sewn-in hologram label".into(),
+            contact_name: "A. Tremblay".into(),
+            contact_email: "ip@maple.example".into(),
+            contact_phone: "+1 514 555 0100".into(),
+            valid_from: from,
+            valid_to: to,
+            security_cents: 2_500_000,
+            version: 1,
+            registered_at: Utc::now(),
+            registered_by: "analyst".into(),
+        }
     }
 }
 
@@ -401,7 +406,7 @@ mod tests {
 
     fn request() -> RightsRequest {
         let from = day("2026-01-01");
-        example(
+        fixtures::example(
             1,
             "Maple Leaf Outerwear Inc.",
             &["NORTH MAPLE", "Caribou"],

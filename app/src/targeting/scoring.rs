@@ -538,7 +538,7 @@ mod tests {
     fn register() -> Vec<RightsRequest> {
         let day = |m, d| chrono::NaiveDate::from_ymd_opt(2026, m, d).unwrap();
         let request = |id, marks: &[&str], goods: &[&str], from, to| {
-            crate::rights::example(id, &format!("Holder {id}"), marks, goods, (from, to))
+            crate::rights::fixtures::example(id, &format!("Holder {id}"), marks, goods, (from, to))
         };
         vec![
             request(9, &["Nova"], &["8517"], day(7, 1), day(12, 31)),

@@ -128,7 +128,7 @@ mod tests {
     fn request(id: i64, holder: &str, marks: &[&str], goods: &[&str]) -> RightsRequest {
         let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
         let period = (day(2026, 1, 1), day(2027, 12, 31));
-        crate::rights::example(id, holder, marks, goods, period)
+        crate::rights::fixtures::example(id, holder, marks, goods, period)
     }
 
     fn detention(status: HoldStatus, hours: Option<i64>, description: &str, hs: &str) -> Detention {
