@@ -15,6 +15,17 @@ async fn exec(app: &TestApp, sql: &str) {
         .unwrap_or_else(|e| panic!("{sql}: {e}"));
 }
 
+/// TST, a land crossing in Eastern time, where the tests' holds are placed.
+async fn test_crossing(app: &TestApp) {
+    exec(
+        app,
+        "insert into ports (code, name, kind, province, time_zone, status, hours, lanes_open, \
+         lanes_available, officers_on_shift) values ('TST', 'Test crossing', 'land', 'ON', \
+         'America/Toronto', 'open', '24/7', 2, 4, 2)",
+    )
+    .await;
+}
+
 /// Shipment and hold `id` at TST: placed at `placed`, due at `due`, `status` since `resolved`.
 async fn hold(
     app: &TestApp,
@@ -152,13 +163,7 @@ pub async fn a_constructed_history_gives_the_trends_it_should(backend: Backend) 
     let Some(app) = spawn_app_with(backend, 0).await else {
         return;
     };
-    exec(
-        &app,
-        "insert into ports (code, name, kind, province, time_zone, status, hours, lanes_open, \
-         lanes_available, officers_on_shift) values ('TST', 'Test crossing', 'land', 'ON', \
-         'America/Toronto', 'open', '24/7', 2, 4, 2)",
-    )
-    .await;
+    test_crossing(&app).await;
     exec(
         &app,
         "insert into officers (id, name, badge, home_port) values (1, 'Avery Test', 'T-1', 'TST')",
@@ -547,13 +552,7 @@ pub async fn counterfeit_detentions_are_counted_per_rights_holder(backend: Backe
     let Some(app) = spawn_app_with(backend, 0).await else {
         return;
     };
-    exec(
-        &app,
-        "insert into ports (code, name, kind, province, time_zone, status, hours, lanes_open, \
-         lanes_available, officers_on_shift) values ('TST', 'Test crossing', 'land', 'ON', \
-         'America/Toronto', 'open', '24/7', 2, 4, 2)",
-    )
-    .await;
+    test_crossing(&app).await;
     let zone: chrono_tz::Tz = "America/Toronto".parse().unwrap();
     let today = Utc::now().with_timezone(&zone).date_naive();
     let yesterday = today - Duration::days(1);
