@@ -220,6 +220,11 @@ fn Board() -> impl IntoView {
                         view=pages::RightsRequests::route()
                         ssr=SsrMode::Async
                     />
+                    <Route
+                        path=path!("/detentions/:id/notice")
+                        view=pages::DetentionNotice::route()
+                        ssr=SsrMode::Async
+                    />
                     <Route path=path!("/wall") view=pages::Wall::route() ssr=SsrMode::Async />
                     <Route path=path!("/map") view=pages::Map::route() ssr=SsrMode::Async />
                     <Route path=path!("/trends") view=pages::Trends::route() ssr=SsrMode::Async />

@@ -12,6 +12,7 @@ pub mod board;
 pub mod components;
 #[macro_use]
 pub mod domain;
+pub mod detentions;
 pub mod error;
 pub mod export;
 pub mod forecast;

@@ -87,6 +87,10 @@ lazy_page!(
     RightsRequests => crate::rights::page::RightsRequestsPage
 );
 lazy_page!(
+    /// `/detentions/{id}/notice`: the notice of a detention to the rights holder, to print.
+    DetentionNotice => crate::detentions::page::NoticePage
+);
+lazy_page!(
     /// `/import`: manifests sent as files.
     Import => crate::targeting::upload::ImportPage
 );

@@ -53,6 +53,7 @@ pub fn router<S: Clone + Send + Sync + 'static>() -> Router<S> {
         (name = "trends", description = "Trends over days: release times, holds, examinations, hit rates and officers' work"),
         (name = "rights", description = "The register of requests for assistance from rights holders, and the declarations they match"),
         (name = "seizures", description = "Seizure reports for partner administrations, each export journaled"),
+        (name = "detentions", description = "Goods detained for a rights holder: the notice, the deadline, the charges and the outcome"),
         (name = "waits", description = "Border waits: measured at a crossing, and CBSA's wait times file"),
         (name = "live", description = "The journal as it happens"),
         (name = "api", description = "This description of the API"),
@@ -105,6 +106,7 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     v1.merge(super::trends::Docs::openapi());
     v1.merge(super::rights::Docs::openapi());
     v1.merge(super::seizures::Docs::openapi());
+    v1.merge(super::detentions::Docs::openapi());
     let mut doc = Head::openapi().nest("/api/v1", v1);
     doc.info.version = env!("CARGO_PKG_VERSION").to_string();
     bodies_may_be_left_out(&mut doc);
@@ -172,6 +174,7 @@ fn document_in(locale: Locale) -> String {
             "waits" => td_string!(locale, api.tag_waits),
             "rights" => td_string!(locale, api.tag_rights),
             "seizures" => td_string!(locale, api.tag_seizures),
+            "detentions" => td_string!(locale, api.tag_detentions),
             _ => continue,
         };
         tag.description = Some(description.to_string());

@@ -15,6 +15,7 @@ use axum::{Router, routing::get};
 
 mod body;
 mod csv;
+mod detentions;
 pub mod docs;
 mod extract;
 mod forecast;
@@ -46,6 +47,7 @@ pub fn router() -> Router<ServerState> {
         .merge(trends::router())
         .merge(rights::router())
         .merge(seizures::router())
+        .merge(detentions::router())
         .route("/live", get(live::live))
         .merge(docs::router())
         .fallback(|| async { AppError::not_found(td_string!(current(), api.this_endpoint)) })

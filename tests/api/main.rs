@@ -9,6 +9,7 @@ mod cli;
 mod csv;
 mod csv_turns;
 mod demo;
+mod detentions;
 mod forecast;
 mod french;
 mod helpers;
@@ -71,6 +72,11 @@ use csv_turns::{
     a_csv_file_stops_at_its_row_cap_and_says_so, csv_downloads_take_turns_and_give_them_back,
 };
 use demo::the_demos_goods_fit_their_holds;
+use detentions::{
+    a_detention_runs_from_its_notice_to_each_outcome,
+    a_notice_is_sent_once_and_refusals_write_nothing,
+    perishable_goods_have_five_days_and_no_extension, the_notice_downloads_as_a_bilingual_pdf,
+};
 use openapi::{
     every_served_route_is_documented_and_nothing_else, the_api_page_is_served_by_the_product_alone,
 };
@@ -220,6 +226,10 @@ use production::{
 };
 
 on_both_backends!(
+    a_detention_runs_from_its_notice_to_each_outcome,
+    perishable_goods_have_five_days_and_no_extension,
+    a_notice_is_sent_once_and_refusals_write_nothing,
+    the_notice_downloads_as_a_bilingual_pdf,
     the_register_keeps_a_request_two_years_journaled_and_refuses_bad_input_unwritten,
     a_request_matches_declarations_only_while_in_force,
     a_declaration_under_a_request_is_detained_and_its_score_names_the_request,

@@ -31,6 +31,9 @@ pub enum Action {
     ApproveSeizure,
     ReferHold,
     PauseHoldClock,
+    /// Deal with goods detained for a rights holder: send the notice, grant the extension,
+    /// record the outcome (the hold moves as the outcome says, under its own authority).
+    DetainGoods,
     AddNote,
     OpenInspection,
     ClaimInspection,
@@ -63,7 +66,7 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 25] = [
+    pub const ALL: [Action; 26] = [
         Action::Read,
         Action::PlaceHold,
         Action::ReleaseHold,
@@ -71,6 +74,7 @@ impl Action {
         Action::ApproveSeizure,
         Action::ReferHold,
         Action::PauseHoldClock,
+        Action::DetainGoods,
         Action::AddNote,
         Action::OpenInspection,
         Action::ClaimInspection,
@@ -117,6 +121,7 @@ impl Action {
             Action::ApproveSeizure => said!(domain.action.approve_seizure),
             Action::ReferHold => said!(domain.action.refer_hold),
             Action::PauseHoldClock => said!(domain.action.pause_hold_clock),
+            Action::DetainGoods => said!(domain.action.detain_goods),
             Action::AddNote => said!(domain.action.add_note),
             Action::OpenInspection => said!(domain.action.open_inspection),
             Action::ClaimInspection => said!(domain.action.claim_inspection),
@@ -164,6 +169,7 @@ impl Role {
                     | A::RequestSeizure
                     | A::ReferHold
                     | A::PauseHoldClock
+                    | A::DetainGoods
                     | A::AddNote
                     | A::OpenInspection
                     | A::ClaimInspection

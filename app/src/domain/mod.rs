@@ -7,6 +7,7 @@
 pub mod vocab;
 
 pub mod authority;
+pub mod calendar;
 pub mod clock;
 pub mod goods;
 pub mod hash;

@@ -84,52 +84,85 @@ pub async fn hold_action(
     now: DateTime<Utc>,
 ) -> Result<HoldRow, AppError> {
     let hold = db::by_id(pool, id).await?;
-    let what =
-        crate::i18n::td_string!(crate::lang::current(), holds.hold_number, id = id).to_string();
+    let what = hold_words(id);
     let reason = command.reason()?;
     caller
         .authorize(pool, command.authority(), Some(&hold.port_code))
         .await?;
     check_version(&what, &hold, hold.version, seen)?;
-    let facts = HoldFacts {
-        open_inspections: if command.closes(hold.status) {
-            db::open_inspections(pool, id).await?
-        } else {
-            0
-        },
-        seizure_requested_by: if matches!(command, HoldCommand::ApproveSeizure { .. }) {
-            db::seizure_requested_by(pool, id).await?
-        } else {
-            None
-        },
-    };
-    let change = decide::decide(&hold, &command, &facts, &caller.account.username, now)?;
-
+    let change = decided(pool, caller, &hold, &command, now).await?;
     let mut tx = WriteTx::begin(pool).await?;
-    if !db::apply(&mut tx, &hold, &change, &caller.signature(), now).await? {
+    if !write(&mut tx, caller, &hold, &command, &change, &reason, now).await? {
         // Rolled back, and the turn given back, before reading what won.
         drop(tx);
         let current = db::by_id(pool, id).await?;
         let who = last_actor(pool, "hold", id).await;
         return Err(stale(&what, &current, who.as_deref()));
     }
-    if change.closes || hold.status != change.status {
-        db::settle_shipment(&mut tx, hold.shipment_id, Some(change.status), now).await?;
+    tx.commit().await?;
+    db::by_id(pool, id).await
+}
+
+/// "Hold #12", in the language spoken.
+pub fn hold_words(id: i64) -> String {
+    crate::i18n::td_string!(crate::lang::current(), holds.hold_number, id = id).to_string()
+}
+
+/// What `command` would make of `hold`, refused as the hold's rules say (a hold still under
+/// examination is not released, a closed one is not seized).
+pub async fn decided(
+    pool: &AnyPool,
+    caller: &Caller,
+    hold: &HoldRow,
+    command: &HoldCommand,
+    now: DateTime<Utc>,
+) -> Result<decide::HoldChange, AppError> {
+    let facts = HoldFacts {
+        open_inspections: if command.closes(hold.status) {
+            db::open_inspections(pool, hold.id).await?
+        } else {
+            0
+        },
+        seizure_requested_by: if matches!(command, HoldCommand::ApproveSeizure { .. }) {
+            db::seizure_requested_by(pool, hold.id).await?
+        } else {
+            None
+        },
+    };
+    decide::decide(hold, command, &facts, &caller.account.username, now)
+}
+
+/// Writes a decided change of `hold` in `tx`, with its journal entry: `false` (nothing
+/// written) when someone changed the hold since it was read. Other areas' operations that
+/// move a hold (a detention's outcome) write it with theirs, in one transaction.
+pub async fn write(
+    tx: &mut WriteTx,
+    caller: &Caller,
+    hold: &HoldRow,
+    command: &HoldCommand,
+    change: &decide::HoldChange,
+    reason: &str,
+    now: DateTime<Utc>,
+) -> Result<bool, AppError> {
+    if !db::apply(tx, hold, change, &caller.signature(), now).await? {
+        return Ok(false);
     }
-    let (before, after) = change.before_after(&hold, &command);
+    if change.closes || hold.status != change.status {
+        db::settle_shipment(tx, hold.shipment_id, Some(change.status), now).await?;
+    }
+    let (before, after) = change.before_after(hold, command);
     let entry = NewEntry::goods(
         now,
         &caller.account.username,
         "hold",
-        id,
+        hold.id,
         hold.shipment_id,
         &hold.port_code,
         change.action,
         before,
         after,
     )
-    .reason(Some(reason.as_str()).filter(|r| !r.is_empty()));
-    record(&mut tx, entry).await?;
-    tx.commit().await?;
-    db::by_id(pool, id).await
+    .reason(Some(reason).filter(|r| !r.is_empty()));
+    record(tx, entry).await?;
+    Ok(true)
 }

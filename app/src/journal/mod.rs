@@ -93,6 +93,7 @@ impl JournalEntry {
             "shipment" => td_string!(locale, domain.journal.shipment).to_string(),
             "hold" => td_string!(locale, domain.journal.hold, id = id).to_string(),
             "inspection" => td_string!(locale, domain.journal.inspection, id = id).to_string(),
+            "detention" => td_string!(locale, domain.journal.detention, id = id).to_string(),
             other => format!("{} #{id}", capitalise(other)),
         }
     }
@@ -138,6 +139,19 @@ impl JournalEntry {
                 td_string!(locale, domain.journal.shipment_referral_issued)
             }
             ("shipment", "note_added") => td_string!(locale, domain.journal.note_added),
+            ("detention", "notice_sent") => {
+                td_string!(locale, domain.journal.detention_notice_sent)
+            }
+            ("detention", "extended") => td_string!(locale, domain.journal.detention_extended),
+            ("detention", "proceedings") => {
+                td_string!(locale, domain.journal.detention_proceedings)
+            }
+            ("detention", "not_counterfeit") => {
+                td_string!(locale, domain.journal.detention_not_counterfeit)
+            }
+            ("detention", "no_action") => td_string!(locale, domain.journal.detention_no_action),
+            ("detention", "seized") => td_string!(locale, domain.journal.detention_seized),
+            ("detention", "abandoned") => td_string!(locale, domain.journal.detention_abandoned),
             _ => return None,
         })
     }

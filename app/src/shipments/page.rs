@@ -250,6 +250,12 @@ fn ShipmentView(
             </section>
         </div>
         <ScorePanel shipment_id=score_key.0 version=score_key.1 />
+        <crate::detentions::page::DetentionPanel
+            shipment_id=score_key.0
+            holds=detail.holds.clone()
+            changed
+            replaying
+        />
         {(!replaying)
             .then(|| {
                 view! {
