@@ -5,9 +5,15 @@
 //! they would have happened. Deterministic: the same seed and end instant give the same
 //! database.
 //!
+//! Each declaration is scored by the demo's rules when it comes in, with targeting's own
+//! functions, as ingest scores the simulator's: the score's lane or random selection holds the
+//! goods with an examination, and the figures of the targeting page have fourteen days behind
+//! them from the start.
+//!
 //! Here: the options, the report and the whole run; `world.rs` holds the country in memory,
-//! `story.rs` plays each shipment's history, `write.rs` writes it all out, `targeting.rs` adds
-//! the targeting centre's rules and capacities.
+//! `story.rs` scores each declaration and plays each shipment's history, `write.rs` writes it
+//! all out, `targeting.rs` adds the targeting centre's rules and capacities (and scores with
+//! them), `rights.rs` the register of requests for assistance.
 
 mod rights;
 mod story;
@@ -89,9 +95,16 @@ pub async fn demo(db: &Db, options: &SeedOptions) -> anyhow::Result<SeedReport> 
     let journal_entries = write::country(&mut tx, &mut world, options.days).await?;
     targeting::seed(&mut tx, options.end, options.days).await?;
     rights::seed(&mut tx, options.end, options.days).await?;
+    write::scores(&mut tx, &world).await?;
     if db.backend == Backend::Postgres {
         // Explicit ids leave the identity sequences behind; move them past the seeded rows.
-        for table in ["officers", "shipments", "holds", "inspections"] {
+        for table in [
+            "officers",
+            "shipments",
+            "shipment_scores",
+            "holds",
+            "inspections",
+        ] {
             sqlx::query(&format!(
                 "select setval(pg_get_serial_sequence('{table}', 'id'), (select coalesce(max(id), 1) from {table}))"
             ))

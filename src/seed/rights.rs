@@ -2,7 +2,7 @@
 //! country carries (footwear, handbags, watches, toys), one of them expired a month before the
 //! demo's last day, to show that an expired request stops matching.
 
-use app::rights::{Checked, db, period_end};
+use app::rights::{Checked, RightsRequest, db, period_end};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use sqlx::AnyConnection;
 
@@ -79,30 +79,80 @@ const REQUESTS: &[Request] = &[
     ),
 ];
 
-/// Registers the demo's requests, each journaled by the targeting centre as the demo's history
-/// begins (with its rules), whatever day each request took effect.
-pub async fn seed(conn: &mut AnyConnection, end: DateTime<Utc>, days: i64) -> anyhow::Result<()> {
+/// Who registers the demo's requests.
+const REGISTRAR: &str = "Targeting centre";
+
+/// The demo's requests as the register checks them, in the order they are numbered.
+fn checked(end: DateTime<Utc>) -> Vec<Checked> {
     let today = end.date_naive();
-    let at = end - Duration::days(days + 1);
-    for (holder, marks, goods, words, genuine, (name, email, phone), dollars, since) in REQUESTS {
-        let valid_from: NaiveDate = today - Duration::days(*since);
-        let checked = Checked {
-            rights_holder: holder.to_string(),
-            marks: marks.iter().map(|m| m.to_string()).collect(),
-            goods: goods.iter().map(|g| g.to_string()).collect(),
-            goods_description: words.to_string(),
-            genuine_features: genuine.to_string(),
-            contact_name: name.to_string(),
-            contact_email: email.to_string(),
-            contact_phone: phone.to_string(),
-            valid_from,
-            valid_to: period_end(valid_from),
-            security_cents: dollars * 100,
-            reason: format!("Request for assistance received from {holder}"),
-        };
-        db::insert(conn, &checked, "Targeting centre", at)
+    REQUESTS
+        .iter()
+        .map(
+            |(holder, marks, goods, words, genuine, (name, email, phone), dollars, since)| {
+                let valid_from: NaiveDate = today - Duration::days(*since);
+                Checked {
+                    rights_holder: holder.to_string(),
+                    marks: marks.iter().map(|m| m.to_string()).collect(),
+                    goods: goods.iter().map(|g| g.to_string()).collect(),
+                    goods_description: words.to_string(),
+                    genuine_features: genuine.to_string(),
+                    contact_name: name.to_string(),
+                    contact_email: email.to_string(),
+                    contact_phone: phone.to_string(),
+                    valid_from,
+                    valid_to: period_end(valid_from),
+                    security_cents: dollars * 100,
+                    reason: format!("Request for assistance received from {holder}"),
+                }
+            },
+        )
+        .collect()
+}
+
+/// When the requests are registered: as the demo's history begins, with its rules.
+fn registered_at(end: DateTime<Utc>, days: i64) -> DateTime<Utc> {
+    end - Duration::days(days + 1)
+}
+
+/// The register as [`seed`] writes it (numbered from 1 on the empty database the seed fills),
+/// for scoring the history before it is written.
+pub(super) fn register(end: DateTime<Utc>, days: i64) -> Vec<RightsRequest> {
+    checked(end)
+        .into_iter()
+        .enumerate()
+        .map(|(n, c)| RightsRequest {
+            id: n as i64 + 1,
+            rights_holder: c.rights_holder,
+            marks: c.marks,
+            goods: c.goods,
+            goods_description: c.goods_description,
+            genuine_features: c.genuine_features,
+            contact_name: c.contact_name,
+            contact_email: c.contact_email,
+            contact_phone: c.contact_phone,
+            valid_from: c.valid_from,
+            valid_to: c.valid_to,
+            security_cents: c.security_cents,
+            version: 1,
+            registered_at: registered_at(end, days),
+            registered_by: REGISTRAR.into(),
+        })
+        .collect()
+}
+
+/// Registers the demo's requests, each journaled by the targeting centre as the demo's history
+/// begins (with its rules), whatever day each request took effect. Each takes the number
+/// [`register`] gave it, which the history's scores name.
+pub async fn seed(conn: &mut AnyConnection, end: DateTime<Utc>, days: i64) -> anyhow::Result<()> {
+    for (n, checked) in checked(end).iter().enumerate() {
+        let holder = &checked.rights_holder;
+        let id = db::insert(conn, checked, REGISTRAR, registered_at(end, days))
             .await
             .map_err(|e| anyhow::anyhow!("demo request for assistance {holder}: {e}"))?;
+        anyhow::ensure!(
+            id == n as i64 + 1,
+            "demo request for assistance {holder} numbered {id}: the register was not empty"
+        );
     }
     Ok(())
 }

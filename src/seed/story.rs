@@ -7,13 +7,18 @@
 //! with work in every state.
 
 use super::SeedOptions;
-use super::world::{Draws, Event, Hold, Shipment, World};
+use super::targeting::{Scored, Scorer, importers_seen_before};
+use super::world::{Draws, Event, Hold, Score, Shipment, World};
 use app::demo::country::{MODE_SHARE, PORTS, PortSpec, first_inspection};
 use app::demo::incidents::opening_status;
 use app::demo::model::{self, Decision, Span};
 use app::demo::{self, weighted};
 use app::domain::clock::zone;
 use app::domain::{HoldAction, HoldReason, HoldStatus, InspectionAction, Outcome, ShipmentStatus};
+use app::i18n::td_string;
+use app::lang::current;
+use app::targeting::decide::Plan;
+use app::targeting::ingest::hold_signature;
 use chrono::{DateTime, Duration, Utc};
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
@@ -60,14 +65,17 @@ fn within(world: &mut World, at: DateTime<Utc>, span: Span) -> Option<DateTime<U
     (then <= world.end).then_some(then)
 }
 
-/// Plays one shipment's story up to the demo's "now".
+/// Plays one shipment's story up to the demo's "now", as the simulator plays a declaration
+/// of its own: the declaration's score may hold the goods before they come (its lane, or
+/// random selection, with the examination it asks for, as ingest places them); goods the
+/// score lets through may still be held by the port's officer when they arrive, by the
+/// demo's model.
 fn play(world: &mut World, s: usize) {
-    let (id, port, mode, eta, declared_at, reference) = {
+    let (id, port, eta, declared_at, reference) = {
         let ship = &world.shipments[s];
         (
             ship.id,
             ship.port,
-            ship.mode,
             ship.eta,
             ship.declared_at,
             ship.paper.reference.clone(),
@@ -75,6 +83,16 @@ fn play(world: &mut World, s: usize) {
     };
     world.draw_for(Draws::Story(id));
     let edi = format!("{} (EDI)", world.shipments[s].paper.carrier);
+    let (score, lane, random, on_score) = {
+        let scored = &world.scores[s];
+        let a = &scored.assessment;
+        (a.score, a.lane.code(), a.random, scored.plan)
+    };
+    let status = if on_score.is_some() {
+        ShipmentStatus::Held
+    } else {
+        ShipmentStatus::AwaitingArrival
+    };
     world.event(Event::goods(
         declared_at,
         edi.clone(),
@@ -84,13 +102,42 @@ fn play(world: &mut World, s: usize) {
         port,
         "declared",
         None,
-        json!({ "status": "awaiting_arrival", "reference": reference, "port": port }),
+        json!({
+            "status": status.code(),
+            "reference": reference,
+            "port": port,
+            "declaration_kind": "full",
+            "score": score,
+            "lane": lane,
+            "random": random,
+            "version": 1,
+        }),
     ));
+    let held_on_score = on_score.map(|plan| place_on_score(world, s, plan, edi.clone()));
     let Some(arrived) = within(world, eta, model::ARRIVAL) else {
         return;
     };
-    world.shipment_status(s, ShipmentStatus::Arrived, arrived, edi, "arrived");
+    world.arrive(s, arrived, edi);
 
+    if let Some((h, first)) = held_on_score {
+        // The port's officer takes up the examination the score opened once the goods are in.
+        let Some(first) = first else {
+            return;
+        };
+        let Some(look) = within(world, arrived, model::HOLD_AFTER_ARRIVAL) else {
+            return;
+        };
+        let o = world.officer_at(port);
+        let officer = world.officers[o].actor();
+        world.hold_step(h, HoldAction::BeginExamination, look, officer.clone(), None);
+        let Some((outcome, known_at)) = examine(world, h, first, look, &officer) else {
+            return;
+        };
+        decide(world, s, h, outcome, known_at);
+        return;
+    }
+
+    let mode = world.shipments[s].mode;
     if !model::held(&mut world.rng, &world.shipments[s].goods) {
         if let Some(released) = within(world, arrived, model::release_after(mode)) {
             let actor = "Release system".to_string();
@@ -121,10 +168,76 @@ fn play(world: &mut World, s: usize) {
         look = next;
     }
     world.hold_step(h, HoldAction::BeginExamination, look, placer.clone(), None);
-    let Some((outcome, known_at)) = examine(world, h, mode, look, &placer) else {
+    let kind = first_inspection(reason, mode);
+    let first = world.open_inspection(h, kind, model::priority(reason), look, placer.clone());
+    let Some((outcome, known_at)) = examine(world, h, first, look, &placer) else {
         return;
     };
     decide(world, s, h, outcome, known_at);
+}
+
+/// Holds shipment `s` on its score when its declaration comes in, as ingest does: the hold
+/// signed by targeting for the carrier's feed `edi` and explained by the score, the shipment
+/// held from its declaration on, and the examination the plan asks for opened with it (the
+/// demo's referrals are few enough that no port's capacity makes one wait). Returns the
+/// hold's index and the examination's.
+fn place_on_score(world: &mut World, s: usize, plan: Plan, edi: String) -> (usize, Option<usize>) {
+    let (id, port, at) = {
+        let ship = &world.shipments[s];
+        (ship.id, ship.port, ship.declared_at)
+    };
+    let hs_code = world.shipments[s].goods.commodity.hs_code;
+    let (score, notes) = {
+        let scored = &world.scores[s];
+        (scored.assessment.score, scored.explanation.clone())
+    };
+    let hold_id = world.holds.len() as i64 + 1;
+    world.holds.push(Hold {
+        id: hold_id,
+        shipment_id: id,
+        port,
+        reason: plan.reason,
+        status: HoldStatus::Placed,
+        placed_at: at,
+        placed_by: hold_signature(&edi),
+        due_at: at + plan.reason.service_level_for(hs_code),
+        paused_ms: 0,
+        paused_since: None,
+        resolved_at: None,
+        resolved_by: None,
+        agency: None,
+        notes: notes.clone(),
+        version: 1,
+    });
+    let placed = Event::goods(
+        at,
+        edi.clone(),
+        "hold",
+        hold_id,
+        id,
+        port,
+        "placed",
+        None,
+        json!({
+            "status": "placed",
+            "reason": plan.reason.code(),
+            "version": 1,
+            "score": score,
+        }),
+    );
+    world.event(placed.reason(Some(&notes)));
+    // Declared held: the declaration's entry says so, as ingest writes it.
+    world.shipments[s].status = ShipmentStatus::Held;
+    let h = world.holds.len() - 1;
+    let first = plan.exam.map(|(kind, priority)| {
+        let i = world.open_inspection(h, kind, priority, at, edi);
+        let why = td_string!(current(), targeting.stored.referral, score = score).to_string();
+        if let Some(opened) = world.events.last_mut() {
+            opened.reason = Some(why);
+        }
+        i
+    });
+    (h, first)
 }
 
 /// Places the hold on shipment `s`; returns its index.
@@ -180,26 +293,27 @@ enum Worked {
     Done(Outcome, DateTime<Utc>),
 }
 
-/// The examinations of hold `h`, opened at `opened`: the first for its reason, a physical
-/// examination for each one cancelled, a follow-up for each inconclusive one. Returns the last
-/// result and when it was known, if the work got that far.
+/// The examinations of hold `h` from its first, `first`, which is taken up no earlier than
+/// `ready`: a physical examination for each one cancelled, a follow-up for each inconclusive
+/// one. Returns the last result and when it was known, if the work got that far.
 fn examine(
     world: &mut World,
     h: usize,
-    mode: app::domain::Mode,
-    opened: DateTime<Utc>,
+    first: usize,
+    ready: DateTime<Utc>,
     placer: &str,
 ) -> Option<(Outcome, DateTime<Utc>)> {
     let reason = world.holds[h].reason;
-    let priority = model::priority(reason);
-    let kind = first_inspection(reason, mode);
-    let mut i = world.open_inspection(h, kind, priority, opened, placer.into());
+    let mut i = first;
+    let mut ready = ready;
     let mut follow_up = false;
     loop {
-        match work(world, i, reason, follow_up)? {
+        match work(world, i, reason, follow_up, ready)? {
             Worked::Cancelled(at) => {
                 let at = within(world, at, model::FIRST_LOOK)?;
+                let priority = world.inspections[i].priority;
                 i = world.open_inspection(h, model::REPLACEMENT, priority, at, placer.into());
+                ready = at;
             }
             Worked::Done(Outcome::Inconclusive, at) => {
                 // The follow-up opens with the result, at the same priority, as the product
@@ -207,6 +321,7 @@ fn examine(
                 let next = model::follow_up(world.inspections[i].kind);
                 let priority = world.inspections[i].priority;
                 i = world.open_inspection(h, next, priority, at, placer.into());
+                ready = at;
                 follow_up = true;
             }
             Worked::Done(outcome, at) => return Some((outcome, at)),
@@ -215,12 +330,19 @@ fn examine(
 }
 
 /// Plays one inspection forward as far as the demo's "now": taken up (claimed, assigned by a
-/// supervisor, or cancelled), started, completed.
-fn work(world: &mut World, i: usize, reason: HoldReason, follow_up: bool) -> Option<Worked> {
+/// supervisor, or cancelled) after its wait in the queue and no earlier than `ready` (an
+/// examination a score opened before the goods came waits for them), started, completed.
+fn work(
+    world: &mut World,
+    i: usize,
+    reason: HoldReason,
+    follow_up: bool,
+    ready: DateTime<Utc>,
+) -> Option<Worked> {
     let port = world.inspections[i].port;
     let kind = world.inspections[i].kind;
     let created = world.inspections[i].created_at;
-    let taken_up = within(world, created, model::queue_wait(kind))?;
+    let taken_up = within(world, created, model::queue_wait(kind))?.max(ready);
     if world.rng.gen_bool(model::CANCEL_SHARE) {
         let supervisor = world.supervisor_at(port);
         world.inspection_step(
@@ -340,6 +462,33 @@ fn decide(world: &mut World, s: usize, h: usize, outcome: Outcome, known_at: Dat
     world.shipment_status(s, status, decided, decider, name);
 }
 
+/// Each shipment's score, given when its declaration came in: by the demo's rules, knowing of
+/// its importer what was declared before it.
+fn score(shipments: &[Shipment], scorer: &Scorer) -> Vec<Score> {
+    let declared: Vec<(DateTime<Utc>, &str)> = shipments
+        .iter()
+        .map(|s| (s.declared_at, s.goods.importer.name))
+        .collect();
+    shipments
+        .iter()
+        .zip(importers_seen_before(&declared))
+        .map(|(ship, seen_before)| {
+            let Scored {
+                assessment,
+                plan,
+                explanation,
+            } = scorer.score(&ship.declaration(), seen_before);
+            Score {
+                shipment_id: ship.id,
+                scored_at: ship.declared_at,
+                assessment,
+                plan,
+                explanation,
+            }
+        })
+        .collect()
+}
+
 /// The demo country's history: its officers, and `options.shipments` declarations filed over
 /// `options.days` days up to `options.end`, each story played as far as then.
 pub(super) fn build(options: &SeedOptions) -> World {
@@ -358,6 +507,7 @@ pub(super) fn build(options: &SeedOptions) -> World {
         };
         world.shipments.push(shipment);
     }
+    world.scores = score(&world.shipments, &Scorer::demo(options.end, options.days));
     // Stories are played in arrival order so the officers' work interleaves as in life.
     let mut order: Vec<usize> = (0..world.shipments.len()).collect();
     order.sort_by_key(|&i| (world.shipments[i].eta, i));
@@ -394,12 +544,27 @@ mod tests {
             .filter(|s| s.mode == Mode::Air)
             .count() as f64;
         assert!(air / n > 0.45, "air cargo dominates: {}", air / n);
+        // The port officers' own holds are a few percent; the rules' yellow lane (a check of
+        // the documents) and red lane come on top, as in the simulation.
+        let on_score = |h: &Hold| h.placed_by.starts_with("Targeting (");
+        let by_officers = world.holds.iter().filter(|h| !on_score(h)).count() as f64 / n;
+        assert!(
+            (0.01..0.08).contains(&by_officers),
+            "a few percent held by officers: {by_officers}"
+        );
         let held = world.holds.len() as f64 / n;
-        assert!((0.01..0.08).contains(&held), "a few percent held: {held}");
-        let examined: std::collections::HashSet<i64> =
-            world.inspections.iter().map(|i| i.hold_id).collect();
+        assert!(held < 0.20, "held: {held}");
+        let examined: std::collections::HashSet<i64> = world
+            .inspections
+            .iter()
+            .filter(|i| i.kind != app::domain::InspectionKind::DocumentReview)
+            .map(|i| i.hold_id)
+            .collect();
         let examined = examined.len() as f64 / n;
-        assert!(examined < 0.10, "single-digit percent examined: {examined}");
+        assert!(
+            examined < 0.10,
+            "single-digit percent examined beyond the papers: {examined}"
+        );
         for status in HoldStatus::ALL {
             assert!(
                 world.holds.iter().any(|h| h.status == *status),
@@ -451,6 +616,75 @@ mod tests {
                 AirWaybill::parse(&s.paper.reference).unwrap();
             }
         }
+    }
+
+    #[test]
+    fn the_history_is_held_on_its_scores_as_ingest_holds_declarations() {
+        use app::targeting::Lane;
+        let world = build(&options());
+        let n = world.shipments.len() as f64;
+        assert_eq!(world.scores.len(), world.shipments.len());
+        for (ship, score) in world.shipments.iter().zip(&world.scores) {
+            assert_eq!(score.shipment_id, ship.id);
+            assert_eq!(score.scored_at, ship.declared_at);
+            let on_score: Vec<&Hold> = world
+                .holds
+                .iter()
+                .filter(|h| h.shipment_id == ship.id && h.placed_by.starts_with("Targeting ("))
+                .collect();
+            match score.plan {
+                Some(plan) => {
+                    assert_eq!(on_score.len(), 1, "{}", ship.paper.reference);
+                    assert_eq!(on_score[0].reason, plan.reason);
+                    assert_eq!(on_score[0].placed_at, ship.declared_at);
+                    assert_eq!(on_score[0].notes, score.explanation);
+                    // The examination the plan asks for opens with the hold.
+                    let (kind, priority) = plan.exam.expect("a full declaration's exam");
+                    let first = world
+                        .inspections
+                        .iter()
+                        .find(|i| i.hold_id == on_score[0].id)
+                        .expect("opened");
+                    assert_eq!((first.kind, first.priority), (kind, priority));
+                    assert_eq!(first.created_at, ship.declared_at);
+                }
+                None => assert!(on_score.is_empty(), "{}", ship.paper.reference),
+            }
+        }
+        let share = |lane: Lane| {
+            world
+                .scores
+                .iter()
+                .filter(|s| s.assessment.lane == lane)
+                .count() as f64
+                / n
+        };
+        assert!(share(Lane::Red) > 0.005, "some red: {}", share(Lane::Red));
+        // Random selection at the settings' rate (1%), outside the red lane.
+        let random = world.scores.iter().filter(|s| s.assessment.random).count() as f64 / n;
+        assert!((0.006..0.014).contains(&random), "random {random}");
+        // Examinations of red lanes find more than those of random selections.
+        let hit_rate = |reason: HoldReason| {
+            let held: std::collections::HashSet<i64> = world
+                .holds
+                .iter()
+                .filter(|h| h.reason == reason && h.placed_by.starts_with("Targeting ("))
+                .map(|h| h.id)
+                .collect();
+            let done: Vec<&Outcome> = world
+                .inspections
+                .iter()
+                .filter(|i| held.contains(&i.hold_id))
+                .filter_map(|i| i.outcome.as_ref())
+                .filter(|o| **o != Outcome::Inconclusive)
+                .collect();
+            let found = done.iter().filter(|o| ***o != Outcome::NoFinding).count();
+            (found as f64 / done.len() as f64, done.len())
+        };
+        let (red, examined) = hit_rate(HoldReason::RiskTarget);
+        let (random, _) = hit_rate(HoldReason::Random);
+        assert!(examined > 50, "{examined} red-lane results");
+        assert!(red > random, "red {red} against random {random}");
     }
 
     #[test]

@@ -1,12 +1,18 @@
 //! The demo country's targeting centre: a believable rule set (each rule with its reason and
 //! the examiner's instructions) and the examination capacity of the busiest ports, so that a
-//! declaration sent to the demo is scored, referred and, at a busy port, made to wait.
+//! declaration sent to the demo is scored, referred and, at a busy port, made to wait; and the
+//! same rules in memory ([`Scorer`]), which score the seeded history with targeting's own
+//! functions before it is written, as ingest scores every later declaration.
 
 use app::domain::InspectionKind;
 use app::domain::clock::to_millis;
-use app::targeting::{CountryRole, Indicator, RuleDraft};
+use app::rights::RightsRequest;
+use app::targeting::decide::{self, Plan};
+use app::targeting::scoring::{self, History};
+use app::targeting::{Assessment, CountryRole, Declaration, Indicator, Rule, RuleDraft, Settings};
 use chrono::{DateTime, Duration, Utc};
 use sqlx::{AnyConnection, Row};
+use std::collections::HashSet;
 
 /// The demo's rules, in the order they are numbered.
 pub fn rules() -> Vec<RuleDraft> {
@@ -135,11 +141,90 @@ pub const CAPACITY: &[(&str, InspectionKind, i64)] = &[
     ("PVN", InspectionKind::Xray, 4),
 ];
 
+/// Who writes the demo's rules.
+const AUTHOR: &str = "Targeting centre";
+
+/// When the rules are written: the day before the history begins.
+fn written_at(end: DateTime<Utc>, days: i64) -> DateTime<Utc> {
+    end - Duration::days(days + 1)
+}
+
+/// What ingest reads before it scores (`app::targeting::db::context`), as it will be once the
+/// seed is written: the demo's rules as [`seed`] numbers them (from 1, version 1, enabled),
+/// the settings a new database starts with, and the register of requests for assistance.
+pub struct Scorer {
+    pub rules: Vec<Rule>,
+    pub ruleset: String,
+    pub settings: Settings,
+    pub rights: Vec<RightsRequest>,
+}
+
+/// A declaration as the rules scored it.
+pub struct Scored {
+    pub assessment: Assessment,
+    /// The hold (and examination) its lane or random selection asks for.
+    pub plan: Option<Plan>,
+    /// The sentence a hold placed on the score is explained by; empty without a hold.
+    pub explanation: String,
+}
+
+impl Scorer {
+    /// The demo's targeting centre for a history of `days` days ending at `end`.
+    pub fn demo(end: DateTime<Utc>, days: i64) -> Self {
+        let at = written_at(end, days);
+        let rules: Vec<Rule> = rules()
+            .iter()
+            .enumerate()
+            .map(|(n, draft)| draft.rule(n as i64 + 1, 1, &draft.name, true, AUTHOR, at))
+            .collect();
+        Scorer {
+            ruleset: scoring::ruleset_fingerprint(&rules),
+            rules,
+            settings: Settings::default(),
+            rights: super::rights::register(end, days),
+        }
+    }
+
+    /// Scores `d` and says what its score asks for, with the functions ingest uses.
+    pub fn score(&self, d: &Declaration, importer_seen_before: bool) -> Scored {
+        let history = History {
+            importer_seen_before,
+            rights: &self.rights,
+        };
+        let assessment = scoring::assess(d, history, &self.rules, &self.ruleset, &self.settings);
+        let plan = decide::plan(d, &assessment, &self.settings);
+        let explanation = match plan {
+            Some(_) => decide::explanation(&assessment, &self.rules, &self.rights),
+            None => String::new(),
+        };
+        Scored {
+            assessment,
+            plan,
+            explanation,
+        }
+    }
+}
+
+/// Whether each declaration's importer had declared goods before it, the declarations taken
+/// in the order they were filed (by instant, then by their place in `declared`): what ingest
+/// knows of an importer when it scores a declaration.
+pub fn importers_seen_before(declared: &[(DateTime<Utc>, &str)]) -> Vec<bool> {
+    let mut order: Vec<usize> = (0..declared.len()).collect();
+    order.sort_by_key(|&n| (declared[n].0, n));
+    let mut seen: HashSet<&str> = HashSet::new();
+    let mut before = vec![false; declared.len()];
+    for n in order {
+        before[n] = !seen.insert(declared[n].1);
+    }
+    before
+}
+
 /// Writes the demo rules (version 1, enabled, with their journal entries) and capacities.
+/// Each rule takes the number [`Scorer::demo`] gave it, which the history's scores name.
 pub async fn seed(conn: &mut AnyConnection, end: DateTime<Utc>, days: i64) -> anyhow::Result<()> {
-    let at = end - Duration::days(days + 1);
-    let author = "Targeting centre";
-    for draft in rules() {
+    let at = written_at(end, days);
+    let author = AUTHOR;
+    for (n, draft) in rules().into_iter().enumerate() {
         draft
             .check()
             .map_err(|e| anyhow::anyhow!("demo rule {}: {e}", draft.name))?;
@@ -153,6 +238,11 @@ pub async fn seed(conn: &mut AnyConnection, end: DateTime<Utc>, days: i64) -> an
         .fetch_one(&mut *conn)
         .await?
         .try_get("id")?;
+        anyhow::ensure!(
+            id == n as i64 + 1,
+            "demo rule {} numbered {id}: the rules were not empty",
+            draft.name
+        );
         sqlx::query(
             "insert into rule_versions (rule_id, version, kind, parameters_json, weight, reason, \
              instructions, inspection_kind, author, created_at) \
@@ -203,4 +293,53 @@ pub async fn seed(conn: &mut AnyConnection, end: DateTime<Utc>, days: i64) -> an
         .await?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn an_importer_is_new_only_on_its_first_declaration_in_time() {
+        let at = |h: u32| Utc.with_ymd_and_hms(2026, 11, 28, h, 0, 0).unwrap();
+        let declared = [
+            (at(9), "Maple Imports"),
+            (at(7), "Maple Imports"),
+            (at(8), "Lynx Retail"),
+            (at(7), "Maple Imports"),
+        ];
+        assert_eq!(
+            importers_seen_before(&declared),
+            [true, false, false, true],
+            "the earliest first, then the earlier number at the same instant"
+        );
+        assert!(importers_seen_before(&[]).is_empty());
+    }
+
+    #[test]
+    fn the_demo_scorer_numbers_its_rules_as_the_seed_writes_them() {
+        let end = Utc.with_ymd_and_hms(2026, 11, 28, 12, 0, 0).unwrap();
+        let scorer = Scorer::demo(end, 14);
+        let names: Vec<String> = rules().into_iter().map(|r| r.name).collect();
+        assert_eq!(
+            scorer
+                .rules
+                .iter()
+                .map(|r| r.name.clone())
+                .collect::<Vec<_>>(),
+            names
+        );
+        for (n, rule) in scorer.rules.iter().enumerate() {
+            assert_eq!(
+                (rule.id, rule.version, rule.enabled),
+                (n as i64 + 1, 1, true)
+            );
+        }
+        assert_eq!(scorer.ruleset, scoring::ruleset_fingerprint(&scorer.rules));
+        assert_eq!(
+            scorer.rights.iter().map(|r| r.id).collect::<Vec<_>>(),
+            [1, 2, 3, 4]
+        );
+    }
 }

@@ -11,6 +11,8 @@ use app::domain::{
     Outcome, Priority, ShipmentStatus,
 };
 use app::journal::db::NewEntry;
+use app::targeting::decide::Plan;
+use app::targeting::{Assessment, Declaration, DeclarationKind};
 use chrono::{DateTime, Utc};
 use rand::{Rng, SeedableRng, seq::SliceRandom};
 use rand_chacha::ChaCha8Rng;
@@ -46,6 +48,54 @@ pub(super) struct Shipment {
     pub released_at: Option<DateTime<Utc>>,
     pub status: ShipmentStatus,
     pub version: i64,
+}
+
+impl Shipment {
+    /// The full declaration the carrier filed, as the shipment's row stores it: what the
+    /// targeting rules scored (and what a draft rule is tried on later).
+    pub fn declaration(&self) -> Declaration {
+        let (paper, goods) = (&self.paper, &self.goods);
+        Declaration {
+            mode: self.mode,
+            declaration_kind: DeclarationKind::Full,
+            reference_kind: paper.reference_kind.into(),
+            reference: paper.reference.clone(),
+            house_waybill: paper.house_waybill.clone(),
+            carrier: paper.carrier.clone(),
+            voyage: paper.voyage.clone(),
+            origin_country: paper.origin_country.into(),
+            origin_location: paper.origin_location.clone(),
+            transit_country: None,
+            transit_location: paper.transit.map(str::to_string),
+            routing: None,
+            port_code: self.port.into(),
+            shipper_name: paper.shipper.0.into(),
+            shipper_address: paper.shipper.1.into(),
+            consignee_name: goods.consignee.name.into(),
+            consignee_address: goods.consignee.address.into(),
+            importer_name: goods.importer.name.into(),
+            trusted_trader: goods.importer.trusted.map(str::to_string),
+            hs_code: goods.commodity.hs_code.into(),
+            description: goods.description(&paper.reference),
+            pieces: paper.pieces,
+            weight_kg: paper.weight_kg,
+            declared_value_cents: paper.value_cents,
+            currency: paper.currency.into(),
+            eta: self.eta,
+        }
+    }
+}
+
+/// A shipment's score, given when its declaration came in, and what it asked for.
+pub(super) struct Score {
+    /// The shipment's number, which is also the score's: each seeded shipment is scored once.
+    pub shipment_id: i64,
+    pub scored_at: DateTime<Utc>,
+    pub assessment: Assessment,
+    /// The hold (and examination) the lane or random selection asks for.
+    pub plan: Option<Plan>,
+    /// The sentence that explains the score, as a hold placed on it says.
+    pub explanation: String,
 }
 
 pub(super) struct Hold {
@@ -210,6 +260,8 @@ pub(super) struct World {
     pub end: DateTime<Utc>,
     pub officers: Vec<Officer>,
     pub shipments: Vec<Shipment>,
+    /// One per shipment, in the same order.
+    pub scores: Vec<Score>,
     pub holds: Vec<Hold>,
     pub inspections: Vec<Inspection>,
     pub events: Vec<Event>,
@@ -224,6 +276,7 @@ impl World {
             end,
             officers: vec![],
             shipments: vec![],
+            scores: vec![],
             holds: vec![],
             inspections: vec![],
             events: vec![],
@@ -360,6 +413,17 @@ impl World {
         self.event(event.reason(Some(why)));
     }
 
+    /// The goods of shipment `s` arrive: a shipment held on its score before they came stays
+    /// held, as the product records it.
+    pub fn arrive(&mut self, s: usize, at: DateTime<Utc>, actor: String) {
+        let to = match self.shipments[s].status {
+            ShipmentStatus::Held => ShipmentStatus::Held,
+            _ => ShipmentStatus::Arrived,
+        };
+        self.shipment_status(s, to, at, actor, "arrived");
+        self.shipments[s].arrived_at = Some(at);
+    }
+
     /// Moves a shipment to `to`, journaled as `action`.
     pub fn shipment_status(
         &mut self,
@@ -487,5 +551,47 @@ impl World {
             json!({ "status": "queued", "kind": kind.code(), "priority": priority.code() }),
         ));
         self.inspections.len() - 1
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use app::demo::{goods, paperwork};
+    use app::targeting::declaration::read;
+    use chrono::TimeZone;
+
+    #[test]
+    fn a_seeded_declaration_is_the_one_a_carrier_would_have_sent() {
+        let eta = Utc.with_ymd_and_hms(2026, 11, 28, 12, 0, 0).unwrap();
+        let mut rng = ChaCha8Rng::seed_from_u64(4);
+        for n in 0..200 {
+            let mode = [Mode::Air, Mode::Land, Mode::Marine, Mode::Rail][n % 4];
+            let goods = goods(&mut rng, mode);
+            let paper = paperwork(&mut rng, mode, &goods);
+            let sent = paper.declaration(&goods, mode, "YVR", eta, false);
+            let shipment = Shipment {
+                id: 1,
+                mode,
+                port: "YVR",
+                goods,
+                paper,
+                eta,
+                declared_at: eta,
+                arrived_at: None,
+                released_at: None,
+                status: ShipmentStatus::AwaitingArrival,
+                version: 1,
+            };
+            let mut read = read(&sent, &|_| true, eta).expect("the demo's papers read");
+            // The carrier's feed names the itinerary, the seed's row the transit only: the
+            // same stops either way.
+            assert_eq!(
+                app::targeting::scoring::stops(&read),
+                app::targeting::scoring::stops(&shipment.declaration())
+            );
+            read.routing = None;
+            assert_eq!(read, shipment.declaration());
+        }
     }
 }

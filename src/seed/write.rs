@@ -1,9 +1,10 @@
 //! The write-out of the seed's history: the ports as they stand at the demo's "now" (status,
 //! lanes, staff on shift, border waits, the incidents under way), the officers, shipments,
+//! their scores and the rule versions that fired (the rows ingest writes for a declaration),
 //! holds and inspections, and every journal entry in order of time, with multi-row statements
 //! (`app::sql::insert_many`), all in the caller's transaction.
 
-use super::world::{Event, Hold, Inspection, Officer, Shipment, World};
+use super::world::{Event, Hold, Inspection, Officer, Score, Shipment, World};
 use app::demo::country::{PORTS, cbsa_office};
 use app::demo::incidents::{INCIDENTS, UNDER_WAY_FOR, opening_status};
 use app::demo::model::{self, COMMERCIAL_WAIT, TRAVELLER_WAIT};
@@ -130,6 +131,12 @@ fn ports(world: &mut World, days: i64) -> (Vec<Port>, Vec<Notice>, Vec<Event>) {
         });
     }
     (ports, notices, events)
+}
+
+/// A rule version that fired for a score.
+struct RuleHit<'a> {
+    score: &'a Score,
+    hit: &'a app::targeting::Hit,
 }
 
 /// An incident's notice, posted `since` and not yet cleared.
@@ -298,4 +305,55 @@ pub(super) async fn country(
     let entries = events.len();
     record_many(conn, events.iter().map(|e| e.entry().values()).collect()).await?;
     Ok(entries)
+}
+
+/// Writes the shipments' scores and the rule versions that fired, once the rules and the
+/// register of requests for assistance they name are written.
+pub(super) async fn scores(conn: &mut AnyConnection, world: &World) -> Result<(), sqlx::Error> {
+    write::<Score>(
+        conn,
+        "shipment_scores",
+        &world.scores,
+        &[
+            ("id", |s| s.shipment_id.into()),
+            ("shipment_id", |s| s.shipment_id.into()),
+            ("scored_at", |s| to_millis(s.scored_at).into()),
+            ("declaration_kind", |_| "full".into()),
+            ("score", |s| s.assessment.score.into()),
+            ("lane", |s| s.assessment.lane.code().into()),
+            ("referral", |s| {
+                s.assessment.referral.map(|r| r.code()).into()
+            }),
+            ("random_selected", |s| s.assessment.random.into()),
+            ("trusted_credit", |s| s.assessment.trusted_credit.into()),
+            ("ruleset", |s| (&s.assessment.ruleset).into()),
+        ],
+    )
+    .await?;
+    let hits: Vec<RuleHit> = world
+        .scores
+        .iter()
+        .flat_map(|s| {
+            s.assessment
+                .hits
+                .iter()
+                .map(move |hit| RuleHit { score: s, hit })
+        })
+        .collect();
+    write::<RuleHit>(
+        conn,
+        "score_hits",
+        &hits,
+        &[
+            ("score_id", |h| h.score.shipment_id.into()),
+            ("rule_id", |h| h.hit.rule_id.into()),
+            ("rule_version", |h| h.hit.version.into()),
+            ("shipment_id", |h| h.score.shipment_id.into()),
+            ("scored_at", |h| to_millis(h.score.scored_at).into()),
+            ("weight", |h| h.hit.weight.into()),
+            ("rights_request_id", |h| h.hit.rights_request.into()),
+        ],
+    )
+    .await?;
+    Ok(())
 }

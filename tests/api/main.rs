@@ -26,6 +26,7 @@ mod production;
 mod replay;
 mod rights;
 mod roles;
+mod seeded_targeting;
 mod seizures;
 mod signin;
 mod sim;
@@ -103,6 +104,7 @@ use rights::{
     the_register_keeps_a_request_two_years_journaled_and_refuses_bad_input_unwritten,
 };
 use roles::serve_runs_as_a_role_that_owns_nothing;
+use seeded_targeting::the_seeded_history_is_scored_and_its_figures_are_not_zero;
 use seizures::a_seizure_report_carries_its_fields_and_the_parties_only_when_chosen;
 use signin::{
     a_burst_of_sign_ins_does_not_stall_other_requests,
@@ -235,6 +237,7 @@ on_both_backends!(
     a_declaration_under_a_request_is_detained_and_its_score_names_the_request,
     renewals_sent_together_extend_a_request_once,
     the_demos_goods_fit_their_holds,
+    the_seeded_history_is_scored_and_its_figures_are_not_zero,
     a_seizure_report_carries_its_fields_and_the_parties_only_when_chosen,
     serve_gives_its_figures_json_logs_and_request_ids,
     a_backup_taken_while_the_simulator_writes_restores_verifies_and_serves,

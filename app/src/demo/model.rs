@@ -11,8 +11,8 @@
 //! the simulation's stories must mostly end within the hours a demo runs (its tests). Slow
 //! things are therefore those that wait on someone outside the port (the trader's documents,
 //! another department, a supervisor's approval) and the queue of long examinations; the rest
-//! moves within hours. A few parts are used by one side only, and say why: the history has no
-//! scores to hold on, the simulation no operation to return goods to their origin.
+//! moves within hours. A few parts are used by one side only, and say why: the simulation has no
+//! operation to return goods to their origin.
 //!
 //! Every draw takes the caller's generator, so each side stays deterministic for its seed.
 
@@ -185,9 +185,9 @@ pub fn release_after(mode: Mode) -> Span {
 // Holds
 
 /// Whether goods like these are held: the chance their goods give (see
-/// [`Goods::hold_per_mille`]). In the history this one draw is every hold there is (it has no
-/// scores); in the simulation it is the port's officer's draw for goods the targeting rules
-/// let through, and the rules' own selections come on top.
+/// [`Goods::hold_per_mille`]). In the history and the simulation alike it is the port's
+/// officer's draw for goods the targeting rules let through; the rules' own selections (a
+/// score's lane, random selection) come on top.
 pub fn held<R: Rng + ?Sized>(rng: &mut R, goods: &Goods) -> bool {
     rng.gen_range(0..1000) < goods.hold_per_mille()
 }

@@ -59,7 +59,7 @@ impl Simulator {
             return Ok(());
         }
         // Goods the rules let through may still be held by the port's officer, by the same
-        // chance as in the history (which has no scores: there, this draw is all there is).
+        // chance as in the history.
         if !model::held(&mut self.rng, &goods) {
             let released = arrives + model::release_after(mode).draw(&mut self.rng);
             self.schedule(released, Event::Release { shipment });
