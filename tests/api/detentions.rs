@@ -442,6 +442,18 @@ pub async fn the_notice_downloads_as_a_bilingual_pdf(backend: Backend) {
         has(deadline.as_bytes()),
         "the English letter gives {deadline}"
     );
+    let shipment = opened["detention"]["shipment_id"].as_i64().unwrap();
+    let (status, listed) = send(
+        &app,
+        &s.viewer,
+        &format!("/shipments/{shipment}/detentions"),
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{listed}");
+    assert_eq!(listed.as_array().unwrap().len(), 1, "{listed}");
+    assert_eq!(listed[0]["detention"]["id"], id);
+    assert_eq!(listed[0]["clock"]["state"], "running");
     let (status, _) = send(&app, &s.viewer, "/detentions/999999", None).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 }

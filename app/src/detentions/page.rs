@@ -44,8 +44,12 @@ pub fn DetentionPanel(
         changed_by(send.version(), send.value()),
         changed_by(change.version(), change.value()),
     );
+    // The page reloads the holds only when something was recorded: a refusal keeps the panel,
+    // its form and the reason said beside it.
     Effect::new(move |_| {
-        if sent.get() + changed_here.get() > 0 {
+        let done = matches!(send.value().get(), Some(Ok(_)))
+            || matches!(change.value().get(), Some(Ok(_)));
+        if done {
             changed.update(|n| *n += 1);
         }
     });
@@ -319,7 +323,7 @@ fn DetentionCard(
                     </span>
                     " "
                     {td_string!(
-                        lang::current(), detentions.panel.deadline_line, day = format::date(lang::current(), d.deadline_day), at = format::local_time(lang::current(), view.deadline_at, & tz)
+                        lang::current(), detentions.panel.deadline_line, day = format::date(lang::current(), d.deadline_day)
                     )
                         .to_string()}
                     {d
