@@ -275,6 +275,11 @@ pub async fn every_role_meets_the_same_authority_on_every_endpoint(backend: Back
             &["m.supervisor"],
         ),
         json(
+            format!("/api/v1/holds/{hold_yvr}/detention"),
+            serde_json::json!({ "request_id": 1, "daily_charge_cents": 5000 }),
+            &["m.officer"],
+        ),
+        json(
             "/rpc/place_hold".into(),
             serde_json::json!({ "request": { "shipment_id": yvr, "reason": "random" } }),
             &["m.officer"],

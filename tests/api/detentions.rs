@@ -383,6 +383,15 @@ pub async fn a_notice_is_sent_once_and_refusals_write_nothing(backend: Backend) 
     assert_eq!(status, StatusCode::FORBIDDEN, "{refused}");
     let (_, opened) = notice(&app, &s.officer, ip, s.request_id).await;
     let id = opened["detention"]["id"].as_i64().unwrap();
+    // Nobody outside the port's officers and supervisors extends it or ends it.
+    for token in [&yyz, &s.viewer] {
+        let (status, refused) =
+            change(&app, token, &opened, "outcome", Some("not_counterfeit")).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{refused}");
+        let (status, refused) = change(&app, token, &opened, "extend", None).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{refused}");
+    }
+    assert_eq!(hold_status(&app, &s.officer, ip).await, "placed");
     let (status, refused) = send(
         &app,
         &s.officer,
