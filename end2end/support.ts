@@ -248,3 +248,35 @@ export function parseCsv(text: string): string[][] {
   }
   return rows;
 }
+
+/** Declares, with `request`, handbags of the demo's registered mark BEAULIEU from Shanghai to
+ *  YYZ for `importer` (a route the demo's rule on the register lists): a red lane, and a hold
+ *  for intellectual property. The declaration's answer (`shipment_id`, `lane`, …). */
+export async function declareMarkedHandbags(request: APIRequestContext, importer: string) {
+  const serial = 1_000_000 + Math.floor(Math.random() * 8_999_999);
+  const sent = await request.post("/api/v1/shipments", {
+    data: {
+      mode: "air",
+      reference: `999-${serial}${serial % 7}`,
+      carrier: "AC",
+      voyage: "AC 26",
+      origin_country: "CN",
+      origin_location: "PVG",
+      port_code: "YYZ",
+      shipper_name: "Shanghai Leather Goods Co.",
+      shipper_address: "Pudong, Shanghai, CN",
+      consignee_name: importer,
+      consignee_address: "1 Test St, Toronto, ON",
+      importer_name: importer,
+      hs_code: "4202.21",
+      description: "Handbags, leather outer surface, BEAULIEU brand",
+      pieces: 12,
+      weight_kg: 60,
+      declared_value: 48000,
+      eta: new Date(Date.now() + 86_400_000).toISOString(),
+    },
+  });
+  expect(sent.status(), await sent.text()).toBe(201);
+  return sent.json();
+}
+

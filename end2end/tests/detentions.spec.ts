@@ -1,7 +1,7 @@
 import AxeBuilder from "@axe-core/playwright";
 import { expect, test } from "@playwright/test";
 import * as fs from "node:fs";
-import { hydrated, personaPage } from "../support";
+import { declareMarkedHandbags, hydrated, personaPage } from "../support";
 
 // An officer detains counterfeit handbags for the rights holder: sends the notice from the
 // shipment page, reads the deadline as a clock, prints the bilingual notice and downloads it as
@@ -12,32 +12,8 @@ test.use({ storageState: { cookies: [], origins: [] } });
 test("an officer prints a detention notice for the rights holder", async ({ browser }) => {
   test.setTimeout(90_000);
   const officer = await personaPage(browser, "supervisor.yyz");
-  const serial = 1_000_000 + Math.floor(Math.random() * 8_999_999);
   const importer = `Detention Test Imports ${Date.now()}`;
-  const sent = await officer.request.post("/api/v1/shipments", {
-    data: {
-      mode: "air",
-      reference: `999-${serial}${serial % 7}`,
-      carrier: "AC",
-      voyage: "AC 26",
-      origin_country: "CN",
-      origin_location: "PVG",
-      port_code: "YYZ",
-      shipper_name: "Shanghai Leather Goods Co.",
-      shipper_address: "Pudong, Shanghai, CN",
-      consignee_name: importer,
-      consignee_address: "1 Test St, Toronto, ON",
-      importer_name: importer,
-      hs_code: "4202.21",
-      description: "Handbags, leather outer surface, BEAULIEU brand",
-      pieces: 12,
-      weight_kg: 60,
-      declared_value: 48000,
-      eta: new Date(Date.now() + 86_400_000).toISOString(),
-    },
-  });
-  expect(sent.status(), await sent.text()).toBe(201);
-  const item = await sent.json();
+  const item = await declareMarkedHandbags(officer.request, importer);
 
   await officer.goto(`/shipments/${item.shipment_id}`);
   await hydrated(officer);

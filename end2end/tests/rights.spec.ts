@@ -2,7 +2,7 @@ import AxeBuilder from "@axe-core/playwright";
 import { expect, test } from "@playwright/test";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { hydrated, personaPage } from "../support";
+import { declareMarkedHandbags, hydrated, personaPage } from "../support";
 
 // The register of requests for assistance: an analyst registers a request from the page and
 // renews it, a refusal is said beside its field with nothing registered, an officer reads the
@@ -104,33 +104,9 @@ test("goods naming a registered mark are detained for the rights holder, and the
   expect(beaulieu, "the demo's request for handbags").toBeTruthy();
 
   // Handbags of the mark, from Shanghai (a route the demo's rule lists), for a new importer.
-  const serial = 1_000_000 + Math.floor(Math.random() * 8_999_999);
   const importer = `Handbag Test Imports ${Date.now()}`;
   const admin = await personaPage(browser, "admin");
-  const sent = await admin.request.post("/api/v1/shipments", {
-    data: {
-      mode: "air",
-      reference: `999-${serial}${serial % 7}`,
-      carrier: "AC",
-      voyage: "AC 26",
-      origin_country: "CN",
-      origin_location: "PVG",
-      port_code: "YYZ",
-      shipper_name: "Shanghai Leather Goods Co.",
-      shipper_address: "Pudong, Shanghai, CN",
-      consignee_name: importer,
-      consignee_address: "1 Test St, Toronto, ON",
-      importer_name: importer,
-      hs_code: "4202.21",
-      description: "Handbags, leather outer surface, BEAULIEU brand",
-      pieces: 12,
-      weight_kg: 60,
-      declared_value: 48000,
-      eta: new Date(Date.now() + 86_400_000).toISOString(),
-    },
-  });
-  expect(sent.status(), await sent.text()).toBe(201);
-  const item = await sent.json();
+  const item = await declareMarkedHandbags(admin.request, importer);
   expect(item.lane).toBe("red");
   const detail = await (await analyst.request.get(`/api/v1/shipments/${item.shipment_id}`)).json();
   expect(detail.holds[0].reason).toBe("intellectual_property");

@@ -4,27 +4,12 @@
 //! run from the day after; the one extension; each outcome and what it does to the hold, in
 //! the same transaction; refusals that write nothing; the notice as a bilingual PDF.
 
-use crate::helpers::{Backend, TestApp, awb, declaration, importer, spawn_app};
+use crate::helpers::{Backend, TestApp, awb, declaration, importer, send, spawn_app};
 use app::domain::Role;
 use app::domain::calendar::working_days_after;
 use chrono::{Duration, NaiveDate, Utc};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
-
-async fn send(app: &TestApp, token: &str, path: &str, body: Option<Value>) -> (StatusCode, Value) {
-    let url = app.url(&format!("/api/v1{path}"));
-    let request = match body {
-        Some(body) => app.client.post(url).json(&body),
-        None => app.client.get(url),
-    };
-    let response = request
-        .bearer_auth(token)
-        .send()
-        .await
-        .expect("request is sent");
-    let status = response.status();
-    (status, response.json().await.unwrap_or(Value::Null))
-}
 
 /// The port's day now at YVR.
 fn yvr_today() -> NaiveDate {
@@ -166,6 +151,29 @@ pub async fn a_detention_runs_from_its_notice_to_each_outcome(backend: Backend) 
         .await,
         1
     );
+
+    // While it runs, the hold's own actions do not move the goods.
+    for (action, body) in [
+        ("release", json!({"reason": "documents received"})),
+        ("seizure", json!({"reason": "counterfeit"})),
+    ] {
+        let (status, refused) = send(
+            &app,
+            &s.officer,
+            &format!("/holds/{hold}/{action}"),
+            Some(body),
+        )
+        .await;
+        assert_eq!(status, StatusCode::CONFLICT, "{action}: {refused}");
+        assert!(
+            refused["error"]["message"]
+                .as_str()
+                .unwrap()
+                .contains(&format!("detention {id}")),
+            "{refused}"
+        );
+    }
+    assert_eq!(hold_status(&app, &s.officer, hold).await, "placed");
 
     // Three days later, three days charged to the rights holder.
     let back = (today - Duration::days(3)).to_string();

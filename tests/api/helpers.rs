@@ -379,3 +379,25 @@ pub fn declaration(reference: &str, port: &str, importer: &str) -> Value {
 pub fn importer() -> String {
     format!("Test Importer {}", uuid::Uuid::new_v4().simple())
 }
+
+/// `GET /api/v1{path}`, or a `POST` of `body`, with `token`: the status and the JSON answer
+/// (`null` when there is none).
+pub async fn send(
+    app: &TestApp,
+    token: &str,
+    path: &str,
+    body: Option<Value>,
+) -> (reqwest::StatusCode, Value) {
+    let url = app.url(&format!("/api/v1{path}"));
+    let request = match body {
+        Some(body) => app.client.post(url).json(&body),
+        None => app.client.get(url),
+    };
+    let response = request
+        .bearer_auth(token)
+        .send()
+        .await
+        .expect("request is sent");
+    let status = response.status();
+    (status, response.json().await.unwrap_or(Value::Null))
+}

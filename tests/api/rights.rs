@@ -4,26 +4,11 @@
 //! matching only while in force, by whole marks, in the goods covered; renewals raced in
 //! parallel extending the request once; an expired request not renewed.
 
-use crate::helpers::{Backend, TestApp, spawn_app};
+use crate::helpers::{Backend, TestApp, send, spawn_app};
 use app::domain::Role;
 use chrono::{Days, NaiveDate, Utc};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
-
-async fn send(app: &TestApp, token: &str, path: &str, body: Option<Value>) -> (StatusCode, Value) {
-    let url = app.url(&format!("/api/v1{path}"));
-    let request = match body {
-        Some(body) => app.client.post(url).json(&body),
-        None => app.client.get(url),
-    };
-    let response = request
-        .bearer_auth(token)
-        .send()
-        .await
-        .expect("request is sent");
-    let status = response.status();
-    (status, response.json().await.unwrap_or(Value::Null))
-}
 
 fn parkas() -> Value {
     json!({

@@ -319,7 +319,7 @@ pub async fn record_outcome(
             caller
                 .authorize(pool, command.authority(), Some(&hold.port_code))
                 .await?;
-            Some(holds::act::decided(pool, caller, &hold, command, now).await?)
+            Some(holds::act::decided(pool, caller, &hold, command, true, now).await?)
         }
         None => None,
     };

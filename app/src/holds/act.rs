@@ -90,7 +90,7 @@ pub async fn hold_action(
         .authorize(pool, command.authority(), Some(&hold.port_code))
         .await?;
     check_version(&what, &hold, hold.version, seen)?;
-    let change = decided(pool, caller, &hold, &command, now).await?;
+    let change = decided(pool, caller, &hold, &command, false, now).await?;
     let mut tx = WriteTx::begin(pool).await?;
     if !write(&mut tx, caller, &hold, &command, &change, &reason, now).await? {
         // Rolled back, and the turn given back, before reading what won.
@@ -109,15 +109,25 @@ pub fn hold_words(id: i64) -> String {
 }
 
 /// What `command` would make of `hold`, refused as the hold's rules say (a hold still under
-/// examination is not released, a closed one is not seized).
+/// examination is not released, a closed one is not seized, goods detained for a rights
+/// holder go only as the detention ends). `for_detention` when the detention's outcome is
+/// what moves the hold.
 pub async fn decided(
     pool: &AnyPool,
     caller: &Caller,
     hold: &HoldRow,
     command: &HoldCommand,
+    for_detention: bool,
     now: DateTime<Utc>,
 ) -> Result<decide::HoldChange, AppError> {
+    let moves_goods =
+        command.closes(hold.status) || matches!(command, HoldCommand::RequestSeizure { .. });
     let facts = HoldFacts {
+        open_detention: if moves_goods && !for_detention {
+            db::open_detention(pool, hold.id).await?
+        } else {
+            None
+        },
         open_inspections: if command.closes(hold.status) {
             db::open_inspections(pool, hold.id).await?
         } else {

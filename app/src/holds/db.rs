@@ -257,6 +257,20 @@ pub async fn open_inspections(pool: &AnyPool, hold_id: i64) -> Result<i64, AppEr
     .try_get("n")?)
 }
 
+/// The detention for a rights holder still running on the hold (no outcome, or proceedings
+/// under way), if any: the goods go as it ends (`crate::detentions`).
+pub async fn open_detention(pool: &AnyPool, hold_id: i64) -> Result<Option<i64>, AppError> {
+    Ok(sqlx::query(
+        "select id from detentions where hold_id = $1 \
+         and (outcome is null or outcome = 'proceedings')",
+    )
+    .bind(hold_id)
+    .fetch_optional(pool)
+    .await?
+    .map(|row| row.try_get::<i64, _>("id"))
+    .transpose()?)
+}
+
 /// Who asked for the hold's seizure, if anyone.
 pub async fn seizure_requested_by(pool: &AnyPool, id: i64) -> Result<Option<String>, AppError> {
     Ok(

@@ -97,6 +97,9 @@ pub struct HoldFacts {
     pub open_inspections: i64,
     /// Who asked for the seizure (read for an approval).
     pub seizure_requested_by: Option<String>,
+    /// The detention for a rights holder still running on the hold (read when the command
+    /// would release, refer, return or seize the goods): the goods go as its outcome says.
+    pub open_detention: Option<i64>,
 }
 
 /// A decided change to a hold.
@@ -184,6 +187,19 @@ pub fn decide(
                 holds.open_inspections_block,
                 count = facts.open_inspections,
                 outcome = closing(change.status)
+            )
+            .to_string(),
+        });
+    }
+    if let Some(detention) = facts.open_detention
+        && (change.closes || matches!(command, HoldCommand::RequestSeizure { .. }))
+    {
+        return Err(AppError::Conflict {
+            message: td_string!(
+                lang::current(),
+                holds.detention_running,
+                id = hold.id,
+                detention = detention
             )
             .to_string(),
         });
@@ -438,6 +454,25 @@ mod tests {
         );
         assert!(release().closes(HoldStatus::Examination));
         assert!(!HoldCommand::Note { text: "x".into() }.closes(HoldStatus::Placed));
+    }
+
+    #[test]
+    fn goods_detained_for_a_rights_holder_go_only_as_the_detention_ends() {
+        let facts = HoldFacts {
+            open_detention: Some(4),
+            ..HoldFacts::default()
+        };
+        let placed = hold(HoldStatus::Placed);
+        for command in [
+            release(),
+            HoldCommand::RequestSeizure { reason: "x".into() },
+        ] {
+            let refused = decide(&placed, &command, &facts, "x", at(1)).unwrap_err();
+            assert!(refused.to_string().contains("detention 4"), "{refused}");
+        }
+        let note = HoldCommand::Note { text: "x".into() };
+        assert!(decide(&placed, &note, &facts, "x", at(1)).is_ok());
+        assert!(decide(&placed, &release(), &HoldFacts::default(), "x", at(1)).is_ok());
     }
 
     #[test]
