@@ -47,9 +47,7 @@ pub struct Goods {
 impl Goods {
     /// "AWB 176-12345675", for people.
     pub fn reference_label(&self) -> String {
-        crate::domain::ShipmentReference::parse(&self.reference_kind, &self.reference)
-            .map(|r| r.to_string())
-            .unwrap_or_else(|_| self.reference.clone())
+        crate::domain::ShipmentReference::shown(&self.reference_kind, &self.reference)
     }
 }
 

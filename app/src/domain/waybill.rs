@@ -115,6 +115,14 @@ pub enum ShipmentReference {
 impl ShipmentReference {
     pub const KINDS: [&'static str; 3] = ["air_waybill", "bill_of_lading", "cargo_control"];
 
+    /// A stored reference as people read it ("AWB 176-12345675"), or the number as stored
+    /// when it does not parse.
+    pub fn shown(kind: &str, number: &str) -> String {
+        Self::parse(kind, number)
+            .map(|r| r.to_string())
+            .unwrap_or_else(|_| number.to_string())
+    }
+
     pub fn parse(kind: &str, number: &str) -> Result<Self, ReferenceError> {
         match kind {
             "air_waybill" => AirWaybill::parse(number).map(Self::AirWaybill),

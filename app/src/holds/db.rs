@@ -33,12 +33,6 @@ const ONE_ACTIVE: (&str, &str) = (
     "holds.shipment_id, holds.reason",
 );
 
-pub fn reference_label(kind: &str, number: &str) -> String {
-    ShipmentReference::parse(kind, number)
-        .map(|r| r.to_string())
-        .unwrap_or_else(|_| number.to_string())
-}
-
 pub(crate) fn row_to_hold(row: &AnyRow) -> Result<HoldRow, sqlx::Error> {
     let reason: String = row.try_get("reason")?;
     let status: String = row.try_get("status")?;
@@ -47,7 +41,7 @@ pub(crate) fn row_to_hold(row: &AnyRow) -> Result<HoldRow, sqlx::Error> {
     Ok(HoldRow {
         id: row.try_get("id")?,
         shipment_id: row.try_get("shipment_id")?,
-        shipment_reference: reference_label(&kind, &number),
+        shipment_reference: ShipmentReference::shown(&kind, &number),
         description: row.try_get("description")?,
         importer_name: row.try_get("importer_name")?,
         port_code: row.try_get("port_code")?,
@@ -240,7 +234,7 @@ pub async fn goods(pool: &AnyPool, shipment_id: i64) -> Result<Goods, AppError> 
         shipment_id: row.try_get("id")?,
         port_code: row.try_get("port_code")?,
         status: ShipmentStatus::parse(&status).ok_or_else(|| decode_error("status", &status))?,
-        reference: reference_label(&kind, &number),
+        reference: ShipmentReference::shown(&kind, &number),
         hs_code: row.try_get("hs_code")?,
     })
 }

@@ -6,10 +6,10 @@
 use super::decide::{Assignee, InspectionChange};
 use super::{InspectionFilter, InspectionRow, OfficerLoad, OfficerRef, QueueStatus};
 use crate::auth::server::Caller;
+use crate::domain::ShipmentReference;
 use crate::domain::clock::{from_millis, to_millis};
 use crate::domain::{InspectionKind, InspectionStatus, Outcome, Priority};
 use crate::error::AppError;
-use crate::holds::db::reference_label;
 use crate::journal::db::{NewEntry, update_with_entry};
 use crate::paging::Page;
 use crate::paging::db::{ListQuery, SortKey, check_port};
@@ -45,7 +45,7 @@ pub(crate) fn row_to_inspection(row: &AnyRow) -> Result<InspectionRow, sqlx::Err
         id: row.try_get("id")?,
         hold_id: row.try_get("hold_id")?,
         shipment_id: row.try_get("shipment_id")?,
-        shipment_reference: reference_label(&ref_kind, &number),
+        shipment_reference: ShipmentReference::shown(&ref_kind, &number),
         description: row.try_get("description")?,
         port_code: row.try_get("port_code")?,
         port_time_zone: row.try_get("time_zone")?,

@@ -55,9 +55,7 @@ pub struct Shipment {
 
 impl Shipment {
     pub fn reference_label(&self) -> String {
-        crate::domain::ShipmentReference::parse(&self.reference_kind, &self.reference)
-            .map(|r| r.to_string())
-            .unwrap_or_else(|_| self.reference.clone())
+        crate::domain::ShipmentReference::shown(&self.reference_kind, &self.reference)
     }
 
     /// "12,450.00 CAD"
